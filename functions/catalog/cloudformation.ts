@@ -1,0 +1,61 @@
+import { ARN } from './arns';
+import { SAR, type CatalogEntry } from './types';
+
+const source = `${SAR}list_awscloudformation.html`;
+const ALL = ['admin', 'developer', 'ci'] as const;
+
+export const cloudformation: readonly CatalogEntry[] = [
+  {
+    id: 'cloudformation.validate-template', roles: ALL, source,
+    actions: ['cloudformation:ValidateTemplate'], resources: ['*'],
+    reason: 'sls deploy validates the compiled template before each update; the action accepts no resource ARN.',
+  },
+  {
+    id: 'cloudformation.list-exports', roles: ALL, source,
+    actions: ['cloudformation:ListExports'], resources: ['*'],
+    reason: 'sls info resolves an existing httpApi id through exports; the action accepts no resource ARN.',
+  },
+  {
+    id: 'cloudformation.stack-read', roles: ALL, source,
+    actions: [
+      'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources',
+      'cloudformation:DescribeStacks', 'cloudformation:GetStackPolicy', 'cloudformation:GetTemplate',
+      'cloudformation:GetTemplateSummary', 'cloudformation:ListChangeSets', 'cloudformation:ListStackResources',
+    ],
+    resources: [ARN.stack],
+    reason: 'sls deploy, info, rollback and remove read the stack, its resources and events; only this stack.',
+  },
+  {
+    id: 'cloudformation.stack-update', roles: ALL, source,
+    actions: [
+      'cloudformation:CancelUpdateStack', 'cloudformation:ContinueUpdateRollback', 'cloudformation:SetStackPolicy',
+      'cloudformation:UpdateStack', 'cloudformation:UpdateTerminationProtection',
+    ],
+    resources: [ARN.stack],
+    reason: 'deploymentMethod: direct updates the stack (with stackPolicy, deletionProtection); recovery of a failed update.',
+  },
+  {
+    id: 'cloudformation.change-sets', roles: ALL, source,
+    actions: [
+      'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet',
+      'cloudformation:ExecuteChangeSet',
+    ],
+    resources: [ARN.stack],
+    condition: {
+      StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' },
+      Null: { 'cloudformation:ImportResourceTypes': 'true' },
+    },
+    reason: 'Change-set deploys and rollback use only <stack>-change-set; resource import (adopting foreign resources) is refused.',
+  },
+  {
+    id: 'cloudformation.stack-lifecycle', roles: ['admin'], source,
+    actions: ['cloudformation:CreateStack', 'cloudformation:DeleteStack'],
+    resources: [ARN.stack],
+    reason: 'The first sls deploy (direct method) creates the stack and sls remove deletes it: admin only.',
+  },
+  {
+    id: 'cloudformation.list-stacks', roles: ['admin'], source,
+    actions: ['cloudformation:ListStacks'], resources: ['*'],
+    reason: "Anchor parity (A1): lists stacks in the console; the action accepts no resource ARN.",
+  },
+];

@@ -1,0 +1,52 @@
+import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+
+const source = `${SAR}list_amazoneventbridge.html`;
+const schedulerSource = `${SAR}list_amazoneventbridgescheduler.html`;
+const ALL = ['admin', 'developer', 'ci'] as const;
+
+/**
+ * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part
+ * cut at 24 characters), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default or a custom
+ * bus. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
+ */
+const RULES = [
+  'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
+];
+const RULE_UPDATE = [
+  'events:DescribeRule', 'events:DisableRule', 'events:EnableRule', 'events:ListTagsForResource',
+  'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource',
+  'events:UntagResource',
+];
+const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}*'];
+
+export const events: readonly CatalogEntry[] = [
+  {
+    id: 'events.rules-update', roles: ALL, source,
+    actions: RULE_UPDATE, resources: RULES, condition: VIA_CLOUDFORMATION,
+    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules and targets, only through the stack.',
+  },
+  {
+    id: 'events.rules-lifecycle', roles: ['admin'], source,
+    actions: ['events:DeleteRule'], resources: RULES, condition: VIA_CLOUDFORMATION,
+    reason: 'Removing a schedule or eventBridge event deletes its rule: admin\'s, only through the stack.',
+  },
+  {
+    id: 'events.buses-lifecycle', roles: ['admin'], source,
+    actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:TagResource'],
+    resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'eventBridge events may create a bus the user names; only through the admin\'s stack.',
+  },
+  {
+    id: 'scheduler.schedules-update', roles: ALL, source: schedulerSource,
+    actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'], resources: SCHEDULES, condition: VIA_CLOUDFORMATION,
+    reason: 'schedule events with method: scheduler: changing the rate updates the generated schedule, through the stack.',
+  },
+  {
+    id: 'scheduler.schedules-lifecycle', roles: ['admin'], source: schedulerSource,
+    actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'], resources: SCHEDULES, condition: VIA_CLOUDFORMATION,
+    reason: 'Adding or removing a method: scheduler event creates or deletes its schedule: admin\'s, through the stack.',
+  },
+];

@@ -1,0 +1,52 @@
+import { ARN, withStreams } from './arns';
+import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+
+const source = `${SAR}list_amazoncloudwatchlogs.html`;
+const ALL = ['admin', 'developer', 'ci'] as const;
+const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
+
+export const logs: readonly CatalogEntry[] = [
+  {
+    id: 'logs.describe-log-groups', roles: ALL, source,
+    actions: ['logs:DescribeLogGroups'], resources: ['*'],
+    reason: 'CloudFormation and the console list log groups; the action accepts no resource ARN (names only).',
+  },
+  {
+    id: 'logs.read', roles: ALL, source,
+    actions: ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents', 'logs:GetLogGroupFields', 'logs:StartQuery'],
+    resources: withStreams(ARN.logGroups),
+    reason: 'sls logs (and --tail) read the service\'s function and API logs.',
+  },
+  {
+    id: 'logs.log-groups-update', roles: ALL, source,
+    actions: [
+      'logs:DeleteRetentionPolicy', 'logs:ListTagsForResource', 'logs:ListTagsLogGroup', 'logs:PutRetentionPolicy',
+      'logs:TagLogGroup', 'logs:TagResource', 'logs:UntagLogGroup', 'logs:UntagResource',
+    ],
+    resources: withStreams(ARN.logGroups),
+    reason: 'Changing logRetentionInDays or tags updates the existing log groups.',
+  },
+  {
+    id: 'logs.log-groups-lifecycle', roles: ['admin'], alsoFor: manyLambdas, source,
+    actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup'],
+    resources: withStreams(ARN.logGroups),
+    reason: 'Log groups come and go with functions and APIs (first deploy, sls remove): admin\'s, or ManyLambdas.',
+  },
+  {
+    id: 'logs.subscription-filters-read', roles: ALL, source,
+    actions: ['logs:DescribeSubscriptionFilters'], resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
+    reason: 'deploy with cloudwatchLog events reads the filters of the subscribed log group, which another service owns.',
+  },
+  {
+    id: 'logs.subscription-filters-lifecycle', roles: ['admin'], source,
+    actions: ['logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter'],
+    resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'cloudwatchLog events subscribe a function to a log group another service owns; only through the stack.',
+  },
+  {
+    id: 'logs.subscription-filters-cleanup', roles: ['admin'], source,
+    actions: ['logs:DeleteSubscriptionFilter'], resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
+    reason: 'deploy removes a stale filter itself before CloudFormation adds the new one (a log group holds two at most).',
+  },
+];

@@ -1,0 +1,46 @@
+import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+
+const ALL = ['admin', 'developer', 'ci'] as const;
+const TOPICS = ['arn:{Partition}:sns:{Region}:{Account}:*'];
+const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
+const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
+
+/** SNS topics, SQS queues and stream consumers keep names the user chose: no name pattern scopes them. */
+export const messaging: readonly CatalogEntry[] = [
+  {
+    id: 'sns.topics-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsns.html`,
+    actions: [
+      'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes',
+      'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes',
+      'sns:Subscribe', 'sns:TagResource', 'sns:Unsubscribe', 'sns:UntagResource',
+    ],
+    resources: TOPICS, condition: VIA_CLOUDFORMATION,
+    reason: 'sns events create topics and subscriptions with user-chosen names; only through the admin\'s stack.',
+  },
+  {
+    id: 'sns.subscriptions-update', roles: ALL, source: `${SAR}list_amazonsns.html`,
+    actions: ['sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:SetSubscriptionAttributes'],
+    resources: TOPICS, condition: VIA_CLOUDFORMATION,
+    reason: 'Changing an sns event\'s filter or redrive policy updates its subscription, only through the stack.',
+  },
+  {
+    id: 'sqs.queues-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsqs.html`,
+    actions: [
+      'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes',
+      'sqs:TagQueue', 'sqs:UntagQueue',
+    ],
+    resources: QUEUES, condition: VIA_CLOUDFORMATION,
+    reason: 'Queues (and dead-letter queue policies) declared in the service keep user-chosen names; admin\'s stack only.',
+  },
+  {
+    id: 'sqs.queues-update', roles: ALL, source: `${SAR}list_amazonsqs.html`,
+    actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: QUEUES, condition: VIA_CLOUDFORMATION,
+    reason: 'Changing a queue\'s settings or a redrive policy updates the existing queue, only through the stack.',
+  },
+  {
+    id: 'kinesis.stream-consumers', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,
+    actions: ['kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer', 'kinesis:RegisterStreamConsumer'],
+    resources: CONSUMERS, condition: VIA_CLOUDFORMATION,
+    reason: 'stream events with consumer: true register a consumer on a stream another owner names; through the stack.',
+  },
+];

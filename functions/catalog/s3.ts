@@ -1,0 +1,68 @@
+import { ARN } from './arns';
+import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+
+const source = `${SAR}list_amazons3.html`;
+const ALL = ['admin', 'developer', 'ci'] as const;
+
+export const s3: readonly CatalogEntry[] = [
+  {
+    id: 's3.deployment-bucket-lifecycle', roles: ['admin'], source,
+    when: (c) => c.deploymentBucket.mode === 'generated',
+    actions: [
+      's3:CreateBucket', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:GetBucketPolicy', 's3:GetEncryptionConfiguration',
+      's3:PutAccelerateConfiguration', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock', 's3:PutBucketTagging',
+      's3:PutBucketVersioning', 's3:PutEncryptionConfiguration',
+    ],
+    resources: [ARN.deploymentBucket],
+    reason: 'The first deploy creates (and sls remove deletes) the ServerlessDeploymentBucket and its TLS-only policy.',
+  },
+  {
+    id: 's3.deployment-bucket-probe', roles: ALL, source,
+    actions: ['s3:ListBucket'], resources: [ARN.deploymentBucket],
+    condition: { Null: { 's3:prefix': 'true' } },
+    reason: 'HeadBucket is authorized as ListBucket without s3:prefix; it lists key names only, never object data.',
+  },
+  {
+    id: 's3.deployment-bucket-location', roles: ALL, source,
+    actions: ['s3:GetBucketLocation'], resources: [ARN.deploymentBucket],
+    reason: 'serverless@3 and v4 check that the deployment bucket is in the service region.',
+  },
+  {
+    id: 's3.artifact-list', roles: ALL, source,
+    actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [ARN.deploymentBucket],
+    condition: { StringLike: { 's3:prefix': ['{ArtifactPrefix}', '{ArtifactPrefix}/*'] } },
+    reason: 'deploy, deploy list, rollback and remove list this stage\'s artifacts only (prefix <prefix>/<service>/<stage>).',
+  },
+  {
+    id: 's3.artifacts', roles: ALL, source,
+    actions: [
+      's3:AbortMultipartUpload', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:GetObjectVersion',
+      's3:PutObject',
+    ],
+    resources: [ARN.artifacts],
+    reason: 'Upload, read (TemplateURL, code) and prune this stage\'s artifacts; keys carry the stage even when bucket names collide.',
+  },
+  {
+    id: 's3.v4-shared-bucket-ensure', roles: ALL, source,
+    when: (c) => c.deploymentBucket.mode === 'shared',
+    actions: ['s3:CreateBucket', 's3:PutBucketVersioning'], resources: [ARN.deploymentBucket],
+    reason: 'Serverless v4 re-issues CreateBucket (then PutBucketVersioning) on the shared bucket at every command.',
+  },
+  {
+    id: 's3.event-buckets-lifecycle', roles: ['admin'], source,
+    actions: [
+      's3:CreateBucket', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:GetBucketNotification', 's3:PutBucketCORS',
+      's3:PutBucketNotification', 's3:PutBucketOwnershipControls', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock',
+      's3:PutBucketTagging', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration',
+    ],
+    resources: ['arn:{Partition}:s3:::*'],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Buckets of s3 events and resources: keep user-chosen names; only CloudFormation (the admin\'s stack) may create them.',
+  },
+  {
+    id: 's3.event-buckets-notifications', roles: ALL, source,
+    actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'], resources: ['arn:{Partition}:s3:::*'],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Changing an s3 event rewrites its bucket\'s notifications; user-named, so only through CloudFormation.',
+  },
+];

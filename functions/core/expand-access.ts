@@ -1,0 +1,219 @@
+/**
+ * Expands one parsed Access resource into IAM groups, managed policies, the Lambda execution role,
+ * submodule resources and outputs. Pure: config in, resources out.
+ */
+import { CORE_CATALOG } from '../catalog';
+import { GROUP_ROLES, type CatalogEntry, type GroupRole, type Role } from '../catalog/types';
+import type { ExpansionContext, CfnResource, Submodule } from '../submodules/types';
+import type { AccessConfig } from './config';
+import { IAM_NAME_LIMITS } from './config';
+import { InvalidResourceError } from './errors';
+import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
+import { renderEntry } from './iam/render';
+import {
+  arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+} from './naming';
+
+export interface Expansion {
+  readonly resources: Record<string, CfnResource>;
+  readonly outputs: Record<string, Record<string, unknown>>;
+  /** What Ref and Fn::GetAtt of the Access resource resolve to. */
+  readonly refs: { readonly ref?: unknown; readonly attributes: Record<string, unknown> };
+  /** IAM names this expansion creates, to detect clashes between Access resources. */
+  readonly iamNames: readonly { kind: 'group' | 'policy' | 'role'; name: string }[];
+}
+
+export interface EnabledSubmodule {
+  readonly module: Submodule<unknown>;
+  readonly options: unknown;
+}
+
+/** Which group roles an entry applies to for this config (the "audience" of its statement). */
+export function audienceOf(entry: CatalogEntry, config: AccessConfig): GroupRole[] {
+  if (entry.when && !entry.when(config)) return [];
+  const roles = new Set<Role>(entry.roles);
+  if (entry.alsoFor && entry.alsoFor.when(config)) entry.alsoFor.roles.forEach((r) => roles.add(r));
+  return GROUP_ROLES.filter((r) => roles.has(r));
+}
+
+function audienceName(roles: readonly GroupRole[]): string {
+  return roles.length === GROUP_ROLES.length ? 'shared' : roles.join('-');
+}
+
+export function expandAccess(config: AccessConfig, submodules: readonly EnabledSubmodule[], accessResource: Record<string, unknown>): Expansion {
+  const id = config.logicalId;
+  const tokens = arnTokens(config);
+  const entries: CatalogEntry[] = [...CORE_CATALOG, ...submodules.flatMap((s) => s.module.entries(s.options, config))];
+  const tags = [
+    ...Object.entries(config.tags).filter(([k]) => k !== 'service' && k !== 'stage').map(([Key, Value]) => ({ Key, Value })),
+    { Key: 'service', Value: config.serviceName },
+    { Key: 'stage', Value: config.stage },
+  ];
+
+  // Carried over from the Access resource to everything it expands into.
+  const carried: Record<string, unknown> = {};
+  for (const key of ['Condition', 'DependsOn'] as const) if (accessResource[key] !== undefined) carried[key] = accessResource[key];
+  const metadata = accessResource.Metadata as Record<string, unknown> | undefined;
+  const withCarried = (r: CfnResource, extraMetadata?: Record<string, unknown>): CfnResource => {
+    const md = metadata || extraMetadata ? { ...(metadata ?? {}), ...(extraMetadata ?? {}) } : undefined;
+    return { Type: r.Type, ...carried, ...(md ? { Metadata: md } : {}), ...Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Type')) } as CfnResource;
+  };
+
+  const resources: Record<string, CfnResource> = {};
+  const outputs: Record<string, Record<string, unknown>> = {};
+  const iamNames: { kind: 'group' | 'policy' | 'role'; name: string }[] = [];
+  const output = (suffix: string, value: unknown, description: string) => {
+    outputs[`${id}${suffix}`] = {
+      Description: description,
+      Value: value,
+      Export: { Name: exportName(id, suffix) },
+      ...(carried.Condition ? { Condition: carried.Condition } : {}),
+    };
+  };
+  const checkName = (kind: 'group' | 'policy' | 'role', name: string, property: string) => {
+    const limit = IAM_NAME_LIMITS[kind];
+    if (name.length > limit) {
+      throw new InvalidResourceError(id, property, `makes the ${kind} name '${name}' ${name.length} characters long; IAM allows ${limit}. Shorten ResourcePrefix, Stage or the role name.`);
+    }
+    iamNames.push({ kind, name });
+  };
+
+  // 1. Group policies, one set per audience (shared by all three groups, admin only, ...).
+  const byAudience = new Map<string, { roles: GroupRole[]; entries: CatalogEntry[] }>();
+  for (const entry of entries) {
+    const roles = audienceOf(entry, config);
+    if (!roles.length) continue;
+    const key = audienceName(roles);
+    if (!byAudience.has(key)) byAudience.set(key, { roles, entries: [] });
+    byAudience.get(key)?.entries.push(entry);
+  }
+  const policiesOfRole = new Map<GroupRole, unknown[]>(GROUP_ROLES.map((r) => [r, []]));
+  for (const [audience, { roles, entries: list }] of [...byAudience].sort(([a], [b]) => audienceOrder(a) - audienceOrder(b) || a.localeCompare(b))) {
+    const packed = packOrFail(id, list.sort((a, b) => a.id.localeCompare(b.id)).map((e) => renderEntry(e, tokens)));
+    packed.forEach((p, i) => {
+      const logicalId = logicalIds.policy(id, audience, i);
+      const name = policyName(config, audience, i, packed.length);
+      checkName('policy', name, 'ResourcePrefix');
+      resources[logicalId] = withCarried(
+        {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: {
+            ManagedPolicyName: name,
+            Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')} (${p.statements.length} statements, ${p.size} characters)`,
+            Path: '/',
+            PolicyDocument: p.document,
+          },
+        },
+        statementsMetadata(p),
+      );
+      roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
+      output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId }, `Managed policy ${name} (${roles.join(', ')})`);
+    });
+  }
+
+  // 2. The groups.
+  if (!config.disableGroups) {
+    for (const role of GROUP_ROLES) {
+      const arns = policiesOfRole.get(role) ?? [];
+      if (arns.length > GROUP_POLICY_QUOTA) {
+        throw new InvalidResourceError(id, undefined, `needs ${arns.length} managed policies on the ${role} group; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
+      }
+      const name = groupName(config, role);
+      checkName('group', name, role === 'admin' ? 'RoleAdminName' : role === 'developer' ? 'RoleDeveloperName' : 'RoleCiName');
+      resources[logicalIds.group(id, role)] = withCarried({
+        Type: 'AWS::IAM::Group',
+        Properties: { GroupName: name, Path: '/', ManagedPolicyArns: arns },
+      });
+      output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) }, `IAM group of the ${role} role`);
+    }
+  }
+
+  // 3. The Lambda execution role (unless a custom one is named) and its policy.
+  const roleName = lambdaRoleName(config);
+  checkName('role', roleName, config.lambdaRoleName ? 'LambdaRoleName' : 'ResourcePrefix');
+  const roleLogicalId = logicalIds.lambdaRole(id);
+  const lambdaRole = config.lambdaRoleName ? config.lambdaRoleName : { Ref: roleLogicalId };
+  if (!config.lambdaRoleName) {
+    resources[roleLogicalId] = withCarried({
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: roleName,
+        Description: `Execution role of ${config.slsServiceName} ${config.stage} (provider.iam.role in serverless.yml)`,
+        Path: '/',
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        },
+        Tags: tags,
+      },
+    });
+    output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] }, 'Execution role ARN for provider.iam.role');
+    output('LambdaRoleName', { Ref: roleLogicalId }, 'Execution role name');
+  }
+  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
+  const lambdaPolicies = packOrFail(id, lambdaEntries.sort((a, b) => a.id.localeCompare(b.id)).map((e) => renderEntry(e, tokens)));
+  lambdaPolicies.forEach((p, i) => {
+    const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
+    checkName('policy', name, 'ResourcePrefix');
+    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried(
+      {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          ManagedPolicyName: name,
+          Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
+          Path: '/',
+          PolicyDocument: p.document,
+          Roles: [lambdaRole],
+        },
+      },
+      statementsMetadata(p),
+    );
+  });
+
+  // 4. Submodule resources and outputs.
+  const ctx: ExpansionContext = { config, tokens, logicalId: id, tags, lambdaRole };
+  for (const { module, options } of submodules) {
+    for (const [suffix, r] of Object.entries(module.resources?.(options, ctx) ?? {})) resources[`${id}${suffix}`] = withCarried(r);
+    for (const [suffix, o] of Object.entries(module.outputs?.(options, ctx) ?? {})) output(suffix, o.value, o.description);
+  }
+
+  const attributes: Record<string, unknown> = {};
+  if (!config.disableGroups) {
+    for (const role of GROUP_ROLES) {
+      attributes[`${pascal(role)}GroupName`] = { Ref: logicalIds.group(id, role) };
+      attributes[`${pascal(role)}GroupArn`] = { 'Fn::GetAtt': [logicalIds.group(id, role), 'Arn'] };
+    }
+  }
+  attributes.LambdaRoleName = config.lambdaRoleName ?? { Ref: roleLogicalId };
+  attributes.LambdaRoleArn = config.lambdaRoleName
+    ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${config.lambdaRoleName}` }
+    : { 'Fn::GetAtt': [roleLogicalId, 'Arn'] };
+  return {
+    resources,
+    outputs,
+    refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
+    iamNames,
+  };
+}
+
+function audienceOrder(a: string): number {
+  return a === 'shared' ? 0 : a === 'admin' ? 1 : 2;
+}
+
+function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedPolicy[] {
+  try {
+    return pack(statements);
+  } catch (e) {
+    if (e instanceof PolicyTooLargeError) throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
+    throw e;
+  }
+}
+
+/** Each statement's Sid, catalog id and reason, beside the policy (free against the policy quota). */
+function statementsMetadata(p: PackedPolicy): Record<string, unknown> {
+  return {
+    'Formidable::Serverless::Access': {
+      Statements: p.statements.map((s) => ({ Sid: s.statement.Sid, Id: s.id, Reason: s.reason })),
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Packs statements into managed policies that fit IAM's quotas with headroom: each policy document at
+ * most 80% of 6,144 characters (whitespace excluded, unresolved values at their longest). Statements keep
+ * their catalog order and are placed first-fit, so the same input always gives the same policies.
+ */
+import type { RenderedStatement, Statement } from './render';
+
+/** IAM: a managed policy document holds at most 6,144 characters, whitespace excluded. */
+export const MANAGED_POLICY_QUOTA = 6144;
+/** IAM: at most 10 managed policies per group (the default quota). */
+export const GROUP_POLICY_QUOTA = 10;
+/** We fill a policy to 80% so a user can grow a statement without hitting the quota. */
+export const POLICY_BUDGET = Math.floor(MANAGED_POLICY_QUOTA * 0.8);
+
+const DOCUMENT_OVERHEAD = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
+
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: Statement[];
+}
+
+export interface PackedPolicy {
+  readonly document: PolicyDocument;
+  readonly statements: readonly RenderedStatement[];
+  readonly size: number;
+}
+
+export class PolicyTooLargeError extends Error {
+  override name = 'PolicyTooLargeError';
+}
+
+export function pack(statements: readonly RenderedStatement[], budget = POLICY_BUDGET): PackedPolicy[] {
+  const bins: RenderedStatement[][] = [];
+  const sizes: number[] = [];
+  for (const s of statements) {
+    const cost = s.size + 1; // the comma that separates it from its neighbour
+    if (DOCUMENT_OVERHEAD + cost > budget) {
+      throw new PolicyTooLargeError(`statement ${s.id} alone needs ${s.size} characters, over the ${budget}-character budget of one managed policy`);
+    }
+    const i = sizes.findIndex((used) => used + cost <= budget);
+    if (i >= 0) {
+      bins[i].push(s);
+      sizes[i] += cost;
+    } else {
+      bins.push([s]);
+      sizes.push(DOCUMENT_OVERHEAD + cost);
+    }
+  }
+  return bins.map((b, i) => ({
+    document: { Version: '2012-10-17', Statement: b.map((s) => s.statement) },
+    statements: b,
+    size: sizes[i] - 1,
+  }));
+}
