@@ -6,10 +6,18 @@
  * name does not fit, the stack part and the logical-id part are each cut (24 characters for the stack);
  * a trailing '-' on the cut stack part is dropped. The rule is empirical (no AWS document states it);
  * see ../shared/research/serverless-ground-truth.md §3.2 and the observations in test/unit.
+ *
+ * Whether the name "fits" depends on the suffix CloudFormation actually drew: older names carry 13
+ * characters (whole up to a 22-character stack, `hello-world-lambda-dev`), current ones 12 (whole up to
+ * 23, `ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d`). The pattern covers both.
  */
 
 /** Longest stack name whose generated bucket name keeps both parts whole (13-character suffix budget). */
 export const FULL_NAME_MAX_STACK_LENGTH = 22;
+/** The same with the 12-character suffix of current names (observed: a 23-character stack kept whole). */
+export const FULL_NAME_MAX_STACK_LENGTH_SHORT_SUFFIX = 23;
+/** S3's limit for a bucket name, which CloudFormation's generator respects. */
+export const S3_BUCKET_NAME_MAX_LENGTH = 63;
 /** Length the stack part is cut to when the full name does not fit. */
 export const TRUNCATED_STACK_PART_LENGTH = 24;
 const LOGICAL_ID = 'serverlessdeploymentbucket';
@@ -18,7 +26,7 @@ const TRUNCATED_LOGICAL_ID = 'serverlessdeploymentbuck';
 /** The stack part of the generated bucket name, as CloudFormation writes it (lower case). */
 export function generatedBucketStackPart(stackName: string): string {
   const lower = stackName.toLowerCase();
-  if (lower.length <= FULL_NAME_MAX_STACK_LENGTH) return lower;
+  if (lower.length <= FULL_NAME_MAX_STACK_LENGTH_SHORT_SUFFIX) return lower;
   return lower.slice(0, TRUNCATED_STACK_PART_LENGTH).replace(/-+$/, '');
 }
 
@@ -39,7 +47,26 @@ export function generatedBucketNamePattern(stackName: string): string {
     const head = stackName.toLowerCase().split(/[*?]/)[0].slice(0, TRUNCATED_STACK_PART_LENGTH);
     return `${head}*-${TRUNCATED_LOGICAL_ID}*`;
   }
+  const lower = stackName.toLowerCase();
+  const cut = lower.slice(0, TRUNCATED_STACK_PART_LENGTH);
+  if (lower.length > FULL_NAME_MAX_STACK_LENGTH && cut.endsWith('-')) {
+    // Whether CloudFormation drops the '-' the cut ends on rests on two weak observations, and a
+    // 23-character stack is kept whole or cut depending on its suffix's length: accept both spellings
+    // (`x-serverlessdeploymentbuck…`, `x--serverlessdeploymentbuck…`). Any other stack filling the '*' with
+    // more than dashes shares the same 24-character cut (already indistinguishable), unless the cut ends
+    // on two or more dashes.
+    return `${cut.replace(/-+$/, '')}-*${TRUNCATED_LOGICAL_ID}*`;
+  }
   return `${generatedBucketPrefix(stackName)}*`;
+}
+
+/** Whether a bucket name matches an IAM resource pattern (`*` any run, `?` one character, case-sensitive). */
+export function matchesBucketNamePattern(bucketName: string, pattern: string): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 's').test(bucketName);
 }
 
 /** Whether two stacks' generated buckets can share a name prefix (the case stage isolation relies on keys). */
@@ -50,8 +77,10 @@ export function bucketPrefixesCollide(stackA: string, stackB: string): boolean {
 /** The name CloudFormation would generate for a given random suffix (used by tests and the resolver). */
 export function generatedBucketName(stackName: string, suffix: string): string {
   const lower = stackName.toLowerCase();
-  if (lower.length <= FULL_NAME_MAX_STACK_LENGTH) return `${lower}-${LOGICAL_ID}-${suffix}`;
-  return `${generatedBucketStackPart(stackName)}-${TRUNCATED_LOGICAL_ID}-${suffix}`;
+  const whole = `${lower}-${LOGICAL_ID}-${suffix.toLowerCase()}`;
+  if (whole.length <= S3_BUCKET_NAME_MAX_LENGTH) return whole;
+  const stackPart = lower.slice(0, TRUNCATED_STACK_PART_LENGTH).replace(/-+$/, '');
+  return `${stackPart}-${TRUNCATED_LOGICAL_ID}-${suffix.toLowerCase()}`;
 }
 
 /** The v4 shared bucket: `serverless-framework-deployments-<region>-<8 hex>-<4 hex>`. */
