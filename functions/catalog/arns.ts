@@ -6,8 +6,9 @@ export const ARN = {
   layers: 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*',
   layerVersions: 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*:*',
   eventSourceMappings: 'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:*',
-  deploymentBucket: 'arn:{Partition}:s3:::{DeploymentBucket}',
-  artifacts: 'arn:{Partition}:s3:::{DeploymentBucket}/{ArtifactPrefix}/*',
+  /** The bucket's ARN: a literal pattern, or the resolver's `BucketArn` (exact once the stack exists). */
+  deploymentBucket: '{DeploymentBucketArn}',
+  artifacts: '{DeploymentBucketArn}/{ArtifactPrefix}/*',
   executionRoles: ['arn:{Partition}:iam::{Account}:role/{LambdaRole}', 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*'],
   frameworkRoles: 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
   /** Log groups of the service: functions, REST access logs (service-stage), HTTP and WebSocket APIs (stack). */

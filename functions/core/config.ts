@@ -25,6 +25,10 @@ export interface AccessConfig {
   readonly stackName: string;
   readonly deploymentBucket: DeploymentBucket;
   readonly deploymentPrefix: string;
+  /** Emit the resolver custom resource, so S3 statements name the exact bucket once it exists. */
+  readonly resolveDeploymentBucket: boolean;
+  /** Passed to the resolver as Token: change it to narrow the pattern after the first deploy. */
+  readonly deploymentBucketToken?: string;
   readonly roleNames: { readonly admin: string; readonly developer: string; readonly ci: string };
   /** A custom execution role (the macro then creates none, but still attaches its policy). */
   readonly lambdaRoleName?: string;
@@ -62,6 +66,8 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100 },
   StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128 },
   DeploymentBucket: { kind: 'bucket' },
+  ResolveDeploymentBucket: { kind: 'boolean' },
+  DeploymentBucketToken: { kind: 'string', pattern: /^[\x20-\x7e]{1,256}$/, patternHelp: 'must be 1-256 printable characters (any value; change it to re-resolve the bucket)' },
   DeploymentPrefix: { kind: 'string', pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)' },
   RoleAdminName: { kind: 'string', ...NAME_PART, maxLength: 64 },
   RoleDeveloperName: { kind: 'string', ...NAME_PART, maxLength: 64 },
@@ -138,9 +144,9 @@ export function parseAccess(
     if (spec.pattern && !spec.pattern.test(v)) return (fail(key, `'${v}' ${spec.patternHelp}.`), undefined);
     return v;
   };
-  const bool = (key: string): boolean => {
+  const bool = (key: string, fallback = false): boolean => {
     const v = values[key];
-    if (v === undefined) return false;
+    if (v === undefined) return fallback;
     const b = asBoolean(v);
     if (b === undefined) fail(key, `should be true or false, not ${JSON.stringify(v)}.`);
     return b ?? false;
@@ -183,6 +189,9 @@ export function parseAccess(
     stackName,
     deploymentBucket,
     deploymentPrefix: str('DeploymentPrefix') ?? 'serverless',
+    // A named bucket needs no resolving; the generated and the v4 shared bucket do.
+    resolveDeploymentBucket: deploymentBucket.mode !== 'custom' && bool('ResolveDeploymentBucket', true),
+    deploymentBucketToken: str('DeploymentBucketToken'),
     roleNames,
     lambdaRoleName: str('LambdaRoleName'),
     manyLambdas: bool('ManyLambdas'),

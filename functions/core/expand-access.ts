@@ -40,7 +40,12 @@ function audienceName(roles: readonly GroupRole[]): string {
   return roles.length === GROUP_ROLES.length ? 'shared' : roles.join('-');
 }
 
-export function expandAccess(config: AccessConfig, submodules: readonly EnabledSubmodule[], accessResource: Record<string, unknown>): Expansion {
+export function expandAccess(
+  config: AccessConfig,
+  submodules: readonly EnabledSubmodule[],
+  accessResource: Record<string, unknown>,
+  macroName: string,
+): Expansion {
   const id = config.logicalId;
   const tokens = arnTokens(config);
   const entries: CatalogEntry[] = [...CORE_CATALOG, ...submodules.flatMap((s) => s.module.entries(s.options, config))];
@@ -77,6 +82,22 @@ export function expandAccess(config: AccessConfig, submodules: readonly EnabledS
     }
     iamNames.push({ kind, name });
   };
+
+  // 0. The deployment bucket resolver (template.yaml's BucketResolverFunction), when the name is generated.
+  if (config.resolveDeploymentBucket) {
+    resources[logicalIds.deploymentBucket(id)] = withCarried({
+      Type: 'Custom::ServerlessDeploymentBucket',
+      Properties: {
+        ServiceToken: { 'Fn::ImportValue': `${macroName}-BucketResolverArn` },
+        StackName: config.stackName,
+        Mode: config.deploymentBucket.mode,
+        Region: config.region,
+        Partition: { Ref: 'AWS::Partition' },
+        ...(config.deploymentBucketToken ? { Token: config.deploymentBucketToken } : {}),
+      },
+    });
+    output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] }, 'Deployment bucket the S3 statements name (exact once the framework stack exists)');
+  }
 
   // 1. Group policies, one set per audience (shared by all three groups, admin only, ...).
   const byAudience = new Map<string, { roles: GroupRole[]; entries: CatalogEntry[] }>();

@@ -7,7 +7,11 @@ export interface TransformContext {
   readonly region: string;
   readonly accountId: string;
   readonly templateParameterValues: Readonly<Record<string, unknown>>;
+  /** The macro's name (from the event's transformId); names the resolver's export. */
+  readonly macroName?: string;
 }
+
+export const DEFAULT_MACRO_NAME = 'FormidableServerless';
 
 export class UnresolvableError extends Error {
   override name = 'UnresolvableError';

@@ -23,11 +23,16 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     StackName: c.stackName,
     // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name.
     StackNameHead: c.stackName.length > 24 ? c.stackName.slice(0, 24) : c.stackName,
-    DeploymentBucket: deploymentBucketName(c),
+    DeploymentBucketArn: c.resolveDeploymentBucket
+      ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
+      : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
     ArtifactPrefix: `${c.deploymentPrefix}/${c.slsServiceName}/${c.iamStage}`,
     LambdaRole: lambdaRoleName(c),
   };
 }
+
+/** `arn:<longest partition>:s3:::` plus S3's 63-character bucket name. */
+const MAX_BUCKET_ARN_LENGTH = 'arn:aws-iso-b:s3:::'.length + 63;
 
 /** The deployment bucket's name or name pattern (before the resolver narrows it, see issue 5). */
 export function deploymentBucketName(c: AccessConfig): string {
@@ -64,6 +69,7 @@ export const logicalIds = {
   policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
+  deploymentBucket: (id: string) => `${id}DeploymentBucket`,
 };
 
 export function pascal(s: string): string {

@@ -7,7 +7,7 @@ import { SUBMODULES } from '../submodules';
 import { AggregateInvalid, parseAccess, type AccessConfig } from './config';
 import { InvalidDocumentError, InvalidResourceError } from './errors';
 import { expandAccess, type EnabledSubmodule, type Expansion } from './expand-access';
-import type { TransformContext } from './intrinsics';
+import { DEFAULT_MACRO_NAME, type TransformContext } from './intrinsics';
 
 export const ACCESS_TYPE = 'Formidable::Serverless::Access';
 
@@ -30,7 +30,7 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
       const config = parseAccess(logicalId, resource, ctx, SUBMODULES.map((s) => s.property));
       const enabled = enableSubmodules(config);
       configs.push(config);
-      expansions.set(logicalId, expandAccess(config, enabled, resource));
+      expansions.set(logicalId, expandAccess(config, enabled, resource, ctx.macroName ?? DEFAULT_MACRO_NAME));
     } catch (e) {
       if (e instanceof AggregateInvalid) errors.push(...e.errors);
       else if (e instanceof InvalidResourceError) errors.push(e);

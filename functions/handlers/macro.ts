@@ -21,6 +21,13 @@ export interface MacroResponse {
   readonly errorMessage?: string;
 }
 
+/** transformId is `<account>::<macro name>`; the macro's name prefixes the exports of its own stack. */
+function macroNameOf(transformId: unknown): string | undefined {
+  if (typeof transformId !== 'string') return undefined;
+  const name = transformId.split('::').pop();
+  return name && /^[A-Za-z0-9_-]+$/.test(name) ? name : undefined;
+}
+
 export async function handler(event: MacroEvent): Promise<MacroResponse> {
   const requestId = event?.requestId ?? '';
   try {
@@ -32,6 +39,7 @@ export async function handler(event: MacroEvent): Promise<MacroResponse> {
       region: event.region,
       accountId: event.accountId,
       templateParameterValues: event.templateParameterValues ?? {},
+      macroName: macroNameOf(event.transformId),
     });
     return { requestId, status: 'success', fragment };
   } catch (e) {

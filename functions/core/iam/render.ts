@@ -5,7 +5,8 @@
 import type { CatalogEntry, ConditionBlock } from '../../catalog/types';
 import type { TokenValue, Tokens } from '../naming';
 
-export type PolicyValue = string | { 'Fn::Sub': [string, Record<string, unknown>] };
+/** A literal, or a CloudFormation expression (Fn::Sub, or a bare Fn::GetAtt when the value is one token). */
+export type PolicyValue = string | Record<string, unknown>;
 
 export interface Statement {
   readonly Sid: string;
@@ -45,6 +46,8 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
     return `\u0000${name}\u0000`;
   });
   if (Object.keys(vars).length === 0) return { value: text, maxLength };
+  const whole = /^\u0000([A-Za-z]+)\u0000$/.exec(text);
+  if (whole) return { value: vars[whole[1]] as Record<string, unknown>, maxLength };
   // Literal `${` must be escaped as `${!` inside Fn::Sub; placeholders become `${Name}`.
   const sub = text.replace(/\$\{/g, '${!').replace(/\u0000([A-Za-z]+)\u0000/g, '${$1}');
   return { value: { 'Fn::Sub': [sub, vars] }, maxLength };
