@@ -191,7 +191,8 @@ export function parseAccess(
     deploymentPrefix: str('DeploymentPrefix') ?? 'serverless',
     // A named bucket needs no resolving; the generated and the v4 shared bucket do.
     resolveDeploymentBucket: deploymentBucket.mode !== 'custom' && bool('ResolveDeploymentBucket', true),
-    deploymentBucketToken: str('DeploymentBucketToken'),
+    // An empty token (a parameter's empty default) means none yet.
+    deploymentBucketToken: values.DeploymentBucketToken === '' ? undefined : str('DeploymentBucketToken'),
     roleNames,
     lambdaRoleName: str('LambdaRoleName'),
     manyLambdas: bool('ManyLambdas'),
