@@ -195,6 +195,8 @@ function toSubReference(v: unknown): string | undefined {
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
     if (typeof o.Ref === 'string') return `\${${o.Ref}}`;
+    // A one-string Fn::Sub (LambdaRoleArn of a custom LambdaRoleName) is valid Sub text as it stands.
+    if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'];
     const att = o['Fn::GetAtt'];
     if (Array.isArray(att)) return `\${${att[0]}.${att[1]}}`;
   }
