@@ -1,0 +1,385 @@
+/**
+ * Turns the project's SAM template (template.yaml) into the template `npm run rollout` deploys with a
+ * service-managed StackSet.
+ *
+ * Why a separate template: StackSets with service-managed permissions do not support macros in templates,
+ * and that includes the AWS::Serverless transform, which is a macro hosted by CloudFormation ("Even if you
+ * specify this capability for a StackSet with service-managed permissions, if you reference a macro in your
+ * template the StackSet operation will fail." - CreateStackSet, Capabilities, CAPABILITY_AUTO_EXPAND). So
+ * the SAM template is translated ahead of time (no Transform section, no AWS::Serverless::* resources) and
+ * its local `CodeUri`s (dist/macro/, ...) are replaced by S3 objects in one bucket per region: Lambda reads
+ * code only from a bucket in the function's own region, though the bucket may belong to another account.
+ *
+ * The code buckets: `<CodeBucketPrefix>-<region>` (one per target region, in the administrator account),
+ * each holding the same zip objects, readable by every account of the organization through the bucket
+ * policy `codeBucketPolicy()` returns (aws:PrincipalOrgID; the reader is the StackSets execution role in the
+ * member account, which makes the Lambda CreateFunction/UpdateFunctionCode call). Keep the objects SSE-S3
+ * (an SSE-KMS key would also need a key policy for the organization), and the keys immutable: each key
+ * carries a hash of its zip, so new code means a new key, a changed template, and a Lambda code update.
+ *
+ * Translation: prefers the AWS SAM translator (Python `samtranslator`, the library `sam` itself uses,
+ * offline) and falls back to a built-in translation of the few SAM constructs this project uses
+ * (Globals.Function, AWS::Serverless::Function with an explicit Role or inline/ARN Policies). Anything
+ * else the built-in one does not know is an error, never silently dropped.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+
+export type Template = Record<string, unknown> & {
+  Parameters?: Record<string, Record<string, unknown>>;
+  Resources?: Record<string, Record<string, unknown>>;
+  Outputs?: Record<string, unknown>;
+};
+
+/** Parameter of the rolled-out template: the code buckets are `${CodeBucketPrefix}-${AWS::Region}`. */
+export const CODE_BUCKET_PARAMETER = 'CodeBucketPrefix';
+export const SERVERLESS_TRANSFORM = 'AWS::Serverless-2016-10-31';
+export const CAPABILITIES_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html';
+
+export class StackSetTemplateError extends Error {
+  override name = 'StackSetTemplateError';
+}
+
+export interface CodeObject {
+  /** Logical id of the function. */
+  readonly functionId: string;
+  /** The local CodeUri of template.yaml (a directory such as dist/macro/). */
+  readonly codeUri: string;
+  /** Object key in every regional code bucket. */
+  readonly key: string;
+}
+
+export interface StackSetTemplateOptions {
+  /** S3 key per function logical id (see codeKeyFor). Functions without one are an error. */
+  readonly codeKeys: Readonly<Record<string, string>>;
+  /** 'auto' (default): samtranslator when `python3 -c "import samtranslator"` works, else built-in. */
+  readonly translator?: 'auto' | 'samtranslator' | 'builtin';
+}
+
+export interface StackSetTemplate {
+  readonly template: Template;
+  readonly translator: 'samtranslator' | 'builtin' | 'none';
+  readonly codeObjects: readonly CodeObject[];
+}
+
+/** The functions of a SAM template and their local CodeUri (a string; S3 CodeUris are left as they are). */
+export function serverlessFunctions(sam: Template): { functionId: string; codeUri: string }[] {
+  return Object.entries(sam.Resources ?? {})
+    .filter(([, r]) => r?.Type === 'AWS::Serverless::Function')
+    .map(([functionId, r]) => {
+      const codeUri = (r.Properties as Record<string, unknown> | undefined)?.CodeUri ?? (sam.Globals as Record<string, Record<string, unknown>> | undefined)?.Function?.CodeUri;
+      if (typeof codeUri !== 'string') throw new StackSetTemplateError(`${functionId}: CodeUri must be a local path (the rollout uploads it); got ${JSON.stringify(codeUri)}`);
+      return { functionId, codeUri };
+    });
+}
+
+/** `<prefix>/<name>-<first 16 hex of sha256>.zip`, name = the CodeUri's last path segment. */
+export function codeKeyFor(codeUri: string, zip: Buffer, prefix = 'formidable-serverless-access'): string {
+  const name = codeUri.replace(/\/+$/, '').split('/').pop() || 'code';
+  return `${prefix}/${name}-${createHash('sha256').update(zip).digest('hex').slice(0, 16)}.zip`;
+}
+
+export function buildStackSetTemplate(sam: Template, options: StackSetTemplateOptions): StackSetTemplate {
+  if (!sam || typeof sam !== 'object' || !sam.Resources) throw new StackSetTemplateError('the SAM template has no Resources');
+  if (sam.Parameters && CODE_BUCKET_PARAMETER in sam.Parameters) {
+    throw new StackSetTemplateError(`template.yaml already declares a parameter ${CODE_BUCKET_PARAMETER}; the StackSet template adds its own`);
+  }
+  const functions = serverlessFunctions(sam);
+  const codeObjects: CodeObject[] = functions.map(({ functionId, codeUri }) => {
+    const key = options.codeKeys[functionId];
+    if (!key) throw new StackSetTemplateError(`no code key for ${functionId} (CodeUri ${codeUri})`);
+    return { functionId, codeUri, key };
+  });
+
+  // Point each function at its regional S3 object before translating, so either translator passes it through.
+  const withS3Code = structuredClone(sam);
+  withS3Code.Parameters = {
+    ...(withS3Code.Parameters ?? {}),
+    [CODE_BUCKET_PARAMETER]: {
+      Type: 'String',
+      AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$',
+      Description: 'Code buckets are <CodeBucketPrefix>-<region>, one per region, readable by the organization (aws:PrincipalOrgID)',
+    },
+  };
+  for (const { functionId, key } of codeObjects) {
+    const props = (withS3Code.Resources![functionId].Properties ??= {}) as Record<string, unknown>;
+    props.CodeUri = { Bucket: { 'Fn::Sub': `\${${CODE_BUCKET_PARAMETER}}-\${AWS::Region}` }, Key: key };
+  }
+
+  let translator: StackSetTemplate['translator'] = 'none';
+  let template: Template = withS3Code;
+  if (usesServerlessTransform(sam)) {
+    const choice = options.translator ?? 'auto';
+    if (choice === 'samtranslator' || (choice === 'auto' && samtranslatorAvailable())) {
+      template = translateWithSamtranslator(withS3Code);
+      translator = 'samtranslator';
+    } else {
+      template = translateBuiltin(withS3Code);
+      translator = 'builtin';
+    }
+  }
+  template = removeSamTags(template);
+  const problems = stackSetProblems(template);
+  if (problems.length) throw new StackSetTemplateError(`the translated template cannot be deployed by a service-managed StackSet:\n  ${problems.join('\n  ')}`);
+  return { template, translator, codeObjects };
+}
+
+function usesServerlessTransform(t: Template): boolean {
+  const list = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
+  return list.includes(SERVERLESS_TRANSFORM) || Object.values(t.Resources ?? {}).some((r) => String(r?.Type).startsWith('AWS::Serverless::'));
+}
+
+/**
+ * What would make a service-managed StackSet reject the template: a Transform section, an Fn::Transform
+ * (both are macros, including AWS::Serverless and AWS::Include), and AWS::Serverless::* resources.
+ */
+export function stackSetProblems(t: Template): string[] {
+  const problems: string[] = [];
+  if (t.Transform !== undefined) problems.push(`Transform ${JSON.stringify(t.Transform)}: StackSets with service-managed permissions do not support macros (${CAPABILITIES_DOC})`);
+  for (const [id, r] of Object.entries(t.Resources ?? {})) {
+    if (String(r?.Type).startsWith('AWS::Serverless::')) problems.push(`${id}: ${r.Type} needs the AWS::Serverless transform`);
+  }
+  const walk = (v: unknown, where: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'Fn::Transform') problems.push(`${where}: Fn::Transform is a macro call`);
+        else walk(x, `${where}.${k}`);
+      }
+    }
+  };
+  walk(t.Resources, 'Resources');
+  walk(t.Outputs, 'Outputs');
+  return problems;
+}
+
+/** SAM tags functions and roles with lambda:createdBy=SAM; without `sam` in the loop that would mislead. */
+function removeSamTags(t: Template): Template {
+  for (const r of Object.values(t.Resources ?? {})) {
+    const props = r?.Properties as Record<string, unknown> | undefined;
+    if (!props || !Array.isArray(props.Tags)) continue;
+    const tags = (props.Tags as { Key?: unknown }[]).filter((tag) => tag?.Key !== 'lambda:createdBy');
+    if (tags.length) props.Tags = tags;
+    else delete props.Tags;
+  }
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// samtranslator (Python): the translator `sam deploy` runs, used offline.
+
+const SAMTRANSLATOR_SCRIPT = `
+import json, sys
+from samtranslator.translator.transform import transform
+from samtranslator.public.exceptions import InvalidDocumentException
+class NoManagedPolicies:
+    def load(self):
+        return {}
+try:
+    out = transform(json.load(sys.stdin), {}, NoManagedPolicies())
+except InvalidDocumentException as e:
+    sys.stderr.write("\\n".join(str(c) for c in e.causes) + "\\n")
+    sys.exit(3)
+sys.stdout.write(json.dumps(out))
+`;
+
+let samAvailable: boolean | undefined;
+export function samtranslatorAvailable(): boolean {
+  if (samAvailable === undefined) {
+    const probe = spawnSync('python3', ['-c', 'import samtranslator'], { encoding: 'utf8' });
+    samAvailable = !probe.error && probe.status === 0;
+  }
+  return samAvailable;
+}
+
+export function translateWithSamtranslator(sam: Template): Template {
+  // The translator asks for a region to fill pseudo parameters it never writes into this template's output:
+  // every ARN it generates here stays an intrinsic (Fn::GetAtt/Fn::Sub), so any region works.
+  const run = spawnSync('python3', ['-c', SAMTRANSLATOR_SCRIPT], {
+    input: JSON.stringify(sam),
+    encoding: 'utf8',
+    env: { ...process.env, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION ?? process.env.AWS_REGION ?? 'us-east-1' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.error) throw new StackSetTemplateError(`cannot run python3 for samtranslator: ${run.error.message}`);
+  if (run.status !== 0) throw new StackSetTemplateError(`samtranslator rejected the template:\n${run.stderr.trim()}`);
+  return JSON.parse(run.stdout) as Template;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Built-in translation of the SAM subset this project uses.
+
+const FUNCTION_PASS_THROUGH = [
+  'Architectures', 'Description', 'Environment', 'EphemeralStorage', 'FunctionName', 'Handler', 'KmsKeyArn', 'Layers',
+  'LoggingConfig', 'MemorySize', 'ReservedConcurrentExecutions', 'Runtime', 'Timeout', 'TracingConfig', 'VpcConfig',
+  'DeadLetterConfig', 'ImageConfig', 'PackageType', 'RuntimeManagementConfig', 'SnapStart', 'FileSystemConfigs',
+  'CodeSigningConfigArn', 'RecursiveLoop',
+];
+const FUNCTION_SAM_ONLY = ['Events', 'AutoPublishAlias', 'DeploymentPreference', 'ProvisionedConcurrencyConfig', 'FunctionUrlConfig', 'Connectors', 'PermissionsBoundary', 'RolePath', 'EventInvokeConfig', 'Tracing', 'DeadLetterQueue', 'AssumeRolePolicyDocument', 'InlineCode', 'AutoPublishCodeSha256', 'VersionDescription'];
+
+export function translateBuiltin(sam: Template): Template {
+  const globals = ((sam.Globals as Record<string, unknown> | undefined)?.Function ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys((sam.Globals ?? {}) as object)) {
+    if (key !== 'Function') throw new StackSetTemplateError(`Globals.${key} is not supported by the built-in SAM translation; install aws-sam-translator (pip) to use it`);
+  }
+  const { Transform: _t, Globals: _g, ...rest } = sam;
+  void _t;
+  void _g;
+  const out: Template = structuredClone(rest);
+  const resources: Record<string, Record<string, unknown>> = {};
+  for (const [id, r] of Object.entries(out.Resources ?? {})) {
+    if (r?.Type !== 'AWS::Serverless::Function') {
+      if (String(r?.Type).startsWith('AWS::Serverless::')) throw new StackSetTemplateError(`${id}: ${r.Type} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`);
+      resources[id] = r;
+      continue;
+    }
+    const props = mergeGlobals(globals, (r.Properties ?? {}) as Record<string, unknown>);
+    for (const k of FUNCTION_SAM_ONLY) if (k in props) throw new StackSetTemplateError(`${id}: ${k} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`);
+    const fn: Record<string, unknown> = {};
+    for (const k of FUNCTION_PASS_THROUGH) if (props[k] !== undefined) fn[k] = props[k];
+    const code = props.CodeUri as { Bucket?: unknown; Key?: unknown; Version?: unknown } | undefined;
+    if (!code || typeof code !== 'object') throw new StackSetTemplateError(`${id}: CodeUri must be an S3 location here`);
+    fn.Code = { S3Bucket: code.Bucket, S3Key: code.Key, ...(code.Version !== undefined ? { S3ObjectVersion: code.Version } : {}) };
+    if (props.Role !== undefined) {
+      if (props.Policies !== undefined) throw new StackSetTemplateError(`${id}: Role and Policies together: SAM ignores Policies then; remove one`);
+      fn.Role = props.Role;
+    } else {
+      const roleId = `${id}Role`;
+      resources[roleId] = { Type: 'AWS::IAM::Role', Properties: executionRole(id, props.Policies) };
+      fn.Role = { 'Fn::GetAtt': [roleId, 'Arn'] };
+    }
+    if (props.Tags && typeof props.Tags === 'object') fn.Tags = Object.entries(props.Tags as Record<string, unknown>).map(([Key, Value]) => ({ Key, Value }));
+    const attrs = Object.fromEntries(Object.entries(r).filter(([k]) => ['Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy'].includes(k)));
+    resources[id] = { Type: 'AWS::Lambda::Function', ...attrs, Properties: fn };
+  }
+  out.Resources = resources;
+  return out;
+}
+
+function mergeGlobals(globals: Record<string, unknown>, props: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...globals, ...props };
+  const gEnv = (globals.Environment as { Variables?: object } | undefined)?.Variables;
+  const pEnv = (props.Environment as { Variables?: object } | undefined)?.Variables;
+  if (gEnv && pEnv) merged.Environment = { Variables: { ...gEnv, ...pEnv } };
+  if (globals.Tags && props.Tags) merged.Tags = { ...(globals.Tags as object), ...(props.Tags as object) };
+  return merged;
+}
+
+function executionRole(id: string, policies: unknown): Record<string, unknown> {
+  const list = policies === undefined ? [] : Array.isArray(policies) ? policies : [policies];
+  const managed: unknown[] = [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }];
+  const inline: unknown[] = [];
+  list.forEach((p, i) => {
+    if (typeof p === 'string' && p.startsWith('arn:')) managed.push(p);
+    else if (p && typeof p === 'object' && 'Statement' in p) inline.push({ PolicyName: `${id}RolePolicy${i}`, PolicyDocument: p });
+    else if (p && typeof p === 'object' && ('Fn::Sub' in p || 'Ref' in p || 'Fn::GetAtt' in p || 'Fn::ImportValue' in p)) managed.push(p);
+    else throw new StackSetTemplateError(`${id}: Policies entry ${JSON.stringify(p)} (a policy template or managed policy name) is not supported by the built-in SAM translation; use an ARN or install aws-sam-translator (pip)`);
+  });
+  return {
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: ['sts:AssumeRole'], Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] } }],
+    },
+    ManagedPolicyArns: managed,
+    ...(inline.length ? { Policies: inline } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Code buckets.
+
+/**
+ * The bucket policy each regional code bucket needs: any principal of the organization may read the code
+ * objects (the StackSets execution role `stacksets-exec-*` in each member account makes the Lambda call that
+ * reads them; accounts that join the organization later are covered without a policy change).
+ */
+export function codeBucketPolicy(bucket: string, organizationId: string, keyPrefix = 'formidable-serverless-access/'): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OrganizationReadsMacroCode',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${bucket}/${keyPrefix}*`,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    ],
+  };
+}
+
+export function codeBucketName(prefix: string, region: string): string {
+  return `${prefix}-${region}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A minimal zip writer (deflate, one level of files), so a Lambda code object can be made from dist/<fn>/
+// without a zip tool. Timestamps are fixed, so the same files give the same bytes and the same key.
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+export function zipFiles(files: ReadonlyArray<{ name: string; data: Buffer }>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  const DOS_TIME = 0; // 00:00:00
+  const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+  for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = Buffer.from(f.name, 'utf8');
+    const compressed = deflateRawSync(f.data, { level: 9 });
+    const crc = crc32(f.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt16LE(DOS_TIME, 10);
+    local.writeUInt16LE(DOS_DATE, 12);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(f.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    local.writeUInt16LE(0, 28);
+    locals.push(local, name, compressed);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(0x0314, 4); // made by: unix, 2.0
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt16LE(DOS_TIME, 12);
+    central.writeUInt16LE(DOS_DATE, 14);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(f.data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // -rw-r--r--
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += local.length + name.length + compressed.length;
+  }
+  const centralSize = centrals.reduce((n, b) => n + b.length, 0);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(files.length, 8);
+  end.writeUInt16LE(files.length, 10);
+  end.writeUInt32LE(centralSize, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, ...centrals, end]);
+}

@@ -1,0 +1,455 @@
+/**
+ * npm run rollout -- --organizational-unit ou-xxxx-xxxxxxxx [--organizational-unit ...] --regions us-east-1,eu-west-1
+ *                    --code-bucket-prefix NAME [--stack-set-name formidable-serverless-access] [--template FILE]
+ *                    [--parameter Key=Value ...] [--region ADMIN_REGION] [--organization-id o-xxxx]
+ *                    [--delegated-admin] [--dry-run] [--poll-seconds 10] [--timeout-minutes 120]
+ *
+ * Rolls the macro out to every account of the given OUs (or, with the root id r-xxxx, of the whole
+ * organization) with a service-managed StackSet and automatic deployment, so accounts that join later get
+ * it too. Re-runnable: it creates the StackSet or updates it, and creates only the stack instances still
+ * missing. It prints progress while StackSet operations run and stops at the first failed stack instance,
+ * naming the account, region and reason. --dry-run makes only read calls and prints the plan.
+ *
+ * What it deploys: not template.yaml itself (StackSets with service-managed permissions fail on any macro,
+ * including the AWS::Serverless transform) but its translation, dist/stackset-template.json, built by
+ * scripts/lib/stackset-template.ts from template.yaml and the `npm run build` bundles, whose code lives in
+ * one bucket per region, <code-bucket-prefix>-<region>, readable by the organization. The rollout writes
+ * the zips to dist/stackset/ and prints the upload commands and the bucket policy; run them first (once per
+ * code change). With --template FILE it rolls out that (already translated) template instead.
+ *
+ * Prerequisites: run it in the organization's management account (or a delegated administrator account
+ * with --delegated-admin), with trusted access for StackSets activated in AWS Organizations. Exit codes:
+ * 0 done (or dry run), 1 the rollout failed or stopped, 2 wrong arguments or inputs.
+ */
+import {
+  CloudFormationClient,
+  CreateStackInstancesCommand,
+  CreateStackSetCommand,
+  DescribeStackSetCommand,
+  DescribeStackSetOperationCommand,
+  ListStackInstancesCommand,
+  ListStackSetOperationResultsCommand,
+  UpdateStackSetCommand,
+  type StackInstanceSummary,
+  type StackSet,
+  type StackSetOperationResultSummary,
+} from '@aws-sdk/client-cloudformation';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { parseTemplate } from './lib/cfn-yaml';
+import {
+  DEFAULT_STACK_SET_NAME,
+  RolloutError,
+  countResults,
+  describeStep,
+  failedInstances,
+  failureMessage,
+  failuresOf,
+  formatPlan,
+  instanceTable,
+  planRollout,
+  progressLine,
+  requiredCapabilities,
+  type Plan,
+  type RolloutTarget,
+  type Step,
+} from './lib/rollout-plan';
+import {
+  CODE_BUCKET_PARAMETER,
+  buildStackSetTemplate,
+  codeBucketName,
+  codeBucketPolicy,
+  codeKeyFor,
+  serverlessFunctions,
+  stackSetProblems,
+  zipFiles,
+  type Template,
+} from './lib/stackset-template';
+
+export interface RolloutArgs {
+  organizationalUnits: string[];
+  regions: string[];
+  stackSetName: string;
+  template?: string;
+  samTemplate: string;
+  codeBucketPrefix?: string;
+  codeKeyPrefix: string;
+  parameters: Record<string, string>;
+  adminRegion?: string;
+  organizationId?: string;
+  delegatedAdmin: boolean;
+  dryRun: boolean;
+  pollSeconds: number;
+  timeoutMinutes: number;
+  translator: 'auto' | 'samtranslator' | 'builtin';
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const USAGE = `usage: npm run rollout -- --organizational-unit ou-... [--organizational-unit ...] --regions us-east-1,eu-west-1
+         --code-bucket-prefix NAME [--stack-set-name ${DEFAULT_STACK_SET_NAME}] [--template FILE]
+         [--parameter Key=Value ...] [--region ADMIN_REGION] [--organization-id o-...] [--delegated-admin]
+         [--dry-run] [--poll-seconds 10] [--timeout-minutes 120] [--translator auto|samtranslator|builtin]`;
+
+export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
+  const args: RolloutArgs = {
+    organizationalUnits: [],
+    regions: [],
+    stackSetName: DEFAULT_STACK_SET_NAME,
+    samTemplate: 'template.yaml',
+    codeKeyPrefix: 'formidable-serverless-access',
+    parameters: {},
+    delegatedAdmin: false,
+    dryRun: false,
+    pollSeconds: 10,
+    timeoutMinutes: 120,
+    translator: 'auto',
+  };
+  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    const number = (): number => {
+      const v = Number(next());
+      if (!Number.isFinite(v) || v < 0) throw new UsageError(`${a} needs a non-negative number`);
+      return v;
+    };
+    switch (a) {
+      case '--organizational-unit':
+      case '--organizational-units':
+      case '--ou':
+        args.organizationalUnits.push(...list(next()));
+        break;
+      case '--regions':
+      case '--region-list':
+        args.regions.push(...list(next()));
+        break;
+      case '--stack-set-name':
+        args.stackSetName = next();
+        break;
+      case '--template':
+        args.template = next();
+        break;
+      case '--sam-template':
+        args.samTemplate = next();
+        break;
+      case '--code-bucket-prefix':
+        args.codeBucketPrefix = next();
+        break;
+      case '--code-key-prefix':
+        args.codeKeyPrefix = next().replace(/^\/+|\/+$/g, '');
+        break;
+      case '--parameter':
+      case '-p': {
+        const kv = next();
+        const eq = kv.indexOf('=');
+        if (eq <= 0) throw new UsageError(`--parameter expects Key=Value, got ${kv}`);
+        args.parameters[kv.slice(0, eq)] = kv.slice(eq + 1);
+        break;
+      }
+      case '--region':
+        args.adminRegion = next();
+        break;
+      case '--organization-id':
+        args.organizationId = next();
+        break;
+      case '--delegated-admin':
+        args.delegatedAdmin = true;
+        break;
+      case '--dry-run':
+        args.dryRun = true;
+        break;
+      case '--poll-seconds':
+        args.pollSeconds = number();
+        break;
+      case '--timeout-minutes':
+        args.timeoutMinutes = number();
+        break;
+      case '--translator': {
+        const t = next();
+        if (t !== 'auto' && t !== 'samtranslator' && t !== 'builtin') throw new UsageError('--translator is auto, samtranslator or builtin');
+        args.translator = t;
+        break;
+      }
+      case '--help':
+      case '-h':
+        throw new UsageError('');
+      default:
+        throw new UsageError(`unknown argument ${a}`);
+    }
+  }
+  args.organizationalUnits = [...new Set(args.organizationalUnits)];
+  args.regions = [...new Set(args.regions)];
+  if (args.codeBucketPrefix !== undefined && !/^[a-z0-9][a-z0-9.-]{1,40}$/.test(args.codeBucketPrefix)) {
+    throw new UsageError(`--code-bucket-prefix ${args.codeBucketPrefix}: lower-case letters, digits, dots and hyphens, 42 characters at most (the region is appended)`);
+  }
+  return args;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export interface PreparedTemplate {
+  readonly template: Template;
+  readonly body: string;
+  readonly source: string;
+  /** Written files (template, zips) and where each zip goes. */
+  readonly written: readonly string[];
+  readonly uploads: readonly { file: string; key: string }[];
+}
+
+/** Builds dist/stackset-template.json (and the code zips) from template.yaml, or reads --template. */
+export function prepareTemplate(args: RolloutArgs, rootDir = process.cwd()): PreparedTemplate {
+  if (args.template) {
+    const file = resolve(rootDir, args.template);
+    if (!existsSync(file)) throw new UsageError(`--template ${args.template}: no such file`);
+    const template = parseTemplate(readFileSync(file, 'utf8')) as Template;
+    const problems = stackSetProblems(template);
+    if (problems.length) throw new UsageError(`--template ${args.template} cannot be rolled out with a service-managed StackSet:\n  ${problems.join('\n  ')}\n(leave out --template to roll out the translation of template.yaml)`);
+    return { template, body: JSON.stringify(template), source: args.template, written: [], uploads: [] };
+  }
+  const samFile = resolve(rootDir, args.samTemplate);
+  if (!existsSync(samFile)) throw new UsageError(`${args.samTemplate}: no such file (or pass --template FILE)`);
+  const sam = parseTemplate(readFileSync(samFile, 'utf8')) as Template;
+  const outDir = join(rootDir, 'dist', 'stackset');
+  const codeKeys: Record<string, string> = {};
+  const uploads: { file: string; key: string }[] = [];
+  const written: string[] = [];
+  for (const { functionId, codeUri } of serverlessFunctions(sam)) {
+    const dir = resolve(dirname(samFile), codeUri);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${functionId}: ${codeUri} is not built yet; run npm run build first`);
+    const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).map((name) => ({ name, data: readFileSync(join(dir, name)) }));
+    if (!files.length) throw new UsageError(`${functionId}: ${codeUri} is empty; run npm run build first`);
+    const zip = zipFiles(files);
+    const key = codeKeyFor(codeUri, zip, args.codeKeyPrefix);
+    codeKeys[functionId] = key;
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, basename(key));
+    writeFileSync(file, zip);
+    written.push(relative(rootDir, file));
+    uploads.push({ file: relative(rootDir, file), key });
+  }
+  const { template, translator } = buildStackSetTemplate(sam, { codeKeys, translator: args.translator });
+  const body = JSON.stringify(template);
+  const templateFile = join(rootDir, 'dist', 'stackset-template.json');
+  mkdirSync(dirname(templateFile), { recursive: true });
+  writeFileSync(templateFile, `${JSON.stringify(template, null, 2)}\n`);
+  written.unshift(relative(rootDir, templateFile));
+  return { template, body, source: `${args.samTemplate}, translated by ${translator}`, written, uploads };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+export interface RolloutDeps {
+  readonly cfn: Pick<CloudFormationClient, 'send'>;
+  readonly log: (line: string) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly now: () => number;
+  readonly rootDir: string;
+}
+
+type Send = RolloutDeps['cfn']['send'];
+
+export async function runRollout(argv: readonly string[], partial: Partial<RolloutDeps> = {}): Promise<number> {
+  const log = partial.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  let args: RolloutArgs;
+  let prepared: PreparedTemplate;
+  let target: RolloutTarget;
+  try {
+    args = parseRolloutArgs(argv);
+    prepared = prepareTemplate(args, partial.rootDir ?? process.cwd());
+    const parameters = { ...args.parameters };
+    if (prepared.template.Parameters && CODE_BUCKET_PARAMETER in prepared.template.Parameters) {
+      if (!args.codeBucketPrefix) throw new UsageError(`--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`);
+      parameters[CODE_BUCKET_PARAMETER] = args.codeBucketPrefix;
+    }
+    for (const k of Object.keys(parameters)) {
+      if (!(k in (prepared.template.Parameters ?? {}))) throw new UsageError(`--parameter ${k}: the template declares no parameter ${k}`);
+    }
+    target = {
+      stackSetName: args.stackSetName,
+      organizationalUnits: args.organizationalUnits,
+      regions: args.regions,
+      templateBody: prepared.body,
+      parameters,
+      capabilities: requiredCapabilities(prepared.template),
+      description: 'Formidable::Serverless::Access CloudFormation macro (npm run rollout)',
+      ...(args.delegatedAdmin ? { callAs: 'DELEGATED_ADMIN' as const } : {}),
+    };
+    planRollout(target, { instances: [] }); // validates the OUs, regions and name before any call
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof RolloutError || (e as Error).name === 'StackSetTemplateError') {
+      if ((e as Error).message) log(`error: ${(e as Error).message}`);
+      log(USAGE);
+      return 2;
+    }
+    throw e;
+  }
+
+  const adminRegion = args.adminRegion ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? args.regions[0];
+  const deps: RolloutDeps = {
+    cfn: partial.cfn ?? new CloudFormationClient({ region: adminRegion }),
+    log,
+    sleep: partial.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+    now: partial.now ?? Date.now,
+    rootDir: partial.rootDir ?? process.cwd(),
+  };
+  const send: Send = deps.cfn.send.bind(deps.cfn) as Send;
+
+  log(`Template: ${prepared.source} (${prepared.body.length} bytes, capabilities ${target.capabilities.join(', ') || 'none'})`);
+  for (const f of prepared.written) log(`  wrote ${f}`);
+  printCodeBuckets(args, prepared, log);
+
+  // Read the current state (read calls only).
+  let stackSet: StackSet | undefined;
+  let instances: StackInstanceSummary[] = [];
+  try {
+    stackSet = await describeStackSet(send, target);
+    if (stackSet) instances = await listInstances(send, target);
+  } catch (e) {
+    if (!args.dryRun) {
+      log(`error: cannot read StackSet ${target.stackSetName} in ${adminRegion}: ${(e as Error).name}: ${(e as Error).message}`);
+      return 1;
+    }
+    log(`warning: cannot read StackSet ${target.stackSetName} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
+  }
+  const plan: Plan = planRollout(target, { stackSet, instances });
+  log(`\nPlan for StackSet ${target.stackSetName} in ${adminRegion} (OUs ${target.organizationalUnits.join(', ')}; regions ${target.regions.join(', ')}):`);
+  log(formatPlan(plan));
+  if (stackSet) log(`\nCurrent stack instances:\n${instanceTable(instances)}`);
+  if (args.dryRun) {
+    log('\nDry run: no change was made.');
+    return 0;
+  }
+
+  try {
+    for (const step of plan.steps) await runStep(step, send, deps, args, target);
+  } catch (e) {
+    if (e instanceof RolloutError) {
+      log(`\n${e.message}`);
+      return 1;
+    }
+    log(`\nRollout stopped: ${(e as Error).name}: ${(e as Error).message}`);
+    return 1;
+  }
+  const final = await listInstances(send, target);
+  log(`\nDone. Stack instances of ${target.stackSetName}:\n${instanceTable(final)}`);
+  log('Accounts that join these OUs later get the macro automatically (auto-deployment); the management account never gets a stack instance.');
+  return 0;
+}
+
+function printCodeBuckets(args: RolloutArgs, prepared: PreparedTemplate, log: (l: string) => void): void {
+  if (!prepared.uploads.length) return;
+  const prefix = args.codeBucketPrefix ?? '<code-bucket-prefix>';
+  const org = args.organizationId ?? '<organization id, o-...>';
+  log(`Code objects: upload them to the bucket of each region before the rollout (keys carry a content hash, so re-uploading is harmless):`);
+  for (const region of args.regions) {
+    for (const u of prepared.uploads) log(`  aws s3 cp ${u.file} s3://${codeBucketName(prefix, region)}/${u.key} --region ${region}`);
+  }
+  log(`Each bucket ${codeBucketName(prefix, '<region>')} needs this bucket policy (every account of the organization may read the code):`);
+  log(JSON.stringify(codeBucketPolicy(codeBucketName(prefix, args.regions[0] ?? '<region>'), org, `${args.codeKeyPrefix}/`), null, 2).replace(/^/gm, '  '));
+}
+
+async function describeStackSet(send: Send, target: RolloutTarget): Promise<StackSet | undefined> {
+  try {
+    const out = await send(new DescribeStackSetCommand({ StackSetName: target.stackSetName, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    return out.StackSet;
+  } catch (e) {
+    if ((e as Error).name === 'StackSetNotFoundException') return undefined;
+    throw e;
+  }
+}
+
+async function listInstances(send: Send, target: RolloutTarget): Promise<StackInstanceSummary[]> {
+  const all: StackInstanceSummary[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await send(new ListStackInstancesCommand({ StackSetName: target.stackSetName, NextToken, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    all.push(...(out.Summaries ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+async function listResults(send: Send, target: RolloutTarget, operationId: string): Promise<StackSetOperationResultSummary[]> {
+  const all: StackSetOperationResultSummary[] = [];
+  let NextToken: string | undefined;
+  do {
+    const out = await send(new ListStackSetOperationResultsCommand({ StackSetName: target.stackSetName, OperationId: operationId, NextToken, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    all.push(...(out.Summaries ?? []));
+    NextToken = out.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+const STEP_LABEL: Record<Step['kind'], string> = {
+  'create-stack-set': 'CreateStackSet',
+  'update-stack-set': 'UpdateStackSet',
+  'create-stack-instances': 'CreateStackInstances',
+};
+
+async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutArgs, target: RolloutTarget): Promise<void> {
+  deps.log(`\n${describeStep(step)}`);
+  const deadline = deps.now() + args.timeoutMinutes * 60_000;
+  // Another operation (an automatic deployment, a colleague's run) may hold the StackSet: wait for it.
+  let operationId: string | undefined;
+  for (;;) {
+    try {
+      if (step.kind === 'create-stack-set') {
+        const out = await send(new CreateStackSetCommand(step.input));
+        deps.log(`  created ${out.StackSetId ?? target.stackSetName}`);
+        return;
+      }
+      const out = step.kind === 'update-stack-set' ? await send(new UpdateStackSetCommand(step.input)) : await send(new CreateStackInstancesCommand(step.input));
+      operationId = out.OperationId;
+      break;
+    } catch (e) {
+      if ((e as Error).name !== 'OperationInProgressException' || deps.now() > deadline) throw e;
+      deps.log(`  another operation is running on ${target.stackSetName}; waiting ${args.pollSeconds} s`);
+      await deps.sleep(args.pollSeconds * 1000);
+    }
+  }
+  if (!operationId) throw new RolloutError(`${STEP_LABEL[step.kind]} returned no operation id`);
+  await waitForOperation(STEP_LABEL[step.kind], operationId, send, deps, args, target);
+}
+
+async function waitForOperation(label: string, operationId: string, send: Send, deps: RolloutDeps, args: RolloutArgs, target: RolloutTarget): Promise<void> {
+  const started = deps.now();
+  const deadline = started + args.timeoutMinutes * 60_000;
+  let last = '';
+  for (;;) {
+    const { StackSetOperation: op } = await send(new DescribeStackSetOperationCommand({ StackSetName: target.stackSetName, OperationId: operationId, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    const results = await listResults(send, target, operationId);
+    const line = progressLine(label, operationId, op?.Status, countResults(results));
+    if (line !== last) {
+      deps.log(`  [${Math.round((deps.now() - started) / 1000)}s] ${line}`);
+      last = line;
+    }
+    const failures = failuresOf(results);
+    if (failures.length) throw new RolloutError(failureMessage(label, operationId, op?.Status, failures, op?.StatusReason));
+    if (op?.Status === 'SUCCEEDED') return;
+    if (op?.Status === 'FAILED' || op?.Status === 'STOPPED' || op?.Status === 'STOPPING') {
+      const failed = failedInstances(await listInstances(send, target));
+      throw new RolloutError(failureMessage(label, operationId, op.Status, failed, op.StatusReason));
+    }
+    if (deps.now() > deadline) {
+      throw new RolloutError(`${label} ${operationId} is still ${op?.Status} after ${args.timeoutMinutes} minutes; it goes on in CloudFormation. Run the same command again later to resume.`);
+    }
+    await deps.sleep(args.pollSeconds * 1000);
+  }
+}
+
+if (require.main === module) {
+  runRollout(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`${(e as Error).stack ?? e}\n`);
+      process.exit(1);
+    },
+  );
+}
