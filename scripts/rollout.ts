@@ -50,6 +50,7 @@ import {
   planRollout,
   progressLine,
   requiredCapabilities,
+  validateTarget,
   type Plan,
   type RolloutTarget,
   type Step,
@@ -262,6 +263,8 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   let target: RolloutTarget;
   try {
     args = parseRolloutArgs(argv);
+    // the OUs, regions and name first: no template work for a typo
+    validateTarget({ stackSetName: args.stackSetName, organizationalUnits: args.organizationalUnits, regions: args.regions, templateBody: '', parameters: {}, capabilities: [] });
     prepared = prepareTemplate(args, partial.rootDir ?? process.cwd());
     const parameters = { ...args.parameters };
     if (prepared.template.Parameters && CODE_BUCKET_PARAMETER in prepared.template.Parameters) {
@@ -281,7 +284,6 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
       description: 'Formidable::Serverless::Access CloudFormation macro (npm run rollout)',
       ...(args.delegatedAdmin ? { callAs: 'DELEGATED_ADMIN' as const } : {}),
     };
-    planRollout(target, { instances: [] }); // validates the OUs, regions and name before any call
   } catch (e) {
     if (e instanceof UsageError || e instanceof RolloutError || (e as Error).name === 'StackSetTemplateError') {
       if ((e as Error).message) log(`error: ${(e as Error).message}`);
@@ -318,7 +320,14 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     }
     log(`warning: cannot read StackSet ${target.stackSetName} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
   }
-  const plan: Plan = planRollout(target, { stackSet, instances });
+  let plan: Plan;
+  try {
+    plan = planRollout(target, { stackSet, instances });
+  } catch (e) {
+    if (!(e instanceof RolloutError)) throw e;
+    log(`error: ${e.message}`);
+    return 1;
+  }
   log(`\nPlan for StackSet ${target.stackSetName} in ${adminRegion} (OUs ${target.organizationalUnits.join(', ')}; regions ${target.regions.join(', ')}):`);
   log(formatPlan(plan));
   if (stackSet) log(`\nCurrent stack instances:\n${instanceTable(instances)}`);
