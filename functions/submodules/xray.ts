@@ -1,0 +1,48 @@
+/**
+ * `Xray: true | {Readers: [admin, developer, ci]}`: what `provider.tracing` needs. The execution role sends
+ * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces, which the anchor never granted.
+ * API Gateway tracing needs no IAM of its own: the CLI switches it on with the stage update the core grants.
+ */
+import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
+import { ALL_GROUPS, optionsOf, roleList, type Fail } from './common';
+import type { Submodule } from './types';
+
+export interface XrayOptions {
+  /** Groups that may read traces (default all three). */
+  readonly readers: readonly GroupRole[];
+}
+
+const source = `${SAR}list_awsx-ray.html`;
+
+export const xray: Submodule<XrayOptions> = {
+  property: 'Xray',
+
+  parse(value: unknown, fail: Fail): XrayOptions | undefined {
+    const o = optionsOf(value, 'Xray', ['Readers'], fail, 'true, or a map with Readers (the groups that may read traces)');
+    if (!o) return undefined;
+    const readers = o.Readers === undefined ? [...ALL_GROUPS] : roleList(o.Readers, 'Xray.Readers', fail);
+    return readers ? { readers } : undefined;
+  },
+
+  entries(options: XrayOptions): CatalogEntry[] {
+    const out: CatalogEntry[] = [
+      {
+        id: 'xray.lambda-put-traces', roles: ['lambda'], source,
+        actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'],
+        reason: 'tracing.lambda: functions send trace segments (as the framework\'s own role); the actions accept no resource ARN.',
+      },
+    ];
+    if (options.readers.length) {
+      out.push({
+        id: 'xray.read-traces', roles: options.readers, source,
+        actions: [
+          'xray:BatchGetTraces', 'xray:GetServiceGraph', 'xray:GetTimeSeriesServiceStatistics', 'xray:GetTraceGraph',
+          'xray:GetTraceSummaries',
+        ],
+        resources: ['*'],
+        reason: 'Trace map and trace search of the console; X-Ray trace reads accept no resource ARN (account-wide reads).',
+      });
+    }
+    return out;
+  },
+};
