@@ -1,0 +1,260 @@
+/**
+ * Malformed Access resources, one named case each (cfn-lint's table style): every case must fail through the
+ * macro contract (status 'failure', no fragment) with a message that names the logical id, the property
+ * path at fault and the fix. The handler never throws, whatever the event.
+ */
+import { handler, type MacroEvent, type MacroResponse } from '../../functions/handlers/macro';
+
+const ACCESS = 'Formidable::Serverless::Access';
+type Template = Record<string, unknown>;
+
+function access(properties: Record<string, unknown> | undefined, extra: Record<string, unknown> = {}) {
+  return { Type: ACCESS, ...(properties === undefined ? {} : { Properties: properties }), ...extra };
+}
+/** A template with one Access resource `AppAccess` (plus any other resources and sections given). */
+function withApp(properties: Record<string, unknown> | undefined, rest: Template = {}): Template {
+  const { Resources, ...sections } = rest as { Resources?: Record<string, unknown> };
+  return { Resources: { AppAccess: access(properties), ...(Resources ?? {}) }, ...sections };
+}
+
+async function run(fragment: unknown, templateParameterValues: Record<string, unknown> = {}): Promise<MacroResponse> {
+  return handler({
+    region: 'us-east-1', accountId: '123456789012', fragment, transformId: '123456789012::FormidableServerless',
+    params: {}, requestId: 'bad-input', templateParameterValues,
+  });
+}
+
+beforeAll(() => {
+  jest.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterAll(() => jest.restoreAllMocks());
+
+const x = (n: number) => 'x'.repeat(n);
+
+interface Case {
+  readonly name: string;
+  readonly template: Template;
+  readonly parameters?: Record<string, unknown>;
+  /** The logical id the message must name, as `[Id]`. */
+  readonly id: string;
+  /** The property path (or, for template-level clashes, the logical id or output) the message must name. */
+  readonly path: string;
+  /** Words that tell the user what to do. */
+  readonly fix: RegExp;
+}
+
+const CASES: Case[] = [
+  // Required and unknown properties
+  { name: 'missing ServiceName', template: withApp({ Stage: 'dev' }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /is required/ },
+  { name: 'unknown property in the wrong case gets a did-you-mean', template: withApp({ ServiceName: 'tapir', stage: 'dev' }), id: 'AppAccess', path: "Property 'stage'", fix: /did you mean 'Stage'\?/ },
+  { name: 'unknown property lists the known ones', template: withApp({ ServiceName: 'tapir', Colour: 'blue' }), id: 'AppAccess', path: "Property 'Colour'", fix: /known properties are .*ServiceName.*Stage/ },
+  { name: 'Properties missing', template: withApp(undefined), id: 'AppAccess', path: 'Properties', fix: /add Properties with at least ServiceName/ },
+  { name: 'Properties a list', template: withApp(['ServiceName', 'tapir'] as unknown as Record<string, unknown>), id: 'AppAccess', path: 'Properties', fix: /add Properties with at least ServiceName/ },
+
+  // Mistyped values
+  { name: 'number where a name is expected', template: withApp({ ServiceName: 42 }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /'42' must start with a letter/ },
+  { name: 'list where a string is expected', template: withApp({ ServiceName: ['tapir', 'koala'] }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /should be a string, not a list/ },
+  { name: 'object where a string is expected', template: withApp({ ServiceName: 'tapir', Stage: { Name: 'dev' } }), id: 'AppAccess', path: "Property 'Stage'", fix: /should be a string, not object/ },
+  { name: "'yes' for a boolean", template: withApp({ ServiceName: 'tapir', ManyLambdas: 'yes' }), id: 'AppAccess', path: "Property 'ManyLambdas'", fix: /should be true or false, not "yes"/ },
+  { name: '1 for a boolean', template: withApp({ ServiceName: 'tapir', DisableGroups: 1 }), id: 'AppAccess', path: "Property 'DisableGroups'", fix: /should be true or false, not 1/ },
+  { name: 'empty string', template: withApp({ ServiceName: 'tapir', Stage: '' }), id: 'AppAccess', path: "Property 'Stage'", fix: /should not be empty; remove it to use the default/ },
+  { name: 'a parameter that is a list, where a string is expected', template: withApp({ ServiceName: 'tapir', Stage: { Ref: 'Stages' } }), parameters: { Stages: ['dev', 'prod'] }, id: 'AppAccess', path: "Property 'Stage'", fix: /should be a string, not a list/ },
+
+  // Invalid characters and formats
+  { name: 'underscore in the service name', template: withApp({ ServiceName: 'tapir_api' }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /only letters, digits and hyphens/ },
+  { name: 'dot in the stage', template: withApp({ ServiceName: 'tapir', Stage: 'dev.1' }), id: 'AppAccess', path: "Property 'Stage'", fix: /only letters, digits and hyphens/ },
+  { name: 'space in ResourcePrefix', template: withApp({ ServiceName: 'tapir', ResourcePrefix: 'cf tapir' }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /characters IAM allows in names/ },
+  { name: 'underscore in IamStage', template: withApp({ ServiceName: 'tapir', IamStage: 'pr_*' }), id: 'AppAccess', path: "Property 'IamStage'", fix: /IAM wildcards \* and \?/ },
+  { name: 'Region without dashes', template: withApp({ ServiceName: 'tapir', Region: 'useast1' }), id: 'AppAccess', path: "Property 'Region'", fix: /must be an AWS region such as us-east-1/ },
+  { name: 'IamRegion in upper case', template: withApp({ ServiceName: 'tapir', IamRegion: 'US-EAST-1' }), id: 'AppAccess', path: "Property 'IamRegion'", fix: /must be a region or an IAM wildcard/ },
+  { name: 'bad IamAccountId', template: withApp({ ServiceName: 'tapir', IamAccountId: '1234' }), id: 'AppAccess', path: "Property 'IamAccountId'", fix: /must be a 12-digit account id or \*/ },
+  { name: 'bad IamPartition', template: withApp({ ServiceName: 'tapir', IamPartition: 'aws-mars' }), id: 'AppAccess', path: "Property 'IamPartition'", fix: /must be a partition \(aws, aws-cn, aws-us-gov/ },
+  { name: 'StackName starting with a digit', template: withApp({ ServiceName: 'tapir', StackName: '1tapir' }), id: 'AppAccess', path: "Property 'StackName'", fix: /must be a CloudFormation stack name/ },
+  { name: 'DeploymentPrefix with a leading slash', template: withApp({ ServiceName: 'tapir', DeploymentPrefix: '/builds' }), id: 'AppAccess', path: "Property 'DeploymentPrefix'", fix: /without leading or trailing slash/ },
+  { name: 'Stage over 100 characters', template: withApp({ ServiceName: 'tapir', Stage: x(101) }), id: 'AppAccess', path: "Property 'Stage'", fix: /101 characters long; at most 100 are allowed/ },
+
+  // IAM name limits
+  { name: 'group name over 128 characters', template: withApp({ ServiceName: 'tapir', ResourcePrefix: x(60), Stage: 'production', RoleAdminName: x(64) }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /group name '.*' 136 characters long; IAM allows 128\. Shorten/ },
+  { name: 'policy name over 128 characters', template: withApp({ ServiceName: 'tapir', ResourcePrefix: x(100), Stage: x(30) }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /policy name '.*-shared-1' 140 characters long; IAM allows 128\. Shorten/ },
+  { name: 'execution role name over 64 characters', template: withApp({ ServiceName: 'tapir', Stage: 'dev', ResourcePrefix: x(45) }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /role name '.*-dev-lambda-execution' 66 characters long; IAM allows 64\. Shorten ResourcePrefix, Stage/ },
+  { name: 'LambdaRoleName over 64 characters', template: withApp({ ServiceName: 'tapir', LambdaRoleName: x(65) }), id: 'AppAccess', path: "Property 'LambdaRoleName'", fix: /1-64 characters/ },
+  { name: 'group role names over 64 characters', template: withApp({ ServiceName: 'tapir', RoleCiName: x(65) }), id: 'AppAccess', path: "Property 'RoleCiName'", fix: /at most 64 are allowed/ },
+  { name: 'duplicate group role names', template: withApp({ ServiceName: 'tapir', RoleAdminName: 'ops', RoleCiName: 'ops' }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /RoleDeveloperName and RoleCiName must differ/ },
+
+  // Intrinsics the macro cannot resolve
+  { name: 'Ref to an undeclared parameter', template: withApp({ ServiceName: 'tapir', Stage: { Ref: 'StageName' } }), id: 'AppAccess', path: "Property 'Stage'", fix: /'StageName', which is not a template parameter/ },
+  { name: 'Fn::Sub over an undeclared parameter', template: withApp({ ServiceName: { 'Fn::Sub': '${Team}-api' } }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /'Team', which is not a template parameter/ },
+  { name: 'Ref to AWS::StackName', template: withApp({ ServiceName: 'tapir', StackName: { Ref: 'AWS::StackName' } }), id: 'AppAccess', path: "Property 'StackName'", fix: /AWS::StackName, which is not known when the macro runs; use a literal or a template parameter/ },
+  { name: 'Fn::GetAtt in a property', template: withApp({ ServiceName: 'tapir', ResourcePrefix: { 'Fn::GetAtt': ['Topic', 'TopicName'] } }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /uses Fn::GetAtt, which the macro cannot resolve at transform time; use a literal, a Ref to a parameter/ },
+  { name: 'Fn::ImportValue in a property', template: withApp({ ServiceName: { 'Fn::ImportValue': 'shared-service' } }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /uses Fn::ImportValue.*use a literal/ },
+  { name: 'Fn::If in a property', template: withApp({ ServiceName: 'tapir', Stage: { 'Fn::If': ['Prod', 'prod', 'dev'] } }), id: 'AppAccess', path: "Property 'Stage'", fix: /uses Fn::If.*use a literal/ },
+  { name: 'resource attribute inside Fn::Sub', template: withApp({ ServiceName: { 'Fn::Sub': '${Topic.TopicName}' } }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /an attribute the macro cannot know at transform time/ },
+
+  // DeploymentBucket
+  { name: 'DeploymentBucket in upper case', template: withApp({ ServiceName: 'tapir', DeploymentBucket: 'Acme-Deployments' }), id: 'AppAccess', path: "Property 'DeploymentBucket'", fix: /not a valid S3 bucket name \(3-63 lower-case/ },
+  { name: "DeploymentBucket {Shared: 'x'}", template: withApp({ ServiceName: 'tapir', DeploymentBucket: { Shared: 'x' } }), id: 'AppAccess', path: "Property 'DeploymentBucket.Shared'", fix: /should be true, alone; omit DeploymentBucket for the per-stack bucket/ },
+  { name: 'DeploymentBucket Shared with a Name', template: withApp({ ServiceName: 'tapir', DeploymentBucket: { Shared: true, Name: 'acme-deployments' } }), id: 'AppAccess', path: "Property 'DeploymentBucket.Shared'", fix: /should be true, alone/ },
+  { name: 'DeploymentBucket with an extra key', template: withApp({ ServiceName: 'tapir', DeploymentBucket: { Name: 'acme-deployments', Region: 'eu-west-1' } }), id: 'AppAccess', path: "Property 'DeploymentBucket.Region'", fix: /is not known; DeploymentBucket should be a bucket name .*\{Name: <bucket>\}, or \{Shared: true\}/ },
+  { name: 'DeploymentBucket a number', template: withApp({ ServiceName: 'tapir', DeploymentBucket: 42 }), id: 'AppAccess', path: "Property 'DeploymentBucket'", fix: /should be a bucket name \(provider\.deploymentBucket\)/ },
+
+  // Tags
+  { name: "tag key with the reserved prefix 'aws:'", template: withApp({ ServiceName: 'tapir', Tags: { 'aws:team': 'platform' } }), id: 'AppAccess', path: "Property 'Tags.aws:team'", fix: /reserved prefix 'aws:'; choose another key/ },
+  { name: 'tag value not a string', template: withApp({ ServiceName: 'tapir', Tags: { replicas: 3 } }), id: 'AppAccess', path: "Property 'Tags.replicas'", fix: /should be a string, not number/ },
+  { name: 'tag list entry without Value', template: withApp({ ServiceName: 'tapir', Tags: [{ Key: 'team' }] }), id: 'AppAccess', path: "Property 'Tags[0]'", fix: /should be \{Key: string, Value: string\}/ },
+  { name: 'Tags a string', template: withApp({ ServiceName: 'tapir', Tags: 'team=platform' }), id: 'AppAccess', path: "Property 'Tags'", fix: /should be a map of tag names to string values/ },
+  { name: 'tag value over 256 characters', template: withApp({ ServiceName: 'tapir', Tags: { note: x(257) } }), id: 'AppAccess', path: "Property 'Tags.note'", fix: /tag keys hold at most 128 characters and values 256/ },
+
+  // Clashes within the template
+  {
+    name: 'two Access resources producing the same group names',
+    template: { Resources: { AppAccess: access({ ServiceName: 'tapir', Stage: 'dev' }), AppAgainAccess: access({ ServiceName: 'tapir', Stage: 'dev' }) } },
+    id: 'AppAgainAccess', path: "Property 'ServiceName'", fix: /IAM group name cf-tapir-dev-admin, which AppAccess also creates; give the two resources different ServiceName, Stage or ResourcePrefix/,
+  },
+  {
+    name: 'two Access resources producing the same names through ResourcePrefix',
+    template: { Resources: { AppAccess: access({ ServiceName: 'tapir', Stage: 'dev' }), KoalaAccess: access({ ServiceName: 'koala', Stage: 'dev', ResourcePrefix: 'cf-tapir' }) } },
+    id: 'KoalaAccess', path: "Property 'ServiceName'", fix: /IAM role name cf-tapir-dev-lambda-execution, which AppAccess also creates/,
+  },
+  {
+    name: 'an expanded logical id clashing with an existing resource',
+    template: withApp({ ServiceName: 'tapir' }, { Resources: { AppAccessCiGroup: { Type: 'AWS::IAM::Group' } } }),
+    id: 'AppAccess', path: 'AppAccessCiGroup', fix: /expands into the logical id AppAccessCiGroup, which the template's own resource AppAccessCiGroup already uses; rename one of them/,
+  },
+  {
+    name: 'an existing output clashing with an expanded output',
+    template: withApp({ ServiceName: 'tapir' }, { Outputs: { AppAccessAdminGroupName: { Value: 'x' } } }),
+    id: 'AppAccess', path: 'AppAccessAdminGroupName', fix: /adds the output AppAccessAdminGroupName, which the template's own output .* already uses; rename one of them/,
+  },
+
+  // References to the Access resource
+  {
+    name: 'Fn::GetAtt of an unknown attribute in an output',
+    template: withApp({ ServiceName: 'tapir' }, { Outputs: { Arn: { Value: { 'Fn::GetAtt': ['AppAccess', 'Arn'] } } } }),
+    id: 'AppAccess', path: 'Outputs.Arn', fix: /has no attribute Arn .*; its attributes are .*AdminGroupArn.*LambdaRoleArn/,
+  },
+  {
+    name: 'Fn::GetAtt of an unknown attribute in another resource',
+    template: withApp({ ServiceName: 'tapir' }, { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::GetAtt': 'AppAccess.GroupName' } } } } }),
+    id: 'AppAccess', path: 'used in Topic', fix: /has no attribute GroupName .*; its attributes are .*DeveloperGroupName/,
+  },
+  {
+    name: 'Ref of an Access resource with DisableGroups',
+    template: withApp({ ServiceName: 'tapir', DisableGroups: true }, { Outputs: { Developers: { Value: { Ref: 'AppAccess' } } } }),
+    id: 'AppAccess', path: 'Outputs.Developers', fix: /DisableGroups leaves no group to return; use Fn::GetAtt AppAccess\.LambdaRoleArn or a policy output instead/,
+  },
+  {
+    name: '${Access} inside Fn::Sub with DisableGroups',
+    template: withApp({ ServiceName: 'tapir', DisableGroups: 'true' }, { Outputs: { Developers: { Value: { 'Fn::Sub': 'group ${AppAccess}' } } } }),
+    id: 'AppAccess', path: 'Outputs.Developers', fix: /cannot provide there; use one of LambdaRoleName, LambdaRoleArn/,
+  },
+];
+
+describe('malformed Access resources', () => {
+  test('the table holds at least 25 cases with unique names', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+  });
+
+  test.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const before = JSON.stringify(c.template);
+    const response = await run(c.template, c.parameters);
+    expect(response.status).toBe('failure');
+    expect(response).not.toHaveProperty('fragment');
+    expect(response.requestId).toBe('bad-input');
+    const message = response.errorMessage ?? '';
+    expect(message).toMatch(/^Invalid Formidable::Serverless::Access document\. Number of errors found: \d+\. /);
+    expect(message).toContain(`Resource with id [${c.id}] is invalid.`);
+    expect(message).toContain(c.path);
+    expect(message).toMatch(c.fix);
+    // The input is never modified, even on failure.
+    expect(JSON.stringify(c.template)).toBe(before);
+  });
+});
+
+describe('errors are collected across resources', () => {
+  test('several errors in two resources are reported together, with their count', async () => {
+    const response = await run({
+      Resources: {
+        TapirAccess: access({ ServiceName: 'tapir_api', ManyLambdas: 'yes' }),
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        KoalaAccess: access({ ServiceName: 'koala', IamAccountId: '1234', Tags: { 'aws:x': 'y' } }),
+      },
+    });
+    expect(response.status).toBe('failure');
+    expect(response).not.toHaveProperty('fragment');
+    const message = response.errorMessage ?? '';
+    expect(message).toContain('Number of errors found: 4.');
+    expect(message.match(/Resource with id \[TapirAccess\]/g)).toHaveLength(2);
+    expect(message.match(/Resource with id \[KoalaAccess\]/g)).toHaveLength(2);
+    for (const p of ["'ServiceName'", "'ManyLambdas'", "'IamAccountId'", "'Tags.aws:x'"]) expect(message).toContain(`Property ${p}`);
+  });
+
+  test('a valid Access resource beside an invalid one is not returned half-expanded', async () => {
+    const response = await run({
+      Resources: { GoodAccess: access({ ServiceName: 'tapir' }), BadAccess: access({ ServiceName: 'koala', Stage: 'a.b' }) },
+    });
+    expect(response.status).toBe('failure');
+    expect(response).not.toHaveProperty('fragment');
+    expect(response.errorMessage).toContain('Number of errors found: 1.');
+    expect(response.errorMessage).toContain('[BadAccess]');
+    expect(response.errorMessage).not.toContain('[GoodAccess]');
+  });
+
+  test('an error found while rewriting references also returns no fragment', async () => {
+    const response = await run(withApp({ ServiceName: 'tapir' }, { Outputs: { A: { Value: { 'Fn::GetAtt': ['AppAccess', 'Nope'] } } } }));
+    expect(response.status).toBe('failure');
+    expect(response).not.toHaveProperty('fragment');
+  });
+
+  test('identical messages are reported once', async () => {
+    const response = await run(withApp({ ServiceName: 'tapir' }, {
+      Outputs: { A: { Value: { 'Fn::GetAtt': ['AppAccess', 'Nope'] } }, B: { Value: { 'Fn::GetAtt': ['AppAccess', 'Nope'] } } },
+    }));
+    // The two uses differ in where they are ("used in Outputs.A" / "Outputs.B"), so both count.
+    expect(response.errorMessage).toContain('Number of errors found: 2.');
+  });
+});
+
+describe('the handler never throws', () => {
+  const garbage: Array<[string, unknown]> = [
+    ['null event', null],
+    ['undefined event', undefined],
+    ['a string event', 'event'],
+    ['a number event', 42],
+    ['an empty event', {}],
+    ['no region', { accountId: '123456789012', fragment: {}, requestId: 'r' }],
+    ['region not a string', { region: 1, accountId: '123456789012', fragment: {}, requestId: 'r' }],
+    ['missing fragment', { region: 'us-east-1', accountId: '123456789012', requestId: 'r' }],
+    ['fragment null', { region: 'us-east-1', accountId: '123456789012', fragment: null, requestId: 'r' }],
+    ['fragment a string', { region: 'us-east-1', accountId: '123456789012', fragment: 'Resources: {}', requestId: 'r' }],
+    ['fragment a list', { region: 'us-east-1', accountId: '123456789012', fragment: [], requestId: 'r' }],
+  ];
+
+  test.each(garbage)('%s gives status failure', async (_name, event) => {
+    let response: MacroResponse | undefined;
+    await expect((async () => { response = await handler(event as MacroEvent); })()).resolves.toBeUndefined();
+    expect(response?.status).toBe('failure');
+    expect(typeof response?.errorMessage).toBe('string');
+    expect(response).not.toHaveProperty('fragment');
+  });
+
+  const odd: Array<[string, unknown]> = [
+    ['a null resource', { Resources: { Nothing: null, AppAccess: access({ ServiceName: 'tapir' }) } }],
+    ['Resources a string', { Resources: 'none' }],
+    ['a Ref whose target is not a string', withApp({ ServiceName: { Ref: 5 } })],
+    ['an Fn::Sub of a number', withApp({ ServiceName: { 'Fn::Sub': 5 } })],
+    ['an empty Fn::Sub list', withApp({ ServiceName: { 'Fn::Sub': [] } })],
+    ['Tags holding null', withApp({ ServiceName: 'tapir', Tags: [null] })],
+    ['DependsOn a number elsewhere', withApp({ ServiceName: 'tapir' }, { Resources: { Other: { Type: 'AWS::SNS::Topic', DependsOn: 5 } } })],
+    ['Outputs null', withApp({ ServiceName: 'tapir' }, { Outputs: null })],
+  ];
+
+  test.each(odd)('%s gives an answer, never an exception', async (_name, fragment) => {
+    const response = await run(fragment);
+    expect(['success', 'failure']).toContain(response.status);
+    if (response.status === 'failure') {
+      expect(response.errorMessage).toMatch(/\S/);
+      expect(response).not.toHaveProperty('fragment');
+    }
+  });
+});
