@@ -3,6 +3,7 @@ import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 const ALL = ['admin', 'developer', 'ci'] as const;
 const TOPICS = ['arn:{Partition}:sns:{Region}:{Account}:*'];
 const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
+const STREAMS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*'];
 const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
 
 /** SNS topics, SQS queues and stream consumers keep names the user chose: no name pattern scopes them. */
@@ -38,9 +39,14 @@ export const messaging: readonly CatalogEntry[] = [
     reason: 'Changing a queue\'s settings or a redrive policy updates the existing queue, only through the stack.',
   },
   {
-    id: 'kinesis.stream-consumers', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,
-    actions: ['kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer', 'kinesis:RegisterStreamConsumer'],
-    resources: CONSUMERS, condition: VIA_CLOUDFORMATION,
+    id: 'kinesis.stream-consumer-register', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,
+    actions: ['kinesis:RegisterStreamConsumer'], resources: STREAMS, condition: VIA_CLOUDFORMATION,
     reason: 'stream events with consumer: true register a consumer on a stream another owner names; through the stack.',
+  },
+  {
+    id: 'kinesis.stream-consumers', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,
+    actions: ['kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer'],
+    resources: CONSUMERS, condition: VIA_CLOUDFORMATION,
+    reason: 'CloudFormation reads and, when the event goes, deregisters that consumer; through the stack.',
   },
 ];

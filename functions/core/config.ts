@@ -104,7 +104,7 @@ export function parseAccess(
 
   const raw = resource.Properties;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new AggregateInvalid([new InvalidResourceError(logicalId, undefined, "has no Properties map; add Properties with at least ServiceName.")]);
+    throw new AggregateInvalid([new InvalidResourceError(logicalId, undefined, 'has no Properties map; add Properties with at least ServiceName.')]);
   }
   const props = raw as Record<string, unknown>;
   const known = new Set([...Object.keys(CORE_PROPERTIES), ...submodulePropertyNames]);
@@ -131,7 +131,8 @@ export function parseAccess(
     const v = values[key];
     if (v === undefined) return undefined;
     if (typeof v === 'number' && key !== 'IamAccountId') return str2(key, String(v), spec);
-    if (typeof v === 'number') return str2(key, String(v).padStart(12, '0'), spec);
+    // YAML reads an unquoted 012345678901 as a number and drops the leading zero (or worse): make the user quote it.
+    if (typeof v === 'number') return (fail(key, `should be a quoted string ('${v}'): an unquoted account id loses leading zeros.`), undefined);
     if (typeof v !== 'string') {
       fail(key, `should be a string, not ${Array.isArray(v) ? 'a list' : typeof v}.`);
       return undefined;
@@ -169,7 +170,7 @@ export function parseAccess(
   const tags = parseTags(values.Tags, fail);
 
   if (new Set(Object.values(roleNames)).size < 3) {
-    fail('RoleAdminName', `, RoleDeveloperName and RoleCiName must differ; they name three groups (got ${Object.values(roleNames).join(', ')}).`);
+    fail('RoleAdminName', `must differ from RoleDeveloperName and RoleCiName: the three name separate groups (got ${Object.values(roleNames).join(', ')}).`);
   }
 
   const submoduleProperties: Record<string, unknown> = {};

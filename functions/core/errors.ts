@@ -11,7 +11,7 @@ export class InvalidResourceError extends Error {
     options?: ErrorOptions,
   ) {
     super(
-      `Resource with id [${logicalId}] is invalid. ${keyPath ? `Property '${keyPath}' ${detail}` : detail}`,
+      `Resource with id [${logicalId}] is invalid. ${keyPath ? `Property '${keyPath}' ${detail}` : `It ${detail}`}`,
       options,
     );
   }

@@ -97,13 +97,15 @@ function clashes(template: Template, expansions: Map<string, Expansion>): Error[
       if (other) errors.push(new InvalidResourceError(accessId, undefined, `adds the output ${id}, which ${other} already uses; rename one of them.`));
       outputsTaken.set(id, `the expansion of ${accessId}`);
     }
+    const shared = new Map<string, string[]>();
     for (const { kind, name } of e.iamNames) {
       const key = `${kind}:${name}`;
       const other = namesTaken.get(key);
-      if (other && other !== accessId) {
-        errors.push(new InvalidResourceError(accessId, 'ServiceName', `gives the IAM ${kind} name ${name}, which ${other} also creates; give the two resources different ServiceName, Stage or ResourcePrefix.`));
-      }
+      if (other && other !== accessId) shared.set(other, [...(shared.get(other) ?? []), `${kind} ${name}`]);
       namesTaken.set(key, accessId);
+    }
+    for (const [other, names] of shared) {
+      errors.push(new InvalidResourceError(accessId, undefined, `creates the same IAM names as ${other} (${names.join(', ')}); give the two resources a different Stage or ResourcePrefix.`));
     }
   }
   return errors;

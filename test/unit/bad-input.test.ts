@@ -79,7 +79,7 @@ const CASES: Case[] = [
   { name: 'execution role name over 64 characters', template: withApp({ ServiceName: 'tapir', Stage: 'dev', ResourcePrefix: x(45) }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /role name '.*-dev-lambda-execution' 66 characters long; IAM allows 64\. Shorten ResourcePrefix, Stage/ },
   { name: 'LambdaRoleName over 64 characters', template: withApp({ ServiceName: 'tapir', LambdaRoleName: x(65) }), id: 'AppAccess', path: "Property 'LambdaRoleName'", fix: /1-64 characters/ },
   { name: 'group role names over 64 characters', template: withApp({ ServiceName: 'tapir', RoleCiName: x(65) }), id: 'AppAccess', path: "Property 'RoleCiName'", fix: /at most 64 are allowed/ },
-  { name: 'duplicate group role names', template: withApp({ ServiceName: 'tapir', RoleAdminName: 'ops', RoleCiName: 'ops' }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /RoleDeveloperName and RoleCiName must differ/ },
+  { name: 'duplicate group role names', template: withApp({ ServiceName: 'tapir', RoleAdminName: 'ops', RoleCiName: 'ops' }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /must differ from RoleDeveloperName and RoleCiName: the three name separate groups/ },
 
   // Intrinsics the macro cannot resolve
   { name: 'Ref to an undeclared parameter', template: withApp({ ServiceName: 'tapir', Stage: { Ref: 'StageName' } }), id: 'AppAccess', path: "Property 'Stage'", fix: /'StageName', which is not a template parameter/ },
@@ -108,12 +108,12 @@ const CASES: Case[] = [
   {
     name: 'two Access resources producing the same group names',
     template: { Resources: { AppAccess: access({ ServiceName: 'tapir', Stage: 'dev' }), AppAgainAccess: access({ ServiceName: 'tapir', Stage: 'dev' }) } },
-    id: 'AppAgainAccess', path: "Property 'ServiceName'", fix: /IAM group name cf-tapir-dev-admin, which AppAccess also creates; give the two resources different ServiceName, Stage or ResourcePrefix/,
+    id: 'AppAgainAccess', path: 'It creates the same IAM names as AppAccess', fix: /group cf-tapir-dev-admin.*give the two resources a different Stage or ResourcePrefix/,
   },
   {
     name: 'two Access resources producing the same names through ResourcePrefix',
     template: { Resources: { AppAccess: access({ ServiceName: 'tapir', Stage: 'dev' }), KoalaAccess: access({ ServiceName: 'koala', Stage: 'dev', ResourcePrefix: 'cf-tapir' }) } },
-    id: 'KoalaAccess', path: "Property 'ServiceName'", fix: /IAM role name cf-tapir-dev-lambda-execution, which AppAccess also creates/,
+    id: 'KoalaAccess', path: 'It creates the same IAM names as AppAccess', fix: /role cf-tapir-dev-lambda-execution.*different Stage or ResourcePrefix/,
   },
   {
     name: 'an expanded logical id clashing with an existing resource',

@@ -135,14 +135,8 @@ async function resourceTypeArns(action: string): Promise<string[]> {
  * Problems found in the catalog and reported to its owner, pinned exactly: the test fails on any other
  * problem, and also once one of these is fixed (then delete its line here).
  */
-const KNOWN_CATALOG_PROBLEMS: Record<string, string[]> = {
-  // RegisterStreamConsumer is authorized on the stream (iam-data: resource type `stream`,
-  // arn:${Partition}:kinesis:${Region}:${Account}:stream/${StreamName}), not on a consumer ARN: the entry's only
-  // pattern, stream/*/consumer/*, never matches it, so the grant is dead and `consumer: true` cannot deploy.
-  'kinesis.stream-consumers': [
-    'kinesis:RegisterStreamConsumer: none of arn:aws:kinesis:us-east-1:123456789012:stream/*/consumer/* is a resource of its types arn:${Partition}:kinesis:${Region}:${Account}:stream/${StreamName}',
-  ],
-};
+/** Catalog problems pinned while a fix is pending; empty: every entry must pass every check. */
+const KNOWN_CATALOG_PROBLEMS: Record<string, string[]> = {};
 
 /** Condition keys an action supports: its own and those of its resource types (lower case). */
 async function conditionKeysOf(action: string): Promise<Set<string>> {

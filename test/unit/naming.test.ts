@@ -40,8 +40,8 @@ describe('defaults the names derive from', () => {
     expect(config({ ServiceName: 'tapir', Stage: 'dev', StackName: 'custom' }).stackName).toBe('custom');
   });
 
-  test('a numeric IamAccountId (an unquoted YAML number) keeps its leading zeros', () => {
-    expect(config({ ServiceName: 'tapir', IamAccountId: 12345678901 }).iamAccountId).toBe('012345678901');
+  test('a numeric IamAccountId (an unquoted YAML number, leading zeros lost) is refused with the fix', () => {
+    expect(() => config({ ServiceName: 'tapir', IamAccountId: 12345678901 })).toThrow(/IamAccountId' should be a quoted string/);
   });
 });
 
