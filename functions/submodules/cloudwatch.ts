@@ -171,7 +171,7 @@ export const alarms: Submodule<AlarmsOptions> = {
       else ok = (fail('Alarms.TopicArn', `should be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts, not ${JSON.stringify(o.TopicArn)}.`), false);
     } else if (o.Topic !== undefined && asBoolean(o.Topic) !== false) {
       const t = optionsOf(o.Topic, 'Alarms.Topic', ['Emails'], fail, 'true (create <service>-<stage>-alarms) or {Emails: [...]}');
-      const emails = t?.Emails === undefined ? [] : stringList(t.Emails, 'Alarms.Topic.Emails', fail, { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address' });
+      const emails = t?.Emails === undefined ? [] : stringList(t.Emails, 'Alarms.Topic.Emails', fail, { pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'an e-mail address', plural: 'e-mail addresses' });
       if (t && emails) topic = { create: true, emails };
       else ok = false;
     }

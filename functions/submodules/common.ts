@@ -41,24 +41,38 @@ export function optionsOf(value: unknown, property: string, allowed: readonly st
   let ok = true;
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
-    const hint = allowed.find((k) => k.toLowerCase() === key.toLowerCase());
+    const hint = allowed.find((k) => k.toLowerCase() === key.toLowerCase()) ?? allowed.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
     fail(`${property}.${key}`, `is not an option of ${property}${hint ? `; did you mean '${hint}'?` : `; its options are ${allowed.join(', ')}.`}`);
     ok = false;
   }
   return ok ? value : undefined;
 }
 
-/** A list of strings, each matching `pattern`; `what` names one item ("a subnet id such as subnet-0123abcd"). */
+/** Levenshtein distance, for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/**
+ * A list of strings, each matching `pattern`; `what` names one item ("a subnet id such as subnet-0123abcd"),
+ * `plural` the items ("subnet ids").
+ */
 export function stringList(
   value: unknown,
   path: string,
   fail: Fail,
-  spec: { pattern: RegExp; what: string; min?: number; max?: number; unique?: boolean },
+  spec: { pattern: RegExp; what: string; plural: string; min?: number; max?: number; unique?: boolean },
 ): string[] | undefined {
   const min = spec.min ?? 1;
   const list = typeof value === 'string' && value.includes(',') ? value.split(',').map((s) => s.trim()) : value; // a CommaDelimitedList parameter
-  if (!Array.isArray(list)) return (fail(path, `should be a list of ${spec.what}s, not ${describe(value)}.`), undefined);
-  if (list.length < min) return (fail(path, `should hold at least ${min} ${spec.what}${min > 1 ? 's' : ''}; it holds ${list.length}.`), undefined);
+  if (!Array.isArray(list)) return (fail(path, `should be a list of ${spec.plural}, not ${describe(value)}.`), undefined);
+  if (list.length < min) return (fail(path, `should hold at least ${min} of the ${spec.plural}; it holds ${list.length}.`), undefined);
   if (spec.max !== undefined && list.length > spec.max) return (fail(path, `holds ${list.length} items; at most ${spec.max} are allowed.`), undefined);
   const bad = list.findIndex((v) => typeof v !== 'string' || !spec.pattern.test(v));
   if (bad >= 0) return (fail(`${path}[${bad}]`, `${describe(list[bad])} should be ${spec.what}.`), undefined);
@@ -72,7 +86,7 @@ export function stringList(
 
 /** A list of group roles (admin, developer, ci); `[]` is allowed and means none. */
 export function roleList(value: unknown, path: string, fail: Fail): GroupRole[] | undefined {
-  const list = stringList(value, path, fail, { pattern: /^(admin|developer|ci)$/, what: 'one of admin, developer, ci', min: 0 });
+  const list = stringList(value, path, fail, { pattern: /^(admin|developer|ci)$/, what: 'one of admin, developer, ci', plural: 'groups (admin, developer, ci)', min: 0 });
   return list ? ALL_GROUPS.filter((r) => list.includes(r)) : undefined;
 }
 

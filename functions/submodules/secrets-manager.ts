@@ -40,7 +40,7 @@ export const secrets: Submodule<SecretsOptions> = {
     const o = optionsOf(value, 'Secrets', ['Names', 'Writers'], fail, 'a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers');
     if (!o) return undefined;
     if (o.Names === undefined) return (fail('Secrets.Names', 'is required: the names of the secrets, e.g. [db-password, stripe-key].'), undefined);
-    const names = stringList(o.Names, 'Secrets.Names', fail, { pattern: NAME, what: 'a secret name of letters, digits and /_+=.@- such as db-password' });
+    const names = stringList(o.Names, 'Secrets.Names', fail, { pattern: NAME, what: 'a secret name of letters, digits and /_+=.@- such as db-password', plural: 'secret names' });
     const writers = o.Writers === undefined ? (['admin'] as GroupRole[]) : roleList(o.Writers, 'Secrets.Writers', fail);
     if (!names || !writers) return undefined;
     let ok = true;

@@ -79,8 +79,8 @@ export const vpc: Submodule<VpcOptions> = {
       for (const k of EXISTING_KEYS) if (o[k] === undefined) fail(`Vpc.${k}`, `is required with Mode: existing (the ${k === 'VpcId' ? 'VPC' : k === 'SubnetIds' ? 'subnets' : 'security groups'} of provider.vpc in serverless.yml).`);
       if (EXISTING_KEYS.some((k) => o[k] === undefined)) return undefined;
       const vpcId = typeof o.VpcId === 'string' && ID('vpc').test(o.VpcId) ? o.VpcId : (fail('Vpc.VpcId', `should be a VPC id such as vpc-0123456789abcdef0, not ${JSON.stringify(o.VpcId)}.`), undefined);
-      const subnetIds = stringList(o.SubnetIds, 'Vpc.SubnetIds', fail, { pattern: ID('subnet'), what: 'a subnet id such as subnet-0123456789abcdef0', max: 16 });
-      const securityGroupIds = stringList(o.SecurityGroupIds, 'Vpc.SecurityGroupIds', fail, { pattern: ID('sg'), what: 'a security group id such as sg-0123456789abcdef0', max: 5 });
+      const subnetIds = stringList(o.SubnetIds, 'Vpc.SubnetIds', fail, { pattern: ID('subnet'), what: 'a subnet id such as subnet-0123456789abcdef0', plural: 'subnet ids (provider.vpc.subnetIds)', max: 16 });
+      const securityGroupIds = stringList(o.SecurityGroupIds, 'Vpc.SecurityGroupIds', fail, { pattern: ID('sg'), what: 'a security group id such as sg-0123456789abcdef0', plural: 'security group ids (provider.vpc.securityGroupIds)', max: 5 });
       if (!vpcId || !subnetIds || !securityGroupIds) return undefined;
       return { mode, vpcId, subnetIds, securityGroupIds };
     }
@@ -94,7 +94,7 @@ export const vpc: Submodule<VpcOptions> = {
     let gatewayEndpoints: ('s3' | 'dynamodb')[] | undefined = ['s3', 'dynamodb'];
     if (o.GatewayEndpoints === false || o.GatewayEndpoints === 'false') gatewayEndpoints = [];
     else if (o.GatewayEndpoints !== undefined) {
-      const list = stringList(o.GatewayEndpoints, 'Vpc.GatewayEndpoints', fail, { pattern: /^(s3|S3|dynamodb|DynamoDB)$/, what: 'S3 or DynamoDB', min: 0 });
+      const list = stringList(o.GatewayEndpoints, 'Vpc.GatewayEndpoints', fail, { pattern: /^(s3|S3|dynamodb|DynamoDB)$/, what: 'S3 or DynamoDB', plural: 'gateway endpoint services (S3, DynamoDB)', min: 0 });
       gatewayEndpoints = list?.map((s) => s.toLowerCase() as 's3' | 'dynamodb');
     }
     if (!gatewayEndpoints) return undefined;
