@@ -1,0 +1,51 @@
+/** The bench's measuring functions, run once with tiny inputs: well-formed rows, no wall-clock assertion. */
+import { accessTemplate, checks, measureBundles, measureProcessing, measureQuotas, policyChars, report, worstCase } from '../../scripts/bench';
+import { join } from 'node:path';
+
+const EXAMPLES = join(__dirname, '..', '..', 'examples');
+
+test('processing rows: one per size, positive times, ratios >= 1', async () => {
+  const rows = await measureProcessing([1, 2], { minMs: 0, minRuns: 1, warmup: 0 });
+  expect(rows.map((r) => r.resources)).toEqual([1, 2]);
+  for (const r of rows) {
+    for (const v of [r.floorMs, r.transformMs, r.handlerMs, r.perResourceMs]) expect(v).toBeGreaterThan(0);
+    expect(r.handlerRatio).toBeGreaterThanOrEqual(1);
+    expect(r.outputBytes).toBeGreaterThan(r.inputBytes);
+  }
+  expect(Object.keys(accessTemplate(3).Resources as object)).toHaveLength(3);
+});
+
+test('bundles: each function built, sized and started once', async () => {
+  const rows = await measureBundles(1);
+  expect(rows.map((r) => r.fn).sort()).toEqual(['bucket-resolver', 'macro']);
+  for (const r of rows) {
+    expect(r.bytes).toBeGreaterThan(1000);
+    expect(r.coldMs).toBeGreaterThan(0);
+    expect(r.baselineMs).toBeGreaterThan(0);
+  }
+  expect(rows.find((r) => r.fn === 'macro')?.mode).toBe('answers one event');
+});
+
+test('IAM quota rows for the examples, and the verdict table', async () => {
+  const quotas = await measureQuotas(EXAMPLES);
+  expect(quotas.length).toBeGreaterThan(0);
+  for (const q of quotas) {
+    expect(q.example).toMatch(/\.ya?ml$|\.json$/);
+    expect(['group', 'role']).toContain(q.kind);
+    expect(q.policyCount).toBeGreaterThanOrEqual(0);
+    if (q.policy === '(none)') expect(q.policyCount).toBe(0);
+    else expect(q.chars).toBeGreaterThan(0);
+  }
+  expect(quotas.some((q) => q.kind === 'group') && quotas.some((q) => q.kind === 'role')).toBe(true);
+  const all = checks([{ resources: 100, inputBytes: 1, outputBytes: 2, floorMs: 1, transformMs: 1, handlerMs: 1, transformRatio: 2, handlerRatio: 2, perResourceMs: 0.01 }], [], quotas);
+  expect(all[0]).toMatchObject({ pass: true, value: '2.00x' });
+  const text = report([], [], quotas, all);
+  expect(text).toMatch(/## IAM quotas per group and role/);
+  expect(text).toMatch(/\| PASS/);
+});
+
+test('policy characters count unresolved values at their longest, without whitespace', () => {
+  expect(policyChars({ A: 'b c' })).toBe('{"A":"bc"}'.length);
+  expect(worstCase({ 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}', { B: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, {})).toBe(`arn:aws-iso-b:s3:::arn:aws-iso-b:s3:::${'b'.repeat(63)}`);
+  expect(worstCase({ Ref: 'Stage' }, { Stage: 'dev' })).toBe('dev');
+});
