@@ -266,6 +266,9 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     // the OUs, regions and name first: no template work for a typo
     validateTarget({ stackSetName: args.stackSetName, organizationalUnits: args.organizationalUnits, regions: args.regions, templateBody: '', parameters: {}, capabilities: [] });
     prepared = prepareTemplate(args, partial.rootDir ?? process.cwd());
+    if (Buffer.byteLength(prepared.body) > 51_200) {
+      throw new UsageError(`the template is ${Buffer.byteLength(prepared.body)} bytes; CreateStackSet takes at most 51,200 bytes in TemplateBody (a TemplateURL in S3 would be needed)`);
+    }
     const parameters = { ...args.parameters };
     if (prepared.template.Parameters && CODE_BUCKET_PARAMETER in prepared.template.Parameters) {
       if (!args.codeBucketPrefix) throw new UsageError(`--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`);
