@@ -109,8 +109,8 @@ export function expandAccess(
     byAudience.get(key)?.entries.push(entry);
   }
   const policiesOfRole = new Map<GroupRole, unknown[]>(GROUP_ROLES.map((r) => [r, []]));
-  for (const [audience, { roles, entries: list }] of [...byAudience].sort(([a], [b]) => audienceOrder(a) - audienceOrder(b) || a.localeCompare(b))) {
-    const packed = packOrFail(id, list.sort((a, b) => a.id.localeCompare(b.id)).map((e) => renderEntry(e, tokens)));
+  for (const [audience, { roles, entries: list }] of [...byAudience].sort(([a], [b]) => audienceOrder(a) - audienceOrder(b) || (a < b ? -1 : a > b ? 1 : 0))) {
+    const packed = packOrFail(id, list.sort(byId).map((e) => renderEntry(e, tokens)));
     packed.forEach((p, i) => {
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
@@ -172,7 +172,7 @@ export function expandAccess(
     output('LambdaRoleName', { Ref: roleLogicalId }, 'Execution role name');
   }
   const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
-  const lambdaPolicies = packOrFail(id, lambdaEntries.sort((a, b) => a.id.localeCompare(b.id)).map((e) => renderEntry(e, tokens)));
+  const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
     const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
     checkName('policy', name, 'ResourcePrefix');
@@ -217,6 +217,9 @@ export function expandAccess(
   };
 }
 
+/** Code-unit order (not locale order): fast, and the same on every machine. */
+const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 function audienceOrder(a: string): number {
   return a === 'shared' ? 0 : a === 'admin' ? 1 : 2;
 }
@@ -232,9 +235,16 @@ function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedP
 
 /** Each statement's Sid, catalog id and reason, beside the policy (free against the policy quota). */
 function statementsMetadata(p: PackedPolicy): Record<string, unknown> {
-  return {
-    'Formidable::Serverless::Access': {
-      Statements: p.statements.map((s) => ({ Sid: s.statement.Sid, Id: s.id, Reason: s.reason })),
-    },
-  };
+  return { 'Formidable::Serverless::Access': { Statements: p.statements.map(metadataOf) } };
+}
+
+/** One frozen metadata row per catalog entry, shared by every expansion (it never changes). */
+const metadataRows = new Map<string, Readonly<Record<string, string>>>();
+function metadataOf(s: PackedPolicy['statements'][number]): Readonly<Record<string, string>> {
+  let row = metadataRows.get(s.id);
+  if (!row) {
+    row = Object.freeze({ Sid: s.statement.Sid, Id: s.id, Reason: s.reason });
+    metadataRows.set(s.id, row);
+  }
+  return row;
 }

@@ -1,6 +1,7 @@
 /**
  * Turns catalog entries into IAM statements: fills the `{Token}`s, gives each statement a Sid derived
  * from its catalog id (so a deployed statement traces back to its reason), and keeps lists sorted.
+ * Hot path of the macro: patterns are compiled once per process and sizes come from native JSON.
  */
 import type { CatalogEntry, ConditionBlock } from '../../catalog/types';
 import type { TokenValue, Tokens } from '../naming';
@@ -28,26 +29,39 @@ export function sidOf(id: string): string {
   return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
 }
 
-const TOKEN = /\{([A-Za-z]+)\}/g;
+/** A pattern split once into literal text (even indexes) and token names (odd indexes). */
+const compiled = new Map<string, readonly string[]>();
+function compile(pattern: string): readonly string[] {
+  let parts = compiled.get(pattern);
+  if (!parts) {
+    parts = pattern.split(/\{([A-Za-z]+)\}/);
+    compiled.set(pattern, parts);
+  }
+  return parts;
+}
 
 /** Fill the tokens of one pattern; an expression-valued token makes the result an Fn::Sub. */
 export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; maxLength: number } {
-  const vars: Record<string, unknown> = {};
-  let maxLength = pattern.replace(TOKEN, '').length;
-  const text = pattern.replace(TOKEN, (_whole, name: string) => {
-    const v: TokenValue | undefined = tokens[name];
-    if (v === undefined) throw new Error(`catalog pattern ${pattern} uses unknown token {${name}}`);
+  const parts = compile(pattern);
+  let text = parts[0];
+  let maxLength = parts[0].length;
+  let vars: Record<string, unknown> | undefined;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v: TokenValue | undefined = tokens[parts[i]];
+    if (v === undefined) throw new Error(`catalog pattern ${pattern} uses unknown token {${parts[i]}}`);
     if (typeof v === 'string') {
+      text += v;
       maxLength += v.length;
-      return v;
+    } else {
+      (vars ??= {})[parts[i]] = v.expression;
+      text += `\u0000${parts[i]}\u0000`;
+      maxLength += v.maxLength;
     }
-    vars[name] = v.expression;
-    maxLength += v.maxLength;
-    return `\u0000${name}\u0000`;
-  });
-  if (Object.keys(vars).length === 0) return { value: text, maxLength };
-  const whole = /^\u0000([A-Za-z]+)\u0000$/.exec(text);
-  if (whole) return { value: vars[whole[1]] as Record<string, unknown>, maxLength };
+    text += parts[i + 1];
+    maxLength += parts[i + 1].length;
+  }
+  if (!vars) return { value: text, maxLength };
+  if (parts.length === 3 && parts[0] === '' && parts[2] === '') return { value: vars[parts[1]] as Record<string, unknown>, maxLength };
   // Literal `${` must be escaped as `${!` inside Fn::Sub; placeholders become `${Name}`.
   const sub = text.replace(/\$\{/g, '${!').replace(/\u0000([A-Za-z]+)\u0000/g, '${$1}');
   return { value: { 'Fn::Sub': [sub, vars] }, maxLength };
@@ -55,39 +69,66 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
 
 const one = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
 
-/** JSON length of a value with each Fn::Sub counted at the length of its longest resolution. */
-function jsonSize(value: unknown, sizes: Map<unknown, number>): number {
-  if (sizes.has(value)) return (sizes.get(value) ?? 0) + 2; // a string: its characters plus quotes
-  if (Array.isArray(value)) return 2 + value.reduce<number>((n, v, i) => n + jsonSize(v, sizes) + (i ? 1 : 0), 0);
-  if (value && typeof value === 'object') {
-    return 2 + Object.entries(value).reduce((n, [k, v], i) => n + JSON.stringify(k).length + 1 + jsonSize(v, sizes) + (i ? 1 : 0), 0);
+interface Prepared {
+  readonly sid: string;
+  readonly action: string | string[];
+  readonly resources: readonly string[];
+  /** JSON length of the statement with every pattern as an empty string: filled values add their length. */
+  readonly baseSize: number;
+}
+
+/**
+ * Per entry, computed once: its Sid, sorted actions and the size of everything but the filled values.
+ * Filled values never need JSON escaping (names are validated to ARN-safe characters), so a statement's size
+ * is this base plus the length of each value.
+ */
+const prepared = new WeakMap<CatalogEntry, Prepared>();
+function prepare(entry: CatalogEntry): Prepared {
+  let p = prepared.get(entry);
+  if (!p) {
+    const sid = sidOf(entry.id);
+    const action = one([...new Set(entry.actions)].sort());
+    const resources = [...new Set(entry.resources)];
+    const empty = (): PolicyValue => '';
+    const shape: Statement = {
+      Sid: sid, Effect: 'Allow', Action: action, Resource: one(resources.map(empty)),
+      ...(entry.condition ? { Condition: renderCondition(entry.condition, empty) } : {}),
+    };
+    p = { sid, action, resources, baseSize: JSON.stringify(shape).length };
+    prepared.set(entry, p);
   }
-  return JSON.stringify(value).length;
+  return p;
 }
 
 export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatement {
-  const sizes = new Map<unknown, number>();
-  const fillTracked = (p: string): PolicyValue => {
-    const { value, maxLength } = fill(p, tokens);
-    if (typeof value !== 'string') sizes.set(value, maxLength);
+  const p = prepare(entry);
+  // Each filled value adds its length; an expression counts at its longest resolution.
+  let size = p.baseSize;
+  const fillSized = (pattern: string): PolicyValue => {
+    const { value, maxLength } = fill(pattern, tokens);
+    size += maxLength;
     return value;
   };
-  const resources = [...new Set(entry.resources)].map(fillTracked);
   const statement: Statement = {
-    Sid: sidOf(entry.id),
+    Sid: p.sid,
     Effect: 'Allow',
-    Action: one([...new Set(entry.actions)].sort()),
-    Resource: one(resources),
-    ...(entry.condition ? { Condition: renderCondition(entry.condition, fillTracked) } : {}),
+    Action: p.action,
+    Resource: one(p.resources.map(fillSized)),
+    ...(entry.condition ? { Condition: renderCondition(entry.condition, fillSized) } : {}),
   };
-  return { id: entry.id, reason: entry.reason, statement, size: jsonSize(statement, sizes) };
+  return { id: entry.id, reason: entry.reason, statement, size };
 }
 
 function renderCondition(block: ConditionBlock, f: (p: string) => PolicyValue): Statement['Condition'] {
   const out: Record<string, Record<string, PolicyValue | PolicyValue[]>> = {};
-  for (const [op, keys] of Object.entries(block)) {
-    out[op] = {};
-    for (const [key, v] of Object.entries(keys)) out[op][key] = Array.isArray(v) ? one(v.map(f)) : f(v);
+  for (const op in block) {
+    const keys = block[op];
+    const rendered: Record<string, PolicyValue | PolicyValue[]> = {};
+    for (const key in keys) {
+      const v = keys[key];
+      rendered[key] = Array.isArray(v) ? one(v.map(f)) : f(v as string);
+    }
+    out[op] = rendered;
   }
   return out;
 }
