@@ -224,6 +224,7 @@ export const vpc: Submodule<VpcOptions> = {
           VpcEndpointType: 'Gateway',
           ServiceName: { 'Fn::Sub': `com.amazonaws.\${AWS::Region}.${service}` },
           RouteTableIds: [ref('VpcPrivateRouteTableA'), ref('VpcPrivateRouteTableB')],
+          Tags: tagList(ctx, `${name}-${service}`),
         },
       };
     }

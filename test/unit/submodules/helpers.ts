@@ -15,6 +15,7 @@ import { arnTokens } from '../../../functions/core/naming';
 import { handler, type MacroResponse } from '../../../functions/handlers/macro';
 import { SUBMODULES } from '../../../functions/submodules';
 import type { Submodule } from '../../../functions/submodules/types';
+import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../../scripts/expand';
 import { parseTemplate } from '../../../scripts/lib/cfn-yaml';
 
 export const ACCOUNT = '123456789012';
@@ -163,9 +164,9 @@ export function namesServiceAndStage(value: string, config: AccessConfig): boole
 /** Runs the macro's handler over a template file (as `npm run expand` does). */
 export async function expandFile(file: string): Promise<MacroResponse> {
   const template = parseTemplate(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { Transform: _transform, ...fragment } = template;
-  void _transform;
-  return handler({ region: REGION, accountId: ACCOUNT, fragment, requestId: 'test', templateParameterValues: {}, transformId: `${ACCOUNT}::FormidableServerless`, params: {} });
+  const { fragment } = withoutOwnTransform(template, [...MACRO_NAMES]);
+  const templateParameterValues = parameterValues(template, {});
+  return handler({ region: REGION, accountId: ACCOUNT, fragment, requestId: 'test', templateParameterValues, transformId: `${ACCOUNT}::FormidableServerless`, params: {} });
 }
 
 /** Runs the handler over one Access resource with these properties. */
