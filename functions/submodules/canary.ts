@@ -128,6 +128,12 @@ export const canary: Submodule<CanaryOptions> = {
         reason: 'Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups, only through the stack.',
       },
       {
+        id: 'canary.codedeploy-stop', roles: ALL, source: codedeploy,
+        actions: ['codedeploy:StopDeployment'], resources: ['*'],
+        condition: VIA_CLOUDFORMATION,
+        reason: 'A cancelled or failed update stops the traffic shift through the stack; the action accepts no resource ARN.',
+      },
+      {
         id: 'canary.codedeploy-application-lifecycle', roles: ['admin'], source: codedeploy,
         actions: ['codedeploy:CreateApplication', 'codedeploy:DeleteApplication', 'codedeploy:UpdateApplication'],
         resources: [arn.application],
