@@ -1,0 +1,148 @@
+"""moto_server for `npm run prove`: test/support/moto_server_ext.py plus what driving the real
+Serverless Framework CLI through its whole lifecycle needs (nothing here decides allow or deny;
+moto is the CloudFormation engine and the API the CLI talks to, iam-simulate is the oracle).
+
+    python3 scripts/lib/prove/moto_prove_ext.py -H 127.0.0.1 -p PORT
+
+Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for moto 5.2.1:
+  * Custom resources (Custom::S3, Custom::ApiGatewayAccountRole, ...) complete at once with an
+    empty Data map. [moto invokes the ServiceToken Lambda in Docker, which is not available]
+    The custom-resource Lambda acts with its OWN execution role, never the caller's, so no call
+    of the caller is lost; CloudFormation's lambda:InvokeFunction on it is derived by the proof.
+  * Lambda Invoke returns {"emulated":true} without running the code, and writes one log stream
+    as the runtime would (so `sls logs` finds it). [needs Docker] The caller's request (and so its
+    lambda:InvokeFunction authorization) is unchanged.
+  * Names CloudFormation generates follow AWS's (empirical) rule of
+    ../shared/research/serverless-ground-truth.md section 3.2: S3 buckets at most 63 characters,
+    lower case, the stack part cut to 24 characters; IAM roles and EventBridge rules at most 64.
+    [moto keeps the whole logical id and cuts only the stack name, and never cuts role names]
+  * Stack outputs that cannot be evaluated (GetAtt of a type moto does not model, such as
+    AWS::Lambda::Url) are left out instead of failing DescribeStacks with a ValidationError.
+"""
+import importlib.util
+import json
+import os
+import random
+import string
+import sys
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "test", "support", "moto_server_ext.py"))
+_spec = importlib.util.spec_from_file_location("moto_server_ext", BASE)
+assert _spec and _spec.loader, BASE
+base = importlib.util.module_from_spec(_spec)
+sys.modules["moto_server_ext"] = base
+_spec.loader.exec_module(base)
+
+from moto.awslambda import models as lambda_models  # noqa: E402
+from moto.cloudformation import custom_model  # noqa: E402
+from moto.cloudformation import models as cfn_models  # noqa: E402
+from moto.cloudformation import parsing  # noqa: E402
+
+
+# --- custom resources: complete at once ---------------------------------------------------
+def _custom_create(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str,
+                   region_name: str, **kwargs: Any) -> Any:
+    resource = custom_model.CustomModel(region_name, "emulated", kwargs.get("LogicalId", resource_name), resource_name)
+    resource.set_data({})
+    return resource
+
+
+def _custom_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: dict,
+                   account_id: str, region_name: str) -> Any:
+    return original_resource
+
+
+def _custom_delete(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str) -> None:
+    return None
+
+
+custom_model.CustomModel.create_from_cloudformation_json = classmethod(_custom_create)
+custom_model.CustomModel.update_from_cloudformation_json = classmethod(_custom_update)
+custom_model.CustomModel.delete_from_cloudformation_json = classmethod(_custom_delete)
+
+
+# --- Lambda Invoke without Docker ---------------------------------------------------------
+def _invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> bytes:
+    # what the runtime would write to the function's log group (`sls logs` reads it back)
+    self.logs_backend.ensure_log_group(self.logs_group_name)
+    self.save_logs(f"START emulated invocation of {self.function_name}\nEND")
+    return json.dumps({"emulated": True, "function": self.function_name}).encode("utf-8")
+
+
+lambda_models.LambdaFunction.invoke = _invoke
+
+
+# --- generated names as AWS makes them --------------------------------------------------
+def _suffix(chars: str, size: int = 12) -> str:
+    return "".join(random.choice(chars) for _ in range(size))
+
+
+def _aws_generated(stack_name: str, logical_id: str, limit: int, suffix: str) -> str:
+    """`<stack>-<LogicalId>-<suffix>` when it fits, else both parts cut (stack part to 24)."""
+    whole = f"{stack_name}-{logical_id}-{suffix}"
+    if len(whole) <= limit:
+        return whole
+    budget = limit - 2 - len(suffix)
+    stack_part = stack_name[: budget // 2].rstrip("-")
+    logical_part = logical_id[: budget - len(stack_part)]
+    return f"{stack_part}-{logical_part}-{suffix}"
+
+
+_orig_generate = parsing.generate_resource_name
+
+
+def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str) -> str:
+    if resource_type == "AWS::S3::Bucket":
+        return _aws_generated(stack_name, logical_id, 63, _suffix(string.ascii_lowercase + string.digits)).lower()
+    if resource_type in ("AWS::IAM::Role", "AWS::Events::Rule"):
+        return _aws_generated(stack_name, logical_id, 64, _suffix(string.ascii_uppercase + string.digits))
+    return _orig_generate(resource_type, stack_name, logical_id)
+
+
+parsing.generate_resource_name = _generate_resource_name
+
+
+# --- outputs that cannot be evaluated are left out ---------------------------------------
+def _evaluable(output_map: Any, key: str) -> bool:
+    try:
+        return output_map[key] is not None
+    except Exception:  # e.g. ValidationError: GetAtt of an unmodelled resource
+        return False
+
+
+def _exports(self: Any) -> list:
+    # as moto_server_ext.py's, minus the outputs that cannot be evaluated
+    return [parsing.Export(self._stack_id, parsing.clean_json(self._output_json_map[key]["Export"].get("Name"),
+                                                              self._resource_map), self[key].value)
+            for key in self.outputs if self._output_json_map[key].get("Export") and _evaluable(self, key)]
+
+
+def _outputs(self: Any) -> Any:
+    if self.status.startswith(("ROLLBACK", "DELETE")):
+        return None
+    output_map = self.output_map
+    keys = [k for k in output_map.outputs if _evaluable(output_map, k)]
+    exports = {e.name: e for e in self.exports}
+    names = {}
+    for key in keys:
+        if output_map._output_json_map[key].get("Export"):
+            try:
+                names[key] = parsing.clean_json(output_map._output_json_map[key]["Export"].get("Name"), self.resource_map)
+            except Exception:
+                pass
+    outputs = [{"OutputKey": o.key, "OutputValue": o.value, "Description": o.description,
+                "ExportName": names.get(o.key) if names.get(o.key) in exports else None}
+               for o in (output_map[k] for k in keys) if o]
+    return outputs or None
+
+
+parsing.OutputMap.exports = property(_exports)
+cfn_models.Stack.outputs = property(_outputs)
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    base._exit_with_parent()
+    main(sys.argv[1:])
