@@ -2,7 +2,7 @@
  * Every example in examples/ through the macro's Lambda handler, then all expansions through cfn-lint in one
  * invocation; the kitchen sink (every submodule on) against IAM's quotas.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_CATALOG } from '../../../functions/catalog';
 import { POLICY_BUDGET, GROUP_POLICY_QUOTA } from '../../../functions/core/iam/pack';
@@ -103,4 +103,14 @@ describe('kitchen sink: every submodule on', () => {
     for (const r of Object.values(t.Resources).filter((x) => x.Type === 'AWS::IAM::Group')) expect((r.Properties.ManagedPolicyArns as unknown[]).length).toBeLessThanOrEqual(GROUP_POLICY_QUOTA);
     for (const r of Object.values(t.Resources).filter((x) => x.Type === 'AWS::IAM::ManagedPolicy')) expect(JSON.stringify(r.Properties.PolicyDocument).length).toBeLessThanOrEqual(POLICY_BUDGET);
   });
+});
+
+test('docs/submodules.md has a row for every statement a submodule can grant', () => {
+  const doc = readFileSync(join(EXAMPLES_DIR, '..', 'docs', 'submodules.md'), 'utf8');
+  const props = { ManyLambdas: true, Xray: true, Canary: { ServiceRole: 'plugin' }, Vpc: true, Kms: true, Secrets: { Names: ['a'] }, Alarms: { Functions: ['a'] }, Dashboard: true };
+  const config = configFor(props);
+  const ids = SUBMODULES.flatMap((m) => m.entries(optionsOf(m, props[m.property as keyof typeof props], config), config)).map((e) => e.id);
+  ids.push('alarms.metrics-read');
+  expect(ids.filter((id) => !doc.includes(`| \`${id}\` |`))).toEqual([]);
+  for (const m of SUBMODULES) expect(doc).toContain(`(\`${m.property}\`)`);
 });
