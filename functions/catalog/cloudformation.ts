@@ -26,6 +26,12 @@ export const cloudformation: readonly CatalogEntry[] = [
     reason: 'sls deploy, info, rollback and remove read the stack, its resources and events; only this stack.',
   },
   {
+    id: 'cloudformation.access-stack-read', roles: ALL, source,
+    actions: ['cloudformation:DescribeStacks'],
+    resources: ['arn:{Partition}:cloudformation:{Region}:{Account}:stack/{AccessStackName}/*'],
+    reason: 'serverless.yml reads the execution role and submodule outputs with ${cf:<access stack>.<Output>}; read-only.',
+  },
+  {
     id: 'cloudformation.stack-update', roles: ALL, source,
     actions: [
       'cloudformation:CancelUpdateStack', 'cloudformation:ContinueUpdateRollback', 'cloudformation:SetStackPolicy',

@@ -61,7 +61,18 @@ export function expandAccess(
   const metadata = accessResource.Metadata as Record<string, unknown> | undefined;
   const withCarried = (r: CfnResource, extraMetadata?: Record<string, unknown>): CfnResource => {
     const md = metadata || extraMetadata ? { ...(metadata ?? {}), ...(extraMetadata ?? {}) } : undefined;
-    return { Type: r.Type, ...carried, ...(md ? { Metadata: md } : {}), ...Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Type')) } as CfnResource;
+    const { Type, DependsOn, ...rest } = r;
+    // A submodule resource's own DependsOn adds to the Access resource's, never replaces it.
+    const dependsOn = DependsOn === undefined ? carried.DependsOn
+      : carried.DependsOn === undefined ? DependsOn
+        : [...new Set([...asList(carried.DependsOn), ...asList(DependsOn)])];
+    return {
+      Type,
+      ...carried,
+      ...(dependsOn !== undefined ? { DependsOn: dependsOn } : {}),
+      ...(md ? { Metadata: md } : {}),
+      ...rest,
+    } as CfnResource;
   };
 
   const resources: Record<string, CfnResource> = {};
@@ -215,6 +226,10 @@ export function expandAccess(
     refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
     iamNames,
   };
+}
+
+function asList(v: unknown): unknown[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
 /** Code-unit order (not locale order): fast, and the same on every machine. */

@@ -28,6 +28,8 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
     ArtifactPrefix: `${c.deploymentPrefix}/${c.slsServiceName}/${c.iamStage}`,
     LambdaRole: lambdaRoleName(c),
+    // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).
+    AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
   };
 }
 

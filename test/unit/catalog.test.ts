@@ -33,6 +33,7 @@ const EXAMPLE_CONFIG = parseAccess(
 /** Example values of tokens that are CloudFormation expressions in a real expansion. */
 const EXPRESSION_EXAMPLES: Record<string, string> = {
   DeploymentBucketArn: 'arn:aws:s3:::sls-tapir-dev-serverlessdeploymentbuck-1a2b3c4d5e6f',
+  AccessStackName: 'tapir-access',
 };
 
 function exampleArn(pattern: string): string {

@@ -260,6 +260,10 @@ function worstCase(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(worstCase);
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === 'Ref') {
+    if (o.Ref === 'AWS::StackName') return 'x'.repeat(128); // CloudFormation's longest stack name
+    throw new Error(`no worst case known for Ref ${String(o.Ref)} in a policy`);
+  }
   if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
     const [, attribute] = o['Fn::GetAtt'] as [string, string];
     if (attribute === 'BucketArn') return 'x'.repeat(MAX_BUCKET_ARN);
