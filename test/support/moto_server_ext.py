@@ -34,18 +34,43 @@ What it adds or fixes (moto 5.2.1 behaviour in brackets):
   * From the sls-traces moto_lenient.py: ValidateTemplate rejects only cfn-lint
     errors (E*), not warnings; stack resource listings skip unmodelled (None)
     resources; UpdateTerminationProtection exists as a stored flag.
+  * Custom::* and AWS::CloudFormation::CustomResource backed by a Lambda function of moto:
+    the function's own code runs in a real `node` process, answering a local stand-in for
+    the presigned ResponseURL; Create, Update (with replacement) and Delete, FAILED and
+    missing answers, rollback Deletes. See the section "Custom:: resources" below.
+    [moto invoked the function in Docker, absent here: CreateStack failed with HTTP 500]
+  * Stack deletion and a failed create's rollback go in reverse dependency order (Ref,
+    GetAtt, Sub, DependsOn). [set order: a custom resource could lose its function first]
+  * DeleteStack RetainResources, accepted once the stack is DELETE_FAILED. [ignored]
+  * AWS::SecretsManager::Secret, AWS::CloudWatch::Alarm, AWS::SNS::Subscription and
+    AWS::IAM::UserToGroupAddition as CloudFormation types. [silently skipped]
+  * AWS::SSM::Parameter without Name (CloudFormation generates one) or with its Tags map,
+    AWS::KMS::Key with Tags. [the stack failed: 'NoneType' object has no attribute 'lower',
+    string indices must be integers, "Fn::GetAtt references undefined resource"]
   * With MOTO_EXT_PARENT_PID set, the server exits when that process is gone.
 """
+import hashlib
+import io
 import json
 import os
 import re
+import shutil
+import signal
+import subprocess
 import sys
 import threading
 import time
+import uuid
+import zipfile
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 
+from moto.awslambda import lambda_backends  # noqa: E402
 from moto.cloudformation import models as cfn_models  # noqa: E402
 from moto.cloudformation import parsing  # noqa: E402
 from moto.cloudformation import responses as cfn_responses  # noqa: E402
@@ -54,6 +79,8 @@ from moto.core.responses import ActionResult  # noqa: E402
 from moto.iam import models as iam  # noqa: E402
 from moto.iam.exceptions import DeleteConflictException, LimitExceededException, NotFoundException  # noqa: E402
 from moto.iam.policy_validation import IAMTrustPolicyDocumentValidator  # noqa: E402
+from moto.moto_api._internal import models as moto_api_models  # noqa: E402
+from moto.moto_api._internal import urls as moto_api_urls  # noqa: E402
 from moto.utilities.utils import get_partition  # noqa: E402
 
 
@@ -473,6 +500,247 @@ if os.environ.get("MOTO_EXT_IAM_QUOTAS", "1") != "0":
     _install_quotas(iam.IAMBackend)
 
 
+# --- AWS::SSM::Parameter without Name: CloudFormation generates one --------------------
+# [moto passed Name=None to put_parameter: "'NoneType' object has no attribute 'lower'"]
+from moto.cloudformation.utils import random_suffix  # noqa: E402
+from moto.ssm import models as ssm_models  # noqa: E402
+
+_orig_ssm_parameter_create = ssm_models.Parameter.create_from_cloudformation_json.__func__
+
+
+def _ssm_parameter_create(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str,
+                          region_name: str, **kwargs: Any) -> Any:
+    props = dict(cloudformation_json.get("Properties") or {})
+    if not props.get("Name"):
+        props["Name"] = f"CFN-{kwargs.get('LogicalId', 'Parameter')}-{random_suffix()}"
+    if isinstance(props.get("Tags"), dict):  # a JSON map in CloudFormation, a list in the API
+        props["Tags"] = [{"Key": k, "Value": v} for k, v in props["Tags"].items()]
+    return _orig_ssm_parameter_create(cls, resource_name, {**cloudformation_json, "Properties": props}, account_id,
+                                      region_name, **kwargs)
+
+
+ssm_models.Parameter.create_from_cloudformation_json = classmethod(_ssm_parameter_create)
+
+
+# --- AWS::KMS::Key Tags --------------------------------------------------------------------
+# [moto handed CloudFormation's [{Key, Value}] to a tagger wanting TagKey/TagValue: KeyError,
+#  which ResourceMap.get turned into "Fn::GetAtt references undefined resource"]
+from moto.kms import models as kms_models  # noqa: E402
+
+_orig_kms_key_create = kms_models.Key.create_from_cloudformation_json.__func__
+
+
+def _kms_key_create(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str,
+                    **kwargs: Any) -> Any:
+    props = dict(cloudformation_json.get("Properties") or {})
+    props["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in props.get("Tags") or []]
+    return _orig_kms_key_create(cls, resource_name, {**cloudformation_json, "Properties": props}, account_id,
+                                region_name, **kwargs)
+
+
+kms_models.Key.create_from_cloudformation_json = classmethod(_kms_key_create)
+
+
+# --- AWS::SecretsManager::Secret ------------------------------------------------------
+# [type unknown: silently skipped, Ref -> None, its Outputs missing]
+from moto.secretsmanager import models as secrets_models  # noqa: E402
+
+
+class CfnSecret(CloudFormationModel):
+    __module__ = "moto.secretsmanager.cfn_secret_ext"  # see CfnIamGroup
+
+    def __init__(self, arn: str, account_id: str, region_name: str):
+        self.arn, self.account_id, self.region_name = arn, account_id, region_name
+
+    @staticmethod
+    def backend(account_id: str, region_name: str) -> Any:
+        return secrets_models.secretsmanager_backends[account_id][region_name]
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "Name"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SecretsManager::Secret"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr == "Id"
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name == "Id":
+            return self.arn
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+        raise UnformattedGetAttTemplateException()
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn  # Ref gives the ARN
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, account_id: str,
+                                        region_name: str, **kwargs: Any) -> "CfnSecret":
+        props = cloudformation_json.get("Properties") or {}
+        value = props.get("SecretString")
+        generate = props.get("GenerateSecretString")
+        if value is None and generate is not None:
+            password = uuid.uuid4().hex + uuid.uuid4().hex[: max(0, int(generate.get("PasswordLength", 32)) - 32)]
+            key = generate.get("GenerateStringKey")
+            value = json.dumps({**json.loads(generate.get("SecretStringTemplate") or "{}"), key: password}) if key else password
+        created = json.loads(cls.backend(account_id, region_name).create_secret(
+            name=props.get("Name", resource_name), secret_string=value, secret_binary=None,
+            description=props.get("Description"), tags=props.get("Tags") or [], kms_key_id=props.get("KmsKeyId"),
+            client_request_token=None, replica_regions=props.get("ReplicaRegions") or [], force_overwrite=False))
+        return cls(created["ARN"], account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: "CfnSecret", new_resource_name: str,
+                                        cloudformation_json: dict, account_id: str, region_name: str) -> "CfnSecret":
+        props = cloudformation_json.get("Properties") or {}
+        secret = cls.backend(account_id, region_name).secrets[original_resource.arn]
+        if props.get("Name", secret.name) != secret.name:  # replacement
+            new = cls.create_from_cloudformation_json(props["Name"], cloudformation_json, account_id, region_name)
+            original_resource.delete(account_id, region_name)
+            return new
+        secret.description = props.get("Description")
+        secret.kms_key_id = props.get("KmsKeyId")
+        return original_resource
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        try:
+            self.backend(account_id, region_name).delete_secret(self.arn, None, True)
+        except secrets_models.SecretNotFoundException:
+            pass
+
+    def is_created(self) -> bool:
+        return True
+
+
+# --- AWS::CloudWatch::Alarm, AWS::SNS::Subscription, AWS::IAM::UserToGroupAddition -----
+# [types unknown: silently skipped (no alarm, no subscription, no group member), stack
+#  CREATE_COMPLETE all the same]. Updates replace them: delete, then create.
+from moto.cloudwatch import models as cloudwatch_models  # noqa: E402
+from moto.sns import models as sns_models  # noqa: E402
+
+
+class _ReplaceOnUpdate:
+    """Shared life cycle; subclasses implement _create (returns the physical id) and _delete."""
+    ATTRIBUTES: dict = {}
+
+    def __init__(self, physical_id: str, props: dict, account_id: str, region_name: str):
+        self.physical_id, self.props, self.account_id, self.region_name = physical_id, props, account_id, region_name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name in self.ATTRIBUTES:
+            return self.ATTRIBUTES[attribute_name](self)
+        from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+        raise UnformattedGetAttTemplateException()
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.physical_id
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, account_id: str,
+                                        region_name: str, **kwargs: Any) -> Any:
+        props = cloudformation_json.get("Properties") or {}
+        return cls(cls._create(resource_name, props, account_id, region_name), props, account_id, region_name)
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: Any, new_resource_name: str,
+                                        cloudformation_json: dict, account_id: str, region_name: str) -> Any:
+        original_resource.delete(account_id, region_name)
+        name = (cloudformation_json.get("Properties") or {}).get(cls.cloudformation_name_type() or "-",
+                                                                    original_resource.physical_id)
+        return cls.create_from_cloudformation_json(name, cloudformation_json, account_id, region_name)
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        self._delete()
+
+    def is_created(self) -> bool:
+        return True
+
+
+class CfnAlarm(_ReplaceOnUpdate, CloudFormationModel):
+    __module__ = "moto.cloudwatch.cfn_alarm_ext"  # see CfnIamGroup
+    ATTRIBUTES = {"Arn": lambda self: f"arn:aws:cloudwatch:{self.region_name}:{self.account_id}:alarm:{self.physical_id}"}
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "AlarmName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::CloudWatch::Alarm"
+
+    @staticmethod
+    def _create(name: str, p: dict, account_id: str, region_name: str) -> str:
+        number = lambda key, kind: None if p.get(key) is None else kind(p[key])  # noqa: E731
+        cloudwatch_models.cloudwatch_backends[account_id][region_name].put_metric_alarm(
+            name=name, namespace=p.get("Namespace"), metric_name=p.get("MetricName"),
+            comparison_operator=p.get("ComparisonOperator"), evaluation_periods=number("EvaluationPeriods", int),
+            period=number("Period", int), threshold=number("Threshold", float), statistic=p.get("Statistic"),
+            description=p.get("AlarmDescription"), dimensions=p.get("Dimensions") or [],
+            alarm_actions=p.get("AlarmActions") or [], datapoints_to_alarm=number("DatapointsToAlarm", int),
+            extended_statistic=p.get("ExtendedStatistic"), ok_actions=p.get("OKActions") or [],
+            insufficient_data_actions=p.get("InsufficientDataActions") or [], unit=p.get("Unit"),
+            actions_enabled=str(p.get("ActionsEnabled", True)).lower() != "false",
+            treat_missing_data=p.get("TreatMissingData"),
+            evaluate_low_sample_count_percentile=p.get("EvaluateLowSampleCountPercentile"),
+            threshold_metric_id=p.get("ThresholdMetricId"), tags=p.get("Tags") or [])
+        return name
+
+    def _delete(self) -> None:
+        cloudwatch_models.cloudwatch_backends[self.account_id][self.region_name].delete_alarms([self.physical_id])
+
+
+class CfnSnsSubscription(_ReplaceOnUpdate, CloudFormationModel):
+    __module__ = "moto.sns.cfn_subscription_ext"  # see CfnIamGroup
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SNS::Subscription"
+
+    @staticmethod
+    def _create(name: str, p: dict, account_id: str, region_name: str) -> str:
+        region = p.get("Region") or p["TopicArn"].split(":")[3]
+        return sns_models.sns_backends[account_id][region].subscribe(p["TopicArn"], p.get("Endpoint"), p["Protocol"]).arn
+
+    def _delete(self) -> None:
+        region = self.physical_id.split(":")[3]
+        sns_models.sns_backends[self.account_id][region].unsubscribe(self.physical_id)
+
+
+class CfnUserToGroupAddition(_ReplaceOnUpdate, CloudFormationModel):
+    __module__ = "moto.iam.cfn_user_to_group_ext"  # see CfnIamGroup
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::IAM::UserToGroupAddition"
+
+    @staticmethod
+    def _create(name: str, p: dict, account_id: str, region_name: str) -> str:
+        b = _backend(account_id, region_name)
+        added: list = []
+        _atomic(lambda: [b.add_user_to_group(p["GroupName"], user) or added.append(user) for user in p.get("Users", [])],
+                lambda: [_quiet(b.remove_user_from_group, p["GroupName"], user) for user in added])
+        return name
+
+    def _delete(self) -> None:
+        b = _backend(self.account_id, self.region_name)
+        for user in self.props.get("Users", []):
+            _quiet(b.remove_user_from_group, self.props["GroupName"], user)
+
+
 # --- CreateStack/DeleteStack failures end in a status, like AWS ------------------------
 # moto runs everything inside the API call: a failing resource made CreateStack itself
 # return the error and left the stack CREATE_IN_PROGRESS with its partial resources; a
@@ -597,6 +865,674 @@ def _update_termination_protection(self: Any) -> ActionResult:
 
 
 cfn_responses.CloudFormationResponse.update_termination_protection = _update_termination_protection
+
+# --- Custom:: resources: Lambda-backed, emulated without Docker -----------------------
+# moto 5.2.1 hands a Custom:: resource to a Docker container (absent here: CreateStack
+# returned HTTP 500). Here CloudFormation's side of the contract is played in-process and
+# the Lambda's side by a real `node` process running the function's own code:
+#   * the ServiceToken must be the ARN of a Lambda function that exists in moto, in the
+#     stack's region; its code is the function's zip (extracted; Handler `file.export`,
+#     nodejs* runtimes) unless a test registered a file for that ARN (POST
+#     /moto-api/ext/lambda-code {"FunctionArn", "Path", "Handler"?}; "Path": null removes);
+#   * each request (Create, Update, Delete) gets a fresh one-shot HTTP server on 127.0.0.1
+#     standing in for the presigned S3 ResponseURL (a PUT to exactly that path and query
+#     string is accepted, anything else gets S3's 403), and the real event: RequestType,
+#     ServiceToken, ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType,
+#     ResourceProperties (scalars as strings, as CloudFormation sends them), plus
+#     PhysicalResourceId and OldResourceProperties where CloudFormation sends them;
+#   * node gets the Lambda environment (AWS_ENDPOINT_URL = this server, AWS_REGION, dummy
+#     credentials, AWS_LAMBDA_*, the function's Variables; the AWS SDK v3 from NODE_PATH,
+#     as the nodejs runtime ships it: MOTO_EXT_LAMBDA_NODE_PATH or the repo's node_modules)
+#     and a context with getRemainingTimeInMillis counting down the function's Timeout;
+#     the process is killed at the timeout. An async handler's invocation ends when its
+#     promise settles (the process exits then, as Lambda freezes it);
+#   * a function error (exit != 0, timeout) without an answer is retried twice, as Lambda
+#     retries the asynchronous invocation CloudFormation makes;
+#   * SUCCESS: PhysicalResourceId is the Ref value and Data the Fn::GetAtt attributes;
+#     FAILED, an invalid answer, several answers, or none: the operation fails with
+#     "Received response status [FAILED] from custom resource. Message returned: <Reason>"
+#     (or the reason the answer was rejected), so CreateStack rolls back (and the rollback
+#     sends Delete for the failed resource, with the PhysicalResourceId it answered);
+#   * Update only when the resolved properties changed (a changed ServiceToken is refused);
+#     a new PhysicalResourceId is a replacement: the old one gets its Delete after the
+#     stack update succeeded; Delete waits until the stack's resources that refer to the
+#     custom resource are gone (CloudFormation's reverse dependency order);
+#   * a Delete that fails leaves the stack DELETE_FAILED; DeleteStack RetainResources then
+#     skips it, as on AWS. No answer at all (e.g. the function was deleted) fails at once
+#     here, where AWS waits for the resource's ServiceTimeout (3,600 s by default) first;
+#   * GET /moto-api/ext/custom-resources lists every request: event, attempts (exit code,
+#     duration, log tails) and the answers received. /moto-api/reset clears it.
+# Not emulated: the runtime version (the machine's `node` runs, whatever Runtime says),
+# SNS ServiceTokens, an https ResponseURL (handlers that insist on https cannot answer),
+# Lambda permissions, UPDATE_ROLLBACK (a failed update fails UpdateStack, as elsewhere in
+# moto). A launcher that patches moto's CustomModel after loading this file (as
+# scripts/lib/prove/moto_prove_ext.py does) keeps its own behaviour.
+CUSTOM_RESOURCE_TYPE = "AWS::CloudFormation::CustomResource"
+_LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?$")
+_CODE_OVERRIDES: dict = {}  # function ARN -> {"path": file, "export": name}
+_INVOCATIONS: list = []  # newest last
+_CODE_DIRS: dict = {}  # sha256 of a zip -> extracted directory
+_STATE_LOCK = threading.Lock()
+_PENDING_CLEANUP: dict = {}  # stack id -> [callable], Deletes of replaced custom resources
+_FAILED_UPDATES: dict = {}  # id(resource) -> (properties json, exception), within one stack update
+_RUNNER = r"""
+const fs = require('fs');
+const { pathToFileURL } = require('url');
+const [file, exportName] = process.argv.slice(1);
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+const deadline = Date.now() + input.timeoutMs;
+let settled = false;
+function finish(error) {
+  if (settled) return;
+  settled = true;
+  if (error !== undefined && error !== null) {
+    const e = error instanceof Error ? error : new Error(typeof error === 'string' ? error : JSON.stringify(error));
+    process.stderr.write(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: String(e.stack || '').split('\n') }) + '\n');
+    process.exit(1);
+  }
+  process.exit(0);
+}
+const context = {
+  functionName: input.functionName, functionVersion: '$LATEST', invokedFunctionArn: input.functionArn,
+  memoryLimitInMB: String(input.memoryMb), awsRequestId: input.awsRequestId, logGroupName: input.logGroupName,
+  logStreamName: input.logStreamName, callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  done: (e) => finish(e), succeed: () => finish(), fail: (e) => finish(e || new Error('context.fail')),
+};
+function callback(e) {
+  if (e !== undefined && e !== null) return finish(e);
+  if (!context.callbackWaitsForEmptyEventLoop) finish();
+  else settled = true; // the process ends when its event loop is empty, as the runtime waits for it
+}
+(async () => {
+  let mod;
+  try {
+    mod = require(file);
+  } catch (e) {
+    if (e && e.code === 'ERR_REQUIRE_ESM') mod = await import(pathToFileURL(file).href);
+    else throw e;
+  }
+  const fn = mod && mod[exportName];
+  if (typeof fn !== 'function') {
+    throw Object.assign(new Error(`${input.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  }
+  const result = fn(input.event, context, callback);
+  if (result && typeof result.then === 'function') result.then(() => finish(), (e) => finish(e === undefined ? new Error('rejected') : e));
+})().catch((e) => finish(e));
+"""
+
+
+class _CustomResourceFailure(Exception):
+    """A custom-resource operation failed; str() is the reason CloudFormation shows."""
+
+
+class _DependentsRemain(Exception):
+    """Delete waits: resources of the stack that refer to this one still exist."""
+
+
+def _stringify(value: Any) -> Any:
+    # CloudFormation passes every scalar property value to the provider as a string
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, list):
+        return [_stringify(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _stringify(v) for k, v in value.items()}
+    return value
+
+
+def _tail(data: bytes, limit: int = 4000) -> str:
+    text = data.decode("utf-8", "replace")
+    return text if len(text) <= limit else "..." + text[-limit:]
+
+
+def _node_path() -> str:
+    configured = os.environ.get("MOTO_EXT_LAMBDA_NODE_PATH")
+    if configured:
+        return configured
+    repo_modules = Path(__file__).resolve().parents[2] / "node_modules"
+    return str(repo_modules) if repo_modules.is_dir() else ""
+
+
+def _code_root() -> Path:
+    """Where function code is extracted (moto.ts runs us in a temp dir it removes). Its node_modules is the
+    runtime's SDK, found by require() and import() alike, after any node_modules the code brings itself."""
+    root = Path(os.getcwd()) / "lambda-code"
+    root.mkdir(exist_ok=True)
+    sdk, link = _node_path(), root / "node_modules"
+    if sdk and not os.path.lexists(link):
+        link.symlink_to(sdk, target_is_directory=True)
+    return root
+
+
+def _handler_file(task_root: Path, handler: str) -> tuple:
+    module, _, export = (handler or "").rpartition(".")
+    if not module or not export:
+        raise _CustomResourceFailure(f"Lambda Handler '{handler}' is not <file>.<export>")
+    for suffix in (".js", ".cjs", ".mjs"):
+        candidate = task_root / (module + suffix)
+        if candidate.is_file():
+            return str(candidate), export
+    raise _CustomResourceFailure(f"Runtime.ImportModuleError: Cannot find module '{module}' (Handler {handler}) in the function's code")
+
+
+def _function_code(fn: Any) -> tuple:
+    """(file, export, task root) of the code the function runs."""
+    override = _CODE_OVERRIDES.get(fn.function_arn)
+    if override:
+        path = Path(override["path"]).resolve()
+        return str(path), override["export"], str(path.parent)
+    if not str(fn.run_time or "").startswith("nodejs"):
+        raise _CustomResourceFailure(
+            f"the moto Custom:: emulation runs nodejs functions only; {fn.function_name} has runtime {fn.run_time}")
+    code = getattr(fn, "code_bytes", None)
+    if not code:
+        raise _CustomResourceFailure(f"function {fn.function_name} has no code zip")
+    digest = hashlib.sha256(code).hexdigest()
+    with _STATE_LOCK:
+        root = _CODE_DIRS.get(digest)
+        if root is None or not Path(root).is_dir():
+            root = _code_root() / digest[:16]
+            shutil.rmtree(root, ignore_errors=True)
+            try:
+                zipfile.ZipFile(io.BytesIO(code)).extractall(root)
+            except zipfile.BadZipFile:
+                raise _CustomResourceFailure(f"the code of function {fn.function_name} is not a zip file")
+            _CODE_DIRS[digest] = root = str(root)
+    file, export = _handler_file(Path(root), fn.handler)
+    return file, export, root
+
+
+class _ResponseSink:
+    """The presigned ResponseURL: a one-shot S3 stand-in that records every PUT."""
+
+    def __init__(self, region: str, stack_id: str, logical_id: str, request_id: str):
+        sink = self
+        self.bodies: list = []
+        self.rejected: list = []
+        now = datetime.now(timezone.utc)
+        self.path = (f"/cloudformation-custom-resource-response-{region.replace('-', '')}/"
+                     f"{quote(stack_id, safe='')}%7C{logical_id}%7C{request_id}")
+        self.query = (f"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date={now:%Y%m%dT%H%M%SZ}&X-Amz-SignedHeaders=host"
+                      f"&X-Amz-Expires=7199&X-Amz-Credential=AKIAEMULATEDCFN00000%2F{now:%Y%m%d}%2F{region}%2Fs3%2Faws4_request"
+                      f"&X-Amz-Signature={hashlib.sha256(request_id.encode()).hexdigest()}")
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _answer(self, status: int, body: bytes = b"") -> None:
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Type", "application/xml")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_PUT(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                parts = urlsplit(self.path)
+                if unquote(parts.path) != unquote(sink.path) or parse_qs(parts.query) != parse_qs(sink.query):
+                    sink.rejected.append(self.path)
+                    self._answer(403, b"<Error><Code>SignatureDoesNotMatch</Code></Error>")
+                    return
+                sink.bodies.append(body)
+                self._answer(200)
+
+            def do_GET(self) -> None:
+                self._answer(405, b"<Error><Code>MethodNotAllowed</Code></Error>")
+
+            do_POST = do_DELETE = do_HEAD = do_GET
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{self.path}?{self.query}"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _run_node(fn: Any, file: str, export: str, task_root: str, event: dict, timeout_s: float) -> dict:
+    node = shutil.which("node")
+    if not node:
+        raise _CustomResourceFailure("the moto Custom:: emulation needs `node` on PATH")
+    request_id = str(uuid.uuid4())
+    stream = f"{datetime.now(timezone.utc):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+    env = {
+        "PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp"), "TZ": "UTC", "LANG": "en_US.UTF-8",
+        "NODE_PATH": _node_path(), "LAMBDA_TASK_ROOT": task_root, "AWS_EXECUTION_ENV": f"AWS_Lambda_{fn.run_time}",
+        "AWS_LAMBDA_FUNCTION_NAME": fn.function_name, "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(fn.memory_size), "AWS_LAMBDA_LOG_GROUP_NAME": fn.logs_group_name,
+        "AWS_LAMBDA_LOG_STREAM_NAME": stream, "AWS_REGION": fn.region, "AWS_DEFAULT_REGION": fn.region,
+        "AWS_ACCESS_KEY_ID": "ASIAEMULATEDLAMBDA00", "AWS_SECRET_ACCESS_KEY": "emulated", "AWS_SESSION_TOKEN": "emulated",
+    }
+    env.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
+    env["AWS_ENDPOINT_URL"] = _self_endpoint(sys.argv[1:])  # this server, never the real AWS
+    payload = json.dumps({"event": event, "timeoutMs": int(timeout_s * 1000), "functionName": fn.function_name,
+                          "functionArn": fn.function_arn, "memoryMb": fn.memory_size, "awsRequestId": request_id,
+                          "logGroupName": fn.logs_group_name, "logStreamName": stream, "handler": fn.handler})
+    started = time.time()
+    proc = subprocess.Popen([node, "-e", _RUNNER, file, export], cwd=task_root, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    timed_out = False
+    try:
+        out, err = proc.communicate(payload.encode(), timeout=timeout_s + 0.5)  # + start-up
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out, err = proc.communicate()
+    return {"awsRequestId": request_id, "exitCode": proc.returncode, "timedOut": timed_out,
+            "durationMs": int((time.time() - started) * 1000), "stdout": _tail(out), "stderr": _tail(err)}
+
+
+def _record(entry: dict) -> None:
+    with _STATE_LOCK:
+        _INVOCATIONS.append(entry)
+        del _INVOCATIONS[:-500]
+
+
+def _invoke_custom_resource(account_id: str, region: str, event: dict, service_timeout: Any = None) -> dict:
+    """Runs one custom-resource request; returns the SUCCESS body or raises _CustomResourceFailure."""
+    entry: dict = {"Event": dict(event), "Attempts": [], "Responses": [], "Outcome": None}
+    try:
+        token = str(event.get("ServiceToken") or "")
+        match = _LAMBDA_ARN.match(token)
+        if not match:
+            raise _CustomResourceFailure(
+                f"Invalid service token {token!r}: the moto emulation supports Lambda function ARNs only")
+        if match.group(1) != region or match.group(2) != account_id:
+            raise _CustomResourceFailure(f"Invalid service token {token!r}: it must be a function of this stack's account and region ({account_id}, {region})")
+        try:
+            fn = lambda_backends[account_id][region].get_function(token)
+        except Exception:
+            raise _CustomResourceFailure(
+                "CloudFormation did not receive a response from your Custom Resource. Please check your logs for "
+                f"requestId [{event['RequestId']}]. (moto emulation: Lambda function {token} does not exist, so nothing "
+                "answered; AWS reports this once the resource's ServiceTimeout, 3600 s by default, has passed.)")
+        file, export, task_root = _function_code(fn)
+        budget = 3600.0
+        if service_timeout not in (None, ""):
+            if not re.fullmatch(r"\d+", str(service_timeout)) or not 1 <= int(service_timeout) <= 3600:
+                raise _CustomResourceFailure(f"ServiceTimeout {service_timeout!r} must be an integer from 1 to 3600")
+            budget = float(service_timeout)
+        deadline = time.time() + budget
+        for attempt in range(3):  # the asynchronous invocation and Lambda's two retries
+            sink = _ResponseSink(region, event["StackId"], event["LogicalResourceId"], event["RequestId"])
+            try:
+                run = _run_node(fn, file, export, task_root, {**event, "ResponseURL": sink.url},
+                                max(0.1, min(float(fn.timeout), deadline - time.time())))
+            finally:
+                sink.close()
+            run["RejectedPuts"] = sink.rejected
+            entry["Attempts"].append(run)
+            entry["Event"]["ResponseURL"] = sink.url
+            entry["Responses"] += [b.decode("utf-8", "replace") for b in sink.bodies]
+            if sink.bodies or (run["exitCode"] == 0 and not run["timedOut"]) or time.time() >= deadline:
+                break
+        return _judge(entry, event)
+    except _CustomResourceFailure as failure:
+        entry["Outcome"] = entry["Outcome"] or {"Status": "FAILED", "Reason": str(failure)}
+        raise
+    finally:
+        _record(entry)
+
+
+def _judge(entry: dict, event: dict) -> dict:
+    """CloudFormation's reading of the answers: exactly one valid body, SUCCESS or FAILED."""
+    bodies, last = entry["Responses"], entry["Attempts"][-1]
+    if not bodies:
+        why = ("timed out" if last["timedOut"] else f"exited with code {last['exitCode']}" if last["exitCode"] else
+               "ended without answering")
+        logs = (last["stderr"] or last["stdout"]).strip()[-600:]
+        raise _CustomResourceFailure(
+            "CloudFormation did not receive a response from your Custom Resource. Please check your logs for "
+            f"requestId [{event['RequestId']}]. (moto emulation: {len(entry['Attempts'])} invocation(s); the last "
+            f"{why}{'; rejected PUTs to ' + ', '.join(last['RejectedPuts']) if last['RejectedPuts'] else ''}"
+            f"{'; log tail: ' + logs if logs else ''})")
+    if len(bodies) > 1:
+        raise _CustomResourceFailure(
+            f"Custom resource answered the ResponseURL {len(bodies)} times for request {event['RequestId']}; the "
+            "contract is exactly one answer (moto emulation: which one AWS reads is a race)")
+    raw = bodies[0]
+    if len(raw.encode("utf-8")) > 4096:
+        raise _CustomResourceFailure("Response object is too long.")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise _CustomResourceFailure(f"Invalid response object: not JSON: {raw[:200]}")
+    if not isinstance(body, dict) or body.get("Status") not in ("SUCCESS", "FAILED"):
+        raise _CustomResourceFailure(f"Invalid response object: Status must be SUCCESS or FAILED: {raw[:300]}")
+    for key in ("StackId", "RequestId", "LogicalResourceId"):
+        if body.get(key) != event[key]:
+            raise _CustomResourceFailure(f"Invalid response object: {key} {body.get(key)!r} does not match the request's {event[key]!r}")
+    physical = body.get("PhysicalResourceId")
+    if not isinstance(physical, str) or not physical or len(physical) > 1024:
+        raise _CustomResourceFailure(f"Invalid PhysicalResourceId {physical!r}")
+    data = body.get("Data") or {}
+    if not isinstance(data, dict):
+        raise _CustomResourceFailure(f"Invalid response object: Data must be an object: {raw[:300]}")
+    if body["Status"] == "FAILED":
+        entry["Outcome"] = {"Status": "FAILED", "Reason": body.get("Reason"), "PhysicalResourceId": physical}
+        failure = _CustomResourceFailure(
+            f"Received response status [FAILED] from custom resource. Message returned: {body.get('Reason') or '(none)'}")
+        failure.physical_resource_id = physical  # type: ignore[attr-defined]
+        raise failure
+    entry["Outcome"] = {"Status": "SUCCESS", "PhysicalResourceId": physical, "Data": data}
+    return body
+
+
+def _resource_event(stack: Any, logical_id: str, physical_id: Any, resource_type: str, status: str,
+                    reason: Any = None) -> None:
+    stack.events.append(cfn_models.Event(stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
+                                         physical_resource_id=physical_id, resource_type=resource_type,
+                                         resource_status=status, resource_status_reason=reason,
+                                         resource_properties=None))
+
+
+class CfnCustomResource(CloudFormationModel):
+    __module__ = "moto.cloudformation.custom_ext"  # see CfnIamGroup
+
+    def __init__(self, stack: Any, logical_id: str, resource_type: str, properties: dict, physical_id: Any,
+                 data: dict, account_id: str, region_name: str):
+        self.stack, self.logical_id, self.resource_type = stack, logical_id, resource_type
+        self.properties, self.physical_id, self.data = properties, physical_id, data
+        self.account_id, self.region_name = account_id, region_name
+        self.last_request_id: str = ""
+        self.delete_failure: Any = None
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return CUSTOM_RESOURCE_TYPE
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return True  # whatever the provider answers in Data
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        if attribute_name in self.data:
+            return self.data[attribute_name]
+        raise _CustomResourceFailure(
+            f"CustomResource attribute error: Vendor response doesn't contain {attribute_name} attribute in object "
+            f"{self.stack.stack_id}|{self.logical_id}|{self.last_request_id}")
+
+    @property
+    def physical_resource_id(self) -> Any:
+        return self.physical_id
+
+    def is_created(self) -> bool:
+        return True
+
+    def _event(self, request_type: str, properties: dict, **extra: Any) -> dict:
+        self.last_request_id = str(uuid.uuid4())
+        return {"RequestType": request_type, "ServiceToken": properties.get("ServiceToken"), "ResponseURL": "",
+                "StackId": self.stack.stack_id, "RequestId": self.last_request_id,
+                "LogicalResourceId": self.logical_id, "ResourceType": self.resource_type,
+                "ResourceProperties": properties, **extra}
+
+    def _request(self, request_type: str, properties: dict, **extra: Any) -> dict:
+        return _invoke_custom_resource(self.account_id, self.region_name, self._event(request_type, properties, **extra),
+                                       properties.get("ServiceTimeout"))
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, account_id: str,
+                                        region_name: str, **kwargs: Any) -> "CfnCustomResource":
+        from moto.cloudformation import cloudformation_backends
+        stack = cloudformation_backends[account_id][region_name].get_stack(kwargs["StackId"])
+        logical_id, resource_type = kwargs["LogicalId"], kwargs["ResourceType"]
+        props = _stringify(cloudformation_json.get("Properties") or {})
+        resource = cls(stack, logical_id, resource_type, props, None, {}, account_id, region_name)
+        resource.logical_resource_id, resource.cf_resource_type = logical_id, resource_type
+        _resource_event(stack, logical_id, None, resource_type, "CREATE_IN_PROGRESS")
+        if "ServiceToken" not in props:
+            raise _CustomResourceFailure(f"Resource {logical_id}: ServiceToken is required")
+        try:
+            body = resource._request("Create", props)
+        except _CustomResourceFailure as failure:
+            physical = getattr(failure, "physical_resource_id", None)
+            _resource_event(stack, logical_id, physical, resource_type, "CREATE_FAILED", str(failure))
+            if physical:  # the rollback sends it a Delete, like CloudFormation
+                resource.physical_id = physical
+                stack.resource_map._parsed_resources[logical_id] = resource
+            raise
+        resource.physical_id, resource.data = body["PhysicalResourceId"], body.get("Data") or {}
+        _resource_event(stack, logical_id, resource.physical_id, resource_type, "CREATE_COMPLETE")
+        return resource
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource: "CfnCustomResource", new_resource_name: str,
+                                        cloudformation_json: dict, account_id: str,
+                                        region_name: str) -> "CfnCustomResource":
+        old = original_resource
+        props = _stringify(cloudformation_json.get("Properties") or {})
+        new_type = cloudformation_json.get("Type", old.resource_type)
+        if props == old.properties and new_type == old.resource_type:
+            return old  # CloudFormation sends nothing when the resolved properties are the same
+        if props.get("ServiceToken") != old.properties.get("ServiceToken"):
+            raise _CustomResourceFailure(f"Resource {old.logical_id}: Modifying service token is not allowed.")
+        key = json.dumps([props, new_type], sort_keys=True)
+        failed = _FAILED_UPDATES.get(id(old))
+        if failed and failed[0] == key:
+            raise failed[1]  # moto retries failed updates within one UpdateStack; CloudFormation asks once
+        if new_type != old.resource_type:  # a new type is a replacement
+            new = cls.create_from_cloudformation_json(old.logical_id, cloudformation_json, account_id, region_name,
+                                                      StackId=old.stack.stack_id, LogicalId=old.logical_id,
+                                                      ResourceType=new_type)
+            _PENDING_CLEANUP.setdefault(old.stack.stack_id, []).append(old._cleanup)
+            return new
+        _resource_event(old.stack, old.logical_id, old.physical_id, old.resource_type, "UPDATE_IN_PROGRESS")
+        try:
+            body = old._request("Update", props, PhysicalResourceId=old.physical_id,
+                                OldResourceProperties=old.properties)
+        except _CustomResourceFailure as failure:
+            _FAILED_UPDATES[id(old)] = (key, failure)
+            _resource_event(old.stack, old.logical_id, old.physical_id, old.resource_type, "UPDATE_FAILED", str(failure))
+            raise
+        new = cls(old.stack, old.logical_id, old.resource_type, props, body["PhysicalResourceId"],
+                  body.get("Data") or {}, account_id, region_name)
+        new.last_request_id = old.last_request_id
+        if new.physical_id != old.physical_id:  # replacement: the old one is deleted in the cleanup phase
+            _PENDING_CLEANUP.setdefault(old.stack.stack_id, []).append(old._cleanup)
+        _resource_event(old.stack, old.logical_id, new.physical_id, old.resource_type, "UPDATE_COMPLETE")
+        return new
+
+    def _cleanup(self) -> None:
+        try:
+            self._request("Delete", self.properties, PhysicalResourceId=self.physical_id)
+            _resource_event(self.stack, self.logical_id, self.physical_id, self.resource_type, "DELETE_COMPLETE")
+        except _CustomResourceFailure as failure:  # a failed cleanup does not fail the update
+            _resource_event(self.stack, self.logical_id, self.physical_id, self.resource_type, "DELETE_FAILED",
+                            str(failure))
+
+    def delete(self, account_id: str, region_name: str) -> None:
+        # NB: moto falls back to a silent no-op if this raises TypeError/AttributeError.
+        if self.delete_failure is not None:
+            raise self.delete_failure  # moto's delete loop retries; CloudFormation asked once
+        _resource_event(self.stack, self.logical_id, self.physical_id, self.resource_type, "DELETE_IN_PROGRESS")
+        try:
+            self._request("Delete", self.properties, PhysicalResourceId=self.physical_id)
+        except _CustomResourceFailure as failure:
+            self.delete_failure = failure
+            _resource_event(self.stack, self.logical_id, self.physical_id, self.resource_type, "DELETE_FAILED",
+                            str(failure))
+            raise
+        _resource_event(self.stack, self.logical_id, self.physical_id, self.resource_type, "DELETE_COMPLETE")
+
+
+_orig_resource_class_from_type = parsing.resource_class_from_type
+_MOTO_CUSTOM_CREATE = parsing.CustomModel.create_from_cloudformation_json.__func__
+
+
+def _resource_class_from_type(resource_type: str) -> Any:
+    if resource_type.startswith("Custom::") or resource_type == CUSTOM_RESOURCE_TYPE:
+        if parsing.CustomModel.create_from_cloudformation_json.__func__ is not _MOTO_CUSTOM_CREATE:
+            # a launcher built on this one (scripts/lib/prove/moto_prove_ext.py) patched moto's
+            # CustomModel itself after loading us: the later patch wins
+            return parsing.CustomModel
+        return CfnCustomResource
+    return _orig_resource_class_from_type(resource_type)
+
+
+parsing.resource_class_from_type = _resource_class_from_type
+
+
+# --- stack deletion in reverse dependency order -----------------------------------------
+# Stack deletion (and a failed create's rollback) as CloudFormation orders it: a resource
+# waits while a resource that refers to it (Ref, GetAtt, Sub, DependsOn) is still there.
+# [moto deleted in set order: a custom resource could lose its function first]
+_orig_resource_map_delete = parsing.ResourceMap.delete
+_orig_delete_resource = parsing.ResourceMap._delete_resource
+
+
+def _resource_map_delete(self: Any) -> None:
+    self._ext_deleting_stack = True
+    try:
+        _orig_resource_map_delete(self)
+    finally:
+        self._ext_deleting_stack = False
+
+
+def _delete_resource_in_order(self: Any, parsed_resource: Any, resource_json: dict) -> None:
+    logical_id = getattr(parsed_resource, "logical_resource_id", None)
+    if getattr(self, "_ext_deleting_stack", False) and logical_id:
+        waiting = [name for name, other in self._resource_json_map.items()
+                   if name != logical_id and isinstance(other, dict) and other.get("DeletionPolicy") != "Retain"
+                   and hasattr(self._parsed_resources.get(name), "logical_resource_id") and logical_id in _deps(other)]
+        if waiting:
+            raise _DependentsRemain(f"{logical_id} is still used by {', '.join(sorted(waiting))}")
+    _orig_delete_resource(self, parsed_resource, resource_json)
+
+
+parsing.ResourceMap.delete = _resource_map_delete
+parsing.ResourceMap._delete_resource = _delete_resource_in_order
+
+_prev_update_stack = cfn_models.CloudFormationBackend.update_stack
+_prev_execute_change_set = cfn_models.CloudFormationBackend.execute_change_set
+_prev_delete_stack = cfn_models.CloudFormationBackend.delete_stack
+
+
+def _after_update(stack: Any) -> None:
+    for cleanup in _PENDING_CLEANUP.pop(stack.stack_id, []):
+        cleanup()
+
+
+def _update_stack_ext(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    _FAILED_UPDATES.clear()
+    stack = self.get_stack(name)
+    _PENDING_CLEANUP.pop(stack.stack_id, None)
+    try:
+        result = _prev_update_stack(self, name, *args, **kwargs)
+    except Exception:
+        _PENDING_CLEANUP.pop(stack.stack_id, None)
+        raise
+    _after_update(result)
+    return result
+
+
+def _execute_change_set_ext(self: Any, change_set_name: str, stack_name: Any = None) -> None:
+    _FAILED_UPDATES.clear()
+    change_set = self.describe_change_set(change_set_name)
+    _prev_execute_change_set(self, change_set_name, stack_name)
+    _after_update(change_set.stack)
+
+
+def _delete_stack_ext(self: Any, name_or_stack_id: str, retain_resources: Any = None) -> None:
+    stack = next((s for s in self.stacks.values() if name_or_stack_id in (s.name, s.stack_id)), None)
+    if stack is not None:
+        parsed = stack.resource_map._parsed_resources
+        for resource in list(parsed.values()):
+            if isinstance(resource, CfnCustomResource):
+                resource.delete_failure = None  # a new DeleteStack asks again
+        if retain_resources:
+            if stack.status != "DELETE_FAILED":
+                from moto.cloudformation.exceptions import ValidationError
+                raise ValidationError(message=f"Invalid operation on stack [{stack.stack_id}]: RetainResources can "
+                                              "only be specified when the stack is in the DELETE_FAILED state")
+            for logical_id in retain_resources:
+                resource = parsed.pop(logical_id, None)
+                if resource is not None:
+                    _resource_event(stack, logical_id, getattr(resource, "physical_resource_id", None),
+                                    getattr(resource, "cf_resource_type", ""), "DELETE_SKIPPED")
+    _prev_delete_stack(self, name_or_stack_id)
+
+
+def _delete_stack_response(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+    self.cloudformation_backend.delete_stack(self._get_param("StackName"), self._get_param("RetainResources", []))
+    return EmptyResult()
+
+
+cfn_models.CloudFormationBackend.update_stack = _update_stack_ext
+cfn_models.CloudFormationBackend.execute_change_set = _execute_change_set_ext
+cfn_models.CloudFormationBackend.delete_stack = _delete_stack_ext
+cfn_responses.CloudFormationResponse.delete_stack = _delete_stack_response
+
+
+def _ext_lambda_code(request: Any, full_url: str, headers: Any) -> tuple:
+    if request.method != "POST":
+        return 405, {}, json.dumps({"Error": "POST {FunctionArn, Path, Handler?}"})
+    spec = json.loads(request.data or b"{}")
+    arn, path = spec.get("FunctionArn"), spec.get("Path")
+    if not isinstance(arn, str) or not _LAMBDA_ARN.match(arn):
+        return 400, {}, json.dumps({"Error": "FunctionArn must be a Lambda function ARN"})
+    with _STATE_LOCK:
+        if path is None:
+            _CODE_OVERRIDES.pop(arn, None)
+        elif not Path(path).is_file():
+            return 400, {}, json.dumps({"Error": f"Path {path} is not a file"})
+        else:
+            _CODE_OVERRIDES[arn] = {"path": path, "export": spec.get("Handler") or "handler"}
+    return 200, {}, json.dumps({"status": "ok"})
+
+
+def _ext_custom_resources(request: Any, full_url: str, headers: Any) -> tuple:
+    with _STATE_LOCK:
+        return 200, {"Content-Type": "application/json"}, json.dumps({"Invocations": _INVOCATIONS})
+
+
+moto_api_urls.url_paths["{0}/moto-api/ext/lambda-code$"] = _ext_lambda_code
+moto_api_urls.url_paths["{0}/moto-api/ext/custom-resources$"] = _ext_custom_resources
+_orig_moto_api_reset = moto_api_models.MotoAPIBackend.reset
+
+
+def _moto_api_reset(self: Any) -> None:
+    _orig_moto_api_reset(self)
+    with _STATE_LOCK:
+        _INVOCATIONS.clear()
+        _CODE_OVERRIDES.clear()
+        _PENDING_CLEANUP.clear()
+
+
+moto_api_models.MotoAPIBackend.reset = _moto_api_reset
+
+
+def _self_endpoint(argv: list) -> str:
+    """This server's own address, from moto_server's -H/-p arguments (any launcher built on this one)."""
+    host, port = "127.0.0.1", "5000"
+    for i, arg in enumerate(argv[:-1]):
+        if arg in ("-H", "--host"):
+            host = argv[i + 1]
+        elif arg in ("-p", "--port"):
+            port = argv[i + 1]
+    for arg in argv:
+        if arg.startswith("--host="):
+            host = arg.split("=", 1)[1]
+        elif arg.startswith("--port="):
+            port = arg.split("=", 1)[1]
+    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::', '') else host}:{port}"
+
 
 def _exit_with_parent() -> None:
     """With MOTO_EXT_PARENT_PID set (test/support/moto.ts does), exit once that process is
