@@ -41,6 +41,12 @@ export const apigateway: readonly CatalogEntry[] = [
     reason: 'Changing the API\'s own settings (policy, binary types, CORS of HTTP APIs) updates it, only through the stack.',
   },
   {
+    id: 'apigateway.keys-and-plans-update', roles: ALL, source,
+    actions: ['apigateway:PATCH'], resources: [api('/apikeys/*'), api('/usageplans/*')],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Changing apiKeys or usagePlan settings updates the existing key or plan, only through the stack.',
+  },
+  {
     id: 'apigateway.api-lifecycle', roles: ['admin'], source,
     actions: ['apigateway:DELETE', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
     resources: COLLECTIONS.flatMap((c) => [api(c), api(`${c}/*`)]),

@@ -1,19 +1,30 @@
 /** ARN patterns shared by several catalog files, written with the `{Token}`s of core/naming.ts. */
 export const ARN = {
   stack: 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{StackName}/*',
-  functions: 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
-  functionVersions: 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*',
-  layers: 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*',
-  layerVersions: 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*:*',
+  /** The service's functions, plus names chosen in serverless.yml and hashed custom-resource names. */
+  functions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}'],
+  functionVersions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*'],
+  /** Layers named <service>-<stage>-*, plus the names listed in LayerNames. */
+  layers: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}'],
+  layerVersions: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}:*'],
   eventSourceMappings: 'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:*',
   /** The bucket's ARN: a literal pattern, or the resolver's `BucketArn` (exact once the stack exists). */
   deploymentBucket: '{DeploymentBucketArn}',
   artifacts: '{DeploymentBucketArn}/{ArtifactPrefix}/*',
-  executionRoles: ['arn:{Partition}:iam::{Account}:role/{LambdaRole}', 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*'],
-  frameworkRoles: 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
+  executionRoles: [
+    'arn:{Partition}:iam::{Account}:role/{LambdaRole}',
+    'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
+    'arn:{Partition}:iam::{Account}:role/{StackNameHead}-IamRoleCustomResources*',
+  ],
+  /** The framework's roles: <service>-<stage>-<region>-lambdaRole, and the custom-resource role CloudFormation names. */
+  frameworkRoles: [
+    'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
+    'arn:{Partition}:iam::{Account}:role/{StackNameHead}-IamRoleCustomResources*',
+  ],
   /** Log groups of the service: functions, REST access logs (service-stage), HTTP and WebSocket APIs (stack). */
   logGroups: [
     'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
+    'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{ExtraFunctions}',
     'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/api-gateway/{Service}-{Stage}',
     'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/http-api/{StackName}',
     'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/websocket/{StackName}',

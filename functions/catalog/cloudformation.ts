@@ -42,16 +42,28 @@ export const cloudformation: readonly CatalogEntry[] = [
   },
   {
     id: 'cloudformation.change-sets', roles: ALL, source,
-    actions: [
-      'cloudformation:CreateChangeSet', 'cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet',
-      'cloudformation:ExecuteChangeSet',
-    ],
+    actions: ['cloudformation:DeleteChangeSet', 'cloudformation:DescribeChangeSet', 'cloudformation:ExecuteChangeSet'],
     resources: [ARN.stack],
+    condition: { StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' } },
+    reason: 'Change-set deploys and rollback use only <stack>-change-set.',
+  },
+  {
+    id: 'cloudformation.change-set-update', roles: ALL, source,
+    actions: ['cloudformation:CreateChangeSet'], resources: [ARN.stack],
+    condition: {
+      StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' },
+      Null: { 'cloudformation:ImportResourceTypes': 'true', 'cloudformation:TemplateUrl': 'false' },
+    },
+    reason: 'Updates and rollbacks send the uploaded template (TemplateURL); the first deploy sends a body. No resource import.',
+  },
+  {
+    id: 'cloudformation.change-set-create-stack', roles: ['admin'], source,
+    actions: ['cloudformation:CreateChangeSet'], resources: [ARN.stack],
     condition: {
       StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' },
       Null: { 'cloudformation:ImportResourceTypes': 'true' },
     },
-    reason: 'Change-set deploys and rollback use only <stack>-change-set; resource import (adopting foreign resources) is refused.',
+    reason: 'The first deploy creates the stack from the core template body (TemplateBody): admin only. No resource import.',
   },
   {
     id: 'cloudformation.stack-lifecycle', roles: ['admin'], source,

@@ -10,7 +10,7 @@ const ALL = ['admin', 'developer', 'ci'] as const;
  * bus. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
  */
 const RULES = [
-  'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
 ];
@@ -19,7 +19,7 @@ const RULE_UPDATE = [
   'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource',
   'events:UntagResource',
 ];
-const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}*'];
+const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}-*'];
 
 export const events: readonly CatalogEntry[] = [
   {
@@ -33,8 +33,14 @@ export const events: readonly CatalogEntry[] = [
     reason: 'Removing a schedule or eventBridge event deletes its rule: admin\'s, only through the stack.',
   },
   {
+    id: 'events.buses-read', roles: ALL, source,
+    actions: ['events:DescribeEventBus'], resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'CloudFormation reads the bus of an eventBridge event while it updates the stack; read-only.',
+  },
+  {
     id: 'events.buses-lifecycle', roles: ['admin'], source,
-    actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:DescribeEventBus', 'events:TagResource'],
+    actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:TagResource'],
     resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
     condition: VIA_CLOUDFORMATION,
     reason: 'eventBridge events may create a bus the user names; only through the admin\'s stack.',

@@ -3,6 +3,12 @@ import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
+/** Every IAM write on a role that carries iam:PermissionsBoundary (tags do not; deleting a boundary is never granted). */
+const ROLE_WRITES = [
+  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
+];
 
 export const iam: readonly CatalogEntry[] = [
   {
@@ -18,14 +24,27 @@ export const iam: readonly CatalogEntry[] = [
     reason: 'deploy function reads a Fn::GetAtt role and CloudFormation reads roles while updating; read-only.',
   },
   {
-    id: 'iam.execution-roles-lifecycle', roles: ['admin'], source,
-    actions: [
-      'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePermissionsBoundary',
-      'iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy',
-      'iam:TagRole', 'iam:UntagRole', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription',
-    ],
-    resources: [ARN.frameworkRoles],
+    id: 'iam.execution-roles-lifecycle', roles: ['admin'], source, when: (c) => !c.permissionsBoundary,
+    actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
     condition: VIA_CLOUDFORMATION,
-    reason: 'The framework\'s own roles (<service>-<stage>-<region>-lambdaRole, custom resources): IAM is admin\'s, and only via the stack.',
+    reason: 'The framework\'s own roles (<service>-<stage>-<region>-lambdaRole, custom resources): admin\'s, only via the stack.',
+  },
+  {
+    id: 'iam.execution-roles-bounded', roles: ['admin'], source, when: (c) => !!c.permissionsBoundary,
+    actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
+    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' } },
+    reason: 'With PermissionsBoundary, the framework\'s roles can be created and changed only while they carry that boundary.',
+  },
+  {
+    id: 'iam.execution-roles-tags', roles: ['admin'], source,
+    actions: ['iam:TagRole', 'iam:UntagRole'], resources: [...ARN.frameworkRoles],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'The framework tags its roles (provider.iam.role.tags, stackTags); only via the stack.',
+  },
+  {
+    id: 'iam.pass-deployment-role', roles: ALL, source, when: (c) => !!c.deploymentRoleArn,
+    actions: ['iam:PassRole'], resources: ['{DeploymentRole}'],
+    condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    reason: 'provider.iam.deploymentRole: every stack call passes that role to CloudFormation, which then acts with it.',
   },
 ];

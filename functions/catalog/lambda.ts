@@ -1,11 +1,11 @@
 import { ARN } from './arns';
-import { SAR, type CatalogEntry } from './types';
+import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
-const functionArn = { ArnLike: { 'lambda:FunctionArn': ARN.functions } };
+const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
 
 export const lambda: readonly CatalogEntry[] = [
   {
@@ -15,23 +15,28 @@ export const lambda: readonly CatalogEntry[] = [
       'lambda:GetFunctionEventInvokeConfig', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy', 'lambda:ListAliases',
       'lambda:ListTags', 'lambda:ListVersionsByFunction',
     ],
-    resources: [ARN.functions],
+    resources: [...ARN.functions],
     reason: 'deploy (change detection), deploy list functions, info and rollback function read the service\'s functions.',
   },
   {
     id: 'lambda.function-update', roles: ALL, source,
     actions: [
-      'lambda:AddPermission', 'lambda:CreateAlias', 'lambda:InvokeFunction', 'lambda:PublishVersion',
-      'lambda:PutFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:RemovePermission',
-      'lambda:TagResource', 'lambda:UntagResource', 'lambda:UpdateAlias', 'lambda:UpdateFunctionCode',
+      'lambda:CreateAlias', 'lambda:InvokeFunction', 'lambda:PublishVersion',
+      'lambda:PutFunctionConcurrency', 'lambda:PutFunctionEventInvokeConfig', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:UpdateAlias', 'lambda:UpdateFunctionCode',
       'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig', 'lambda:UpdateFunctionUrlConfig',
     ],
-    resources: [ARN.functions],
+    resources: [...ARN.functions],
     reason: 'deploy, deploy function, rollback function and invoke change code and configuration of existing functions.',
   },
   {
+    id: 'lambda.function-permissions', roles: ALL, source,
+    actions: ['lambda:AddPermission', 'lambda:RemovePermission'], resources: [...ARN.functions],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Who may invoke a function (events, URLs) changes only through the stack, never straight from the CLI.',
+  },
+  {
     id: 'lambda.version-prune', roles: ALL, source,
-    actions: ['lambda:DeleteFunction'], resources: [ARN.functionVersions],
+    actions: ['lambda:DeleteFunction'], resources: [...ARN.functionVersions],
     reason: 'pruneFunctionVersions and prune delete old versions; a qualified ARN never matches the function itself.',
   },
   {
@@ -40,7 +45,7 @@ export const lambda: readonly CatalogEntry[] = [
       'lambda:CreateFunction', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteAlias', 'lambda:DeleteFunction',
       'lambda:DeleteFunctionConcurrency', 'lambda:DeleteFunctionEventInvokeConfig', 'lambda:DeleteFunctionUrlConfig',
     ],
-    resources: [ARN.functions],
+    resources: [...ARN.functions],
     reason: 'Adding or removing a function (first deploy, sls remove) is admin\'s; ManyLambdas extends it to developer and ci.',
   },
   {
@@ -80,10 +85,10 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.layers', roles: ALL, source,
     actions: [
       'lambda:AddLayerVersionPermission', 'lambda:DeleteLayerVersion', 'lambda:GetLayerVersion',
-      'lambda:PublishLayerVersion', 'lambda:RemoveLayerVersionPermission',
+      'lambda:GetLayerVersionPolicy', 'lambda:PublishLayerVersion', 'lambda:RemoveLayerVersionPermission',
     ],
-    resources: [ARN.layers, ARN.layerVersions],
-    reason: 'Each deploy publishes changed layers and deletes the replaced version; layers must be named <service>-<stage>-*.',
+    resources: [...ARN.layers, ...ARN.layerVersions],
+    reason: 'Each deploy publishes changed layers and deletes the replaced version: <service>-<stage>-* and LayerNames only.',
   },
   {
     id: 'lambda.layers-list', roles: ALL, source,

@@ -3,6 +3,7 @@ import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 const ALL = ['admin', 'developer', 'ci'] as const;
 const TOPICS = ['arn:{Partition}:sns:{Region}:{Account}:*'];
 const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
+const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'];
 const STREAMS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*'];
 const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
 
@@ -20,9 +21,9 @@ export const messaging: readonly CatalogEntry[] = [
   },
   {
     id: 'sns.subscriptions-update', roles: ALL, source: `${SAR}list_amazonsns.html`,
-    actions: ['sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:SetSubscriptionAttributes'],
+    actions: ['sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes'],
     resources: TOPICS, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing an sns event\'s filter or redrive policy updates its subscription, only through the stack.',
+    reason: 'Changing an sns event\'s filter, redrive policy or topic settings updates them, only through the stack.',
   },
   {
     id: 'sqs.queues-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsqs.html`,
@@ -35,8 +36,8 @@ export const messaging: readonly CatalogEntry[] = [
   },
   {
     id: 'sqs.queues-update', roles: ALL, source: `${SAR}list_amazonsqs.html`,
-    actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: QUEUES, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing a queue\'s settings or a redrive policy updates the existing queue, only through the stack.',
+    actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: OWN_QUEUES, condition: VIA_CLOUDFORMATION,
+    reason: 'Changing the settings of the service\'s queues (named <service>-<stage>-*), only through the stack.',
   },
   {
     id: 'kinesis.stream-consumer-register', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,

@@ -51,13 +51,13 @@ export const s3: readonly CatalogEntry[] = [
   {
     id: 's3.event-buckets-lifecycle', roles: ['admin'], source,
     actions: [
-      's3:CreateBucket', 's3:DeleteBucket', 's3:DeleteBucketPolicy', 's3:GetBucketNotification', 's3:PutBucketCORS',
-      's3:PutBucketNotification', 's3:PutBucketOwnershipControls', 's3:PutBucketPolicy', 's3:PutBucketPublicAccessBlock',
+      's3:CreateBucket', 's3:DeleteBucket', 's3:GetBucketNotification', 's3:PutBucketCORS',
+      's3:PutBucketNotification', 's3:PutBucketOwnershipControls', 's3:PutBucketPublicAccessBlock',
       's3:PutBucketTagging', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration',
     ],
     resources: ['arn:{Partition}:s3:::*'],
     condition: VIA_CLOUDFORMATION,
-    reason: 'Buckets of s3 events and resources: keep user-chosen names; only CloudFormation (the admin\'s stack) may create them.',
+    reason: 'Buckets of s3 events keep user-chosen names: only the admin\'s stack creates them; never a bucket policy.',
   },
   {
     id: 's3.event-buckets-notifications', roles: ALL, source,

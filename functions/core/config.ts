@@ -35,11 +35,19 @@ export interface AccessConfig {
   readonly manyLambdas: boolean;
   readonly disableGroups: boolean;
   readonly tags: Readonly<Record<string, string>>;
+  /** Function names chosen in serverless.yml (`functions.<fn>.name`) outside `<service>-<stage>-*`. */
+  readonly functionNames: readonly string[];
+  /** Layer names outside `<service>-<stage>-*`, such as the framework's default (the bare layer key). */
+  readonly layerNames: readonly string[];
+  /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
+  readonly deploymentRoleArn?: string;
+  /** A boundary every role the framework creates must carry (admin's IAM writes are conditioned on it). */
+  readonly permissionsBoundary?: string;
   /** Raw (resolved) values of submodule properties, validated by each submodule. */
   readonly submoduleProperties: Readonly<Record<string, unknown>>;
 }
 
-type Kind = 'string' | 'boolean' | 'tags' | 'bucket';
+type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list';
 interface PropertySpec {
   readonly kind: Kind;
   readonly pattern?: RegExp;
@@ -76,6 +84,10 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   ManyLambdas: { kind: 'boolean' },
   DisableGroups: { kind: 'boolean' },
   Tags: { kind: 'tags' },
+  FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
+  LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
+  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
+  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -153,6 +165,20 @@ export function parseAccess(
     return b ?? false;
   };
 
+  const list = (key: string): string[] => {
+    const spec = CORE_PROPERTIES[key];
+    const v = values[key];
+    if (v === undefined) return [];
+    const items = typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v; // CommaDelimitedList parameters
+    if (!Array.isArray(items)) return (fail(key, 'should be a list of names.'), []);
+    const out: string[] = [];
+    items.forEach((item, i) => {
+      if (typeof item !== 'string') fail(`${key}[${i}]`, `should be a string, not ${typeof item}.`);
+      else if (spec.pattern && !spec.pattern.test(item)) fail(`${key}[${i}]`, `'${item}' ${spec.patternHelp}.`);
+      else out.push(item);
+    });
+    return [...new Set(out)].sort();
+  };
   const serviceName = str('ServiceName');
   if (props.ServiceName === undefined) fail('ServiceName', "is required: the service's base name (serverless.yml `service` is SlsServiceName, default sls-<ServiceName>).");
   const stage = str('Stage') ?? 'development';
@@ -199,6 +225,10 @@ export function parseAccess(
     manyLambdas: bool('ManyLambdas'),
     disableGroups: bool('DisableGroups'),
     tags,
+    functionNames: list('FunctionNames'),
+    layerNames: list('LayerNames'),
+    deploymentRoleArn: str('DeploymentRoleArn'),
+    permissionsBoundary: str('PermissionsBoundary'),
     submoduleProperties,
   };
   if (errors.length) throw new AggregateInvalid(errors);

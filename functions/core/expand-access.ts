@@ -100,6 +100,8 @@ export function expandAccess(
       Type: 'Custom::ServerlessDeploymentBucket',
       Properties: {
         ServiceToken: { 'Fn::ImportValue': `${macroName}-BucketResolverArn` },
+        // Fail after 2 minutes (the resolver's own timeout is 60 s) instead of CloudFormation's default hour.
+        ServiceTimeout: 120,
         StackName: config.stackName,
         Mode: config.deploymentBucket.mode,
         Region: config.region,

@@ -3,12 +3,17 @@
  * deployment bucket, artifact keys) used inside ARNs, and the macro's own (groups, policies, role,
  * logical ids, outputs).
  */
+import { createHash } from 'node:crypto';
 import type { AccessConfig } from './config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from './deployment-bucket';
 import type { GroupRole } from '../catalog/types';
 
 /** A token's value: a literal, or a CloudFormation expression with the longest value it can take. */
-export type TokenValue = string | { readonly expression: unknown; readonly maxLength: number };
+/**
+ * A token's value: a literal; a CloudFormation expression with the longest value it can take; or a list of
+ * literals (a pattern that uses it becomes one pattern per item, and none when the list is empty).
+ */
+export type TokenValue = string | { readonly expression: unknown; readonly maxLength: number } | readonly string[];
 export type Tokens = Readonly<Record<string, TokenValue>>;
 
 /** The `{Token}` values catalog resource patterns are written with. */
@@ -21,8 +26,13 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     Service: c.slsServiceName,
     Stage: c.iamStage,
     StackName: c.stackName,
-    // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name.
-    StackNameHead: c.stackName.length > 24 ? c.stackName.slice(0, 24) : c.stackName,
+    // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name
+    // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
+    StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
+    ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
+    LayerNames: c.layerNames,
+    DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
+    PermissionsBoundary: c.permissionsBoundary ?? '',
     DeploymentBucketArn: c.resolveDeploymentBucket
       ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
@@ -31,6 +41,20 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).
     AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
   };
+}
+
+/** The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, osls custom-resources/index.js). */
+const CUSTOM_RESOURCE_FUNCTIONS = ['existing-s3', 'existing-cup', 'event-bridge', 'apigw-cw-role'];
+
+/**
+ * Custom-resource function names the framework shortens: over 64 characters, it keeps the first 32 and appends
+ * the md5 of the full name, so `<service>-<stage>-*` no longer matches them. A wildcard stage has no such list.
+ */
+export function hashedCustomResourceFunctions(c: AccessConfig): string[] {
+  if (/[*?]/.test(c.iamStage)) return [];
+  return CUSTOM_RESOURCE_FUNCTIONS.map((kind) => `${c.slsServiceName}-${c.iamStage}-custom-resource-${kind}`)
+    .filter((name) => name.length > 64)
+    .map((name) => `${name.slice(0, 32)}${createHash('md5').update(name).digest('hex')}`);
 }
 
 /** `arn:<longest partition>:s3:::` plus S3's 63-character bucket name. */

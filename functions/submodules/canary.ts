@@ -259,7 +259,7 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
     {
       id: 'codedeploy-role.shift-alias', roles: ['lambda'], source: lambda,
       actions: ['lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:InvokeFunction', 'lambda:UpdateAlias'],
-      resources: [ARN.functions],
+      resources: [...ARN.functions],
       reason: 'Move the alias to the new version, check provisioned concurrency, invoke the service\'s own hooks.',
     },
     {

