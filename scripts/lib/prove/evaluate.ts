@@ -14,11 +14,13 @@
  */
 import { policiesFor, type AccessInput } from '../../../test/proof/policies';
 import { simulate, type PolicyDoc, type SimResult } from '../../../test/proof/simulate';
-import { mapCall, UnmappedCallError, type MapEnv } from './call-map';
+import { ABSENT_STACK_ID, globalContext, mapCall, UnmappedCallError, type MapEnv } from './call-map';
+import type { Framework } from './frameworks';
+import v4Catalog from './v4-catalog.json';
 import { EXCEPTIONS, type Exception, type MatchContext } from './known-gaps';
 import { onBehalfRequests } from './on-behalf';
 import { ACCOUNT, PARTITION, type StageRun, type UnitRun } from './runner';
-import { ROLES, type GroupRole, type IamRequest, type ServiceFacts, type StackState, type StepKind, type StepRecord, type Target } from './types';
+import { ROLES, type GroupRole, type IamRequest, type RecordedCall, type ServiceFacts, type StackState, type StepKind, type StepRecord, type Target } from './types';
 
 export type Expectation = 'allow' | 'deny';
 
@@ -85,6 +87,8 @@ export interface Mismatch {
   readonly actual: string;
   readonly request?: IamRequest;
   readonly sim?: SimResult;
+  /** The recorded SDK call the request comes from (CLI requests). */
+  readonly call?: RecordedCall;
   readonly detail: string;
 }
 
@@ -128,7 +132,7 @@ export interface EvaluateOptions {
 
 const emptyCell = (): Cell => ({ allowed: 0, denied: 0, excepted: 0, unscoped: 0 });
 
-function accessInput(facts: ServiceFacts, observedBucketName?: string): AccessInput {
+function accessInput(facts: ServiceFacts, observedBucketName?: string, extraProperties?: Record<string, unknown>): AccessInput {
   return {
     serviceName: facts.service,
     stage: facts.stage,
@@ -137,12 +141,13 @@ function accessInput(facts: ServiceFacts, observedBucketName?: string): AccessIn
     ...(facts.deploymentBucket ? { deploymentBucket: facts.deploymentBucket } : {}),
     ...(facts.deploymentPrefix ? { deploymentPrefix: facts.deploymentPrefix } : {}),
     ...(observedBucketName ? { observedBucketName } : {}),
+    ...(extraProperties ? { extraProperties } : {}),
   };
 }
 
 const policyCache = new Map<string, Promise<Record<GroupRole, readonly PolicyDoc[]>>>();
-export function groupPolicies(facts: ServiceFacts, observedBucketName?: string): Promise<Record<GroupRole, readonly PolicyDoc[]>> {
-  const input = accessInput(facts, observedBucketName);
+export function groupPolicies(facts: ServiceFacts, observedBucketName?: string, extraProperties?: Record<string, unknown>): Promise<Record<GroupRole, readonly PolicyDoc[]>> {
+  const input = accessInput(facts, observedBucketName, extraProperties);
   const key = JSON.stringify(input);
   let p = policyCache.get(key);
   if (!p) {
@@ -253,121 +258,227 @@ async function simulateSafe(policies: readonly PolicyDoc[], r: IamRequest): Prom
   }
 }
 
+interface StepContext {
+  readonly service: string;
+  readonly framework: Framework;
+  readonly frameworkLabel: string;
+  readonly stageRun: StageRun;
+  readonly neighbours: readonly Neighbour[];
+  readonly pairsOf: ReadonlyMap<Target, [string, string][]>;
+  readonly policies: Record<GroupRole, readonly PolicyDoc[]>;
+  /** 'n/a' for commands a role may not run, when only part of the command's calls are evaluated (v4 catalog). */
+  readonly expectationOf: (role: GroupRole) => Expectation | 'n/a';
+}
+
+interface Accumulator {
+  readonly mismatches: Mismatch[];
+  readonly exceptionsUsed: Map<string, number>;
+}
+
+async function evaluateStep(step: StepRecord, requests: readonly IamRequest[], c: StepContext, acc: Accumulator): Promise<StepResult> {
+  const use = (x: Exception) => acc.exceptionsUsed.set(x.id, (acc.exceptionsUsed.get(x.id) ?? 0) + 1);
+  const base = { service: c.service, framework: c.frameworkLabel, stage: c.stageRun.stage, step: step.kind };
+  const callOf = (r: IamRequest) => {
+    const seq = /#(\d+)$/.exec(r.origin)?.[1];
+    return seq ? step.calls.find((x) => x.seq === Number(seq)) : undefined;
+  };
+  const cells = Object.fromEntries(ROLES.map((r) => [r, { own: emptyCell(), 'other-service': emptyCell(), 'other-stage': emptyCell() }])) as StepResult['cells'];
+  const outcome = {} as StepResult['outcome'];
+  for (const role of ROLES) {
+    const expected = c.expectationOf(role);
+    const m: MatchContext = { own: c.stageRun.facts, step: step.kind, framework: c.framework };
+    let firstDenied: Evaluated | undefined;
+    let firstUnexplained: Evaluated | undefined;
+    let deniedCount = 0;
+    for (const r of requests) {
+      if (r.noIam) continue;
+      const { sim, error } = await simulateSafe(c.policies[role], r);
+      if (error) {
+        acc.mismatches.push({ ...base, role, target: 'own', expected: 'a valid simulation', actual: 'simulation error', request: r, call: callOf(r), detail: error });
+        continue;
+      }
+      const decision = (sim as SimResult).decision;
+      const cell = cells[role].own;
+      if (decision === 'Allowed') {
+        cell.allowed++;
+        continue;
+      }
+      cell.denied++;
+      if (r.tolerated) continue;
+      const ev: Evaluated = { request: r, target: 'own', role, decision, sim };
+      if (expected === 'allow') {
+        const x = findException('own', role, r, m, 'allow');
+        if (x) {
+          use(x);
+          cell.excepted++;
+          continue;
+        }
+        firstUnexplained ??= ev;
+      }
+      deniedCount++;
+      firstDenied ??= ev;
+    }
+    const ok = expected === 'n/a' ? true : expected === 'allow' ? !firstUnexplained : deniedCount > 0;
+    outcome[role] = { expected: expected === 'n/a' ? 'deny' : expected, ok, ...(firstDenied ? { firstDenied } : {}) };
+    if (!ok) {
+      acc.mismatches.push(
+        expected === 'allow'
+          ? {
+              ...base, role, target: 'own', expected: 'Allowed', actual: 'Denied', request: firstUnexplained?.request, sim: firstUnexplained?.sim,
+              call: firstUnexplained ? callOf(firstUnexplained.request) : undefined,
+              detail: `${role} cannot run ${STEP_LABEL[step.kind]} on its own service: this request is denied`,
+            }
+          : { ...base, role, target: 'own', expected: 'command denied', actual: 'every request Allowed', detail: `${role} can run ${STEP_LABEL[step.kind]} on its own service, which the role matrix reserves for admin` },
+      );
+    }
+
+    // Replays against the neighbours.
+    for (const nb of c.neighbours) {
+      const pairs = c.pairsOf.get(nb.target) ?? [];
+      const cell = cells[role][nb.target];
+      const nm: MatchContext = { ...m, neighbour: nb.facts, target: nb.target };
+      for (const r of requests) {
+        if (r.noIam) continue;
+        const replay = rewriteRequest(r, pairs);
+        if (replay.resource === r.resource && JSON.stringify(replay.context) === JSON.stringify(r.context)) {
+          cell.unscoped++;
+          continue;
+        }
+        const { sim, error } = await simulateSafe(c.policies[role], replay);
+        if (error) {
+          acc.mismatches.push({ ...base, role, target: nb.target, expected: 'a valid simulation', actual: 'simulation error', request: replay, call: callOf(r), detail: error });
+          continue;
+        }
+        if ((sim as SimResult).decision === 'Denied') {
+          cell.denied++;
+          continue;
+        }
+        cell.allowed++;
+        const x = findException(nb.target, role, replay, nm, 'deny');
+        if (x) {
+          use(x);
+          cell.excepted++;
+          continue;
+        }
+        acc.mismatches.push({
+          ...base,
+          role,
+          target: nb.target,
+          expected: 'Denied',
+          actual: 'Allowed',
+          request: replay,
+          sim,
+          call: callOf(r),
+          detail: `${role} of ${c.stageRun.facts.service}/${c.stageRun.stage} is allowed this request against ${nb.facts.service}/${nb.facts.stage}`,
+        });
+      }
+    }
+  }
+  return { service: c.service, framework: c.frameworkLabel, stage: c.stageRun.stage, step, requests, cells, outcome };
+}
+
+function neighboursOf(run: UnitRun, i: number): Neighbour[] {
+  const stageRun = run.stages[i];
+  const otherStage = run.stages[(i + 1) % run.stages.length];
+  const neighbours: Neighbour[] = [];
+  if (otherStage && otherStage !== stageRun) neighbours.push({ target: 'other-stage', facts: otherStage.facts, state: otherStage.created });
+  if (run.otherService) neighbours.push({ target: 'other-service', facts: run.otherService.facts, state: run.otherService.state });
+  return neighbours;
+}
+
 export async function evaluateUnit(run: UnitRun, opts: EvaluateOptions): Promise<UnitEvaluation> {
   const steps: StepResult[] = [];
-  const mismatches: Mismatch[] = [];
-  const exceptionsUsed = new Map<string, number>();
+  const acc: Accumulator = { mismatches: [], exceptionsUsed: new Map() };
   let requestCount = 0;
-  const use = (x: Exception) => exceptionsUsed.set(x.id, (exceptionsUsed.get(x.id) ?? 0) + 1);
-  const service = run.spec.id;
-  const framework = run.framework.label;
-
   for (const [i, stageRun] of run.stages.entries()) {
-    const otherStage = run.stages[(i + 1) % run.stages.length];
-    const neighbours: Neighbour[] = [];
-    if (otherStage && otherStage !== stageRun) neighbours.push({ target: 'other-stage', facts: otherStage.facts, state: otherStage.created });
-    if (run.otherService) neighbours.push({ target: 'other-service', facts: run.otherService.facts, state: run.otherService.state });
+    const neighbours = neighboursOf(run, i);
     const pairsOf = new Map(neighbours.map((nb) => [nb.target, rewritePairs(stageRun, nb)]));
     const observed = stageRun.created?.physical.ServerlessDeploymentBucket;
-
     for (const step of stageRun.steps) {
       const exact = opts.bucketResolution === 'exact' && step.kind !== 'deploy-create' && step.kind !== 'package';
       const policies = await groupPolicies(stageRun.facts, exact ? observed : undefined);
       const { requests, errors } = stepRequests(step, stageRun.facts, stageRun.states);
       requestCount += requests.length;
-      const base = { service, framework, stage: stageRun.stage, step: step.kind };
       for (const detail of errors) {
-        mismatches.push({ ...base, role: 'admin', target: 'own', expected: 'every call mapped', actual: 'unmapped', detail });
+        acc.mismatches.push({ service: run.spec.id, framework: run.framework.label, stage: stageRun.stage, step: step.kind, role: 'admin', target: 'own', expected: 'every call mapped', actual: 'unmapped', detail });
       }
-      const cells = Object.fromEntries(ROLES.map((r) => [r, { own: emptyCell(), 'other-service': emptyCell(), 'other-stage': emptyCell() }])) as StepResult['cells'];
-      const outcome = {} as StepResult['outcome'];
-      for (const role of ROLES) {
-        const expected = EXPECTED[step.kind][role];
-        const m: MatchContext = { own: stageRun.facts, step: step.kind, framework: run.framework };
-        let firstDenied: Evaluated | undefined;
-        let firstUnexplained: Evaluated | undefined;
-        let deniedCount = 0;
-        for (const r of requests) {
-          if (r.noIam) continue;
-          const { sim, error } = await simulateSafe(policies[role], r);
-          if (error) {
-            mismatches.push({ ...base, role, target: 'own', expected: 'a valid simulation', actual: 'simulation error', request: r, detail: error });
-            continue;
-          }
-          const decision = (sim as SimResult).decision;
-          const cell = cells[role].own;
-          if (decision === 'Allowed') {
-            cell.allowed++;
-            continue;
-          }
-          cell.denied++;
-          if (r.tolerated) continue;
-          const ev: Evaluated = { request: r, target: 'own', role, decision, sim };
-          if (expected === 'allow') {
-            const x = findException('own', role, r, m, 'allow');
-            if (x) {
-              use(x);
-              cell.excepted++;
-              continue;
-            }
-            firstUnexplained ??= ev;
-          }
-          deniedCount++;
-          firstDenied ??= ev;
-        }
-        const ok = expected === 'allow' ? !firstUnexplained : deniedCount > 0;
-        outcome[role] = { expected, ok, ...(firstDenied ? { firstDenied } : {}) };
-        if (!ok) {
-          mismatches.push(
-            expected === 'allow'
-              ? { ...base, role, target: 'own', expected: 'Allowed', actual: 'Denied', request: firstUnexplained?.request, sim: firstUnexplained?.sim, detail: `${role} cannot run ${STEP_LABEL[step.kind]} on its own service: this request is denied` }
-              : { ...base, role, target: 'own', expected: 'command denied', actual: 'every request Allowed', detail: `${role} can run ${STEP_LABEL[step.kind]} on its own service, which the role matrix reserves for admin` },
-          );
-        }
-
-        // Replays against the neighbours.
-        for (const nb of neighbours) {
-          const pairs = pairsOf.get(nb.target) ?? [];
-          const cell = cells[role][nb.target];
-          const nm: MatchContext = { ...m, neighbour: nb.facts, target: nb.target };
-          for (const r of requests) {
-            if (r.noIam) continue;
-            const replay = rewriteRequest(r, pairs);
-            if (replay.resource === r.resource && JSON.stringify(replay.context) === JSON.stringify(r.context)) {
-              cell.unscoped++;
-              continue;
-            }
-            const { sim, error } = await simulateSafe(policies[role], replay);
-            if (error) {
-              mismatches.push({ ...base, role, target: nb.target, expected: 'a valid simulation', actual: 'simulation error', request: replay, detail: error });
-              continue;
-            }
-            if ((sim as SimResult).decision === 'Denied') {
-              cell.denied++;
-              continue;
-            }
-            cell.allowed++;
-            const x = findException(nb.target, role, replay, nm, 'deny');
-            if (x) {
-              use(x);
-              cell.excepted++;
-              continue;
-            }
-            mismatches.push({
-              ...base,
-              role,
-              target: nb.target,
-              expected: 'Denied',
-              actual: 'Allowed',
-              request: replay,
-              sim,
-              detail: `${role} of ${stageRun.facts.service}/${stageRun.stage} is allowed this request against ${nb.facts.service}/${nb.facts.stage}`,
-            });
-          }
-        }
-      }
-      steps.push({ service, framework, stage: stageRun.stage, step, requests, cells, outcome });
+      const kind = step.kind;
+      steps.push(
+        await evaluateStep(step, requests, {
+          service: run.spec.id, framework: run.framework, frameworkLabel: run.framework.label, stageRun, neighbours, pairsOf, policies,
+          expectationOf: (role) => EXPECTED[kind][role],
+        }, acc),
+      );
     }
   }
-  return { run, steps, mismatches, exceptionsUsed, requestCount };
+  return { run, steps, mismatches: acc.mismatches, exceptionsUsed: acc.exceptionsUsed, requestCount };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Serverless Framework v4: the calls it adds, from v4-catalog.json (it cannot run offline)
+
+interface V4Call {
+  readonly id: string;
+  readonly commands: readonly string[];
+  readonly action: string;
+  readonly resource: string;
+  readonly context?: Readonly<Record<string, string>>;
+  readonly when?: string;
+  readonly tolerated?: string;
+  readonly source: string;
+}
+export const V4_CATALOG = v4Catalog as unknown as { sharedBucket: string; artifactDir: string; calls: readonly V4Call[] };
+export const V4_LABEL = 'serverless@4 (catalog)';
+
+export function v4Requests(kind: StepKind, facts: ServiceFacts, stackId: string): IamRequest[] {
+  const values: Record<string, string> = {
+    Partition: PARTITION, Region: facts.region, Account: ACCOUNT, Service: facts.service, Stage: facts.stage, StackName: facts.stackName,
+    StackId: stackId.split('/').pop() as string, Prefix: facts.deploymentPrefix ?? 'serverless', ArtifactDir: V4_CATALOG.artifactDir,
+  };
+  values.Bucket = V4_CATALOG.sharedBucket.replace(/\$\{(\w+)\}/g, (_w, k: string) => values[k]);
+  const fill = (t: string) => t.replace(/\$\{(\w+)\}/g, (_w, k: string) => {
+    if (!(k in values)) throw new Error(`v4-catalog.json: unknown placeholder \${${k}}`);
+    return values[k];
+  });
+  const env = { partition: PARTITION, region: facts.region, account: ACCOUNT, stackId: () => undefined };
+  return V4_CATALOG.calls
+    .filter((c) => c.commands.includes('*') || c.commands.includes(kind))
+    .map((c) => ({
+      action: c.action,
+      resource: fill(c.resource),
+      context: { ...globalContext(env, 'cli'), ...Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, fill(v)])) },
+      via: 'cli' as const,
+      origin: `v4-catalog ${c.id}${c.when ? ` (when ${c.when})` : ''}`,
+      mapId: `v4:${c.id}`,
+      ...(c.tolerated ? { tolerated: c.tolerated } : {}),
+    }));
+}
+
+/** The v4 catalog, for the fully proven stages of a unit (the osls 4 run supplies the real names). */
+export async function evaluateV4(run: UnitRun): Promise<UnitEvaluation> {
+  const steps: StepResult[] = [];
+  const acc: Accumulator = { mismatches: [], exceptionsUsed: new Map() };
+  let requestCount = 0;
+  for (const [i, stageRun] of run.stages.entries()) {
+    if (!stageRun.full) continue;
+    const neighbours = neighboursOf(run, i);
+    const pairsOf = new Map(neighbours.map((nb) => [nb.target, rewritePairs(stageRun, nb)]));
+    const policies = await groupPolicies(stageRun.facts, undefined, { DeploymentBucket: { Shared: true } });
+    const stackId = stageRun.created?.stackId ?? `arn:${PARTITION}:cloudformation:${stageRun.facts.region}:${ACCOUNT}:stack/${stageRun.facts.stackName}/${ABSENT_STACK_ID}`;
+    const kinds = [...new Set(stageRun.steps.map((s) => s.kind))];
+    for (const kind of kinds) {
+      const requests = v4Requests(kind, stageRun.facts, stackId);
+      if (!requests.length) continue;
+      requestCount += requests.length;
+      const step: StepRecord = { kind, argv: ['(v4-catalog.json)'], exitCode: 0, calls: [], emulated: ['serverless@4: the calls v4 adds, from v4-catalog.json (v4 cannot run offline)'], durationMs: 0, output: '' };
+      steps.push(
+        await evaluateStep(step, requests, {
+          service: run.spec.id, framework: run.framework, frameworkLabel: V4_LABEL, stageRun, neighbours, pairsOf, policies,
+          // Only part of the command: where the matrix denies the command, these calls alone prove nothing.
+          expectationOf: (role) => (EXPECTED[kind][role] === 'allow' ? 'allow' : 'n/a'),
+        }, acc),
+      );
+    }
+  }
+  return { run, steps, mismatches: acc.mismatches, exceptionsUsed: acc.exceptionsUsed, requestCount };
 }

@@ -12,6 +12,12 @@ Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for
   * Lambda Invoke returns {"emulated":true} without running the code, and writes one log stream
     as the runtime would (so `sls logs` finds it). [needs Docker] The caller's request (and so its
     lambda:InvokeFunction authorization) is unchanged.
+  * DeleteChangeSet of a change set that does not exist succeeds, as the framework expects of AWS
+    (it deletes <stack>-change-set before each change-set deploy, also after a direct create).
+    [moto: HTTP 500, UnboundLocalError]
+  * A layer version named by ARN that moto does not hold (an external layer such as
+    arn:aws:lambda:...:layer:external-layer:3) is taken as existing. [UpdateFunctionConfiguration
+    raised ResourceNotFoundException, failing every stack update of such a function]
   * Names CloudFormation generates follow AWS's (empirical) rule of
     ../shared/research/serverless-ground-truth.md section 3.2: S3 buckets at most 63 characters,
     lower case, the stack part cut to 24 characters; IAM roles and EventBridge rules at most 64.
@@ -72,6 +78,32 @@ def _invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -
 
 
 lambda_models.LambdaFunction.invoke = _invoke
+
+
+# --- DeleteChangeSet of a change set that does not exist: a no-op -------------------------
+_orig_delete_change_set = cfn_models.CloudFormationBackend.delete_change_set
+
+
+def _delete_change_set(self: Any, change_set_name: str) -> None:
+    known = change_set_name in self.change_sets or any(cs.change_set_name == change_set_name for cs in self.change_sets.values())
+    if known:
+        _orig_delete_change_set(self, change_set_name)
+
+
+cfn_models.CloudFormationBackend.delete_change_set = _delete_change_set
+
+
+# --- layers named by ARN that moto does not hold ------------------------------------------
+def _get_layers_data(self: Any, layers_versions_arns: list) -> list:
+    backend = lambda_models.lambda_backends[self.account_id][self.region]
+    out = []
+    for arn in layers_versions_arns:
+        lv = backend.layers_versions_by_arn(arn)
+        out.append({"Arn": lv.arn, "CodeSize": lv.code_size} if lv else {"Arn": arn, "CodeSize": 0})
+    return out
+
+
+lambda_models.LambdaFunction._get_layers_data = _get_layers_data
 
 
 # --- generated names as AWS makes them --------------------------------------------------

@@ -220,6 +220,7 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
     ...(typeof provider.deploymentPrefix === 'string' ? { deploymentPrefix: provider.deploymentPrefix } : {}),
     functions,
     ...(typeof role === 'string' ? { deploymentRole: role } : {}),
+    ...(Array.isArray(provider.notificationArns) ? { notificationArns: provider.notificationArns.map(String) } : {}),
   };
 }
 
@@ -294,6 +295,10 @@ export function worldItems(facts: ServiceFacts, template: CfnTemplate): WorldIte
     if (r.Type === 'AWS::Logs::SubscriptionFilter' && typeof p.LogGroupName === 'string') add(facts.region, 'AWS::Logs::LogGroup', p.LogGroupName, { LogGroupName: p.LogGroupName });
   }
   if (facts.deploymentBucket) add(facts.region, 'AWS::S3::Bucket', facts.deploymentBucket, { BucketName: facts.deploymentBucket });
+  for (const arn of facts.notificationArns ?? []) {
+    const m = /^arn:aws:sns:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)$/.exec(arn);
+    if (m) add(m[1], 'AWS::SNS::Topic', m[2], { TopicName: m[2] });
+  }
   if (facts.deploymentRole) {
     const name = facts.deploymentRole.slice(facts.deploymentRole.lastIndexOf('/') + 1);
     add('us-east-1', 'AWS::IAM::Role', name, {

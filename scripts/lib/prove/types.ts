@@ -84,6 +84,8 @@ export interface ServiceFacts {
   readonly deploymentPrefix?: string;
   readonly functions: Readonly<Record<string, { name: string }>>;
   readonly deploymentRole?: string;
+  /** provider.notificationArns (topics that must exist). */
+  readonly notificationArns?: readonly string[];
 }
 
 /** One authorization AWS performs: action, concrete resource ARN, context keys. */
