@@ -12,7 +12,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { checkMotoAvailable, type MotoServer } from '../../../test/support/moto';
 
-export const PROVE_LAUNCHER = join(__dirname, 'moto_prove_ext.py');
+/** PROVE_MOTO_LAUNCHER overrides it (e.g. a wrapper that prints moto's tracebacks while debugging). */
+export const PROVE_LAUNCHER = process.env.PROVE_MOTO_LAUNCHER ?? join(__dirname, 'moto_prove_ext.py');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -15,6 +15,9 @@ Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for
   * DeleteChangeSet of a change set that does not exist succeeds, as the framework expects of AWS
     (it deletes <stack>-change-set before each change-set deploy, also after a direct create).
     [moto: HTTP 500, UnboundLocalError]
+  * AWS::Kinesis::StreamConsumer as a CloudFormation type (Ref = the consumer ARN), and event source
+    mappings whose source is a consumer ARN (enhanced fan-out). [type unknown: Ref -> None, so the
+    mapping failed with "Missing EventSourceArn"]
   * A layer version named by ARN that moto does not hold (an external layer such as
     arn:aws:lambda:...:layer:external-layer:3) is taken as existing. [UpdateFunctionConfiguration
     raised ResourceNotFoundException, failing every stack update of such a function]
@@ -104,6 +107,78 @@ def _get_layers_data(self: Any, layers_versions_arns: list) -> list:
 
 
 lambda_models.LambdaFunction._get_layers_data = _get_layers_data
+
+
+# --- AWS::Kinesis::StreamConsumer, and event source mappings on a consumer ---------------
+from moto.core.common_models import CloudFormationModel  # noqa: E402
+from moto.kinesis.models import kinesis_backends  # noqa: E402
+
+
+class CfnStreamConsumer(CloudFormationModel):
+    # moto derives the service from the module path (moto.<service>.x)
+    __module__ = "moto.kinesis.cfn_consumer_ext"
+
+    def __init__(self, consumer: Any, account_id: str, region_name: str):
+        self.consumer, self.account_id, self.region_name = consumer, account_id, region_name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "ConsumerName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::Kinesis::StreamConsumer"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in ("ConsumerARN", "ConsumerName", "ConsumerStatus", "StreamARN", "ConsumerCreationTimestamp")
+
+    def get_cfn_attribute(self, attribute_name: str) -> Any:
+        return {
+            "ConsumerARN": self.consumer.consumer_arn, "ConsumerName": self.consumer.consumer_name,
+            "ConsumerStatus": "ACTIVE", "StreamARN": self.consumer.stream_arn,
+            "ConsumerCreationTimestamp": str(self.consumer.created),
+        }[attribute_name]
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.consumer.consumer_arn  # Ref returns the consumer's ARN
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, account_id: str,
+                                        region_name: str, **kwargs: Any) -> "CfnStreamConsumer":
+        props = cloudformation_json.get("Properties", {})
+        backend = kinesis_backends[account_id][region_name]
+        return cls(backend.register_stream_consumer(props["StreamARN"], props["ConsumerName"]), account_id, region_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: dict, account_id: str,
+                                        region_name: str) -> None:
+        kinesis_backends[account_id][region_name].deregister_stream_consumer(None, None, resource_name)
+
+    def is_created(self) -> bool:
+        return True
+
+
+_orig_create_esm = lambda_models.LambdaBackend.create_event_source_mapping
+
+
+def _create_event_source_mapping(self: Any, spec: dict) -> Any:
+    arn = spec.get("EventSourceArn") or ""
+    if "/consumer/" in arn:
+        stream_arn = arn.split("/consumer/")[0]
+        stream = next((s for s in kinesis_backends[self.account_id][self.region_name].streams.values() if s.arn == stream_arn), None)
+        if stream is not None:
+            func = self._lambdas.get_function_by_name_or_arn_with_qualifier(spec.get("FunctionName", ""))
+            spec.update({"RegionName": self.region_name, "AccountId": self.account_id, "FunctionArn": func.function_arn})
+            esm = lambda_models.EventSourceMapping(spec)
+            self._event_source_mappings[esm.uuid] = esm
+            stream.lambda_event_source_mappings[esm.event_source_arn] = esm
+            return esm
+    return _orig_create_esm(self, spec)
+
+
+lambda_models.LambdaBackend.create_event_source_mapping = _create_event_source_mapping
 
 
 # --- generated names as AWS makes them --------------------------------------------------

@@ -72,7 +72,17 @@ export function formatReport(result: ProofResult): string {
   lines.push(`       (e) = part of the step emulated (see below), ! = the CLI failed`);
 
   for (const u of result.units) lines.push(...unitTable(u, u.run.framework.label));
-  for (const u of result.v4) lines.push(...unitTable(u, 'serverless@4 (catalog)'));
+  const v4Seen = new Map<string, string>();
+  for (const u of result.v4) {
+    const table = unitTable(u, 'serverless@4 (catalog)');
+    const body = table.slice(2).join('\n');
+    const same = v4Seen.get(body);
+    if (same) lines.push('', `${u.run.spec.id} · serverless@4 (catalog): the same counts as ${same}`);
+    else {
+      v4Seen.set(body, u.run.spec.id);
+      lines.push(...table);
+    }
+  }
 
   const emulations = new Map<string, Set<string>>();
   for (const u of result.units) for (const s of u.steps) for (const e of s.step.emulated) {

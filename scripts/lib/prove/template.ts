@@ -24,6 +24,7 @@ const MOTO_PHYSICAL_TRUSTED = new Set([
   'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::Resource', 'AWS::Events::Rule', 'AWS::Events::EventBus', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic',
   'AWS::SQS::Queue', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::Lambda::EventSourceMapping',
+  'AWS::Kinesis::StreamConsumer',
 ]);
 
 /** The property that names a resource (CloudFormation generates the name when it is absent). */
@@ -161,6 +162,8 @@ export function refOf(logicalId: string, env: EvalEnv): string {
       return `${getAtt(String(resolve(r.Properties?.FunctionName, env)), 'Arn', env, 'AWS::Lambda::Function')}:1`;
     case 'AWS::Lambda::LayerVersion':
       return `arn:${p}:lambda:${region}:${account}:layer:${layerName(logicalId, env)}:1`;
+    case 'AWS::Kinesis::StreamConsumer':
+      return getAtt(logicalId, 'ConsumerARN', env);
     default:
       return id;
   }
@@ -220,7 +223,7 @@ export function getAtt(logicalOrName: string, attr: string, env: EvalEnv, typeOv
     case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
       return `https://${id}.execute-api.${region}.amazonaws.com`;
     case 'AWS::Kinesis::StreamConsumer.ConsumerARN':
-      return `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}:1700000000`;
+      return id.startsWith('arn:') ? id : `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}:1700000000`;
     case 'AWS::Lambda::Url.FunctionUrl':
       return `https://${syntheticId(id, 32)}.lambda-url.${region}.on.aws/`;
     case 'AWS::Lambda::LayerVersion.LayerVersionArn':
