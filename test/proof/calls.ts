@@ -228,6 +228,34 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
   };
 }
 
+/**
+ * The Access properties a platform team sets for this service+stage, read off its serverless.yml (the
+ * macro's README: one Access resource per service and stage):
+ * - FunctionNames: functions.<fn>.name values outside `<service>-<stage>-*`;
+ * - LayerNames: layer names outside `<service>-<stage>-*` (the framework's default is the bare layer key);
+ * - DeploymentRoleArn: provider.iam.deploymentRole (or the legacy provider.cfnRole);
+ * - PermissionsBoundary: provider.iam.role.permissionsBoundary.
+ * Properties the service does not need are left out, so the other fixtures are proven without them.
+ * A bare LayerNames entry (06-layer: `sharp`) is the same layer in every stage and service of the account, so
+ * its requests are identical across stages (reported as identical requests, not gaps): the property buys
+ * deployability of the framework default at the price of that layer's isolation. DeploymentRoleArn is the
+ * same role for every stage of 11-custom-stack-name; the role line then rests on that role's own policy.
+ */
+export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
+  const own = `${m.service}-${m.stage}-`;
+  const outside = (names: readonly string[]) => [...new Set(names.filter((n) => !n.startsWith(own)))].sort();
+  const functionNames = outside(m.functions.map((f) => f.name));
+  const layerNames = outside(m.layers.map((l) => l.name));
+  const boundary = m.providerRole?.permissionsBoundary;
+  if (boundary !== undefined && typeof boundary !== 'string') throw new Error(`${m.fixture}: provider.iam.role.permissionsBoundary is not an ARN string`);
+  return {
+    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
+    ...(layerNames.length ? { LayerNames: layerNames } : {}),
+    ...(m.cfnRoleArn ? { DeploymentRoleArn: m.cfnRoleArn } : {}),
+    ...(boundary ? { PermissionsBoundary: boundary } : {}),
+  };
+}
+
 function resolveVariables(value: unknown, service: string, stage: string): unknown {
   if (typeof value === 'string') {
     const out = value.replace(/\$\{sls:stage\}|\$\{opt:stage\}|\$\{self:provider\.stage\}/g, stage).replace(/\$\{self:service\}/g, service);
@@ -788,8 +816,41 @@ function fill(text: string, b: Binding, where: string): string {
   });
 }
 
-const TEMPLATE_URL_ACTIONS = new Set(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack']);
+/** Stack calls that carry a template: TemplateURL (condition key cloudformation:TemplateUrl) or TemplateBody. */
+const TEMPLATE_ACTIONS = new Set(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:ValidateTemplate']);
+/**
+ * Entries whose note names neither TemplateURL nor TemplateBody, decided by the note of the entry they are a
+ * variant of.
+ */
+const TEMPLATE_SOURCE_OVERRIDES: Readonly<Record<string, { source: 'url' | 'body'; reason: string }>> = {
+  '0037': { source: 'body', reason: 'deploymentMethod=direct variant of 0035: TemplateBody = deployed template + core resources (ensure-valid-bucket-exists.js)' },
+};
+
+/**
+ * How a stack call sends its template, from the catalog entry's own note: `url` (TemplateURL, so the request
+ * carries cloudformation:TemplateUrl: update deploys, rollback -t, the custom-bucket first deploy,
+ * ValidateTemplate) or `body` (TemplateBody, the key is absent: the first deploy's core stack 0023/0027 and
+ * re-adding a removed deployment bucket 0035/0037). undefined for calls without a template.
+ */
+export function templateSource(e: CatalogCall): 'url' | 'body' | undefined {
+  if (!TEMPLATE_ACTIONS.has(`${e.service}:${e.action}`)) return undefined;
+  const override = TEMPLATE_SOURCE_OVERRIDES[e.id];
+  if (override) return override.source;
+  const url = /TemplateURL/.test(e.note);
+  const body = /TemplateBody/.test(e.note);
+  if (url === body) throw new Error(`catalog entry ${e.id} (${e.action}): its note names ${url ? 'both TemplateURL and TemplateBody' : 'neither TemplateURL nor TemplateBody'}; decide it in TEMPLATE_SOURCE_OVERRIDES`);
+  return url ? 'url' : 'body';
+}
+
 const ROLE_ARN_ACTIONS = new Set(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack']);
+/**
+ * IAM role writes whose request carries iam:PermissionsBoundary: the boundary the request sets (CreateRole,
+ * PutRolePermissionsBoundary) or the one the role already carries (the others).
+ */
+export const BOUNDARY_KEYED_ROLE_WRITES = new Set([
+  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePermissionsBoundary', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription',
+]);
 /** IAM is global: its calls are made to us-east-1. */
 const GLOBAL_SERVICES = new Set(['iam', 'sts', 'cloudfront']);
 
@@ -821,13 +882,15 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   if (/EventSourceMapping$/.test(entry.action)) {
     context['lambda:FunctionArn'] = `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${b.FunctionName}`;
   }
-  if (TEMPLATE_URL_ACTIONS.has(action) && entry.phase !== 'first deploy: create core stack') {
-    // Every stack call but the first deploy's core stack (TemplateBody) passes the compiled template's URL.
+  if (templateSource(entry) === 'url') {
     context['cloudformation:TemplateUrl'] = `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
   }
   if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn) context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
-  if (action === 'iam:CreateRole' && sel.instance === '' && resource.endsWith(`role/${names.global.ExecutionRoleName}`) && names.model.providerRole?.permissionsBoundary) {
-    context['iam:PermissionsBoundary'] = names.model.providerRole.permissionsBoundary;
+  // provider.iam.role.permissionsBoundary puts the boundary on IamRoleLambdaExecution only (osls
+  // merge-iam-templates.js); the custom-resource role and roles of `resources:` never carry it.
+  const boundary = names.model.providerRole?.permissionsBoundary;
+  if (boundary && BOUNDARY_KEYED_ROLE_WRITES.has(action) && entry.logicalId === 'IamRoleLambdaExecution' && resource.endsWith(`:role/${names.global.ExecutionRoleName}`)) {
+    context['iam:PermissionsBoundary'] = boundary;
   }
   return { entry, instance: sel.instance, variant, variantLabel, request: { action, resource, context } };
 }

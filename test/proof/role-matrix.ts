@@ -125,6 +125,11 @@ export const MATRIX: readonly MatrixRow[] = [
     reason: 'Describe/Execute/Delete of <stack>-change-set are the very requests an update deploy makes; without 0023 there is no CREATE change set to run.',
   },
   {
+    id: 'cli-restore-deployment-bucket-change-set', match: { via: 'cli', ids: ['0035'] }, admin: 'Allowed', developer: 'Denied',
+    reason:
+      'A stack that lost its ServerlessDeploymentBucket (a custom bucket setting was removed) gets it back through an UPDATE change set whose TemplateBody is the deployed template plus the core resources (no TemplateURL). Creating the deployment bucket is admin\'s (cfn-deployment-bucket), and developer/ci may only create change sets from a TemplateURL (cloudformation.change-set-update).',
+  },
+  {
     id: 'cli-create-stack', match: { via: 'cli', actions: ['cloudformation:CreateStack'] }, admin: 'Allowed', developer: 'Denied',
     reason: 'deploymentMethod: direct creates the stack with CreateStack (first deploy, or a custom bucket\'s first deploy): admin\'s.',
   },
@@ -262,6 +267,12 @@ export interface IsolationContext {
 const action = (c: ConcreteCall) => c.request.action;
 
 export const NON_SCOPABLE: readonly NonScopableRow[] = [
+  {
+    id: 'validate-template-any-url',
+    reason:
+      'cloudformation:ValidateTemplate accepts no resource and changes nothing; the request of another stage differs only in its cloudformation:TemplateUrl. Reading that template is a separate request (CloudFormation fetches TemplateURL with the caller\'s credentials: s3:GetObject on the other stage\'s key, asserted Denied).',
+    applies: (c) => action(c) === 'cloudformation:ValidateTemplate' && c.request.resource === '*',
+  },
   {
     id: 'apigateway-reads',
     reason: 'Read-only. REST/HTTP API, API key and usage-plan ids are random, so info, the stage update and CloudFormation find them by reading across the region.',
