@@ -59,16 +59,8 @@ export function isBucketMode(value: unknown): value is BucketMode {
   return typeof value === 'string' && (BUCKET_MODES as readonly string[]).includes(value);
 }
 
-/** The partition of a region, for when the template does not pass `${AWS::Partition}`. */
-export function partitionForRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  return 'aws';
-}
+/** The partition of a region, for when the template does not pass `${AWS::Partition}` (one rule for the macro and the resolver). */
+export { partitionOf as partitionForRegion } from './intrinsics';
 
 export function isWildcardStackName(stackName: string): boolean {
   return /[*?]/.test(stackName);
