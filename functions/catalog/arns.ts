@@ -2,7 +2,11 @@
 export const ARN = {
   stack: 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{StackName}/*',
   /** The service's functions, plus names chosen in serverless.yml and hashed custom-resource names. */
-  functions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}'],
+  functions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*',
+  ],
   functionVersions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*'],
   /** Layers named <service>-<stage>-*, plus the names listed in LayerNames. */
   layers: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}'],
@@ -11,10 +15,15 @@ export const ARN = {
   /** The bucket's ARN: a literal pattern, or the resolver's `BucketArn` (exact once the stack exists). */
   deploymentBucket: '{DeploymentBucketArn}',
   artifacts: '{DeploymentBucketArn}/{ArtifactPrefix}/*',
+  /**
+   * Roles the service's functions run as: the macro's (or LambdaRoleName), the framework's default
+   * <service>-<stage>-<region>-lambdaRole, and ExecutionRoleNames. Never the framework's custom-resource role:
+   * it holds IAM writes on role/*, and a function given it would run with them.
+   */
   executionRoles: [
     'arn:{Partition}:iam::{Account}:role/{LambdaRole}',
-    'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
-    'arn:{Partition}:iam::{Account}:role/{StackNameHead}-IamRoleCustomResources*',
+    'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*-lambdaRole',
+    'arn:{Partition}:iam::{Account}:role/{ExecutionRoleNames}',
   ],
   /** The framework's roles: <service>-<stage>-<region>-lambdaRole, and the custom-resource role CloudFormation names. */
   frameworkRoles: [

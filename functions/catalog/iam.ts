@@ -15,12 +15,18 @@ export const iam: readonly CatalogEntry[] = [
     id: 'iam.pass-execution-roles', roles: ALL, source,
     actions: ['iam:PassRole'], resources: ARN.executionRoles,
     condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com'] } },
-    reason: 'Functions (and scheduler events) run as the service\'s execution role; it may be passed to Lambda and Scheduler only.',
+    reason: 'Functions (and scheduler events) run as the service\'s execution roles; passed to Lambda and Scheduler only.',
+  },
+  {
+    id: 'iam.pass-framework-roles', roles: ['admin'], source,
+    actions: ['iam:PassRole'], resources: [...ARN.frameworkRoles],
+    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    reason: 'The framework\'s custom-resource functions run as its custom-resource role: admin\'s, only through the stack.',
   },
   {
     id: 'iam.read-execution-roles', roles: ALL, source,
     actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
-    resources: ARN.executionRoles,
+    resources: [...ARN.executionRoles, ...ARN.frameworkRoles],
     reason: 'deploy function reads a Fn::GetAtt role and CloudFormation reads roles while updating; read-only.',
   },
   {

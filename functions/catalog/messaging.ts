@@ -27,17 +27,14 @@ export const messaging: readonly CatalogEntry[] = [
   },
   {
     id: 'sqs.queues-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsqs.html`,
-    actions: [
-      'sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:SetQueueAttributes',
-      'sqs:TagQueue', 'sqs:UntagQueue',
-    ],
+    actions: ['sqs:CreateQueue', 'sqs:DeleteQueue', 'sqs:GetQueueAttributes', 'sqs:ListQueueTags', 'sqs:TagQueue', 'sqs:UntagQueue'],
     resources: QUEUES, condition: VIA_CLOUDFORMATION,
-    reason: 'Queues (and dead-letter queue policies) declared in the service keep user-chosen names; admin\'s stack only.',
+    reason: 'Queues declared in the service keep user-chosen names; only the admin\'s stack creates and deletes them.',
   },
   {
     id: 'sqs.queues-update', roles: ALL, source: `${SAR}list_amazonsqs.html`,
     actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'], resources: OWN_QUEUES, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing the settings of the service\'s queues (named <service>-<stage>-*), only through the stack.',
+    reason: 'Settings and policies (dead-letter targets too) only of the service\'s queues, <service>-<stage>-*, via the stack.',
   },
   {
     id: 'kinesis.stream-consumer-register', roles: ['admin'], source: `${SAR}list_amazonkinesis.html`,

@@ -31,6 +31,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
     LayerNames: c.layerNames,
+    ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
     PermissionsBoundary: c.permissionsBoundary ?? '',
     DeploymentBucketArn: c.resolveDeploymentBucket

@@ -29,7 +29,7 @@ const EXAMPLE_CONFIG = parseAccess(
   { Type: 'Formidable::Serverless::Access', Properties: {
     ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1',
     // Every optional name list set, so each list token has an example value.
-    FunctionNames: ['acme-sync'], LayerNames: ['sharp'],
+    FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
   } },
