@@ -36,9 +36,6 @@ export function audienceOf(entry: CatalogEntry, config: AccessConfig): GroupRole
   return GROUP_ROLES.filter((r) => roles.has(r));
 }
 
-function audienceName(roles: readonly GroupRole[]): string {
-  return roles.length === GROUP_ROLES.length ? 'shared' : roles.join('-');
-}
 
 export function expandAccess(
   config: AccessConfig,
@@ -112,17 +109,21 @@ export function expandAccess(
     output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] }, 'Deployment bucket the S3 statements name (exact once the framework stack exists)');
   }
 
-  // 1. Group policies, one set per audience (shared by all three groups, admin only, ...).
-  const byAudience = new Map<string, { roles: GroupRole[]; entries: CatalogEntry[] }>();
+  // 1. Group policies: the statements all three groups get go into `shared` policies attached to each;
+  // the others into one set per group (`admin`, `developer`, `ci`), a statement repeated where two groups
+  // share it. That keeps each group's policy count at its own minimum, far under IAM's 10.
+  const byAudience = new Map<string, { roles: GroupRole[]; entries: CatalogEntry[] }>([
+    ['shared', { roles: [...GROUP_ROLES], entries: [] }],
+    ...GROUP_ROLES.map((r): [string, { roles: GroupRole[]; entries: CatalogEntry[] }] => [r, { roles: [r], entries: [] }]),
+  ]);
   for (const entry of entries) {
     const roles = audienceOf(entry, config);
-    if (!roles.length) continue;
-    const key = audienceName(roles);
-    if (!byAudience.has(key)) byAudience.set(key, { roles, entries: [] });
-    byAudience.get(key)?.entries.push(entry);
+    if (roles.length === GROUP_ROLES.length) byAudience.get('shared')?.entries.push(entry);
+    else for (const r of roles) byAudience.get(r)?.entries.push(entry);
   }
   const policiesOfRole = new Map<GroupRole, unknown[]>(GROUP_ROLES.map((r) => [r, []]));
-  for (const [audience, { roles, entries: list }] of [...byAudience].sort(([a], [b]) => audienceOrder(a) - audienceOrder(b) || (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [audience, { roles, entries: list }] of byAudience) {
+    if (!list.length) continue;
     const packed = packOrFail(id, list.sort(byId).map((e) => renderEntry(e, tokens)));
     packed.forEach((p, i) => {
       const logicalId = logicalIds.policy(id, audience, i);
@@ -236,10 +237,6 @@ function asList(v: unknown): unknown[] {
 
 /** Code-unit order (not locale order): fast, and the same on every machine. */
 const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function audienceOrder(a: string): number {
-  return a === 'shared' ? 0 : a === 'admin' ? 1 : 2;
-}
 
 function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedPolicy[] {
   try {

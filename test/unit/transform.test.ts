@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_CATALOG } from '../../functions/catalog';
+import type { CatalogEntry } from '../../functions/catalog/types';
+import { parseAccess } from '../../functions/core/config';
 import { GROUP_POLICY_QUOTA, MANAGED_POLICY_QUOTA } from '../../functions/core/iam/pack';
 import { transformTemplate } from '../../functions/core/transform';
 import { handler } from '../../functions/handlers/macro';
+import { SUBMODULES } from '../../functions/submodules';
 import { parameterValues } from '../../scripts/expand';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
@@ -301,6 +304,22 @@ const GOLDEN: Array<[string, Template, Record<string, unknown>]> = goldenFeature
 
 const CASES = [...GOLDEN, ...EXTRA];
 
+/** The entries the submodules of a template's Access resources add (their reasons appear in the Metadata too). */
+function submoduleEntries(template: Template, values: Record<string, unknown>): CatalogEntry[] {
+  const out: CatalogEntry[] = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type !== ACCESS) continue;
+    const config = parseAccess(id, r, { ...ctx, templateParameterValues: values }, SUBMODULES.map((m) => m.property));
+    for (const m of SUBMODULES) {
+      const v = config.submoduleProperties[m.property];
+      if (v === undefined || v === false || v === 'false') continue;
+      const options = m.parse(v, () => undefined, config);
+      if (options !== undefined) out.push(...m.entries(options, config));
+    }
+  }
+  return out;
+}
+
 describe.each(CASES)('%s', (_name, template, values) => {
   let output: Template;
   beforeAll(() => {
@@ -343,7 +362,7 @@ describe.each(CASES)('%s', (_name, template, values) => {
   });
 
   test("Metadata lists each statement's Sid, catalog id and reason, in order", () => {
-    const reasons = new Map(CORE_CATALOG.map((e) => [e.id, e.reason]));
+    const reasons = new Map([...CORE_CATALOG, ...submoduleEntries(template, values)].map((e) => [e.id, e.reason]));
     for (const [id, r] of policies()) {
       const statements = (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
       const listed = (r.Metadata?.[ACCESS] as { Statements: Array<{ Sid: string; Id: string; Reason: string }> }).Statements;
