@@ -7,7 +7,7 @@
  *     service (<service>2), where everything must be Denied except identical requests and the documented
  *     NON_SCOPABLE reads and own-stack CloudFormation handlers.
  * The policies are those of the Access resource the service needs (calls.ts accessPropertiesOf: FunctionNames,
- * LayerNames, DeploymentRoleArn, PermissionsBoundary read off its serverless.yml).
+ * LayerNames, ExecutionRoleNames, DeploymentRoleArn, PermissionsBoundary read off its serverless.yml).
  * Mismatches listed in known-gaps.ts (open gaps and documented exemptions) are expected; any other mismatch
  * fails, and so does a listed gap or exemption that no longer occurs. Findings the catalog has fixed are
  * asserted by name in "fixed findings stay fixed"; PermissionsBoundary has its own block.
@@ -113,7 +113,7 @@ async function load(dir: string): Promise<FixtureRun> {
 
 /**
  * The groups' policies for the fixture's own service+stage: the Access resource a platform team would write
- * for it (accessPropertiesOf: FunctionNames, LayerNames, DeploymentRoleArn, PermissionsBoundary where the
+ * for it (accessPropertiesOf: FunctionNames, LayerNames, ExecutionRoleNames, DeploymentRoleArn, PermissionsBoundary where the
  * serverless.yml needs them), in one deployment-bucket state.
  */
 function fixturePolicies(model: ServiceModel, own: Names, mode: BucketMode, extra: Readonly<Record<string, unknown>> = {}): Promise<ProofPolicies> {
@@ -403,18 +403,68 @@ describe('fixed findings stay fixed', () => {
     expect(await wrongDecisions(f.policies, [...own, ...others])).toEqual([]);
   });
 
-  test('queue-policy-any-queue: developer and ci change only <service>-<stage>-* queues (admin: still a known gap)', async () => {
+  test('queue-policy-any-queue (04): everyone sets queue attributes and DLQ policies only on <service>-<stage>-* queues, only through CloudFormation', async () => {
     const f = await fixtureUnderTest('04-queues-topics-schedule');
     const queue = (name: string) => `arn:${PARTITION}:sqs:${f.model.region}:${ACCOUNT_ID}:${name}`;
     const cfn = contextOf(f.model.region, 'cloudformation');
     const [ownDlq] = bindingsOf(f.own, 'dlq:');
-    const otherDlqs = [f.other('prod'), f.other('dev2'), f.other('dev', 'notifier2')].flatMap((n) => bindingsOf(n, 'dlq:'));
+    // 04's dead-letter target AlertsDlq is named notifier-<stage>-alerts-dlq: it follows the pattern, so its
+    // QueuePolicy (0543-0545) needs no exemption.
+    expect(ownDlq.DlqQueueName).toBe(`${f.model.service}-${f.model.stage}-alerts-dlq`);
+    const otherDlqs = [f.other('prod'), f.other('dev2'), f.other('development'), f.other('dev', 'notifier2')].flatMap((n) => bindingsOf(n, 'dlq:'));
+    const set = (resource: string, context: Record<string, string | string[]>) => ({ action: 'sqs:SetQueueAttributes', resource, context });
     const probes: Probe[] = [
-      { label: 'own DLQ', request: { action: 'sqs:SetQueueAttributes', resource: queue(ownDlq.DlqQueueName), context: cfn }, want: everyone('Allowed') },
-      ...otherDlqs.map((b) => ({ label: 'other DLQ', request: { action: 'sqs:SetQueueAttributes', resource: queue(b.DlqQueueName), context: cfn }, want: DEVELOPERS_DENIED })),
+      { label: 'own DLQ', request: set(queue(ownDlq.DlqQueueName), cfn), want: everyone('Allowed') },
+      { label: 'own DLQ from the CLI', request: set(queue(ownDlq.DlqQueueName), contextOf(f.model.region, 'cli')), want: everyone('Denied') },
+      ...otherDlqs.map((b) => ({ label: 'other DLQ', request: set(queue(b.DlqQueueName), cfn), want: everyone('Denied') })),
+      // Design decision (catalog sqs.queues-update): dead-letter targets must be named <service>-<stage>-*. An sns
+      // redrivePolicy on an external or differently named queue cannot get its QueuePolicy, whoever deploys.
+      ...['shared-alerts-dlq', 'notifier-alerts-dlq', 'shared-inbound-queue'].map((name) => ({ label: 'external DLQ', request: set(queue(name), cfn), want: everyone('Denied') })),
     ];
-    expect(otherDlqs.length).toBe(3);
+    expect(otherDlqs.length).toBe(4);
     expect(await wrongDecisions(f.policies, probes)).toEqual([]);
+    // Creating and deleting a queue stays admin's; settings are no longer part of that statement.
+    const lifecycle: Probe[] = [
+      { label: 'create own queue', request: { action: 'sqs:CreateQueue', resource: queue(`${f.model.service}-${f.model.stage}-jobs`), context: cfn }, want: ADMIN_ONLY },
+      { label: 'delete own queue', request: { action: 'sqs:DeleteQueue', resource: queue(`${f.model.service}-${f.model.stage}-jobs`), context: cfn }, want: ADMIN_ONLY },
+    ];
+    expect(await wrongDecisions(f.policies, lifecycle)).toEqual([]);
+  });
+
+  test('custom-resource-role-pass (03, 05, 10): the framework\'s custom-resource role is passed only by admin, only through the stack, only to Lambda', async () => {
+    for (const dir of ['03-rest-api', '05-streams-s3-eventbridge', '10-long-names']) {
+      const f = await fixtureUnderTest(dir);
+      const role = `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/${f.own.global.CustomResourceRoleName}`;
+      const pass = (via: 'cli' | 'cloudformation', service: string) => ({ action: 'iam:PassRole', resource: role, context: { ...contextOf('us-east-1', via), 'iam:PassedToService': service } });
+      const probes: Probe[] = [
+        { label: `${dir} via CloudFormation to Lambda`, request: pass('cloudformation', 'lambda.amazonaws.com'), want: ADMIN_ONLY },
+        { label: `${dir} from the CLI to Lambda`, request: pass('cli', 'lambda.amazonaws.com'), want: everyone('Denied') },
+        { label: `${dir} via CloudFormation to Scheduler`, request: pass('cloudformation', 'scheduler.amazonaws.com'), want: everyone('Denied') },
+      ];
+      expect(await wrongDecisions(f.policies, probes)).toEqual([]);
+    }
+  });
+
+  test('generated-function-role-pass (08): a function role is passed by developer and ci once it is named and listed in ExecutionRoleNames', async () => {
+    const f = await fixtureUnderTest('08-tracing-iam');
+    const audit = f.model.functions.find((fn) => fn.key === 'audit');
+    expect(audit?.roleName).toBe(`billing-dev-AuditRole-${OWN_SUFFIXES.generatedSuffix}`);
+    const role = (name: string) => `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/${name}`;
+    const pass = (name: string, via: 'cli' | 'cloudformation', service = 'lambda.amazonaws.com') => ({ action: 'iam:PassRole', resource: role(name), context: { ...contextOf('us-east-1', via), 'iam:PassedToService': service } });
+    // As deployed (RoleName generated by CloudFormation): admin passes it through the stack only.
+    expect(await wrongDecisions(f.policies, [
+      { label: 'generated role via CloudFormation', request: pass(String(audit?.roleName), 'cloudformation'), want: ADMIN_ONLY },
+      { label: 'generated role from the CLI', request: pass(String(audit?.roleName), 'cli'), want: everyone('Denied') },
+    ])).toEqual([]);
+    // The documented fix: RoleName billing-<stage>-audit, listed in ExecutionRoleNames.
+    const named = await fixtureUnderTest('08-tracing-iam', { ExecutionRoleNames: ['billing-dev-audit'] });
+    expect(await wrongDecisions(named.policies, [
+      { label: 'named role via CloudFormation', request: pass('billing-dev-audit', 'cloudformation'), want: everyone('Allowed') },
+      { label: 'named role from the CLI (deploy function)', request: pass('billing-dev-audit', 'cli'), want: everyone('Allowed') },
+      { label: 'named role to EC2', request: pass('billing-dev-audit', 'cli', 'ec2.amazonaws.com'), want: everyone('Denied') },
+      ...['billing-prod-audit', 'billing-dev-audit2', 'billing2-dev-audit'].map((name) => ({ label: 'not listed', request: pass(name, 'cloudformation'), want: DEVELOPERS_DENIED })),
+      ...['billing-prod-audit', 'billing-dev-audit2', 'billing2-dev-audit'].map((name) => ({ label: 'not listed, CLI', request: pass(name, 'cli'), want: everyone('Denied') })),
+    ])).toEqual([]);
   });
 
   test('admin-bucket-policy-any-bucket: no bucket policy on event buckets or foreign buckets, for anyone; only admin on the own deployment bucket', async () => {
@@ -474,6 +524,8 @@ describe('fixed findings stay fixed', () => {
 
   test('long-name-custom-resource-function (10-long-names): the hashed custom-resource function names are granted, and only the own stage\'s', async () => {
     const f = await fixtureUnderTest('10-long-names');
+    // provider.iam.role.name (the default would exceed 64 characters): listed in ExecutionRoleNames.
+    expect(accessPropertiesOf(f.model)).toEqual({ ExecutionRoleNames: ['analytics-pipeline-processor-development-lambda'] });
     const region = f.model.region;
     const fn = (name: string) => `arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
     const hashed = (n: Names) => bindingsOf(n, 'crfn:').map((b) => b.CustomResourceFunctionName).filter((name) => !name.startsWith(`${n.model.service}-${n.model.stage}-`));
@@ -507,9 +559,11 @@ describe('fixed findings stay fixed', () => {
     expect(await wrongDecisions(without, [probes[0]].map((p) => ({ ...p, want: everyone('Denied') })))).toEqual([]);
   });
 
-  test('custom-function-names, cloudformation-deployment-role-pass (11-custom-stack-name): FunctionNames and DeploymentRoleArn are exact', async () => {
+  test('custom-function-names(-qualified), cloudformation-deployment-role-pass, execution-role-names (11-custom-stack-name): FunctionNames, ExecutionRoleNames and DeploymentRoleArn are exact', async () => {
     const f = await fixtureUnderTest('11-custom-stack-name');
-    expect(accessPropertiesOf(f.model)).toEqual({ FunctionNames: ['acme-inventory-dev-sync'], DeploymentRoleArn: `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/acme-cfn-exec-role` });
+    expect(accessPropertiesOf(f.model)).toEqual({
+      FunctionNames: ['acme-inventory-dev-sync'], ExecutionRoleNames: ['acme-inventory-dev-exec'], DeploymentRoleArn: `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/acme-cfn-exec-role`,
+    });
     const region = f.model.region;
     const fn = (name: string) => `arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
     const logGroup = (name: string) => `arn:${PARTITION}:logs:${region}:${ACCOUNT_ID}:log-group:/aws/lambda/${name}`;
@@ -523,6 +577,18 @@ describe('fixed findings stay fixed', () => {
           label: 'not listed', request: { action, resource: fn(name), context: cli }, want: everyone('Denied'),
         })),
       ]),
+      // custom-function-names-qualified (0116): `rollback function --function-version 3` reads the qualified ARN.
+      ...['lambda:GetFunction', 'lambda:GetFunctionConfiguration'].flatMap((action) => [
+        { label: 'FunctionNames, qualified', request: { action, resource: fn('acme-inventory-dev-sync:3'), context: cli }, want: everyone('Allowed') },
+        ...['acme-inventory-dev-sync2:3', 'acme-inventory-prod-sync:3', 'acme-inventory-dev2-sync:3'].map((name) => ({
+          label: 'not listed, qualified', request: { action, resource: fn(name), context: cli }, want: everyone('Denied'),
+        })),
+      ]),
+      { label: 'ExecutionRoleNames to Lambda', request: { action: 'iam:PassRole', resource: role('acme-inventory-dev-exec'), context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, want: everyone('Allowed') },
+      { label: 'ExecutionRoleNames to CloudFormation', request: { action: 'iam:PassRole', resource: role('acme-inventory-dev-exec'), context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, want: everyone('Denied') },
+      ...['acme-inventory-prod-exec', 'acme-inventory-dev-exec2', 'acme-inventory-dev2-exec'].map((name) => ({
+        label: 'role not listed', request: { action: 'iam:PassRole', resource: role(name), context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, want: everyone('Denied'),
+      })),
       { label: 'log group of a listed function', request: { action: 'logs:FilterLogEvents', resource: logGroup('acme-inventory-dev-sync'), context: cli }, want: everyone('Allowed') },
       { label: 'log group of another stage', request: { action: 'logs:FilterLogEvents', resource: logGroup('acme-inventory-prod-sync'), context: cli }, want: everyone('Denied') },
       { label: 'deployment role to CloudFormation', request: { action: 'iam:PassRole', resource: role('acme-cfn-exec-role'), context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, want: everyone('Allowed') },

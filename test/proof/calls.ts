@@ -233,6 +233,11 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
  * macro's README: one Access resource per service and stage):
  * - FunctionNames: functions.<fn>.name values outside `<service>-<stage>-*`;
  * - LayerNames: layer names outside `<service>-<stage>-*` (the framework's default is the bare layer key);
+ * - ExecutionRoleNames: the roles the functions run as besides the framework's default
+ *   `<service>-<stage>-<region>-lambdaRole`: provider.iam.role.name, and a function's own role when its name is
+ *   known before the deploy (an ARN, or an in-template role with RoleName). A function role CloudFormation names
+ *   (`<stack>-<LogicalId>-<suffix>`, 08-tracing-iam AuditRole) cannot be listed before the first deploy; admin
+ *   passes it through the stack, developer and ci do not (exemption generated-function-role-pass);
  * - DeploymentRoleArn: provider.iam.deploymentRole (or the legacy provider.cfnRole);
  * - PermissionsBoundary: provider.iam.role.permissionsBoundary.
  * Properties the service does not need are left out, so the other fixtures are proven without them.
@@ -248,12 +253,27 @@ export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
   const layerNames = outside(m.layers.map((l) => l.name));
   const boundary = m.providerRole?.permissionsBoundary;
   if (boundary !== undefined && typeof boundary !== 'string') throw new Error(`${m.fixture}: provider.iam.role.permissionsBoundary is not an ARN string`);
+  const frameworkDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
+  const executionRoleNames = [...new Set(
+    [typeof m.providerRole?.name === 'string' ? m.providerRole.name : undefined, ...m.functions.map((f) => namedFunctionRole(f.raw.role, m.resources))]
+      .filter((n): n is string => !!n && !frameworkDefault(n)),
+  )].sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
+    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(m.cfnRoleArn ? { DeploymentRoleArn: m.cfnRoleArn } : {}),
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
   };
+}
+
+/** A function's own role, when its name is known before the deploy: an ARN, or an in-template role with RoleName. */
+function namedFunctionRole(role: unknown, resources: Yaml): string | undefined {
+  if (role === undefined) return undefined;
+  if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
+  const logicalId = typeof role === 'string' ? role : (role as Yaml)?.['Fn::GetAtt']?.[0];
+  const name = typeof logicalId === 'string' ? resources[logicalId]?.Properties?.RoleName : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function resolveVariables(value: unknown, service: string, stage: string): unknown {

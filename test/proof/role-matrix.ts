@@ -7,7 +7,9 @@
  *   ci         versions, new API Gateway deployments, new layer versions), deploy function, info, logs,
  *              invoke, rollback, rollback function, deploy list. Creating or deleting the stack,
  *              functions, log groups, event rules, mappings, topics, queues or buckets, and any IAM change
- *              (roles, role policies, trust, boundaries) is admin's. developer and ci are identical
+ *              (roles, role policies, trust, boundaries) is admin's, and so is passing the framework's
+ *              custom-resource role (an update deploy that changes a custom-resource function's
+ *              configuration needs admin). developer and ci are identical
  *              (anchor §5.2: ci is a separate group for assignment and audit only).
  *   everyone   no reach beyond the own service and stage (ISOLATION below).
  *
@@ -199,6 +201,11 @@ export const MATRIX: readonly MatrixRow[] = [
   {
     id: 'cfn-queue-policy', match: { groups: [G.queuePolicy] }, admin: 'Allowed', developer: 'Allowed',
     reason: 'sqs:SetQueueAttributes is the only action of creating, updating and deleting a DLQ policy; IAM cannot tell them apart, and changing an sns event\'s redrivePolicy is configuration.',
+  },
+  {
+    id: 'cfn-custom-resource-role-pass', match: { groups: [G.crFn], actions: ['iam:PassRole'] }, admin: 'Allowed', developer: 'Denied',
+    reason:
+      'The framework\'s custom-resource role holds IAM writes on role/* (API Gateway CloudWatch role), so passing it is admin\'s, only through the stack (iam.pass-framework-roles): a function run as it would give its caller those writes. Creating the custom-resource function (0344) is admin\'s anyway; an update deploy that changes its configuration (0370: a new runtime or memory after a framework upgrade) now needs admin too, since CloudFormation passes the role again on UpdateFunctionConfiguration.',
   },
   {
     id: 'cfn-custom-resource-invoke', match: { groups: [G.custom] }, admin: 'Allowed', developer: 'Allowed',
