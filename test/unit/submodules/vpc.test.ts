@@ -73,8 +73,22 @@ describe.each([
   const config = configFor({ Vpc: value });
   const entries = vpc.entries(optionsOf(vpc, value), config);
 
-  test('both modes grant the same', () => {
-    expect(entries).toEqual(vpc.entries(optionsOf(vpc, value === true ? EXISTING : true), config));
+  test('both modes grant the same actions; only where interfaces may go differs (listed ids or own tags)', () => {
+    const other = vpc.entries(optionsOf(vpc, value === true ? EXISTING : true), config);
+    const shape = (list: typeof entries) => list.map((e) => [e.roles, e.actions]);
+    expect(shape(entries)).toEqual(shape(other));
+    expect(entries.slice(0, -1)).toEqual(other.slice(0, -1));
+  });
+
+  test('network interfaces go only into the listed subnets and groups, or into those the submodule created', () => {
+    const placement = entries[entries.length - 1];
+    if (value === true) {
+      expect(placement.id).toBe('vpc.lambda-eni-tagged-placement');
+      expect(placement.condition).toEqual({ StringEquals: { 'aws:ResourceTag/service': 'tapir', 'aws:ResourceTag/stage': 'dev' } });
+    } else {
+      expect(placement.id).toBe('vpc.lambda-eni-listed-placement');
+      expect(placement.resources.every((r) => /:(subnet|security-group)\/(subnet|sg)-[0-9a-f]+$/.test(r))).toBe(true);
+    }
   });
 
   test('the execution role manages network interfaces; the groups look up and read the parameters', () => {
@@ -83,6 +97,7 @@ describe.each([
       ['vpc.lambda-eni-describe', ['lambda']],
       ['vpc.describe', ['admin', 'developer', 'ci']],
       ['vpc.parameters-read', ['admin', 'developer', 'ci']],
+      [value === true ? 'vpc.lambda-eni-tagged-placement' : 'vpc.lambda-eni-listed-placement', ['lambda']],
     ]);
   });
 
