@@ -121,14 +121,13 @@ const EXPECTED_FAILURES: readonly ExpectedFailure[] = [
     id: 'vpc-eni-any-subnet',
     match: { suites: ['other-stage', 'other-service'], roles: ['lambda'], ids: ['vpc.lambda-eni'] },
     reason:
-      'The execution role may create and delete network interfaces in any subnet and with any security group of the account '
-      + '(network-interface/*, subnet/*, security-group/*): the dev functions\' role can attach to the prod VPC\'s subnets and security '
-      + 'groups, and delete or re-address another service\'s interfaces. AWSLambdaVPCAccessExecutionRole is as wide; ENI ids are random, '
-      + 'but subnets and security groups are not.',
+      'Where interfaces may be created is scoped (vpc.lambda-eni-listed-placement / -tagged-placement: the listed subnets and '
+      + 'security groups, or those tagged with the service and stage), but the network interfaces themselves have random ids: '
+      + 'the execution role may still delete or re-address any interface of the account (network-interface/*), as '
+      + 'AWSLambdaVPCAccessExecutionRole does.',
     proposedFix:
-      'functions/submodules/vpc.ts vpc.lambda-eni: Mode existing: subnet/<SubnetIds>, security-group/<SecurityGroupIds>; Mode create: '
-      + 'subnet/* and security-group/* with StringEquals aws:ResourceTag/service and aws:ResourceTag/stage (the submodule tags them), '
-      + 'or ec2:Vpc = the VPC\'s ARN; keep network-interface/* for the random ENI ids.',
+      'functions/submodules/vpc.ts vpc.lambda-eni: condition DeleteNetworkInterface/Assign/Unassign on ec2:Subnet (existing: the listed '
+      + 'subnets; create: the created subnets\' ARNs), once verified that Lambda\'s calls carry it.',
   },
   {
     id: 'codedeploy-default-configs-shared',
