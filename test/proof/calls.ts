@@ -21,12 +21,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
 
-export const SHARED = process.env.PROOF_SHARED_DIR ?? '/work/shared';
+/** ../shared beside the repository (as in CI's fresh clone), unless PROOF_SHARED_DIR names another. */
+export const SHARED = process.env.PROOF_SHARED_DIR ?? resolve(__dirname, '..', '..', '..', 'shared');
 export const CATALOG_PATH = join(SHARED, 'research/sls-api-calls.json');
 export const FIXTURES_DIR = join(SHARED, 'fixtures');
 export const PARTITION = 'aws';
