@@ -46,12 +46,15 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
   const worker = async () => {
     if (!queue.length) return;
     const moto = await startProveMoto();
+    const homes = new Map<string, string>();
     try {
       for (let job = queue.shift(); job; job = queue.shift()) {
         const workRoot = mkdtempSync(join(tmpdir(), `prove-${job.spec.id}-${job.framework.id}-`));
         workDirs.push(workRoot);
         try {
-          const run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, log: opts.log });
+          if (!homes.has(job.framework.id)) homes.set(job.framework.id, mkdtempSync(join(tmpdir(), `prove-home-${job.framework.id}-`)));
+          const home = homes.get(job.framework.id) as string;
+          const run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, home, log: opts.log });
           units.push(await evaluateUnit(run, opts));
           if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
           opts.log?.(`[${job.framework.id} ${job.spec.id}] done in ${(run.durationMs / 1000).toFixed(0)} s`);
@@ -61,6 +64,7 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
       }
     } finally {
       await moto.stop();
+      for (const home of homes.values()) cleanup(home);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker));

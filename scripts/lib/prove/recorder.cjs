@@ -109,7 +109,9 @@ Module._load = function load(request) {
     exp.Service.prototype.makeRequest = function recordedMakeRequest(operation, params) {
       const service = V2_SERVICE_IDS[this.serviceIdentifier] || this.serviceIdentifier;
       const op = String(operation).charAt(0).toUpperCase() + String(operation).slice(1);
-      const id = start(2, service, op, params);
+      // Parameters bound to the service object (new AWS.S3({params: {Bucket}}), as S3 managed uploads do) are part of the request.
+      const bound = this.config && this.config.params;
+      const id = start(2, service, op, bound && typeof bound === 'object' ? { ...bound, ...(params || {}) } : params);
       const req = makeRequest.apply(this, arguments);
       if (req && typeof req.on === 'function') req.on('complete', (resp) => settle(id, resp && resp.error));
       return req;

@@ -75,6 +75,11 @@ export interface RunOptions {
   readonly workRoot: string;
   /** How many of the stages get the whole lifecycle (the rest are created only, as neighbours). */
   readonly fullStages: number;
+  /**
+   * HOME of the CLI (temporary, shared by the units of one worker and framework: the framework caches its
+   * compiled config-schema validators there, which costs ~2 s of CPU on a fresh HOME). Default: per unit.
+   */
+  readonly home?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -355,7 +360,7 @@ class Unit {
     private readonly opts: RunOptions,
     readonly run: UnitRun,
   ) {
-    this.home = join(opts.workRoot, 'home');
+    this.home = opts.home ?? join(opts.workRoot, 'home');
     mkdirSync(this.home, { recursive: true });
   }
 

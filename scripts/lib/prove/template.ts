@@ -222,8 +222,11 @@ export function getAtt(logicalOrName: string, attr: string, env: EvalEnv, typeOv
       return syntheticId(`${id}/root`, 10);
     case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
       return `https://${id}.execute-api.${region}.amazonaws.com`;
-    case 'AWS::Kinesis::StreamConsumer.ConsumerARN':
-      return id.startsWith('arn:') ? id : `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}:1700000000`;
+    case 'AWS::Kinesis::StreamConsumer.ConsumerARN': {
+      // AWS appends the creation timestamp (…/consumer/<name>:<epoch>); moto leaves it out.
+      const arn = id.startsWith('arn:') ? id : `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}`;
+      return /\/consumer\/[^:]+$/.test(arn) ? `${arn}:1700000000` : arn;
+    }
     case 'AWS::Lambda::Url.FunctionUrl':
       return `https://${syntheticId(id, 32)}.lambda-url.${region}.on.aws/`;
     case 'AWS::Lambda::LayerVersion.LayerVersionArn':
