@@ -191,7 +191,7 @@ describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', (
 
 describe('v4-catalog.json (Serverless Framework v4, not runnable offline)', () => {
   it('builds valid requests for every command', async () => {
-    const facts = { service: 'orders', stage: 'dev', region: 'eu-west-1', stackName: 'orders-dev', functions: {} };
+    const facts = { service: 'orders', stage: 'dev', region: 'eu-west-1', stackName: 'orders-dev', functions: {}, accessProperties: {} };
     const kinds = ['package', 'deploy-create', 'deploy-update', 'deploy-list', 'rollback', 'remove', 'info'] as const;
     const requests = kinds.flatMap((k) => v4Requests(k, facts, `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/orders-dev/00000000-0000-4000-8000-000000000001`));
     expect(requests.length).toBeGreaterThan(20);

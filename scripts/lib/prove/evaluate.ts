@@ -141,7 +141,7 @@ function accessInput(facts: ServiceFacts, observedBucketName?: string, extraProp
     ...(facts.deploymentBucket ? { deploymentBucket: facts.deploymentBucket } : {}),
     ...(facts.deploymentPrefix ? { deploymentPrefix: facts.deploymentPrefix } : {}),
     ...(observedBucketName ? { observedBucketName } : {}),
-    ...(extraProperties ? { extraProperties } : {}),
+    extraProperties: { ...facts.accessProperties, ...(extraProperties ?? {}) },
   };
 }
 
@@ -228,12 +228,9 @@ export function rewritePairs(own: StageRun, nb: Neighbour): [string, string][] {
 
 export function rewrite(value: string, pairs: readonly [string, string][]): string {
   let out = value;
-  const held: string[] = [];
+  // Two passes, so a replacement is never rewritten again by a shorter pair.
   pairs.forEach(([from], i) => {
-    if (out.includes(from)) {
-      out = out.split(from).join(`\u0000${i}\u0000`);
-      held.push(String(i));
-    }
+    if (out.includes(from)) out = out.split(from).join(`\u0000${i}\u0000`);
   });
   return out.replace(/\u0000(\d+)\u0000/g, (_w, i: string) => pairs[Number(i)][1]);
 }

@@ -35,11 +35,21 @@ export const DEFAULT_FIXTURES: readonly DefaultFixture[] = [
   { id: '11-custom-stack-name', covers: 'custom stack, API, function and role names, deployment role, direct deploys, stack policy, notification ARNs (us-west-2)' },
 ];
 
+/**
+ * A single stage still needs a neighbour stage to be replayed against: `<stage>2` is created beside it
+ * (the prefix-collision case: stage dev2 must not reach dev's resources), never proven in full.
+ */
+function withNeighbour(stages: readonly string[]): { stages: readonly string[]; neighbourStages?: readonly string[] } {
+  if (stages.length !== 1) return { stages };
+  const extra = `${stages[0]}2`;
+  return { stages: [stages[0], extra], neighbourStages: [extra] };
+}
+
 export function defaultSpecs(stages?: readonly string[]): ServiceSpec[] {
   return DEFAULT_FIXTURES.map((f) => ({
     id: f.id,
     dir: join(FIXTURES_DIR, f.id),
-    stages: stages ?? f.stages ?? DEFAULT_STAGES,
+    ...withNeighbour(stages ?? f.stages ?? DEFAULT_STAGES),
     ...(f.overlay ? { overlay: f.overlay } : {}),
   }));
 }
@@ -53,7 +63,7 @@ export function specForPath(path: string, stages?: readonly string[]): ServiceSp
   return {
     id: basename(dir),
     dir,
-    stages: stages ?? fixture?.stages ?? DEFAULT_STAGES,
+    ...withNeighbour(stages ?? fixture?.stages ?? DEFAULT_STAGES),
     ...(fixture?.overlay ? { overlay: fixture.overlay } : {}),
   };
 }

@@ -10,6 +10,8 @@
  *  - 'gap': a defect or limit of the policies the proof found, reported to the macro's owner with a
  *    proposed fix (functions/ is not edited by the proof). Remove the entry when the fix lands: the run
  *    then checks the fix.
+ *  - 'intended': the fixture does what the policies refuse on purpose (a rule the README states); the
+ *    denial is the policy working.
  */
 import { bucketPrefixesCollide } from '../../../functions/core/deployment-bucket';
 import type { Framework } from './frameworks';
@@ -25,7 +27,7 @@ export interface MatchContext {
 
 export interface Exception {
   readonly id: string;
-  readonly kind: 'non-scopable' | 'gap';
+  readonly kind: 'non-scopable' | 'gap' | 'intended';
   /** 'allow': explains a Denied request of an allowed command (own); 'deny': an Allowed replay (neighbour). */
   readonly waives: 'allow' | 'deny';
   readonly targets: readonly Target[];
@@ -48,68 +50,20 @@ const nameAfter = (resource: string, marker: RegExp) => (marker.exec(resource)?.
 export const EXCEPTIONS: readonly Exception[] = [
   // ------------------------------------------------------------------------------------ gaps (open)
   {
-    id: 'deployment-role-pass',
-    kind: 'gap',
-    waives: 'allow',
-    targets: ['own'],
-    reason:
-      'provider.iam.deploymentRole (fixture 11): every stack call carries RoleARN, so the caller needs iam:PassRole on that role ' +
-      'with iam:PassedToService = cloudformation.amazonaws.com; no Access property names the role, and iam.pass-execution-roles ' +
-      'passes only execution roles, only to Lambda and Scheduler. Every deploy, rollback and remove of such a service is denied.',
-    catalogEntry: 'iam.pass-execution-roles (none for a deployment role)',
-    fix:
-      'Access property DeploymentRoleArn (serverless.yml provider.iam.deploymentRole); catalog entry iam.pass-deployment-role for admin, ' +
-      'developer and ci: iam:PassRole on exactly that ARN with StringEquals iam:PassedToService cloudformation.amazonaws.com ' +
-      '(and, optionally, cloudformation:RoleArn = that ARN on the stack and change-set statements).',
-    match: (r, m) => r.action === 'iam:PassRole' && r.context['iam:PassedToService'] === 'cloudformation.amazonaws.com' && !!m.own.deploymentRole && r.resource === m.own.deploymentRole,
-  },
-  {
-    id: 'custom-function-names',
-    kind: 'gap',
-    waives: 'allow',
-    targets: ['own'],
-    reason:
-      'functions.<f>.name outside <service>-<stage>- (fixture 11: acme-inventory-<stage>-sync, under provider.stackName): ' +
-      'lambda.* and logs.* grant only function:<service>-<stage>-* and /aws/lambda/<service>-<stage>-*, so deploy ' +
-      '(change detection), deploy function, invoke, logs and rollback function are denied on that function.',
-    catalogEntry: 'lambda.function-read, lambda.function-update, lambda.function-lifecycle, logs.read, logs.log-groups-* (ARN.functions, ARN.logGroups)',
-    fix:
-      'When StackName is set, also grant function:{StackName}-* and log-group:/aws/lambda/{StackName}-* (the framework\'s custom names ' +
-      'usually start with the stack name), or an Access property FunctionNamePrefixes for names the user chose.',
-    match: (r, m) => {
-      const fn = nameAfter(r.resource, /:function:([^:]+)/) || nameAfter(r.resource, /:log-group:\/aws\/lambda\/([^:]+)/);
-      return !!fn && !fn.startsWith(servicePrefix(m.own)) && Object.values(m.own.functions).some((f) => f.name === fn);
-    },
-  },
-  {
-    id: 'default-layer-names',
-    kind: 'gap',
-    waives: 'allow',
-    targets: ['own'],
-    roles: ['admin'],
-    reason:
-      'A layer without layers.<key>.name is published under its bare key (fixture 06: layer:sharp), which no service or stage ' +
-      'scopes; lambda.layers grants layer:<service>-<stage>-* only, so the first deploy and remove of such a service are denied ' +
-      '(the catalog\'s reason already asks for <service>-<stage>- names).',
-    catalogEntry: 'lambda.layers',
-    fix:
-      'Keep the rule but fail early: the macro cannot see serverless.yml, so document it in the README\'s isolation rules and ' +
-      'offer an Access property LayerNames (extra layer:<name> and layer:<name>:* grants) for services that cannot rename.',
-    match: (r, m) => /^lambda:(PublishLayerVersion|DeleteLayerVersion|GetLayerVersion|AddLayerVersionPermission|RemoveLayerVersionPermission|GetLayerVersionPolicy)$/.test(r.action) && !nameAfter(r.resource, /:layer:([^:]+)/).startsWith(servicePrefix(m.own)),
-  },
-  {
     id: 'truncated-custom-resource-role',
     kind: 'gap',
     waives: 'allow',
     targets: ['own'],
     reason:
-      'The custom-resource role has a CloudFormation-generated name; past 22 characters of stack name it is cut to ' +
-      '<stack[:24-25]>-IamRoleCustomResourcesLam…-<suffix> (fixture 10), which role/<service>-<stage>-* does not match: ' +
-      'admin cannot create or delete it, and nobody can pass it when the custom-resource function is updated.',
-    catalogEntry: 'iam.execution-roles-lifecycle, iam.pass-execution-roles, iam.read-execution-roles (ARN.frameworkRoles, ARN.executionRoles)',
+      'The custom-resource role has a CloudFormation-generated name. Past 22 characters of stack name the stack part is cut ' +
+      'to floor((64 - 2 - suffix) / 2) characters: 24 with the older 13-character suffix, 25 with the current 12-character one ' +
+      '(ground truth 3.2; moto_prove_ext.py names roles the current way: analytics-pipeline-proces-IamRoleCustomResourcesLam-<12>). ' +
+      'ARN.frameworkRoles grants role/{StackNameHead}-IamRoleCustomResources* with a 24-character head, which misses the ' +
+      '25-character cut: admin cannot create, pass or delete the role of fixture 10.',
+    catalogEntry: 'iam.execution-roles-lifecycle, iam.pass-framework-roles, iam.read-execution-roles, iam.execution-roles-tags (ARN.frameworkRoles)',
     fix:
-      'Add arn:{Partition}:iam::{Account}:role/{StackNameHead}*-IamRoleCustomResources* (and the same with a 25-character head) ' +
-      'to ARN.frameworkRoles and ARN.executionRoles, as events.ts already does for generated rule names.',
+      'ARN.frameworkRoles: role/{StackNameHead}*-IamRoleCustomResources* (a wildcard for the 25th character) instead of ' +
+      'role/{StackNameHead}-IamRoleCustomResources*; the bucket pattern already allows both cuts the same way.',
     match: (r, m) => r.action.startsWith('iam:') && /:role\/[^/]*-IamRoleCustomResources/.test(r.resource) && !nameAfter(r.resource, /:role\/(.+)$/).startsWith(servicePrefix(m.own)),
   },
   {
@@ -128,6 +82,23 @@ export const EXCEPTIONS: readonly Exception[] = [
       'UpdateTimeToLive, UpdateContinuousBackups) and dynamodb.tables-update (all: DescribeTable, UpdateTable) on ' +
       'table/{Service}-{Stage}-* with aws:CalledVia cloudformation, or a submodule for user-declared resources.',
     match: (r) => viaCfn(r) && r.action.startsWith('dynamodb:'),
+  },
+
+  // --------------------------------------------------------------------------------------------- intended
+  {
+    id: 'role-without-permissions-boundary',
+    kind: 'intended',
+    waives: 'allow',
+    targets: ['own'],
+    roles: ['admin'],
+    reason:
+      'With PermissionsBoundary (fixture 08: provider.iam.role.permissionsBoundary), admin may write the service\'s roles only ' +
+      'while they carry that boundary (iam.execution-roles-bounded). Fixture 08\'s own AuditRole (resources:) has none, so ' +
+      'CloudFormation cannot create or delete it with admin\'s credentials: the service must give AuditRole the boundary too.',
+    match: (r, m) =>
+      typeof m.own.accessProperties.PermissionsBoundary === 'string' &&
+      /^iam:(CreateRole|DeleteRole|PutRolePolicy|DeleteRolePolicy|AttachRolePolicy|DetachRolePolicy|UpdateAssumeRolePolicy|PutRolePermissionsBoundary)$/.test(r.action) &&
+      r.context['iam:PermissionsBoundary'] === undefined,
   },
 
   // ----------------------------------------------------------------------------- non-scopable, by design

@@ -16,6 +16,10 @@ export interface OnBehalfTemplate {
   readonly context?: Readonly<Record<string, string>>;
   readonly when?: string;
   readonly forEach?: string;
+  /** Update handlers: only when one of these top-level properties changed. */
+  readonly changed?: readonly string[];
+  /** Update handlers: only when a top-level property other than these changed. */
+  readonly changedOther?: readonly string[];
   /** Not in the registry's handler list; why CloudFormation still needs it from the caller. */
   readonly extra?: string;
 }
@@ -123,8 +127,8 @@ function contextOf(t: OnBehalfTemplate, c: FillCtx, item: unknown): Record<strin
   return out;
 }
 
-/** The requests of one resource's handler. */
-export function handlerRequests(logicalId: string, handler: Handler, state: StackState, env: StackEnv): IamRequest[] {
+/** The requests of one resource's handler (`previous`: the state before an update, to see what changed). */
+export function handlerRequests(logicalId: string, handler: Handler, state: StackState, env: StackEnv, previous?: StackState): IamRequest[] {
   const resource = state.template.Resources?.[logicalId];
   if (!resource) return [];
   const entry = ON_BEHALF[tableKey(resource.Type)];
@@ -136,9 +140,15 @@ export function handlerRequests(logicalId: string, handler: Handler, state: Stac
   const props = resolvedProperties(logicalId, evalEnv);
   const base: FillCtx = { logicalId, props, evalEnv, env };
   const ctx: FillCtx = { ...base, arn: entry.arn === '-' ? undefined : fill(entry.arn, base) };
+  const before = previous ? resolvedProperties(logicalId, { ...env, stackId: previous.stackId, template: previous.template, physical: previous.physical }) : undefined;
+  const changedKeys = before
+    ? [...new Set([...Object.keys(before), ...Object.keys(props)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(props[k]))
+    : undefined;
   const out: IamRequest[] = [];
   for (const t of entry[handler] ?? []) {
     if (t.when && !present(get(props, t.when))) continue;
+    if (changedKeys && t.changed && !t.changed.some((k) => changedKeys.includes(k))) continue;
+    if (changedKeys && t.changedOther && !changedKeys.some((k) => !t.changedOther?.includes(k))) continue;
     const items: unknown[] = t.forEach ? ((get(props, t.forEach) as unknown[] | undefined) ?? []) : [undefined];
     for (const item of items) {
       out.push({
@@ -160,8 +170,8 @@ function retained(template: CfnTemplate, logicalId: string): boolean {
 }
 
 /** Which resources a stack change creates, updates and deletes. */
-export function diffStacks(before: StackState | undefined, after: StackState | undefined, env: StackEnv): { logicalId: string; handler: Handler; state: StackState }[] {
-  const out: { logicalId: string; handler: Handler; state: StackState }[] = [];
+export function diffStacks(before: StackState | undefined, after: StackState | undefined, env: StackEnv): { logicalId: string; handler: Handler; state: StackState; previous?: StackState }[] {
+  const out: { logicalId: string; handler: Handler; state: StackState; previous?: StackState }[] = [];
   const b = before?.template.Resources ?? {};
   const a = after?.template.Resources ?? {};
   for (const id of Object.keys(a)) {
@@ -172,7 +182,7 @@ export function diffStacks(before: StackState | undefined, after: StackState | u
     const evalOf = (s: StackState): EvalEnv => ({ ...env, stackId: s.stackId, template: s.template, physical: s.physical });
     const pb = JSON.stringify(resolvedProperties(id, evalOf(before as StackState)));
     const pa = JSON.stringify(resolvedProperties(id, evalOf(after as StackState)));
-    if (pb !== pa) out.push({ logicalId: id, handler: 'update', state: after as StackState });
+    if (pb !== pa) out.push({ logicalId: id, handler: 'update', state: after as StackState, previous: before });
   }
   for (const id of Object.keys(b)) {
     if ((!(id in a) || a[id].Type !== b[id].Type) && !retained(before!.template, id)) {
@@ -184,5 +194,5 @@ export function diffStacks(before: StackState | undefined, after: StackState | u
 
 /** Every on-behalf request of a stack change. */
 export function onBehalfRequests(before: StackState | undefined, after: StackState | undefined, env: StackEnv): IamRequest[] {
-  return diffStacks(before, after, env).flatMap(({ logicalId, handler, state }) => handlerRequests(logicalId, handler, state, env));
+  return diffStacks(before, after, env).flatMap(({ logicalId, handler, state, previous }) => handlerRequests(logicalId, handler, state, env, previous));
 }

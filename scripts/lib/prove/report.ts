@@ -108,7 +108,7 @@ export function formatReport(result: ProofResult): string {
   for (const u of all) for (const [id, n] of u.exceptionsUsed) used.set(id, (used.get(id) ?? 0) + n);
   if (used.size) {
     lines.push('', 'Accepted exceptions (scripts/lib/prove/known-gaps.ts):');
-    for (const kind of ['gap', 'non-scopable'] as const) {
+    for (const kind of ['gap', 'intended', 'non-scopable'] as const) {
       for (const [id, n] of used) {
         const x = EXCEPTION_BY_ID.get(id);
         if (!x || x.kind !== kind) continue;

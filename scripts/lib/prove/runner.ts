@@ -15,7 +15,7 @@
  *   5. remove each fully proven stage.
  */
 import { spawn } from 'child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   CloudFormationClient,
@@ -41,6 +41,8 @@ export interface ServiceSpec {
   /** Folder holding serverless.yml. */
   readonly dir: string;
   readonly stages: readonly string[];
+  /** Stages created only as neighbours (added when a single stage is asked for), never proven in full. */
+  readonly neighbourStages?: readonly string[];
   /** Files copied over the service folder (a moto variant's serverless.yml), and why. */
   readonly overlay?: { readonly dir: string; readonly why: string };
 }
@@ -173,7 +175,6 @@ function copyService(spec: ServiceSpec, dest: string, renameService?: { from: st
 }
 
 function chmodTree(dir: string): void {
-  const { chmodSync, lstatSync } = require('fs') as typeof import('fs');
   const walk = (p: string) => {
     const st = lstatSync(p);
     if (st.isSymbolicLink()) return;
@@ -204,10 +205,33 @@ export function withDeploymentMethod(text: string, method: 'direct' | 'changeset
   return text.replace(/^provider:\s*\n/m, `provider:\n${m[1]}deploymentMethod: ${method}\n`);
 }
 
+/**
+ * serverless-state.json writes repeated objects once and refers to them as {"$ref": "$[\"service\"][\"layers\"]"}
+ * (decycled JSON): put them back.
+ */
+export function retrocycle(root: unknown): unknown {
+  const at = (path: string): unknown => {
+    let cur: unknown = root;
+    for (const m of path.slice(1).matchAll(/\[("(?:[^"\\]|\\.)*"|\d+)\]/g)) {
+      const key = m[1].startsWith('"') ? (JSON.parse(m[1]) as string) : Number(m[1]);
+      cur = (cur as Record<string | number, unknown>)?.[key];
+    }
+    return cur;
+  };
+  const walk = (v: unknown, depth: number): unknown => {
+    if (!v || typeof v !== 'object' || depth > 64) return v;
+    const o = v as Record<string, unknown>;
+    if (Object.keys(o).length === 1 && typeof o.$ref === 'string' && o.$ref.startsWith('$')) return walk(at(o.$ref), depth + 1);
+    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, depth + 1)]));
+  };
+  return walk(root, 0);
+}
+
 /** The service as the framework resolved it for `stage` (serverless-state.json keeps the configured stage, not --stage). */
 export function readFacts(workDir: string, stage: string): ServiceFacts {
   const file = join(workDir, '.serverless', 'serverless-state.json');
-  const state = JSON.parse(readFileSync(file, 'utf8')) as { service: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const state = retrocycle(JSON.parse(readFileSync(file, 'utf8'))) as { service: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   const s = state.service;
   const provider = s.provider ?? {};
   const service = typeof s.service === 'string' ? s.service : s.serviceObject?.name;
@@ -215,6 +239,7 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
   const functions: Record<string, { name: string }> = {};
   for (const [key, f] of Object.entries<any>(s.functions ?? {})) functions[key] = { name: String(f.name) }; // eslint-disable-line @typescript-eslint/no-explicit-any
   const role = provider.iam?.deploymentRole ?? provider.cfnRole;
+  const accessProperties = accessPropertiesOf(s, service, stage, typeof role === 'string' ? role : undefined);
   return {
     service,
     stage,
@@ -226,6 +251,44 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
     functions,
     ...(typeof role === 'string' ? { deploymentRole: role } : {}),
     ...(Array.isArray(provider.notificationArns) ? { notificationArns: provider.notificationArns.map(String) } : {}),
+    accessProperties,
+  };
+}
+
+/**
+ * The Access properties the README asks for a service configured like this (besides SlsServiceName, Stage,
+ * StackName, DeploymentBucket, DeploymentPrefix): FunctionNames and LayerNames outside <service>-<stage>-,
+ * ExecutionRoleNames (provider.iam.role.name, functions' own roles whose names are known), DeploymentRoleArn,
+ * PermissionsBoundary. Read from the framework's resolved configuration.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function accessPropertiesOf(s: Record<string, any>, service: string, stage: string, deploymentRole?: string): Record<string, unknown> {
+  const own = `${service}-${stage}-`;
+  const provider = s.provider ?? {};
+  const outside = (names: unknown[]) => [...new Set(names.filter((n): n is string => typeof n === 'string' && !n.startsWith(own)))].sort();
+  const resources = s.resources?.Resources ?? {};
+  const roleName = (role: unknown): string | undefined => {
+    if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
+    const logicalId = typeof role === 'string' ? role : (role as Record<string, unknown[]> | undefined)?.['Fn::GetAtt']?.[0];
+    const name = typeof logicalId === 'string' ? resources[logicalId]?.Properties?.RoleName : undefined;
+    return typeof name === 'string' ? name : undefined;
+  };
+  const iamRole = provider.iam?.role;
+  const functions = Object.values<Record<string, unknown>>(s.functions ?? {});
+  const functionNames = outside(functions.map((f) => f.name));
+  const layerNames = outside(Object.entries<Record<string, unknown>>(s.layers ?? {}).map(([key, l]) => (typeof l?.name === 'string' ? l.name : key)));
+  const isDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole');
+  const executionRoleNames = [...new Set(
+    [typeof iamRole === 'object' && typeof iamRole?.name === 'string' ? iamRole.name : typeof iamRole === 'string' ? roleName(iamRole) : undefined, ...functions.map((f) => roleName(f.role))]
+      .filter((n): n is string => !!n && !isDefault(n)),
+  )].sort();
+  const boundary = typeof iamRole === 'object' ? iamRole?.permissionsBoundary : provider.rolePermissionsBoundary;
+  return {
+    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
+    ...(layerNames.length ? { LayerNames: layerNames } : {}),
+    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
+    ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
+    ...(typeof boundary === 'string' ? { PermissionsBoundary: boundary } : {}),
   };
 }
 
@@ -425,7 +488,8 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
   // 1. package
   for (const [i, stage] of spec.stages.entries()) {
     const dir = dirs.get(stage) as string;
-    const stageRun: StageRun = { stage, facts: undefined as unknown as ServiceFacts, steps: [], states: [], full: i < opts.fullStages };
+    const full = i < opts.fullStages && !spec.neighbourStages?.includes(stage);
+    const stageRun: StageRun = { stage, facts: undefined as unknown as ServiceFacts, steps: [], states: [], full };
     await unit.step(dir, undefined, 'package', ['package', '--stage', stage], stageRun);
     if (!existsSync(join(dir, '.serverless', 'serverless-state.json'))) {
       run.errors.push(`${stage}: package wrote no .serverless/serverless-state.json; the proof stops here for this service`);

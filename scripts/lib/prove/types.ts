@@ -86,6 +86,8 @@ export interface ServiceFacts {
   readonly deploymentRole?: string;
   /** provider.notificationArns (topics that must exist). */
   readonly notificationArns?: readonly string[];
+  /** Further Access properties a service configured like this needs (FunctionNames, LayerNames, ...: README). */
+  readonly accessProperties: Readonly<Record<string, unknown>>;
 }
 
 /** One authorization AWS performs: action, concrete resource ARN, context keys. */
