@@ -91,36 +91,65 @@ interface Prepared {
   readonly sid: string;
   readonly action: string | string[];
   readonly resources: readonly string[];
+  readonly condition?: ConditionBlock;
+  /** Every token name the entry's patterns use (to tell, per expansion, whether its lists are empty). */
+  readonly tokenNames: readonly string[];
   /** JSON length of the statement with every pattern as an empty string: filled values add their length. */
   readonly baseSize: number;
+}
+
+function build(entry: CatalogEntry, resources: readonly string[], condition: ConditionBlock | undefined): Prepared {
+  const sid = sidOf(entry.id);
+  const action = one([...new Set(entry.actions)].sort());
+  const empty = (): PolicyValue => '';
+  const shape: Statement = {
+    Sid: sid, Effect: 'Allow', Action: action, Resource: one(resources.map(empty)),
+    ...(condition ? { Condition: renderCondition(condition, empty) } : {}),
+  };
+  const patterns = [...entry.resources, ...Object.values(entry.condition ?? {}).flatMap((keys) => Object.values(keys).flat())];
+  const tokenNames = [...new Set(patterns.flatMap((x) => compile(x).filter((_, i) => i % 2 === 1)))];
+  return { sid, action, resources, condition, tokenNames, baseSize: JSON.stringify(shape).length };
 }
 
 /**
  * Per entry, computed once: its Sid, sorted actions and the size of everything but the filled values.
  * Filled values never need JSON escaping (names are validated to ARN-safe characters), so a statement's size
- * is this base plus the length of each value.
+ * is this base plus the length of each value. A second form leaves out the patterns of list tokens, for the
+ * usual expansion where those lists (FunctionNames, LayerNames, ...) are empty.
  */
 const prepared = new WeakMap<CatalogEntry, Prepared>();
+const preparedWithoutLists = new WeakMap<CatalogEntry, Prepared>();
 function prepare(entry: CatalogEntry): Prepared {
   let p = prepared.get(entry);
   if (!p) {
-    const sid = sidOf(entry.id);
-    const action = one([...new Set(entry.actions)].sort());
-    const resources = [...new Set(entry.resources)];
-    const empty = (): PolicyValue => '';
-    const shape: Statement = {
-      Sid: sid, Effect: 'Allow', Action: action, Resource: one(resources.map(empty)),
-      ...(entry.condition ? { Condition: renderCondition(entry.condition, empty) } : {}),
-    };
-    p = { sid, action, resources, baseSize: JSON.stringify(shape).length };
+    p = build(entry, [...new Set(entry.resources)], entry.condition);
     prepared.set(entry, p);
+  }
+  return p;
+}
+function prepareWithoutLists(entry: CatalogEntry, tokens: Tokens): Prepared {
+  let p = preparedWithoutLists.get(entry);
+  if (!p) {
+    const keep = (x: string) => !hasListToken(x, tokens);
+    let condition: ConditionBlock | undefined;
+    for (const [op, keys] of Object.entries(entry.condition ?? {})) {
+      for (const [key, v] of Object.entries(keys)) {
+        const kept = Array.isArray(v) ? v.filter(keep) : keep(v as string) ? [v as string] : [];
+        if (kept.length) ((condition ??= {})[op] ??= {})[key] = Array.isArray(v) ? kept : kept[0];
+      }
+    }
+    p = build(entry, [...new Set(entry.resources)].filter(keep), condition);
+    preparedWithoutLists.set(entry, p);
   }
   return p;
 }
 
 export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatement {
-  const p = prepare(entry);
-  if (usesListTokens(entry, tokens)) return renderWithLists(entry, p, tokens);
+  let p = prepare(entry);
+  const lists = p.tokenNames.map((n) => tokens[n]).filter((v): v is readonly string[] => v !== undefined && isList(v));
+  if (lists.some((l) => l.length > 0)) return renderWithLists(entry, p, tokens);
+  if (lists.length) p = prepareWithoutLists(entry, tokens);
+  if (p.resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its empty lists are dropped`);
   // Each filled value adds its length; an expression counts at its longest resolution.
   let size = p.baseSize;
   const fillSized = (pattern: string): PolicyValue => {
@@ -133,15 +162,9 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
     Effect: 'Allow',
     Action: p.action,
     Resource: one(p.resources.map(fillSized)),
-    ...(entry.condition ? { Condition: renderCondition(entry.condition, fillSized) } : {}),
+    ...(p.condition ? { Condition: renderCondition(p.condition, fillSized) } : {}),
   };
   return { id: entry.id, reason: entry.reason, statement, size };
-}
-
-function usesListTokens(entry: CatalogEntry, tokens: Tokens): boolean {
-  if (entry.resources.some((r) => hasListToken(r, tokens))) return true;
-  return !!entry.condition && Object.values(entry.condition).some((keys) =>
-    Object.values(keys).some((v) => (Array.isArray(v) ? v : [v]).some((x) => hasListToken(x, tokens))));
 }
 
 /** The slower path for entries with list tokens: the shape varies with the lists, so size it from JSON. */
