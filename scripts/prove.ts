@@ -9,7 +9,8 @@
  *
  *   PATH ...               folders holding a serverless.yml (default: the fixtures of ../shared/fixtures)
  *   --stages a,b           stages to prove (default dev,prod; the fixtures' own stages for 10-long-names);
- *                          each stage is replayed against the next one
+ *                          each stage is replayed against the next one (a single stage x gets a neighbour
+ *                          stage x2, created beside it)
  *   --frameworks x,y       osls4, osls3 (default both)
  *   --workers N            parallel services, one moto each (default: CPUs, at most 4)
  *   --first-stage-only     whole lifecycle for the first stage only; the others are created as neighbours

@@ -78,7 +78,7 @@ export async function startProveMoto(): Promise<MotoServer & { log(): string }> 
       throw new Error(`moto_prove_ext.py died during start-up (${exited}):\n${log}`);
     }
     try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+      if ((await fetch(`${endpoint}/moto-api/`, { headers: { connection: 'close' } })).ok) break;
     } catch {
       /* not yet */
     }
@@ -92,7 +92,7 @@ export async function startProveMoto(): Promise<MotoServer & { log(): string }> 
     endpoint,
     port,
     async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', headers: { connection: 'close' } });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
     stop,
