@@ -6,9 +6,10 @@ moto is the CloudFormation engine and the API the CLI talks to, iam-simulate is 
 
 Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for moto 5.2.1:
   * Custom resources (Custom::S3, Custom::ApiGatewayAccountRole, ...) complete at once with an
-    empty Data map. [moto invokes the ServiceToken Lambda in Docker, which is not available]
-    The custom-resource Lambda acts with its OWN execution role, never the caller's, so no call
-    of the caller is lost; CloudFormation's lambda:InvokeFunction on it is derived by the proof.
+    empty Data map. [moto runs the ServiceToken Lambda in Docker; moto_server_ext.py's node
+    emulation cannot take the framework handlers' https ResponseURL answer] The custom-resource
+    Lambda acts with its OWN execution role, never the caller's, so no call of the caller is lost;
+    CloudFormation's lambda:InvokeFunction on it is derived by the proof.
   * Lambda Invoke returns {"emulated":true} without running the code, and writes one log stream
     as the runtime would (so `sls logs` finds it). [needs Docker] The caller's request (and so its
     lambda:InvokeFunction authorization) is unchanged.
@@ -50,26 +51,28 @@ from moto.cloudformation import models as cfn_models  # noqa: E402
 from moto.cloudformation import parsing  # noqa: E402
 
 
-# --- custom resources: complete at once ---------------------------------------------------
-def _custom_create(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str,
-                   region_name: str, **kwargs: Any) -> Any:
-    resource = custom_model.CustomModel(region_name, "emulated", kwargs.get("LogicalId", resource_name), resource_name)
-    resource.set_data({})
-    return resource
+# --- custom resources ----------------------------------------------------------------------
+# moto_server_ext.py can run a Custom:: resource's own Lambda code with node (no Docker), but the
+# framework's custom-resource handlers answer their ResponseURL over https only, which that
+# emulation cannot serve (ECONNREFUSED 127.0.0.1:443, the resource fails). So here they complete
+# at once, with an empty Data map, unless PROVE_CUSTOM_RESOURCES=run asks for the node emulation.
+if os.environ.get("PROVE_CUSTOM_RESOURCES") != "run":
+    def _custom_create(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str,
+                       region_name: str, **kwargs: Any) -> Any:
+        resource = custom_model.CustomModel(region_name, "emulated", kwargs.get("LogicalId", resource_name), resource_name)
+        resource.set_data({})
+        return resource
 
+    def _custom_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: dict,
+                       account_id: str, region_name: str) -> Any:
+        return original_resource
 
-def _custom_update(cls: Any, original_resource: Any, new_resource_name: str, cloudformation_json: dict,
-                   account_id: str, region_name: str) -> Any:
-    return original_resource
+    def _custom_delete(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str) -> None:
+        return None
 
-
-def _custom_delete(cls: Any, resource_name: str, cloudformation_json: dict, account_id: str, region_name: str) -> None:
-    return None
-
-
-custom_model.CustomModel.create_from_cloudformation_json = classmethod(_custom_create)
-custom_model.CustomModel.update_from_cloudformation_json = classmethod(_custom_update)
-custom_model.CustomModel.delete_from_cloudformation_json = classmethod(_custom_delete)
+    custom_model.CustomModel.create_from_cloudformation_json = classmethod(_custom_create)
+    custom_model.CustomModel.update_from_cloudformation_json = classmethod(_custom_update)
+    custom_model.CustomModel.delete_from_cloudformation_json = classmethod(_custom_delete)
 
 
 # --- Lambda Invoke without Docker ---------------------------------------------------------
