@@ -28,7 +28,7 @@ export const ARN = {
   /** The framework's roles: <service>-<stage>-<region>-lambdaRole, and the custom-resource role CloudFormation names. */
   frameworkRoles: [
     'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*',
-    'arn:{Partition}:iam::{Account}:role/{StackNameHead}-IamRoleCustomResources*',
+    'arn:{Partition}:iam::{Account}:role/{CustomResourceRoleHeads}-IamRoleCustomResources*',
   ],
   /** Log groups of the service: functions, REST access logs (service-stage), HTTP and WebSocket APIs (stack). */
   logGroups: [

@@ -1,6 +1,7 @@
 /** The ordered registry of core catalog entries. Submodules add theirs through functions/submodules. */
 import { apigateway } from './apigateway';
 import { cloudformation } from './cloudformation';
+import { dynamodb } from './dynamodb';
 import { events } from './events';
 import { executionRole } from './execution-role';
 import { iam } from './iam';
@@ -13,6 +14,6 @@ import { ssm } from './ssm';
 import type { CatalogEntry } from './types';
 
 export const CORE_CATALOG: readonly CatalogEntry[] = [
-  ...cloudformation, ...s3, ...ssm, ...lambda, ...iam, ...logs, ...apigateway, ...events, ...messaging,
+  ...cloudformation, ...s3, ...ssm, ...lambda, ...iam, ...logs, ...apigateway, ...events, ...messaging, ...dynamodb,
   ...observability, ...executionRole,
 ];
