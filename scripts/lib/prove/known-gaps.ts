@@ -42,46 +42,45 @@ export interface Exception {
 const NEIGHBOURS: readonly Target[] = ['other-stage', 'other-service'];
 const viaCfn = (r: IamRequest) => r.via === 'cloudformation';
 const arnService = (r: IamRequest) => r.resource.split(':')[2];
+/** The stack part of a CloudFormation-generated name cut to n characters (a trailing '-' dropped). */
+const cut = (stack: string, n: number) => stack.slice(0, n).replace(/-+$/, '');
 
-/** `<service>-<stage>-`: the prefix the catalog scopes functions, log groups, layers and roles by. */
-const servicePrefix = (f: ServiceFacts) => `${f.service}-${f.stage}-`;
-const nameAfter = (resource: string, marker: RegExp) => (marker.exec(resource)?.[1] ?? '');
 
 export const EXCEPTIONS: readonly Exception[] = [
   // ------------------------------------------------------------------------------------ gaps (open)
   {
-    id: 'truncated-custom-resource-role',
+    id: 'truncated-custom-resource-role-prefix',
     kind: 'gap',
-    waives: 'allow',
-    targets: ['own'],
-    reason:
-      'The custom-resource role has a CloudFormation-generated name. Past 22 characters of stack name the stack part is cut ' +
-      'to floor((64 - 2 - suffix) / 2) characters: 24 with the older 13-character suffix, 25 with the current 12-character one ' +
-      '(ground truth 3.2; moto_prove_ext.py names roles the current way: analytics-pipeline-proces-IamRoleCustomResourcesLam-<12>). ' +
-      'ARN.frameworkRoles grants role/{StackNameHead}-IamRoleCustomResources* with a 24-character head, which misses the ' +
-      '25-character cut: admin cannot create, pass or delete the role of fixture 10.',
-    catalogEntry: 'iam.execution-roles-lifecycle, iam.pass-framework-roles, iam.read-execution-roles, iam.execution-roles-tags (ARN.frameworkRoles)',
-    fix:
-      'ARN.frameworkRoles: role/{StackNameHead}*-IamRoleCustomResources* (a wildcard for the 25th character) instead of ' +
-      'role/{StackNameHead}-IamRoleCustomResources*; the bucket pattern already allows both cuts the same way.',
-    match: (r, m) => r.action.startsWith('iam:') && /:role\/[^/]*-IamRoleCustomResources/.test(r.resource) && !nameAfter(r.resource, /:role\/(.+)$/).startsWith(servicePrefix(m.own)),
-  },
-  {
-    id: 'user-declared-dynamodb-tables',
-    kind: 'gap',
-    waives: 'allow',
-    targets: ['own'],
+    waives: 'deny',
+    targets: NEIGHBOURS,
     roles: ['admin'],
     reason:
-      'Resources the user declares under resources: are created by CloudFormation with the caller\'s credentials too; the catalog ' +
-      'has nothing for DynamoDB, so fixture 05\'s table (ingest-<stage>-records, the usual companion of a stream event) cannot be ' +
-      'created or deleted by admin.',
-    catalogEntry: 'none (no dynamodb entry)',
-    fix:
-      'Catalog entries dynamodb.tables-lifecycle (admin: CreateTable, DeleteTable, DescribeTable, UpdateTable, TagResource, ' +
-      'UpdateTimeToLive, UpdateContinuousBackups) and dynamodb.tables-update (all: DescribeTable, UpdateTable) on ' +
-      'table/{Service}-{Stage}-* with aws:CalledVia cloudformation, or a submodule for user-declared resources.',
-    match: (r) => viaCfn(r) && r.action.startsWith('dynamodb:'),
+      'CloudFormation names the framework\'s custom-resource role <stack cut to 24 or 25 characters>-IamRoleCustomResources...-<suffix>. ' +
+      'Two stacks that share that cut (10-long-names: both stages and the neighbour service) share the pattern, so admin\'s IAM writes ' +
+      'through its own stack (iam.execution-roles-*, iam.pass-framework-roles) also match the sibling\'s role. Developer and ci cannot ' +
+      'pass or write it at all.',
+    catalogEntry: 'ARN.frameworkRoles ({CustomResourceRoleHeads}-IamRoleCustomResources*)',
+    fix: 'Have the resolver custom resource also read the role\'s physical name (DescribeStackResource IamRoleCustomResourcesLambdaExecution) once the stack exists, as it does for the bucket.',
+    match: (r, m) =>
+      !!m.neighbour &&
+      r.action.startsWith('iam:') &&
+      /:role\/[^/]*-IamRoleCustomResources/.test(r.resource) &&
+      [24, 25].some((n) => cut(m.own.stackName, n) === cut(m.neighbour?.stackName ?? '', n)),
+  },
+  {
+    id: 'truncated-custom-resource-role-prefix-reads',
+    kind: 'non-scopable',
+    waives: 'deny',
+    targets: NEIGHBOURS,
+    roles: ['developer', 'ci'],
+    reason:
+      'The same shared name prefix as truncated-custom-resource-role-prefix, for the read-only role look-ups developer and ci keep ' +
+      '(iam.read-execution-roles: GetRole, GetRolePolicy, List*): they see the sibling\'s generated role, they cannot change or pass it.',
+    match: (r, m) =>
+      !!m.neighbour &&
+      /^iam:(Get|List)/.test(r.action) &&
+      /:role\/[^/]*-IamRoleCustomResources/.test(r.resource) &&
+      [24, 25].some((n) => cut(m.own.stackName, n) === cut(m.neighbour?.stackName ?? '', n)),
   },
 
   // --------------------------------------------------------------------------------------------- intended
