@@ -104,20 +104,22 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
   const steps: Step[] = [];
   const upToDate: string[] = [];
 
+  // What CreateStackSet sets and UpdateStackSet re-states: one definition, so the two never drift apart.
+  const definition = {
+    ...common,
+    Description: target.description,
+    TemplateBody: target.templateBody,
+    Parameters: parameters,
+    Capabilities: [...target.capabilities],
+    PermissionModel: 'SERVICE_MANAGED' as const,
+    AutoDeployment: AUTO_DEPLOYMENT,
+    ManagedExecution: { Active: true },
+  };
   if (!stackSet) {
     steps.push({
       kind: 'create-stack-set',
       why: `StackSet ${target.stackSetName} does not exist`,
-      input: {
-        ...common,
-        Description: target.description,
-        TemplateBody: target.templateBody,
-        Parameters: parameters,
-        Capabilities: [...target.capabilities],
-        PermissionModel: 'SERVICE_MANAGED',
-        AutoDeployment: AUTO_DEPLOYMENT,
-        ManagedExecution: { Active: true },
-      },
+      input: definition,
     });
   } else {
     if (stackSet.PermissionModel && stackSet.PermissionModel !== 'SERVICE_MANAGED') {
@@ -133,14 +135,7 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
         kind: 'update-stack-set',
         why: changes.join('; '),
         input: {
-          ...common,
-          Description: target.description,
-          TemplateBody: target.templateBody,
-          Parameters: parameters,
-          Capabilities: [...target.capabilities],
-          PermissionModel: 'SERVICE_MANAGED',
-          AutoDeployment: AUTO_DEPLOYMENT,
-          ManagedExecution: { Active: true },
+          ...definition,
           OperationPreferences: OPERATION_PREFERENCES,
         },
       });

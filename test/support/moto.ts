@@ -10,7 +10,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { basename, join } from 'path';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -91,11 +91,21 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): voi
   }
 }
 
-export async function startMoto(): Promise<MotoServer> {
+/** Another launcher (the proof's adds lifecycle emulations), extra environment, and how much log to keep. */
+export interface MotoOptions {
+  readonly launcher?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logTail?: number;
+}
+
+/** A started server; `log()` is the tail of its output, for reports. */
+export type StartedMoto = MotoServer & { log(): string };
+
+export async function startMoto(options: MotoOptions = {}): Promise<StartedMoto> {
   checkMotoAvailable();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(await freeLoopbackPort());
+      return await startOnce(await freeLoopbackPort(), options);
     } catch (err) {
       // the free port can be taken by someone else before python binds it
       if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
@@ -103,20 +113,22 @@ export async function startMoto(): Promise<MotoServer> {
   }
 }
 
-async function startOnce(port: number): Promise<MotoServer> {
+async function startOnce(port: number, options: MotoOptions): Promise<StartedMoto> {
+  const launcher = options.launcher ?? LAUNCHER;
+  const name = basename(launcher);
   const endpoint = `http://127.0.0.1:${port}`;
   // moto writes scratch files into its cwd in some code paths: keep them out of the repo
   const cwd = mkdtempSync(join(tmpdir(), 'moto-'));
-  const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('python3', [launcher, '-H', '127.0.0.1', '-p', String(port)], {
     cwd,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     // the launcher exits by itself once this process is gone (even after a SIGKILL)
-    env: { ...process.env, MOTO_EXT_PARENT_PID: String(process.pid), PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, ...options.env, MOTO_EXT_PARENT_PID: String(process.pid), PYTHONUNBUFFERED: '1' },
   });
   track(child, true);
   let log = ''; // the tail of the server log, for error messages; reading also keeps the pipes drained
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-8000));
+  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-(options.logTail ?? 8000)));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let exited: string | undefined;
@@ -144,16 +156,17 @@ async function startOnce(port: number): Promise<MotoServer> {
   for (;;) {
     if (exited) {
       await stop();
-      throw new Error(`moto_server_ext.py died during start-up (${exited}):\n${log}`);
+      throw new Error(`${name} died during start-up (${exited}):\n${log}`);
     }
     try {
-      if ((await fetch(`${endpoint}/moto-api/`)).ok) break;
+      // no keep-alive: an idle pooled socket to a stopped server must not linger in the caller
+      if ((await fetch(`${endpoint}/moto-api/`, { headers: { connection: 'close' } })).ok) break;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`moto_server_ext.py did not answer on ${endpoint} within ${START_TIMEOUT_MS} ms:\n${log}`);
+      throw new Error(`${name} did not answer on ${endpoint} within ${START_TIMEOUT_MS} ms:\n${log}`);
     }
     await sleep(100);
   }
@@ -162,10 +175,11 @@ async function startOnce(port: number): Promise<MotoServer> {
     endpoint,
     port,
     async reset() {
-      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST', headers: { connection: 'close' } });
       if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
     },
     stop,
+    log: () => log,
   };
 }
 

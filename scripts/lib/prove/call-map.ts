@@ -52,7 +52,8 @@ export function callKey(call: Pick<RecordedCall, 'service' | 'op'>): string {
   return `${call.service}.${call.op}`;
 }
 
-function get(obj: unknown, path: string): unknown {
+/** The value at a dotted path of a request or resource properties (undefined when absent). */
+export function get(obj: unknown, path: string): unknown {
   if (path === '') return obj;
   let cur: unknown = obj;
   for (const part of path.split('.')) {

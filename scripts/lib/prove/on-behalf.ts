@@ -4,7 +4,7 @@
  * cfn-on-behalf.json. Every request carries aws:CalledVia = cloudformation.amazonaws.com.
  */
 import table from './cfn-on-behalf.json';
-import { functionArn, globalContext, requestTagContext, type MapEnv } from './call-map';
+import { functionArn, get, globalContext, requestTagContext, type MapEnv } from './call-map';
 import { getAtt, resolvedProperties, type EvalEnv } from './template';
 import type { CfnTemplate, IamRequest, StackState } from './types';
 
@@ -44,15 +44,6 @@ export interface StackEnv {
   readonly stackName: string;
 }
 
-function get(obj: unknown, path: string): unknown {
-  if (path === '') return obj;
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (cur === null || cur === undefined || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
