@@ -56,8 +56,8 @@ export function expandAccess(
   const carried: Record<string, unknown> = {};
   for (const key of ['Condition', 'DependsOn'] as const) if (accessResource[key] !== undefined) carried[key] = accessResource[key];
   const metadata = accessResource.Metadata as Record<string, unknown> | undefined;
-  const withCarried = (r: CfnResource, extraMetadata?: Record<string, unknown>): CfnResource => {
-    const md = metadata || extraMetadata ? { ...(metadata ?? {}), ...(extraMetadata ?? {}) } : undefined;
+  const withCarried = (r: CfnResource): CfnResource => {
+    const md = metadata;
     const { Type, DependsOn, ...rest } = r;
     // A submodule resource's own DependsOn adds to the Access resource's, never replaces it.
     const dependsOn = DependsOn === undefined ? carried.DependsOn
@@ -75,9 +75,9 @@ export function expandAccess(
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
   const iamNames: { kind: 'group' | 'policy' | 'role'; name: string }[] = [];
-  const output = (suffix: string, value: unknown, description: string) => {
+  const output = (suffix: string, value: unknown, description?: string) => {
     outputs[`${id}${suffix}`] = {
-      Description: description,
+      ...(description ? { Description: description } : {}),
       Value: value,
       Export: { Name: exportName(id, suffix) },
       ...(carried.Condition ? { Condition: carried.Condition } : {}),
@@ -106,7 +106,7 @@ export function expandAccess(
         ...(config.deploymentBucketToken ? { Token: config.deploymentBucketToken } : {}),
       },
     });
-    output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] }, 'Deployment bucket the S3 statements name (exact once the framework stack exists)');
+    output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] });
   }
 
   // 1. Group policies: the statements all three groups get go into `shared` policies attached to each;
@@ -129,20 +129,20 @@ export function expandAccess(
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
       checkName('policy', name, 'ResourcePrefix');
-      resources[logicalId] = withCarried(
-        {
-          Type: 'AWS::IAM::ManagedPolicy',
-          Properties: {
-            ManagedPolicyName: name,
-            Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')} (${p.statements.length} statements, ${p.size} characters)`,
-            Path: '/',
-            PolicyDocument: p.document,
-          },
+      // The Description is immutable on AWS (a change replaces the policy, and a named policy cannot be
+      // replaced in place), so it says only what never changes: no counts, no sizes.
+      resources[logicalId] = withCarried({
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          ManagedPolicyName: name,
+          Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')}`,
+          Path: '/',
+          PolicyDocument: p.document,
         },
-        statementsMetadata(p),
-      );
+      });
       roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
-      output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId }, `Managed policy ${name} (${roles.join(', ')})`);
+      // Without groups the policies are the interface (attach them to roles or permission sets).
+      if (config.disableGroups) output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId });
     });
   }
 
@@ -159,7 +159,7 @@ export function expandAccess(
         Type: 'AWS::IAM::Group',
         Properties: { GroupName: name, Path: '/', ManagedPolicyArns: arns },
       });
-      output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) }, `IAM group of the ${role} role`);
+      output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) });
     }
   }
 
@@ -182,27 +182,23 @@ export function expandAccess(
         Tags: tags,
       },
     });
-    output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] }, 'Execution role ARN for provider.iam.role');
-    output('LambdaRoleName', { Ref: roleLogicalId }, 'Execution role name');
+    output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] });
   }
   const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
   const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
     const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
     checkName('policy', name, 'ResourcePrefix');
-    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried(
-      {
-        Type: 'AWS::IAM::ManagedPolicy',
-        Properties: {
-          ManagedPolicyName: name,
-          Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
-          Path: '/',
-          PolicyDocument: p.document,
-          Roles: [lambdaRole],
-        },
+    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: {
+        ManagedPolicyName: name,
+        Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
+        Path: '/',
+        PolicyDocument: p.document,
+        Roles: [lambdaRole],
       },
-      statementsMetadata(p),
-    );
+    });
   });
 
   // 4. Submodule resources and outputs.
@@ -245,20 +241,4 @@ function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedP
     if (e instanceof PolicyTooLargeError) throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
     throw e;
   }
-}
-
-/** Each statement's Sid, catalog id and reason, beside the policy (free against the policy quota). */
-function statementsMetadata(p: PackedPolicy): Record<string, unknown> {
-  return { 'Formidable::Serverless::Access': { Statements: p.statements.map(metadataOf) } };
-}
-
-/** One frozen metadata row per catalog entry, shared by every expansion (it never changes). */
-const metadataRows = new Map<string, Readonly<Record<string, string>>>();
-function metadataOf(s: PackedPolicy['statements'][number]): Readonly<Record<string, string>> {
-  let row = metadataRows.get(s.id);
-  if (!row) {
-    row = Object.freeze({ Sid: s.statement.Sid, Id: s.id, Reason: s.reason });
-    metadataRows.set(s.id, row);
-  }
-  return row;
 }

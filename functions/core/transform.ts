@@ -8,6 +8,7 @@ import { AggregateInvalid, parseAccess, type AccessConfig } from './config';
 import { InvalidDocumentError, InvalidResourceError } from './errors';
 import { expandAccess, type EnabledSubmodule, type Expansion } from './expand-access';
 import { DEFAULT_MACRO_NAME, type TransformContext } from './intrinsics';
+import { checkLimits, sizeOf, utf8Bytes, TEMPLATE_LIMITS } from './limits';
 
 export const ACCESS_TYPE = 'Formidable::Serverless::Access';
 
@@ -59,6 +60,16 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
     else result[key] = value;
   }
   if (!('Outputs' in template) && Object.keys(outputs).length) result.Outputs = outputs;
+  const size = sizeOf(result);
+  if (size.resources > TEMPLATE_LIMITS.resources || size.outputs > TEMPLATE_LIMITS.outputs || size.bytes > TEMPLATE_LIMITS.bytes) {
+    checkLimits(size, [...expansions].map(([logicalId, e]) => ({
+      logicalId,
+      resources: Object.keys(e.resources).length,
+      outputs: Object.keys(e.outputs).length,
+      // Each resource and output adds its key, quotes, colon and comma around its own JSON.
+      bytes: [...Object.entries(e.resources), ...Object.entries(e.outputs)].reduce((n, [k, v]) => n + utf8Bytes(JSON.stringify(v)) + k.length + 4, 0),
+    })));
+  }
   return result;
 }
 

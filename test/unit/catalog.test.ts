@@ -18,6 +18,7 @@ import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-gol
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';
 import { parseAccess } from '../../functions/core/config';
 import { arnTokens } from '../../functions/core/naming';
+import { sidOf } from '../../functions/core/iam/render';
 import { CATALOG_DOC, renderCatalogDoc, serviceOf } from '../../scripts/catalog-doc';
 
 const entries = CORE_CATALOG.map((e) => [e.id, e] as const);
@@ -278,14 +279,14 @@ describe('catalog entries', () => {
 
 describe('catalog against the golden outputs', () => {
   const outputDir = join(__dirname, '..', 'golden', 'output');
-  const ids = new Set<string>();
+  const sids = new Set<string>();
   for (const f of readdirSync(outputDir).filter((n) => n.endsWith('.json') && !n.startsWith('error_'))) {
-    const t = JSON.parse(readFileSync(join(outputDir, f), 'utf8')) as { Resources: Record<string, { Metadata?: Record<string, { Statements?: Array<{ Id: string }> }> }> };
-    for (const r of Object.values(t.Resources)) for (const s of r.Metadata?.['Formidable::Serverless::Access']?.Statements ?? []) ids.add(s.Id);
+    const t = JSON.parse(readFileSync(join(outputDir, f), 'utf8')) as { Resources: Record<string, { Properties?: { PolicyDocument?: { Statement: Array<{ Sid: string }> } } }> };
+    for (const r of Object.values(t.Resources)) for (const s of r.Properties?.PolicyDocument?.Statement ?? []) sids.add(s.Sid);
   }
 
-  test.each(entries)('%s appears in the Metadata of at least one golden output', (id) => {
-    expect(ids.has(id)).toBe(true);
+  test.each(entries)('%s appears (as its Sid) in at least one golden output', (id) => {
+    expect(sids.has(sidOf(id))).toBe(true);
   });
 
   /** Ids of the entries the golden inputs' submodules add. */
@@ -305,8 +306,9 @@ describe('catalog against the golden outputs', () => {
     }
   }
 
-  test('golden outputs mention no id the catalog (or a golden input\'s submodules) lacks', () => {
-    expect([...ids].filter((id) => !CORE_CATALOG.some((e) => e.id === id) && !submoduleIds.has(id))).toEqual([]);
+  test('golden outputs mention no Sid the catalog (or a golden input\'s submodules) lacks', () => {
+    const known = new Set([...CORE_CATALOG.map((e) => e.id), ...submoduleIds].map(sidOf));
+    expect([...sids].filter((sid) => !known.has(sid))).toEqual([]);
   });
 });
 
