@@ -16,6 +16,10 @@
  *    of each attached managed policy against IAM's 6,144 (whitespace excluded, values left unresolved counted
  *    at their longest) and the number of managed policies against 10; none may pass 80% of a quota.
  *
+ * 5. Footprint, for every examples/*.yaml and for examples/tapir.yaml's Access resource twice: the processed
+ *    template's compact JSON bytes, resources and outputs against CloudFormation's limits (51,200 bytes as a
+ *    TemplateBody, 1,000,000 from S3, 500 resources, 200 outputs); two plain Access resources must fit 51,200.
+ *
  * Options: --runs N (cold-start runs, default 15), --min-ms M (minimum measuring time per processing cell,
  * default 400), --sizes 1,10,100. Node's own timer (performance.now) and spawnSync's wall time are used.
  */
@@ -25,7 +29,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GROUP_POLICY_QUOTA, MANAGED_POLICY_QUOTA } from '../functions/core/iam/pack';
+import { sizeOf, TEMPLATE_LIMITS } from '../functions/core/limits';
 import { transformTemplate } from '../functions/core/transform';
+import { parseTemplate } from './lib/cfn-yaml';
 import { handler, type MacroEvent } from '../functions/handlers/macro';
 import { buildAll, FUNCTIONS } from './build';
 import { processedTemplate, type Template } from './lib/iam-diff';
@@ -304,6 +310,40 @@ export async function measureQuotas(dir = 'examples'): Promise<PolicyRow[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// 5. Footprint
+
+export interface FootprintRow {
+  readonly example: string;
+  readonly access: number;
+  readonly resources: number;
+  readonly outputs: number;
+  readonly bytes: number;
+}
+
+export const TWO_PLAIN = 'tapir.yaml, its Access resource twice';
+
+/** examples/tapir.yaml with a second copy of its Access resource (another service), as YAML text. */
+export function tapirTwice(dir = 'examples'): string {
+  const t = parseTemplate(readFileSync(join(dir, 'tapir.yaml'), 'utf8')) as Template & { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+  const copy = JSON.parse(JSON.stringify(t.Resources.TapirAccess)) as { Properties: Record<string, unknown> };
+  copy.Properties.ServiceName = 'okapi';
+  t.Resources.OkapiAccess = copy;
+  return JSON.stringify(t);
+}
+
+export async function measureFootprint(dir = 'examples'): Promise<FootprintRow[]> {
+  const inputs: [string, string][] = readdirSync(dir).filter((x) => /\.ya?ml$|\.json$/.test(x)).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+  inputs.push([TWO_PLAIN, tapirTwice(dir)]);
+  const rows: FootprintRow[] = [];
+  for (const [name, text] of inputs) {
+    const access = Object.values((parseTemplate(text) as Template).Resources ?? {}).filter((r) => r.Type === 'Formidable::Serverless::Access').length;
+    const size = sizeOf(await processedTemplate(text, name));
+    rows.push({ example: name, access, ...size });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Verdicts and printing
 
 export interface Check {
@@ -312,8 +352,14 @@ export interface Check {
   readonly pass: boolean;
 }
 
-export function checks(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[]): Check[] {
+export function checks(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], footprint: readonly FootprintRow[] = []): Check[] {
   const out: Check[] = [];
+  const two = footprint.find((f) => f.example === TWO_PLAIN);
+  if (two) out.push({ target: `two plain Access resources <= ${TEMPLATE_LIMITS.bodyBytes} bytes (TemplateBody)`, value: `${two.bytes} bytes`, pass: two.bytes <= TEMPLATE_LIMITS.bodyBytes });
+  for (const f of footprint) {
+    const pass = f.resources <= TEMPLATE_LIMITS.resources && f.outputs <= TEMPLATE_LIMITS.outputs && f.bytes <= TEMPLATE_LIMITS.bytes;
+    if (!pass) out.push({ target: `${f.example} within 500 resources, 200 outputs, 1,000,000 bytes`, value: `${f.resources}, ${f.outputs}, ${f.bytes}`, pass });
+  }
   const largest = processing.reduce<ProcessingRow | undefined>((a, r) => (!a || r.resources > a.resources ? r : a), undefined);
   if (largest) {
     out.push({ target: `processing at ${largest.resources} resources <= ${TARGETS.processingRatio}x the JSON floor (handler)`, value: `${largest.handlerRatio.toFixed(2)}x`, pass: largest.handlerRatio <= TARGETS.processingRatio });
@@ -348,8 +394,19 @@ export function table(head: string[], rows: (string | number)[][], align: ('l' |
 
 const ms = (x: number) => x.toFixed(x < 1 ? 3 : x < 10 ? 2 : 1);
 
-export function report(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], all: readonly Check[]): string {
+export function report(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], all: readonly Check[], footprint: readonly FootprintRow[] = []): string {
   const out: string[] = [];
+  if (footprint.length) {
+    out.push(`## Footprint of the processed template (compact JSON; CloudFormation allows ${TEMPLATE_LIMITS.bodyBytes} bytes as a TemplateBody, ${TEMPLATE_LIMITS.bytes} from S3, ${TEMPLATE_LIMITS.resources} resources, ${TEMPLATE_LIMITS.outputs} outputs)`);
+    out.push(
+      table(
+        ['template', 'Access resources', 'bytes', 'bytes / Access', 'fits TemplateBody', 'resources', 'outputs'],
+        footprint.map((f) => [f.example, f.access, f.bytes, f.access ? Math.round(f.bytes / f.access) : '-', f.bytes <= TEMPLATE_LIMITS.bodyBytes ? 'yes' : 'no (use --s3-bucket)', f.resources, f.outputs]),
+        ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
   out.push('## Processing (median ms; floor = JSON.parse(event) + JSON.stringify(response); ratio = (floor + X) / floor)');
   out.push(
     table(
@@ -416,8 +473,9 @@ async function main(): Promise<number> {
   const bundles = await measureBundles(runs);
   process.stderr.write('expanding examples...\n');
   const quotas = await measureQuotas();
-  const all = checks(processing, bundles, quotas);
-  process.stdout.write(`${report(processing, bundles, quotas, all)}\n\n`);
+  const footprint = await measureFootprint();
+  const all = checks(processing, bundles, quotas, footprint);
+  process.stdout.write(`${report(processing, bundles, quotas, all, footprint)}\n\n`);
   const failed = all.filter((c) => !c.pass).length;
   process.stdout.write(`targets: ${all.length - failed} PASS, ${failed} FAIL (bench took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   return failed ? 1 : 0;

@@ -49,3 +49,15 @@ test('policy characters count unresolved values at their longest, without whites
   expect(worstCase({ 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}', { B: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, {})).toBe(`arn:aws-iso-b:s3:::arn:aws-iso-b:s3:::${'b'.repeat(63)}`);
   expect(worstCase({ Ref: 'Stage' }, { Stage: 'dev' })).toBe('dev');
 });
+
+test('footprint rows: every example and tapir.yaml twice, with the TemplateBody verdict', async () => {
+  const { measureFootprint, TWO_PLAIN } = await import('../../scripts/bench');
+  const rows = await measureFootprint(EXAMPLES);
+  const two = rows.find((r) => r.example === TWO_PLAIN)!;
+  const one = rows.find((r) => r.example === 'tapir.yaml')!;
+  expect(two.access).toBe(2);
+  expect(two.resources).toBe(2 * one.resources);
+  expect(two.bytes).toBeGreaterThan(one.bytes);
+  const verdict = checks([], [], [], rows).find((c) => c.target.startsWith('two plain Access'))!;
+  expect(verdict.pass).toBe(two.bytes <= 51_200);
+});
