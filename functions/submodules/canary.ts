@@ -82,6 +82,15 @@ const PASS_TO_CODEDEPLOY: ConditionBlock = { StringEquals: { 'iam:PassedToServic
 
 export const canary: Submodule<CanaryOptions> = {
   property: 'Canary',
+  schema: {
+    description: 'serverless-plugin-canary-deployments: CodeDeploy traffic shifting. true, or {ServiceRole, PermissionsBoundary}.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        ServiceRole: { enum: ['macro', 'plugin'], default: 'macro', description: 'macro: the macro creates the CodeDeploy role; plugin: the plugin\'s own CodeDeployServiceRole.' },
+        PermissionsBoundary: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+$', description: 'custom.deploymentSettings.codeDeployRolePermissionsBoundary (ServiceRole plugin only).' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): CanaryOptions | undefined {
     const o = optionsOf(value, 'Canary', ['ServiceRole', 'PermissionsBoundary'], fail, 'true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary');

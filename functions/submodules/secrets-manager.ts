@@ -35,6 +35,13 @@ function secretArn(config: AccessConfig, name: string): string {
 
 export const secrets: Submodule<SecretsOptions> = {
   property: 'Secrets',
+  schema: {
+    description: 'Secrets Manager secrets of the service, each stored as <service>/<stage>/<name>: {Names, Writers}.',
+    type: 'object', additionalProperties: false, required: ['Names'], properties: {
+      Names: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Names of the secrets, e.g. [db-password, stripe-key].' },
+      Writers: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, default: ['admin'], description: 'Groups that may write the values (default admin).' },
+    },
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): SecretsOptions | undefined {
     const o = optionsOf(value, 'Secrets', ['Names', 'Writers'], fail, 'a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers');

@@ -57,6 +57,20 @@ export function subnetCidrs(cidr: string): string[] {
 
 export const vpc: Submodule<VpcOptions> = {
   property: 'Vpc',
+  schema: {
+    description: 'provider.vpc: true or {Mode: create, ...} creates a VPC; {Mode: existing, VpcId, SubnetIds, SecurityGroupIds} uses yours.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        Mode: { enum: ['create', 'existing'], default: 'create', description: 'create a VPC, or name an existing one.' },
+        VpcId: { type: 'string', pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$', description: 'Mode existing: the VPC of provider.vpc.' },
+        SubnetIds: { type: 'array', items: { type: 'string', pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 16, description: 'Mode existing: provider.vpc.subnetIds.' },
+        SecurityGroupIds: { type: 'array', items: { type: 'string', pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 5, description: 'Mode existing: provider.vpc.securityGroupIds.' },
+        NatGateways: { type: 'integer', minimum: 1, maximum: 2, default: 2, description: 'Mode create: NAT gateways (one per zone, or one shared).' },
+        CidrBlock: { type: 'string', default: '10.0.0.0/16', description: 'Mode create: an IPv4 network from /16 to /26, split into four subnets.' },
+        GatewayEndpoints: { oneOf: [{ const: false }, { type: 'array', items: { enum: ['s3', 'S3', 'dynamodb', 'DynamoDB'] } }], description: 'Mode create: gateway endpoints (default S3 and DynamoDB), or false.' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail): VpcOptions | undefined {
     const help = 'true (create a VPC), {Mode: create, NatGateways, CidrBlock, GatewayEndpoints} or {Mode: existing, VpcId, SubnetIds, SecurityGroupIds}';

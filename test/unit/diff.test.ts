@@ -88,7 +88,7 @@ describe('npm run diff', () => {
     expect(diffs.map((d) => d.id).sort()).toEqual(['TapirAccessAdminGroup', 'TapirAccessCiGroup', 'TapirAccessDeveloperGroup', 'TapirAccessLambdaRole']);
     for (const d of diffs) expect(d.gained).toEqual([]);
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
-    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*' }]);
+    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*', sid: 'LambdaRoleLogs' }]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
     expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/apis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/restapis/*']);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);
