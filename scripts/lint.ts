@@ -49,10 +49,16 @@ type Template = { Resources?: Record<string, { Type?: string; Properties?: Recor
 
 const isIntrinsic = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && /^(Ref|Fn::|Condition$)/.test(Object.keys(v)[0]);
 
-/** The value with every intrinsic function left out (the macro checks those once it has resolved them). */
-export function literalView(v: unknown): unknown {
-  if (Array.isArray(v)) return v.filter((x) => !isIntrinsic(x)).map(literalView);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => !isIntrinsic(x)).map(([k, x]) => [k, literalView(x)]));
+const INTRINSIC = '\u0000intrinsic';
+
+/** The value with every intrinsic function replaced by a marker (the macro checks those once it has resolved them). */
+export function literalView(v: unknown, at = '', marks: string[] = []): unknown {
+  if (isIntrinsic(v)) {
+    marks.push(at);
+    return INTRINSIC;
+  }
+  if (Array.isArray(v)) return v.map((x, i) => literalView(x, `${at}/${i}`, marks));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literalView(x, `${at}/${k}`, marks)]));
   return v;
 }
 
@@ -63,10 +69,13 @@ function validate(properties: unknown): ErrorObject[] {
     const readOnly = new Set((schema.readOnlyProperties as string[]).map((p) => p.replace('/properties/', '')));
     const props = Object.fromEntries(Object.entries(schema.properties as Record<string, unknown>).filter(([k]) => !readOnly.has(k)));
     const ajv = new Ajv({ allErrors: true, strict: false });
-    validator = ajv.compile({ type: 'object', definitions: schema.definitions, properties: props, additionalProperties: false, required: schema.required });
+    // `required` is checked on the raw properties: a required property given as Ref is present
+    validator = ajv.compile({ type: 'object', definitions: schema.definitions, properties: props, additionalProperties: false });
   }
   return validator(properties) ? [] : [...(validator.errors ?? [])];
 }
+
+const REQUIRED = registrySchema().required as string[];
 
 /** Step 1: each Access resource against the registry schema. */
 export function schemaFindings(template: Template): LintFinding[] {
@@ -74,9 +83,17 @@ export function schemaFindings(template: Template): LintFinding[] {
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (r?.Type !== ACCESS_TYPE) continue;
     const props = r.Properties ?? {};
-    for (const e of validate(literalView(props))) {
+    for (const name of REQUIRED) {
+      if (props[name] === undefined) out.push({ level: 'Error', rule: 'SA-SCHEMA', message: `${name} is required`, path: ['Resources', id, 'Properties', name], access: id, property: name });
+    }
+    const marks: string[] = [];
+    const view = literalView(props, '', marks);
+    const intrinsicAt = (path: string) => marks.some((m) => path === m || path.startsWith(`${m}/`));
+    const aboveIntrinsic = (path: string) => marks.some((m) => m.startsWith(`${path}/`));
+    for (const e of validate(view)) {
       // oneOf reports each branch; its own summary says enough
       if (e.instancePath && e.schemaPath.includes('/oneOf/')) continue;
+      if (intrinsicAt(e.instancePath) || (e.keyword === 'oneOf' && aboveIntrinsic(e.instancePath))) continue;
       const at = e.instancePath.split('/').filter(Boolean);
       if (e.keyword === 'additionalProperties') at.push(String((e.params as { additionalProperty: string }).additionalProperty));
       if (e.keyword === 'required') at.push(String((e.params as { missingProperty: string }).missingProperty));

@@ -28,7 +28,8 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
     case 'string':
       return { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}), ...(spec.maxLength ? { maxLength: spec.maxLength } : {}), ...common };
     case 'boolean':
-      return { type: 'boolean', ...common };
+      // template parameters arrive as strings: the macro reads 'true' and 'false' too
+      return { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'], ...common };
     case 'list':
       return { type: 'array', insertionOrder: false, uniqueItems: true, items: { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}) }, ...common };
     case 'tags':
@@ -56,7 +57,9 @@ export function registrySchema(): Record<string, unknown> {
   for (const [name, spec] of Object.entries(CORE_PROPERTIES)) properties[name] = propertySchema(spec);
   for (const m of SUBMODULES) properties[m.property] = m.schema;
   const attributes = accessAttributes();
-  for (const a of attributes) {
+  // LambdaRoleName is both an input (a custom role) and an attribute: it stays a writable property
+  const readOnly = attributes.filter((a) => !(a in CORE_PROPERTIES));
+  for (const a of readOnly) {
     properties[a] = { type: 'string', description: ARN_ATTRIBUTE.test(a) ? `Fn::GetAtt: ARN (${a}).` : `Fn::GetAtt: name (${a}).` };
   }
   return {
@@ -71,7 +74,7 @@ export function registrySchema(): Record<string, unknown> {
     properties,
     additionalProperties: false,
     required: Object.entries(CORE_PROPERTIES).filter(([, s]) => s.required).map(([k]) => k),
-    readOnlyProperties: attributes.map((a) => `/properties/${a}`),
+    readOnlyProperties: readOnly.map((a) => `/properties/${a}`),
     primaryIdentifier: ['/properties/LambdaRoleName'],
     tagging: { taggable: true, tagOnCreate: true, tagUpdatable: true, cloudFormationSystemTags: false, tagProperty: '/properties/Tags' },
   };
