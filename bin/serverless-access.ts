@@ -165,7 +165,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
-if (require.main === module) {
+declare const SERVERLESS_ACCESS_BUNDLE: boolean | undefined;
+
+if (typeof SERVERLESS_ACCESS_BUNDLE !== 'undefined' || require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

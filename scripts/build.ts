@@ -2,9 +2,13 @@
  * npm run build: bundles each Lambda handler with esbuild into dist/<function>/index.js (minified, one
  * file per function). The AWS SDK v3 stays external: the nodejs24.x runtime ships it, which keeps the
  * bundles small and the cold start short.
+ *
+ * It also bundles the command, bin/serverless-access.ts, into dist/cli.js: one file with everything it
+ * imports (the AWS SDK, ajv, @aws-cdk/cloudformation-diff, yaml), so the published package runs with plain
+ * node and needs no dependency at install time.
  */
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const FUNCTIONS = {
@@ -33,10 +37,32 @@ export async function buildAll(outRoot = 'dist'): Promise<Record<string, { file:
   return result;
 }
 
+export const CLI = { entry: 'bin/serverless-access.ts', file: 'cli.js' } as const;
+
+export async function buildCli(outRoot = 'dist'): Promise<{ file: string; bytes: number }> {
+  const file = join(outRoot, CLI.file);
+  await build({
+    entryPoints: [CLI.entry],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    // every script's `require.main === module` block would run in one bundle; only the command's may
+    define: { 'require.main': 'undefined', SERVERLESS_ACCESS_BUNDLE: 'true' },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  chmodSync(file, 0o755);
+  return { file, bytes: statSync(file).size };
+}
+
 if (require.main === module) {
-  buildAll().then(
+  Promise.all([buildAll(), buildCli()]).then(([r, cli]) => ({ ...r, cli })).then(
     (r) => {
-      for (const [name, { file, bytes }] of Object.entries(r)) console.log(`${name.padEnd(16)} ${file}  ${(bytes / 1024).toFixed(1)} KiB`);
+      for (const [name, { file, bytes }] of Object.entries(r)) console.error(`${name.padEnd(16)} ${file}  ${(bytes / 1024).toFixed(1)} KiB`);
     },
     (e) => {
       console.error(e);
