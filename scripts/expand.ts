@@ -1,13 +1,13 @@
 /**
  * serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--out FILE]
- * Runs the macro's own Lambda handler on a template file and prints the processed template as JSON.
+ * Runs the macro's own Lambda handler on a template file (scripts/lib/harness.ts) and prints the processed
+ * template as JSON, and its size against CloudFormation's limits on stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sizeOf, TEMPLATE_LIMITS, type TemplateSize } from '../functions/core/limits';
-import { handler } from '../functions/handlers/macro';
 import { parseTemplate } from './lib/cfn-yaml';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, MACRO_NAMES, runMacro, type Template } from './lib/harness';
 
-export const MACRO_NAMES = ['FormidableServerless'];
 
 export const EXPAND_USAGE = 'usage: serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--out FILE]';
 
@@ -27,8 +27,8 @@ export interface ExpandArgs {
 export function parseArgs(argv: readonly string[]): ExpandArgs {
   let file: string | undefined;
   let out: string | undefined;
-  let region = 'us-east-1';
-  let accountId = '123456789012';
+  let region = DEFAULT_REGION;
+  let accountId = DEFAULT_ACCOUNT_ID;
   const macroNames = [...MACRO_NAMES];
   const parameters: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -56,55 +56,26 @@ export function parseArgs(argv: readonly string[]): ExpandArgs {
   return { file, region, accountId, parameters, macroNames, ...(out ? { out } : {}) };
 }
 
-/** Parameter values as CloudFormation hands them to a macro: given values, else the declared defaults. */
-export function parameterValues(template: Record<string, unknown>, given: Record<string, string>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  const declared = (template.Parameters ?? {}) as Record<string, { Default?: unknown; Type?: string }>;
-  for (const [name, p] of Object.entries(declared)) {
-    const v = given[name] ?? p?.Default;
-    if (v === undefined) continue;
-    values[name] = typeof p?.Type === 'string' && p.Type.startsWith('List<') || p?.Type === 'CommaDelimitedList' ? String(v).split(',') : String(v);
-  }
-  for (const name of Object.keys(given)) {
-    if (!(name in declared)) throw new Error(`--parameter ${name}: the template declares no parameter ${name}`);
-  }
-  return values;
-}
-
-/** CloudFormation hands a template-level macro the template without the Transform section. */
-export function withoutOwnTransform(template: Record<string, unknown>, macroNames: string[]): { fragment: Record<string, unknown>; rest?: unknown } {
-  const { Transform, ...fragment } = template;
-  if (Transform === undefined) return { fragment };
-  const list = Array.isArray(Transform) ? Transform : [Transform];
-  const rest = list.filter((t) => !(typeof t === 'string' && macroNames.includes(t)));
-  return { fragment, rest: rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest };
-}
-
 export interface ExpandResult {
   readonly template: Record<string, unknown>;
   readonly size: TemplateSize;
 }
 
-/** The macro's own handler on a template text, as CloudFormation would call it; throws with the macro's message. */
+/** The macro on a template text, through the one harness (scripts/lib/harness.ts); throws with the macro's message. */
 export async function expandText(text: string, args: Omit<ExpandArgs, 'file' | 'out'> & { what?: string }): Promise<ExpandResult> {
-  const template = parseTemplate(text) as Record<string, unknown>;
+  const template = parseTemplate(text) as Template;
   if (!template || typeof template !== 'object' || Array.isArray(template)) throw new Error(`${args.what ?? 'the template'} is not a template`);
-  const { fragment, rest } = withoutOwnTransform(template, args.macroNames);
   // The handler logs a failure for CloudWatch; here the error is the result, said once by the caller.
   const log = console.error;
   console.error = () => undefined;
-  let response: Awaited<ReturnType<typeof handler>>;
+  let result: Awaited<ReturnType<typeof runMacro>>;
   try {
-    response = await handler({
-      region: args.region, accountId: args.accountId, fragment, transformId: `${args.accountId}::${args.macroNames[0]}`,
-      params: {}, requestId: 'local-expand', templateParameterValues: parameterValues(template, args.parameters),
-    });
+    result = await runMacro(template, { region: args.region, accountId: args.accountId, parameters: args.parameters, macroNames: args.macroNames, requestId: 'local-expand' });
   } finally {
     console.error = log;
   }
-  if (response.status !== 'success') throw new Error(response.errorMessage);
-  const out = (rest === undefined ? response.fragment : { Transform: rest, ...(response.fragment as object) }) as Record<string, unknown>;
-  return { template: out, size: sizeOf(out) };
+  if (!result.template) throw new Error(result.response.errorMessage);
+  return { template: result.template, size: sizeOf(result.template) };
 }
 
 /** One line on the processed template's size against CloudFormation's limits (for stderr). */

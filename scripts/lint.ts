@@ -24,7 +24,8 @@ import { ACCESS_TYPE } from '../functions/core/transform';
 import { SUBMODULES } from '../functions/submodules';
 import { parseTemplate } from './lib/cfn-yaml';
 import { registrySchema } from './lib/registry-schema';
-import { expandText, MACRO_NAMES, stdio, type CliIo } from './expand';
+import { expandText, stdio, type CliIo } from './expand';
+import { MACRO_NAMES } from './lib/harness';
 
 export const LINT_USAGE = 'usage: serverless-access lint TEMPLATE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--cfn-lint PATH] [--format text|json]';
 

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attribute, collapse, exitCodeOf, mapFinding, runLint } from '../../scripts/lint';
-import { expandText, MACRO_NAMES } from '../../scripts/expand';
+import { expandText } from '../../scripts/expand';
+import { MACRO_NAMES } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');

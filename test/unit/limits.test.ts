@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { checkLimits, TEMPLATE_LIMITS } from '../../functions/core/limits';
 import { transformTemplate } from '../../functions/core/transform';
 import { handler } from '../../functions/handlers/macro';
-import { parameterValues, withoutOwnTransform } from '../../scripts/expand';
+import { parameterValues, withoutOwnTransform } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 
 const ACCESS = 'Formidable::Serverless::Access';

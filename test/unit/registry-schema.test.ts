@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CORE_PROPERTIES } from '../../functions/core/config';
 import { transformTemplate } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
-import { parameterValues } from '../../scripts/expand';
+import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { registrySchema, registrySchemaText, SCHEMA_FILE } from '../../scripts/lib/registry-schema';
 import { literalView, schemaFindings } from '../../scripts/lint';
