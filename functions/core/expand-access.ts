@@ -21,6 +21,8 @@ export interface Expansion {
   readonly refs: { readonly ref?: unknown; readonly attributes: Record<string, unknown> };
   /** IAM names this expansion creates, to detect clashes between Access resources. */
   readonly iamNames: readonly { kind: 'group' | 'policy' | 'role'; name: string }[];
+  /** The Properties of each managed policy it creates, with its document's compact JSON length. */
+  readonly policyDocuments: readonly { readonly properties: Record<string, unknown>; readonly jsonSize: number }[];
 }
 
 export interface EnabledSubmodule {
@@ -75,6 +77,7 @@ export function expandAccess(
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
   const iamNames: { kind: 'group' | 'policy' | 'role'; name: string }[] = [];
+  const policyDocuments: { properties: Record<string, unknown>; jsonSize: number }[] = [];
   const output = (suffix: string, value: unknown, description?: string) => {
     outputs[`${id}${suffix}`] = {
       ...(description ? { Description: description } : {}),
@@ -131,15 +134,14 @@ export function expandAccess(
       checkName('policy', name, 'ResourcePrefix');
       // The Description is immutable on AWS (a change replaces the policy, and a named policy cannot be
       // replaced in place), so it says only what never changes: no counts, no sizes.
-      resources[logicalId] = withCarried({
-        Type: 'AWS::IAM::ManagedPolicy',
-        Properties: {
-          ManagedPolicyName: name,
-          Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')}`,
-          Path: '/',
-          PolicyDocument: p.document,
-        },
-      });
+      const properties = {
+        ManagedPolicyName: name,
+        Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')}`,
+        Path: '/',
+        PolicyDocument: p.document,
+      };
+      policyDocuments.push({ properties, jsonSize: p.jsonSize });
+      resources[logicalId] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
       roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
       // Without groups the policies are the interface (attach them to roles or permission sets).
       if (config.disableGroups) output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId });
@@ -189,16 +191,15 @@ export function expandAccess(
   lambdaPolicies.forEach((p, i) => {
     const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
     checkName('policy', name, 'ResourcePrefix');
-    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({
-      Type: 'AWS::IAM::ManagedPolicy',
-      Properties: {
-        ManagedPolicyName: name,
-        Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
-        Path: '/',
-        PolicyDocument: p.document,
-        Roles: [lambdaRole],
-      },
-    });
+    const properties = {
+      ManagedPolicyName: name,
+      Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
+      Path: '/',
+      PolicyDocument: p.document,
+      Roles: [lambdaRole],
+    };
+    policyDocuments.push({ properties, jsonSize: p.jsonSize });
+    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
   });
 
   // 4. Submodule resources and outputs.
@@ -224,6 +225,7 @@ export function expandAccess(
     outputs,
     refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
     iamNames,
+    policyDocuments,
   };
 }
 

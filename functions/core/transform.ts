@@ -60,7 +60,7 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
     else result[key] = value;
   }
   if (!('Outputs' in template) && Object.keys(outputs).length) result.Outputs = outputs;
-  const size = sizeOf(result);
+  const size = processedSize(result, expansions);
   if (size.resources > TEMPLATE_LIMITS.resources || size.outputs > TEMPLATE_LIMITS.outputs || size.bytes > TEMPLATE_LIMITS.bytes) {
     checkLimits(size, [...expansions].map(([logicalId, e]) => ({
       logicalId,
@@ -71,6 +71,25 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
     })));
   }
   return result;
+}
+
+/**
+ * The processed template's counts and compact-JSON bytes, without serialising the policy documents again:
+ * their lengths are known from rendering (iam/render.ts), so they are swapped out for a one-character
+ * placeholder while the rest is serialised, then put back. Exact (policy values are ASCII).
+ */
+function processedSize(result: Template, expansions: Map<string, Expansion>): ReturnType<typeof sizeOf> {
+  const docs = [...expansions.values()].flatMap((e) => e.policyDocuments);
+  const saved = docs.map((d) => d.properties.PolicyDocument);
+  for (const d of docs) d.properties.PolicyDocument = 0;
+  try {
+    const rest = sizeOf(result);
+    return { ...rest, bytes: rest.bytes + docs.reduce((n, d) => n + d.jsonSize - 1, 0) };
+  } finally {
+    docs.forEach((d, i) => {
+      d.properties.PolicyDocument = saved[i];
+    });
+  }
 }
 
 function isAccess(resource: unknown): resource is Record<string, unknown> {

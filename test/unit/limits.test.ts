@@ -86,3 +86,21 @@ describe('limits', () => {
     expect(() => checkLimits({ resources: 500, outputs: 200, bytes: 1_000_000 }, [])).not.toThrow();
   });
 });
+
+describe('the byte count is exact (policy documents are counted from rendering, not serialised again)', () => {
+  const withBlob = (n: number, extra: Record<string, unknown>) => ({
+    Resources: { Big: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v' }, Metadata: { Blob: 'x'.repeat(n) } }, ...extra },
+  });
+  test.each([
+    ['plain', { S0Access: access('tapir') }],
+    ['submodules and lists', { K: { Type: ACCESS, Properties: { ServiceName: 'koala', Stage: 'prod', Xray: true, Kms: true, FunctionNames: ['custom-fn'], LayerNames: ['shared'], Secrets: { Names: ['db'] } } } }],
+    ['condition and a custom role', { C: { Type: ACCESS, Condition: 'On', Properties: { ServiceName: 'wombat', LambdaRoleName: 'custom-role', DeploymentBucket: 'my-bucket' } } }],
+  ])('%s: 1,000,000 bytes pass, 1,000,001 fail', (_name, extra) => {
+    const probe = transformTemplate(withBlob(10, extra), ctx);
+    const base = Buffer.byteLength(JSON.stringify(probe)) - 10;
+    const fill = TEMPLATE_LIMITS.bytes - base;
+    const exact = transformTemplate(withBlob(fill, extra), ctx);
+    expect(Buffer.byteLength(JSON.stringify(exact))).toBe(TEMPLATE_LIMITS.bytes);
+    expect(() => transformTemplate(withBlob(fill + 1, extra), ctx)).toThrow(/1000001 bytes of JSON/);
+  });
+});
