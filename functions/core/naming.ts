@@ -29,9 +29,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
-    // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
-    // the stack name when it must cut it: both forms, which are the whole name for short stacks.
-    CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
+    // CloudFormation's generator (IAM roles, EventBridge rules: at most 64 characters) keeps 24 (13-character suffix)
+    // or 25 (12-character suffix) characters of the stack name when it must cut it: both forms, which are the whole
+    // name for short stacks.
+    CustomResourceRoleHeads: generatedNameHeads(c.stackName),
+    GeneratedNameHeads: generatedNameHeads(c.stackName),
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
@@ -44,6 +46,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).
     AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
   };
+}
+
+/** The stack-name parts of `<stack>-<LogicalId>-<suffix>` names CloudFormation generates within 64 characters. */
+function generatedNameHeads(stackName: string): string[] {
+  return [...new Set([24, 25].map((n) => stackName.slice(0, n).replace(/-+$/, '')))];
 }
 
 /** The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, osls custom-resources/index.js). */
