@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { handler } from '../../functions/handlers/macro';
+import { IAM_NAME_LIMITS } from '../../functions/core/config';
 import { fitName, NAME_HASH_LENGTH, NAME_LIMITS, type NameKind } from '../../functions/core/naming';
 
 const HASH = `[0-9a-f]{${NAME_HASH_LENGTH}}`;
@@ -37,6 +38,10 @@ describe('fitName', () => {
     expect(fitted.length).toBeLessThanOrEqual(64);
     // Pinned: a change of the algorithm renames every deployed shortened resource, which must be deliberate.
     expect(fitted).toBe('cf-hippopotamus-migration-orchestrator-163947e0-lambda-execution');
+  });
+
+  test('the IAM limits the expansion checks are the ones names are fitted to', () => {
+    expect(IAM_NAME_LIMITS).toEqual({ group: NAME_LIMITS['iam-group'], policy: NAME_LIMITS['iam-policy'], role: NAME_LIMITS['iam-role'] });
   });
 
   test('deterministic: the same input gives the same name, every time', () => {
