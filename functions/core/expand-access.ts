@@ -11,8 +11,9 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import {
-  arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
 } from './naming';
+import { existingProviderArn, providersToCreate, ROLE_KEYS, trustPolicy, type ProviderArn } from './roles';
 
 export interface Expansion {
   readonly resources: Record<string, CfnResource>;
@@ -20,7 +21,7 @@ export interface Expansion {
   /** What Ref and Fn::GetAtt of the Access resource resolve to. */
   readonly refs: { readonly ref?: unknown; readonly attributes: Record<string, unknown> };
   /** IAM names this expansion creates, to detect clashes between Access resources. */
-  readonly iamNames: readonly { kind: 'group' | 'policy' | 'role'; name: string }[];
+  readonly iamNames: readonly { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[];
 }
 
 export interface EnabledSubmodule {
@@ -74,7 +75,7 @@ export function expandAccess(
 
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
-  const iamNames: { kind: 'group' | 'policy' | 'role'; name: string }[] = [];
+  const iamNames: { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[] = [];
   const output = (suffix: string, value: unknown, description: string) => {
     outputs[`${id}${suffix}`] = {
       Description: description,
@@ -135,7 +136,7 @@ export function expandAccess(
           Properties: {
             ManagedPolicyName: name,
             Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')} (${p.statements.length} statements, ${p.size} characters)`,
-            Path: '/',
+            Path: config.policyPath,
             PolicyDocument: p.document,
           },
         },
@@ -161,6 +162,49 @@ export function expandAccess(
       });
       output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) }, `IAM group of the ${role} role`);
     }
+  }
+
+  // 2b. Roles (the `Roles` property): the group's policies, assumable by the principals and tokens listed there.
+  const providers = providersToCreate(config.roles);
+  const providerIds = new Map<string, string>();
+  let gitLabCount = 0;
+  for (const p of providers) {
+    const logicalId = p.kind === 'github' ? logicalIds.oidcProvider(id, 'GitHub') : logicalIds.oidcProvider(id, `GitLab${gitLabCount++ ? gitLabCount : ''}`);
+    providerIds.set(p.host, logicalId);
+    iamNames.push({ kind: 'oidc-provider', name: p.host });
+    resources[logicalId] = withCarried({
+      Type: 'AWS::IAM::OIDCProvider',
+      Properties: { Url: `https://${p.host}`, ClientIdList: p.audiences, Tags: tags },
+    });
+    output(`${p.kind === 'github' ? 'GitHub' : logicalId.slice(id.length).replace(/Provider$/, '')}ProviderArn`, { Ref: logicalId }, `OIDC provider ${p.host} (created by this stack: one per account)`);
+  }
+  const providerArn: ProviderArn = (_kind, host) => {
+    const created = providerIds.get(host);
+    return created ? { Ref: created } : existingProviderArn(host);
+  };
+  for (const role of GROUP_ROLES) {
+    const trust = config.roles[role];
+    if (!trust) continue;
+    const arns = policiesOfRole.get(role) ?? [];
+    if (arns.length > GROUP_POLICY_QUOTA) {
+      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, `needs ${arns.length} managed policies on the ${role} role; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
+    }
+    const name = accessRoleName(config, role);
+    checkName('role', name, `Roles.${ROLE_KEYS[role]}`);
+    const logicalId = logicalIds.accessRole(id, role);
+    resources[logicalId] = withCarried({
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: name,
+        Description: `${config.slsServiceName} ${config.stage}: the ${role} access level (the policies of the ${role} group)`,
+        Path: '/',
+        ...(trust.maxSessionDuration !== undefined ? { MaxSessionDuration: trust.maxSessionDuration } : {}),
+        AssumeRolePolicyDocument: trustPolicy(trust, providerArn),
+        ManagedPolicyArns: arns,
+        Tags: tags,
+      },
+    });
+    output(`${pascal(role)}RoleArn`, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `IAM role of the ${role} access level (aws-actions/configure-aws-credentials role-to-assume, or a profile's role_arn)`);
   }
 
   // 3. The Lambda execution role (unless a custom one is named) and its policy.
@@ -218,6 +262,11 @@ export function expandAccess(
       attributes[`${pascal(role)}GroupName`] = { Ref: logicalIds.group(id, role) };
       attributes[`${pascal(role)}GroupArn`] = { 'Fn::GetAtt': [logicalIds.group(id, role), 'Arn'] };
     }
+  }
+  for (const role of GROUP_ROLES) {
+    if (!config.roles[role]) continue;
+    attributes[`${pascal(role)}RoleName`] = { Ref: logicalIds.accessRole(id, role) };
+    attributes[`${pascal(role)}RoleArn`] = { 'Fn::GetAtt': [logicalIds.accessRole(id, role), 'Arn'] };
   }
   attributes.LambdaRoleName = config.lambdaRoleName ?? { Ref: roleLogicalId };
   attributes.LambdaRoleArn = config.lambdaRoleName

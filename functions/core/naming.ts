@@ -80,6 +80,11 @@ export function groupName(c: AccessConfig, role: GroupRole): string {
   return `${c.resourcePrefix}-${c.stage}-${c.roleNames[role]}`;
 }
 
+/** The role of an access level (the `Roles` property): named as its group, in IAM's separate role namespace. */
+export function accessRoleName(c: AccessConfig, role: GroupRole): string {
+  return groupName(c, role);
+}
+
 export function policyName(c: AccessConfig, audience: string, index: number, count: number): string {
   return `${c.resourcePrefix}-${c.stage}-${audience}${count > 1 ? `-${index + 1}` : ''}`;
 }
@@ -98,6 +103,8 @@ export const logicalIds = {
   group: (id: string, role: GroupRole) => `${id}${pascal(role)}Group`,
   policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
+  accessRole: (id: string, role: GroupRole) => `${id}${pascal(role)}Role`,
+  oidcProvider: (id: string, name: string) => `${id}${name}Provider`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
 };
