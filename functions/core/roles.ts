@@ -72,7 +72,8 @@ const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 
 function unknownKeys(path: string, value: Record<string, unknown>, known: readonly string[], fail: Fail): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const hint = known.find((k) => k.toLowerCase() === key.toLowerCase());
+    const lower = key.toLowerCase();
+    const hint = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => lower.startsWith(k.toLowerCase()) || k.toLowerCase().startsWith(lower));
     fail(`${path}.${key}`, `is not known${hint ? `; did you mean '${hint}'?` : `; ${path} takes ${known.join(', ')}.`}`);
   }
 }
@@ -101,7 +102,7 @@ export function parseRoles(value: unknown, fail: Fail): RolesConfig {
     const parsed = parseRole(`Roles.${key}`, value[key], fail);
     if (parsed) out[role] = parsed;
   }
-  if (!Object.keys(value).some((k) => keys.includes(k))) fail('Roles', 'is empty; list Admin, Developer and/or Ci, or remove Roles.');
+  if (!Object.keys(value).length) fail('Roles', 'is empty; list Admin, Developer and/or Ci, or remove Roles.');
   return out;
 }
 
