@@ -191,6 +191,10 @@ export function expandAccess(
     }
     const name = accessRoleName(config, role);
     checkName('role', name, `Roles.${ROLE_KEYS[role]}`);
+    const reachable = serviceRolePatterns(config).find((pattern) => iamWildcardMatch(pattern, name));
+    if (reachable) {
+      throw new InvalidResourceError(id, 'ResourcePrefix', `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`);
+    }
     const logicalId = logicalIds.accessRole(id, role);
     resources[logicalId] = withCarried({
       Type: 'AWS::IAM::Role',
@@ -278,6 +282,27 @@ export function expandAccess(
     refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
     iamNames,
   };
+}
+
+/**
+ * Role names the catalog's IAM grants reach (catalog/arns.ts frameworkRoles and executionRoles): a role of an
+ * access level must never be one of them.
+ */
+function serviceRolePatterns(c: AccessConfig): string[] {
+  const tokens = arnTokens(c);
+  const heads = tokens.CustomResourceRoleHeads as readonly string[];
+  return [
+    `${c.slsServiceName}-${c.iamStage}-*`,
+    ...heads.map((h) => `${h}-IamRoleCustomResources*`),
+    lambdaRoleName(c),
+    ...c.executionRoleNames,
+  ];
+}
+
+/** IAM's wildcard match (`*` any run, `?` one character), case-sensitive like role ARNs in policies. */
+function iamWildcardMatch(pattern: string, value: string): boolean {
+  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 's').test(value);
 }
 
 function asList(v: unknown): unknown[] {

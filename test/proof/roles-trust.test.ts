@@ -10,7 +10,10 @@
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { handler } from '../../functions/handlers/macro';
+import { GROUP_ROLES } from '../../functions/catalog/types';
 import { evaluateTrust, type TrustRequest } from '../support/trust-evaluator';
+import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from './policies';
+import { PRINCIPAL, simulate, type SimRequest } from './simulate';
 
 const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '444455556666';
@@ -243,5 +246,49 @@ describe('the roles carry exactly the groups\' policies', () => {
   test('a role is created only for the access levels Roles lists', async () => {
     const t = await expand({ Roles: { Ci: ROLES.Ci } });
     expect(Object.keys(t.Resources).filter((id) => /(Admin|Developer|Ci)Role$/.test(id))).toEqual(['TapirAccessCiRole']);
+  });
+});
+
+describe('no access level can change, pass or widen the access roles (iam-simulate on the groups\' policies)', () => {
+  const cli = { 'aws:RequestedRegion': 'us-east-1', 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': PRINCIPAL, 'aws:PrincipalAccount': ACCOUNT };
+  const viaCfn = { ...cli, 'aws:ViaAWSService': 'true', 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:CalledViaFirst': 'cloudformation.amazonaws.com', 'aws:CalledViaLast': 'cloudformation.amazonaws.com' };
+  const ADMIN_POLICY = 'arn:aws:iam::aws:policy/AdministratorAccess';
+  let proof: ProofPolicies;
+  let roleArns: string[];
+  beforeAll(async () => {
+    proof = await policiesFor({
+      serviceName: 'tapir', stage: 'dev',
+      extraProperties: { Roles: { Admin: { Principals: [SSO(ACCOUNT, 'PlatformAdmin', '*', '*/')] }, Developer: { Principals: [SSO(ACCOUNT, 'TapirDeveloper', '*', '*/')] }, Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } } },
+    });
+    const r = proof.fragment.Resources as Record<string, { Properties: { RoleName: string } }>;
+    roleArns = ['Admin', 'Developer', 'Ci'].map((x) => `arn:aws:iam::${ACCOUNT}:role/${r[`${ACCESS_LOGICAL_ID}${x}Role`].Properties.RoleName}`);
+  });
+  const requests = (arn: string): SimRequest[] => [cli, viaCfn].flatMap((ctx): SimRequest[] => [
+    { action: 'iam:UpdateAssumeRolePolicy', resource: arn, context: ctx },
+    { action: 'iam:AttachRolePolicy', resource: arn, context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY } },
+    { action: 'iam:PutRolePolicy', resource: arn, context: ctx },
+    { action: 'iam:DeleteRolePolicy', resource: arn, context: ctx },
+    { action: 'iam:DetachRolePolicy', resource: arn, context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY } },
+    { action: 'iam:DeleteRole', resource: arn, context: ctx },
+    { action: 'iam:UpdateRole', resource: arn, context: ctx },
+    { action: 'iam:TagRole', resource: arn, context: ctx },
+    { action: 'iam:PassRole', resource: arn, context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' } },
+    { action: 'iam:PassRole', resource: arn, context: { ...ctx, 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    { action: 'sts:AssumeRole', resource: arn, context: ctx },
+  ]);
+  test.each(GROUP_ROLES)('%s: every write, pass and assume on the three roles is denied', async (group) => {
+    const allowed: string[] = [];
+    for (const arn of roleArns) {
+      for (const request of requests(arn)) {
+        const result = await simulate(proof.groups[group], request);
+        if (result.decision !== 'Denied') allowed.push(`${request.action} ${arn} ${request.context['aws:ViaAWSService'] === 'true' ? 'via CloudFormation' : 'directly'} (${result.allowSids.join(', ')})`);
+      }
+    }
+    expect(allowed).toEqual([]);
+  });
+  test('control: the same harness sees admin\'s IAM grants on the framework\'s own role through the stack', async () => {
+    const frameworkRole = `arn:aws:iam::${ACCOUNT}:role/tapir-dev-us-east-1-lambdaRole`;
+    expect((await simulate(proof.groups.admin, { action: 'iam:PutRolePolicy', resource: frameworkRole, context: viaCfn })).decision).toBe('Allowed');
+    expect((await simulate(proof.groups.developer, { action: 'iam:PassRole', resource: frameworkRole, context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' } })).decision).toBe('Allowed');
   });
 });

@@ -89,6 +89,8 @@ function rolesCases(): Case[] {
     row('RequireMfa for GitHub only', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] }, RequireMfa: true } }), 'Roles.Ci.RequireMfa', /applies to Principals only/),
     row('MaxSessionDuration below an hour', principal(SSO_DEV, { MaxSessionDuration: 900 }), 'Roles.Developer.MaxSessionDuration', /from 3600 \(1 hour\) to 43200 \(12 hours\)/),
     row('MaxSessionDuration not a number', principal(SSO_DEV, { MaxSessionDuration: '2h' }), 'Roles.Developer.MaxSessionDuration', /should be a whole number of seconds/),
+    row('a role named under the service\'s own role prefix', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { ResourcePrefix: 'sls-tapir' }), 'ResourcePrefix', /which the service's own role grants cover \('sls-tapir-development-\*'.*Choose a ResourcePrefix that does not start with 'sls-tapir-development'/),
+    row('a role named like the execution role', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { RoleCiName: 'lambda-execution' }), 'ResourcePrefix', /service's own role grants cover \('cf-tapir-development-lambda-execution'/),
     row('PolicyPath without slashes', withApp({ ServiceName: 'tapir', PolicyPath: 'formidable' }), 'PolicyPath', /must be an IAM path: starting and ending with \//),
     {
       name: 'Roles: two resources creating the same OIDC provider',
