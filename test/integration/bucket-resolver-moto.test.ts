@@ -4,7 +4,7 @@
  * run by moto_server_ext.py's Custom:: emulation (a real `node` process, a local ResponseURL) whenever the
  * Access stack the macro expands is created, updated, rolled back or deleted.
  *
- * moto names generated buckets its own way (serverless-ground-truth.md §3.2): nothing here asserts AWS's
+ * moto names generated buckets its own way (test/fixtures/recorded/README.md, "Generated names"): nothing here asserts AWS's
  * truncation rule against moto; the tests read the name moto generated back and compare with that.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,8 +31,9 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { handler as macro } from '../../functions/handlers/macro';
 import { buildAll } from '../../scripts/build';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { SERVICES_DIR } from '../../scripts/lib/repo-data';
 import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
-import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../support/moto';
+import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -41,7 +42,6 @@ const RESOLVER_EXPORT = `${MACRO_NAME}-BucketResolverArn`;
 const MACRO_STACK = 'formidable-serverless';
 const CODE_BUCKET_PREFIX = 'formidable-code';
 const REPO = resolve(__dirname, '..', '..');
-const FIXTURES = resolve(REPO, '..', 'shared', 'fixtures');
 
 // --- the macro's own stack: template.yaml, translated, its code zips in moto's S3 ------------------------
 
@@ -106,7 +106,7 @@ function accessTemplate(properties: Record<string, unknown>) {
 const ORDERS = { ServiceName: 'orders', SlsServiceName: 'orders', Stage: 'dev' }; // 01-basic: service orders
 
 function fixtureTemplate(fixture: string, stage: string): object {
-  return JSON.parse(readFileSync(join(FIXTURES, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(SERVICES_DIR, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'));
 }
 
 interface Invocation {

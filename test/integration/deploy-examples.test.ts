@@ -21,7 +21,7 @@ import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
 import { errorsOf, lintTemplates, type LintFinding } from '../support/cfn-lint';
-import { awsClientConfig, deployStack, MotoServer, startMoto } from '../support/moto';
+import { awsClientConfig, deployStack, MotoServer, startMoto } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';

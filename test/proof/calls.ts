@@ -1,14 +1,14 @@
 /**
  * The call side of the proof: the Serverless Framework's API calls, as concrete IAM requests.
  *
- * Source of truth: `shared/research/sls-api-calls.json` (serverless-ground-truth.md §4-§6): one entry per
+ * Source of truth: `test/fixtures/recorded/sls-api-calls.json` (format in that folder's README.md): one entry per
  * (command, SDK call) of the CLI and per permission CloudFormation uses on the caller's behalf when it
  * creates, updates or deletes the resources the framework emits. Placeholders (`${Service}`,
  * `${FunctionName}`, ...) are filled from a small model of the fixture's serverless.yml, computed for any
  * (service, stage), so the same entry can be replayed against the group's own service+stage and against
  * another stage or service. The model's names are checked against the osls-generated templates.
  *
- * Selection per fixture (§6 "how to use it as an oracle"):
+ * Selection per fixture (the recorded folder's README.md, "Using the calls as an oracle"):
  * - CLI entries whose `condition` holds for the service (every condition string is mapped below; an
  *   unknown one throws). Conditions that describe a situation of the command rather than the service
  *   (first deploy vs update, `-t` given, objects found) are all included: each is a call the role line
@@ -21,15 +21,14 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { RECORDED, SERVICES_DIR } from '../../scripts/lib/repo-data';
 import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
 
-/** ../shared beside the repository (as in CI's fresh clone), unless PROOF_SHARED_DIR names another. */
-export const SHARED = process.env.PROOF_SHARED_DIR ?? resolve(__dirname, '..', '..', '..', 'shared');
-export const CATALOG_PATH = join(SHARED, 'research/sls-api-calls.json');
-export const FIXTURES_DIR = join(SHARED, 'fixtures');
+export const CATALOG_PATH = RECORDED.calls;
+export const FIXTURES_DIR = SERVICES_DIR;
 export const PARTITION = 'aws';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -310,7 +309,8 @@ function functionRole(role: unknown, executionRoleName: string, resources: Yaml,
 /**
  * A name CloudFormation generates for a resource without one (`<stack>-<LogicalId>-<suffix>`, at most
  * `max` characters). When it does not fit, the stack part is cut to half the budget and the logical id to
- * the rest (serverless-ground-truth.md §3.2; the same generator names IAM roles and EventBridge rules).
+ * the rest (test/fixtures/recorded/README.md, "Generated names"; the same generator names IAM roles and
+ * EventBridge rules).
  */
 export function cfnGeneratedName(stack: string, logicalId: string, max: number, suffix: string): string {
   const budget = max - 2 - suffix.length;

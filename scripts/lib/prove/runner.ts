@@ -25,7 +25,7 @@ import {
   ListStackResourcesCommand,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
-import type { MotoServer } from '../../../test/support/moto';
+import type { MotoServer } from '../moto';
 import type { Framework } from './frameworks';
 import { physicalIds } from './template';
 import type { CfnTemplate, RecordedCall, ServiceFacts, StackState, StepKind, StepRecord } from './types';
