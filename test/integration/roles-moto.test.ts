@@ -15,7 +15,7 @@ import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListOpenIDC
 import { handler as macro } from '../../functions/handlers/macro';
 import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts/expand';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { awsClientConfig, deployStack, startMoto, type StartedMoto } from '../support/moto';
+import { awsClientConfig, deployStack, startMoto, type StartedMoto } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012';
 const REPO = join(__dirname, '..', '..');
