@@ -195,6 +195,12 @@ export function expandAccess(
     if (reachable) {
       throw new InvalidResourceError(id, 'ResourcePrefix', `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`);
     }
+    trust.principals.forEach((p, i) => {
+      const own = ownRoleSamples(config).find((sample) => iamWildcardMatch(p.pattern.replace(/^arn:[^:]*:iam::[^:]*:/, ''), `role/${sample.name}`));
+      if (own) {
+        throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.pattern}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
+      }
+    });
     const logicalId = logicalIds.accessRole(id, role);
     resources[logicalId] = withCarried({
       Type: 'AWS::IAM::Role',
@@ -296,6 +302,20 @@ function serviceRolePatterns(c: AccessConfig): string[] {
     ...heads.map((h) => `${h}-IamRoleCustomResources*`),
     lambdaRoleName(c),
     ...c.executionRoleNames,
+  ];
+}
+
+/**
+ * Roles of this service and stage a `Principals` pattern must not match: the access roles themselves, the
+ * execution roles (the service's code runs as them, and developer and ci deploy that code), and the framework's
+ * roles (`<service>-<stage>-*`, which admin may change through the stack). Concrete names stand for the patterns.
+ */
+function ownRoleSamples(c: AccessConfig): { name: string; what: string; who: string }[] {
+  return [
+    ...GROUP_ROLES.map((r) => ({ name: accessRoleName(c, r), what: `the ${r} role of this Access resource`, who: `its ${r} access level` })),
+    { name: lambdaRoleName(c), what: 'the execution role', who: 'the service\'s functions, whose code developer and ci deploy' },
+    ...c.executionRoleNames.map((n) => ({ name: n, what: 'an execution role (ExecutionRoleNames)', who: 'the service\'s functions, whose code developer and ci deploy' })),
+    { name: `${c.slsServiceName}-${c.iamStage.replace(/[*?]/g, 'x')}-${c.region}-lambdaRole`, what: 'the framework\'s execution role', who: 'the service\'s functions, and admin through the stack' },
   ];
 }
 

@@ -91,6 +91,9 @@ function rolesCases(): Case[] {
     row('MaxSessionDuration not a number', principal(SSO_DEV, { MaxSessionDuration: '2h' }), 'Roles.Developer.MaxSessionDuration', /should be a whole number of seconds/),
     row('a role named under the service\'s own role prefix', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { ResourcePrefix: 'sls-tapir' }), 'ResourcePrefix', /which the service's own role grants cover \('sls-tapir-development-\*'.*Choose a ResourcePrefix that does not start with 'sls-tapir-development'/),
     row('a role named like the execution role', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { RoleCiName: 'lambda-execution' }), 'ResourcePrefix', /service's own role grants cover \('cf-tapir-development-lambda-execution'/),
+    row('admin trusting the developer role', roles({ Admin: { Principals: ['arn:aws:iam::123456789012:role/cf-tapir-development-developer'] }, Developer: { Principals: [SSO_DEV] } }), 'Roles.Admin.Principals[0]', /matches the developer role of this Access resource 'cf-tapir-development-developer'.*could then assume the admin role/),
+    row('a pattern that covers the execution role', roles({ Admin: { Principals: ['arn:aws:iam::123456789012:role/cf-tapir-*'] } }), 'Roles.Admin.Principals[0]', /matches the admin role of this Access resource/),
+    row('a pattern that covers the framework\'s roles', roles({ Ci: { Principals: ['arn:aws:iam::123456789012:role/sls-tapir-*'] } }), 'Roles.Ci.Principals[0]', /matches the framework's execution role 'sls-tapir-development-us-east-1-lambdaRole'.*Trust the roles of people/),
     row('PolicyPath without slashes', withApp({ ServiceName: 'tapir', PolicyPath: 'formidable' }), 'PolicyPath', /must be an IAM path: starting and ending with \//),
     {
       name: 'Roles: two resources creating the same OIDC provider',
