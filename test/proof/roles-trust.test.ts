@@ -194,6 +194,8 @@ describe('people: IAM Identity Center permission sets and IAM users', () => {
     ['a role outside /aws-reserved/ named like the SSO role', caller(`arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_TapirDeveloper_0123456789abcdef`), 'Denied'],
     ['a role under a look-alike path', caller(`arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com.evil/x/AWSReservedSSO_TapirDeveloper_0123456789abcdef`), 'Denied'],
     ['another role of the account', caller(`arn:aws:iam::${ACCOUNT}:role/cf-tapir-dev-ci`), 'Denied'],
+    ['the execution role the service\'s code runs as', caller(`arn:aws:iam::${ACCOUNT}:role/cf-tapir-dev-lambda-execution`), 'Denied'],
+    ['the framework\'s execution role', caller(`arn:aws:iam::${ACCOUNT}:role/sls-tapir-dev-us-east-1-lambdaRole`), 'Denied'],
   ];
   test.each(developerCases)('developer, %s: %s', async (_name, request, expected) => {
     expect(evaluateTrust(developer, request).decision).toBe(expected);
