@@ -399,3 +399,42 @@ export function providersToCreate(roles: RolesConfig): { kind: 'github' | 'gitla
 export function createsProvider(roles: RolesConfig, host: string): boolean {
   return providersToCreate(roles).some((p) => p.host === host);
 }
+
+const STRINGS = { oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] } as const;
+const BOOL = { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'] } as const;
+/** JSON schema of `Roles` (for the registry schema): the shapes parseRoles accepts; parseRoles checks the values. */
+export const ROLES_SCHEMA: Readonly<Record<string, unknown>> = (() => {
+  const gitHub = {
+    type: 'object', additionalProperties: false, required: ['Repository'],
+    properties: {
+      Repository: { type: 'string', pattern: '^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$', description: '<owner>/<name>, exactly as GitHub spells it.' },
+      Branches: { ...STRINGS, description: 'Branches whose tokens may assume the role (a wildcard only where written, e.g. release/*).' },
+      Environments: { ...STRINGS, description: 'Environments whose deployment jobs may assume the role.' },
+      OwnerId: { type: ['string', 'integer'], description: "The owner's numeric id (immutable subjects)." },
+      RepositoryId: { type: ['string', 'integer'], description: "The repository's numeric id (immutable subjects and the repository_id claim)." },
+      SubjectFormat: { type: 'string', enum: ['Ids', 'Names'], description: 'Ids: repo:<owner>@<id>/<repo>@<id>:… (default with both ids); Names: repo:<owner>/<repo>:….' },
+      CreateProvider: { ...BOOL, description: "Create the account's token.actions.githubusercontent.com provider in this stack." },
+    },
+  };
+  const gitLab = {
+    type: 'object', additionalProperties: false, required: ['Project', 'Branches'],
+    properties: {
+      Project: { type: 'string', description: '<group>[/<subgroup>…]/<project>.' },
+      Branches: { ...STRINGS, description: 'Branches whose pipelines may assume the role.' },
+      Host: { type: 'string', description: 'The GitLab instance (default gitlab.com).' },
+      Audience: { type: 'string', description: 'The aud of the id_tokens (default https://<Host>).' },
+      CreateProvider: { ...BOOL, description: "Create the account's provider for Host in this stack." },
+    },
+  };
+  const role = {
+    type: 'object', additionalProperties: false,
+    properties: {
+      Principals: { ...STRINGS, description: 'Role or IAM-user ARN patterns (IAM Identity Center: …:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_<set>_*).' },
+      RequireMfa: { ...BOOL, description: 'Require aws:MultiFactorAuthPresent (IAM-user patterns only).' },
+      MaxSessionDuration: { type: ['integer', 'string'], description: 'Seconds, 3600-43200.' },
+      GitHub: gitHub,
+      GitLab: gitLab,
+    },
+  };
+  return { type: 'object', additionalProperties: false, minProperties: 1, properties: { Admin: role, Developer: role, Ci: role } };
+})();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handler } from '../../functions/handlers/macro';
-import { gitHubSubjects, parsePrincipal, parseRoles, trustPolicy, existingProviderArn, type RolesConfig } from '../../functions/core/roles';
+import { gitHubSubjects, parsePrincipal, parseRoles, trustPolicy, existingProviderArn, ROLES_SCHEMA, type RolesConfig } from '../../functions/core/roles';
 import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts/expand';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 
@@ -132,4 +132,18 @@ describe('expansion', () => {
     const trusted = access.Resources.TapirAccessDeveloperRole.Properties.AssumeRolePolicyDocument.Statement[0].Condition.ArnLike['aws:PrincipalArn'];
     expect(trusted).toContain(`AWSReservedSSO_${sso.Resources.TapirDeveloper.Properties.Name}_`);
   });
+});
+
+test('ROLES_SCHEMA names exactly the keys parseRoles knows', () => {
+  const props = (o: unknown) => Object.keys((o as { properties: Record<string, unknown> }).properties);
+  const role = (ROLES_SCHEMA.properties as Record<string, unknown>).Ci;
+  const roleProps = (role as { properties: Record<string, unknown> }).properties;
+  expect(props(ROLES_SCHEMA)).toEqual(['Admin', 'Developer', 'Ci']);
+  const unknownKey = (path: string, keys: string[], value: (k: string) => unknown) =>
+    keys.filter((k) => parse({ Ci: path === 'role' ? { [k]: value(k), ...(k === 'Principals' ? {} : { Principals: ['arn:aws:iam::123456789012:user/alice'] }) } : { [path]: { [k]: value(k) } } }).errors.some((e) => e.includes(`.${k}: is not known`)));
+  expect(unknownKey('role', props(role), () => undefined)).toEqual([]);
+  expect(unknownKey('GitHub', props(roleProps.GitHub), () => 'x')).toEqual([]);
+  expect(unknownKey('GitLab', props(roleProps.GitLab), () => 'x')).toEqual([]);
+  // and a key the schema lacks is refused by the parser
+  expect(parse({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'], Workflow: 'x' } } }).errors.join(' ')).toMatch(/GitHub\.Workflow: is not known/);
 });
