@@ -35,6 +35,8 @@ export interface GitHubTrust {
   readonly subjectFormat: 'ids' | 'names';
   readonly branches: readonly string[];
   readonly environments: readonly string[];
+  /** `job_workflow_ref` patterns: `<owner>/<repo>/.github/workflows/<file>@<ref or *>`. */
+  readonly workflows: readonly string[];
   readonly createProvider: boolean;
 }
 
@@ -219,7 +221,7 @@ function parseIdNumber(path: string, v: unknown, fail: Fail): string | undefined
 
 function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefined {
   if (!isMap(v)) return (fail(path, 'should be a map: {Repository: <owner>/<repo>, Branches: [...], Environments: [...]}.'), undefined);
-  unknownKeys(path, v, ['Repository', 'Branches', 'Environments', 'OwnerId', 'RepositoryId', 'SubjectFormat', 'CreateProvider'], fail);
+  unknownKeys(path, v, ['Repository', 'Branches', 'Environments', 'Workflows', 'OwnerId', 'RepositoryId', 'SubjectFormat', 'CreateProvider'], fail);
   let owner: string | undefined;
   let repository: string | undefined;
   const repo = v.Repository;
@@ -243,6 +245,16 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
   if (v.Branches === undefined && v.Environments === undefined) {
     fail(path, 'trusts no workflow yet; list Branches (tokens of pushes and manual runs on those branches) and/or Environments (tokens of jobs that deploy to those environments). Pull requests and tags are never trusted.');
   }
+  const workflows = stringList(`${path}.Workflows`, v.Workflows, fail).flatMap((w, i) => {
+    const at = `${path}.Workflows[${i}]`;
+    const m = /^(?:([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})\/)?(\.github\/workflows\/[A-Za-z0-9._/-]+\.ya?ml)(?:@(refs\/(?:heads|tags)\/[^\s*?]+|[0-9a-f]{40}))?$/.exec(w);
+    if (!m || w.includes('..')) {
+      fail(at, `'${w}' should be a workflow file of the repository (.github/workflows/deploy.yml), or <owner>/<repo>/.github/workflows/<file> for a reusable workflow, optionally @refs/heads/<branch>, @refs/tags/<tag> or @<commit sha>; no wildcards.`);
+      return [];
+    }
+    const repoPart = m[1] ? `${m[1]}/${m[2]}` : owner && repository ? `${owner}/${repository}` : undefined;
+    return repoPart ? [`${repoPart}/${m[3]}@${m[4] ?? '*'}`] : [];
+  });
   const ownerId = parseIdNumber(`${path}.OwnerId`, v.OwnerId, fail);
   const repositoryId = parseIdNumber(`${path}.RepositoryId`, v.RepositoryId, fail);
   let subjectFormat: 'ids' | 'names' = ownerId && repositoryId ? 'ids' : 'names';
@@ -263,7 +275,7 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
     owner, repository,
     ...(ownerId ? { ownerId } : {}),
     ...(repositoryId ? { repositoryId } : {}),
-    subjectFormat, branches, environments, createProvider,
+    subjectFormat, branches, environments, workflows: [...new Set(workflows)], createProvider,
   };
 }
 
@@ -356,11 +368,13 @@ export function trustPolicy(t: RoleTrust, providerArn: ProviderArn): { Version: 
       ...(g.repositoryId ? { [`${GITHUB_HOST}:repository_id`]: g.repositoryId } : {}),
     };
     const principal = { Federated: providerArn('github', GITHUB_HOST) };
+    // job_workflow_ref: the workflow file (ours, or a reusable one) the job runs; `@*` is any ref of that file.
+    const workflows = g.workflows.length ? { [`${GITHUB_HOST}:job_workflow_ref`]: one(g.workflows) } : undefined;
     if (exact.length) {
-      statements.push({ Sid: 'GitHubActions', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { ...base, [`${GITHUB_HOST}:sub`]: one(exact) } } });
+      statements.push({ Sid: 'GitHubActions', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { ...base, [`${GITHUB_HOST}:sub`]: one(exact) }, ...(workflows ? { StringLike: workflows } : {}) } });
     }
     if (patterns.length) {
-      statements.push({ Sid: 'GitHubActionsBranchPatterns', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: base, StringLike: { [`${GITHUB_HOST}:sub`]: one(patterns) } } });
+      statements.push({ Sid: 'GitHubActionsBranchPatterns', Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: base, StringLike: { [`${GITHUB_HOST}:sub`]: one(patterns), ...(workflows ?? {}) } } });
     }
   }
   if (t.gitLab) {
@@ -410,6 +424,7 @@ export const ROLES_SCHEMA: Readonly<Record<string, unknown>> = (() => {
       Repository: { type: 'string', pattern: '^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$', description: '<owner>/<name>, exactly as GitHub spells it.' },
       Branches: { ...STRINGS, description: 'Branches whose tokens may assume the role (a wildcard only where written, e.g. release/*).' },
       Environments: { ...STRINGS, description: 'Environments whose deployment jobs may assume the role.' },
+      Workflows: { ...STRINGS, description: 'Workflow files whose jobs may assume the role (job_workflow_ref), e.g. .github/workflows/deploy.yml.' },
       OwnerId: { type: ['string', 'integer'], description: "The owner's numeric id (immutable subjects)." },
       RepositoryId: { type: ['string', 'integer'], description: "The repository's numeric id (immutable subjects and the repository_id claim)." },
       SubjectFormat: { type: 'string', enum: ['Ids', 'Names'], description: 'Ids: repo:<owner>@<id>/<repo>@<id>:… (default with both ids); Names: repo:<owner>/<repo>:….' },

@@ -143,6 +143,27 @@ describe('GitHub Actions (immutable subject: a repository created today)', () =>
   });
 });
 
+describe('GitHub Actions pinned to workflow files (job_workflow_ref)', () => {
+  let trust: unknown;
+  beforeAll(async () => {
+    trust = trustOf(await expand({ Roles: { Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'], Environments: ['prod'], Workflows: ['.github/workflows/deploy.yml', 'acme/shared/.github/workflows/serverless.yml@refs/tags/v2'] } } } }), 'Ci');
+  });
+  const gh = (sub: string, workflow?: string) => token(GH, { aud: 'sts.amazonaws.com', sub, ...(workflow ? { job_workflow_ref: workflow } : {}) });
+  const cases: Case[] = [
+    ['the deploy workflow on main', gh('repo:acme/tapir:ref:refs/heads/main', 'acme/tapir/.github/workflows/deploy.yml@refs/heads/main'), 'Allowed'],
+    ['the deploy workflow deploying to prod from a release branch', gh('repo:acme/tapir:environment:prod', 'acme/tapir/.github/workflows/deploy.yml@refs/heads/release'), 'Allowed'],
+    ['the pinned reusable workflow', gh('repo:acme/tapir:ref:refs/heads/main', 'acme/shared/.github/workflows/serverless.yml@refs/tags/v2'), 'Allowed'],
+    ['another workflow on main (e.g. a pull_request_target job)', gh('repo:acme/tapir:ref:refs/heads/main', 'acme/tapir/.github/workflows/pr-comment.yml@refs/heads/main'), 'Denied'],
+    ['a workflow file named like it', gh('repo:acme/tapir:ref:refs/heads/main', 'acme/tapir/.github/workflows/deploy.yml.evil.yml@refs/heads/main'), 'Denied'],
+    ['the reusable workflow at another ref', gh('repo:acme/tapir:ref:refs/heads/main', 'acme/shared/.github/workflows/serverless.yml@refs/heads/main'), 'Denied'],
+    ['the same file in a fork', gh('repo:acme/tapir:ref:refs/heads/main', 'mallory/tapir/.github/workflows/deploy.yml@refs/heads/main'), 'Denied'],
+    ['a token without job_workflow_ref', gh('repo:acme/tapir:ref:refs/heads/main'), 'Denied'],
+  ];
+  test.each(cases)('%s: %s', (_name, request, expected) => {
+    expect(evaluateTrust(trust, request).decision).toBe(expected);
+  });
+});
+
 describe('GitLab', () => {
   let trust: unknown;
   let selfManaged: unknown;

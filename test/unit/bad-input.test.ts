@@ -67,6 +67,8 @@ function rolesCases(): Case[] {
     row('a tag ref as a branch', gh({ Repository: 'acme/tapir', Branches: ['refs/tags/v1'] }), 'Roles.Ci.GitHub.Branches[0]', /tag refs are never trusted/),
     row('an invalid branch name', gh({ Repository: 'acme/tapir', Branches: ['a..b'] }), 'Roles.Ci.GitHub.Branches[0]', /is not a valid git branch name/),
     row('an environment with a wildcard', gh({ Repository: 'acme/tapir', Environments: ['prod*'] }), 'Roles.Ci.GitHub.Environments[0]', /holds a wildcard; list each environment by name/),
+    row('a workflow that is not a workflow file', gh({ Repository: 'acme/tapir', Branches: ['main'], Workflows: ['deploy.yml'] }), 'Roles.Ci.GitHub.Workflows[0]', /should be a workflow file of the repository \(\.github\/workflows\/deploy\.yml\)/),
+    row('a workflow with a wildcard', gh({ Repository: 'acme/tapir', Branches: ['main'], Workflows: ['.github/workflows/*.yml'] }), 'Roles.Ci.GitHub.Workflows[0]', /no wildcards/),
     row('RepositoryId not numeric', gh({ Repository: 'acme/tapir', Branches: ['main'], RepositoryId: 'abc' }), 'Roles.Ci.GitHub.RepositoryId', /should be GitHub's numeric id .*gh api repos/),
     row('OwnerId without RepositoryId', gh({ Repository: 'acme/tapir', Branches: ['main'], OwnerId: 12 }), 'Roles.Ci.GitHub.RepositoryId', /is missing: OwnerId only serves the immutable subject/),
     row('SubjectFormat Ids without ids', gh({ Repository: 'acme/tapir', Branches: ['main'], SubjectFormat: 'Ids' }), 'Roles.Ci.GitHub.SubjectFormat', /Ids needs both OwnerId and RepositoryId/),
