@@ -28,9 +28,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { handler as macro } from '../../functions/handlers/macro';
 import { buildAll } from '../../scripts/build';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { expandTemplate } from '../../scripts/lib/harness';
 import { SERVICES_DIR } from '../../scripts/lib/repo-data';
 import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
 import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../../scripts/lib/moto';
@@ -81,18 +81,8 @@ async function deployMacroStack(endpoint: string, prepared: MacroStack): Promise
 
 // --- helpers ---------------------------------------------------------------------------------------------
 
-async function expand(template: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await macro({
-    region: REGION,
-    accountId: ACCOUNT,
-    fragment: structuredClone(template),
-    transformId: `${ACCOUNT}::${MACRO_NAME}`,
-    params: {},
-    requestId: 'bucket-resolver-moto',
-    templateParameterValues: {},
-  });
-  if (response.status !== 'success') throw new Error(`the macro failed: ${response.errorMessage}`);
-  return response.fragment as Record<string, unknown>;
+function expand(template: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return expandTemplate(template, { region: REGION, accountId: ACCOUNT, macroNames: [MACRO_NAME], requestId: 'bucket-resolver-moto' });
 }
 
 function accessTemplate(properties: Record<string, unknown>) {

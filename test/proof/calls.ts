@@ -23,9 +23,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
+import { accessPropertiesOf as serviceAccessProperties } from '../../functions/core/service-config';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { RECORDED, SERVICES_DIR } from '../../scripts/lib/repo-data';
-import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
+import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from '../../scripts/lib/prove/simulate';
 
 export const CATALOG_PATH = RECORDED.calls;
 export const FIXTURES_DIR = SERVICES_DIR;
@@ -152,6 +153,8 @@ export interface ServiceModel {
   readonly stage: string;
   readonly region: string;
   readonly raw: string;
+  /** serverless.yml with the stage's variables resolved. */
+  readonly doc: Yaml;
   readonly provider: Yaml;
   readonly providerRole?: Yaml;
   readonly stackName: string;
@@ -214,6 +217,7 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
     stage,
     region,
     raw,
+    doc,
     provider,
     providerRole,
     stackName,
@@ -229,51 +233,16 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
 }
 
 /**
- * The Access properties a platform team sets for this service+stage, read off its serverless.yml (the
- * macro's README: one Access resource per service and stage):
- * - FunctionNames: functions.<fn>.name values outside `<service>-<stage>-*`;
- * - LayerNames: layer names outside `<service>-<stage>-*` (the framework's default is the bare layer key);
- * - ExecutionRoleNames: the roles the functions run as besides the framework's default
- *   `<service>-<stage>-<region>-lambdaRole`: provider.iam.role.name, and a function's own role when its name is
- *   known before the deploy (an ARN, or an in-template role with RoleName). A function role CloudFormation names
- *   (`<stack>-<LogicalId>-<suffix>`, 08-tracing-iam AuditRole) cannot be listed before the first deploy; admin
- *   passes it through the stack, developer and ci do not (exemption generated-function-role-pass);
- * - DeploymentRoleArn: provider.iam.deploymentRole (or the legacy provider.cfnRole);
- * - PermissionsBoundary: provider.iam.role.permissionsBoundary.
- * Properties the service does not need are left out, so the other fixtures are proven without them.
- * A bare LayerNames entry (06-layer: `sharp`) is the same layer in every stage and service of the account, so
- * its requests are identical across stages (reported as identical requests, not gaps): the property buys
- * deployability of the framework default at the price of that layer's isolation. DeploymentRoleArn is the
- * same role for every stage of 11-custom-stack-name; the role line then rests on that role's own policy.
+ * The Access properties a platform team sets for this service+stage (functions/core/service-config.ts),
+ * from the model's resolved serverless.yml. Notes on the fixtures: 08-tracing-iam's AuditRole is named by
+ * CloudFormation, so admin passes it through the stack and developer and ci do not (exemption
+ * generated-function-role-pass); 06-layer's bare LayerNames entry `sharp` is the same layer in every stage and
+ * service, so its requests are identical across stages (reported as identical requests, not gaps);
+ * 11-custom-stack-name's DeploymentRoleArn is the same role for every stage, and the role line then rests on
+ * that role's own policy.
  */
 export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
-  const own = `${m.service}-${m.stage}-`;
-  const outside = (names: readonly string[]) => [...new Set(names.filter((n) => !n.startsWith(own)))].sort();
-  const functionNames = outside(m.functions.map((f) => f.name));
-  const layerNames = outside(m.layers.map((l) => l.name));
-  const boundary = m.providerRole?.permissionsBoundary;
-  if (boundary !== undefined && typeof boundary !== 'string') throw new Error(`${m.fixture}: provider.iam.role.permissionsBoundary is not an ARN string`);
-  const frameworkDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
-  const executionRoleNames = [...new Set(
-    [typeof m.providerRole?.name === 'string' ? m.providerRole.name : undefined, ...m.functions.map((f) => namedFunctionRole(f.raw.role, m.resources))]
-      .filter((n): n is string => !!n && !frameworkDefault(n)),
-  )].sort();
-  return {
-    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
-    ...(layerNames.length ? { LayerNames: layerNames } : {}),
-    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
-    ...(m.cfnRoleArn ? { DeploymentRoleArn: m.cfnRoleArn } : {}),
-    ...(boundary ? { PermissionsBoundary: boundary } : {}),
-  };
-}
-
-/** A function's own role, when its name is known before the deploy: an ARN, or an in-template role with RoleName. */
-function namedFunctionRole(role: unknown, resources: Yaml): string | undefined {
-  if (role === undefined) return undefined;
-  if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
-  const logicalId = typeof role === 'string' ? role : (role as Yaml)?.['Fn::GetAtt']?.[0];
-  const name = typeof logicalId === 'string' ? resources[logicalId]?.Properties?.RoleName : undefined;
-  return typeof name === 'string' ? name : undefined;
+  return serviceAccessProperties(m.doc, m.service, m.stage);
 }
 
 function resolveVariables(value: unknown, service: string, stage: string): unknown {

@@ -65,7 +65,7 @@ function patterns(arn: string): string[] {
 let apigatewayTypes: Promise<string[]> | undefined;
 /**
  * iam-data files API Gateway V1 and V2 under one prefix and lists only V1's types for the HTTP verbs
- * (test/proof/simulate.ts UNVALIDATED_REQUESTS): an apigateway:<VERB> request fits when its ARN fits any
+ * (scripts/lib/prove/simulate.ts UNVALIDATED_REQUESTS): an apigateway:<VERB> request fits when its ARN fits any
  * of the service's resource types, split.
  */
 async function fitsAnyApigatewayType(resource: string): Promise<boolean> {
