@@ -12,8 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListStackResourcesCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListOpenIDConnectProvidersCommand, GetGroupCommand, ListAttachedGroupPoliciesCommand } from '@aws-sdk/client-iam';
-import { handler as macro } from '../../functions/handlers/macro';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts/expand';
+import { expandTemplate, readTemplate } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { awsClientConfig, deployStack, startMoto, type StartedMoto } from '../../scripts/lib/moto';
 
@@ -23,17 +22,11 @@ type Resource = { Type: string; Condition?: string; Properties: Record<string, a
 type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
 
 async function expand(file: string): Promise<Template> {
-  const template = parseTemplate(readFileSync(join(REPO, file), 'utf8')) as Template & Record<string, unknown>;
+  const template = readTemplate(join(REPO, file)) as Template & Record<string, unknown>;
   for (const r of Object.values(template.Resources)) {
     if (r.Type === 'Formidable::Serverless::Access') r.Properties.ResolveDeploymentBucket = false;
   }
-  const { fragment } = withoutOwnTransform(template, MACRO_NAMES);
-  const response = await macro({
-    region: 'us-east-1', accountId: ACCOUNT, fragment, transformId: `${ACCOUNT}::${MACRO_NAMES[0]}`, params: {},
-    requestId: `roles-moto-${file}`, templateParameterValues: parameterValues(template, {}),
-  });
-  if (response.status !== 'success') throw new Error(response.errorMessage);
-  return response.fragment as Template;
+  return (await expandTemplate(template, { what: file })) as Template;
 }
 
 /** The trust policy as CloudFormation resolves it in ACCOUNT (Fn::Sub of the provider ARN, Ref of a created one). */

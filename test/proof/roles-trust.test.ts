@@ -12,8 +12,8 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { handler } from '../../functions/handlers/macro';
 import { GROUP_ROLES } from '../../functions/catalog/types';
 import { evaluateTrust, type TrustRequest } from '../support/trust-evaluator';
-import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from './policies';
-import { PRINCIPAL, simulate, type SimRequest } from './simulate';
+import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import { PRINCIPAL, simulate, type SimRequest } from '../../scripts/lib/prove/simulate';
 
 const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '444455556666';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handler } from '../../functions/handlers/macro';
 import { gitHubSubjects, parsePrincipal, parseRoles, trustPolicy, existingProviderArn, ROLES_SCHEMA, type RolesConfig } from '../../functions/core/roles';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts/expand';
+import { expandTemplate, readTemplate } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 
 const REPO = join(__dirname, '..', '..');
@@ -19,14 +19,7 @@ function parse(value: unknown): { roles: RolesConfig; errors: string[] } {
 }
 
 async function expandFile(file: string): Promise<Template> {
-  const template = parseTemplate(readFileSync(join(REPO, file), 'utf8')) as Record<string, unknown>;
-  const { fragment } = withoutOwnTransform(template, MACRO_NAMES);
-  const response = await handler({
-    region: 'us-east-1', accountId: '123456789012', fragment, transformId: '123456789012::FormidableServerless', params: {},
-    requestId: 'roles-unit', templateParameterValues: parameterValues(template, {}),
-  });
-  if (response.status !== 'success') throw new Error(response.errorMessage);
-  return response.fragment as Template;
+  return (await expandTemplate(readTemplate(join(REPO, file)), { what: file })) as Template;
 }
 
 describe('parsePrincipal', () => {
