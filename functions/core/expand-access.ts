@@ -198,7 +198,7 @@ export function expandAccess(
     trust.principals.forEach((p, i) => {
       const own = ownRoleSamples(config).find((sample) => iamWildcardMatch(p.pattern.replace(/^arn:[^:]*:iam::[^:]*:/, ''), `role/${sample.name}`));
       if (own) {
-        throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.pattern}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
+        throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.written}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
       }
     });
     const logicalId = logicalIds.accessRole(id, role);

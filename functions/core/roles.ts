@@ -51,6 +51,8 @@ export interface GitLabTrust {
 export interface PrincipalPattern {
   /** The pattern as `aws:PrincipalArn` is matched against it (an SSO `_*` suffix narrowed to 16 `?`). */
   readonly pattern: string;
+  /** The pattern as the user wrote it. */
+  readonly written: string;
   readonly partition: string;
   readonly account: string;
   readonly kind: 'sso' | 'role' | 'user';
@@ -124,9 +126,9 @@ function parseRole(path: string, v: unknown, fail: Fail): RoleTrust | undefined 
     if (!principals.length) fail(`${path}.RequireMfa`, 'applies to Principals only (GitHub and GitLab tokens carry no MFA); list IAM users in Principals or remove RequireMfa.');
     for (const p of principals) {
       if (p.kind === 'sso') {
-        fail(`${path}.RequireMfa`, `cannot be checked for the IAM Identity Center role ${p.pattern}: Identity Center enforces MFA when people sign in, and its sessions come from SAML federation, which does not carry aws:MultiFactorAuthPresent (a trust policy requiring it would refuse everyone). Require MFA in Identity Center's settings and remove RequireMfa.`);
+        fail(`${path}.RequireMfa`, `cannot be checked for the IAM Identity Center role ${p.written}: Identity Center enforces MFA when people sign in, and its sessions come from SAML federation, which does not carry aws:MultiFactorAuthPresent (a trust policy requiring it would refuse everyone). Require MFA in Identity Center's settings and remove RequireMfa.`);
       } else if (p.kind === 'role') {
-        fail(`${path}.RequireMfa`, `cannot be checked for the role pattern ${p.pattern}: a role session carries aws:MultiFactorAuthPresent only if that role itself was assumed with MFA. Require MFA where that role is assumed, or list IAM users (arn:aws:iam::<account>:user/<name>) here.`);
+        fail(`${path}.RequireMfa`, `cannot be checked for the role pattern ${p.written}: a role session carries aws:MultiFactorAuthPresent only if that role itself was assumed with MFA. Require MFA where that role is assumed, or list IAM users (arn:aws:iam::<account>:user/<name>) here.`);
       }
     }
   }
@@ -183,13 +185,13 @@ export function parsePrincipal(path: string, raw: string, fail: Fail): Principal
     }
     // `_*` would also match the permission set `<name>_<more>`: narrow it to the 16 characters Identity Center appends.
     const narrowed = sso[2] === '*' ? `${raw.slice(0, -1)}${'?'.repeat(SSO_SUFFIX_LENGTH)}` : raw;
-    return { pattern: narrowed, partition, account, kind: 'sso' };
+    return { pattern: narrowed, written: raw, partition, account, kind: 'sso' };
   }
   if (!name || /^[*?]/.test(name) || literalPrefix.length < Math.min(MIN_LITERAL_PREFIX, name.length)) {
     return refuse(`names no ${type} (the name after the last / must start with at least ${MIN_LITERAL_PREFIX} literal characters), so it matches every ${type} under its path; write the ${type} name or its literal start.`);
   }
   if (!NAME_CHARS.test(literalPrefix)) return refuse(`holds characters IAM does not allow in ${type} names.`);
-  return { pattern: raw, partition, account, kind: type === 'user' ? 'user' : 'role' };
+  return { pattern: raw, written: raw, partition, account, kind: type === 'user' ? 'user' : 'role' };
 }
 
 // GitHub: user and organization names are letters, digits and single hyphens (at most 39); repository names

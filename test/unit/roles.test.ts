@@ -30,6 +30,7 @@ describe('parsePrincipal', () => {
   test('an SSO `_*` suffix is narrowed to the 16 characters Identity Center appends', () => {
     expect(one('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Dev_*').parsed).toEqual({
       pattern: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Dev_????????????????',
+      written: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Dev_*',
       partition: 'aws', account: '123456789012', kind: 'sso',
     });
   });
@@ -38,7 +39,7 @@ describe('parsePrincipal', () => {
     expect(one(arn).parsed?.pattern).toBe(arn);
   });
   test('roles and users keep their pattern; other partitions are kept', () => {
-    expect(one('arn:aws-us-gov:iam::123456789012:role/deploy/ci-runner-*').parsed).toEqual({ pattern: 'arn:aws-us-gov:iam::123456789012:role/deploy/ci-runner-*', partition: 'aws-us-gov', account: '123456789012', kind: 'role' });
+    expect(one('arn:aws-us-gov:iam::123456789012:role/deploy/ci-runner-*').parsed).toEqual({ pattern: 'arn:aws-us-gov:iam::123456789012:role/deploy/ci-runner-*', written: 'arn:aws-us-gov:iam::123456789012:role/deploy/ci-runner-*', partition: 'aws-us-gov', account: '123456789012', kind: 'role' });
     expect(one('arn:aws:iam::123456789012:user/alice').parsed?.kind).toBe('user');
   });
   test.each([
