@@ -193,7 +193,7 @@ export function expandAccess(
       throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, `needs ${arns.length} managed policies on the ${role} role; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
     }
     const name = accessRoleName(config, role);
-    checkName('role', name, `Roles.${ROLE_KEYS[role]}`);
+    recordName('role', name);
     const reachable = serviceRolePatterns(config).find((pattern) => iamWildcardMatch(pattern, name));
     if (reachable) {
       throw new InvalidResourceError(id, 'ResourcePrefix', `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`);

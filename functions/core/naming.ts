@@ -140,9 +140,12 @@ export function groupName(c: AccessConfig, role: GroupRole): string {
   return fitName('iam-group', prefixOf(c), `-${c.roleNames[role]}`);
 }
 
-/** The role of an access level (the `Roles` property): named as its group, in IAM's separate role namespace. */
+/**
+ * The role of an access level (the `Roles` property): named as its group, in IAM's separate role namespace,
+ * fitted to the role limit (64; a group takes 128, so a long name's role and group differ).
+ */
 export function accessRoleName(c: AccessConfig, role: GroupRole): string {
-  return groupName(c, role);
+  return fitName('iam-role', prefixOf(c), `-${c.roleNames[role]}`);
 }
 
 export function policyName(c: AccessConfig, audience: string, index: number, count: number): string {

@@ -107,7 +107,6 @@ function rolesCases(): Case[] {
       },
       id: 'KoalaAccess', path: 'creates the same OIDC provider as AppAccess', fix: /one provider per URL: set CreateProvider on one resource only/,
     },
-    row('a role name over 64 characters', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { ResourcePrefix: x(60) }), 'Roles.Ci', /makes the role name .* IAM allows 64\. Shorten ResourcePrefix, Stage or the role name/),
   ];
 }
 

@@ -141,3 +141,19 @@ test('ROLES_SCHEMA names exactly the keys parseRoles knows', () => {
   // and a key the schema lacks is refused by the parser
   expect(parse({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'], Workflow: 'x' } } }).errors.join(' ')).toMatch(/GitHub\.Workflow: is not known/);
 });
+
+test('long names: the role is fitted to IAM\'s 64 characters (readable head, hash, level), the group keeps its longer name', async () => {
+  const response = await handler({
+    region: 'us-east-1', accountId: '123456789012', transformId: '123456789012::FormidableServerless', params: {}, requestId: 'r', templateParameterValues: {},
+    fragment: { Resources: { A: { Type: 'Formidable::Serverless::Access', Properties: {
+      ServiceName: 'tapir', Stage: 'integration-testing-for-the-payments-team', ResourcePrefix: 'cf-hippopotamus-migration',
+      Roles: { Developer: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } },
+    } } } },
+  });
+  expect(response.status).toBe('success');
+  const r = (response.fragment as Template).Resources;
+  const role = r.ADeveloperRole.Properties.RoleName as string;
+  expect(r.ADeveloperGroup.Properties.GroupName).toBe('cf-hippopotamus-migration-integration-testing-for-the-payments-team-developer');
+  expect(role.length).toBeLessThanOrEqual(64);
+  expect(role).toMatch(/^cf-hippopotamus-migration-integration-testing-[0-9a-f]{8}-developer$/);
+});
