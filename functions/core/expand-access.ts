@@ -204,6 +204,10 @@ export function expandAccess(
         throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.written}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
       }
     });
+    const assumeRolePolicy = trustPolicy(trust, providerArn);
+    if (!assumeRolePolicy.Statement.length) {
+      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, 'names nobody who may assume the role; add Principals, GitHub branches or environments, or GitLab branches.');
+    }
     const logicalId = logicalIds.accessRole(id, role);
     resources[logicalId] = withCarried({
       Type: 'AWS::IAM::Role',
@@ -212,7 +216,7 @@ export function expandAccess(
         Description: `${config.slsServiceName} ${config.stage}: the ${role} access level (the policies of the ${role} group)`,
         Path: '/',
         ...(trust.maxSessionDuration !== undefined ? { MaxSessionDuration: trust.maxSessionDuration } : {}),
-        AssumeRolePolicyDocument: trustPolicy(trust, providerArn),
+        AssumeRolePolicyDocument: assumeRolePolicy,
         ManagedPolicyArns: arns,
         Tags: tags,
       },

@@ -82,6 +82,11 @@ function unknownKeys(path: string, value: Record<string, unknown>, known: readon
   }
 }
 
+/** An empty list, or an empty CommaDelimitedList parameter (a wrong type is stringList's error). */
+function isEmptyList(v: unknown): boolean {
+  return Array.isArray(v) ? v.length === 0 : typeof v === 'string' && v.split(',').every((x) => !x.trim());
+}
+
 function stringList(path: string, v: unknown, fail: Fail): string[] {
   if (v === undefined) return [];
   const items = typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v; // CommaDelimitedList parameters
@@ -113,6 +118,9 @@ export function parseRoles(value: unknown, fail: Fail): RolesConfig {
 function parseRole(path: string, v: unknown, fail: Fail): RoleTrust | undefined {
   if (!isMap(v)) return (fail(path, 'should be a map with Principals, GitHub and/or GitLab (and optionally RequireMfa, MaxSessionDuration).'), undefined);
   unknownKeys(path, v, ['Principals', 'RequireMfa', 'MaxSessionDuration', 'GitHub', 'GitLab'], fail);
+  if (v.Principals !== undefined && isEmptyList(v.Principals)) {
+    fail(`${path}.Principals`, 'is empty; list the IAM Identity Center roles, roles or IAM users that may assume the role, or remove Principals.');
+  }
   const principals = stringList(`${path}.Principals`, v.Principals, fail)
     .map((p, i) => parsePrincipal(`${path}.Principals[${i}]`, p, fail))
     .filter((p): p is PrincipalPattern => !!p);
@@ -244,6 +252,9 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
     if (!/^[^:\x00-\x1f\x7f]{1,255}$/.test(e) || e.trim() !== e) return (fail(`${path}.Environments[${i}]`, `'${e}' is not a GitHub environment name (at most 255 characters, no ':' and no surrounding spaces).`), false);
     return true;
   });
+  if ((v.Branches !== undefined || v.Environments !== undefined) && isEmptyList(v.Branches ?? []) && isEmptyList(v.Environments ?? [])) {
+    fail(path, 'lists no branch and no environment; list Branches and/or Environments, or remove GitHub.');
+  }
   if (v.Branches === undefined && v.Environments === undefined) {
     fail(path, 'trusts no workflow yet; list Branches (tokens of pushes and manual runs on those branches) and/or Environments (tokens of jobs that deploy to those environments). Pull requests and tags are never trusted.');
   }
@@ -308,7 +319,7 @@ function parseGitLab(path: string, v: unknown, fail: Fail): GitLabTrust | undefi
   else if (!v.Project.split('/').every((s) => GITLAB_SEGMENT.test(s))) fail(`${path}.Project`, `'${v.Project}' is not a GitLab project path (segments of letters, digits, '_', '-' and '.', joined by '/').`);
   else project = v.Project;
   const branches = parseBranches(`${path}.Branches`, v.Branches, fail);
-  if (v.Branches === undefined) fail(`${path}.Branches`, 'is required: list the branches whose pipelines may assume the role (e.g. [main]).');
+  if (v.Branches === undefined || isEmptyList(v.Branches)) fail(`${path}.Branches`, 'is required: list the branches whose pipelines may assume the role (e.g. [main]).');
   let audience: string | undefined = host ? `https://${host}` : undefined;
   if (v.Audience !== undefined) {
     if (typeof v.Audience !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(v.Audience) || /[*?]/.test(v.Audience)) {
