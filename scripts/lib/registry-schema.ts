@@ -7,6 +7,7 @@
  */
 import { CORE_PROPERTIES, parseAccess, type PropertySpec } from '../../functions/core/config';
 import { expandAccess } from '../../functions/core/expand-access';
+import { ROLE_KEYS } from '../../functions/core/roles';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 
@@ -40,6 +41,20 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
         ],
         ...common,
       };
+    case 'roles': {
+      const keys = (list: string[]) => Object.fromEntries(list.map((k) => [k, {}]));
+      const role = {
+        type: 'object', additionalProperties: false,
+        properties: {
+          Principals: { type: 'array', items: { type: 'string' } },
+          RequireMfa: { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'] },
+          MaxSessionDuration: { type: ['integer', 'string'] },
+          GitHub: { type: 'object', additionalProperties: false, properties: keys(['Repository', 'Branches', 'Environments', 'Workflows', 'OwnerId', 'RepositoryId', 'SubjectFormat', 'CreateProvider']) },
+          GitLab: { type: 'object', additionalProperties: false, properties: keys(['Project', 'Branches', 'Host', 'Audience', 'CreateProvider']) },
+        },
+      };
+      return { type: 'object', additionalProperties: false, properties: Object.fromEntries(Object.values(ROLE_KEYS).map((k) => [k, role])), ...common };
+    }
     case 'bucket':
       return {
         oneOf: [
