@@ -137,7 +137,7 @@ function pick(subjects: readonly Subject[]): Subject[] {
   const size = (s: Subject) => Object.values(s.policies).reduce((n, docs) => n + JSON.stringify(docs).length, 0);
   const best = new Map<string, Subject>();
   for (const s of subjects) {
-    const key = `${s.source}|${s.bucketState}`;
+    const key = s.source;
     const cur = best.get(key);
     if (!cur || size(s) > size(cur)) best.set(key, s);
   }
