@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../proof/simulate';
+import { PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import { ATTACKS, GROUPS, type Attack, type AttackRequest } from './attacks';
 import type { Subject, SubjectRole } from './subjects';
 import { viaStackAttacks } from './via-stack';

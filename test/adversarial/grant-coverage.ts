@@ -30,10 +30,10 @@ import type { StepKind } from '../../scripts/lib/prove/types';
 import {
   accessPropertiesOf, ARTIFACT_DIR, concretize, fixtureInfo, loadModel, loadTemplate, namesOf, OWN_SUFFIXES, PARTITION, selectCalls,
 } from '../proof/calls';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, Resolver, type ProofPolicies } from '../proof/policies';
+import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, Resolver, type ProofPolicies } from '../../scripts/lib/prove/policies';
 import { expectationFor } from '../proof/role-matrix';
 import { expand, kitchenSinkProperties } from '../proof/submodule-requests';
-import { ACCOUNT_ID, PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../proof/simulate';
+import { ACCOUNT_ID, PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import { relevantPolicies } from './evaluate';
 import { sharedBucketName } from './subjects';
 

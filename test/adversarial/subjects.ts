@@ -23,12 +23,11 @@ import { generatedBucketName, V4_SHARED_BUCKET_PREFIX } from '../../functions/co
 import { groupName, logicalIds } from '../../functions/core/naming';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
-import { handler } from '../../functions/handlers/macro';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { parameterValues, withoutOwnTransform } from '../../scripts/expand';
+import { expandTemplate, parameterValues } from '../../scripts/lib/harness';
 import { cfnGeneratedName, OTHER_SUFFIXES, OWN_SUFFIXES } from '../proof/calls';
-import { MACRO_NAME, MACRO_REGION, Resolver } from '../proof/policies';
-import { ACCOUNT_ID, PRINCIPAL, type PolicyDoc } from '../proof/simulate';
+import { MACRO_NAME, MACRO_REGION, Resolver } from '../../scripts/lib/prove/policies';
+import { ACCOUNT_ID, PRINCIPAL, type PolicyDoc } from '../../scripts/lib/prove/simulate';
 
 export const ROOT = join(__dirname, '..', '..');
 export const EXAMPLES_DIR = join(ROOT, 'examples');
@@ -83,19 +82,9 @@ const ctx = (input: Record<string, unknown>) => ({
   macroName: MACRO_NAME,
 });
 
-async function expand(input: Record<string, unknown>, label: string): Promise<Record<string, unknown>> {
-  const { fragment } = withoutOwnTransform(input, [MACRO_NAME]);
-  const response = await handler({
-    region: MACRO_REGION,
-    accountId: ACCOUNT_ID,
-    fragment,
-    transformId: `${ACCOUNT_ID}::${MACRO_NAME}`,
-    params: {},
-    requestId: `adversarial-${label}`,
-    templateParameterValues: parameterValues(input, {}),
-  });
-  if (response.status !== 'success') throw new Error(`${label}: the macro failed: ${response.errorMessage}`);
-  return response.fragment as Record<string, unknown>;
+/** The macro's output for a template (the repository's one harness: transform stripping, parameter defaults, handler). */
+function expand(input: Record<string, unknown>, label: string): Promise<Record<string, unknown>> {
+  return expandTemplate(input, { region: MACRO_REGION, accountId: ACCOUNT_ID, macroNames: [MACRO_NAME], requestId: `adversarial-${label}`, what: label });
 }
 
 function accessResources(input: Record<string, unknown>): [string, Record<string, unknown>][] {
@@ -246,12 +235,22 @@ export function loadSubjects(): Promise<Subject[]> {
           for (const [role, ids] of Object.entries(byRole) as [SubjectRole, string[]][]) {
             policies[role] = ids.map((p) => ({ name: p, document: resolver.resolve(resources[p]?.Properties?.PolicyDocument, `${t.file}:${p}`) }));
           }
+          // Deployment-role mode (issue 11): CloudFormation service roles the expansion creates (trusting
+          // cloudformation.amazonaws.com); the one whose logical id or name says admin is admin's lifecycle role.
+          const serviceRoles = Object.entries(resources)
+            .filter(([k, r]) => k.startsWith(id) && r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes('cloudformation.amazonaws.com') && r.Properties?.RoleName !== undefined)
+            .map(([k, r]) => ({ logicalId: k, name: String(resolver.resolve(r.Properties?.RoleName, `${t.file}:${k}.RoleName`)) }));
+          const adminRole = serviceRoles.find((r) => /admin/i.test(r.logicalId) || /admin/i.test(r.name));
+          const updateRole = serviceRoles.find((r) => r !== adminRole);
+          const allNames = { ...names, ...(adminRole ? { AdminDeploymentRole: adminRole.name } : {}), ...(updateRole ? { UpdateDeploymentRole: updateRole.name } : {}) };
           const features = new Set<string>([`bucket:${mode}`, `state:${state}`]);
+          if (adminRole) features.add('macro-admin-deployment-role');
+          if (updateRole) features.add('macro-update-deployment-role');
           if (config.deploymentRoleArn) features.add('deployment-role');
           if (config.permissionsBoundary) features.add('permissions-boundary');
           if (config.manyLambdas) features.add('many-lambdas');
           for (const s of SUBMODULES) if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
-          subjects.push({ id: `${t.source}:${t.file}#${id}[${state}]`, source: t.source, file: t.file, logicalId: id, bucketState: state, config, policies, features, names });
+          subjects.push({ id: `${t.source}:${t.file}#${id}[${state}]`, source: t.source, file: t.file, logicalId: id, bucketState: state, config, policies, features, names: allNames });
         }
       }
     }
