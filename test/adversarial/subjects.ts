@@ -19,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP_ROLES, type Role } from '../../functions/catalog/types';
 import { parseAccess, type AccessConfig } from '../../functions/core/config';
+import { BucketResolutionError } from '../../functions/core/bucket-resolution';
 import { generatedBucketName, V4_SHARED_BUCKET_PREFIX } from '../../functions/core/deployment-bucket';
 import { groupName, logicalIds } from '../../functions/core/naming';
 import { ACCESS_TYPE } from '../../functions/core/transform';
@@ -192,6 +193,8 @@ function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNa
     OtherServiceExecRole: `${otherService}-${stage}-${region}-lambdaRole`,
     MacroRole: lambdaRole,
     CrRole: cfnGeneratedName(stack, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix),
+    // A schedule rule of the neighbour stack, named by CloudFormation (<stack>-<LogicalId>-<suffix>, stack cut when long).
+    OtherStageScheduleRule: cfnGeneratedName(otherStageStack, 'ApiEventsRuleSchedule1', 64, OTHER_SUFFIXES.generatedSuffix),
     OtherStageCrRole: cfnGeneratedName(otherStageStack, 'IamRoleCustomResourcesLambdaExecution', 64, OTHER_SUFFIXES.generatedSuffix),
     CrFunctionApigw: crFunction('apigw-cw-role'),
     CrFunctionS3: crFunction('existing-s3'),
@@ -211,6 +214,13 @@ function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNa
     AccessStack: `formidable-access-${service}-${stage}`,
   };
 }
+
+/**
+ * Access resources whose policies cannot be read because the deployment-bucket resolver refuses their input (so the
+ * Access stack itself would fail to deploy). Listed, with the reason, by loadSubjects; adversarial.test.ts checks
+ * the list against UNRESOLVABLE_SUBJECTS so none is skipped silently.
+ */
+export const skippedSubjects: { id: string; reason: string }[] = [];
 
 let cache: Promise<Subject[]> | undefined;
 
@@ -232,8 +242,14 @@ export function loadSubjects(): Promise<Subject[]> {
           const shared = state === 'exact' && mode === 'shared' ? JSON.stringify({ bucketName: names.Bucket, bucketRegion: config.region }) : undefined;
           const resolver = new Resolver(resources, observed, names.AccessStack, shared);
           const policies: Partial<Record<SubjectRole, PolicyDoc[]>> = {};
-          for (const [role, ids] of Object.entries(byRole) as [SubjectRole, string[]][]) {
-            policies[role] = ids.map((p) => ({ name: p, document: resolver.resolve(resources[p]?.Properties?.PolicyDocument, `${t.file}:${p}`) }));
+          try {
+            for (const [role, ids] of Object.entries(byRole) as [SubjectRole, string[]][]) {
+              policies[role] = ids.map((p) => ({ name: p, document: resolver.resolve(resources[p]?.Properties?.PolicyDocument, `${t.file}:${p}`) }));
+            }
+          } catch (e) {
+            if (!(e instanceof BucketResolutionError)) throw e;
+            skippedSubjects.push({ id: `${t.source}:${t.file}#${id}[${state}]`, reason: e.message });
+            continue;
           }
           // Deployment-role mode (issue 11): CloudFormation service roles the expansion creates (trusting
           // cloudformation.amazonaws.com); the one whose logical id or name says admin is admin's lifecycle role.
