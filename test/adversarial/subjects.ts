@@ -172,6 +172,7 @@ function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNa
   return {
     Partition: 'aws',
     Region: region,
+    OtherRegion: region === 'us-west-2' ? 'eu-west-1' : 'us-west-2',
     Account: ACCOUNT_ID,
     AttackerAccount: '999999999999',
     Principal: PRINCIPAL,
