@@ -5,17 +5,25 @@
  *                    [--delegated-admin] [--dry-run] [--poll-seconds 10] [--timeout-minutes 120]
  *
  * Rolls the macro out to every account of the given OUs (or, with the root id r-xxxx, of the whole
- * organization) with a service-managed StackSet and automatic deployment, so accounts that join later get
- * it too. Re-runnable: it creates the StackSet or updates it, and creates only the stack instances still
- * missing. It prints progress while StackSet operations run and stops at the first failed stack instance,
- * naming the account, region and reason. --dry-run makes only read calls and prints the plan.
+ * organization) along the path AWS documents for macro definitions ("a stack or stack set with self-managed
+ * permissions"; the default service-managed execution role cannot provision macros), in three parts:
+ *   1. stack <name>-stackset-admin in this account: AWSCloudFormationStackSetAdministrationRole, which may only
+ *      assume AWSCloudFormationStackSetExecutionRole in other accounts;
+ *   2. service-managed StackSet <name>-execution-role with automatic deployment, in the administrator region:
+ *      AWSCloudFormationStackSetExecutionRole in every account of the OUs (and in accounts that join them
+ *      later), trusting only that administration role, allowed only what deploying the macro takes;
+ *   3. self-managed StackSet <name> with the macro, in --regions, in every account whose execution-role stack
+ *      instance is CURRENT (ListStackInstances of part 2).
+ * Re-runnable: each part is created or updated and only missing stack instances are created, so a re-run adds
+ * accounts that joined since. It prints progress and stops at the first failure, naming the account, region and
+ * reason. --dry-run makes only read calls and prints the plan of all three parts.
  *
- * What it deploys: not template.yaml itself (StackSets with service-managed permissions fail on any macro,
- * including the AWS::Serverless transform) but its translation, dist/stackset-template.json, built by
- * scripts/lib/stackset-template.ts from template.yaml and the `npm run build` bundles, whose code lives in
- * one bucket per region, <code-bucket-prefix>-<region>, readable by the organization. The rollout writes
- * the zips to dist/stackset/ and prints the upload commands and the bucket policy; run them first (once per
- * code change). With --template FILE it rolls out that (already translated) template instead.
+ * What part 3 deploys: not template.yaml itself (StackSets do not run the SAM transform) but its translation,
+ * dist/stackset-template.json, built by scripts/lib/stackset-template.ts from template.yaml and the
+ * `npm run build` bundles, whose code lives in one bucket per region, <code-bucket-prefix>-<region>, readable by
+ * the organization. The rollout writes the zips to dist/stackset/ and prints the upload commands and the bucket
+ * policy; run them first (once per code change). With --template FILE it rolls out that (already translated)
+ * template instead.
  *
  * Prerequisites: run it in the organization's management account (or a delegated administrator account
  * with --delegated-admin), with trusted access for StackSets activated in AWS Organizations. Exit codes:
@@ -23,7 +31,13 @@
  */
 import {
   CloudFormationClient,
+  CreateStackCommand,
   CreateStackInstancesCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateStackCommand,
+  type Stack,
   CreateStackSetCommand,
   DescribeStackSetCommand,
   DescribeStackSetOperationCommand,
@@ -47,6 +61,7 @@ import {
   failuresOf,
   formatPlan,
   instanceTable,
+  planAdminStack,
   planRollout,
   progressLine,
   requiredCapabilities,
@@ -56,8 +71,12 @@ import {
   type Step,
 } from './lib/rollout-plan';
 import {
+  ADMINISTRATION_ROLE,
   CODE_BUCKET_PARAMETER,
+  EXECUTION_ROLE,
+  administrationRoleTemplate,
   buildStackSetTemplate,
+  executionRoleTemplate,
   codeBucketName,
   codeBucketPolicy,
   codeKeyFor,
@@ -211,7 +230,7 @@ export function prepareTemplate(args: RolloutArgs, rootDir = process.cwd()): Pre
     if (!existsSync(file)) throw new UsageError(`--template ${args.template}: no such file`);
     const template = parseTemplate(readFileSync(file, 'utf8')) as Template;
     const problems = stackSetProblems(template);
-    if (problems.length) throw new UsageError(`--template ${args.template} cannot be rolled out with a service-managed StackSet:\n  ${problems.join('\n  ')}\n(leave out --template to roll out the translation of template.yaml)`);
+    if (problems.length) throw new UsageError(`--template ${args.template} cannot be rolled out with a StackSet:\n  ${problems.join('\n  ')}\n(leave out --template to roll out the translation of template.yaml)`);
     return { template, body: JSON.stringify(template), source: args.template, written: [], uploads: [] };
   }
   const samFile = resolve(rootDir, args.samTemplate);
@@ -269,6 +288,7 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     if (Buffer.byteLength(prepared.body) > 51_200) {
       throw new UsageError(`the template is ${Buffer.byteLength(prepared.body)} bytes; CreateStackSet takes at most 51,200 bytes in TemplateBody (a TemplateURL in S3 would be needed)`);
     }
+    if (!args.codeBucketPrefix) throw new UsageError('--code-bucket-prefix is required: the code lives in <prefix>-<region> buckets, and the execution role may read only those');
     const parameters = { ...args.parameters };
     if (prepared.template.Parameters && CODE_BUCKET_PARAMETER in prepared.template.Parameters) {
       if (!args.codeBucketPrefix) throw new UsageError(`--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`);
@@ -305,12 +325,130 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     rootDir: partial.rootDir ?? process.cwd(),
   };
   const send: Send = deps.cfn.send.bind(deps.cfn) as Send;
+  const names = rolloutNames(args.stackSetName);
 
   log(`Template: ${prepared.source} (${prepared.body.length} bytes, capabilities ${target.capabilities.join(', ') || 'none'})`);
   for (const f of prepared.written) log(`  wrote ${f}`);
   printCodeBuckets(args, prepared, log);
 
-  // Read the current state (read calls only).
+  // 1. The administration role's stack in this (the administrator) account.
+  const adminBody = JSON.stringify(administrationRoleTemplate());
+  let adminStack: Stack | undefined;
+  let adminPlan: Plan;
+  try {
+    const current = await readStack(send, names.adminStack);
+    adminStack = current.stack;
+    adminPlan = planAdminStack(names.adminStack, adminBody, current);
+  } catch (e) {
+    if (e instanceof RolloutError) {
+      log(`error: ${e.message}`);
+      return 1;
+    }
+    if (!args.dryRun) {
+      log(`error: cannot read stack ${names.adminStack} in ${adminRegion}: ${(e as Error).name}: ${(e as Error).message}`);
+      return 1;
+    }
+    log(`warning: cannot read stack ${names.adminStack} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
+    adminPlan = planAdminStack(names.adminStack, adminBody, {});
+  }
+  log(`\n1. Administration role (stack ${names.adminStack} in ${adminRegion}, this account):`);
+  log(formatPlan(adminPlan));
+  if (!args.dryRun) {
+    try {
+      for (const step of adminPlan.steps) await runStep(step, send, deps, args, target);
+      adminStack = (await readStack(send, names.adminStack)).stack;
+    } catch (e) {
+      log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+      return 1;
+    }
+  }
+  const administrationRoleArn = administrationRoleArnOf(adminStack);
+
+  // 2. The execution role in every account of the OUs: a service-managed StackSet with automatic deployment.
+  const rolesTarget: RolloutTarget = {
+    stackSetName: names.rolesStackSet,
+    organizationalUnits: args.organizationalUnits,
+    regions: [adminRegion],
+    templateBody: JSON.stringify(executionRoleTemplate()),
+    parameters: { AdministrationRoleArn: administrationRoleArn, MacroStackSetName: args.stackSetName, CodeBucketPrefix: args.codeBucketPrefix ?? '', CodeKeyPrefix: args.codeKeyPrefix },
+    capabilities: ['CAPABILITY_NAMED_IAM'],
+    description: `${EXECUTION_ROLE} for StackSet ${args.stackSetName} (npm run rollout)`,
+    ...(args.delegatedAdmin ? { callAs: 'DELEGATED_ADMIN' as const } : {}),
+  };
+  const roles = await planStackSet(rolesTarget, send, args, log);
+  if (!roles) return 1;
+  log(`\n2. ${EXECUTION_ROLE} in every account of ${args.organizationalUnits.join(', ')} (service-managed StackSet ${names.rolesStackSet}, in ${adminRegion} only: IAM is global):`);
+  log(formatPlan(roles.plan));
+  if (roles.stackSet) log(`  Current stack instances:\n${instanceTable(roles.instances).replace(/^/gm, '  ')}`);
+  let rolesInstances = roles.instances;
+  if (!args.dryRun) {
+    try {
+      for (const step of roles.plan.steps) await runStep(step, send, deps, args, rolesTarget);
+      rolesInstances = await listInstances(send, rolesTarget);
+    } catch (e) {
+      log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+      return 1;
+    }
+  }
+
+  // 3. The macro: a self-managed StackSet in every account that holds the execution role.
+  const accounts = executionRoleAccounts(rolesInstances);
+  const macroTarget: RolloutTarget = { ...target, permissionModel: 'SELF_MANAGED', accounts, administrationRoleArn, executionRoleName: EXECUTION_ROLE, callAs: undefined };
+  const macro = await planStackSet(macroTarget, send, args, log);
+  if (!macro) return 1;
+  log(`\n3. The macro (self-managed StackSet ${args.stackSetName} in ${args.regions.join(', ')}; accounts: those holding ${EXECUTION_ROLE}, ${accounts.length ? accounts.join(', ') : 'none yet'}):`);
+  log(formatPlan(macro.plan));
+  if (args.dryRun && roles.plan.steps.some((s) => s.kind === 'create-stack-instances' || s.kind === 'create-stack-set')) {
+    log(`  + the accounts that step 2 gives ${EXECUTION_ROLE} (known once it has run)`);
+  }
+  if (macro.stackSet) log(`  Current stack instances:\n${instanceTable(macro.instances).replace(/^/gm, '  ')}`);
+  if (args.dryRun) {
+    log('\nDry run: no change was made.');
+    return 0;
+  }
+  try {
+    for (const step of macro.plan.steps) await runStep(step, send, deps, args, macroTarget);
+  } catch (e) {
+    log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+    return 1;
+  }
+  const final = await listInstances(send, macroTarget);
+  log(`\nDone. Stack instances of ${args.stackSetName}:\n${instanceTable(final)}`);
+  log(`Accounts that join these OUs later get ${EXECUTION_ROLE} automatically (auto-deployment of ${names.rolesStackSet}); run the same command again to give them the macro. The management account never gets a stack instance.`);
+  return 0;
+}
+
+/** The names of the three parts, derived from --stack-set-name. */
+export function rolloutNames(stackSetName: string): { adminStack: string; rolesStackSet: string; macroStackSet: string } {
+  return { adminStack: `${stackSetName}-stackset-admin`, rolesStackSet: `${stackSetName}-execution-role`, macroStackSet: stackSetName };
+}
+
+/** Accounts whose execution-role stack instance is CURRENT (deployed and up to date). */
+export function executionRoleAccounts(instances: readonly StackInstanceSummary[]): string[] {
+  return [...new Set(instances.filter((i) => i.Status === 'CURRENT' && i.Account).map((i) => i.Account as string))].sort();
+}
+
+function administrationRoleArnOf(stack: Stack | undefined): string {
+  const out = stack?.Outputs?.find((o) => o.OutputKey === 'AdministrationRoleArn')?.OutputValue;
+  if (out) return out;
+  const account = stack?.StackId?.split(':')[4];
+  return `arn:aws:iam::${account ?? '<this account>'}:role/${ADMINISTRATION_ROLE}`;
+}
+
+async function readStack(send: Send, stackName: string): Promise<{ stack?: Stack; templateBody?: string }> {
+  try {
+    const { Stacks = [] } = await send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks[0];
+    if (!stack) return {};
+    const { TemplateBody } = await send(new GetTemplateCommand({ StackName: stackName }));
+    return { stack, templateBody: TemplateBody };
+  } catch (e) {
+    if ((e as Error).name === 'ValidationError' && /does not exist/.test((e as Error).message)) return {};
+    throw e;
+  }
+}
+
+async function planStackSet(target: RolloutTarget, send: Send, args: RolloutArgs, log: (l: string) => void): Promise<{ plan: Plan; stackSet?: StackSet; instances: StackInstanceSummary[] } | undefined> {
   let stackSet: StackSet | undefined;
   let instances: StackInstanceSummary[] = [];
   try {
@@ -318,41 +456,18 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     if (stackSet) instances = await listInstances(send, target);
   } catch (e) {
     if (!args.dryRun) {
-      log(`error: cannot read StackSet ${target.stackSetName} in ${adminRegion}: ${(e as Error).name}: ${(e as Error).message}`);
-      return 1;
+      log(`error: cannot read StackSet ${target.stackSetName}: ${(e as Error).name}: ${(e as Error).message}`);
+      return undefined;
     }
-    log(`warning: cannot read StackSet ${target.stackSetName} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
+    log(`warning: cannot read StackSet ${target.stackSetName} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
   }
-  let plan: Plan;
   try {
-    plan = planRollout(target, { stackSet, instances });
+    return { plan: planRollout(target, { stackSet, instances }), stackSet, instances };
   } catch (e) {
     if (!(e instanceof RolloutError)) throw e;
     log(`error: ${e.message}`);
-    return 1;
+    return undefined;
   }
-  log(`\nPlan for StackSet ${target.stackSetName} in ${adminRegion} (OUs ${target.organizationalUnits.join(', ')}; regions ${target.regions.join(', ')}):`);
-  log(formatPlan(plan));
-  if (stackSet) log(`\nCurrent stack instances:\n${instanceTable(instances)}`);
-  if (args.dryRun) {
-    log('\nDry run: no change was made.');
-    return 0;
-  }
-
-  try {
-    for (const step of plan.steps) await runStep(step, send, deps, args, target);
-  } catch (e) {
-    if (e instanceof RolloutError) {
-      log(`\n${e.message}`);
-      return 1;
-    }
-    log(`\nRollout stopped: ${(e as Error).name}: ${(e as Error).message}`);
-    return 1;
-  }
-  const final = await listInstances(send, target);
-  log(`\nDone. Stack instances of ${target.stackSetName}:\n${instanceTable(final)}`);
-  log('Accounts that join these OUs later get the macro automatically (auto-deployment); the management account never gets a stack instance.');
-  return 0;
 }
 
 function printCodeBuckets(args: RolloutArgs, prepared: PreparedTemplate, log: (l: string) => void): void {
@@ -400,6 +515,8 @@ async function listResults(send: Send, target: RolloutTarget, operationId: strin
 }
 
 const STEP_LABEL: Record<Step['kind'], string> = {
+  'create-stack': 'CreateStack',
+  'update-stack': 'UpdateStack',
   'create-stack-set': 'CreateStackSet',
   'update-stack-set': 'UpdateStackSet',
   'create-stack-instances': 'CreateStackInstances',
@@ -410,6 +527,12 @@ async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutA
   const deadline = deps.now() + args.timeoutMinutes * 60_000;
   // Another operation (an automatic deployment, a colleague's run) may hold the StackSet: wait for it.
   let operationId: string | undefined;
+  if (step.kind === 'create-stack' || step.kind === 'update-stack') {
+    if (step.kind === 'create-stack') await send(new CreateStackCommand(step.input));
+    else await send(new UpdateStackCommand(step.input));
+    await waitForStack(STEP_LABEL[step.kind], step.input.StackName as string, send, deps, args);
+    return;
+  }
   for (;;) {
     try {
       if (step.kind === 'create-stack-set') {
@@ -428,6 +551,28 @@ async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutA
   }
   if (!operationId) throw new RolloutError(`${STEP_LABEL[step.kind]} returned no operation id`);
   await waitForOperation(STEP_LABEL[step.kind], operationId, send, deps, args, target);
+}
+
+async function waitForStack(label: string, stackName: string, send: Send, deps: RolloutDeps, args: RolloutArgs): Promise<void> {
+  const started = deps.now();
+  const deadline = started + args.timeoutMinutes * 60_000;
+  let last = '';
+  for (;;) {
+    const { Stacks = [] } = await send(new DescribeStacksCommand({ StackName: stackName }));
+    const status = Stacks[0]?.StackStatus ?? 'UNKNOWN';
+    if (status !== last) {
+      deps.log(`  [${Math.round((deps.now() - started) / 1000)}s] ${label} ${stackName} ${status}`);
+      last = status;
+    }
+    if (status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE') return;
+    if (!status.endsWith('_IN_PROGRESS')) {
+      const { StackEvents = [] } = await send(new DescribeStackEventsCommand({ StackName: stackName }));
+      const first = [...StackEvents].reverse().find((e) => String(e.ResourceStatus).endsWith('_FAILED'));
+      throw new RolloutError(`Rollout stopped: ${label} ${stackName} ended ${status}${first ? ` - ${first.LogicalResourceId}: ${first.ResourceStatusReason}` : ''}\nFix the cause (delete the stack if it is ROLLBACK_COMPLETE), then run the same command again.`);
+    }
+    if (deps.now() > deadline) throw new RolloutError(`${label} ${stackName} is still ${status} after ${args.timeoutMinutes} minutes; run the same command again later.`);
+    await deps.sleep(args.pollSeconds * 1000);
+  }
 }
 
 async function waitForOperation(label: string, operationId: string, send: Send, deps: RolloutDeps, args: RolloutArgs, target: RolloutTarget): Promise<void> {

@@ -1,7 +1,14 @@
 /**
- * Pure planning for `npm run rollout`: what to call to bring a service-managed StackSet, with automatic
- * deployment, to the wanted template, parameters, OUs and regions, given what DescribeStackSet and
- * ListStackInstances report. No AWS call happens here; scripts/rollout.ts runs the plan.
+ * Pure planning for `npm run rollout`: what to call to bring a StackSet to the wanted template, parameters and
+ * targets, given what DescribeStackSet and ListStackInstances report, and the administration role's stack to its
+ * template, given DescribeStacks/GetTemplate. No AWS call happens here; scripts/rollout.ts runs the plan.
+ *
+ * The rollout has three parts (AWS's path for macro definitions, README "Roll out to an organization"):
+ * 1. a stack in the administrator account with AWSCloudFormationStackSetAdministrationRole (planAdminStack);
+ * 2. a SERVICE_MANAGED StackSet with automatic deployment that puts AWSCloudFormationStackSetExecutionRole
+ *    into every account of the OUs, in one region (IAM is global);
+ * 3. a SELF_MANAGED StackSet with the macro, whose target accounts are the stack instances of part 2.
+ * Parts 2 and 3 are both planned by planRollout, with permissionModel telling them apart.
  *
  * The decisions (CloudFormation API reference, CreateStackSet / UpdateStackSet / CreateStackInstances):
  * - SERVICE_MANAGED permissions with AutoDeployment {Enabled: true, RetainStacksOnAccountRemoval: false}:
@@ -21,6 +28,9 @@
 import type {
   AutoDeployment,
   Capability,
+  CreateStackCommandInput,
+  Stack,
+  UpdateStackCommandInput,
   CreateStackInstancesCommandInput,
   CreateStackSetCommandInput,
   StackInstanceSummary,
@@ -47,7 +57,15 @@ export class RolloutError extends Error {
 
 export interface RolloutTarget {
   readonly stackSetName: string;
+  /** SERVICE_MANAGED (targets: OUs, auto-deployment) unless said otherwise. */
+  readonly permissionModel?: 'SERVICE_MANAGED' | 'SELF_MANAGED';
+  /** SERVICE_MANAGED: the OUs (or root) to deploy to. */
   readonly organizationalUnits: readonly string[];
+  /** SELF_MANAGED: the account ids to deploy to. */
+  readonly accounts?: readonly string[];
+  /** SELF_MANAGED: the administration role (ARN) and the execution role's name in the target accounts. */
+  readonly administrationRoleArn?: string;
+  readonly executionRoleName?: string;
   readonly regions: readonly string[];
   readonly templateBody: string;
   readonly parameters: Readonly<Record<string, string>>;
@@ -64,6 +82,8 @@ export interface CurrentState {
 }
 
 export type Step =
+  | { readonly kind: 'create-stack'; readonly input: CreateStackCommandInput; readonly why: string }
+  | { readonly kind: 'update-stack'; readonly input: UpdateStackCommandInput; readonly why: string }
   | { readonly kind: 'create-stack-set'; readonly input: CreateStackSetCommandInput; readonly why: string }
   | { readonly kind: 'update-stack-set'; readonly input: UpdateStackSetCommandInput; readonly why: string }
   | {
@@ -78,9 +98,21 @@ export interface Plan {
   readonly upToDate: readonly string[];
 }
 
+export const ACCOUNT_PATTERN = /^\d{12}$/;
+export const ADMINISTRATION_ROLE_NAME = 'AWSCloudFormationStackSetAdministrationRole';
+export const EXECUTION_ROLE_NAME = 'AWSCloudFormationStackSetExecutionRole';
+
 export function validateTarget(t: RolloutTarget): void {
   const errors: string[] = [];
   if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(t.stackSetName)) errors.push(`stack set name ${t.stackSetName} must start with a letter and hold only letters, digits and hyphens (128 at most)`);
+  if (t.permissionModel === 'SELF_MANAGED') {
+    for (const a of t.accounts ?? []) if (!ACCOUNT_PATTERN.test(a)) errors.push(`${a} is not an account id (12 digits)`);
+    if (!t.administrationRoleArn) errors.push(`StackSet ${t.stackSetName}: a self-managed StackSet needs the administration role's ARN`);
+    if (!t.regions.length) errors.push('--regions is required (for example us-east-1,eu-west-1)');
+    for (const r of t.regions) if (!REGION_PATTERN.test(r)) errors.push(`${r} is not a region name`);
+    if (errors.length) throw new RolloutError(errors.join('\n'));
+    return;
+  }
   if (!t.organizationalUnits.length) errors.push('at least one --organizational-unit (ou-... or the root id r-... for the whole organization) is required');
   for (const ou of t.organizationalUnits) if (!OU_PATTERN.test(ou)) errors.push(`${ou} is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)`);
   if (!t.regions.length) errors.push('--regions is required (for example us-east-1,eu-west-1)');
@@ -105,14 +137,18 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
   const upToDate: string[] = [];
 
   // What CreateStackSet sets and UpdateStackSet re-states: one definition, so the two never drift apart.
+  const selfManaged = target.permissionModel === 'SELF_MANAGED';
+  const model: 'SELF_MANAGED' | 'SERVICE_MANAGED' = selfManaged ? 'SELF_MANAGED' : 'SERVICE_MANAGED';
   const definition = {
     ...common,
     Description: target.description,
     TemplateBody: target.templateBody,
     Parameters: parameters,
     Capabilities: [...target.capabilities],
-    PermissionModel: 'SERVICE_MANAGED' as const,
-    AutoDeployment: AUTO_DEPLOYMENT,
+    PermissionModel: model,
+    ...(selfManaged
+      ? { AdministrationRoleARN: target.administrationRoleArn, ExecutionRoleName: target.executionRoleName ?? EXECUTION_ROLE_NAME }
+      : { AutoDeployment: AUTO_DEPLOYMENT }),
     ManagedExecution: { Active: true },
   };
   if (!stackSet) {
@@ -122,9 +158,9 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
       input: definition,
     });
   } else {
-    if (stackSet.PermissionModel && stackSet.PermissionModel !== 'SERVICE_MANAGED') {
+    if ((stackSet.PermissionModel ?? 'SELF_MANAGED') !== model) {
       throw new RolloutError(
-        `StackSet ${target.stackSetName} exists with ${stackSet.PermissionModel} permissions; this rollout needs SERVICE_MANAGED (auto-deployment to OUs), and the permission model cannot change while it has stack instances. Use another --stack-set-name, or delete that StackSet first.`,
+        `StackSet ${target.stackSetName} exists with ${stackSet.PermissionModel ?? 'SELF_MANAGED'} permissions; this rollout needs ${model} for it (${selfManaged ? 'AWS documents macro definitions in self-managed StackSets only' : 'auto-deployment to OUs'}), and the permission model cannot change while it has stack instances. Use another --stack-set-name, or delete that StackSet first.`,
       );
     }
     const changes = stackSetChanges(target, stackSet, parameters);
@@ -140,8 +176,12 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
         },
       });
     } else {
-      upToDate.push(`StackSet ${target.stackSetName}: template, parameters, capabilities and auto-deployment unchanged`);
+      upToDate.push(`StackSet ${target.stackSetName}: template, parameters, capabilities and ${selfManaged ? 'roles' : 'auto-deployment'} unchanged`);
     }
+  }
+  if (selfManaged) {
+    steps.push(...accountInstanceSteps(target, state.instances, common, upToDate));
+    return { steps, upToDate };
   }
 
   // OU/region pairs still to cover, grouped by identical region lists (one operation per group).
@@ -173,6 +213,30 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
   return { steps, upToDate };
 }
 
+/** SELF_MANAGED: account/region pairs with no stack instance yet, grouped by identical region lists. */
+function accountInstanceSteps(target: RolloutTarget, instances: readonly StackInstanceSummary[], common: { StackSetName: string }, upToDate: string[]): Step[] {
+  const covered = new Set(instances.filter((i) => i.Account && i.Region).map((i) => `${i.Account} ${i.Region}`));
+  const groups = new Map<string, { accounts: string[]; regions: string[] }>();
+  const done: string[] = [];
+  for (const account of [...new Set(target.accounts ?? [])].sort()) {
+    const missing = target.regions.filter((r) => !covered.has(`${account} ${r}`));
+    if (!missing.length) {
+      done.push(account);
+      continue;
+    }
+    const key = missing.join(',');
+    if (!groups.has(key)) groups.set(key, { accounts: [], regions: missing });
+    groups.get(key)?.accounts.push(account);
+  }
+  if (done.length) upToDate.push(`accounts ${done.join(', ')}: stack instances in ${target.regions.join(', ')}`);
+  if (!(target.accounts ?? []).length) upToDate.push(`StackSet ${target.stackSetName}: no target account yet (no account holds the execution role)`);
+  return [...groups.values()].map(({ accounts, regions }) => ({
+    kind: 'create-stack-instances' as const,
+    why: `no stack instances yet for account${accounts.length === 1 ? '' : 's'} ${accounts.join(', ')} in ${regions.join(', ')}`,
+    input: { ...common, Accounts: accounts, Regions: regions, OperationPreferences: OPERATION_PREFERENCES },
+  }));
+}
+
 function stackSetChanges(target: RolloutTarget, current: StackSet, parameters: { ParameterKey: string; ParameterValue: string }[]): string[] {
   const changes: string[] = [];
   if (!sameTemplate(current.TemplateBody, target.templateBody)) changes.push('template changed');
@@ -182,13 +246,37 @@ function stackSetChanges(target: RolloutTarget, current: StackSet, parameters: {
   if (paramDiff.length) changes.push(`parameters changed: ${paramDiff.join(', ')}`);
   const caps = (c: readonly string[] | undefined) => [...(c ?? [])].sort().join(',');
   if (caps(current.Capabilities) !== caps(target.capabilities)) changes.push(`capabilities ${caps(current.Capabilities) || '(none)'} -> ${caps(target.capabilities) || '(none)'}`);
-  const auto = current.AutoDeployment;
-  if (auto?.Enabled !== true || auto?.RetainStacksOnAccountRemoval !== false) {
-    changes.push(`auto-deployment ${JSON.stringify(auto ?? {})} -> ${JSON.stringify(AUTO_DEPLOYMENT)}`);
+  if (target.permissionModel === 'SELF_MANAGED') {
+    if (current.AdministrationRoleARN !== target.administrationRoleArn) changes.push(`administration role ${current.AdministrationRoleARN ?? '(none)'} -> ${target.administrationRoleArn}`);
+    const exec = target.executionRoleName ?? EXECUTION_ROLE_NAME;
+    if ((current.ExecutionRoleName ?? EXECUTION_ROLE_NAME) !== exec) changes.push(`execution role ${current.ExecutionRoleName} -> ${exec}`);
+  } else {
+    const auto = current.AutoDeployment;
+    if (auto?.Enabled !== true || auto?.RetainStacksOnAccountRemoval !== false) {
+      changes.push(`auto-deployment ${JSON.stringify(auto ?? {})} -> ${JSON.stringify(AUTO_DEPLOYMENT)}`);
+    }
   }
   if (current.ManagedExecution?.Active !== true) changes.push('managed execution off -> on');
   if (target.description !== undefined && (current.Description ?? '') !== target.description) changes.push('description changed');
   return changes;
+}
+
+/**
+ * The administration role's stack in the administrator account: CreateStack when missing (or deleted),
+ * UpdateStack when its template differs, nothing otherwise. A stack stuck in a failed state is an error
+ * naming the fix, never a silent re-create.
+ */
+export function planAdminStack(stackName: string, templateBody: string, current: { stack?: Stack; templateBody?: string }): Plan {
+  const stack = current.stack && current.stack.StackStatus !== 'DELETE_COMPLETE' ? current.stack : undefined;
+  const input = { StackName: stackName, TemplateBody: templateBody, Capabilities: ['CAPABILITY_NAMED_IAM' as const] };
+  if (!stack) return { steps: [{ kind: 'create-stack', input, why: `stack ${stackName} does not exist` }], upToDate: [] };
+  const status = stack.StackStatus ?? '';
+  if (status === 'ROLLBACK_COMPLETE' || status.endsWith('_FAILED')) {
+    throw new RolloutError(`stack ${stackName} is ${status}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: see its events, delete it (aws cloudformation delete-stack --stack-name ${stackName}), then run again.`);
+  }
+  if (status.endsWith('_IN_PROGRESS')) throw new RolloutError(`stack ${stackName} is ${status}: wait until it settles, then run again.`);
+  if (sameTemplate(current.templateBody, templateBody)) return { steps: [], upToDate: [`stack ${stackName}: ${ADMINISTRATION_ROLE_NAME} unchanged`] };
+  return { steps: [{ kind: 'update-stack', input, why: 'template changed' }], upToDate: [] };
 }
 
 function sameTemplate(a: string | undefined, b: string): boolean {
@@ -226,18 +314,26 @@ function coveredPairs(stackSet: StackSet | undefined, instances: readonly StackI
 
 export function describeStep(step: Step): string {
   switch (step.kind) {
+    case 'create-stack':
+      return `CreateStack ${step.input.StackName} (${ADMINISTRATION_ROLE_NAME}, may only assume ${EXECUTION_ROLE_NAME} in other accounts) - ${step.why}`;
+    case 'update-stack':
+      return `UpdateStack ${step.input.StackName} (${ADMINISTRATION_ROLE_NAME}) - ${step.why}`;
     case 'create-stack-set':
+      if (step.input.PermissionModel === 'SELF_MANAGED') {
+        return `CreateStackSet ${step.input.StackSetName} (SELF_MANAGED, administration role ${step.input.AdministrationRoleARN}, execution role ${step.input.ExecutionRoleName}, capabilities ${(step.input.Capabilities ?? []).join(', ') || 'none'}) - ${step.why}`;
+      }
       return `CreateStackSet ${step.input.StackSetName} (SERVICE_MANAGED, auto-deployment on, stacks deleted on account removal, capabilities ${(step.input.Capabilities ?? []).join(', ') || 'none'}) - ${step.why}`;
     case 'update-stack-set':
       return `UpdateStackSet ${step.input.StackSetName} (all its stack instances) - ${step.why}`;
     case 'create-stack-instances':
+      if (step.input.Accounts) return `CreateStackInstances ${step.input.StackSetName}: accounts ${step.input.Accounts.join(', ')} x regions ${(step.input.Regions ?? []).join(', ')} - ${step.why}`;
       return `CreateStackInstances ${step.input.StackSetName}: OUs ${(step.input.DeploymentTargets?.OrganizationalUnitIds ?? []).join(', ')} x regions ${(step.input.Regions ?? []).join(', ')} - ${step.why}`;
   }
 }
 
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [];
-  if (!plan.steps.length) lines.push('Nothing to do: the StackSet and its stack instances are as wanted.');
+  if (!plan.steps.length) lines.push('  Nothing to do: as wanted.');
   else plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${describeStep(s)}`));
   for (const u of plan.upToDate) lines.push(`  = ${u}`);
   return lines.join('\n');
@@ -290,7 +386,10 @@ export function hintFor(reason: string): string | undefined {
   }
   if (/already exists/i.test(reason)) return 'A resource with that name already exists in the account (a macro or function deployed by hand?): delete it or rename it, then run again.';
   if (/InsufficientCapabilities|Requires capabilities/i.test(reason)) return 'The template needs another capability; the rollout derives them from the template (CAPABILITY_IAM / CAPABILITY_NAMED_IAM).';
-  if (/Transform|macro/i.test(reason)) return 'Service-managed StackSets do not run macros or transforms: roll out the pre-translated template (scripts/lib/stackset-template.ts), not template.yaml.';
+  if (/AssumeRole|not authorized to perform: sts|execution role|administration role/i.test(reason)) {
+    return 'StackSets could not assume the roles: the account needs AWSCloudFormationStackSetExecutionRole (from the execution-role StackSet) trusting AWSCloudFormationStackSetAdministrationRole of this account; npm run rollout -- --dry-run lists which accounts have it.';
+  }
+  if (/Transform|macro/i.test(reason)) return 'StackSets do not run the SAM transform for a StackSet: roll out the pre-translated template (scripts/lib/stackset-template.ts), not template.yaml.';
   return undefined;
 }
 

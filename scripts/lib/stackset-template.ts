@@ -383,3 +383,130 @@ export function zipFiles(files: ReadonlyArray<{ name: string; data: Buffer }>): 
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The two roles of self-managed StackSets (CloudFormation User Guide, "Grant self-managed permissions":
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-prereqs-self-managed.html).
+
+export const ADMINISTRATION_ROLE = 'AWSCloudFormationStackSetAdministrationRole';
+export const EXECUTION_ROLE = 'AWSCloudFormationStackSetExecutionRole';
+
+/**
+ * A stack for the administrator account: AWSCloudFormationStackSetAdministrationRole, which CloudFormation
+ * (of this account only: aws:SourceAccount) assumes to run self-managed StackSet operations, and which may do
+ * nothing but assume AWSCloudFormationStackSetExecutionRole in target accounts.
+ */
+export function administrationRoleTemplate(): Template {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${ADMINISTRATION_ROLE} for the self-managed StackSet of the Formidable::Serverless::Access macro (npm run rollout)`,
+    Resources: {
+      AdministrationRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: ADMINISTRATION_ROLE,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Effect: 'Allow',
+              Principal: { Service: 'cloudformation.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+            }],
+          },
+          Policies: [{
+            PolicyName: 'assume-execution-role',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${EXECUTION_ROLE}` } }],
+            },
+          }],
+        },
+      },
+    },
+    Outputs: { AdministrationRoleArn: { Value: { 'Fn::GetAtt': ['AdministrationRole', 'Arn'] } } },
+  };
+}
+
+/**
+ * The service-managed StackSet's template for every target account: AWSCloudFormationStackSetExecutionRole,
+ * trusting only the administration role, with what deploying the macro's template takes and no more:
+ * CloudFormation on the macro StackSet's own stacks (StackSet-<name>-<id>), IAM roles and Lambda functions
+ * whose generated names start with StackSet- (CloudFormation names them <stack>-<logical id>-<suffix>,
+ * shortening the stack name, so the StackSet name may be cut off), PassRole of those roles to Lambda only, the
+ * log groups /aws/lambda/StackSet-<name>-*, and reading the code objects. AWS::CloudFormation::Macro and the
+ * stack's exports are CloudFormation's own and need no IAM action.
+ */
+export function executionRoleTemplate(): Template {
+  const arn = (service: string, resource: string, region = '*') => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}` });
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `${EXECUTION_ROLE} for the self-managed StackSet of the Formidable::Serverless::Access macro (npm run rollout)`,
+    Parameters: {
+      AdministrationRoleArn: { Type: 'String', Description: `ARN of ${ADMINISTRATION_ROLE} in the StackSets administrator account`, AllowedPattern: `^arn:aws[-a-z]*:iam::\\d{12}:role/(.+/)?${ADMINISTRATION_ROLE}$` },
+      MacroStackSetName: { Type: 'String', Description: 'Name of the self-managed StackSet that deploys the macro', AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$' },
+      CodeBucketPrefix: { Type: 'String', Description: 'Code buckets are <prefix>-<region>', AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$' },
+      CodeKeyPrefix: { Type: 'String', Description: 'Key prefix of the code objects', AllowedPattern: '^[-a-zA-Z0-9_.]{1,100}$' },
+    },
+    Resources: {
+      ExecutionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: EXECUTION_ROLE,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' }],
+          },
+          Policies: [{
+            PolicyName: 'deploy-formidable-serverless-access-macro',
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [
+                {
+                  Sid: 'MacroStacks',
+                  Effect: 'Allow',
+                  Action: ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources', 'cloudformation:ListStackResources', 'cloudformation:GetTemplate'],
+                  Resource: arn('cloudformation', 'stack/StackSet-${MacroStackSetName}-*/*'),
+                },
+                { Sid: 'ValidateTemplate', Effect: 'Allow', Action: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'], Resource: '*' },
+                {
+                  Sid: 'FunctionRoles',
+                  Effect: 'Allow',
+                  Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole', 'iam:UntagRole'],
+                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                },
+                {
+                  Sid: 'PassFunctionRolesToLambda',
+                  Effect: 'Allow',
+                  Action: 'iam:PassRole',
+                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                  Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+                },
+                {
+                  Sid: 'Functions',
+                  Effect: 'Allow',
+                  Action: ['lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
+                  Resource: arn('lambda', 'function:StackSet-*'),
+                },
+                {
+                  Sid: 'LogGroups',
+                  Effect: 'Allow',
+                  Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
+                  Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+                },
+                { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: arn('logs', 'log-group:*') },
+                {
+                  Sid: 'ReadCode',
+                  Effect: 'Allow',
+                  Action: ['s3:GetObject', 's3:GetObjectVersion'],
+                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' },
+                },
+              ],
+            },
+          }],
+        },
+      },
+    },
+    Outputs: { ExecutionRoleArn: { Value: { 'Fn::GetAtt': ['ExecutionRole', 'Arn'] } } },
+  };
+}

@@ -1,19 +1,27 @@
 /**
- * `npm run rollout` against moto_server: an organization with an OU, a service-managed StackSet built
- * from the project's template.yaml, code objects in a bucket of the administrator account, and stack
- * instances whose Lambda functions are created in the member accounts from that bucket.
+ * `npm run rollout` against moto_server: an organization with an OU, the administration role's stack in the
+ * administrator account, the service-managed execution-role StackSet, and the self-managed macro StackSet built
+ * from the project's template.yaml, whose Lambda functions are created in the member accounts from a code
+ * bucket of the administrator account.
  *
- * What moto 5.2.1 does not model, and the unit tests (aws-sdk-client-mock) cover instead: AutoDeployment,
- * Capabilities and ManagedExecution are not stored by CreateStackSet; stack instances carry no
- * OrganizationalUnitId and OU-targeted operations list no per-instance results; every operation ends
- * SUCCEEDED at once. So a re-run against moto cannot see that the OU is already covered (it creates the
- * instances again), and there is no failed-instance path to provoke.
+ * What moto 5.2.1 does not model (read in moto/cloudformation/models.py), and the unit tests
+ * (aws-sdk-client-mock) cover instead:
+ * - StackSets never assume roles: a self-managed operation succeeds whether or not the administration and
+ *   execution roles exist, and nothing evaluates their policies. The test checks the roles exist where AWS
+ *   needs them, with the trust AWS needs; whether the execution role's policy suffices is not proven here.
+ * - CreateStackSet does not store AutoDeployment, Capabilities or ManagedExecution, and there is no automatic
+ *   deployment: an account moved into the OU later gets nothing until CreateStackInstances names the OU again.
+ * - service-managed stack instances carry no OrganizationalUnitId, so a re-run cannot see that the OU is covered
+ *   and would create the execution-role instances a second time (moto keeps duplicates): re-runs are dry runs
+ *   here, and the planner's idempotence for OUs is unit-tested.
+ * - every operation ends SUCCEEDED at once: no progress to watch, no failed instance to provoke.
  *
  * Organizations, S3, STS and Lambda are called over moto's HTTP API directly: the project installs only
  * the CloudFormation, IAM and SSM clients. moto ignores signatures; the Authorization header only tells it
  * which service and which access key (hence which account) a request is for.
  */
-import { CloudFormationClient, DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, DescribeStackSetCommand, ListStackInstancesCommand } from '@aws-sdk/client-cloudformation';
+import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +55,32 @@ async function s3Put(path: string, body?: Buffer): Promise<void> {
   if (!res.ok) throw new Error(`S3 PUT ${path}: HTTP ${res.status} ${await res.text()}`);
 }
 
-/** Lambda functions of another account (moto maps credentials from AssumeRole to the role's account). */
-async function functionsOf(accountId: string): Promise<{ FunctionName: string; CodeSize: number; Description?: string }[]> {
+/** Credentials of another account (moto maps credentials from AssumeRole to the role's account). */
+async function assumeInto(accountId: string): Promise<string> {
   const form = new URLSearchParams({ Action: 'AssumeRole', RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`, RoleSessionName: 'check', Version: '2011-06-15' });
   const sts = await (await fetch(`${moto.endpoint}/`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Authorization: auth('sts') }, body: form })).text();
   const accessKey = /<AccessKeyId>([^<]+)</.exec(sts)?.[1];
   if (!accessKey) throw new Error(`AssumeRole into ${accountId} failed: ${sts}`);
+  return accessKey;
+}
+
+/** An IAM role of another account, or undefined. */
+async function roleIn(accountId: string | undefined, roleName: string) {
+  const config = awsClientConfig(moto.endpoint);
+  const iam = new IAMClient(accountId ? { ...config, credentials: { accessKeyId: await assumeInto(accountId), secretAccessKey: 'x' } } : config);
+  try {
+    return (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+  } catch (e) {
+    if ((e as Error).name === 'NoSuchEntityException' || (e as Error).name === 'NoSuchEntity') return undefined;
+    throw e;
+  } finally {
+    iam.destroy();
+  }
+}
+
+/** Lambda functions of another account. */
+async function functionsOf(accountId: string): Promise<{ FunctionName: string; CodeSize: number; Description?: string }[]> {
+  const accessKey = await assumeInto(accountId);
   const res = await fetch(`${moto.endpoint}/2015-03-31/functions/`, { headers: { Authorization: auth('lambda', accessKey) } });
   return ((await res.json()) as { Functions: { FunctionName: string; CodeSize: number; Description?: string }[] }).Functions;
 }
@@ -97,7 +125,9 @@ afterAll(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-test('rolls the translated template.yaml out to the accounts of an OU; new code plans an update', async () => {
+const NAME = 'formidable-serverless-access';
+
+test('rolls out the administration role, the execution role to the OU, and the macro as a self-managed StackSet', async () => {
   await organizations('CreateOrganization', { FeatureSet: 'ALL' });
   const rootId = (await organizations('ListRoots', {})).Roots[0].Id as string;
   const ou = (await organizations('CreateOrganizationalUnit', { ParentId: rootId, Name: 'workloads' })).OrganizationalUnit.Id as string;
@@ -109,23 +139,53 @@ test('rolls the translated template.yaml out to the accounts of an OU; new code 
   for (const id of [memberA, memberB]) await organizations('MoveAccount', { AccountId: id, SourceParentId: rootId, DestinationParentId: ou });
   await s3Put(`/${BUCKET_PREFIX}-${REGION}`);
 
-  // 1. dry run: only reads; it writes the template and the zips to upload
+  // 1. dry run: only reads; it plans all three parts and writes the template and the zips to upload
   const dry = await rollout(['--organizational-unit', ou, '--dry-run']);
   expect(dry.code).toBe(0);
-  expect(dry.out).toMatch(/1\. CreateStackSet formidable-serverless-access/);
-  await expect(cfn.send(new DescribeStackSetCommand({ StackSetName: 'formidable-serverless-access' }))).rejects.toThrow();
+  expect(dry.out).toMatch(/1\. CreateStack formidable-serverless-access-stackset-admin \(AWSCloudFormationStackSetAdministrationRole/);
+  expect(dry.out).toMatch(/1\. CreateStackSet formidable-serverless-access-execution-role \(SERVICE_MANAGED, auto-deployment on/);
+  expect(dry.out).toMatch(/1\. CreateStackSet formidable-serverless-access \(SELF_MANAGED, administration role arn:aws:iam::<this account>:role\/AWSCloudFormationStackSetAdministrationRole, execution role AWSCloudFormationStackSetExecutionRole/);
+  expect(dry.out).toContain('+ the accounts that step 2 gives AWSCloudFormationStackSetExecutionRole');
+  expect(dry.out).toContain('Dry run: no change was made.');
+  await expect(cfn.send(new DescribeStackSetCommand({ StackSetName: NAME }))).rejects.toThrow();
+  await expect(cfn.send(new DescribeStackSetCommand({ StackSetName: `${NAME}-execution-role` }))).rejects.toThrow();
+  await expect(cfn.send(new DescribeStacksCommand({ StackName: `${NAME}-stackset-admin` }))).rejects.toThrow(/does not exist/);
+  expect(await roleIn(undefined, 'AWSCloudFormationStackSetAdministrationRole')).toBeUndefined();
   await uploadCode();
 
-  // 2. the rollout: StackSet + instances in the OU's accounts, Lambda code read from the administrator's bucket
+  // 2. the rollout
   const first = await rollout(['--organizational-unit', ou]);
   expect(first.out).toContain('Done.');
   expect(first.code).toBe(0);
-  const { StackSet } = await cfn.send(new DescribeStackSetCommand({ StackSetName: 'formidable-serverless-access' }));
-  expect(StackSet?.PermissionModel).toBe('SERVICE_MANAGED');
+
+  // part 1: the administration role in this account, trusted by CloudFormation of this account only
+  const admin = await roleIn(undefined, 'AWSCloudFormationStackSetAdministrationRole');
+  expect(admin).toBeDefined();
+  const adminTrust = JSON.parse(decodeURIComponent(admin!.AssumeRolePolicyDocument!));
+  expect(adminTrust.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'cloudformation.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\d{12}$/) } } })]);
+
+  // part 2: the execution role in the OU's accounts (not outside), trusting exactly that administration role
+  const roles = await cfn.send(new DescribeStackSetCommand({ StackSetName: `${NAME}-execution-role` }));
+  expect(roles.StackSet?.PermissionModel).toBe('SERVICE_MANAGED');
+  const rolesInstances = (await cfn.send(new ListStackInstancesCommand({ StackSetName: `${NAME}-execution-role` }))).Summaries ?? [];
+  expect(rolesInstances.map((s) => s.Account).sort()).toEqual([memberA, memberB].sort());
+  for (const id of [memberA, memberB]) {
+    const exec = await roleIn(id, 'AWSCloudFormationStackSetExecutionRole');
+    expect(exec).toBeDefined();
+    const trust = JSON.parse(decodeURIComponent(exec!.AssumeRolePolicyDocument!));
+    expect(trust.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Principal: { AWS: admin!.Arn }, Action: 'sts:AssumeRole' })]);
+  }
+  expect(await roleIn(outside, 'AWSCloudFormationStackSetExecutionRole')).toBeUndefined();
+
+  // part 3: the macro, self-managed, in the accounts that hold the execution role
+  const { StackSet } = await cfn.send(new DescribeStackSetCommand({ StackSetName: NAME }));
+  expect(StackSet?.PermissionModel).toBe('SELF_MANAGED');
+  expect(StackSet?.AdministrationRoleARN).toBe(admin!.Arn);
+  expect(StackSet?.ExecutionRoleName).toBe('AWSCloudFormationStackSetExecutionRole');
   const template = JSON.parse(StackSet!.TemplateBody!);
   expect(template.Transform).toBeUndefined();
   expect(template.Resources.Macro.Type).toBe('AWS::CloudFormation::Macro');
-  const { Summaries = [] } = await cfn.send(new ListStackInstancesCommand({ StackSetName: 'formidable-serverless-access' }));
+  const { Summaries = [] } = await cfn.send(new ListStackInstancesCommand({ StackSetName: NAME }));
   expect(Summaries.map((s) => s.Account).sort()).toEqual([memberA, memberB].sort());
   expect(Summaries.every((s) => s.Status === 'CURRENT' && s.Region === REGION)).toBe(true);
   for (const id of [memberA, memberB]) {
@@ -135,13 +195,21 @@ test('rolls the translated template.yaml out to the accounts of an OU; new code 
   }
   expect(await functionsOf(outside)).toEqual([]);
 
-  // 3. new code: new object keys, so the next run plans an UpdateStackSet (for all its instances). Only a dry
-  // run here: moto lists the instances without their OU, so a real re-run would create them a second time.
+  // 3. a re-run (dry) finds the administration stack and the macro instances as wanted; the macro StackSet's
+  // template, parameters and roles compare equal, and the only differences it reports are the two fields
+  // moto does not store (Capabilities, ManagedExecution)
+  const again = await rollout(['--organizational-unit', ou, '--dry-run']);
+  expect(again.code).toBe(0);
+  expect(again.out).toContain(`stack ${NAME}-stackset-admin: AWSCloudFormationStackSetAdministrationRole unchanged`);
+  expect(again.out).toContain(`1. UpdateStackSet ${NAME} (all its stack instances) - capabilities (none) -> CAPABILITY_IAM; managed execution off -> on\n`);
+  expect(again.out).not.toMatch(/CreateStackInstances formidable-serverless-access: accounts/);
+  expect(again.out).toContain(`accounts ${[memberA, memberB].sort().join(', ')}: stack instances in ${REGION}`);
+
+  // 4. new code: new object keys, so the next run plans an UpdateStackSet of the macro StackSet only
   writeBundles('v2');
   const second = await rollout(['--organizational-unit', ou, '--dry-run']);
   expect(second.code).toBe(0);
-  expect(second.out).toMatch(/1\. UpdateStackSet formidable-serverless-access \(all its stack instances\) - template changed/);
-  expect(second.out).toMatch(new RegExp(`${memberA}\\s+us-east-1\\s+-\\s+CURRENT`));
+  expect(second.out).toMatch(new RegExp(`3\\. The macro[^\\n]*\\n  1\\. UpdateStackSet ${NAME} \\(all its stack instances\\) - template changed`));
   const newKey = JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8')).Resources.MacroFunction.Properties.Code.S3Key;
   expect(newKey).not.toBe(template.Resources.MacroFunction.Properties.Code.S3Key);
 });
