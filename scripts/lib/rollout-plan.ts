@@ -386,7 +386,7 @@ export function hintFor(reason: string): string | undefined {
   }
   if (/already exists/i.test(reason)) return 'A resource with that name already exists in the account (a macro or function deployed by hand?): delete it or rename it, then run again.';
   if (/InsufficientCapabilities|Requires capabilities/i.test(reason)) return 'The template needs another capability; the rollout derives them from the template (CAPABILITY_IAM / CAPABILITY_NAMED_IAM).';
-  if (/AssumeRole|not authorized to perform: sts|execution role|administration role/i.test(reason)) {
+  if (/AssumeRole|not authorized to perform: sts|execution ?role|administration ?role|trust relationship/i.test(reason)) {
     return 'StackSets could not assume the roles: the account needs AWSCloudFormationStackSetExecutionRole (from the execution-role StackSet) trusting AWSCloudFormationStackSetAdministrationRole of this account; npm run rollout -- --dry-run lists which accounts have it.';
   }
   if (/Transform|macro/i.test(reason)) return 'StackSets do not run the SAM transform for a StackSet: roll out the pre-translated template (scripts/lib/stackset-template.ts), not template.yaml.';

@@ -1,6 +1,10 @@
 import {
   CloudFormationClient,
+  CreateStackCommand,
   CreateStackInstancesCommand,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+  UpdateStackCommand,
   CreateStackSetCommand,
   DescribeStackSetCommand,
   DescribeStackSetOperationCommand,
@@ -8,6 +12,7 @@ import {
   ListStackSetOperationResultsCommand,
   UpdateStackSetCommand,
   type StackInstanceSummary,
+  type StackStatus,
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +21,9 @@ import { join } from 'node:path';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { AUTO_DEPLOYMENT, failureMessage, planRollout, requiredCapabilities, type RolloutTarget } from '../../scripts/lib/rollout-plan';
 import {
+  administrationRoleTemplate,
   buildStackSetTemplate,
+  executionRoleTemplate,
   codeBucketPolicy,
   codeKeyFor,
   samtranslatorAvailable,
@@ -90,162 +97,183 @@ function notFound() {
   return Object.assign(new Error('StackSet formidable-serverless-access not found'), { name: 'StackSetNotFoundException' });
 }
 
-function writeCalls() {
-  return WRITES.flatMap((c) => cfnMock.commandCalls(c as never));
-}
 
 function instance(ou: string, account: string, region: string, status: StackInstanceSummary['Status'] = 'CURRENT'): StackInstanceSummary {
   return { OrganizationalUnitId: ou, Account: account, Region: region, Status: status, StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } };
 }
 
+const NAME = 'formidable-serverless-access';
+const ROLES = `${NAME}-execution-role`;
+const ADMIN_STACK = `${NAME}-stackset-admin`;
+const ADMIN_ARN = 'arn:aws:iam::999999999999:role/AWSCloudFormationStackSetAdministrationRole';
+const READS = ['DescribeStacksCommand', 'GetTemplateCommand', 'DescribeStackSetCommand', 'ListStackInstancesCommand'];
+const ALL_WRITES = [...WRITES, CreateStackCommand, UpdateStackCommand];
+
+const adminStack = (status: StackStatus = 'CREATE_COMPLETE') => ({
+  StackName: ADMIN_STACK,
+  StackId: `arn:aws:cloudformation:us-east-1:999999999999:stack/${ADMIN_STACK}/1`,
+  StackStatus: status,
+  CreationTime: new Date(0),
+  Outputs: [{ OutputKey: 'AdministrationRoleArn', OutputValue: ADMIN_ARN }],
+});
+const stackMissing = () => Object.assign(new Error(`Stack with id ${ADMIN_STACK} does not exist`), { name: 'ValidationError' });
+const rolesParameters = [
+  { ParameterKey: 'AdministrationRoleArn', ParameterValue: ADMIN_ARN },
+  { ParameterKey: 'MacroStackSetName', ParameterValue: NAME },
+  { ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' },
+  { ParameterKey: 'CodeKeyPrefix', ParameterValue: 'formidable-serverless-access' },
+];
+const rolesStackSet = () => ({
+  StackSetName: ROLES, Status: 'ACTIVE' as const, PermissionModel: 'SERVICE_MANAGED' as const, TemplateBody: JSON.stringify(executionRoleTemplate()),
+  Parameters: rolesParameters, Capabilities: ['CAPABILITY_NAMED_IAM' as const], AutoDeployment: AUTO_DEPLOYMENT, ManagedExecution: { Active: true },
+  Description: `AWSCloudFormationStackSetExecutionRole for StackSet ${NAME} (npm run rollout)`, OrganizationalUnitIds: [OU1, OU2], Regions: ['us-east-1'],
+});
+function macroStackSet(body: string) {
+  return {
+    StackSetName: NAME, Status: 'ACTIVE' as const, PermissionModel: 'SELF_MANAGED' as const, TemplateBody: body,
+    Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }], Capabilities: ['CAPABILITY_IAM' as const],
+    ManagedExecution: { Active: true }, AdministrationRoleARN: ADMIN_ARN, ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
+    Description: 'Formidable::Serverless::Access CloudFormation macro (npm run rollout)',
+  };
+}
+const accountInstance = (account: string, region: string): StackInstanceSummary => ({ Account: account, Region: region, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } });
+
+/** Everything already rolled out: admin stack, execution role in 111 and 222 (OU1, OU2), macro in both regions. */
+async function rolledOut(rolesAccounts = ['111111111111', '222222222222'], macroAccounts = ['111111111111', '222222222222']) {
+  await rollout(['--dry-run']);
+  const body = JSON.stringify(JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8')));
+  cfnMock.reset();
+  cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [adminStack()] });
+  cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(administrationRoleTemplate()) });
+  cfnMock.on(DescribeStackSetCommand, { StackSetName: ROLES }).resolves({ StackSet: rolesStackSet() });
+  cfnMock.on(ListStackInstancesCommand, { StackSetName: ROLES }).resolves({ Summaries: rolesAccounts.map((a, i) => instance(i ? OU2 : OU1, a, 'us-east-1')) });
+  cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: macroStackSet(body) });
+  cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({ Summaries: macroAccounts.flatMap((a) => [accountInstance(a, 'us-east-1'), accountInstance(a, 'eu-west-1')]) });
+}
+
 describe('rollout: create path', () => {
-  test('creates a service-managed StackSet with auto-deployment, then stack instances for every OU and region, showing progress', async () => {
+  test('administration role stack, then the service-managed execution-role StackSet, then the self-managed macro StackSet in the accounts holding the role', async () => {
+    cfnMock.on(DescribeStacksCommand).rejectsOnce(stackMissing()).resolvesOnce({ Stacks: [adminStack('CREATE_IN_PROGRESS')] }).resolves({ Stacks: [adminStack()] });
+    cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(administrationRoleTemplate()) });
+    cfnMock.on(CreateStackCommand).resolves({ StackId: 'x' });
     cfnMock.on(DescribeStackSetCommand).rejects(notFound());
-    cfnMock.on(CreateStackSetCommand).resolves({ StackSetId: 'formidable-serverless-access:1111' });
-    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-create-0001' });
+    cfnMock.on(CreateStackSetCommand).resolves({ StackSetId: 'id' });
+    cfnMock.on(CreateStackInstancesCommand, { StackSetName: ROLES }).resolves({ OperationId: 'op-roles-0001' });
+    cfnMock.on(CreateStackInstancesCommand, { StackSetName: NAME }).resolves({ OperationId: 'op-macro-0001' });
     cfnMock
-      .on(DescribeStackSetOperationCommand)
-      .resolvesOnce({ StackSetOperation: { Status: 'QUEUED' } })
+      .on(DescribeStackSetOperationCommand, { StackSetName: NAME })
       .resolvesOnce({ StackSetOperation: { Status: 'RUNNING' } })
       .resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
+    cfnMock.on(DescribeStackSetOperationCommand, { StackSetName: ROLES }).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock
-      .on(ListStackSetOperationResultsCommand)
-      .resolvesOnce({ Summaries: [] })
-      .resolvesOnce({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'RUNNING' }, { Account: '111111111111', Region: 'eu-west-1', Status: 'PENDING' }] })
-      .resolves({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '111111111111', Region: 'eu-west-1', Status: 'SUCCEEDED' }] });
-    cfnMock.on(ListStackInstancesCommand).resolves({ Summaries: [instance(OU1, '111111111111', 'us-east-1'), instance(OU2, '222222222222', 'us-east-1'), instance(OU1, '111111111111', 'eu-west-1')] });
+      .on(ListStackSetOperationResultsCommand, { StackSetName: NAME })
+      .resolvesOnce({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'RUNNING' }] })
+      .resolves({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'SUCCEEDED' }] });
+    cfnMock.on(ListStackSetOperationResultsCommand, { StackSetName: ROLES }).resolves({ Summaries: [] });
+    // 333 is still being deployed (OUTDATED): not a target yet
+    cfnMock.on(ListStackInstancesCommand, { StackSetName: ROLES }).resolves({ Summaries: [instance(OU1, '111111111111', 'us-east-1'), instance(OU2, '222222222222', 'us-east-1'), instance(OU2, '333333333333', 'us-east-1', 'OUTDATED')] });
+    cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({ Summaries: [accountInstance('111111111111', 'us-east-1')] });
 
-    const { code, out } = await rollout();
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(0);
 
-    const create = cfnMock.commandCalls(CreateStackSetCommand);
-    expect(create).toHaveLength(1);
-    const input = create[0].args[0].input;
-    expect(input.PermissionModel).toBe('SERVICE_MANAGED');
-    expect(input.AutoDeployment).toEqual({ Enabled: true, RetainStacksOnAccountRemoval: false });
-    expect(input.Capabilities).toEqual(['CAPABILITY_IAM']);
-    expect(input.Parameters).toEqual([{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }]);
-    const body = JSON.parse(input.TemplateBody!);
+    const stack = cfnMock.commandCalls(CreateStackCommand)[0].args[0].input;
+    expect(stack).toEqual({ StackName: ADMIN_STACK, TemplateBody: JSON.stringify(administrationRoleTemplate()), Capabilities: ['CAPABILITY_NAMED_IAM'] });
+    const [roles, macro] = cfnMock.commandCalls(CreateStackSetCommand).map((c) => c.args[0].input);
+    expect(roles).toMatchObject({ StackSetName: ROLES, PermissionModel: 'SERVICE_MANAGED', AutoDeployment: AUTO_DEPLOYMENT, Capabilities: ['CAPABILITY_NAMED_IAM'], Parameters: rolesParameters });
+    expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate());
+    expect(macro).toMatchObject({ StackSetName: NAME, PermissionModel: 'SELF_MANAGED', AdministrationRoleARN: ADMIN_ARN, ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole', Capabilities: ['CAPABILITY_IAM'] });
+    expect(macro.AutoDeployment).toBeUndefined();
+    const body = JSON.parse(macro.TemplateBody!);
     expect(body.Transform).toBeUndefined();
     expect(JSON.stringify(body)).not.toContain('AWS::Serverless');
-    expect(body.Resources.MacroFunction.Type).toBe('AWS::Lambda::Function');
     expect(body.Resources.MacroFunction.Properties.Code).toEqual({
       S3Bucket: { 'Fn::Sub': '${CodeBucketPrefix}-${AWS::Region}' },
       S3Key: expect.stringMatching(/^formidable-serverless-access\/macro-[0-9a-f]{16}\.zip$/),
     });
+    const instances = cfnMock.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input);
+    expect(instances).toEqual([
+      expect.objectContaining({ StackSetName: ROLES, DeploymentTargets: { OrganizationalUnitIds: [OU1, OU2] }, Regions: ['us-east-1'], OperationPreferences: expect.objectContaining({ FailureToleranceCount: 0 }) }),
+      expect.objectContaining({ StackSetName: NAME, Accounts: ['111111111111', '222222222222'], Regions: ['us-east-1', 'eu-west-1'] }),
+    ]);
+    const order = cfnMock.calls().map((c) => c.args[0].constructor.name).filter((n) => ['CreateStackCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand'].includes(n));
+    expect(order).toEqual(['CreateStackCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand']);
 
-    const instances = cfnMock.commandCalls(CreateStackInstancesCommand);
-    expect(instances).toHaveLength(1);
-    expect(instances[0].args[0].input).toMatchObject({ DeploymentTargets: { OrganizationalUnitIds: [OU1, OU2] }, Regions: ['us-east-1', 'eu-west-1'], OperationPreferences: { FailureToleranceCount: 0 } });
-    expect(cfnMock.commandCalls(UpdateStackSetCommand)).toHaveLength(0);
-
-    // progress while the operation runs, then the final instance list
-    expect(out).toMatch(/CreateStackInstances op-creat QUEUED/);
-    expect(out).toMatch(/CreateStackInstances op-creat RUNNING: 1 succeeded, 1 running, 1 pending \(3 stack instances\)/);
-    expect(out).toMatch(/CreateStackInstances op-creat SUCCEEDED: 3 succeeded \(3 stack instances\)/);
+    expect(out).toMatch(/CreateStack formidable-serverless-access-stackset-admin CREATE_IN_PROGRESS/);
+    expect(out).toMatch(/CreateStackInstances op-macro RUNNING: 1 succeeded, 1 running \(2 stack instances\)/);
+    expect(out).toMatch(/CreateStackInstances op-macro SUCCEEDED: 2 succeeded/);
     expect(out).toMatch(/Done\. Stack instances/);
-    expect(out).toMatch(/222222222222\s+us-east-1\s+ou-ab12-22222222\s+CURRENT/);
-    // what to upload and the bucket policy
+    expect(out).toMatch(/run the same command again to give them the macro/);
     expect(out).toMatch(/aws s3 cp dist\/stackset\/macro-[0-9a-f]{16}\.zip s3:\/\/acme-macro-code-eu-west-1\/formidable-serverless-access\/macro-[0-9a-f]{16}\.zip --region eu-west-1/);
-    expect(out).toContain('aws:PrincipalOrgID');
-    // the rolled-out template is kept for review
     expect(JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8'))).toEqual(body);
   });
 });
 
-describe('rollout: update path', () => {
-  test('updates a StackSet whose template changed and adds only the missing OU/region instances', async () => {
-    cfnMock.on(DescribeStackSetCommand).resolves({
-      StackSet: {
-        StackSetName: 'formidable-serverless-access',
-        Status: 'ACTIVE',
-        PermissionModel: 'SERVICE_MANAGED',
-        TemplateBody: '{"Resources":{"Old":{"Type":"AWS::SNS::Topic"}}}',
-        Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }],
-        Capabilities: ['CAPABILITY_IAM'],
-        AutoDeployment: AUTO_DEPLOYMENT,
-        ManagedExecution: { Active: true },
-        OrganizationalUnitIds: [OU1],
-        Regions: ['us-east-1'],
-      },
-    });
-    cfnMock.on(ListStackInstancesCommand).resolves({ Summaries: [instance(OU1, '111111111111', 'us-east-1')] });
-    cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-update-1' });
-    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-instances-1' });
+describe('rollout: re-runs', () => {
+  test('a second run with nothing changed makes no write call', async () => {
+    await rolledOut();
+    const { code, out } = await rollout(['--region', 'us-east-1']);
+    expect(code).toBe(0);
+    expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
+    expect(out).toContain(`stack ${ADMIN_STACK}: AWSCloudFormationStackSetAdministrationRole unchanged`);
+    expect(out).toContain('accounts 111111111111, 222222222222: stack instances in us-east-1, eu-west-1');
+  });
+
+  test('an account that joined an OU later (its execution role arrived by auto-deployment) gets only its macro instances', async () => {
+    await rolledOut(['111111111111', '222222222222', '444444444444']);
+    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-join' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
-
-    const { code, out } = await rollout();
+    const { code } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(0);
-    expect(cfnMock.commandCalls(CreateStackSetCommand)).toHaveLength(0);
-    const update = cfnMock.commandCalls(UpdateStackSetCommand);
-    expect(update).toHaveLength(1);
-    const u = update[0].args[0].input;
-    // no DeploymentTargets/Regions: CloudFormation updates every stack instance of the StackSet
-    expect(u.DeploymentTargets).toBeUndefined();
-    expect(u.Regions).toBeUndefined();
-    expect(u.AutoDeployment).toEqual(AUTO_DEPLOYMENT);
-    expect(u.PermissionModel).toBe('SERVICE_MANAGED');
-    expect(JSON.parse(u.TemplateBody!).Resources.Macro.Type).toBe('AWS::CloudFormation::Macro');
-    expect(out).toMatch(/UpdateStackSet formidable-serverless-access \(all its stack instances\) - template changed/);
-
-    // OU1 misses eu-west-1, OU2 misses both: two operations, grouped by region list
-    const created = cfnMock.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input);
-    expect(created).toEqual([
-      expect.objectContaining({ DeploymentTargets: { OrganizationalUnitIds: [OU1] }, Regions: ['eu-west-1'] }),
-      expect.objectContaining({ DeploymentTargets: { OrganizationalUnitIds: [OU2] }, Regions: ['us-east-1', 'eu-west-1'] }),
+    expect(cfnMock.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input)).toEqual([
+      expect.objectContaining({ StackSetName: NAME, Accounts: ['444444444444'], Regions: ['us-east-1', 'eu-west-1'] }),
     ]);
-    // update first, then the new instances (which get the new template)
-    const order = cfnMock.calls().map((c) => c.args[0].constructor.name).filter((n) => n !== 'DescribeStackSetOperationCommand' && n !== 'ListStackSetOperationResultsCommand' && n !== 'ListStackInstancesCommand');
-    expect(order).toEqual(['DescribeStackSetCommand', 'UpdateStackSetCommand', 'CreateStackInstancesCommand', 'CreateStackInstancesCommand']);
+    expect([CreateStackSetCommand, UpdateStackSetCommand, CreateStackCommand, UpdateStackCommand].flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
   });
 
-  test('a second run with nothing changed makes no write call', async () => {
-    // first, capture the template the rollout builds
-    await rollout(['--dry-run']);
-    const body = readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8');
-    cfnMock.reset();
-    cfnMock.on(DescribeStackSetCommand).resolves({
-      StackSet: {
-        Status: 'ACTIVE',
-        PermissionModel: 'SERVICE_MANAGED',
-        TemplateBody: JSON.stringify(JSON.parse(body)),
-        Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }],
-        Capabilities: ['CAPABILITY_IAM'],
-        AutoDeployment: AUTO_DEPLOYMENT,
-        ManagedExecution: { Active: true },
-        Description: 'Formidable::Serverless::Access CloudFormation macro (npm run rollout)',
-      },
-    });
-    cfnMock.on(ListStackInstancesCommand).resolves({
-      Summaries: [instance(OU1, '111111111111', 'us-east-1'), instance(OU1, '111111111111', 'eu-west-1'), instance(OU2, '222222222222', 'us-east-1'), instance(OU2, '222222222222', 'eu-west-1')],
-    });
-    const { code, out } = await rollout();
+  test('a changed execution-role template updates that StackSet (all its instances) before the macro', async () => {
+    await rolledOut();
+    cfnMock.on(DescribeStackSetCommand, { StackSetName: ROLES }).resolves({ StackSet: { ...rolesStackSet(), TemplateBody: '{"Resources":{}}' } });
+    cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd' });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
+    cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(0);
-    expect(writeCalls()).toHaveLength(0);
-    expect(out).toContain('Nothing to do');
+    const u = cfnMock.commandCalls(UpdateStackSetCommand).map((c) => c.args[0].input);
+    expect(u).toHaveLength(1);
+    expect(u[0]).toMatchObject({ StackSetName: ROLES, PermissionModel: 'SERVICE_MANAGED' });
+    expect(u[0].DeploymentTargets).toBeUndefined();
+    expect(out).toMatch(/UpdateStackSet formidable-serverless-access-execution-role \(all its stack instances\) - template changed/);
   });
 
-  test('refuses to take over a SELF_MANAGED StackSet of the same name', async () => {
-    cfnMock.on(DescribeStackSetCommand).resolves({ StackSet: { Status: 'ACTIVE', PermissionModel: 'SELF_MANAGED', TemplateBody: '{}' } });
-    cfnMock.on(ListStackInstancesCommand).resolves({ Summaries: [] });
-    const { code, out } = await rollout();
+  test('refuses to take over the earlier SERVICE_MANAGED macro StackSet of the same name', async () => {
+    await rolledOut();
+    cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{}' } });
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
-    expect(out).toMatch(/exists with SELF_MANAGED permissions/);
-    expect(writeCalls()).toHaveLength(0);
+    expect(out).toMatch(/StackSet formidable-serverless-access exists with SERVICE_MANAGED permissions; this rollout needs SELF_MANAGED/);
+    expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
+  });
+
+  test('an administration stack in ROLLBACK_COMPLETE is an error naming the fix, before any write', async () => {
+    await rolledOut();
+    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ ...adminStack('ROLLBACK_COMPLETE'), StackStatusReason: 'Role already exists' }] });
+    const { code, out } = await rollout(['--region', 'us-east-1']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/stack formidable-serverless-access-stackset-admin is ROLLBACK_COMPLETE \(Role already exists\).*delete-stack/);
+    expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
   });
 
   test('waits while another operation holds the StackSet, then goes on', async () => {
-    cfnMock.on(DescribeStackSetCommand).rejects(notFound());
-    cfnMock.on(CreateStackSetCommand).resolves({});
+    await rolledOut(['111111111111', '222222222222', '444444444444']);
     cfnMock
       .on(CreateStackInstancesCommand)
       .rejectsOnce(Object.assign(new Error('Another Operation on StackSet is in progress'), { name: 'OperationInProgressException' }))
       .resolves({ OperationId: 'op-2' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
-    cfnMock.on(ListStackInstancesCommand).resolves({ Summaries: [] });
-    const { code, out } = await rollout();
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(0);
     expect(cfnMock.commandCalls(CreateStackInstancesCommand)).toHaveLength(2);
     expect(out).toContain('another operation is running');
@@ -253,67 +281,119 @@ describe('rollout: update path', () => {
 });
 
 describe('rollout: dry run', () => {
-  test('prints the plan and makes only read calls', async () => {
+  test('prints the plan of all three parts and makes only read calls', async () => {
+    cfnMock.on(DescribeStacksCommand).rejects(stackMissing());
     cfnMock.on(DescribeStackSetCommand).rejects(notFound());
-    const { code, out } = await rollout(['--dry-run']);
+    const { code, out } = await rollout(['--dry-run', '--region', 'us-east-1']);
     expect(code).toBe(0);
-    expect(writeCalls()).toHaveLength(0);
-    expect(cfnMock.calls().map((c) => c.args[0].constructor.name)).toEqual(['DescribeStackSetCommand']);
-    expect(out).toMatch(/1\. CreateStackSet formidable-serverless-access \(SERVICE_MANAGED, auto-deployment on/);
-    expect(out).toMatch(/2\. CreateStackInstances formidable-serverless-access: OUs ou-ab12-11111111, ou-ab12-22222222 x regions us-east-1, eu-west-1/);
+    expect(new Set(cfnMock.calls().map((c) => c.args[0].constructor.name))).toEqual(new Set(['DescribeStacksCommand', 'DescribeStackSetCommand']));
+    expect(out).toMatch(/1\. CreateStack formidable-serverless-access-stackset-admin \(AWSCloudFormationStackSetAdministrationRole, may only assume AWSCloudFormationStackSetExecutionRole/);
+    expect(out).toMatch(/1\. CreateStackSet formidable-serverless-access-execution-role \(SERVICE_MANAGED, auto-deployment on/);
+    expect(out).toMatch(/2\. CreateStackInstances formidable-serverless-access-execution-role: OUs ou-ab12-11111111, ou-ab12-22222222 x regions us-east-1 -/);
+    expect(out).toMatch(/1\. CreateStackSet formidable-serverless-access \(SELF_MANAGED, administration role arn:aws:iam::<this account>:role\/AWSCloudFormationStackSetAdministrationRole/);
+    expect(out).toContain('+ the accounts that step 2 gives AWSCloudFormationStackSetExecutionRole');
     expect(out).toContain('Dry run: no change was made.');
   });
 
+  test('a dry run of a rolled-out organization lists what is current, reading only', async () => {
+    await rolledOut(['111111111111', '222222222222', '444444444444']);
+    const { code, out } = await rollout(['--dry-run', '--region', 'us-east-1']);
+    expect(code).toBe(0);
+    expect(cfnMock.calls().every((c) => READS.includes(c.args[0].constructor.name))).toBe(true);
+    expect(out).toMatch(/CreateStackInstances formidable-serverless-access: accounts 444444444444 x regions us-east-1, eu-west-1/);
+  });
+
   test('without credentials or network, a dry run still prints the plan (as if new)', async () => {
-    cfnMock.on(DescribeStackSetCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const noCreds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    cfnMock.on(DescribeStacksCommand).rejects(noCreds);
+    cfnMock.on(DescribeStackSetCommand).rejects(noCreds);
     const { code, out } = await rollout(['--dry-run']);
     expect(code).toBe(0);
+    expect(out).toMatch(/warning: cannot read stack/);
     expect(out).toMatch(/warning: cannot read StackSet/);
     expect(out).toMatch(/CreateStackSet/);
-    expect(writeCalls()).toHaveLength(0);
+    expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
   });
 });
 
 describe('rollout: a failed stack instance stops the rollout', () => {
   test('names the account, region and reason (with a hint), and exits 1', async () => {
-    cfnMock.on(DescribeStackSetCommand).rejects(notFound());
-    cfnMock.on(CreateStackSetCommand).resolves({});
+    await rolledOut(['111111111111', '333333333333'], ['111111111111']);
     cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-fail-1' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'RUNNING' } });
     const reason = 'ResourceLogicalId:MacroFunction, ResourceType:AWS::Lambda::Function, ResourceStatusReason:Your access has been denied by S3, please make sure your request credentials have permission to GetObject for acme-macro-code-eu-west-1/formidable-serverless-access/macro.zip.';
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({
       Summaries: [
-        { Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' },
+        { Account: '333333333333', Region: 'us-east-1', Status: 'SUCCEEDED' },
         { Account: '333333333333', Region: 'eu-west-1', Status: 'FAILED', StatusReason: reason },
       ],
     });
-    const { code, out } = await rollout();
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(out).toContain('Rollout stopped: CreateStackInstances (operation op-fail-1) RUNNING - 1 stack instance(s) failed:');
     expect(out).toContain(`account 333333333333 in eu-west-1: FAILED: ${reason}`);
     expect(out).toMatch(/hint: Lambda could not read the code object/);
-    expect(out).toMatch(/run the same command again/);
-    // it stopped: no further polling once the failure was seen
     expect(cfnMock.commandCalls(DescribeStackSetOperationCommand)).toHaveLength(1);
   });
 
+  test('an execution role the administration role cannot assume is named with its hint', async () => {
+    await rolledOut(['111111111111', '555555555555'], ['111111111111']);
+    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-fail-2' });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' } });
+    cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [{ Account: '555555555555', Region: 'us-east-1', Status: 'FAILED', StatusReason: 'Account 555555555555 should have \'AWSCloudFormationStackSetExecutionRole\' role with trust relationship to Role \'AWSCloudFormationStackSetAdministrationRole\'.' }] });
+    const { code, out } = await rollout(['--region', 'us-east-1']);
+    expect(code).toBe(1);
+    expect(out).toContain('account 555555555555 in us-east-1: FAILED');
+    expect(out).toMatch(/hint: StackSets could not assume the roles/);
+  });
+
   test('an operation that ends FAILED without per-instance results reports the failed stack instances', async () => {
-    cfnMock.on(DescribeStackSetCommand).resolves({ StackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{}', AutoDeployment: AUTO_DEPLOYMENT } });
+    await rolledOut();
+    cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: { ...macroStackSet('{}') } });
     cfnMock
-      .on(ListStackInstancesCommand)
-      .resolvesOnce({ Summaries: [] })
-      .resolves({
-        Summaries: [{ Account: '444444444444', Region: 'us-east-1', OrganizationalUnitId: OU1, Status: 'OUTDATED', StatusReason: 'Resource handler returned message: "Macro FormidableServerless already exists"', StackInstanceStatus: { DetailedStatus: 'FAILED' } }],
-      });
+      .on(ListStackInstancesCommand, { StackSetName: NAME })
+      .resolvesOnce({ Summaries: ['111111111111', '222222222222'].flatMap((a) => [accountInstance(a, 'us-east-1'), accountInstance(a, 'eu-west-1')]) })
+      .resolves({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'OUTDATED', StatusReason: 'Resource handler returned message: "Macro FormidableServerless already exists"', StackInstanceStatus: { DetailedStatus: 'FAILED' } }] });
     cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd-fail' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' } });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
-    const { code, out } = await rollout();
+    const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(out).toContain('UpdateStackSet (operation op-upd-fail) FAILED');
-    expect(out).toContain('account 444444444444 in us-east-1: FAILED: Resource handler returned message: "Macro FormidableServerless already exists"');
+    expect(out).toContain('account 111111111111 in us-east-1: FAILED: Resource handler returned message: "Macro FormidableServerless already exists"');
     expect(out).toMatch(/hint: A resource with that name already exists/);
-    expect(cfnMock.commandCalls(CreateStackInstancesCommand)).toHaveLength(0);
+  });
+});
+
+describe('rollout: the two roles', () => {
+  test('the administration role is assumable by CloudFormation of its own account only, and may only assume the execution role', () => {
+    const role = administrationRoleTemplate().Resources!.AdministrationRole as { Properties: Record<string, any> };
+    expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetAdministrationRole');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+    expect(role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement)).toEqual([
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/AWSCloudFormationStackSetExecutionRole' } },
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  test('the execution role trusts only the administration role, has no managed policy, no wildcard action and no unscoped write', () => {
+    const role = executionRoleTemplate().Resources!.ExecutionRole as { Properties: Record<string, any> };
+    expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetExecutionRole');
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' }]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    for (const st of statements) {
+      for (const action of ([] as string[]).concat(st.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z]+$/);
+      // '*' resources only for the two read-only template checks
+      if (st.Resource === '*') expect(st.Action).toEqual(['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary']);
+    }
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    expect(bySid.MacroStacks.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*' });
+    expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
+    expect(bySid.ReadCode).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' } });
+    expect(JSON.stringify(statements)).not.toMatch(/iam:(Attach|CreateUser|CreateAccessKey|CreatePolicy)|AdministratorAccess|organizations:|sts:/);
   });
 });
 
