@@ -66,10 +66,13 @@ Exit code: 0 no IAM change, 1 permissions changed, 2 bad input.`,
     run: (argv) => runDiff(argv),
   },
   rollout: {
-    summary: 'roll the macro out to the accounts of AWS Organizations OUs (StackSets)',
+    summary: 'roll the macro out to the accounts of AWS Organizations OUs (self-managed StackSet, roles by a service-managed one)',
     usage: 'serverless-access rollout --organizational-unit ou-... --regions us-east-1,eu-west-1 --code-bucket-prefix NAME [--dry-run] [...]',
     details: `Run from the organization's management account (or a delegated administrator with --delegated-admin).
---dry-run makes read calls only and prints the plan. All options: see the usage printed by
+Three parts, each created or updated, re-runnable: stack NAME-stackset-admin (AWSCloudFormationStackSetAdministrationRole
+here), service-managed StackSet NAME-execution-role with auto-deployment (AWSCloudFormationStackSetExecutionRole in
+every account of the OUs), self-managed StackSet NAME with the macro in the accounts holding that role; run it again
+after accounts join an OU to give them the macro. --dry-run makes read calls only and prints the plan. All options: see the usage printed by
 \`serverless-access rollout\` without arguments, and the README's "Roll out to an organization".
 Exit code: 0 done (or dry run), 1 the rollout failed, 2 bad arguments.`,
     run: (argv) => runRollout(argv, { rootDir: rolloutRoot() }),
