@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AccessConfig } from './config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from './deployment-bucket';
+import { GENERATED_STACK_PART_LENGTH, stackNameHead } from './generated-names';
 import type { GroupRole } from '../catalog/types';
 
 /** A token's value: a literal, or a CloudFormation expression with the longest value it can take. */
@@ -28,11 +29,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     StackName: c.stackName,
     // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
-    StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
+    StackNameHead: stackNameHead(c.stackName),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
     // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
     // the stack name when it must cut it: both forms, which are the whole name for short stacks.
-    CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
+    CustomResourceRoleHeads: [...new Set([GENERATED_STACK_PART_LENGTH, GENERATED_STACK_PART_LENGTH + 1].map((n) => stackNameHead(c.stackName, n)))],
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],

@@ -25,6 +25,7 @@ import { ARN } from '../catalog/arns';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { IAM_NAME_LIMITS } from '../core/config';
+import { GENERATED_STACK_PART_LENGTH } from '../core/generated-names';
 import { renderEntry } from '../core/iam/render';
 import { oneOf, optionsOf, type Fail } from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
@@ -56,7 +57,7 @@ export const PLUGIN_ROLE_POLICIES = [
  * 21 characters of CodeDeployServiceRole.
  */
 function stackPrefix(config: AccessConfig): string {
-  return config.stackName.length <= 24 ? '{StackName}-' : '{StackNameHead}*';
+  return config.stackName.length <= GENERATED_STACK_PART_LENGTH ? '{StackName}-' : '{StackNameHead}*';
 }
 
 export function canaryArns(config: AccessConfig) {
