@@ -162,6 +162,26 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     proposedFix:
       'Recommend PermissionsBoundary for every service (make it required for production stages, or default it to an organisation-wide boundary). Without a boundary, at least refuse well-known admin policies on AttachRolePolicy (ArnNotLike iam:PolicyARN arn:aws:iam::aws:policy/AdministratorAccess, IAMFullAccess, PowerUserAccess).',
   },
+  {
+    id: 'truncated-generated-rule-prefix',
+    status: 'gap',
+    kind: 'isolation',
+    finding:
+      'CloudFormation names a schedule rule without schedule.name <stack cut to 24 or 25 characters>-<LogicalId>-<suffix> (the same ' +
+      'generator as the custom-resource role). Two stacks that share that cut (test/fixtures/long-service: stages performance-testing ' +
+      'and performance-testing2, service hippopotamus-migration-orchestrator2) share the pattern rule/{GeneratedNameHeads}-*, so every ' +
+      'group\'s rule writes through its own stack (events.rules-update, admin\'s events.rules-lifecycle) also match the sibling\'s rules.',
+    catalogEntry: 'events.rules-update, events.rules-lifecycle (rule/{GeneratedNameHeads}-*)',
+    proposedFix: 'Name schedule rules in serverless.yml (schedule.name: <service>-<stage>-...), which rule/{Service}-{Stage}-* scopes exactly; or have the resolver read the rules\' physical names once the stack exists and narrow the pattern.',
+    run: {
+      waives: 'deny',
+      targets: NEIGHBOURS,
+      match: (r, m) =>
+        !!m.neighbour &&
+        r.action.startsWith('events:') &&
+        [24, 25].some((n) => stackNameHead(m.own.stackName, n) === stackNameHead(m.neighbour?.stackName ?? '', n) && r.resource.includes(`:rule/${stackNameHead(m.own.stackName, n)}-`)),
+    },
+  },
 ];
 
 /** Accepted by design: visible, narrowly matched, and (test/proof) required to keep occurring like the gaps. */
@@ -189,7 +209,7 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       'Creating a schedule or eventBridge rule (0440/0465: events:PutRule on rule/<name>, via CloudFormation) is the same request as updating it (0445/0470), which events.rules-update grants to all groups. So developer and ci can add event rules to their own stack, although the role line gives rule creation to admin.',
     proposedFix: 'Making events:PutRule admin-only would take away developer schedule changes (update of an existing rule); IAM has no condition that tells PutRule create from update.',
     decision:
-      'Accepted: PutRule create == update. Rules stay within rule/{StackNameHead}-*, rule/{Service}-{Stage}-* and rule/*/{Service}-{Stage}-* (other stages and services are Denied, asserted), and the rule can only target what the stack may already invoke. Residual: developers can add schedules/eventBridge triggers to their own functions.',
+      'Accepted: PutRule create == update. Rules stay within rule/{GeneratedNameHeads}-* (the stack name as CloudFormation cuts it: 24 or 25 characters), rule/{Service}-{Stage}-* and rule/*/{Service}-{Stage}-* (other stages and services are Denied, asserted), and the rule can only target what the stack may already invoke. Residual: developers can add schedules/eventBridge triggers to their own functions.',
   },
   {
     id: 'subscription-filter-update',
