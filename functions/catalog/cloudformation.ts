@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awscloudformation.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 
 export const cloudformation: readonly CatalogEntry[] = [
   {

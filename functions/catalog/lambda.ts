@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };

@@ -11,7 +11,7 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import {
-  arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, pascalName, policyName,
 } from './naming';
 
 export interface Expansion {
@@ -145,7 +145,7 @@ export function expandAccess(
         statementsMetadata(p),
       );
       roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
-      output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId }, `Managed policy ${name} (${roles.join(', ')})`);
+      output(`${pascalName(audience)}Policy${i + 1}Arn`, { Ref: logicalId }, `Managed policy ${name} (${roles.join(', ')})`);
     });
   }
 

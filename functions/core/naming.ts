@@ -158,7 +158,7 @@ export function lambdaPolicyName(c: AccessConfig, index = 0, count = 1): string 
 /** Logical ids of what one Access resource expands into, all prefixed with its own logical id. */
 export const logicalIds = {
   group: (id: string, role: GroupRole) => `${id}${pascal(role)}Group`,
-  policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
+  policy: (id: string, audience: string, index: number) => `${id}${pascalName(audience)}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
@@ -166,6 +166,11 @@ export const logicalIds = {
 
 export function pascal(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** PascalCase of a name of letters, digits and separators (`s3.deploy-bucket` -> `S3DeployBucket`), for logical ids and Sids. */
+export function pascalName(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map(pascal).join('');
 }
 
 /** Export names of the outputs: named after the stack, so two stacks never clash. */

@@ -22,7 +22,7 @@
  * model); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
  */
 import { ARN } from '../catalog/arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { GENERATED_STACK_PART_LENGTH } from '../core/generated-names';
 import { fitName } from '../core/naming';
@@ -41,7 +41,6 @@ export interface CanaryOptions {
 const codedeploy = `${SAR}list_awscodedeploy.html`;
 const iamSource = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const cloudwatch = `${SAR}list_amazoncloudwatch.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: AccessConfig) => c.manyLambdas };
 
 /** The managed policies the plugin attaches to its CodeDeployServiceRole (lib/CfTemplateGenerators/Iam.js). */

@@ -24,7 +24,7 @@
  *                          reachable through CloudFormation (aws:CalledVia), i.e. a stack the group may update.
  * - intended               the service does what the policies refuse on purpose (a rule the README states).
  */
-import type { GroupRole } from '../../../functions/catalog/types';
+import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
 import { bucketPrefixesCollide } from '../../../functions/core/deployment-bucket';
 import { stackNameHead } from '../../../functions/core/generated-names';
 import type { Decision } from './simulate';
@@ -97,7 +97,7 @@ export interface KnownGap {
   };
 }
 
-const ALL: readonly GroupRole[] = ['admin', 'developer', 'ci'];
+const ALL: readonly GroupRole[] = GROUP_ROLES;
 const DEV: readonly GroupRole[] = ['developer', 'ci'];
 const OTHER: readonly VariantKind[] = ['other-stage', 'other-service'];
 const NEIGHBOURS: readonly Target[] = OTHER;
