@@ -73,6 +73,6 @@ export const cloudformation: readonly CatalogEntry[] = [
   {
     id: 'cloudformation.list-stacks', roles: ['admin'], source,
     actions: ['cloudformation:ListStacks'], resources: ['*'],
-    reason: "Anchor parity (A1): lists stacks in the console; the action accepts no resource ARN.",
+    reason: "The console's stack list (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStacks.html): accepts no resource ARN.",
   },
 ];

@@ -1,5 +1,5 @@
 /**
- * The Access resource's properties: their types, defaults (the anchor's, see README) and validation.
+ * The Access resource's properties: their types, defaults (the README's property table) and validation.
  * `parseAccess` turns one raw resource into an `AccessConfig` of resolved literals, or throws
  * `InvalidResourceError`s that name the property and the fix.
  */

@@ -71,7 +71,7 @@ export function hashedCustomResourceFunctions(c: AccessConfig): string[] {
 /** `arn:<longest partition>:s3:::` plus S3's 63-character bucket name. */
 const MAX_BUCKET_ARN_LENGTH = 'arn:aws-iso-b:s3:::'.length + 63;
 
-/** The deployment bucket's name or name pattern (before the resolver narrows it, see issue 5). */
+/** The deployment bucket's name or name pattern (the pattern until the resolver, functions/handlers/bucket-resolver.ts, narrows it). */
 export function deploymentBucketName(c: AccessConfig): string {
   switch (c.deploymentBucket.mode) {
     case 'custom':

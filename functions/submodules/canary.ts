@@ -18,8 +18,8 @@
  * ServiceRole `macro` (the default) creates a CodeDeploy role scoped to the service's functions in the macro's
  * stack, named `<ResourcePrefix>-<Stage>-codedeploy`, and serverless.yml names it in
  * `custom.deploymentSettings.codeDeployRole`: nobody in the three groups creates a role, and the role CodeDeploy
- * acts with reaches no other service's functions. ServiceRole `plugin` keeps the plugin's own role (the anchor's
- * model); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
+ * acts with reaches no other service's functions. ServiceRole `plugin` keeps the plugin's own role (as
+ * FormidableLabs/terraform-aws-serverless does); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
  */
 import { ARN } from '../catalog/arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';

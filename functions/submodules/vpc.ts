@@ -7,7 +7,7 @@
  * EC2 look-ups Lambda needs from whoever configures a function's VpcConfig. Both publish the ids as SSM
  * parameters (`${ssm:/<service>/<stage>/access/vpc/...}`) and as Outputs/Exports.
  *
- * `create` builds what the anchor left to its reference app: two private and two public subnets across two
+ * `create` builds the network itself: two private and two public subnets across two
  * availability zones, an internet gateway, one NAT gateway per zone (or one, to save cost), route tables, a
  * security group that only allows egress, and free gateway endpoints for S3 and DynamoDB.
  */
