@@ -234,7 +234,8 @@ export async function measureBundles(runs = 15): Promise<BundleRow[]> {
     const rows: BundleRow[] = [];
     for (const fn of Object.keys(FUNCTIONS)) {
       const bundle = built[fn].file;
-      const args = fn === 'macro' ? [runner, bundle, eventFile] : [runner, bundle];
+      // As the Lambda runtime starts it (template.yaml NODE_OPTIONS): with the bundle's source map.
+      const args = ['--enable-source-maps', ...(fn === 'macro' ? [runner, bundle, eventFile] : [runner, bundle])];
       wallMs(['-e', '0']); // warm the OS file cache for both
       wallMs(args);
       const base: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * The Access resource's properties: their types, defaults (the anchor's, see README) and validation.
+ * The Access resource's properties: their types, defaults (the README's property table) and validation.
  * `parseAccess` turns one raw resource into an `AccessConfig` of resolved literals, or throws
  * `InvalidResourceError`s that name the property and the fix.
  */
@@ -111,10 +111,16 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** IAM limits on what the macro names (IAM quotas page): groups and policies 128, roles 64. */
 export const IAM_NAME_LIMITS = { group: 128, policy: 128, role: 64 } as const;
 
-function asBoolean(v: unknown): boolean | undefined {
+/** true/false, also as the strings template parameters arrive as. */
+export function asBoolean(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === 'true' || v === 'false') return v === 'true'; // parameters always arrive as strings
   return undefined;
+}
+
+/** Whether a submodule property's value turns the submodule on: anything but absent, false or 'false'. */
+export function isSubmoduleOn(value: unknown): boolean {
+  return value !== undefined && value !== false && value !== 'false';
 }
 
 /**

@@ -11,7 +11,7 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import {
-  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, pascalName, policyName,
 } from './naming';
 import { existingProviderArn, providersToCreate, ROLE_KEYS, trustPolicy, type ProviderArn } from './roles';
 
@@ -148,7 +148,7 @@ export function expandAccess(
       resources[logicalId] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
       roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
       // Without groups the policies are the interface (attach them to roles or permission sets).
-      if (config.disableGroups) output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId });
+      if (config.disableGroups) output(`${pascalName(audience)}Policy${i + 1}Arn`, { Ref: logicalId });
     });
   }
 

@@ -4,7 +4,7 @@
  * Fn::Sub and DependsOn that point at it, and leaves everything else as it was.
  */
 import { SUBMODULES } from '../submodules';
-import { AggregateInvalid, parseAccess, type AccessConfig } from './config';
+import { AggregateInvalid, isSubmoduleOn, parseAccess, type AccessConfig } from './config';
 import { InvalidDocumentError, InvalidResourceError } from './errors';
 import { expandAccess, type EnabledSubmodule, type Expansion } from './expand-access';
 import { DEFAULT_MACRO_NAME, type TransformContext } from './intrinsics';
@@ -101,7 +101,7 @@ function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
   const enabled: EnabledSubmodule[] = [];
   for (const module of SUBMODULES) {
     const value = config.submoduleProperties[module.property];
-    if (value === undefined || value === false || value === 'false') continue;
+    if (!isSubmoduleOn(value)) continue;
     const options = module.parse(value, (keyPath, detail) => errors.push(new InvalidResourceError(config.logicalId, keyPath, detail)), config);
     if (options !== undefined) enabled.push({ module, options });
   }

@@ -3,8 +3,7 @@
  * empty (no value is written into a template), encrypted with the Kms submodule's key when it is on.
  *
  * The execution role reads exactly these secrets; the groups in Writers (admin by default) put new values; all
- * three groups see their metadata (not their values). The anchor's proposal (issue #12) gave developers
- * GetSecretValue and admins List*; here nobody but the functions reads a value.
+ * three groups see their metadata (not their values); nobody but the functions reads a value.
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
 import type { AccessConfig } from '../core/config';

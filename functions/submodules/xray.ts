@@ -1,6 +1,6 @@
 /**
  * `Xray: true | {Readers: [admin, developer, ci]}`: what `provider.tracing` needs. The execution role sends
- * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces, which the anchor never granted.
+ * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces.
  * API Gateway tracing needs no IAM of its own: the CLI switches it on with the stage update the core grants.
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';

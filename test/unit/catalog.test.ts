@@ -16,9 +16,9 @@ import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';
+import { sidOf } from '../../functions/core/iam/render';
 import { parseAccess } from '../../functions/core/config';
 import { arnTokens } from '../../functions/core/naming';
-import { sidOf } from '../../functions/core/iam/render';
 import { CATALOG_DOC, renderCatalogDoc, serviceOf } from '../../scripts/catalog-doc';
 
 const entries = CORE_CATALOG.map((e) => [e.id, e] as const);
@@ -186,7 +186,7 @@ describe('catalog entries', () => {
   });
 
   test('Sids derived from the ids are unique too', () => {
-    const sids = CORE_CATALOG.map((e) => e.id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
+    const sids = CORE_CATALOG.map((e) => sidOf(e.id));
     expect(sids.filter((s, i) => sids.indexOf(s) !== i)).toEqual([]);
   });
 

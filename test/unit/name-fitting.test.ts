@@ -1,5 +1,5 @@
 /**
- * Names the macro generates always fit AWS's limits (issue 12): functions/core/naming.ts fitName, and every
+ * Names the macro generates always fit AWS's limits: functions/core/naming.ts fitName, and every
  * generated name of a real expansion, with the policies naming the shortened names exactly.
  */
 import { createHash } from 'node:crypto';
@@ -32,7 +32,7 @@ describe('fitName', () => {
     expect(head.startsWith(fitted.slice(0, fitted.indexOf('-', 4)))).toBe(true);
   });
 
-  test('the issue 12 service: its execution role becomes a 64-character name that starts with the prefix', () => {
+  test('a 35-character service with a 19-character stage: its execution role becomes a 64-character name that starts with the prefix', () => {
     const fitted = fitName('iam-role', 'cf-hippopotamus-migration-orchestrator-performance-testing', '-lambda-execution');
     expect(fitted).toMatch(new RegExp(`^cf-hippopotamus-migration-orchestrator-${HASH}-lambda-execution$`));
     expect(fitted.length).toBeLessThanOrEqual(64);
@@ -138,7 +138,7 @@ const LONGEST = {
 
 describe('a real expansion with long names', () => {
   const cases: [string, Record<string, unknown>][] = [
-    ['the issue 12 service', { ServiceName: 'hippopotamus-migration-orchestrator', SlsServiceName: 'hippopotamus-migration-orchestrator', Stage: 'performance-testing', Canary: true }],
+    ['a 35-character service with a 19-character stage', { ServiceName: 'hippopotamus-migration-orchestrator', SlsServiceName: 'hippopotamus-migration-orchestrator', Stage: 'performance-testing', Canary: true }],
     // At their longest, the names make the ARNs long enough that every submodule at once needs more than IAM's
     // 10 managed policies per group (a clear error of its own): the submodules are spread over three cases.
     ['every name at its longest, with the submodules that name things', {

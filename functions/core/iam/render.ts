@@ -4,7 +4,7 @@
  * Hot path of the macro: patterns are compiled once per process and sizes come from native JSON.
  */
 import type { CatalogEntry, ConditionBlock } from '../../catalog/types';
-import type { TokenValue, Tokens } from '../naming';
+import { pascalName, type TokenValue, type Tokens } from '../naming';
 
 /** A literal, or a CloudFormation expression (Fn::Sub, or a bare Fn::GetAtt when the value is one token). */
 export type PolicyValue = string | Record<string, unknown>;
@@ -27,8 +27,9 @@ export interface RenderedStatement {
   readonly jsonSize: number;
 }
 
+/** A statement's Sid: its catalog id in PascalCase. */
 export function sidOf(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return pascalName(id);
 }
 
 /** A pattern split once into literal text (even indexes) and token names (odd indexes). */
