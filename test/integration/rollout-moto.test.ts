@@ -9,11 +9,13 @@
  * - StackSets never assume roles: a self-managed operation succeeds whether or not the administration and
  *   execution roles exist, and nothing evaluates their policies. The test checks the roles exist where AWS
  *   needs them, with the trust AWS needs; whether the execution role's policy suffices is not proven here.
- * - CreateStackSet does not store AutoDeployment, Capabilities or ManagedExecution, and there is no automatic
- *   deployment: an account moved into the OU later gets nothing until CreateStackInstances names the OU again.
- * - service-managed stack instances carry no OrganizationalUnitId, so a re-run cannot see that the OU is covered
- *   and would create the execution-role instances a second time (moto keeps duplicates): re-runs are dry runs
- *   here, and the planner's idempotence for OUs is unit-tested.
+ * - CreateStackSet does not store AutoDeployment, Capabilities or ManagedExecution (so every re-run plans an
+ *   UpdateStackSet for them), and there is no automatic deployment: an account moved into the OU later gets
+ *   nothing until CreateStackInstances names the OU again.
+ * - service-managed stack instances carry no OrganizationalUnitId, so a re-run cannot see that an OU is covered
+ *   and creates its execution-role instances a second time, which fails on moto with EntityAlreadyExists (the
+ *   role exists). So the re-run below targets only a new OU, and the planner's idempotence for OUs is
+ *   unit-tested. The self-managed macro StackSet's re-run idempotence (per account and region) is real here.
  * - every operation ends SUCCEEDED at once: no progress to watch, no failed instance to provoke.
  *
  * Organizations, S3, STS and Lambda are called over moto's HTTP API directly: the project installs only
@@ -205,7 +207,24 @@ test('rolls out the administration role, the execution role to the OU, and the m
   expect(again.out).not.toMatch(/CreateStackInstances formidable-serverless-access: accounts/);
   expect(again.out).toContain(`accounts ${[memberA, memberB].sort().join(', ')}: stack instances in ${REGION}`);
 
-  // 4. new code: new object keys, so the next run plans an UpdateStackSet of the macro StackSet only
+  // 4. an account that arrives later, for real: in AWS an account moved into the OU gets the execution role by
+  // automatic deployment, which moto lacks; here it arrives in a second OU that this run targets (re-targeting
+  // the first OU would make moto create its instances again, see above). The macro StackSet then gets exactly
+  // that account: the accounts it already has are not deployed again.
+  const ou2 = (await organizations('CreateOrganizationalUnit', { ParentId: rootId, Name: 'later' })).OrganizationalUnit.Id as string;
+  await organizations('MoveAccount', { AccountId: outside, SourceParentId: rootId, DestinationParentId: ou2 });
+  const later = await rollout(['--organizational-unit', ou2]);
+  expect(later.out).toContain('Done.');
+  expect(later.code).toBe(0);
+  expect(later.out).toContain(`CreateStackInstances ${NAME}: accounts ${outside} x regions ${REGION}`);
+  expect(later.out).not.toMatch(new RegExp(`CreateStackInstances ${NAME}: accounts [^\\n]*(${memberA}|${memberB})`));
+  expect((await roleIn(outside, 'AWSCloudFormationStackSetExecutionRole'))?.RoleName).toBe('AWSCloudFormationStackSetExecutionRole');
+  const afterJoin = (await cfn.send(new ListStackInstancesCommand({ StackSetName: NAME }))).Summaries ?? [];
+  expect(afterJoin.map((s) => s.Account).sort()).toEqual([memberA, memberB, outside].sort());
+  expect((await functionsOf(outside)).map((f) => f.Description).sort()).toEqual(['Expands Formidable::Serverless::Access resources', 'Resolves the Serverless Framework deployment bucket of a service and stage']);
+  for (const id of [memberA, memberB]) expect(await functionsOf(id)).toHaveLength(2);
+
+  // 5. new code: new object keys, so the next run plans an UpdateStackSet of the macro StackSet only
   writeBundles('v2');
   const second = await rollout(['--organizational-unit', ou, '--dry-run']);
   expect(second.code).toBe(0);
