@@ -10,6 +10,7 @@ import { IAM_NAME_LIMITS } from './config';
 import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
+import { boundaryPolicy, boundaryPolicyName } from './boundary';
 import {
   arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
 } from './naming';
@@ -163,7 +164,32 @@ export function expandAccess(
     }
   }
 
-  // 3. The Lambda execution role (unless a custom one is named) and its policy.
+  // 3. The boundary every role of the service carries (core/boundary.ts), unless PermissionsBoundary names the
+  // user's own or opts out; then the Lambda execution role (unless a custom one is named) and its policy.
+  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
+  const boundaryId = logicalIds.boundary(id);
+  let roleBoundary: unknown;
+  if (config.boundary === 'macro') {
+    const policy = boundaryPolicy(config, tokens, lambdaEntries);
+    const name = boundaryPolicyName(config);
+    checkName('policy', name, 'ResourcePrefix');
+    resources[boundaryId] = withCarried(
+      {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          ManagedPolicyName: name,
+          Description: `${config.slsServiceName} ${config.stage}: permissions boundary of every role of the service (${policy.statements.length} statements, ${policy.size} characters)`,
+          Path: '/',
+          PolicyDocument: policy.document,
+        },
+      },
+      statementsMetadata(policy),
+    );
+    roleBoundary = { Ref: boundaryId };
+    output('BoundaryArn', { Ref: boundaryId }, 'Permissions boundary for every role of the service (provider.iam.role.permissionsBoundary)');
+  } else if (config.boundary === 'external') {
+    roleBoundary = config.permissionsBoundary;
+  }
   const roleName = lambdaRoleName(config);
   checkName('role', roleName, config.lambdaRoleName ? 'LambdaRoleName' : 'ResourcePrefix');
   const roleLogicalId = logicalIds.lambdaRole(id);
@@ -179,13 +205,13 @@ export function expandAccess(
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         },
+        ...(roleBoundary ? { PermissionsBoundary: roleBoundary } : {}),
         Tags: tags,
       },
     });
     output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] }, 'Execution role ARN for provider.iam.role');
     output('LambdaRoleName', { Ref: roleLogicalId }, 'Execution role name');
   }
-  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
   const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
     const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
@@ -223,6 +249,7 @@ export function expandAccess(
   attributes.LambdaRoleArn = config.lambdaRoleName
     ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${config.lambdaRoleName}` }
     : { 'Fn::GetAtt': [roleLogicalId, 'Arn'] };
+  if (config.boundary === 'macro') attributes.BoundaryArn = { Ref: boundaryId };
   return {
     resources,
     outputs,

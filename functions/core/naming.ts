@@ -30,13 +30,23 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
+    // Only the names chosen in serverless.yml (functions.<fn>.name), without the hashed custom-resource names.
+    FunctionNames: c.functionNames,
     // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
     // the stack name when it must cut it: both forms, which are the whole name for short stacks.
     CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
-    PermissionsBoundary: c.permissionsBoundary ?? '',
+    // The boundary every role of the service must carry: the macro's policy (resolved in the Access stack's
+    // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).
+    // The macro's is named <ResourcePrefix>-<Stage>-boundary in the Access stack's account (a boundary policy is
+    // always in the role's own account, so a wildcard partition or account never matches another's).
+    PermissionsBoundary: c.boundary === 'macro'
+      ? `arn:${c.iamPartition}:iam::${c.iamAccountId}:policy/${c.resourcePrefix}-${c.stage}-boundary`
+      : c.permissionsBoundary ?? '',
+    ExistingS3Buckets: c.existingS3Buckets,
+    ExistingUserPoolIds: c.existingUserPoolIds,
     DeploymentBucketArn: c.resolveDeploymentBucket
       ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
@@ -100,6 +110,7 @@ export const logicalIds = {
   lambdaRole: (id: string) => `${id}LambdaRole`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
+  boundary: (id: string) => `${id}Boundary`,
 };
 
 export function pascal(s: string): string {

@@ -112,17 +112,6 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
       'Narrow the role like the bucket: let the resolver also return the physical id of IamRoleCustomResourcesLambdaExecution (DescribeStackResource on the framework stack) and grant role/<that name> once the stack exists (pattern only before the first deploy, and only for iam:CreateRole/PutRolePolicy/PassRole of the first deploy). The PassRole of 0344/0370 is already admin-only and only through the stack.',
   },
   // ---------------------------------------------------------------- escalation
-  {
-    id: 'admin-execution-role-unbounded',
-    status: 'gap',
-    kind: 'escalation',
-    suite: 'escalation',
-    match: { roles: ['admin'], variants: ['own'], actions: ['iam:AttachRolePolicy'], resource: /:role\/(orders|uploads)-dev-us-east-1-lambdaRole$/, expected: 'Denied' },
-    finding:
-      'Without the PermissionsBoundary property (01-basic, 09-custom-deployment-bucket) iam.execution-roles-lifecycle lets admin, through the own stack (aws:CalledVia), attach any managed policy to the framework\'s execution role: iam:AttachRolePolicy with iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess on role/orders-dev-us-east-1-lambdaRole is Allowed (PutRolePolicy with any inline content likewise, by the role line). A function of the service then runs as an administrator of the account. iam:DeleteRolePermissionsBoundary is no longer granted (asserted). With PermissionsBoundary set the same writes require the boundary on the role and are Denied without it (escalation.test.ts 08-tracing-iam, allow-deny.test.ts "PermissionsBoundary").',
-    proposedFix:
-      'Recommend PermissionsBoundary for every service (make it required for production stages, or default it to an organisation-wide boundary). Without a boundary, at least refuse well-known admin policies on AttachRolePolicy (ArnNotLike iam:PolicyARN arn:aws:iam::aws:policy/AdministratorAccess, IAMFullAccess, PowerUserAccess).',
-  },
 ];
 
 /** Mismatches accepted by design: visible, narrowly matched, and required to keep occurring like the gaps. */

