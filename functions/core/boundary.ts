@@ -147,8 +147,9 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
 
 /**
  * The framework's custom resources, for its custom-resource role only (aws:PrincipalArn). Each AWS service's calls
- * share one statement; a key that only some of its actions carry is checked with ...IfExists: AttachRolePolicy always
- * carries iam:PolicyARN, PassRole iam:PassedToService, AddPermission lambda:Principal, PutTargets events:TargetArn.
+ * share one statement; a key that only some of its actions carry is checked with ...IfExists (or ForAllValues, which
+ * holds when the key is absent): AttachRolePolicy always carries iam:PolicyARN, PassRole iam:PassedToService,
+ * AddPermission lambda:Principal, PutTargets events:TargetArn.
  */
 export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
   {
@@ -183,7 +184,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.bucket-notifications', roles: R, source: `${SAR}list_amazons3.html`,
     when: (c) => c.existingS3Buckets.length > 0,
     actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
-    resources: ['arn:{Partition}:s3:::{ExistingS3Buckets}'],
+    resources: ['arn:{Partition}:s3:::{ExistingBuckets}'],
     condition: CUSTOM_RESOURCE_ROLE,
     reason: 's3 events with existing: true: the custom resource edits the notifications of the declared buckets only.',
   },
@@ -210,7 +211,8 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
       'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
       'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
     ],
-    condition: { ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike, ArnLikeIfExists: { 'events:TargetArn': FUNCTIONS } },
+    // events:TargetArn holds every target of the request (a multivalued key): all of them must be own functions.
+    condition: { ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike, 'ForAllValues:ArnLike': { 'events:TargetArn': FUNCTIONS } },
     reason: 'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> (and own buses) targeting own functions.',
   },
 ];
@@ -252,7 +254,7 @@ function merged(target: { id: string; reason: string }, list: readonly CatalogEn
   }
   for (const e of list) {
     for (const [op, keys] of Object.entries(condition)) {
-      if (op.endsWith('IfExists')) continue;
+      if (op.endsWith('IfExists') || op.startsWith('ForAllValues:')) continue; // both hold when the key is absent
       for (const key of Object.keys(keys)) if (e.condition?.[op]?.[key] === undefined) throw new Error(`boundary: ${e.id} lacks ${op} ${key}, so it cannot share ${target.id}`);
     }
   }

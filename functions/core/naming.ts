@@ -45,7 +45,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     PermissionsBoundary: c.boundary === 'macro'
       ? `arn:${c.iamPartition}:iam::${c.iamAccountId}:policy/${c.resourcePrefix}-${c.stage}-boundary`
       : c.permissionsBoundary ?? '',
-    ExistingS3Buckets: c.existingS3Buckets,
+    ExistingBuckets: c.existingS3Buckets,
     ExistingUserPoolIds: c.existingUserPoolIds,
     DeploymentBucketArn: c.resolveDeploymentBucket
       ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
