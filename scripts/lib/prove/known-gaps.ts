@@ -95,7 +95,7 @@ export const EXCEPTIONS: readonly Exception[] = [
       'while they carry that boundary (iam.execution-roles-bounded). Fixture 08\'s own AuditRole (resources:) has none, so ' +
       'CloudFormation cannot create or delete it with admin\'s credentials: the service must give AuditRole the boundary too.',
     match: (r, m) =>
-      typeof m.own.accessProperties.PermissionsBoundary === 'string' &&
+      m.own.accessProperties.PermissionsBoundary !== 'none' &&
       /^iam:(CreateRole|DeleteRole|PutRolePolicy|DeleteRolePolicy|AttachRolePolicy|DetachRolePolicy|UpdateAssumeRolePolicy|PutRolePermissionsBoundary)$/.test(r.action) &&
       r.context['iam:PermissionsBoundary'] === undefined,
   },
