@@ -144,7 +144,7 @@ function boundarySection(): string[] {
     '| id | actions | resources | condition | reason |', '|---|---|---|---|---|',
   ];
   for (const e of BOUNDARY_CATALOG) {
-    const when = e.when ? ` (only when declared: ${e.id.includes('bucket') ? '`ExistingS3Buckets`' : '`ExistingUserPoolIds`'})` : '';
+    const when = e.when ? ` (only when declared: ${e.id.includes('bucket') ? '`ExistingBuckets`' : '`ExistingUserPoolIds`'})` : '';
     out.push(`| ${[code(e.id), e.actions.map(code).join('<br>'), e.resources.map(code).join('<br>'), conditionCell(e), `${text(e.reason)}${when}`].join(' | ')} |`);
   }
   return out;

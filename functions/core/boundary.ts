@@ -19,7 +19,7 @@ import type { AccessConfig } from './config';
 import { InvalidResourceError } from './errors';
 import { renderEntry, type RenderedStatement } from './iam/render';
 import { MANAGED_POLICY_QUOTA, pack, type PackedPolicy } from './iam/pack';
-import type { Tokens } from './naming';
+import { boundaryPolicyName, type Tokens } from './naming';
 
 const R = ['lambda'] as const;
 
@@ -182,7 +182,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
   },
   {
     id: 'boundary-cr.bucket-notifications', roles: R, source: `${SAR}list_amazons3.html`,
-    when: (c) => c.existingS3Buckets.length > 0,
+    when: (c) => c.existingBuckets.length > 0,
     actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
     resources: ['arn:{Partition}:s3:::{ExistingBuckets}'],
     condition: CUSTOM_RESOURCE_ROLE,
@@ -319,10 +319,7 @@ export function declaredReason(i: number): string {
   return `BoundaryStatements[${i}] of the Access resource: declared by the platform team.`;
 }
 
-/** The boundary policy's name: `<ResourcePrefix>-<Stage>-boundary`. */
-export function boundaryPolicyName(c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>): string {
-  return `${c.resourcePrefix}-${c.stage}-boundary`;
-}
+export { boundaryPolicyName };
 
 /** The ARN of the boundary the macro creates, as CloudFormation resolves it in the Access stack's account. */
 export function macroBoundaryArn(c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>, partition: string, accountId: string): string {

@@ -53,7 +53,7 @@ export interface AccessConfig {
   /** Statements the macro's boundary adds for what the code may touch outside the service's own names. */
   readonly boundaryStatements: readonly BoundaryStatement[];
   /** Buckets of `existing: true` S3 events: the framework's custom resource writes their notifications. */
-  readonly existingS3Buckets: readonly string[];
+  readonly existingBuckets: readonly string[];
   /** Ids of the Cognito user pools of `existing: true` cognitoUserPool events. */
   readonly existingUserPoolIds: readonly string[];
   /** Raw (resolved) values of submodule properties, validated by each submodule. */
@@ -110,7 +110,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
   PermissionsBoundary: { kind: 'string', pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}|none)$/, patternHelp: 'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates' },
   BoundaryStatements: { kind: 'statements' },
-  ExistingS3Buckets: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)' },
+  ExistingBuckets: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)' },
   ExistingUserPoolIds: { kind: 'list', pattern: /^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/, patternHelp: 'must be a Cognito user pool id such as us-east-1_AbCdEfGhI (cognitoUserPool events with existing: true)' },
 };
 
@@ -254,7 +254,7 @@ export function parseAccess(
     executionRoleNames: list('ExecutionRoleNames'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     ...boundaryOf(str('PermissionsBoundary'), values, fail),
-    existingS3Buckets: list('ExistingS3Buckets'),
+    existingBuckets: list('ExistingBuckets'),
     existingUserPoolIds: list('ExistingUserPoolIds'),
     submoduleProperties,
   };

@@ -84,10 +84,13 @@ export function expandAccess(
       ...(carried.Condition ? { Condition: carried.Condition } : {}),
     };
   };
-  const checkName = (kind: 'group' | 'policy' | 'role', name: string, property: string) => {
+  // Generated names already fit (naming.ts fitName); a name the user chose whole (LambdaRoleName) is refused
+  // with its property when IAM would refuse it.
+  const recordName = (kind: 'group' | 'policy' | 'role', name: string, userProperty?: string) => {
     const limit = IAM_NAME_LIMITS[kind];
     if (name.length > limit) {
-      throw new InvalidResourceError(id, property, `makes the ${kind} name '${name}' ${name.length} characters long; IAM allows ${limit}. Shorten ResourcePrefix, Stage or the role name.`);
+      if (userProperty) throw new InvalidResourceError(id, userProperty, `'${name}' is ${name.length} characters long; IAM allows ${limit} in a ${kind} name. Choose a shorter name.`);
+      throw new Error(`internal error: the generated ${kind} name '${name}' is ${name.length} characters long (IAM allows ${limit}); naming.ts must fit it`);
     }
     iamNames.push({ kind, name });
   };
@@ -129,7 +132,7 @@ export function expandAccess(
     packed.forEach((p, i) => {
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
-      checkName('policy', name, 'ResourcePrefix');
+      recordName('policy', name);
       resources[logicalId] = withCarried(
         {
           Type: 'AWS::IAM::ManagedPolicy',
@@ -155,7 +158,7 @@ export function expandAccess(
         throw new InvalidResourceError(id, undefined, `needs ${arns.length} managed policies on the ${role} group; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
       }
       const name = groupName(config, role);
-      checkName('group', name, role === 'admin' ? 'RoleAdminName' : role === 'developer' ? 'RoleDeveloperName' : 'RoleCiName');
+      recordName('group', name);
       resources[logicalIds.group(id, role)] = withCarried({
         Type: 'AWS::IAM::Group',
         Properties: { GroupName: name, Path: '/', ManagedPolicyArns: arns },
@@ -172,7 +175,7 @@ export function expandAccess(
   if (config.boundary === 'macro') {
     const policy = boundaryPolicy(config, tokens, lambdaEntries);
     const name = boundaryPolicyName(config);
-    checkName('policy', name, 'ResourcePrefix');
+    recordName('policy', name);
     resources[boundaryId] = withCarried(
       {
         Type: 'AWS::IAM::ManagedPolicy',
@@ -191,7 +194,7 @@ export function expandAccess(
     roleBoundary = config.permissionsBoundary;
   }
   const roleName = lambdaRoleName(config);
-  checkName('role', roleName, config.lambdaRoleName ? 'LambdaRoleName' : 'ResourcePrefix');
+  recordName('role', roleName, config.lambdaRoleName ? 'LambdaRoleName' : undefined);
   const roleLogicalId = logicalIds.lambdaRole(id);
   const lambdaRole = config.lambdaRoleName ? config.lambdaRoleName : { Ref: roleLogicalId };
   if (!config.lambdaRoleName) {
@@ -214,8 +217,8 @@ export function expandAccess(
   }
   const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
-    const name = `${lambdaPolicyName(config)}${lambdaPolicies.length > 1 ? `-${i + 1}` : ''}`;
-    checkName('policy', name, 'ResourcePrefix');
+    const name = lambdaPolicyName(config, i, lambdaPolicies.length);
+    recordName('policy', name);
     resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried(
       {
         Type: 'AWS::IAM::ManagedPolicy',
@@ -229,6 +232,7 @@ export function expandAccess(
       },
       statementsMetadata(p),
     );
+    output(`LambdaPolicy${i + 1}Arn`, { Ref: `${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}` }, `Managed policy ${name} (execution role)`);
   });
 
   // 4. Submodule resources and outputs.

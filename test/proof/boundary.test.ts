@@ -12,8 +12,8 @@
 import { GROUP_ROLES } from '../../functions/catalog/types';
 import { macroBoundaryArn } from '../../functions/core/boundary';
 import { cfnGeneratedName, OWN_SUFFIXES, PARTITION } from './calls';
-import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from './policies';
-import { ACCOUNT_ID, PRINCIPAL, simulate, type Decision, type PolicyDoc, type SimRequest } from './simulate';
+import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import { ACCOUNT_ID, PRINCIPAL, simulate, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 
 const SERVICE = 'orders';
 const STAGE = 'dev';
@@ -154,7 +154,7 @@ describe('the boundary as the ceiling of the service\'s roles', () => {
     const p = await policiesFor({
       serviceName: SERVICE, stage: STAGE, region: REGION,
       extraProperties: {
-        ExistingS3Buckets: ['acme-uploads'],
+        ExistingBuckets: ['acme-uploads'],
         BoundaryStatements: [{ Action: 'dynamodb:GetItem', Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers` }],
       },
     });

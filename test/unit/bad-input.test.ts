@@ -73,10 +73,12 @@ const CASES: Case[] = [
   { name: 'DeploymentPrefix with a leading slash', template: withApp({ ServiceName: 'tapir', DeploymentPrefix: '/builds' }), id: 'AppAccess', path: "Property 'DeploymentPrefix'", fix: /without leading or trailing slash/ },
   { name: 'Stage over 100 characters', template: withApp({ ServiceName: 'tapir', Stage: x(101) }), id: 'AppAccess', path: "Property 'Stage'", fix: /101 characters long; at most 100 are allowed/ },
 
-  // IAM name limits
-  { name: 'group name over 128 characters', template: withApp({ ServiceName: 'tapir', ResourcePrefix: x(60), Stage: 'production', RoleAdminName: x(64) }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /group name '.*' 136 characters long; IAM allows 128\. Shorten/ },
-  { name: 'policy name over 128 characters', template: withApp({ ServiceName: 'tapir', ResourcePrefix: x(100), Stage: x(30) }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /policy name '.*-shared-1' 140 characters long; IAM allows 128\. Shorten/ },
-  { name: 'execution role name over 64 characters', template: withApp({ ServiceName: 'tapir', Stage: 'dev', ResourcePrefix: x(45) }), id: 'AppAccess', path: "Property 'ResourcePrefix'", fix: /role name '.*-dev-lambda-execution' 66 characters long; IAM allows 64\. Shorten ResourcePrefix, Stage/ },
+  // Names the user chose whole are refused when AWS would refuse them (generated names are shortened instead:
+  // test/unit/naming.test.ts).
+  { name: 'an ExecutionRoleNames item over 64 characters', template: withApp({ ServiceName: 'tapir', ExecutionRoleNames: ['ok-role', x(65)] }), id: 'AppAccess', path: "Property 'ExecutionRoleNames[1]'", fix: /must be an IAM role name/ },
+  { name: 'a FunctionNames item over 64 characters', template: withApp({ ServiceName: 'tapir', FunctionNames: [x(65)] }), id: 'AppAccess', path: "Property 'FunctionNames[0]'", fix: /up to 64 letters, digits, hyphens and underscores/ },
+  { name: 'a secret name over 512 characters', template: withApp({ ServiceName: 'tapir', Secrets: { Names: [x(500)] } }), id: 'AppAccess', path: "Property 'Secrets.Names[0]'", fix: /makes the secret name 522 characters long; Secrets Manager allows 512/ },
+  { name: 'an Alarms FunctionName over 64 characters', template: withApp({ ServiceName: 'tapir', Alarms: { Functions: [{ Name: 'hello', FunctionName: x(65) }] } }), id: 'AppAccess', path: "Property 'Alarms.Functions[0].FunctionName'", fix: /should be a Lambda function name \(1-64/ },
   { name: 'LambdaRoleName over 64 characters', template: withApp({ ServiceName: 'tapir', LambdaRoleName: x(65) }), id: 'AppAccess', path: "Property 'LambdaRoleName'", fix: /1-64 characters/ },
   { name: 'group role names over 64 characters', template: withApp({ ServiceName: 'tapir', RoleCiName: x(65) }), id: 'AppAccess', path: "Property 'RoleCiName'", fix: /at most 64 are allowed/ },
   { name: 'duplicate group role names', template: withApp({ ServiceName: 'tapir', RoleAdminName: 'ops', RoleCiName: 'ops' }), id: 'AppAccess', path: "Property 'RoleAdminName'", fix: /must differ from RoleDeveloperName and RoleCiName: the three name separate groups/ },

@@ -12,7 +12,7 @@ import {
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { CORE_CATALOG } from '../../functions/catalog';
 import { SUBMODULES } from '../../functions/submodules';
-import { parameterValues } from '../../scripts/expand';
+import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';
@@ -37,7 +37,7 @@ const EXAMPLE_CONFIG = parseAccess(
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
-    ExistingS3Buckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
+    ExistingBuckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
   } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
