@@ -209,11 +209,12 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
     resources: [
       'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
+      'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
       'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
     ],
     // events:TargetArn holds every target of the request (a multivalued key): all of them must be own functions.
     condition: { ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike, 'ForAllValues:ArnLike': { 'events:TargetArn': FUNCTIONS } },
-    reason: 'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> (and own buses) targeting own functions.',
+    reason: 'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> on any bus, own buses, own targets.',
   },
 ];
 

@@ -195,6 +195,9 @@ describe('the boundary as the ceiling of the service\'s roles', () => {
     ['anyone may invoke an own function', CR_ROLE, { action: 'lambda:AddPermission', resource: lambdaArn(`${STACK}-create`), context: { ...as(CR_ROLE), 'lambda:Principal': '*' } }, 'Denied'],
     ['S3 may invoke another service\'s function', CR_ROLE, { action: 'lambda:AddPermission', resource: lambdaArn('payments-dev-charge'), context: { ...as(CR_ROLE), 'lambda:Principal': 's3.amazonaws.com' } }, 'Denied'],
     ['legacy rule targets an own function', CR_ROLE, { action: 'events:PutTargets', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`, context: { ...as(CR_ROLE), 'events:TargetArn': [lambdaArn(`${STACK}-create`)] } }, 'Allowed'],
+    ['legacy rule on a custom bus', CR_ROLE, { action: 'events:PutRule', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/${STACK}-create-rule-1`, context: as(CR_ROLE) }, 'Allowed'],
+    ['another service\'s rule on a custom bus', CR_ROLE, { action: 'events:PutRule', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/payments-dev-charge-rule-1`, context: as(CR_ROLE) }, 'Denied'],
+    ['a bus not named like the service', CR_ROLE, { action: 'events:CreateEventBus', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/partner-bus`, context: as(CR_ROLE) }, 'Denied'],
     ['legacy rule targets a foreign bus', CR_ROLE, { action: 'events:PutTargets', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`, context: { ...as(CR_ROLE), 'events:TargetArn': [lambdaArn(`${STACK}-create`), `arn:${PARTITION}:events:${REGION}:999999999999:event-bus/default`] } }, 'Denied'],
     ['the account\'s API Gateway settings, execution role', FRAMEWORK_ROLE, { action: 'apigateway:PATCH', resource: `arn:${PARTITION}:apigateway:${REGION}::/account`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
   ];
