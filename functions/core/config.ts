@@ -5,6 +5,7 @@
  */
 import { InvalidResourceError } from './errors';
 import { resolveValue, UnresolvableError, type TransformContext } from './intrinsics';
+import { parseRoles, type RolesConfig } from './roles';
 
 export type DeploymentBucket =
   | { readonly mode: 'generated' }
@@ -56,6 +57,10 @@ export interface AccessConfig {
   readonly existingBuckets: readonly string[];
   /** Ids of the Cognito user pools of `existing: true` cognitoUserPool events. */
   readonly existingUserPoolIds: readonly string[];
+  /** Roles: who may assume an admin, developer or ci role carrying the group's policies (functions/core/roles.ts). */
+  readonly roles: RolesConfig;
+  /** Path of the group policies (IAM Identity Center permission sets reference a customer managed policy by name and path). */
+  readonly policyPath: string;
   /** Raw (resolved) values of submodule properties, validated by each submodule. */
   readonly submoduleProperties: Readonly<Record<string, unknown>>;
 }
@@ -67,7 +72,7 @@ export interface BoundaryStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
 }
 
-type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'statements';
+type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'statements' | 'roles';
 interface PropertySpec {
   readonly kind: Kind;
   readonly pattern?: RegExp;
@@ -112,6 +117,8 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   BoundaryStatements: { kind: 'statements' },
   ExistingBuckets: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)' },
   ExistingUserPoolIds: { kind: 'list', pattern: /^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/, patternHelp: 'must be a Cognito user pool id such as us-east-1_AbCdEfGhI (cognitoUserPool events with existing: true)' },
+  Roles: { kind: 'roles' },
+  PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512 },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -256,6 +263,8 @@ export function parseAccess(
     ...boundaryOf(str('PermissionsBoundary'), values, fail),
     existingBuckets: list('ExistingBuckets'),
     existingUserPoolIds: list('ExistingUserPoolIds'),
+    roles: parseRoles(values.Roles, fail),
+    policyPath: str('PolicyPath') ?? '/',
     submoduleProperties,
   };
   if (errors.length) throw new AggregateInvalid(errors);
