@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CORE_CATALOG } from '../functions/catalog';
 import type { CatalogEntry } from '../functions/catalog/types';
 import { parseAccess, type AccessConfig } from '../functions/core/config';
+import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../functions/core/boundary';
 
 export const CATALOG_DOC = join(__dirname, '..', 'docs', 'catalog.md');
 
@@ -26,6 +27,11 @@ export const DIMENSIONS: ReadonlyArray<ReadonlyArray<{ readonly label: string; r
   [
     { label: '`ManyLambdas: false`', properties: {} },
     { label: '`ManyLambdas: true`', properties: { ManyLambdas: true } },
+  ],
+  [
+    { label: 'the macro\'s boundary', properties: {} },
+    { label: '`PermissionsBoundary: <ARN>`', properties: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/example-boundary' } },
+    { label: '`PermissionsBoundary: none`', properties: { PermissionsBoundary: 'none' } },
   ],
 ];
 
@@ -120,7 +126,28 @@ export function renderCatalogDoc(catalog: readonly CatalogEntry[] = CORE_CATALOG
     }
     out.push('');
   }
+  if (catalog === CORE_CATALOG) out.push(...boundarySection());
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** The boundary's entries (functions/core/boundary.ts): one table, after the services (a level-1 heading). */
+function boundarySection(): string[] {
+  const out = [
+    '# Permissions boundary',
+    '',
+    'The policy `<ResourcePrefix>-<Stage>-boundary` (functions/core/boundary.ts) that every role of the service carries',
+    '(unless `PermissionsBoundary` names your own or is `none`). The `boundary.*` entries with ARNs are rendered as one',
+    `statement (${code(OWN_RESOURCES.id)}), the \`boundary-cr.*\` entries with ARNs as another (${code(CUSTOM_RESOURCE_CALLS.id)}): IAM`,
+    'authorises an action only against ARNs of its own resource types, so the union allows exactly what the entries allow',
+    'one by one. The policy also holds the `lambda` entries the expansion grants, and `BoundaryStatements`.',
+    '',
+    '| id | actions | resources | condition | reason |', '|---|---|---|---|---|',
+  ];
+  for (const e of BOUNDARY_CATALOG) {
+    const when = e.when ? ` (only when declared: ${e.id.includes('bucket') ? '`ExistingBuckets`' : '`ExistingUserPoolIds`'})` : '';
+    out.push(`| ${[code(e.id), e.actions.map(code).join('<br>'), e.resources.map(code).join('<br>'), conditionCell(e), `${text(e.reason)}${when}`].join(' | ')} |`);
+  }
+  return out;
 }
 
 async function main() {

@@ -3,6 +3,27 @@ import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awscloudformation.html`;
 
+/**
+ * Stack operations that run resource handlers take a service role (`cloudformation:RoleArn`, a condition key of
+ * CreateStack, UpdateStack, CreateChangeSet, DeleteStack, ContinueUpdateRollback and RollbackStack; ExecuteChangeSet
+ * runs with the role its CreateChangeSet named). Without DeploymentRoleArn no role may be passed at all (Null), so
+ * nobody runs the stack as a stronger role; with it, exactly that role (provider.iam.deploymentRole).
+ */
+function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
+  const c = entry.condition ?? {};
+  return [
+    {
+      ...entry, when: (cfg) => !cfg.deploymentRoleArn,
+      condition: { ...c, Null: { ...(c.Null ?? {}), 'cloudformation:RoleArn': 'true' } },
+    },
+    {
+      ...entry, id: `${entry.id}-deployment-role`, when: (cfg) => !!cfg.deploymentRoleArn,
+      reason: `${entry.reason.replace(/\.$/, '')}; DeploymentRoleArn only.`,
+      condition: { ...c, StringEquals: { ...(c.StringEquals ?? {}), 'cloudformation:RoleArn': '{DeploymentRole}' } },
+    },
+  ];
+}
+
 export const cloudformation: readonly CatalogEntry[] = [
   {
     id: 'cloudformation.validate-template', roles: ALL, source,
@@ -30,14 +51,17 @@ export const cloudformation: readonly CatalogEntry[] = [
     resources: ['arn:{Partition}:cloudformation:{Region}:{Account}:stack/{AccessStackName}/*'],
     reason: 'serverless.yml reads the execution role and submodule outputs with ${cf:<access stack>.<Output>}; read-only.',
   },
-  {
+  ...serviceRoleVariants({
     id: 'cloudformation.stack-update', roles: ALL, source,
-    actions: [
-      'cloudformation:CancelUpdateStack', 'cloudformation:ContinueUpdateRollback', 'cloudformation:SetStackPolicy',
-      'cloudformation:UpdateStack', 'cloudformation:UpdateTerminationProtection',
-    ],
+    actions: ['cloudformation:ContinueUpdateRollback', 'cloudformation:UpdateStack'],
     resources: [ARN.stack],
-    reason: 'deploymentMethod: direct updates the stack (with stackPolicy, deletionProtection); recovery of a failed update.',
+    reason: 'deploymentMethod: direct updates the stack; recovery of a failed update.',
+  }),
+  {
+    id: 'cloudformation.stack-settings', roles: ALL, source,
+    actions: ['cloudformation:CancelUpdateStack', 'cloudformation:SetStackPolicy', 'cloudformation:UpdateTerminationProtection'],
+    resources: [ARN.stack],
+    reason: 'deploy sets stackPolicy and deletionProtection; a stuck update is cancelled. No resource handler runs.',
   },
   {
     id: 'cloudformation.change-sets', roles: ALL, source,
@@ -46,30 +70,30 @@ export const cloudformation: readonly CatalogEntry[] = [
     condition: { StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' } },
     reason: 'Change-set deploys and rollback use only <stack>-change-set.',
   },
-  {
+  ...serviceRoleVariants({
     id: 'cloudformation.change-set-update', roles: ALL, source,
     actions: ['cloudformation:CreateChangeSet'], resources: [ARN.stack],
     condition: {
       StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' },
       Null: { 'cloudformation:ImportResourceTypes': 'true', 'cloudformation:TemplateUrl': 'false' },
     },
-    reason: 'Updates and rollbacks send the uploaded template (TemplateURL); the first deploy sends a body. No resource import.',
-  },
-  {
+    reason: 'Updates and rollbacks send the uploaded template (TemplateURL), never a body. No resource import.',
+  }),
+  ...serviceRoleVariants({
     id: 'cloudformation.change-set-create-stack', roles: ['admin'], source,
     actions: ['cloudformation:CreateChangeSet'], resources: [ARN.stack],
     condition: {
       StringLike: { 'cloudformation:ChangeSetName': '{StackName}-change-set' },
       Null: { 'cloudformation:ImportResourceTypes': 'true' },
     },
-    reason: 'The first deploy creates the stack from the core template body (TemplateBody): admin only. No resource import.',
-  },
-  {
+    reason: 'The first deploy creates the stack from the core template (TemplateBody): admin only. No import.',
+  }),
+  ...serviceRoleVariants({
     id: 'cloudformation.stack-lifecycle', roles: ['admin'], source,
     actions: ['cloudformation:CreateStack', 'cloudformation:DeleteStack'],
     resources: [ARN.stack],
     reason: 'The first sls deploy (direct method) creates the stack and sls remove deletes it: admin only.',
-  },
+  }),
   {
     id: 'cloudformation.list-stacks', roles: ['admin'], source,
     actions: ['cloudformation:ListStacks'], resources: ['*'],

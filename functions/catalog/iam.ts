@@ -4,17 +4,28 @@ import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from '
 const source = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 /** Every IAM write on a role that carries iam:PermissionsBoundary (tags do not; deleting a boundary is never granted). */
 const ROLE_WRITES = [
-  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
+  'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
   'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
   'iam:UpdateRoleDescription',
 ];
 
+/** AWS managed policies no role of a service needs: attaching them is an escalation attempt even under a boundary. */
+const ADMIN_POLICIES = [
+  'arn:{Partition}:iam::aws:policy/AdministratorAccess', 'arn:{Partition}:iam::aws:policy/IAMFullAccess',
+  'arn:{Partition}:iam::aws:policy/PowerUserAccess',
+];
+/**
+ * Per-function roles: Serverless v4 `provider.iam.role.mode: perFunction` and the serverless-iam-roles-per-function
+ * plugin name them <service>-<stage>-<fn>-<region>-lambdaRole, and drop `-lambdaRole` when that exceeds 64 characters.
+ */
+const PER_FUNCTION_SHORT_ROLES = 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*-{ServiceRegion}';
+
 export const iam: readonly CatalogEntry[] = [
   {
     id: 'iam.pass-execution-roles', roles: ALL, source,
-    actions: ['iam:PassRole'], resources: ARN.executionRoles,
+    actions: ['iam:PassRole'], resources: [...ARN.executionRoles, PER_FUNCTION_SHORT_ROLES],
     condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com'] } },
-    reason: 'Functions (and scheduler events) run as the service\'s execution roles; passed to Lambda and Scheduler only.',
+    reason: 'Functions (and scheduler events) run as the service\'s execution and per-function roles; to Lambda and Scheduler only.',
   },
   {
     id: 'iam.pass-framework-roles', roles: ['admin'], source,
@@ -29,16 +40,32 @@ export const iam: readonly CatalogEntry[] = [
     reason: 'deploy function reads a Fn::GetAtt role and CloudFormation reads roles while updating; read-only.',
   },
   {
-    id: 'iam.execution-roles-lifecycle', roles: ['admin'], source, when: (c) => !c.permissionsBoundary,
+    id: 'iam.execution-roles-lifecycle', roles: ['admin'], source, when: (c) => c.boundary === 'none',
     actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
     condition: VIA_CLOUDFORMATION,
-    reason: 'The framework\'s own roles (<service>-<stage>-<region>-lambdaRole, custom resources): admin\'s, only via the stack.',
+    reason: 'PermissionsBoundary: none: the framework\'s own roles, unbounded (admin\'s, only via the stack).',
   },
   {
-    id: 'iam.execution-roles-bounded', roles: ['admin'], source, when: (c) => !!c.permissionsBoundary,
+    id: 'iam.execution-roles-attach', roles: ['admin'], source, when: (c) => c.boundary === 'none',
+    actions: ['iam:AttachRolePolicy'], resources: [...ARN.frameworkRoles],
+    condition: { ...VIA_CLOUDFORMATION, ArnNotLike: { 'iam:PolicyARN': ADMIN_POLICIES } },
+    reason: 'PermissionsBoundary: none: managed policies on the framework\'s roles, never an administrator policy.',
+  },
+  {
+    id: 'iam.execution-roles-bounded', roles: ['admin'], source, when: (c) => c.boundary !== 'none',
     actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
-    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' } },
-    reason: 'With PermissionsBoundary, the framework\'s roles can be created and changed only while they carry that boundary.',
+    condition: { ...VIA_CLOUDFORMATION, StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' } },
+    reason: 'The framework\'s roles (shared, per-function, custom resources) are written only while they carry the boundary.',
+  },
+  {
+    id: 'iam.execution-roles-bounded-attach', roles: ['admin'], source, when: (c) => c.boundary !== 'none',
+    actions: ['iam:AttachRolePolicy'], resources: [...ARN.frameworkRoles],
+    condition: {
+      ...VIA_CLOUDFORMATION,
+      StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' },
+      ArnNotLike: { 'iam:PolicyARN': ADMIN_POLICIES },
+    },
+    reason: 'iam.role.managedPolicies and VPC access attach to bounded roles; never an administrator policy.',
   },
   {
     id: 'iam.execution-roles-tags', roles: ['admin'], source,

@@ -44,8 +44,19 @@ export interface AccessConfig {
   readonly executionRoleNames: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
-  /** A boundary every role the framework creates must carry (admin's IAM writes are conditioned on it). */
+  /**
+   * How the service's roles are bounded: 'macro' (default: the macro creates the boundary policy, see
+   * core/boundary.ts), 'external' (PermissionsBoundary names the user's policy), 'none' (opted out).
+   */
+  readonly boundary: 'macro' | 'external' | 'none';
+  /** The user's boundary policy ARN (boundary 'external' only). */
   readonly permissionsBoundary?: string;
+  /** Statements the macro's boundary adds for what the code may touch outside the service's own names. */
+  readonly boundaryStatements: readonly BoundaryStatement[];
+  /** Buckets of `existing: true` S3 events: the framework's custom resource writes their notifications. */
+  readonly existingBuckets: readonly string[];
+  /** Ids of the Cognito user pools of `existing: true` cognitoUserPool events. */
+  readonly existingUserPoolIds: readonly string[];
   /** Roles: who may assume an admin, developer or ci role carrying the group's policies (functions/core/roles.ts). */
   readonly roles: RolesConfig;
   /** Path of the group policies (IAM Identity Center permission sets reference a customer managed policy by name and path). */
@@ -54,7 +65,14 @@ export interface AccessConfig {
   readonly submoduleProperties: Readonly<Record<string, unknown>>;
 }
 
-type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'roles';
+/** One statement of BoundaryStatements, as written (Action and Resource normalised to lists). */
+export interface BoundaryStatement {
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'statements' | 'roles';
 export interface PropertySpec {
   readonly kind: Kind;
   readonly pattern?: RegExp;
@@ -101,7 +119,10 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)', description: "Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name)." },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)', description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.' },
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)', description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.' },
-  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)', description: "A managed policy every framework role must carry; admin's IAM writes on the service's roles then require it." },
+  PermissionsBoundary: { kind: 'string', pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}|none)$/, patternHelp: 'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates', description: "The boundary every role the service's stack creates must carry: the one the macro creates by default, your own policy's ARN, or none (unbounded: admin can then give the service's roles any permission)." },
+  BoundaryStatements: { kind: 'statements', description: "Extra IAM statements the service's code may need inside the boundary (its own data stores and other declared resources); no iam:/sts: actions, no service:* and no bare * resource." },
+  ExistingBuckets: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)', description: "Existing buckets the service's s3 events (existing: true) configure notifications on, through the framework's custom resource." },
+  ExistingUserPoolIds: { kind: 'list', pattern: /^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/, patternHelp: 'must be a Cognito user pool id such as us-east-1_AbCdEfGhI (cognitoUserPool events with existing: true)', description: "Existing Cognito user pools the service's cognitoUserPool events (existing: true) add triggers to, through the framework's custom resource." },
   Roles: { kind: 'roles', description: 'Roles people or CI assume instead of joining groups: {Admin, Developer, Ci}, each with Principals (IAM Identity Center, roles, users), GitHub or GitLab (OIDC).' },
   PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512, default: '/', description: "IAM path of the managed policies (what an IAM Identity Center permission set's CustomerManagedPolicyReferences name)." },
 };
@@ -251,13 +272,63 @@ export function parseAccess(
     layerNames: list('LayerNames'),
     executionRoleNames: list('ExecutionRoleNames'),
     deploymentRoleArn: str('DeploymentRoleArn'),
-    permissionsBoundary: str('PermissionsBoundary'),
+    ...boundaryOf(str('PermissionsBoundary'), values, fail),
+    existingBuckets: list('ExistingBuckets'),
+    existingUserPoolIds: list('ExistingUserPoolIds'),
     roles: parseRoles(values.Roles, fail),
     policyPath: str('PolicyPath') ?? '/',
     submoduleProperties,
   };
   if (errors.length) throw new AggregateInvalid(errors);
   return config;
+}
+
+/** Actions a boundary statement may never allow: the boundary is a ceiling below IAM, STS and the account. */
+const FORBIDDEN_BOUNDARY_ACTIONS = /^(\*|iam:.*|sts:.*|organizations:.*|account:.*|[a-z0-9-]+:\*)$/i;
+
+function boundaryOf(
+  permissionsBoundary: string | undefined,
+  values: Record<string, unknown>,
+  fail: (k: string, d: string) => void,
+): Pick<AccessConfig, 'boundary' | 'permissionsBoundary' | 'boundaryStatements'> {
+  const boundary = permissionsBoundary === undefined ? 'macro' : permissionsBoundary === 'none' ? 'none' : 'external';
+  const raw = values.BoundaryStatements;
+  if (raw === undefined) return { boundary, permissionsBoundary: boundary === 'external' ? permissionsBoundary : undefined, boundaryStatements: [] };
+  if (boundary !== 'macro') {
+    fail('BoundaryStatements', `extends the boundary the macro creates; with PermissionsBoundary: ${permissionsBoundary} there is none. Remove BoundaryStatements, or PermissionsBoundary to use the macro's boundary.`);
+    return { boundary, permissionsBoundary, boundaryStatements: [] };
+  }
+  if (!Array.isArray(raw)) {
+    fail('BoundaryStatements', 'should be a list of {Action, Resource, Condition} statements (what the code may do outside the service\'s own names).');
+    return { boundary, boundaryStatements: [] };
+  }
+  const out: BoundaryStatement[] = [];
+  raw.forEach((st, i) => {
+    const key = `BoundaryStatements[${i}]`;
+    if (!st || typeof st !== 'object' || Array.isArray(st)) return fail(key, 'should be a map with Action, Resource and optionally Condition.');
+    const o = st as Record<string, unknown>;
+    const extra = Object.keys(o).filter((k) => !['Action', 'Resource', 'Condition'].includes(k));
+    if (extra.length) return fail(`${key}.${extra[0]}`, 'is not allowed: a boundary statement has Action, Resource and Condition only (always Effect: Allow; no NotAction or NotResource).');
+    const strings = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) && v.length && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+    const actions = strings(o.Action);
+    const resources = strings(o.Resource);
+    if (!actions) return fail(`${key}.Action`, 'should be an action or a list of actions such as dynamodb:GetItem.');
+    if (!resources) return fail(`${key}.Resource`, 'should be an ARN or a list of ARNs.');
+    const badAction = actions.find((a) => !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a) || FORBIDDEN_BOUNDARY_ACTIONS.test(a));
+    if (badAction) return fail(`${key}.Action`, `'${badAction}' is not allowed: name the actions (service:Action), never a whole service, and never iam, sts, organizations or account actions.`);
+    const badResource = resources.find((r) => !/^arn:[a-z*-]+:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*|aws)?:.+$/.test(r) || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r));
+    if (badResource) return fail(`${key}.Resource`, `'${badResource}' should be the ARN (or ARN pattern) of a resource, not everything of a service: name the table, bucket, queue, key...`);
+    let condition: BoundaryStatement['Condition'];
+    if (o.Condition !== undefined) {
+      const c = o.Condition;
+      const ok = c && typeof c === 'object' && !Array.isArray(c) && Object.values(c).every((keys) => keys && typeof keys === 'object' && !Array.isArray(keys)
+        && Object.values(keys as object).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))));
+      if (!ok) return fail(`${key}.Condition`, 'should be an IAM condition block: {Operator: {key: value or [values]}}.');
+      condition = c as BoundaryStatement['Condition'];
+    }
+    out.push({ Action: [...new Set(actions)].sort(), Resource: [...new Set(resources)], ...(condition ? { Condition: condition } : {}) });
+  });
+  return { boundary, boundaryStatements: out };
 }
 
 function parseBucket(v: unknown, fail: (k: string, d: string) => void): DeploymentBucket {

@@ -10,6 +10,7 @@ import { IAM_NAME_LIMITS } from './config';
 import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
+import { boundaryPolicy, boundaryPolicyName } from './boundary';
 import {
   accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, pascalName, policyName,
 } from './naming';
@@ -226,7 +227,30 @@ export function expandAccess(
     output(`${pascal(role)}RoleArn`, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `IAM role of the ${role} access level (aws-actions/configure-aws-credentials role-to-assume, or a profile's role_arn)`);
   }
 
-  // 3. The Lambda execution role (unless a custom one is named) and its policy.
+
+  // 3. The boundary every role of the service carries (core/boundary.ts), unless PermissionsBoundary names the
+  // user's own or opts out; then the Lambda execution role (unless a custom one is named) and its policy.
+  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
+  const boundaryId = logicalIds.boundary(id);
+  let roleBoundary: unknown;
+  if (config.boundary === 'macro') {
+    const policy = boundaryPolicy(config, tokens, lambdaEntries);
+    const name = boundaryPolicyName(config);
+    recordName('policy', name);
+    // A stable Description: it is immutable on AWS (see the group policies above).
+    const properties = {
+      ManagedPolicyName: name,
+      Description: `${config.slsServiceName} ${config.stage}: permissions boundary of every role of the service`,
+      Path: '/',
+      PolicyDocument: policy.document,
+    };
+    policyDocuments.push({ properties, jsonSize: policy.jsonSize });
+    resources[boundaryId] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
+    roleBoundary = { Ref: boundaryId };
+    output('BoundaryArn', { Ref: boundaryId }, 'Permissions boundary for every role of the service (provider.iam.role.permissionsBoundary)');
+  } else if (config.boundary === 'external') {
+    roleBoundary = config.permissionsBoundary;
+  }
   const roleName = lambdaRoleName(config);
   recordName('role', roleName, config.lambdaRoleName ? 'LambdaRoleName' : undefined);
   const roleLogicalId = logicalIds.lambdaRole(id);
@@ -242,12 +266,12 @@ export function expandAccess(
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         },
+        ...(roleBoundary ? { PermissionsBoundary: roleBoundary } : {}),
         Tags: tags,
       },
     });
     output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] });
   }
-  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
   const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
     const name = lambdaPolicyName(config, i, lambdaPolicies.length);
@@ -286,6 +310,7 @@ export function expandAccess(
   attributes.LambdaRoleArn = config.lambdaRoleName
     ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${config.lambdaRoleName}` }
     : { 'Fn::GetAtt': [roleLogicalId, 'Arn'] };
+  if (config.boundary === 'macro') attributes.BoundaryArn = { Ref: boundaryId };
   return {
     resources,
     outputs,

@@ -30,6 +30,8 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: stackNameHead(c.stackName),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
+    // Only the names chosen in serverless.yml (functions.<fn>.name), without the hashed custom-resource names.
+    FunctionNames: c.functionNames,
     // CloudFormation's generator (IAM roles, EventBridge rules: at most 64 characters) keeps 24 (13-character suffix)
     // or 25 (12-character suffix) characters of the stack name when it must cut it: both forms, which are the whole
     // name for short stacks.
@@ -38,7 +40,15 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
-    PermissionsBoundary: c.permissionsBoundary ?? '',
+    // The boundary every role of the service must carry: the macro's policy (resolved in the Access stack's
+    // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).
+    // The macro's is named <ResourcePrefix>-<Stage>-boundary in the Access stack's account (a boundary policy is
+    // always in the role's own account, so a wildcard partition or account never matches another's).
+    PermissionsBoundary: c.boundary === 'macro'
+      ? `arn:${c.iamPartition}:iam::${c.iamAccountId}:policy/${boundaryPolicyName(c)}`
+      : c.permissionsBoundary ?? '',
+    ExistingBuckets: c.existingBuckets,
+    ExistingUserPoolIds: c.existingUserPoolIds,
     DeploymentBucketArn: c.resolveDeploymentBucket
       ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
@@ -133,8 +143,13 @@ export function fitName(kind: NameKind, name: string, tail = ''): string {
 }
 
 /** `<ResourcePrefix>-<Stage>`: the head of every IAM name the macro creates. */
-function prefixOf(c: AccessConfig): string {
+function prefixOf(c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>): string {
   return `${c.resourcePrefix}-${c.stage}`;
+}
+
+/** The permissions boundary the macro creates (core/boundary.ts): `<ResourcePrefix>-<Stage>-boundary`, fitted. */
+export function boundaryPolicyName(c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>): string {
+  return fitName('iam-policy', prefixOf(c), '-boundary');
 }
 
 export function groupName(c: AccessConfig, role: GroupRole): string {
@@ -172,6 +187,7 @@ export const logicalIds = {
   oidcProvider: (id: string, name: string) => `${id}${name}Provider`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
+  boundary: (id: string) => `${id}Boundary`,
 };
 
 export function pascal(s: string): string {

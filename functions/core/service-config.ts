@@ -71,6 +71,8 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
     ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
-    ...(boundary ? { PermissionsBoundary: boundary } : {}),
+    // The macro's own boundary (default ResourcePrefix cf-<service>), wired as the README says, is the default:
+    // PermissionsBoundary stays omitted so the macro creates it.
+    ...(boundary && !new RegExp(`:policy/cf-${service}-${stage}-boundary$`).test(boundary) ? { PermissionsBoundary: boundary } : {}),
   };
 }

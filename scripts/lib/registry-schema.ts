@@ -41,6 +41,20 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
         ],
         ...common,
       };
+    case 'statements': {
+      const strings = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] };
+      return {
+        type: 'array',
+        insertionOrder: true,
+        items: {
+          type: 'object',
+          properties: { Action: strings, Resource: strings, Condition: { type: 'object' } },
+          required: ['Action', 'Resource'],
+          additionalProperties: false,
+        },
+        ...common,
+      };
+    }
     case 'roles': {
       const keys = (list: string[]) => Object.fromEntries(list.map((k) => [k, {}]));
       const role = {

@@ -7,6 +7,7 @@
  */
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
 import { GROUP_ROLES, type GroupRole } from '../../functions/catalog/types';
+import { macroBoundaryArn } from '../../functions/core/boundary';
 import { cfnGeneratedName } from '../../functions/core/generated-names';
 import { ARTIFACT_DIR, OWN_SUFFIXES, PARTITION } from '../../scripts/lib/prove/calls';
 import { EXPECTED_MISMATCHES, knownGapFor, type Mismatch } from '../../scripts/lib/prove/known-gaps';
@@ -84,15 +85,20 @@ function cases(s: Service, p: ProofPolicies): Case[] {
         // directly, and on the macro's role (the Access stack's), never. Even through the stack admin must
         // not make it an administrator or lift its boundary: that reaches beyond the service.
         // With PermissionsBoundary those writes need the boundary on the role (these requests carry none).
-        const adminChanges: Decision = via === 'cloudformation' && role === frameworkRole && !s.permissionsBoundary ? 'Allowed' : 'Denied';
-        const bounded = (c: Record<string, string | string[]>, boundary: string) => ({ ...c, 'iam:PermissionsBoundary': boundary });
-        const boundaryCases: Case[] = !s.permissionsBoundary || role !== frameworkRole ? [] : [
-          // The boundary caps whatever is attached: admin may change the bounded framework role through the stack.
-          { id: `iam-attach-role-policy-${role}-${via}-bounded`, why: 'AdministratorAccess on the execution role, capped by its boundary', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...bounded(ctx, s.permissionsBoundary), 'iam:PolicyARN': ADMIN_POLICY } }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
-          { id: `iam-create-role-${role}-${via}-bounded`, why: 'recreating the execution role with its boundary', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, s.permissionsBoundary) }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
+        // Every service is bounded (the macro's boundary by default, or its own PermissionsBoundary): admin's
+        // writes need that boundary on the role, so these requests (which carry none) are Denied.
+        const adminChanges: Decision = 'Denied';
+        const boundary = s.permissionsBoundary ?? macroBoundaryArn({ resourcePrefix: `cf-${s.service}`, stage: s.stage }, PARTITION, ACCOUNT_ID);
+        const bounded = (c: Record<string, string | string[]>, b: string) => ({ ...c, 'iam:PermissionsBoundary': b });
+        const boundaryCases: Case[] = role !== frameworkRole ? [] : [
+          // The boundary caps whatever is attached: admin may change the bounded framework role through the stack,
+          // but never attach an administrator policy to it (iam.execution-roles-bounded-attach).
+          { id: `iam-attach-role-policy-${role}-${via}-bounded`, why: 'AdministratorAccess on the bounded execution role', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...bounded(ctx, boundary), 'iam:PolicyARN': ADMIN_POLICY } }, admin: 'Denied' },
+          { id: `iam-attach-role-policy-${role}-${via}-bounded-vpc`, why: 'the VPC access policy on the bounded execution role (provider.vpc)', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...bounded(ctx, boundary), 'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` } }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
+          { id: `iam-create-role-${role}-${via}-bounded`, why: 'recreating the execution role with its boundary', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, boundary) }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
           { id: `iam-create-role-${role}-${via}-other-boundary`, why: 'recreating the execution role with a weaker boundary', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, OTHER_BOUNDARY) }, admin: 'Denied' },
           { id: `iam-put-role-permissions-boundary-${role}-${via}-other-boundary`, why: 'swapping the boundary for a weaker one', request: { action: 'iam:PutRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, OTHER_BOUNDARY) }, admin: 'Denied' },
-          { id: `iam-delete-role-permissions-boundary-${role}-${via}-bounded`, why: 'lifting the execution role\'s boundary', request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, s.permissionsBoundary) }, admin: 'Denied' },
+          { id: `iam-delete-role-permissions-boundary-${role}-${via}-bounded`, why: 'lifting the execution role\'s boundary', request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, boundary) }, admin: 'Denied' },
         ];
         return [
           ...boundaryCases,
@@ -118,8 +124,8 @@ function cases(s: Service, p: ProofPolicies): Case[] {
           why: via === 'cli' ? 'an own function run as the custom-resource role (update-function-configuration --role)' : 'a stack update that gives an own function `role: IamRoleCustomResourcesLambdaExecution`',
           request: { action: 'iam:PassRole', resource: role, context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' } },
           // admin through the stack: by design (the framework's custom-resource functions); with PermissionsBoundary
-          // the role admin can create carries the boundary (iam.execution-roles-bounded), without it admin can
-          // already make the execution role an administrator (gap admin-execution-role-unbounded).
+          // the role admin can create carries the boundary (iam.execution-roles-bounded), without it (PermissionsBoundary: none) admin can
+          // give the execution role any inline policy.
           admin: via === 'cli' ? 'Denied' : 'Allowed',
         },
         { id: `iam-pass-custom-resource-role-${via}-scheduler`, why: 'a schedule run as the custom-resource role', request: { action: 'iam:PassRole', resource: role, context: { ...ctx, 'iam:PassedToService': 'scheduler.amazonaws.com' } }, admin: 'Denied' },

@@ -311,7 +311,9 @@ describe('no access level can change, pass or widen the access roles (iam-simula
   });
   test('control: the same harness sees admin\'s IAM grants on the framework\'s own role through the stack', async () => {
     const frameworkRole = `arn:aws:iam::${ACCOUNT}:role/tapir-dev-us-east-1-lambdaRole`;
-    expect((await simulate(proof.groups.admin, { action: 'iam:PutRolePolicy', resource: frameworkRole, context: viaCfn })).decision).toBe('Allowed');
+    // The framework's roles carry the macro's boundary (README, "The permissions boundary"): admin writes them with it.
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/cf-tapir-dev-boundary`;
+    expect((await simulate(proof.groups.admin, { action: 'iam:PutRolePolicy', resource: frameworkRole, context: { ...viaCfn, 'iam:PermissionsBoundary': boundary } })).decision).toBe('Allowed');
     expect((await simulate(proof.groups.developer, { action: 'iam:PassRole', resource: frameworkRole, context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' } })).decision).toBe('Allowed');
   });
 });

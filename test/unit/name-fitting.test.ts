@@ -134,6 +134,9 @@ const LONGEST = {
   RoleAdminName: `administrators-${'of-the-service-'.repeat(3)}x`,
   RoleDeveloperName: `developers-${'of-the-service-'.repeat(3)}xyz`,
   RoleCiName: `continuous-integration-${'pipeline-'.repeat(4)}`.slice(0, 64),
+  // ~200 characters of <service>-<stage>- in every ARN overflow the macro's one-policy boundary (the macro refuses
+  // that with its fix): names this long bring their own boundary.
+  PermissionsBoundary: 'arn:aws:iam::123456789012:policy/platform-boundary',
 };
 
 describe('a real expansion with long names', () => {

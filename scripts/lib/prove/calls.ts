@@ -22,6 +22,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { macroBoundaryArn } from '../../../functions/core/boundary';
 import { generatedBucketName } from '../../../functions/core/deployment-bucket';
 import { cfnGeneratedName } from '../../../functions/core/generated-names';
 import { accessPropertiesOf as serviceAccessProperties } from '../../../functions/core/service-config';
@@ -867,10 +868,13 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   }
   if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn) context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
   // provider.iam.role.permissionsBoundary puts the boundary on IamRoleLambdaExecution only (osls
-  // merge-iam-templates.js); the custom-resource role and roles of `resources:` never carry it.
-  const boundary = names.model.providerRole?.permissionsBoundary;
-  if (boundary && BOUNDARY_KEYED_ROLE_WRITES.has(action) && entry.logicalId === 'IamRoleLambdaExecution' && resource.endsWith(`:role/${names.global.ExecutionRoleName}`)) {
-    context['iam:PermissionsBoundary'] = boundary;
-  }
+  // merge-iam-templates.js); roles of `resources:` never carry it. A service without its own boundary is wired as the
+  // README says for the macro's boundary (PermissionsBoundary omitted): provider.iam.role.permissionsBoundary and
+  // resources.extensions.IamRoleCustomResourcesLambdaExecution.Properties.PermissionsBoundary both name it.
+  const own = names.model.providerRole?.permissionsBoundary;
+  const boundary = own ?? macroBoundaryArn({ resourcePrefix: `cf-${names.model.service}`, stage: names.model.stage }, PARTITION, ACCOUNT_ID);
+  const carries = (entry.logicalId === 'IamRoleLambdaExecution' && resource.endsWith(`:role/${names.global.ExecutionRoleName}`))
+    || (!own && entry.logicalId === 'IamRoleCustomResourcesLambdaExecution');
+  if (BOUNDARY_KEYED_ROLE_WRITES.has(action) && carries) context['iam:PermissionsBoundary'] = boundary;
   return { entry, instance: sel.instance, variant, variantLabel, request: { action, resource, context } };
 }

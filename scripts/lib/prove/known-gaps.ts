@@ -152,17 +152,6 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     },
   },
   {
-    id: 'admin-execution-role-unbounded',
-    status: 'gap',
-    kind: 'escalation',
-    suite: 'escalation',
-    match: { roles: ['admin'], variants: ['own'], actions: ['iam:AttachRolePolicy'], resource: /:role\/(orders|uploads)-dev-us-east-1-lambdaRole$/, expected: 'Denied' },
-    finding:
-      'Without the PermissionsBoundary property (01-basic, 09-custom-deployment-bucket) iam.execution-roles-lifecycle lets admin, through the own stack (aws:CalledVia), attach any managed policy to the framework\'s execution role: iam:AttachRolePolicy with iam:PolicyARN=arn:aws:iam::aws:policy/AdministratorAccess on role/orders-dev-us-east-1-lambdaRole is Allowed (PutRolePolicy with any inline content likewise, by the role line). A function of the service then runs as an administrator of the account. iam:DeleteRolePermissionsBoundary is no longer granted (asserted). With PermissionsBoundary set the same writes require the boundary on the role and are Denied without it (escalation.test.ts 08-tracing-iam, allow-deny.test.ts "PermissionsBoundary").',
-    proposedFix:
-      'Recommend PermissionsBoundary for every service (make it required for production stages, or default it to an organisation-wide boundary). Without a boundary, at least refuse well-known admin policies on AttachRolePolicy (ArnNotLike iam:PolicyARN arn:aws:iam::aws:policy/AdministratorAccess, IAMFullAccess, PowerUserAccess).',
-  },
-  {
     id: 'truncated-generated-rule-prefix',
     status: 'gap',
     kind: 'isolation',
@@ -313,7 +302,7 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       targets: ['own'],
       roles: ['admin'],
       match: (r, m) =>
-        typeof m.own.accessProperties.PermissionsBoundary === 'string' &&
+        m.own.accessProperties.PermissionsBoundary !== 'none' &&
         /^iam:(CreateRole|DeleteRole|PutRolePolicy|DeleteRolePolicy|AttachRolePolicy|DetachRolePolicy|UpdateAssumeRolePolicy|PutRolePermissionsBoundary)$/.test(r.action) &&
         r.context['iam:PermissionsBoundary'] === undefined,
     },

@@ -28,6 +28,7 @@ import {
 import { accessPropertiesOf } from '../../../functions/core/service-config';
 import type { MotoServer } from '../moto';
 import type { Framework } from './frameworks';
+import { macroBoundaryOf, unboundedRoles, wireBoundary, wireCustomResourceRole } from './boundary';
 import { packagedNameProblems } from './framework-names';
 import { physicalIds } from './template';
 import type { CfnTemplate, RecordedCall, ServiceFacts, StackState, StepKind, StepRecord } from './types';
@@ -381,6 +382,8 @@ function emulationsOf(kind: StepKind, calls: readonly RecordedCall[], before: St
 }
 
 class Unit {
+  /** Service folders wired with the README's boundary lines (scripts/lib/prove/boundary.ts). */
+  readonly bounded = new Set<string>();
   private counter = 0;
   readonly home: string;
 
@@ -425,6 +428,11 @@ class Unit {
       stageRun.steps.push(record);
       if (after) stageRun.states.push(after);
     }
+    // The boundary (README): after each deploy, every role of the stack carries the macro's boundary (moto, GetRole).
+    if (facts && after && this.bounded.has(dir) && /^deploy-(create|nochange|update)/.test(kind)) {
+      const expected = macroBoundaryOf(facts.service, facts.stage, ACCOUNT, PARTITION);
+      for (const p of await unboundedRoles(this.opts.moto.endpoint, facts, expected)) this.run.errors.push(`${facts.stage} ${kind}: ${p}`);
+    }
     return record;
   }
 
@@ -446,9 +454,17 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     const d = join(opts.workRoot, `stage-${stage}`);
     copyService(spec, d);
     dirs.set(stage, d);
+    if (wireBoundary(serverlessFile(d), ACCOUNT)) unit.bounded.add(d);
   }
   const otherDir = join(opts.workRoot, 'other-service');
   copyService(spec, otherDir, { from: service, to: other });
+  if (wireBoundary(serverlessFile(otherDir), ACCOUNT)) unit.bounded.add(otherDir);
+  // The custom-resource role's line only where the framework generates that role (the extension fails elsewhere).
+  const wireCustomResources = async (dir: string, stage: string) => {
+    if (unit.bounded.has(dir) && wireCustomResourceRole(serverlessFile(dir), compiledTemplate(dir, 'update'), ACCOUNT)) {
+      await unit.step(dir, undefined, 'package', ['package', '--stage', stage]);
+    }
+  };
 
   // 1. package
   for (const [i, stage] of spec.stages.entries()) {
@@ -456,6 +472,7 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     const full = i < opts.fullStages && !spec.neighbourStages?.includes(stage);
     const stageRun: StageRun = { stage, facts: undefined as unknown as ServiceFacts, steps: [], states: [], full };
     await unit.step(dir, undefined, 'package', ['package', '--stage', stage], stageRun);
+    await wireCustomResources(dir, stage);
     if (!existsSync(join(dir, '.serverless', 'serverless-state.json'))) {
       run.errors.push(`${stage}: package wrote no .serverless/serverless-state.json; the proof stops here for this service`);
       run.durationMs = Date.now() - started;
@@ -467,6 +484,7 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     run.stages.push(stageRun);
   }
   await unit.step(otherDir, undefined, 'package', ['package', '--stage', spec.stages[0]]);
+  await wireCustomResources(otherDir, spec.stages[0]);
   const otherFacts = existsSync(join(otherDir, '.serverless', 'serverless-state.json')) ? readFacts(otherDir, spec.stages[0]) : undefined;
 
   // 2. the world the service expects
