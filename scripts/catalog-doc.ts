@@ -67,7 +67,7 @@ export function describePredicate(predicate: (c: AccessConfig) => boolean): stri
 }
 
 function rolesCell(entry: CatalogEntry): string {
-  const parts = [entry.roles.join(', ')];
+  const parts = [`${entry.effect === 'Deny' ? '**Deny** to ' : ''}${entry.roles.join(', ')}`];
   const when = entry.when ? describePredicate(entry.when) : '';
   if (when) parts.push(`only with ${when}`);
   if (entry.alsoFor) {

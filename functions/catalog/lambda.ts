@@ -6,8 +6,41 @@ const ALL = ['admin', 'developer', 'ci'] as const;
 /** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
+const customResourceFunctionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.customResourceFunctions] } };
+/** Every Lambda write that names a function: none may reach the framework's custom-resource functions directly. */
+const FUNCTION_WRITES = [
+  'lambda:AddPermission', 'lambda:CreateAlias', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteAlias', 'lambda:DeleteFunction',
+  'lambda:DeleteFunctionConcurrency', 'lambda:DeleteFunctionEventInvokeConfig', 'lambda:DeleteFunctionUrlConfig',
+  'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:InvokeAsync', 'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl',
+  'lambda:PublishVersion', 'lambda:PutFunctionCodeSigningConfig', 'lambda:PutFunctionConcurrency',
+  'lambda:PutFunctionEventInvokeConfig', 'lambda:PutFunctionRecursionConfig', 'lambda:PutProvisionedConcurrencyConfig',
+  'lambda:PutRuntimeManagementConfig', 'lambda:RemovePermission', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:UpdateAlias',
+  'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig',
+  'lambda:UpdateFunctionUrlConfig',
+];
+const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
 export const lambda: readonly CatalogEntry[] = [
+  {
+    id: 'lambda.custom-resource-functions-direct', effect: 'Deny', roles: ALL, source,
+    actions: FUNCTION_WRITES, resources: [...ARN.customResourceFunctions], condition: NOT_VIA_CLOUDFORMATION,
+    reason: 'Denied: the framework\'s custom-resource functions run as a stronger role; only the stack changes or invokes them.',
+  },
+  {
+    id: 'lambda.custom-resource-functions-triggers', effect: 'Deny', roles: ALL, source,
+    actions: ['lambda:AddPermission'], resources: [...ARN.customResourceFunctions],
+    reason: 'Denied: no event source may invoke the custom-resource functions; CloudFormation calls them without a permission.',
+  },
+  {
+    id: 'lambda.custom-resource-functions-mapping-create', effect: 'Deny', roles: ALL, source,
+    actions: ['lambda:CreateEventSourceMapping'], resources: ['*'], condition: customResourceFunctionArn,
+    reason: 'Denied: no queue or stream may feed the custom-resource functions; the action accepts no resource ARN.',
+  },
+  {
+    id: 'lambda.custom-resource-functions-mapping-update', effect: 'Deny', roles: ALL, source,
+    actions: ['lambda:UpdateEventSourceMapping'], resources: [ARN.eventSourceMappings], condition: customResourceFunctionArn,
+    reason: 'Denied: no existing mapping may be pointed at the custom-resource functions.',
+  },
   {
     id: 'lambda.function-read', roles: ALL, source,
     actions: [

@@ -30,6 +30,8 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
+    // The framework's custom-resource functions whose names it shortened (md5), for the guard that denies them.
+    HashedCustomResourceFunctions: hashedCustomResourceFunctions(c),
     // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
     // the stack name when it must cut it: both forms, which are the whole name for short stacks.
     CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],

@@ -143,6 +143,18 @@ function cases(s: Service, p: ProofPolicies): Case[] {
     { id: 'cfn-create-change-set-own-stack-template-body', why: 'creating the stack (first deploy) from a template body, which only admin may', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set` } } },
     { id: 'cfn-import-into-own-stack', why: 'adopting a foreign resource into the own stack (import change set)', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set`, 'cloudformation:TemplateUrl': templateUrl, 'cloudformation:ImportResourceTypes': ['AWS::S3::Bucket'] } }, admin: 'Denied' },
     { id: 'lambda-update-other-service-code', why: 'another service\'s function code', request: { action: 'lambda:UpdateFunctionCode', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${OTHER.fn}`, context: cli }, admin: 'Denied' },
+    // The framework's custom-resource functions run as its custom-resource role: nobody changes or invokes them
+    // directly, and no event source may be pointed at them (lambda.custom-resource-functions-*).
+    ...(['custom-resource-apigw-cw-role', 'custom-resource-existing-s3'] as const).flatMap((kind): Case[] => {
+      const fn = `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-${kind}`;
+      return [
+        { id: `lambda-update-code-${kind}-cli`, why: 'own code run as the custom-resource role', request: { action: 'lambda:UpdateFunctionCode', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-update-configuration-${kind}-cli`, why: 'a foreign layer or handler run as the custom-resource role', request: { action: 'lambda:UpdateFunctionConfiguration', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-invoke-${kind}-cli`, why: 'a crafted custom-resource event makes the function use its role', request: { action: 'lambda:InvokeFunction', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-add-permission-${kind}-cloudformation`, why: 'an AWS::Lambda::Permission that lets an event source invoke it', request: { action: 'lambda:AddPermission', resource: fn, context: { ...viaCfn(cli), 'lambda:Principal': 'events.amazonaws.com' } }, admin: 'Denied' },
+        { id: `lambda-create-mapping-${kind}-cloudformation`, why: 'a queue that feeds it crafted events', request: { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { ...viaCfn(cli), 'lambda:FunctionArn': fn } }, admin: 'Denied' },
+      ];
+    }),
     { id: 'lambda-add-permission-cli', why: 'letting anyone invoke an own function, bypassing the stack', request: { action: 'lambda:AddPermission', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-anything`, context: cli }, admin: 'Denied' },
     ...['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'].flatMap((action): Case[] => [
       { id: `${action}-other-service-deployment-bucket-cloudformation`, why: 'an AWS::S3::BucketPolicy in the own stack on another service\'s deployment bucket', request: { action, resource: `arn:${PARTITION}:s3:::${OTHER.stack}-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: viaCfn(cli) }, admin: 'Denied' },

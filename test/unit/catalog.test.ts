@@ -51,7 +51,7 @@ function exampleArn(pattern: string): string {
   return pattern.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = tokens[name];
     if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v[0] ?? `(empty list {${name}})`; // a list token: its first item
+    if (Array.isArray(v)) return v[0] ?? `example-${name.toLowerCase()}`; // a list token: its first item, or a name of its shape
     const example = EXPRESSION_EXAMPLES[name];
     if (example === undefined) throw new Error(`no example value for token ${whole} (add one to EXPRESSION_EXAMPLES)`);
     return example;

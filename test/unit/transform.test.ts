@@ -374,12 +374,14 @@ describe.each(CASES)('%s', (_name, template, values) => {
     }
   });
 
-  test('statements are in canonical form: Allow, sorted unique actions, Version 2012-10-17', () => {
+  test('statements are in canonical form: the catalog entry\'s effect, sorted unique actions, Version 2012-10-17', () => {
+    const effects = new Map([...CORE_CATALOG, ...submoduleEntries(template, values)].map((e) => [e.id, e.effect ?? 'Allow']));
     for (const [, r] of policies()) {
+      const ids = new Map(((r.Metadata?.[ACCESS] as { Statements: Array<{ Sid: string; Id: string }> }).Statements).map((x) => [x.Sid, x.Id]));
       const doc = r.Properties?.PolicyDocument as { Version: string; Statement: Array<Statement & { Effect: string }> };
       expect(doc.Version).toBe('2012-10-17');
       for (const s of doc.Statement) {
-        expect(s.Effect).toBe('Allow');
+        expect(s.Effect).toBe(effects.get(ids.get(s.Sid) ?? ''));
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect([...new Set(actions)].sort()).toEqual(actions);
         if (Array.isArray(s.Action)) expect(s.Action.length).toBeGreaterThan(1);
