@@ -6,16 +6,28 @@ const ALL = ['admin', 'developer', 'ci'] as const;
 /** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
-const customResourceFunctionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.customResourceFunctions] } };
-/** Every Lambda write that names a function: none may reach the framework's custom-resource functions directly. */
+/**
+ * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
+ * functions: a queue or stream must not feed them events.
+ */
+const mappedFunctionArn = {
+  ArnLike: {
+    'lambda:FunctionArn': [
+      'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
+      'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}',
+      'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}:*',
+    ],
+  },
+  ArnNotLike: { 'lambda:FunctionArn': 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*' },
+};
+/**
+ * The Lambda writes that change what a function runs or who may run it: none may reach the framework's
+ * custom-resource functions except through the stack.
+ */
 const FUNCTION_WRITES = [
-  'lambda:AddPermission', 'lambda:CreateAlias', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteAlias', 'lambda:DeleteFunction',
-  'lambda:DeleteFunctionConcurrency', 'lambda:DeleteFunctionEventInvokeConfig', 'lambda:DeleteFunctionUrlConfig',
-  'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:InvokeAsync', 'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl',
-  'lambda:PublishVersion', 'lambda:PutFunctionCodeSigningConfig', 'lambda:PutFunctionConcurrency',
-  'lambda:PutFunctionEventInvokeConfig', 'lambda:PutFunctionRecursionConfig', 'lambda:PutProvisionedConcurrencyConfig',
-  'lambda:PutRuntimeManagementConfig', 'lambda:RemovePermission', 'lambda:TagResource', 'lambda:UntagResource', 'lambda:UpdateAlias',
-  'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig',
+  'lambda:AddPermission', 'lambda:CreateAlias', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteFunction', 'lambda:InvokeAsync',
+  'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl', 'lambda:PublishVersion', 'lambda:PutFunctionEventInvokeConfig',
+  'lambda:UpdateAlias', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig',
   'lambda:UpdateFunctionUrlConfig',
 ];
 const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
@@ -30,16 +42,6 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.custom-resource-functions-triggers', effect: 'Deny', roles: ALL, source,
     actions: ['lambda:AddPermission'], resources: [...ARN.customResourceFunctions],
     reason: 'Denied: no event source may invoke the custom-resource functions; CloudFormation calls them without a permission.',
-  },
-  {
-    id: 'lambda.custom-resource-functions-mapping-create', effect: 'Deny', roles: ALL, source,
-    actions: ['lambda:CreateEventSourceMapping'], resources: ['*'], condition: customResourceFunctionArn,
-    reason: 'Denied: no queue or stream may feed the custom-resource functions; the action accepts no resource ARN.',
-  },
-  {
-    id: 'lambda.custom-resource-functions-mapping-update', effect: 'Deny', roles: ALL, source,
-    actions: ['lambda:UpdateEventSourceMapping'], resources: [ARN.eventSourceMappings], condition: customResourceFunctionArn,
-    reason: 'Denied: no existing mapping may be pointed at the custom-resource functions.',
   },
   {
     id: 'lambda.function-read', roles: ALL, source,
@@ -99,13 +101,13 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.event-source-mapping-update', roles: ALL, source,
     actions: ['lambda:UpdateEventSourceMapping'], resources: [ARN.eventSourceMappings],
-    condition: functionArn,
+    condition: mappedFunctionArn,
     reason: 'Changing batch size or filters of sqs/stream events updates mappings of this service\'s functions only.',
   },
   {
     id: 'lambda.event-source-mapping-create', roles: ['admin'], source,
     actions: ['lambda:CreateEventSourceMapping'], resources: ['*'],
-    condition: functionArn,
+    condition: mappedFunctionArn,
     reason: 'Adding an sqs/stream event creates a mapping for this service\'s functions; the action accepts no resource ARN.',
   },
   {

@@ -20,6 +20,8 @@ export interface AccessConfig {
   readonly iamPartition: string;
   readonly iamAccountId: string;
   readonly iamStage: string;
+  /** provider.apiGateway.stage: the REST API stage the CLI updates after each deploy (default: the stage). */
+  readonly apiGatewayStage: string;
   readonly resourcePrefix: string;
   readonly slsServiceName: string;
   readonly stackName: string;
@@ -72,6 +74,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   IamPartition: { kind: 'string', pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/, patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *' },
   IamAccountId: { kind: 'string', pattern: /^(\d{12}|\*)$/, patternHelp: 'must be a 12-digit account id or *' },
   IamStage: { kind: 'string', ...IAM_SEGMENT, maxLength: 100 },
+  ApiGatewayStage: { kind: 'string', pattern: /^[A-Za-z0-9_*?-]+$/, patternHelp: 'must be a REST API stage name (provider.apiGateway.stage: letters, digits, hyphens and underscores; IAM wildcards allowed)', maxLength: 128 },
   ResourcePrefix: { kind: 'string', ...NAME_PART, maxLength: 100 },
   SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100 },
   StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128 },
@@ -214,6 +217,7 @@ export function parseAccess(
     iamPartition: str('IamPartition') ?? '*',
     iamAccountId: str('IamAccountId') ?? ctx.accountId,
     iamStage,
+    apiGatewayStage: str('ApiGatewayStage') ?? iamStage,
     resourcePrefix,
     slsServiceName,
     stackName,

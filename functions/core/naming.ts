@@ -25,12 +25,15 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     ServiceRegion: c.region,
     Service: c.slsServiceName,
     Stage: c.iamStage,
+    ApiStage: c.apiGatewayStage,
     StackName: c.stackName,
     // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
-    // The framework's custom-resource functions whose names it shortened (md5), for the guard that denies them.
+    // Names chosen with functions.<fn>.name; and the framework's custom-resource functions whose names it
+    // shortened (md5), for the guards that keep them apart.
+    FunctionNames: c.functionNames,
     HashedCustomResourceFunctions: hashedCustomResourceFunctions(c),
     // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
     // the stack name when it must cut it: both forms, which are the whole name for short stacks.

@@ -506,20 +506,32 @@ describe('fixed findings stay fixed', () => {
     const topicArn = `arn:${PARTITION}:sns:${notifier.model.region}:${ACCOUNT_ID}:${topic.TopicName}`;
     const busArn = `arn:${PARTITION}:events:${ingest.model.region}:${ACCOUNT_ID}:event-bus/${bus.EventBusName}`;
     const r = payments.model.region;
-    const both = (p: ProofPolicies, region: string, action: string, resource: string, cliWant: Want) => ({
+    const both = (p: ProofPolicies, region: string, action: string, resource: string, cliWant: Want, tags: Record<string, string> = {}) => ({
       p,
       probes: [
-        { label: 'CloudFormation', request: { action, resource, context: contextOf(region, 'cloudformation') }, want: everyone('Allowed') },
-        { label: 'CLI', request: { action, resource, context: contextOf(region, 'cli') }, want: cliWant },
+        { label: 'CloudFormation', request: { action, resource, context: { ...contextOf(region, 'cloudformation'), ...tags } }, want: everyone('Allowed') },
+        { label: 'CLI', request: { action, resource, context: { ...contextOf(region, 'cli'), ...tags } }, want: cliWant },
       ] as Probe[],
     });
+    // API keys and usage plans carry the stack tag CloudFormation stamps; a plan or key of another stack does not.
+    const ownStack = { 'aws:ResourceTag/aws:cloudformation:stack-name': payments.own.global.StackName };
+    const otherStack = { 'aws:ResourceTag/aws:cloudformation:stack-name': `${payments.own.global.StackName}-other` };
     for (const { p, probes } of [
       both(notifier.policies, notifier.model.region, 'sns:SetTopicAttributes', topicArn, everyone('Denied')),
       both(ingest.policies, ingest.model.region, 'events:DescribeEventBus', busArn, everyone('Denied')),
-      // admin's apigateway.api-lifecycle already had PATCH on keys and plans; remove's plan detach is direct (exemption usage-plan-keys-any-plan).
-      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/apikeys/${key.ApiKeyId}`, DEVELOPERS_DENIED),
-      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/usageplans/${payments.own.global.UsagePlanId}`, DEVELOPERS_DENIED),
+      // admin's apigateway.api-lifecycle already had PATCH on keys and plans; remove's plan detach is direct
+      // (apigateway.usage-plan-detach), on the own stack's plans only.
+      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/apikeys/${key.ApiKeyId}`, DEVELOPERS_DENIED, ownStack),
+      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/usageplans/${payments.own.global.UsagePlanId}`, DEVELOPERS_DENIED, ownStack),
     ]) expect(await wrongDecisions(p, probes)).toEqual([]);
+    // The same keys and plans under another stack's tag: nobody, neither through the stack nor directly.
+    for (const path of [`/apikeys/${key.ApiKeyId}`, `/usageplans/${payments.own.global.UsagePlanId}`]) {
+      const resource = `arn:${PARTITION}:apigateway:${r}::${path}`;
+      const probes: Probe[] = (['cloudformation', 'cli'] as const).map((via) => ({
+        label: `${via} other stack`, request: { action: 'apigateway:PATCH', resource, context: { ...contextOf(r, via), ...otherStack } }, want: everyone('Denied'),
+      }));
+      expect(await wrongDecisions(payments.policies, probes)).toEqual([]);
+    }
   });
 
   test('long-name-custom-resource-function (10-long-names): the hashed custom-resource function names are granted, and only the own stage\'s', async () => {

@@ -382,7 +382,7 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
     RestApiId: restApiId,
     HttpApiId: fakeId('httpapi', m),
     UsagePlanId: fakeId('usageplan', m, 6),
-    TagsResource: encodeURIComponent(`arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.stage}`),
+    TagsResource: encodeURIComponent(`arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.provider.apiGateway?.stage ?? m.stage}`),
     FunctionVersion: '3',
     LayerVersion: '1',
     ...(m.cfnRoleArn ? { CfnRoleArn: m.cfnRoleArn } : {}),
@@ -875,6 +875,18 @@ export const BOUNDARY_KEYED_ROLE_WRITES = new Set([
 /** IAM is global: its calls are made to us-east-1. */
 const GLOBAL_SERVICES = new Set(['iam', 'sts', 'cloudfront']);
 
+/**
+ * The stack tag CloudFormation stamps on what it creates (`aws:cloudformation:stack-name`), as IAM sees it on a
+ * request: on the service's REST API and the children that inherit its tags, its API keys and usage plans (and
+ * their keys). HTTP/WebSocket children and tag ARNs (`/tags/...`) carry none.
+ */
+export function resourceStackTag(resource: string, b: Binding): string | undefined {
+  const m = /^arn:[^:]+:apigateway:[^:]*::\/(restapis|apikeys|usageplans)\/([^/]+)/.exec(resource);
+  if (!m) return undefined;
+  const own = { restapis: b.RestApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[m[1] as 'restapis' | 'apikeys' | 'usageplans'];
+  return own !== undefined && m[2] === own ? b.StackName : undefined;
+}
+
 /** The request for one selected entry under `names` (the own service+stage or a variant). */
 export function concretize(sel: SelectedCall, names: Names, variant: VariantKind, variantLabel: string): ConcreteCall {
   const { entry } = sel;
@@ -906,6 +918,8 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   if (templateSource(entry) === 'url') {
     context['cloudformation:TemplateUrl'] = `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
   }
+  const tagged = resourceStackTag(resource, b);
+  if (tagged) context['aws:ResourceTag/aws:cloudformation:stack-name'] = tagged;
   if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn) context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
   // provider.iam.role.permissionsBoundary puts the boundary on IamRoleLambdaExecution only (osls
   // merge-iam-templates.js); the custom-resource role and roles of `resources:` never carry it.

@@ -155,6 +155,20 @@ function cases(s: Service, p: ProofPolicies): Case[] {
         { id: `lambda-create-mapping-${kind}-cloudformation`, why: 'a queue that feeds it crafted events', request: { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { ...viaCfn(cli), 'lambda:FunctionArn': fn } }, admin: 'Denied' },
       ];
     }),
+    // API Gateway: the stack tag CloudFormation stamps on REST APIs (inherited by their children), keys and plans.
+    ...((): Case[] => {
+      const ag = (path: string) => `arn:${PARTITION}:apigateway:${s.region}::${path}`;
+      const foreign = { 'aws:ResourceTag/aws:cloudformation:stack-name': OTHER.stack };
+      return [
+        { id: 'apigateway-put-method-other-api-cloudformation', why: 'an unauthenticated method on another service\'s REST API through the own stack', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5/resources/abc123/methods/GET'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-post-deployment-other-api-cloudformation', why: 'redeploying another service\'s REST API through the own stack', request: { action: 'apigateway:POST', resource: ag('/restapis/a1b2c3d4e5/deployments'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-put-rest-api-other-cloudformation', why: 'overwriting another REST API from an OpenAPI body', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-patch-other-stage-cli', why: 'throttling 0 or logging off on another API\'s stage', request: { action: 'apigateway:PATCH', resource: ag(`/restapis/a1b2c3d4e5/stages/${s.stage}`), context: { ...cli, ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-list-api-keys-cli', why: 'every API key value of the region in one call', request: { action: 'apigateway:GET', resource: ag('/apikeys'), context: cli }, admin: 'Denied' },
+        { id: 'apigateway-get-other-api-key-cli', why: 'another service\'s API key value', request: { action: 'apigateway:GET', resource: ag('/apikeys/k1l2m3n4o5'), context: { ...cli, ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-patch-other-usage-plan-cli', why: 'quotas of another service\'s usage plan', request: { action: 'apigateway:PATCH', resource: ag('/usageplans/p1q2r3'), context: { ...cli, ...foreign } }, admin: 'Denied' },
+      ];
+    })(),
     { id: 'lambda-add-permission-cli', why: 'letting anyone invoke an own function, bypassing the stack', request: { action: 'lambda:AddPermission', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-anything`, context: cli }, admin: 'Denied' },
     ...['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'].flatMap((action): Case[] => [
       { id: `${action}-other-service-deployment-bucket-cloudformation`, why: 'an AWS::S3::BucketPolicy in the own stack on another service\'s deployment bucket', request: { action, resource: `arn:${PARTITION}:s3:::${OTHER.stack}-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: viaCfn(cli) }, admin: 'Denied' },

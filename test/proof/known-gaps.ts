@@ -91,11 +91,11 @@ export const KNOWN_GAPS: readonly KnownGap[] = [
     status: 'gap',
     kind: 'isolation',
     suite: 'allow-deny',
-    match: { entries: ['0065', '0066', '0067', '0068'], roles: ALL, variants: OTHER, fixtures: ['03-rest-api', '08-tracing-iam', '11-custom-stack-name'], expected: 'Denied' },
+    match: { entries: ['0067', '0068'], roles: ALL, variants: OTHER, fixtures: ['03-rest-api', '08-tracing-iam', '11-custom-stack-name'], expected: 'Denied' },
     finding:
-      'The CLI\'s own REST stage update after each deploy is unscoped: apigateway.stage-settings (POST/PATCH on /restapis/*/stages[/*]) and apigateway.tags (PUT/DELETE on /tags/*) are granted to all groups WITHOUT aws:CalledVia. Straight from the CLI a developer may create or patch any REST API stage of the region (e.g. PATCH arn:aws:apigateway:us-east-1::/restapis/<prod id>/stages/prod to point it at another deployment or switch off its logging and throttling) and tag or untag any API Gateway resource (0065-0068 replayed for another stage and service). Unlike the sub-resource exemption below, these are direct calls, not handlers of the own stack.',
+      'The CLI\'s own REST stage update after each deploy tags the stage (apigateway.tags: PUT/DELETE on /tags/<url-encoded stage ARN>, no aws:CalledVia). Tag ARNs take no aws:ResourceTag key, so the statement names /restapis/*/stages/{ApiStage} inside the encoded ARN: a member may tag or untag the stage of the same name of another service\'s REST API (0067/0068 replayed for another service). The stage itself (POST/PATCH, 0065/0066) is scoped by the stack tag the stage inherits from the own REST API.',
     proposedFix:
-      'Let the resolver read the physical id of ApiGatewayRestApi (DescribeStackResource, like the deployment bucket) and scope to /restapis/<own id>/stages, /restapis/<own id>/stages/{ApiStage} and /tags/<url-encoded own stage ARN> once the stack exists (the pattern until then); alternatively require aws:ResourceTag/STAGE = {Stage} on PATCH and tag writes (the framework tags the stage with STAGE and the stack tags).',
+      'Let the resolver read the physical id of ApiGatewayRestApi (DescribeStackResource, like the deployment bucket) and name /tags/<url-encoded own stage ARN> exactly once the stack exists.',
   },
   {
     id: 'long-stack-custom-resource-role-collision',
@@ -168,23 +168,12 @@ export const EXEMPTIONS: readonly KnownGap[] = [
     status: 'exemption',
     kind: 'isolation',
     suite: 'allow-deny',
-    match: { entries: ['0618', '0619', '0621', '0622', '0623', '0625', '0661', '0662', '0663', '0664', '0665', '0666'], roles: ALL, variants: OTHER, fixtures: ['02-http-api', '03-rest-api', '08-tracing-iam'], actions: ['apigateway:PUT', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'], expected: 'Denied' },
+    match: { entries: ['0661', '0662', '0663', '0664', '0665', '0666'], roles: ALL, variants: OTHER, fixtures: ['02-http-api', '03-rest-api', '08-tracing-iam'], actions: ['apigateway:PUT', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'], expected: 'Denied' },
     finding:
-      'apigateway.api-changes grants POST/PUT/PATCH/DELETE on /restapis/*/* and /apis/*/* to all groups, only through CloudFormation. Methods, resources, deployments, stages, routes, integrations and authorizers name their API by property (RestApiId/ApiId) and API ids are random, so a stack of the own service may name another stage\'s or service\'s API (replayed: PUT/DELETE on arn:aws:apigateway:us-east-1::/restapis/<other id>/resources/…, …/deployments/…, POST/PATCH/DELETE on …/apis/<other id>/routes…).',
+      'apigateway.http-api-changes grants POST/PUT/PATCH/DELETE on /apis/*/* to all groups, only through CloudFormation. HTTP and WebSocket routes, integrations and authorizers name their API by property (ApiId), API ids are random and, unlike REST children (scoped by the stack tag they inherit from the REST API), V2 children inherit no tag, so a stack of the own service may name another stage\'s or service\'s HTTP API (replayed: POST/PATCH/DELETE on …/apis/<other id>/routes…).',
     proposedFix: 'A resolver that reads the physical ids of ApiGatewayRestApi / HttpApi / WebsocketsApi from the framework stack would allow /restapis/<id>/* and /apis/<id>/* exactly (see api-gateway-stage-update-any-api).',
     decision:
       'Accepted: API Gateway sub-resources and stages on random API ids, only through CloudFormation (direct calls are Denied: the statement carries aws:CalledVia). Residual: a member who edits the own template can change another API\'s routes/stages through the own stack; CloudTrail shows it under the own stack.',
-  },
-  {
-    id: 'usage-plan-keys-any-plan',
-    status: 'exemption',
-    kind: 'isolation',
-    suite: 'allow-deny',
-    match: { entries: ['0120', '0639', '0644', '0645', '0647'], roles: ['admin'], variants: OTHER, fixtures: ['03-rest-api'], expected: 'Denied' },
-    finding:
-      'admin may PATCH any usage plan straight from the CLI (apigateway.usage-plan-detach on /usageplans/* without aws:CalledVia: 0120, remove\'s detach, and so the replayed UsagePlan handlers 0639/0644 need no CloudFormation) and, through CloudFormation, add or remove keys of any plan (AWS::ApiGateway::UsagePlanKey names the plan by property; 0645 POST /usageplans/<other>/keys, 0647 DELETE …/keys/<id>). developer and ci reach other plans only through the own stack\'s handlers (apigateway.keys-and-plans-update, NON_SCOPABLE own-stack-resources-via-cloudformation).',
-    proposedFix: 'Scope /usageplans/* with aws:ResourceTag/STAGE = {Stage} or a resolved plan id.',
-    decision: 'Accepted: usage plans for admin (remove must detach the API from plans that may belong to another stack; plan ids are random). Residual: an admin can change quotas/keys of other plans in the region.',
   },
   {
     id: 'admin-subscription-filter-any-log-group',

@@ -78,7 +78,7 @@ describe('npm run diff', () => {
     const logs = statement(edited, 'LambdaRoleLogs');
     logs.Action = (logs.Action as string[]).filter((a) => a !== 'logs:PutLogEvents');
     // from a policy the three groups share (attached through Group.ManagedPolicyArns)
-    const read = statement(edited, 'ApigatewayApiSettings');
+    const read = statement(edited, 'ApigatewayRestApiSettings');
     read.Action = (read.Action as string[]).filter((a) => a !== 'apigateway:UpdateRestApiPolicy');
     writeFileSync(join(dir, 'removed.json'), JSON.stringify(edited));
 
@@ -90,10 +90,10 @@ describe('npm run diff', () => {
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
     expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*' }]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
-    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/apis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/restapis/*']);
+    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/restapis/*']);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);
     expect(out).toContain('  - logs:PutLogEvents\n      on arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*');
-    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:*::/apis/*\n      on arn:*:apigateway:*::/restapis/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}}');
+    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:*::/restapis/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}');
   });
 
   test('--deployed STACK compares with the processed template of the deployed stack', async () => {
