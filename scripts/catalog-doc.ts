@@ -27,6 +27,14 @@ export const DIMENSIONS: ReadonlyArray<ReadonlyArray<{ readonly label: string; r
     { label: '`ManyLambdas: false`', properties: {} },
     { label: '`ManyLambdas: true`', properties: { ManyLambdas: true } },
   ],
+  [
+    { label: 'no `EventBucketNames`', properties: {} },
+    { label: '`EventBucketNames` set', properties: { EventBucketNames: ['example-uploads'] } },
+  ],
+  [
+    { label: 'no `ExternalLayerArns`', properties: {} },
+    { label: '`ExternalLayerArns` set', properties: { ExternalLayerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:example:1'] } },
+  ],
 ];
 
 export function variantConfig(properties: Record<string, unknown>): AccessConfig {

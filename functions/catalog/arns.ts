@@ -7,6 +7,12 @@ export const ARN = {
     'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}',
     'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*',
   ],
+  /** The service's own functions: as `functions`, without the hashed custom-resource names (for targets and permissions). */
+  ownFunctions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}:*',
+  ],
   /**
    * The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, or the first 32
    * characters plus an md5 when that is over 64; osls lib/plugins/aws/custom-resources/index.js). They run as

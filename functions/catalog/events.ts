@@ -1,3 +1,4 @@
+import { ARN } from './arns';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoneventbridge.html`;
@@ -6,18 +7,24 @@ const ALL = ['admin', 'developer', 'ci'] as const;
 
 /**
  * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part
- * cut at 24 characters), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default or a custom
- * bus. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
+ * cut at 24 characters), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default bus, a bus
+ * the service creates (<service>-<stage>-*) or one listed in EventBusNames. A rule named by the user
+ * (`schedule.name`) must start with `<service>-<stage>-`.
  */
 const RULES = [
   'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
-  'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{EventBusNames}/{Service}-{Stage}-*',
+];
+/** Buses: the default bus, the service's own (<service>-<stage>-*) and those listed in EventBusNames. */
+const BUSES = [
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/default',
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/{EventBusNames}',
 ];
 const RULE_UPDATE = [
   'events:DescribeRule', 'events:DisableRule', 'events:EnableRule', 'events:ListTagsForResource',
-  'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource',
-  'events:UntagResource',
+  'events:ListTargetsByRule', 'events:PutRule', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource',
 ];
 const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}-*'];
 
@@ -25,7 +32,13 @@ export const events: readonly CatalogEntry[] = [
   {
     id: 'events.rules-update', roles: ALL, source,
     actions: RULE_UPDATE, resources: RULES, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules and targets, only through the stack.',
+    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules, only through the stack.',
+  },
+  {
+    id: 'events.rule-targets', roles: ALL, source,
+    actions: ['events:PutTargets'], resources: RULES,
+    condition: { ...VIA_CLOUDFORMATION, 'ForAllValues:ArnLike': { 'events:TargetArn': [...ARN.ownFunctions] }, Null: { 'events:TargetArn': 'false' } },
+    reason: 'schedule and eventBridge events target the service\'s own functions only, never another bus or account.',
   },
   {
     id: 'events.rules-lifecycle', roles: ['admin'], source,
@@ -34,16 +47,14 @@ export const events: readonly CatalogEntry[] = [
   },
   {
     id: 'events.buses-read', roles: ALL, source,
-    actions: ['events:DescribeEventBus'], resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
-    condition: VIA_CLOUDFORMATION,
+    actions: ['events:DescribeEventBus'], resources: BUSES, condition: VIA_CLOUDFORMATION,
     reason: 'CloudFormation reads the bus of an eventBridge event while it updates the stack; read-only.',
   },
   {
     id: 'events.buses-lifecycle', roles: ['admin'], source,
     actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:TagResource'],
-    resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'eventBridge events may create a bus the user names; only through the admin\'s stack.',
+    resources: BUSES.slice(1), condition: VIA_CLOUDFORMATION,
+    reason: 'eventBridge events may create the service\'s bus (<service>-<stage>-* or EventBusNames); only via the stack.',
   },
   {
     id: 'scheduler.schedules-update', roles: ALL, source: schedulerSource,

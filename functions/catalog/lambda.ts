@@ -11,13 +11,7 @@ const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
  * functions: a queue or stream must not feed them events.
  */
 const mappedFunctionArn = {
-  ArnLike: {
-    'lambda:FunctionArn': [
-      'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
-      'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}',
-      'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}:*',
-    ],
-  },
+  ArnLike: { 'lambda:FunctionArn': [...ARN.ownFunctions] },
   ArnNotLike: { 'lambda:FunctionArn': 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*' },
 };
 /**
@@ -29,6 +23,17 @@ const FUNCTION_WRITES = [
   'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl', 'lambda:PublishVersion', 'lambda:PutFunctionEventInvokeConfig',
   'lambda:UpdateAlias', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig',
   'lambda:UpdateFunctionUrlConfig',
+];
+/**
+ * The AWS service principals the framework's events give lambda:InvokeFunction (osls and osls3
+ * lib/plugins/aws/package/compile/events/*: http, httpApi, websocket, s3, sns, schedule, eventBridge,
+ * cloudwatchEvent, iot, iotFleetProvisioning, cognitoUserPool, alb, cloudwatchLog, cloudFront (Lambda@Edge
+ * versions), alexaSkill, alexaSmartHome). sqs, stream, kafka and msk events use mappings, not permissions.
+ */
+export const EVENT_PRINCIPALS = [
+  'alexa-appkit.amazon.com', 'alexa-connectedhome.amazon.com', 'apigateway.amazonaws.com', 'cognito-idp.amazonaws.com',
+  'edgelambda.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'events.amazonaws.com', 'iot.amazonaws.com',
+  'logs.{ServiceRegion}.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com',
 ];
 const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
@@ -65,9 +70,20 @@ export const lambda: readonly CatalogEntry[] = [
   },
   {
     id: 'lambda.function-permissions', roles: ALL, source,
-    actions: ['lambda:AddPermission', 'lambda:RemovePermission'], resources: [...ARN.functions],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Who may invoke a function (events, URLs) changes only through the stack, never straight from the CLI.',
+    actions: ['lambda:AddPermission'], resources: [...ARN.ownFunctions],
+    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'lambda:Principal': [...EVENT_PRINCIPALS] } },
+    reason: 'Events let their AWS service invoke a function, through the stack only; never an account or anyone (*).',
+  },
+  {
+    id: 'lambda.function-permissions-remove', roles: ALL, source,
+    actions: ['lambda:RemovePermission'], resources: [...ARN.ownFunctions], condition: VIA_CLOUDFORMATION,
+    reason: 'Removing or changing an event drops its permission, only through the stack.',
+  },
+  {
+    id: 'lambda.function-url-public', roles: ['admin'], source,
+    actions: ['lambda:AddPermission'], resources: [...ARN.ownFunctions],
+    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'lambda:Principal': '*' } },
+    reason: 'url: true (auth NONE) makes a function public: the framework grants * the URL invoke; admin\'s, via the stack.',
   },
   {
     id: 'lambda.version-prune', roles: ALL, source,
@@ -131,8 +147,8 @@ export const lambda: readonly CatalogEntry[] = [
     reason: 'Packaging compares layers with the last deployed version; the actions accept no resource ARN.',
   },
   {
-    id: 'lambda.external-layer-read', roles: ALL, source,
-    actions: ['lambda:GetLayerVersion'], resources: ['arn:{Partition}:lambda:*:*:layer:*:*'],
-    reason: 'Functions that use a layer ARN from another account need GetLayerVersion on it; read-only.',
+    id: 'lambda.external-layer-read', roles: ALL, source, when: (c) => c.externalLayerArns.length > 0,
+    actions: ['lambda:GetLayerVersion'], resources: ['{ExternalLayerArns}'],
+    reason: 'Functions that use a layer of another service or account (ExternalLayerArns) need GetLayerVersion on it.',
   },
 ];

@@ -41,6 +41,16 @@ export interface AccessConfig {
   readonly functionNames: readonly string[];
   /** Layer names outside `<service>-<stage>-*`, such as the framework's default (the bare layer key). */
   readonly layerNames: readonly string[];
+  /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
+  readonly topicNames: readonly string[];
+  /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
+  readonly eventBucketNames: readonly string[];
+  /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
+  readonly eventBusNames: readonly string[];
+  /** Log groups of other owners the service subscribes to (cloudwatchLog events). */
+  readonly subscribedLogGroupNames: readonly string[];
+  /** Layer versions of other services or accounts the functions use (functions.<fn>.layers ARNs). */
+  readonly externalLayerArns: readonly string[];
   /** Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name). */
   readonly executionRoleNames: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
@@ -91,6 +101,11 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   Tags: { kind: 'tags' },
   FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)' },
+  TopicNames: { kind: 'list', pattern: /^[A-Za-z0-9_-]{1,256}$/, patternHelp: 'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)' },
+  EventBucketNames: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (an s3 event\'s bucket)' },
+  EventBusNames: { kind: 'list', pattern: /^[A-Za-z0-9._-]{1,256}$/, patternHelp: 'must be an EventBridge bus name (eventBridge.eventBus; not default, which is always allowed)' },
+  SubscribedLogGroupNames: { kind: 'list', pattern: /^[A-Za-z0-9_.\/#-]{1,512}$/, patternHelp: 'must be a log group name (a cloudwatchLog event\'s logGroup)' },
+  ExternalLayerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:(\d+|\*)$/, patternHelp: 'must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>, or :* for every version)' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
   PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
@@ -234,6 +249,11 @@ export function parseAccess(
     tags,
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
+    topicNames: list('TopicNames'),
+    eventBucketNames: list('EventBucketNames'),
+    eventBusNames: list('EventBusNames'),
+    subscribedLogGroupNames: list('SubscribedLogGroupNames'),
+    externalLayerArns: list('ExternalLayerArns'),
     executionRoleNames: list('ExecutionRoleNames'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     permissionsBoundary: str('PermissionsBoundary'),

@@ -39,6 +39,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // the stack name when it must cut it: both forms, which are the whole name for short stacks.
     CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
     LayerNames: c.layerNames,
+    TopicNames: c.topicNames,
+    EventBucketNames: c.eventBucketNames,
+    EventBusNames: c.eventBusNames,
+    SubscribedLogGroupNames: c.subscribedLogGroupNames,
+    ExternalLayerArns: c.externalLayerArns,
     ExecutionRoleNames: c.executionRoleNames,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
     PermissionsBoundary: c.permissionsBoundary ?? '',

@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
+import { eventAccessProperties } from '../../scripts/lib/event-access-properties';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
 
@@ -265,6 +266,7 @@ export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
     ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(m.cfnRoleArn ? { DeploymentRoleArn: m.cfnRoleArn } : {}),
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
+    ...eventAccessProperties(m.functions.map((f) => ({ events: f.events, layers: f.raw.layers })), m.resources, m.service, m.stage, m.provider.layers),
   };
 }
 
@@ -875,6 +877,21 @@ export const BOUNDARY_KEYED_ROLE_WRITES = new Set([
 /** IAM is global: its calls are made to us-east-1. */
 const GLOBAL_SERVICES = new Set(['iam', 'sts', 'cloudfront']);
 
+/** The principal of the first event of a function that gives an AWS service invoke rights (osls compile/events/*). */
+const EVENT_PRINCIPAL: Readonly<Record<string, (region: string) => string>> = {
+  http: () => 'apigateway.amazonaws.com', httpApi: () => 'apigateway.amazonaws.com', websocket: () => 'apigateway.amazonaws.com',
+  s3: () => 's3.amazonaws.com', sns: () => 'sns.amazonaws.com', schedule: () => 'events.amazonaws.com', eventBridge: () => 'events.amazonaws.com',
+  cloudwatchEvent: () => 'events.amazonaws.com', alb: () => 'elasticloadbalancing.amazonaws.com', cloudwatchLog: (r) => `logs.${r}.amazonaws.com`,
+  cloudFront: () => 'edgelambda.amazonaws.com', iot: () => 'iot.amazonaws.com', cognitoUserPool: () => 'cognito-idp.amazonaws.com',
+  alexaSkill: () => 'alexa-appkit.amazon.com', alexaSmartHome: () => 'alexa-connectedhome.amazon.com',
+};
+function permissionPrincipal(m: ServiceModel, functionName: string | undefined): string {
+  const f = m.functions.find((x) => x.name === functionName);
+  for (const e of f?.events ?? []) for (const key of Object.keys(e ?? {})) if (EVENT_PRINCIPAL[key]) return EVENT_PRINCIPAL[key](m.region);
+  // url: true (auth NONE): the framework grants the function URL to everyone; else an authorizer API Gateway calls.
+  return f?.raw.url ? '*' : 'apigateway.amazonaws.com';
+}
+
 /**
  * The stack tag CloudFormation stamps on what it creates (`aws:cloudformation:stack-name`), as IAM sees it on a
  * request: on the service's REST API and the children that inherit its tags, its API keys and usage plans (and
@@ -917,6 +934,15 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   }
   if (templateSource(entry) === 'url') {
     context['cloudformation:TemplateUrl'] = `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
+  }
+  // The function an event instance (`<kind>:<function key>:<n>`) belongs to: the target, endpoint or principal it sets.
+  const instanceFunction = sel.instance ? names.model.functions.find((f) => f.key === sel.instance?.split(':')[1]) : undefined;
+  const fnArn = (name: string | undefined) => `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${name}`;
+  if (action === 'lambda:AddPermission') context['lambda:Principal'] = permissionPrincipal(names.model, b.FunctionName);
+  if (action === 'events:PutTargets') context['events:TargetArn'] = [fnArn(instanceFunction?.name ?? b.FunctionName)];
+  if (action === 'sns:Subscribe') {
+    context['sns:Protocol'] = 'lambda';
+    context['sns:Endpoint'] = fnArn(instanceFunction?.name ?? b.FunctionName);
   }
   const tagged = resourceStackTag(resource, b);
   if (tagged) context['aws:ResourceTag/aws:cloudformation:stack-name'] = tagged;

@@ -176,17 +176,6 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       'Accepted: API Gateway sub-resources and stages on random API ids, only through CloudFormation (direct calls are Denied: the statement carries aws:CalledVia). Residual: a member who edits the own template can change another API\'s routes/stages through the own stack; CloudTrail shows it under the own stack.',
   },
   {
-    id: 'admin-subscription-filter-any-log-group',
-    status: 'exemption',
-    kind: 'isolation',
-    suite: 'allow-deny',
-    match: { entries: ['0043', '0546', '0549', '0552'], roles: ['admin'], variants: OTHER, fixtures: ['05-streams-s3-eventbridge'], expected: 'Denied' },
-    finding:
-      'admin may put and delete subscription filters on any log group (logs.subscription-filters-lifecycle through CloudFormation, logs.subscription-filters-cleanup directly; 0043, 0546, 0549, 0552 replayed on log-group:/acme/app/prod): cloudwatchLog events subscribe to log groups the user names, so another stage\'s log group can be streamed into this service\'s function.',
-    proposedFix: 'An Access property listing the log groups a service may subscribe to (SubscribedLogGroups), granted exactly.',
-    decision: 'Accepted: admin subscription filters on foreign log groups (cloudwatchLog events name log groups other owners own). Residual: an admin can read another stage\'s logs through a subscription.',
-  },
-  {
     id: 'long-name-bucket-pattern',
     status: 'exemption',
     kind: 'isolation',

@@ -34,6 +34,8 @@ const EXAMPLE_CONFIG = parseAccess(
     ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1',
     // Every optional name list set, so each list token has an example value.
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
+    TopicNames: ['shared-topic'], EventBucketNames: ['acme-uploads'], EventBusNames: ['partner-bus'],
+    SubscribedLogGroupNames: ['/acme/app/dev'], ExternalLayerArns: ['arn:aws:lambda:us-east-1:210987654321:layer:sharp:3'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
   } },

@@ -14,6 +14,7 @@
  *      rollback -t <first deployment>, rollback function, metrics;
  *   5. remove each fully proven stage.
  */
+import { eventAccessProperties } from '../event-access-properties';
 import { spawn } from 'child_process';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -289,6 +290,7 @@ function accessPropertiesOf(s: Record<string, any>, service: string, stage: stri
     ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
     ...(typeof boundary === 'string' ? { PermissionsBoundary: boundary } : {}),
+    ...eventAccessProperties(functions, resources, service, stage, Array.isArray(provider.layers) ? provider.layers : []),
   };
 }
 
