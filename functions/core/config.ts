@@ -228,7 +228,8 @@ export function parseAccess(
     serviceName: serviceName ?? '',
     stage,
     region,
-    iamRegion: str('IamRegion') ?? '*',
+    // The service lives in one region: its ARNs name it (IamRegion: '*' keeps every region, an explicit choice).
+    iamRegion: str('IamRegion') ?? region,
     iamPartition: str('IamPartition') ?? '*',
     iamAccountId: str('IamAccountId') ?? ctx.accountId,
     iamStage,

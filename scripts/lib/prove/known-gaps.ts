@@ -129,11 +129,11 @@ export const EXCEPTIONS: readonly Exception[] = [
     waives: 'deny',
     targets: NEIGHBOURS,
     reason:
-      'SNS topics, SQS queues, EventBridge buses, Kinesis consumers and the buckets of s3 events keep the names the ' +
-      'user wrote in serverless.yml, so the catalog grants them on any name, only through CloudFormation (aws:CalledVia; ' +
-      'sns.*, sqs.*, events.buses-lifecycle, kinesis.stream-consumers, s3.event-buckets-*). CloudFormation acts only on ' +
-      'resources of a stack the group may change, and import is refused, so a neighbour\'s resource is reachable only by ' +
-      'name collision, which AWS rejects for topics, queues, buses and buckets.',
+      'SQS queues and Kinesis consumers keep the names the user wrote in serverless.yml, so creating and deleting them ' +
+      'is granted on any name, only through CloudFormation (aws:CalledVia; sqs.queues-lifecycle, kinesis.stream-consumers); ' +
+      'SNS topics, EventBridge buses and s3 event buckets are granted by name (<service>-<stage>-* and TopicNames, ' +
+      'EventBusNames, EventBucketNames). CloudFormation acts only on resources of a stack the group may change, and ' +
+      'import is refused, so a neighbour\'s resource is reachable only by name collision, which AWS rejects.',
     match: (r) =>
       viaCfn(r) &&
       (['sns', 'sqs', 'kinesis'].includes(arnService(r)) ||
