@@ -7,7 +7,7 @@
  * ci groups the macro generates for that service and stage; then replays everything against a second stage
  * and a second service deployed beside it. Prints a table and exits 1 on any mismatch. docs/prove.md.
  *
- *   PATH ...               folders holding a serverless.yml (default: the fixtures of ../shared/fixtures)
+ *   PATH ...               folders holding a serverless.yml (default: the services of test/fixtures/services)
  *   --stages a,b           stages to prove (default dev,prod; the fixtures' own stages for 10-long-names);
  *                          each stage is replayed against the next one (a single stage x gets a neighbour
  *                          stage x2, created beside it)
@@ -156,7 +156,10 @@ async function main(): Promise<void> {
   process.exitCode = failures(result) === 0 ? 0 : 1;
 }
 
+// Each service's failure is reported in the table (proof.ts); what lands here stopped the whole proof (moto
+// would not start, say): one readable line, the stack only with PROVE_DEBUG=1.
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
+  console.error(`npm run prove stopped: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.PROVE_DEBUG && e instanceof Error) console.error(e.stack);
   process.exitCode = 1;
 });

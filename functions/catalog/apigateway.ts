@@ -50,8 +50,8 @@ export const apigateway: readonly CatalogEntry[] = [
   {
     id: 'apigateway.rest-api-settings', roles: ALL, source,
     actions: ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:UpdateRestApiPolicy'],
-    resources: [api('/restapis/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: 'Changing the REST API\'s own settings (policy, binary types) updates the own API (its stack tag), via the stack.',
+    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason: 'Changing the REST API\'s settings, API keys or usage plans updates the service\'s own (their stack tag), via the stack.',
   },
   {
     id: 'apigateway.http-api-changes', roles: ALL, source,
@@ -65,11 +65,6 @@ export const apigateway: readonly CatalogEntry[] = [
     reason: 'Changing the HTTP API\'s own settings (CORS, description) updates it, only through the stack.',
   },
   {
-    id: 'apigateway.keys-and-plans-update', roles: ALL, source,
-    actions: ['apigateway:PATCH'], resources: [api('/apikeys/*'), api('/usageplans/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: 'Changing apiKeys or usagePlan settings updates the service\'s own key or plan (its stack tag), via the stack.',
-  },
-  {
     id: 'apigateway.api-create', roles: ['admin'], source,
     actions: ['apigateway:POST'], resources: ['/restapis', '/apis', '/apikeys', '/usageplans'].map(api), condition: VIA_CLOUDFORMATION,
     reason: 'Creating APIs, API keys and usage plans is admin\'s, only through the stack (a new one belongs to nobody else).',
@@ -77,17 +72,12 @@ export const apigateway: readonly CatalogEntry[] = [
   {
     id: 'apigateway.api-lifecycle', roles: ['admin'], source,
     actions: ['apigateway:DELETE', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: ['/restapis', '/apikeys', '/usageplans'].map((c) => api(`${c}/*`)), condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: 'Deleting the service\'s own REST APIs, API keys and usage plans (their stack tag) is admin\'s, via the stack.',
+    resources: ['/restapis', '/apikeys', '/usageplans'].map((c) => api(`${c}/*`)), condition: OWN_STACK_TAG,
+    reason: 'The service\'s own REST APIs, keys and plans (their stack tag): deleting them, and remove\'s usage plan detach.',
   },
   {
     id: 'apigateway.http-api-lifecycle', roles: ['admin'], source,
     actions: ['apigateway:DELETE'], resources: [api('/apis/*')], condition: VIA_CLOUDFORMATION,
     reason: 'Deleting an HTTP or WebSocket API (sls remove) is admin\'s, only through the stack.',
-  },
-  {
-    id: 'apigateway.usage-plan-detach', roles: ['admin'], source,
-    actions: ['apigateway:PATCH'], resources: [api('/usageplans/*')], condition: OWN_STACK_TAG,
-    reason: 'sls remove detaches the API stage from the service\'s own usage plans (their stack tag) before deleting the stack.',
   },
 ];

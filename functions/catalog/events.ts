@@ -7,12 +7,12 @@ const ALL = ['admin', 'developer', 'ci'] as const;
 
 /**
  * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part
- * cut at 24 characters), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default bus, a bus
- * the service creates (<service>-<stage>-*) or one listed in EventBusNames. A rule named by the user
- * (`schedule.name`) must start with `<service>-<stage>-`.
+ * cut at 24 or 25 characters, with a 13- or 12-character suffix), eventBridge rules
+ * `<service>-<stage>-<function>-rule-<n>`, on the default bus, a bus the service creates (<service>-<stage>-*) or
+ * one listed in EventBusNames. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
  */
 const RULES = [
-  'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}-*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{GeneratedNameHeads}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{EventBusNames}/{Service}-{Stage}-*',
 ];
@@ -31,14 +31,10 @@ const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/defaul
 export const events: readonly CatalogEntry[] = [
   {
     id: 'events.rules-update', roles: ALL, source,
-    actions: RULE_UPDATE, resources: RULES, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules, only through the stack.',
-  },
-  {
-    id: 'events.rule-targets', roles: ALL, source,
-    actions: ['events:PutTargets'], resources: RULES,
-    condition: { ...VIA_CLOUDFORMATION, 'ForAllValues:ArnLike': { 'events:TargetArn': [...ARN.ownFunctions] }, Null: { 'events:TargetArn': 'false' } },
-    reason: 'schedule and eventBridge events target the service\'s own functions only, never another bus or account.',
+    actions: [...RULE_UPDATE, 'events:PutTargets'].sort(), resources: RULES,
+    // PutTargets always names its targets (events:TargetArn); the other actions carry none.
+    condition: { ...VIA_CLOUDFORMATION, 'ForAllValues:ArnLikeIfExists': { 'events:TargetArn': [...ARN.ownFunctions] } },
+    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules; targets only its own functions, via the stack.',
   },
   {
     id: 'events.rules-lifecycle', roles: ['admin'], source,

@@ -5,7 +5,6 @@ const source = `${SAR}list_awslambda.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
-const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
 /**
  * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
  * functions: a queue or stream must not feed them events.
@@ -45,7 +44,8 @@ export const lambda: readonly CatalogEntry[] = [
   },
   {
     id: 'lambda.custom-resource-functions-triggers', effect: 'Deny', roles: ALL, source,
-    actions: ['lambda:AddPermission'], resources: [...ARN.customResourceFunctions],
+    // The md5-shortened names are outside ARN.ownFunctions, the only functions AddPermission is granted on.
+    actions: ['lambda:AddPermission'], resources: [ARN.customResourceFunctions[0]],
     reason: 'Denied: no event source may invoke the custom-resource functions; CloudFormation calls them without a permission.',
   },
   {
@@ -70,14 +70,10 @@ export const lambda: readonly CatalogEntry[] = [
   },
   {
     id: 'lambda.function-permissions', roles: ALL, source,
-    actions: ['lambda:AddPermission'], resources: [...ARN.ownFunctions],
-    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'lambda:Principal': [...EVENT_PRINCIPALS] } },
+    actions: ['lambda:AddPermission', 'lambda:RemovePermission'], resources: [...ARN.ownFunctions],
+    // AddPermission always carries lambda:Principal; RemovePermission carries none (IfExists lets it through).
+    condition: { ...VIA_CLOUDFORMATION, StringEqualsIfExists: { 'lambda:Principal': [...EVENT_PRINCIPALS] } },
     reason: 'Events let their AWS service invoke a function, through the stack only; never an account or anyone (*).',
-  },
-  {
-    id: 'lambda.function-permissions-remove', roles: ALL, source,
-    actions: ['lambda:RemovePermission'], resources: [...ARN.ownFunctions], condition: VIA_CLOUDFORMATION,
-    reason: 'Removing or changing an event drops its permission, only through the stack.',
   },
   {
     id: 'lambda.function-url-public', roles: ['admin'], source,
@@ -129,7 +125,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.event-source-mapping-delete', roles: ['admin'], source,
     actions: ['lambda:DeleteEventSourceMapping'], resources: [ARN.eventSourceMappings],
-    condition: functionArn,
+    condition: { ArnLike: { 'lambda:FunctionArn': [...ARN.ownFunctions] } },
     reason: 'Removing an sqs/stream event deletes the mapping of this service\'s function.',
   },
   {

@@ -3,8 +3,11 @@ import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
-/** Log groups the service may subscribe functions to: its own and those listed in SubscribedLogGroupNames. */
-const SUBSCRIBED = [...ARN.logGroups, 'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}'];
+/** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
+const SUBSCRIBED = [
+  'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
+  'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
+];
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 
 export const logs: readonly CatalogEntry[] = [

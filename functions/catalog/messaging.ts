@@ -19,16 +19,16 @@ export const messaging: readonly CatalogEntry[] = [
     actions: [
       'sns:CreateTopic', 'sns:DeleteTopic', 'sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes',
       'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes',
-      'sns:TagResource', 'sns:Unsubscribe', 'sns:UntagResource',
+      'sns:Subscribe', 'sns:TagResource', 'sns:Unsubscribe', 'sns:UntagResource',
     ],
-    resources: TOPICS, condition: VIA_CLOUDFORMATION,
-    reason: 'sns events create the service\'s topics (<service>-<stage>-* or TopicNames); only through the admin\'s stack.',
-  },
-  {
-    id: 'sns.subscribe', roles: ['admin'], source: `${SAR}list_amazonsns.html`,
-    actions: ['sns:Subscribe'], resources: TOPICS,
-    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'sns:Protocol': ['lambda', 'sqs'] }, ArnLike: { 'sns:Endpoint': [...ARN.ownFunctions, ...OWN_QUEUES] } },
-    reason: 'sns events subscribe the service\'s own functions (or queues) to its topics; never an https or foreign endpoint.',
+    resources: TOPICS,
+    // Subscribe always carries sns:Protocol and sns:Endpoint: only the service's own functions or queues.
+    condition: {
+      ...VIA_CLOUDFORMATION,
+      StringEqualsIfExists: { 'sns:Protocol': ['lambda', 'sqs'] },
+      ArnLikeIfExists: { 'sns:Endpoint': [...ARN.ownFunctions, ...OWN_QUEUES] },
+    },
+    reason: 'sns events create the service\'s topics and subscribe its own functions or queues; only through the admin\'s stack.',
   },
   {
     id: 'sns.subscriptions-update', roles: ALL, source: `${SAR}list_amazonsns.html`,

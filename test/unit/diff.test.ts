@@ -90,10 +90,10 @@ describe('npm run diff', () => {
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
     expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*' }]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
-    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*']);
+    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apikeys/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/usageplans/*']);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);
     expect(out).toContain('  - logs:PutLogEvents\n      on arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*');
-    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/restapis/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}');
+    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}');
   });
 
   test('--deployed STACK compares with the processed template of the deployed stack', async () => {

