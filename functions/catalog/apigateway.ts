@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
 
 const source = `${SAR}list_amazonapigatewaymanagement.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const api = ARN.apigateway;
 
 /**

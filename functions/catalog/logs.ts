@@ -1,8 +1,7 @@
 import { ARN, withStreams } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
 const SUBSCRIBED = [
   'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',

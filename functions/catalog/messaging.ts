@@ -1,7 +1,6 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** The service's topics: <service>-<stage>-*, and those listed in TopicNames (user-named, or another owner's it subscribes to). */
 const TOPICS = [
   'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*',

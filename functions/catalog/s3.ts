@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazons3.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** The buckets of the service's s3 events, by name (EventBucketNames): never a pattern that could name a deployment bucket. */
 const EVENT_BUCKETS = 'arn:{Partition}:s3:::{EventBucketNames}';
 const hasEventBuckets = (c: { eventBucketNames: readonly string[] }) => c.eventBucketNames.length > 0;

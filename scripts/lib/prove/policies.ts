@@ -11,6 +11,7 @@
  */
 import { resolveDeploymentBucket, type BucketResolution, type BucketResolutionInput } from '../../../functions/core/bucket-resolution';
 import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
+import { logicalIds } from '../../../functions/core/naming';
 import { accessTemplate, expandTemplate } from '../harness';
 import { ACCOUNT_ID, type PolicyDoc } from './simulate';
 
@@ -85,7 +86,7 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
 
   const groups = {} as Record<GroupRole, PolicyDoc[]>;
   for (const role of GROUP_ROLES) {
-    const groupId = `${ACCESS_LOGICAL_ID}${role.charAt(0).toUpperCase()}${role.slice(1)}Group`;
+    const groupId = logicalIds.group(ACCESS_LOGICAL_ID, role);
     const group = resources[groupId];
     if (!group || group.Type !== 'AWS::IAM::Group') throw new Error(`the expansion has no ${role} group ${groupId}`);
     const props = group.Properties ?? {};
@@ -104,13 +105,19 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
   return { groups, fragment, bucket: resolver.bucket, accessStackName };
 }
 
-class Resolver {
+/**
+ * Resolves what CloudFormation would make of the intrinsics an expansion leaves in its policies (exported for
+ * the adversarial suite, which reads the golden expansions with it). `sharedParameterValue`: the v4 parameter
+ * the resolver observed (shared mode), undefined when it is missing.
+ */
+export class Resolver {
   bucket?: BucketResolution;
 
   constructor(
     private readonly resources: Resources,
     private readonly observedBucketName: string | undefined,
     private readonly accessStackName: string,
+    private readonly sharedParameterValue?: string,
   ) {}
 
   private pseudo(name: string): string | undefined {
@@ -174,6 +181,7 @@ class Resolver {
         Region: input.Region,
         CustomBucketName: input.CustomBucketName,
         ObservedBucketName: this.observedBucketName ?? null,
+        SharedParameterValue: this.sharedParameterValue ?? null,
       } as BucketResolutionInput);
     }
     return this.bucket;

@@ -7,6 +7,7 @@
  * are stable pseudo-random strings). This only feeds ARNs to the simulator; it never creates anything.
  */
 import { createHash } from 'crypto';
+import { cfnGeneratedName } from '../../../functions/core/generated-names';
 import type { CfnResourceJson, CfnTemplate, PhysicalIds } from './types';
 
 export interface EvalEnv {
@@ -58,15 +59,6 @@ export function syntheticId(seed: string, length = 10, alphabet = 'abcdefghijklm
   return out;
 }
 
-/** `<stack>-<LogicalId>-<suffix>`, cut like CloudFormation does when longer than `limit`. */
-export function generatedName(stackName: string, logicalId: string, limit: number, suffix: string): string {
-  const whole = `${stackName}-${logicalId}-${suffix}`;
-  if (whole.length <= limit) return whole;
-  const budget = limit - 2 - suffix.length;
-  const stackPart = stackName.slice(0, Math.floor(budget / 2)).replace(/-+$/, '');
-  return `${stackPart}-${logicalId.slice(0, budget - stackPart.length)}-${suffix}`;
-}
-
 /**
  * Complete physical ids for a template: moto's where trusted, else synthesized. `moto` maps logical id to
  * what ListStackResources reported.
@@ -112,7 +104,7 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
   const limit = GENERATED_LIMIT[r.Type];
   if (limit) {
     const lower = r.Type === 'AWS::S3::Bucket';
-    const name = generatedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+    const name = cfnGeneratedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
     return lower ? name.toLowerCase() : name;
   }
   if (r.Type === 'AWS::Lambda::EventSourceMapping') {
