@@ -16,8 +16,13 @@
  * - DeploymentRoleArn: `provider.iam.deploymentRole` (or the older `provider.cfnRole`);
  * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`).
  *
+ * - TopicNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
+ *   events touch outside its own names (./event-access-properties.ts).
+ *
  * Properties the service does not need are left out.
  */
+
+import { eventAccessProperties } from './event-access-properties';
 
 type Obj = Record<string, unknown>;
 
@@ -74,5 +79,9 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     // The macro's own boundary (default ResourcePrefix cf-<service>), wired as the README says, is the default:
     // PermissionsBoundary stays omitted so the macro creates it.
     ...(boundary && !new RegExp(`:policy/cf-${service}-${stage}-boundary$`).test(boundary) ? { PermissionsBoundary: boundary } : {}),
+    ...eventAccessProperties(
+      functions.map(({ f }) => ({ events: Array.isArray(f.events) ? f.events as Obj[] : [], layers: Array.isArray(f.layers) ? f.layers : [] })),
+      resources, service, stage, Array.isArray(provider.layers) ? provider.layers : [],
+    ),
   };
 }

@@ -36,6 +36,8 @@ const EXAMPLE_CONFIG = parseAccess(
     ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1',
     // Every optional name list set, so each list token has an example value.
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
+    TopicNames: ['shared-topic'], EventBucketNames: ['acme-uploads'], EventBusNames: ['partner-bus'],
+    SubscribedLogGroupNames: ['/acme/app/dev'], ExternalLayerArns: ['arn:aws:lambda:us-east-1:210987654321:layer:sharp:3'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
     ExistingBuckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
@@ -54,7 +56,7 @@ function exampleArn(pattern: string): string {
   return pattern.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = tokens[name];
     if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v[0] ?? `(empty list {${name}})`; // a list token: its first item
+    if (Array.isArray(v)) return v[0] ?? `example-${name.toLowerCase()}`; // a list token: its first item, or a name of its shape
     const example = EXPRESSION_EXAMPLES[name];
     if (example === undefined) throw new Error(`no example value for token ${whole} (add one to EXPRESSION_EXAMPLES)`);
     return example;
@@ -159,6 +161,19 @@ async function conditionKeysOf(action: string): Promise<Set<string>> {
   return new Set([...d.conditionKeys, ...d.resourceTypes.flatMap((rt) => rt.conditionKeys)].map((k) => k.toLowerCase()));
 }
 
+/** Whether some resource type of the action takes aws:ResourceTag/${TagKey} (API Gateway: V1 and V2 types). */
+async function resourceTagKeyOf(action: string): Promise<boolean> {
+  const [service] = action.split(':');
+  const d = await details(action);
+  const names = d.resourceTypes.map((rt) => rt.name);
+  if (APIGATEWAY_VERBS.has(action)) names.push(...(await (apigatewayV2Types ??= unattachedApigatewayTypes())));
+  for (const name of names) {
+    const t = await iamResourceTypeDetails(service, name);
+    if ((t.conditionKeys ?? []).some((k) => k.toLowerCase() === 'aws:resourcetag/${tagkey}')) return true;
+  }
+  return false;
+}
+
 const IAM_OPERATORS = /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -260,6 +275,14 @@ describe('catalog entries', () => {
     for (const [op, keys] of Object.entries(e.condition ?? {})) {
       if (!IAM_OPERATORS.test(op)) problems.push(`${op} is not an IAM condition operator`);
       for (const key of Object.keys(keys)) {
+        // aws:ResourceTag/<key> is set only for resources that take tags: every action must have a resource type
+        // that lists aws:ResourceTag/${TagKey} (else the key is absent and the Allow silently never matches).
+        if (/^aws:ResourceTag\//i.test(key)) {
+          const lacking: string[] = [];
+          for (const a of e.actions) if (!(await resourceTagKeyOf(a))) lacking.push(a);
+          if (lacking.length) problems.push(`${op} ${key}: no resource type of ${lacking.join(', ')} takes aws:ResourceTag`);
+          continue;
+        }
         if (key.startsWith('aws:')) {
           if (!getGlobalConditionKeyByName(key)) problems.push(`${key} is not a global condition key`);
           continue;
