@@ -157,6 +157,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
+  // A clear message, never a stack trace (PROVE_DEBUG=1 prints it).
+  console.error(`npm run prove: ${e instanceof Error ? (process.env.PROVE_DEBUG ? e.stack : e.message) : String(e)}`);
   process.exitCode = 1;
 });

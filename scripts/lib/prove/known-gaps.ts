@@ -137,6 +137,22 @@ export const EXCEPTIONS: readonly Exception[] = [
         (arnService(r) === 's3' && /^arn:[^:]+:s3:::[^/]+$/.test(r.resource))),
   },
   {
+    id: 'random-ids-via-cloudformation',
+    kind: 'non-scopable',
+    waives: 'deny',
+    targets: NEIGHBOURS,
+    reason:
+      'CloudFront distributions and cache policies, Cognito user pools, IoT topic rules and provisioning templates get ' +
+      'random ids or CloudFormation-generated names, and AWS documents no resource-tag condition on their writes; ELBv2 ' +
+      'target groups are named by an md5 and carry no tag before they exist. The catalog grants them on any id, only ' +
+      'through CloudFormation (cloudfront.*, cognito.*, iot.*, elbv2.target-groups-create): CloudFormation updates and ' +
+      'deletes only resources of a stack the group may change, and import is refused.',
+    match: (r) =>
+      viaCfn(r) &&
+      (['cloudfront', 'cognito-idp', 'iot'].includes(arnService(r)) ||
+        (/^elasticloadbalancing:(CreateTargetGroup|RegisterTargets)$/.test(r.action) && / \(create\)$/.test(r.origin))),
+  },
+  {
     id: 'foreign-log-group-subscriptions',
     kind: 'non-scopable',
     waives: 'deny',

@@ -9,7 +9,7 @@ import { join } from 'path';
 import { evaluateUnit, evaluateV4, type EvaluateOptions, type UnitEvaluation } from './evaluate';
 import type { Framework } from './frameworks';
 import { startProveMoto } from './moto';
-import { cleanup, runUnit, type ServiceSpec } from './runner';
+import { cleanup, runUnit, type ServiceSpec, type UnitRun } from './runner';
 
 export interface ProofOptions extends EvaluateOptions {
   readonly specs: readonly ServiceSpec[];
@@ -54,9 +54,20 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
         try {
           if (!homes.has(job.framework.id)) homes.set(job.framework.id, mkdtempSync(join(tmpdir(), `prove-home-${job.framework.id}-`)));
           const home = homes.get(job.framework.id) as string;
-          const run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, home, log: opts.log });
-          units.push(await evaluateUnit(run, opts));
-          if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
+          let run: UnitRun;
+          try {
+            run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, home, log: opts.log });
+          } catch (e) {
+            // Never a stack trace: the unit fails with the reason, the other units go on.
+            run = { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [`the lifecycle stopped: ${(e as Error).message}`], notRun: [], durationMs: 0 };
+          }
+          try {
+            units.push(await evaluateUnit(run, opts));
+            if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
+          } catch (e) {
+            run.errors.push(`evaluation stopped: ${(e as Error).message}`);
+            units.push({ run, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
+          }
           opts.log?.(`[${job.framework.id} ${job.spec.id}] done in ${(run.durationMs / 1000).toFixed(0)} s`);
         } finally {
           if (!opts.keepWork) cleanup(workRoot);
