@@ -148,7 +148,7 @@ export function readTrace(file: string): RecordedCall[] {
     const seq = rec.seq as number;
     if (rec.done) {
       const c = calls.get(seq);
-      if (c) calls.set(seq, { ...c, ok: rec.ok as boolean, ...(rec.error ? { error: String(rec.error) } : {}) });
+      if (c) calls.set(seq, { ...c, ok: rec.ok as boolean, ...(rec.error ? { error: String(rec.error) } : {}), ...(rec.message ? { message: String(rec.message) } : {}) });
     } else {
       calls.set(seq, { seq, sdk: rec.sdk as RecordedCall['sdk'], service: String(rec.service), op: String(rec.op), input: (rec.input ?? {}) as Record<string, unknown> });
     }
@@ -450,7 +450,7 @@ const STACK_WRITES = new Set(['CreateStack', 'UpdateStack', 'CreateChangeSet', '
 export function rejectedStackCall(calls: readonly RecordedCall[]): StackFailure | undefined {
   const call = [...calls].reverse().find((c) => c.service === 'CloudFormation' && STACK_WRITES.has(c.op) && c.ok === false);
   if (!call) return undefined;
-  return { logicalId: `CloudFormation.${call.op}`, type: 'the whole template', reason: (call.error ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 200) };
+  return { logicalId: `CloudFormation.${call.op}`, type: 'the whole template', reason: ([call.error, call.message].filter(Boolean).join(': ') || 'no reason given').replace(/\s+/g, ' ').slice(0, 200) };
 }
 
 /** A stack state built from the framework's compiled template (physical ids synthesized, `keep` reused by logical id). */
