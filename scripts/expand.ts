@@ -1,22 +1,19 @@
 /**
- * npm run expand -- FILE [--parameter Key=Value ...] [--region R] [--account-id A]
- * Runs the macro's own Lambda handler on a template file and prints the processed template as JSON.
+ * npm run expand -- FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N]
+ * Runs the macro's own Lambda handler on a template file (scripts/lib/harness.ts) and prints the processed
+ * template as JSON.
  */
-import { readFileSync } from 'node:fs';
-import { handler } from '../functions/handlers/macro';
-import { parseTemplate } from './lib/cfn-yaml';
-
-export const MACRO_NAMES = ['FormidableServerless'];
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, MACRO_NAMES, readTemplate, runMacro, type Template } from './lib/harness';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\nusage: npm run expand -- FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N]\n`);
   process.exit(2);
 }
 
-export function parseArgs(argv: string[]) {
+function parseArgs(argv: string[]) {
   let file: string | undefined;
-  let region = 'us-east-1';
-  let accountId = '123456789012';
+  let region = DEFAULT_REGION;
+  let accountId = DEFAULT_ACCOUNT_ID;
   const macroNames = [...MACRO_NAMES];
   const parameters: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -39,57 +36,27 @@ export function parseArgs(argv: string[]) {
   return { file, region, accountId, parameters, macroNames };
 }
 
-/** Parameter values as CloudFormation hands them to a macro: given values, else the declared defaults. */
-export function parameterValues(template: Record<string, unknown>, given: Record<string, string>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  const declared = (template.Parameters ?? {}) as Record<string, { Default?: unknown; Type?: string }>;
-  for (const [name, p] of Object.entries(declared)) {
-    const v = given[name] ?? p?.Default;
-    if (v === undefined) continue;
-    values[name] = typeof p?.Type === 'string' && p.Type.startsWith('List<') || p?.Type === 'CommaDelimitedList' ? String(v).split(',') : String(v);
-  }
-  for (const name of Object.keys(given)) {
-    if (!(name in declared)) throw new Error(`--parameter ${name}: the template declares no parameter ${name}`);
-  }
-  return values;
-}
-
-/** CloudFormation hands a template-level macro the template without the Transform section. */
-export function withoutOwnTransform(template: Record<string, unknown>, macroNames: string[]): { fragment: Record<string, unknown>; rest?: unknown } {
-  const { Transform, ...fragment } = template;
-  if (Transform === undefined) return { fragment };
-  const list = Array.isArray(Transform) ? Transform : [Transform];
-  const rest = list.filter((t) => !(typeof t === 'string' && macroNames.includes(t)));
-  return { fragment, rest: rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest };
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  let template: Record<string, unknown>;
+  let template: Template;
   try {
-    template = parseTemplate(readFileSync(args.file, 'utf8')) as Record<string, unknown>;
+    template = readTemplate(args.file);
   } catch (e) {
     process.stderr.write(`cannot read ${args.file}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const { fragment, rest } = withoutOwnTransform(template, args.macroNames);
-  let templateParameterValues: Record<string, unknown>;
+  let result: Awaited<ReturnType<typeof runMacro>>;
   try {
-    templateParameterValues = parameterValues(template, args.parameters);
+    result = await runMacro(template, { ...args, requestId: 'local-expand' });
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
     process.exit(2);
   }
-  const response = await handler({
-    region: args.region, accountId: args.accountId, fragment, transformId: `${args.accountId}::${args.macroNames[0]}`,
-    params: {}, requestId: 'local-expand', templateParameterValues,
-  });
-  if (response.status !== 'success') {
-    process.stderr.write(`${response.errorMessage}\n`);
+  if (!result.template) {
+    process.stderr.write(`${result.response.errorMessage}\n`);
     process.exit(1);
   }
-  const out = rest === undefined ? response.fragment : { Transform: rest, ...(response.fragment as object) };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result.template, null, 2)}\n`);
 }
 
-if (require.main === module) void main();
+void main();

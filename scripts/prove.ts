@@ -7,7 +7,7 @@
  * ci groups the macro generates for that service and stage; then replays everything against a second stage
  * and a second service deployed beside it. Prints a table and exits 1 on any mismatch. docs/prove.md.
  *
- *   PATH ...               folders holding a serverless.yml (default: the fixtures of ../shared/fixtures)
+ *   PATH ...               folders holding a serverless.yml (default: the services of test/fixtures/services)
  *   --stages a,b           stages to prove (default dev,prod; the fixtures' own stages for 10-long-names);
  *                          each stage is replayed against the next one (a single stage x gets a neighbour
  *                          stage x2, created beside it)

@@ -1,15 +1,13 @@
 /**
  * npm run golden:update
  * Rewrites test/golden/output/<feature>.json from test/golden/input/<feature>.yaml by running the macro's own
- * Lambda handler (region us-east-1, account 123456789012, the template's parameter defaults). Inputs named
+ * Lambda handler through scripts/lib/harness.ts (region us-east-1, account 123456789012, the template's parameter defaults). Inputs named
  * `error_*.yaml` must fail: their output holds the errorMessage and, for readable diffs, its errors one per line.
  * test/golden/golden.test.ts calls `renderGolden` the same way and compares byte for byte; review the diff.
  */
 import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { handler } from '../functions/handlers/macro';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from './expand';
-import { parseTemplate } from './lib/cfn-yaml';
+import { readTemplate, runMacro } from './lib/harness';
 
 export const GOLDEN_DIR = join(__dirname, '..', 'test', 'golden');
 export const INPUT_DIR = join(GOLDEN_DIR, 'input');
@@ -37,17 +35,10 @@ export function splitErrors(message: string): string[] {
 
 /** What test/golden/output/<feature>.json must hold, exactly (pretty JSON, trailing newline). */
 export async function renderGolden(feature: string): Promise<string> {
-  const file = join(INPUT_DIR, `${feature}.yaml`);
-  const template = parseTemplate(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { fragment, rest } = withoutOwnTransform(template, MACRO_NAMES);
-  const response = await handler({
+  const { response, template } = await runMacro(readTemplate(join(INPUT_DIR, `${feature}.yaml`)), {
     region: GOLDEN_REGION,
     accountId: GOLDEN_ACCOUNT_ID,
-    fragment,
-    transformId: `${GOLDEN_ACCOUNT_ID}::${MACRO_NAMES[0]}`,
-    params: {},
     requestId: `golden-${feature}`,
-    templateParameterValues: parameterValues(template, {}),
   });
   let body: unknown;
   if (isErrorCase(feature)) {
@@ -59,7 +50,7 @@ export async function renderGolden(feature: string): Promise<string> {
     if (response.status !== 'success') {
       throw new Error(`${feature}.yaml failed: ${response.errorMessage}\n(name it error_*.yaml if it is meant to fail)`);
     }
-    body = rest === undefined ? response.fragment : { Transform: rest, ...(response.fragment as object) };
+    body = template;
   }
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -5,7 +5,7 @@
  * `<stack>-<logicalId>-<12..13 random [a-z0-9]>`, lower-cased, at most 63 characters. When the whole
  * name does not fit, the stack part and the logical-id part are each cut (24 characters for the stack);
  * a trailing '-' on the cut stack part is dropped. The rule is empirical (no AWS document states it);
- * see ../shared/research/serverless-ground-truth.md §3.2 and the observations in test/unit.
+ * the public observations it rests on are in test/fixtures/recorded/README.md ("Generated names").
  *
  * Whether the name "fits" depends on the suffix CloudFormation actually drew: older names carry 13
  * characters (whole up to a 22-character stack, `hello-world-lambda-dev`), current ones 12 (whole up to

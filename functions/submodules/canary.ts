@@ -52,7 +52,7 @@ export const PLUGIN_ROLE_POLICIES = [
 
 /**
  * CloudFormation keeps the stack name whole in generated names while it fits, and cuts it to 24 characters
- * otherwise (research: serverless-ground-truth.md §3.2); the logical-id part is never shorter than the
+ * otherwise (test/fixtures/recorded/README.md, "Generated names"); the logical-id part is never shorter than the
  * 21 characters of CodeDeployServiceRole.
  */
 function stackPrefix(config: AccessConfig): string {

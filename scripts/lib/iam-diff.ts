@@ -16,10 +16,9 @@
  */
 import { fullDiff, formatSecurityChanges, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { Writable } from 'node:stream';
-import { handler } from '../../functions/handlers/macro';
 import { ACCESS_TYPE } from '../../functions/core/transform';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../expand';
 import { parseTemplate } from './cfn-yaml';
+import { expandTemplate, MACRO_NAMES, type HarnessOptions } from './harness';
 
 export type Template = Record<string, unknown> & { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
 
@@ -262,12 +261,8 @@ export function securityTable(oldTemplate: Template, newTemplate: Template): Sec
   return { text: sink.text.replace(/\u001b\[[0-9;]*m/g, '').trimEnd(), changed: diff.permissionsAnyChanges, broadened: diff.permissionsBroadened };
 }
 
-export interface LoadOptions {
-  readonly region?: string;
-  readonly accountId?: string;
-  readonly parameters?: Record<string, string>;
-  readonly macroNames?: readonly string[];
-}
+/** Region, account, parameter values and macro names for the expansion (scripts/lib/harness.ts). */
+export type LoadOptions = Omit<HarnessOptions, 'requestId'>;
 
 /** True when the template still holds Access resources or the macro's transform. */
 export function needsExpansion(template: Template, macroNames: readonly string[] = MACRO_NAMES): boolean {
@@ -277,24 +272,12 @@ export function needsExpansion(template: Template, macroNames: readonly string[]
 
 /**
  * A processed template from text: JSON or YAML as it is, or, if it still uses the macro, expanded with the
- * macro's own Lambda handler (as `npm run expand` does).
+ * macro's own Lambda handler (scripts/lib/harness.ts, as `npm run expand` does).
  */
 export async function processedTemplate(text: string, what: string, options: LoadOptions = {}): Promise<Template> {
   const template = parseTemplate(text) as Template;
   if (!template || typeof template !== 'object' || Array.isArray(template)) throw new Error(`${what} is not a template`);
   const macroNames = [...(options.macroNames ?? MACRO_NAMES)];
   if (!needsExpansion(template, macroNames)) return template;
-  const { fragment, rest } = withoutOwnTransform(template, macroNames);
-  const accountId = options.accountId ?? '123456789012';
-  const response = await handler({
-    region: options.region ?? 'us-east-1',
-    accountId,
-    fragment,
-    transformId: `${accountId}::${macroNames[0]}`,
-    params: {},
-    requestId: `diff-${what}`,
-    templateParameterValues: parameterValues(template, options.parameters ?? {}),
-  });
-  if (response.status !== 'success') throw new Error(`${what}: the macro failed: ${response.errorMessage}`);
-  return (rest === undefined ? response.fragment : { Transform: rest, ...(response.fragment as object) }) as Template;
+  return (await expandTemplate(template, { ...options, macroNames, requestId: `diff-${what}`, what })) as Template;
 }

@@ -4,7 +4,7 @@
  * run by moto_server_ext.py's Custom:: emulation (a real `node` process, a local ResponseURL) whenever the
  * Access stack the macro expands is created, updated, rolled back or deleted.
  *
- * moto names generated buckets its own way (serverless-ground-truth.md §3.2): nothing here asserts AWS's
+ * moto names generated buckets its own way (test/fixtures/recorded/README.md, "Generated names"): nothing here asserts AWS's
  * truncation rule against moto; the tests read the name moto generated back and compare with that.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,11 +28,12 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { handler as macro } from '../../functions/handlers/macro';
 import { buildAll } from '../../scripts/build';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { expandTemplate } from '../../scripts/lib/harness';
+import { SERVICES_DIR } from '../../scripts/lib/repo-data';
 import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
-import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../support/moto';
+import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012'; // moto's default account
 const REGION = 'us-east-1';
@@ -41,7 +42,6 @@ const RESOLVER_EXPORT = `${MACRO_NAME}-BucketResolverArn`;
 const MACRO_STACK = 'formidable-serverless';
 const CODE_BUCKET_PREFIX = 'formidable-code';
 const REPO = resolve(__dirname, '..', '..');
-const FIXTURES = resolve(REPO, '..', 'shared', 'fixtures');
 
 // --- the macro's own stack: template.yaml, translated, its code zips in moto's S3 ------------------------
 
@@ -81,18 +81,8 @@ async function deployMacroStack(endpoint: string, prepared: MacroStack): Promise
 
 // --- helpers ---------------------------------------------------------------------------------------------
 
-async function expand(template: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await macro({
-    region: REGION,
-    accountId: ACCOUNT,
-    fragment: structuredClone(template),
-    transformId: `${ACCOUNT}::${MACRO_NAME}`,
-    params: {},
-    requestId: 'bucket-resolver-moto',
-    templateParameterValues: {},
-  });
-  if (response.status !== 'success') throw new Error(`the macro failed: ${response.errorMessage}`);
-  return response.fragment as Record<string, unknown>;
+function expand(template: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return expandTemplate(template, { region: REGION, accountId: ACCOUNT, macroNames: [MACRO_NAME], requestId: 'bucket-resolver-moto' });
 }
 
 function accessTemplate(properties: Record<string, unknown>) {
@@ -106,7 +96,7 @@ function accessTemplate(properties: Record<string, unknown>) {
 const ORDERS = { ServiceName: 'orders', SlsServiceName: 'orders', Stage: 'dev' }; // 01-basic: service orders
 
 function fixtureTemplate(fixture: string, stage: string): object {
-  return JSON.parse(readFileSync(join(FIXTURES, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'));
+  return JSON.parse(readFileSync(join(SERVICES_DIR, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'));
 }
 
 interface Invocation {

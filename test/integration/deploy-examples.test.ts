@@ -15,13 +15,12 @@ import { basename, join, relative, resolve } from 'node:path';
 import { CloudFormationClient, ListExportsCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CreateRoleCommand, GetGroupCommand, IAMClient, ListAttachedGroupPoliciesCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { handler as macro } from '../../functions/handlers/macro';
 import { buildAll } from '../../scripts/build';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../scripts/expand';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { expandTemplate, MACRO_NAMES, readTemplate, withoutOwnTransform } from '../../scripts/lib/harness';
 import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
 import { errorsOf, lintTemplates, type LintFinding } from '../support/cfn-lint';
-import { awsClientConfig, deployStack, MotoServer, startMoto } from '../support/moto';
+import { awsClientConfig, deployStack, MotoServer, startMoto } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
@@ -45,20 +44,10 @@ function templateFiles(): { name: string; file: string }[] {
 
 /** What CloudFormation deploys: the macro's reply for the template, its other transforms (if any) kept. */
 async function expandFile(file: string): Promise<Expanded> {
-  const template = parseTemplate(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { fragment, rest } = withoutOwnTransform(template, MACRO_NAMES);
+  const template = readTemplate(file);
+  const { rest } = withoutOwnTransform(template);
   if (rest !== undefined) throw new Error(`${file}: uses other transforms too (${JSON.stringify(rest)}); moto cannot run them`);
-  const response = await macro({
-    region: REGION,
-    accountId: ACCOUNT,
-    fragment,
-    transformId: `${ACCOUNT}::${MACRO_NAME}`,
-    params: {},
-    requestId: `deploy-examples-${basename(file)}`,
-    templateParameterValues: parameterValues(template, {}),
-  });
-  if (response.status !== 'success') throw new Error(`the macro refused ${file}: ${response.errorMessage}`);
-  return response.fragment as Expanded;
+  return (await expandTemplate(template, { region: REGION, accountId: ACCOUNT, requestId: `deploy-examples-${basename(file)}`, what: file })) as Expanded;
 }
 
 /** template.yaml as `npm run rollout` deploys it (no transform, code zips in S3), built from fresh bundles. */

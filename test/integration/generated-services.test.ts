@@ -15,7 +15,7 @@ import { failures, runProof, type ProofResult } from '../../scripts/lib/prove/pr
 import { specForPath } from '../../scripts/lib/prove/fixtures';
 import { frameworkById } from '../../scripts/lib/prove/frameworks';
 import { formatReport } from '../../scripts/lib/prove/report';
-import { checkMotoAvailable } from '../support/moto';
+import { checkMotoAvailable } from '../../scripts/lib/moto';
 
 jest.setTimeout(30 * 60 * 1000);
 

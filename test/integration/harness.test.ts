@@ -23,7 +23,7 @@ import {
   MotoServer,
   startMoto,
   updateStack,
-} from '../support/moto';
+} from '../../scripts/lib/moto';
 import { errorsOf, lintTemplates } from '../support/cfn-lint';
 
 const ACCOUNT = '123456789012'; // moto's default account

@@ -10,14 +10,13 @@
  * second is created beside it and replayed against); `npm run prove` runs every stage.
  */
 import { readFileSync } from 'fs';
-import { join } from 'path';
 import { failures, runProof, type ProofResult } from '../../scripts/lib/prove/proof';
 import { defaultSpecs } from '../../scripts/lib/prove/fixtures';
 import { frameworkById } from '../../scripts/lib/prove/frameworks';
 import { formatReport } from '../../scripts/lib/prove/report';
 import type { StepKind } from '../../scripts/lib/prove/types';
-import { SHARED } from '../proof/calls';
-import { checkMotoAvailable } from '../support/moto';
+import { RECORDED } from '../../scripts/lib/repo-data';
+import { checkMotoAvailable } from '../../scripts/lib/moto';
 
 jest.setTimeout(30 * 60 * 1000);
 
@@ -26,7 +25,7 @@ const LIFECYCLE: readonly StepKind[] = [
   'invoke', 'logs', 'deploy-list', 'rollback', 'rollback-function', 'metrics', 'remove',
 ];
 
-/** Our step kinds and the command names of ../shared/research/sls-traces/traces.json (01-basic, dev). */
+/** Our step kinds and the command names of test/fixtures/recorded/traces.json (01-basic, dev). */
 const TRACE_COMMANDS: Partial<Record<StepKind, string>> = {
   'deploy-create': '02-deploy-create',
   'deploy-nochange': '03-deploy-nochange',
@@ -100,7 +99,7 @@ describe('npm run prove (osls 4 on the default fixtures, osls 3 on 01-basic)', (
   });
 
   it('records the same SDK calls as the earlier recording (sls-traces/traces.json, 01-basic)', () => {
-    const traces = (JSON.parse(readFileSync(join(SHARED, 'research/sls-traces/traces.json'), 'utf8')) as { traces: Traces }).traces;
+    const traces = (JSON.parse(readFileSync(RECORDED.traces, 'utf8')) as { traces: Traces }).traces;
     for (const u of result.units.filter((x) => x.run.spec.id === '01-basic')) {
       const recorded = traces[u.run.framework.label]?.['01-basic/dev'] ?? {};
       let compared = 0;

@@ -18,7 +18,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRollout } from '../../scripts/rollout';
-import { awsClientConfig, startMoto, type MotoServer } from '../support/moto';
+import { awsClientConfig, startMoto, type MotoServer } from '../../scripts/lib/moto';
 
 const PROJECT = join(__dirname, '..', '..');
 const BUCKET_PREFIX = 'acme-macro-code';

@@ -20,9 +20,9 @@ import {
   PARTITION, selectCalls, type ConcreteCall, type Names, type Selection, type ServiceModel, type Template, type VariantKind,
 } from './calls';
 import { EXPECTED_MISMATCHES, knownGapFor, type KnownGap, type Mismatch } from './known-gaps';
-import { policiesFor, type ProofPolicies } from './policies';
+import { policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
 import { expectationFor, NON_SCOPABLE } from './role-matrix';
-import { ACCOUNT_ID, PRINCIPAL, simulate, simulationsRun, unvalidatedRun, type Decision, type PolicyDoc, type SimRequest } from './simulate';
+import { ACCOUNT_ID, PRINCIPAL, simulate, simulationsRun, unvalidatedRun, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 
 type BucketMode = 'observed' | 'pattern' | 'custom';
 

@@ -1,14 +1,14 @@
 /**
  * The call side of the proof: the Serverless Framework's API calls, as concrete IAM requests.
  *
- * Source of truth: `shared/research/sls-api-calls.json` (serverless-ground-truth.md §4-§6): one entry per
+ * Source of truth: `test/fixtures/recorded/sls-api-calls.json` (format in that folder's README.md): one entry per
  * (command, SDK call) of the CLI and per permission CloudFormation uses on the caller's behalf when it
  * creates, updates or deletes the resources the framework emits. Placeholders (`${Service}`,
  * `${FunctionName}`, ...) are filled from a small model of the fixture's serverless.yml, computed for any
  * (service, stage), so the same entry can be replayed against the group's own service+stage and against
  * another stage or service. The model's names are checked against the osls-generated templates.
  *
- * Selection per fixture (§6 "how to use it as an oracle"):
+ * Selection per fixture (the recorded folder's README.md, "Using the calls as an oracle"):
  * - CLI entries whose `condition` holds for the service (every condition string is mapped below; an
  *   unknown one throws). Conditions that describe a situation of the command rather than the service
  *   (first deploy vs update, `-t` given, objects found) are all included: each is a call the role line
@@ -21,15 +21,15 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
+import { accessPropertiesOf as serviceAccessProperties } from '../../functions/core/service-config';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
+import { RECORDED, SERVICES_DIR } from '../../scripts/lib/repo-data';
+import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from '../../scripts/lib/prove/simulate';
 
-/** ../shared beside the repository (as in CI's fresh clone), unless PROOF_SHARED_DIR names another. */
-export const SHARED = process.env.PROOF_SHARED_DIR ?? resolve(__dirname, '..', '..', '..', 'shared');
-export const CATALOG_PATH = join(SHARED, 'research/sls-api-calls.json');
-export const FIXTURES_DIR = join(SHARED, 'fixtures');
+export const CATALOG_PATH = RECORDED.calls;
+export const FIXTURES_DIR = SERVICES_DIR;
 export const PARTITION = 'aws';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -153,6 +153,8 @@ export interface ServiceModel {
   readonly stage: string;
   readonly region: string;
   readonly raw: string;
+  /** serverless.yml with the stage's variables resolved. */
+  readonly doc: Yaml;
   readonly provider: Yaml;
   readonly providerRole?: Yaml;
   readonly stackName: string;
@@ -215,6 +217,7 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
     stage,
     region,
     raw,
+    doc,
     provider,
     providerRole,
     stackName,
@@ -230,51 +233,16 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
 }
 
 /**
- * The Access properties a platform team sets for this service+stage, read off its serverless.yml (the
- * macro's README: one Access resource per service and stage):
- * - FunctionNames: functions.<fn>.name values outside `<service>-<stage>-*`;
- * - LayerNames: layer names outside `<service>-<stage>-*` (the framework's default is the bare layer key);
- * - ExecutionRoleNames: the roles the functions run as besides the framework's default
- *   `<service>-<stage>-<region>-lambdaRole`: provider.iam.role.name, and a function's own role when its name is
- *   known before the deploy (an ARN, or an in-template role with RoleName). A function role CloudFormation names
- *   (`<stack>-<LogicalId>-<suffix>`, 08-tracing-iam AuditRole) cannot be listed before the first deploy; admin
- *   passes it through the stack, developer and ci do not (exemption generated-function-role-pass);
- * - DeploymentRoleArn: provider.iam.deploymentRole (or the legacy provider.cfnRole);
- * - PermissionsBoundary: provider.iam.role.permissionsBoundary.
- * Properties the service does not need are left out, so the other fixtures are proven without them.
- * A bare LayerNames entry (06-layer: `sharp`) is the same layer in every stage and service of the account, so
- * its requests are identical across stages (reported as identical requests, not gaps): the property buys
- * deployability of the framework default at the price of that layer's isolation. DeploymentRoleArn is the
- * same role for every stage of 11-custom-stack-name; the role line then rests on that role's own policy.
+ * The Access properties a platform team sets for this service+stage (functions/core/service-config.ts),
+ * from the model's resolved serverless.yml. Notes on the fixtures: 08-tracing-iam's AuditRole is named by
+ * CloudFormation, so admin passes it through the stack and developer and ci do not (exemption
+ * generated-function-role-pass); 06-layer's bare LayerNames entry `sharp` is the same layer in every stage and
+ * service, so its requests are identical across stages (reported as identical requests, not gaps);
+ * 11-custom-stack-name's DeploymentRoleArn is the same role for every stage, and the role line then rests on
+ * that role's own policy.
  */
 export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
-  const own = `${m.service}-${m.stage}-`;
-  const outside = (names: readonly string[]) => [...new Set(names.filter((n) => !n.startsWith(own)))].sort();
-  const functionNames = outside(m.functions.map((f) => f.name));
-  const layerNames = outside(m.layers.map((l) => l.name));
-  const boundary = m.providerRole?.permissionsBoundary;
-  if (boundary !== undefined && typeof boundary !== 'string') throw new Error(`${m.fixture}: provider.iam.role.permissionsBoundary is not an ARN string`);
-  const frameworkDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
-  const executionRoleNames = [...new Set(
-    [typeof m.providerRole?.name === 'string' ? m.providerRole.name : undefined, ...m.functions.map((f) => namedFunctionRole(f.raw.role, m.resources))]
-      .filter((n): n is string => !!n && !frameworkDefault(n)),
-  )].sort();
-  return {
-    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
-    ...(layerNames.length ? { LayerNames: layerNames } : {}),
-    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
-    ...(m.cfnRoleArn ? { DeploymentRoleArn: m.cfnRoleArn } : {}),
-    ...(boundary ? { PermissionsBoundary: boundary } : {}),
-  };
-}
-
-/** A function's own role, when its name is known before the deploy: an ARN, or an in-template role with RoleName. */
-function namedFunctionRole(role: unknown, resources: Yaml): string | undefined {
-  if (role === undefined) return undefined;
-  if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
-  const logicalId = typeof role === 'string' ? role : (role as Yaml)?.['Fn::GetAtt']?.[0];
-  const name = typeof logicalId === 'string' ? resources[logicalId]?.Properties?.RoleName : undefined;
-  return typeof name === 'string' ? name : undefined;
+  return serviceAccessProperties(m.doc, m.service, m.stage);
 }
 
 function resolveVariables(value: unknown, service: string, stage: string): unknown {
@@ -310,7 +278,8 @@ function functionRole(role: unknown, executionRoleName: string, resources: Yaml,
 /**
  * A name CloudFormation generates for a resource without one (`<stack>-<LogicalId>-<suffix>`, at most
  * `max` characters). When it does not fit, the stack part is cut to half the budget and the logical id to
- * the rest (serverless-ground-truth.md §3.2; the same generator names IAM roles and EventBridge rules).
+ * the rest (test/fixtures/recorded/README.md, "Generated names"; the same generator names IAM roles and
+ * EventBridge rules).
  */
 export function cfnGeneratedName(stack: string, logicalId: string, max: number, suffix: string): string {
   const budget = max - 2 - suffix.length;

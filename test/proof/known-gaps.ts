@@ -23,7 +23,7 @@
  */
 import type { GroupRole } from '../../functions/catalog/types';
 import type { VariantKind } from './calls';
-import type { Decision } from './simulate';
+import type { Decision } from '../../scripts/lib/prove/simulate';
 
 export type GapKind = 'catalog-fix' | 'design-limitation' | 'iam-indistinguishable' | 'isolation' | 'escalation';
 

@@ -21,8 +21,8 @@ import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from './policies';
-import { ACCOUNT_ID, PRINCIPAL, simulate, SimulationInputError, type PolicyDoc, type SimRequest, type SimResult } from './simulate';
+import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import { ACCOUNT_ID, PRINCIPAL, simulate, SimulationInputError, type PolicyDoc, type SimRequest, type SimResult } from '../../scripts/lib/prove/simulate';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];

@@ -26,7 +26,7 @@ import { canaryArns, codeDeployRoleName } from '../../functions/submodules/canar
 import { alarmName, dashboardName } from '../../functions/submodules/cloudwatch';
 import { kmsAliasName } from '../../functions/submodules/kms';
 import { secretName } from '../../functions/submodules/secrets-manager';
-import { ACCOUNT_ID, type Decision, type SimRequest } from './simulate';
+import { ACCOUNT_ID, type Decision, type SimRequest } from '../../scripts/lib/prove/simulate';
 import {
   CLI_CONTEXT, concreteArn, derive, expand, kitchenSinkProperties, PROOF_ROLES, resourcePolicyFor, rolesOf, simulateOn,
   submoduleStatements, viaCloudFormation, type Expanded, type PolicyStatement, type ProofRole, type SubmoduleStatement,

@@ -12,7 +12,7 @@ import {
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { CORE_CATALOG } from '../../functions/catalog';
 import { SUBMODULES } from '../../functions/submodules';
-import { parameterValues } from '../../scripts/expand';
+import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';

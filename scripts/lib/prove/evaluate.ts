@@ -12,8 +12,8 @@
  *   identical after the rewrite, so nothing to replay) and
  *   the documented exceptions of known-gaps.ts.
  */
-import { policiesFor, type AccessInput } from '../../../test/proof/policies';
-import { simulate, type PolicyDoc, type SimResult } from '../../../test/proof/simulate';
+import { policiesFor, type AccessInput } from './policies';
+import { simulate, type PolicyDoc, type SimResult } from './simulate';
 import { ABSENT_STACK_ID, globalContext, mapCall, UnmappedCallError, type MapEnv } from './call-map';
 import type { Framework } from './frameworks';
 import v4Catalog from './v4-catalog.json';

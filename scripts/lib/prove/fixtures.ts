@@ -1,7 +1,7 @@
 /** The services `npm run prove` proves by default, and how a folder given on the command line becomes one. */
 import { existsSync, statSync } from 'fs';
 import { basename, join, resolve } from 'path';
-import { FIXTURES_DIR, SHARED } from '../../../test/proof/calls';
+import { RECORDED, SERVICES_DIR } from '../repo-data';
 import type { ServiceSpec } from './runner';
 import { serverlessFile } from './runner';
 
@@ -14,7 +14,7 @@ interface DefaultFixture {
   readonly overlay?: { readonly dir: string; readonly why: string };
 }
 
-/** The fixtures of ../shared/fixtures (ground truth 2) the proof runs, and what each one covers. */
+/** The services of test/fixtures/services the proof runs, and what each one covers. */
 export const DEFAULT_FIXTURES: readonly DefaultFixture[] = [
   { id: '01-basic', covers: 'plain functions, URL, reserved concurrency, log retention' },
   { id: '02-http-api', covers: 'HTTP API with JWT and Lambda authorizers, access logs (eu-west-1)' },
@@ -22,7 +22,7 @@ export const DEFAULT_FIXTURES: readonly DefaultFixture[] = [
     id: '03-rest-api',
     covers: 'REST API with API keys, usage plan, request authorizer, X-Ray stage tracing',
     overlay: {
-      dir: join(SHARED, 'research/sls-traces/moto-variants/m03-rest-api'),
+      dir: join(RECORDED.motoVariants, 'm03-rest-api'),
       why: 'moto variant m03: without cors (moto crashes on the MOCK OPTIONS integration) and logs.restApi (its account-role custom resource is emulated elsewhere)',
     },
   },
@@ -48,7 +48,7 @@ function withNeighbour(stages: readonly string[]): { stages: readonly string[]; 
 export function defaultSpecs(stages?: readonly string[]): ServiceSpec[] {
   return DEFAULT_FIXTURES.map((f) => ({
     id: f.id,
-    dir: join(FIXTURES_DIR, f.id),
+    dir: join(SERVICES_DIR, f.id),
     ...withNeighbour(stages ?? f.stages ?? DEFAULT_STAGES),
     ...(f.overlay ? { overlay: f.overlay } : {}),
   }));
@@ -59,7 +59,7 @@ export function specForPath(path: string, stages?: readonly string[]): ServiceSp
   const dir = resolve(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${path} is not a folder`);
   serverlessFile(dir);
-  const fixture = DEFAULT_FIXTURES.find((f) => resolve(join(FIXTURES_DIR, f.id)) === dir);
+  const fixture = DEFAULT_FIXTURES.find((f) => resolve(join(SERVICES_DIR, f.id)) === dir);
   return {
     id: basename(dir),
     dir,

@@ -3,7 +3,7 @@
  * the reason. The report prints each one that was used and how often, so a green run is green only
  * through these visible, reasoned exceptions. Two kinds:
  *
- *  - 'non-scopable': by design, documented (ground truth 0.4 and 3.3, README "isolation"): names the
+ *  - 'non-scopable': by design, documented (README "isolation"): names the
  *    framework does not control (random API ids, user-named topics, queues, buses and buckets, foreign log
  *    groups) cannot be told apart by ARN, so the neighbour's resource matches too. Most of these are only
  *    reachable through CloudFormation (aws:CalledVia), that is through a stack the group may update.

@@ -1,10 +1,10 @@
-"""moto_server for `npm run prove`: test/support/moto_server_ext.py plus what driving the real
+"""moto_server for `npm run prove`: scripts/lib/moto_server_ext.py plus what driving the real
 Serverless Framework CLI through its whole lifecycle needs (nothing here decides allow or deny;
 moto is the CloudFormation engine and the API the CLI talks to, iam-simulate is the oracle).
 
     python3 scripts/lib/prove/moto_prove_ext.py -H 127.0.0.1 -p PORT
 
-Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for moto 5.2.1:
+Loads scripts/lib/moto_server_ext.py (all of its patches apply), then adds, for moto 5.2.1:
   * Custom resources (Custom::S3, Custom::ApiGatewayAccountRole, ...) complete at once with an
     empty Data map. [moto runs the ServiceToken Lambda in Docker; moto_server_ext.py's node
     emulation cannot take the framework handlers' https ResponseURL answer] The custom-resource
@@ -23,7 +23,7 @@ Loads test/support/moto_server_ext.py (all of its patches apply), then adds, for
     arn:aws:lambda:...:layer:external-layer:3) is taken as existing. [UpdateFunctionConfiguration
     raised ResourceNotFoundException, failing every stack update of such a function]
   * Names CloudFormation generates follow AWS's (empirical) rule of
-    ../shared/research/serverless-ground-truth.md section 3.2: S3 buckets at most 63 characters,
+    test/fixtures/recorded/README.md "Generated names": S3 buckets at most 63 characters,
     lower case, the stack part cut to 24 characters; IAM roles and EventBridge rules at most 64.
     [moto keeps the whole logical id and cuts only the stack name, and never cuts role names]
   * Stack outputs that cannot be evaluated (GetAtt of a type moto does not model, such as
@@ -38,7 +38,7 @@ import sys
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-BASE = os.path.normpath(os.path.join(HERE, "..", "..", "..", "test", "support", "moto_server_ext.py"))
+BASE = os.path.normpath(os.path.join(HERE, "..", "moto_server_ext.py"))
 _spec = importlib.util.spec_from_file_location("moto_server_ext", BASE)
 assert _spec and _spec.loader, BASE
 base = importlib.util.module_from_spec(_spec)

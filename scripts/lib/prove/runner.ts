@@ -27,7 +27,8 @@ import {
   ListStackResourcesCommand,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
-import type { MotoServer } from '../../../test/support/moto';
+import { accessPropertiesOf } from '../../../functions/core/service-config';
+import type { MotoServer } from '../moto';
 import type { Framework } from './frameworks';
 import { physicalIds } from './template';
 import type { CfnTemplate, RecordedCall, ServiceFacts, StackState, StepKind, StepRecord } from './types';
@@ -245,7 +246,7 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
   const functions: Record<string, { name: string }> = {};
   for (const [key, f] of Object.entries<any>(s.functions ?? {})) functions[key] = { name: String(f.name) }; // eslint-disable-line @typescript-eslint/no-explicit-any
   const role = provider.iam?.deploymentRole ?? provider.cfnRole;
-  const accessProperties = accessPropertiesOf(s, service, stage, typeof role === 'string' ? role : undefined);
+  const accessProperties = accessPropertiesOf(s, service, stage);
   return {
     service,
     stage,
@@ -258,43 +259,6 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
     ...(typeof role === 'string' ? { deploymentRole: role } : {}),
     ...(Array.isArray(provider.notificationArns) ? { notificationArns: provider.notificationArns.map(String) } : {}),
     accessProperties,
-  };
-}
-
-/**
- * The Access properties the README asks for a service configured like this (besides SlsServiceName, Stage,
- * StackName, DeploymentBucket, DeploymentPrefix): FunctionNames and LayerNames outside <service>-<stage>-,
- * ExecutionRoleNames (provider.iam.role.name, functions' own roles whose names are known), DeploymentRoleArn,
- * PermissionsBoundary. Read from the framework's resolved configuration.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function accessPropertiesOf(s: Record<string, any>, service: string, stage: string, deploymentRole?: string): Record<string, unknown> {
-  const own = `${service}-${stage}-`;
-  const provider = s.provider ?? {};
-  const outside = (names: unknown[]) => [...new Set(names.filter((n): n is string => typeof n === 'string' && !n.startsWith(own)))].sort();
-  const resources = s.resources?.Resources ?? {};
-  const roleName = (role: unknown): string | undefined => {
-    if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
-    const logicalId = typeof role === 'string' ? role : (role as Record<string, unknown[]> | undefined)?.['Fn::GetAtt']?.[0];
-    const name = typeof logicalId === 'string' ? resources[logicalId]?.Properties?.RoleName : undefined;
-    return typeof name === 'string' ? name : undefined;
-  };
-  const iamRole = provider.iam?.role;
-  const functions = Object.values<Record<string, unknown>>(s.functions ?? {});
-  const functionNames = outside(functions.map((f) => f.name));
-  const layerNames = outside(Object.entries<Record<string, unknown>>(s.layers ?? {}).map(([key, l]) => (typeof l?.name === 'string' ? l.name : key)));
-  const isDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole');
-  const executionRoleNames = [...new Set(
-    [typeof iamRole === 'object' && typeof iamRole?.name === 'string' ? iamRole.name : typeof iamRole === 'string' ? roleName(iamRole) : undefined, ...functions.map((f) => roleName(f.role))]
-      .filter((n): n is string => !!n && !isDefault(n)),
-  )].sort();
-  const boundary = typeof iamRole === 'object' ? iamRole?.permissionsBoundary : provider.rolePermissionsBoundary;
-  return {
-    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
-    ...(layerNames.length ? { LayerNames: layerNames } : {}),
-    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
-    ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
-    ...(typeof boundary === 'string' ? { PermissionsBoundary: boundary } : {}),
   };
 }
 

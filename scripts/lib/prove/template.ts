@@ -2,7 +2,8 @@
  * Reads a compiled Serverless template the way CloudFormation would: physical ids, Ref and Fn::GetAtt
  * values, resolved properties, and the IAM resource ARN of each resource. Physical ids come from moto
  * (ListStackResources) where moto models the type with AWS's identifier; otherwise they are synthesized
- * with AWS's rules (named resources keep their name, generated names follow ground truth 3.2, random ids
+ * with AWS's rules (named resources keep their name, generated names follow the rule of
+ * test/fixtures/recorded/README.md "Generated names", random ids
  * are stable pseudo-random strings). This only feeds ARNs to the simulator; it never creates anything.
  */
 import { createHash } from 'crypto';
@@ -42,7 +43,7 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Kinesis::StreamConsumer': 'ConsumerName',
 };
 
-/** Generated-name limits (ground truth 3.2): S3 names are lower-cased. */
+/** Generated-name limits (test/fixtures/recorded/README.md, "Generated names"): S3 names are lower-cased. */
 const GENERATED_LIMIT: Record<string, number> = {
   'AWS::S3::Bucket': 63, 'AWS::IAM::Role': 64, 'AWS::Events::Rule': 64, 'AWS::Scheduler::Schedule': 64,
   'AWS::SQS::Queue': 80, 'AWS::SNS::Topic': 256, 'AWS::Logs::LogGroup': 512, 'AWS::Lambda::Function': 64,

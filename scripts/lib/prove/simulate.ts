@@ -2,7 +2,7 @@
  * A thin, strict wrapper over @cloud-copilot/iam-simulate (AGPL, test-only): one request against a
  * group's identity policies, answered as Allowed/Denied plus the statement Sids that decided it.
  *
- * Strictness (verification-tooling.md §1): the request must name a concrete resource (`resultType` must
+ * Strictness: the request must name a concrete resource (`resultType` must
  * be 'single', never 'wildcard'), validation errors throw, and every context key we pass must be one the
  * action accepts: a key the simulator ignores (`ignoredContextKeys`) would silently weaken the proof, so
  * it throws and names the keys.

@@ -1,6 +1,6 @@
 """moto_server launcher with the CloudFormation/IAM extensions our integration tests need.
 
-    python3 test/support/moto_server_ext.py -H 127.0.0.1 -p PORT
+    python3 scripts/lib/moto_server_ext.py -H 127.0.0.1 -p PORT
 
 Written against moto 5.2.1 (preinstalled; it cannot be upgraded here). Everything is
 registered at import time, before moto.server.main() handles the first request; that
@@ -1535,7 +1535,7 @@ def _self_endpoint(argv: list) -> str:
 
 
 def _exit_with_parent() -> None:
-    """With MOTO_EXT_PARENT_PID set (test/support/moto.ts does), exit once that process is
+    """With MOTO_EXT_PARENT_PID set (scripts/lib/moto.ts does), exit once that process is
     gone, even if it was SIGKILLed and could not stop us: no servers left behind."""
     parent = int(os.environ.get("MOTO_EXT_PARENT_PID") or 0)
 

@@ -9,9 +9,9 @@
  * (`Custom::ServerlessDeploymentBucket`, answered by the resolver's own pure core with what it would have
  * observed). Anything else throws: a proof over a policy we cannot read is no proof.
  */
-import { resolveDeploymentBucket, type BucketResolution, type BucketResolutionInput } from '../../functions/core/bucket-resolution';
-import { handler } from '../../functions/handlers/macro';
-import { GROUP_ROLES, type GroupRole } from '../../functions/catalog/types';
+import { resolveDeploymentBucket, type BucketResolution, type BucketResolutionInput } from '../../../functions/core/bucket-resolution';
+import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
+import { accessTemplate, expandTemplate } from '../harness';
 import { ACCOUNT_ID, type PolicyDoc } from './simulate';
 
 export const MACRO_REGION = 'us-east-1';
@@ -72,20 +72,13 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
     ...(input.deploymentPrefix ? { DeploymentPrefix: input.deploymentPrefix } : {}),
     ...(input.extraProperties ?? {}),
   };
-  const response = await handler({
+  const fragment = await expandTemplate(accessTemplate(properties, ACCESS_LOGICAL_ID), {
     region: MACRO_REGION,
     accountId: ACCOUNT_ID,
-    transformId: `${ACCOUNT_ID}::${MACRO_NAME}`,
+    macroNames: [MACRO_NAME],
     requestId: 'proof',
-    params: {},
-    templateParameterValues: {},
-    fragment: {
-      AWSTemplateFormatVersion: '2010-09-09',
-      Resources: { [ACCESS_LOGICAL_ID]: { Type: 'Formidable::Serverless::Access', Properties: properties } },
-    },
+    what: JSON.stringify(properties),
   });
-  if (response.status !== 'success') throw new Error(`the macro failed for ${JSON.stringify(properties)}: ${response.errorMessage}`);
-  const fragment = response.fragment as Record<string, unknown>;
   const resources = (fragment.Resources ?? {}) as Resources;
   const accessStackName = input.accessStackName ?? accessStackNameOf(input.serviceName, input.stage);
   const resolver = new Resolver(resources, input.observedBucketName, accessStackName);
@@ -166,7 +159,7 @@ class Resolver {
         });
       }
     }
-    throw new UnresolvedIntrinsicError(`${path}: cannot resolve ${JSON.stringify({ [fn]: arg })}; teach test/proof/policies.ts what CloudFormation would make of it`);
+    throw new UnresolvedIntrinsicError(`${path}: cannot resolve ${JSON.stringify({ [fn]: arg })}; teach scripts/lib/prove/policies.ts what CloudFormation would make of it`);
   }
 
   private bucketAnswer(props: Record<string, unknown>, path: string): BucketResolution {

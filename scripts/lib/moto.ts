@@ -1,7 +1,7 @@
 /**
  * moto_server as a real (in-memory) CloudFormation + IAM engine for integration tests.
  *
- * The server runs through test/support/moto_server_ext.py, which adds AWS::IAM::Group and
+ * The server runs through scripts/lib/moto_server_ext.py, which adds AWS::IAM::Group and
  * fixes several moto 5.2.1 CloudFormation gaps (see that file's docstring). Python 3 and
  * moto are preinstalled in the project image and cannot be installed from here, so a
  * missing toolchain is an error, never a reason to skip.

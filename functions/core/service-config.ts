@@ -1,0 +1,76 @@
+/**
+ * Which Access properties a Serverless Framework service needs, read off its configuration (serverless.yml
+ * with the variables of the stage resolved). The README asks a platform team for one Access resource per
+ * service and stage; besides SlsServiceName, Stage, StackName, DeploymentBucket and DeploymentPrefix, these
+ * are the properties whose values come from the service's own configuration:
+ *
+ * - FunctionNames: `functions.<fn>.name` values outside `<service>-<stage>-*`;
+ * - LayerNames: layer names outside `<service>-<stage>-*` (the framework's default name is the bare layer key,
+ *   the same layer in every stage and service of the account: listing it trades that layer's isolation for
+ *   deployability);
+ * - ExecutionRoleNames: the roles the functions run as besides the framework's default
+ *   `<service>-<stage>-<region>-lambdaRole`: `provider.iam.role.name` (or the role an ARN in `provider.iam.role`
+ *   names), and a function's own role when its name is known before the deploy (an ARN, or a role of
+ *   `resources:` with RoleName). A role CloudFormation names (`<stack>-<LogicalId>-<suffix>`) cannot be listed
+ *   before the first deploy;
+ * - DeploymentRoleArn: `provider.iam.deploymentRole` (or the older `provider.cfnRole`);
+ * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`).
+ *
+ * Properties the service does not need are left out.
+ */
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The name of a role given as an ARN, or as a logical id (or GetAtt) of a `resources:` role with RoleName. */
+function knownRoleName(role: unknown, resources: Obj): string | undefined {
+  if (role === undefined) return undefined;
+  if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
+  const getAtt = isObj(role) ? role['Fn::GetAtt'] : undefined;
+  const logicalId = typeof role === 'string' ? role : Array.isArray(getAtt) ? getAtt[0] : undefined;
+  const resource = typeof logicalId === 'string' ? resources[logicalId] : undefined;
+  const name = isObj(resource) && isObj(resource.Properties) ? resource.Properties.RoleName : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * The Access properties (FunctionNames, LayerNames, ExecutionRoleNames, DeploymentRoleArn, PermissionsBoundary)
+ * the service `service` in stage `stage` needs, from its resolved configuration `config` (the serverless.yml
+ * document: provider, functions, layers, resources).
+ */
+export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage: string): Obj {
+  const own = `${service}-${stage}-`;
+  const provider = isObj(config.provider) ? config.provider : {};
+  const iam = isObj(provider.iam) ? provider.iam : {};
+  const resources = isObj(config.resources) && isObj(config.resources.Resources) ? config.resources.Resources : {};
+  const functions = Object.entries(isObj(config.functions) ? config.functions : {}).map(([key, f]) => ({ key, f: isObj(f) ? f : {} }));
+  const outside = (names: readonly unknown[]) => [...new Set(names.filter((n): n is string => typeof n === 'string' && !n.startsWith(own)))].sort();
+
+  const functionNames = outside(functions.map(({ key, f }) => (typeof f.name === 'string' ? f.name : `${own}${key}`)));
+  const layerNames = outside(Object.entries(isObj(config.layers) ? config.layers : {}).map(([key, l]) => (isObj(l) && typeof l.name === 'string' ? l.name : key)));
+
+  const role = iam.role;
+  const providerRoleName = isObj(role) ? (typeof role.name === 'string' ? role.name : undefined) : knownRoleName(role, resources);
+  // The framework's default role, <service>-<stage>-<region>-lambdaRole, is the macro's own grant.
+  const frameworkDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
+  const executionRoleNames = [...new Set([providerRoleName, ...functions.map(({ f }) => knownRoleName(f.role, resources))])]
+    .filter((n): n is string => !!n && !frameworkDefault(n))
+    .sort();
+
+  const boundary = isObj(role) ? role.permissionsBoundary : provider.rolePermissionsBoundary;
+  if (boundary !== undefined && typeof boundary !== 'string') {
+    throw new Error(`${service}: provider.iam.role.permissionsBoundary must be the boundary policy's ARN as a string, not ${JSON.stringify(boundary)}.`);
+  }
+  const deploymentRole = iam.deploymentRole ?? provider.cfnRole;
+  if (deploymentRole !== undefined && typeof deploymentRole !== 'string') {
+    throw new Error(`${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`);
+  }
+  return {
+    ...(functionNames.length ? { FunctionNames: functionNames } : {}),
+    ...(layerNames.length ? { LayerNames: layerNames } : {}),
+    ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
+    ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
+    ...(boundary ? { PermissionsBoundary: boundary } : {}),
+  };
+}
