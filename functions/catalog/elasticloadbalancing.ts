@@ -10,7 +10,8 @@ const ALL = ['admin', 'developer', 'ci'] as const;
  * `aws:ResourceTag` for every write on them, so updates and deletes are the service's own stack's only.
  */
 const TARGET_GROUPS = ['arn:{Partition}:elasticloadbalancing:{Region}:{Account}:targetgroup/*/*'];
-const LISTENERS = ['arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener/app/*/*/*'];
+/** The listeners named in AlbListenerArns (the user's, shared with other services: never a wildcard). */
+const LISTENERS = ['{AlbListeners}'];
 const RULES = ['arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener-rule/app/*/*/*/*'];
 const OWN_STACK = { StringEquals: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' } };
 const VIA_OWN_STACK = { ...VIA_CLOUDFORMATION, ...OWN_STACK };
@@ -58,9 +59,9 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
     reason: 'Removing an alb event deletes the stack\'s own target group (stack-name tag): admin\'s.',
   },
   {
-    id: 'elbv2.rules-create', roles: ['admin'], source,
+    id: 'elbv2.rules-create', roles: ['admin'], source, when: (c) => c.albListenerArns.length > 0,
     actions: ['elasticloadbalancing:CreateRule'], resources: LISTENERS, condition: VIA_CLOUDFORMATION,
-    reason: 'An alb event adds a rule to the listener the user names by ARN in serverless.yml: admin\'s, via the stack.',
+    reason: 'An alb event adds a rule to a listener named in AlbListenerArns (its listenerArn): admin\'s, via the stack.',
   },
   {
     id: 'elbv2.rules-delete', roles: ['admin'], source,

@@ -41,6 +41,8 @@ export interface AccessConfig {
   readonly layerNames: readonly string[];
   /** Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name). */
   readonly executionRoleNames: readonly string[];
+  /** ALB listeners the service's alb events add rules to (functions.<fn>.events[].alb.listenerArn). */
+  readonly albListenerArns: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
   /** A boundary every role the framework creates must carry (admin's IAM writes are conditioned on it). */
@@ -89,6 +91,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
+  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)' },
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
   PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
 };
@@ -231,6 +234,7 @@ export function parseAccess(
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
     executionRoleNames: list('ExecutionRoleNames'),
+    albListenerArns: list('AlbListenerArns'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     permissionsBoundary: str('PermissionsBoundary'),
     submoduleProperties,

@@ -35,6 +35,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
+    AlbListeners: c.albListenerArns,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
     PermissionsBoundary: c.permissionsBoundary ?? '',
     DeploymentBucketArn: c.resolveDeploymentBucket

@@ -14,7 +14,8 @@
  *   `resources:` with RoleName). A role CloudFormation names (`<stack>-<LogicalId>-<suffix>`) cannot be listed
  *   before the first deploy;
  * - DeploymentRoleArn: `provider.iam.deploymentRole` (or the older `provider.cfnRole`);
- * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`).
+ * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`);
+ * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`).
  *
  * Properties the service does not need are left out.
  */
@@ -66,11 +67,15 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   if (deploymentRole !== undefined && typeof deploymentRole !== 'string') {
     throw new Error(`${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`);
   }
+  const albListenerArns = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : [])
+    .map((e) => (isObj(e) && isObj(e.alb) ? e.alb.listenerArn : undefined))
+    .filter((a): a is string => typeof a === 'string')))].sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
     ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
+    ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),
   };
 }

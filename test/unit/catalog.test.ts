@@ -36,6 +36,7 @@ const EXAMPLE_CONFIG = parseAccess(
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
+    AlbListenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2'],
   } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
