@@ -156,8 +156,10 @@ async function main(): Promise<void> {
   process.exitCode = failures(result) === 0 ? 0 : 1;
 }
 
+// Each service's failure is reported in the table (proof.ts); what lands here stopped the whole proof (moto
+// would not start, say): one readable line, the stack only with PROVE_DEBUG=1.
 main().catch((e) => {
-  // A clear message, never a stack trace (PROVE_DEBUG=1 prints it).
-  console.error(`npm run prove: ${e instanceof Error ? (process.env.PROVE_DEBUG ? e.stack : e.message) : String(e)}`);
+  console.error(`npm run prove stopped: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.PROVE_DEBUG && e instanceof Error) console.error(e.stack);
   process.exitCode = 1;
 });

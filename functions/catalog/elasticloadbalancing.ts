@@ -1,7 +1,10 @@
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import type { AccessConfig } from '../core/config';
 
 const source = `${SAR}list_awselasticloadbalancingv2.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
+/** Only for services with alb events (Events: [alb]). */
+const when = (c: AccessConfig) => c.events.includes('alb');
 
 /**
  * `alb` events: the framework creates one target group per function and listener (name: md5, or
@@ -18,7 +21,7 @@ const VIA_OWN_STACK = { ...VIA_CLOUDFORMATION, ...OWN_STACK };
 
 export const elasticloadbalancing: readonly CatalogEntry[] = [
   {
-    id: 'elbv2.describe', roles: ALL, source,
+    id: 'elbv2.describe', roles: ALL, source, when,
     actions: [
       'elasticloadbalancing:DescribeRules', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeTargetGroupAttributes',
       'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetHealth',
@@ -27,7 +30,7 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
     reason: 'CloudFormation reads target groups and rules after each write (alb events); the actions accept no resource ARN.',
   },
   {
-    id: 'elbv2.target-groups-update', roles: ALL, source,
+    id: 'elbv2.target-groups-update', roles: ALL, source, when,
     actions: [
       'elasticloadbalancing:AddTags', 'elasticloadbalancing:DeregisterTargets', 'elasticloadbalancing:ModifyTargetGroup',
       'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:RemoveTags',
@@ -36,35 +39,35 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
     reason: 'Changing an alb event\'s health check or multi-value headers updates the stack\'s own target groups (stack-name tag).',
   },
   {
-    id: 'elbv2.rules-update', roles: ALL, source,
+    id: 'elbv2.rules-update', roles: ALL, source, when,
     actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:RemoveTags'],
     resources: RULES, condition: VIA_OWN_STACK,
     reason: 'Changing an alb event\'s conditions updates the stack\'s own listener rule (a new priority is a new rule: admin\'s).',
   },
   {
-    id: 'elbv2.target-groups-create', roles: ['admin'], source,
+    id: 'elbv2.target-groups-create', roles: ['admin'], source, when,
     actions: ['elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:RegisterTargets'],
     resources: TARGET_GROUPS, condition: VIA_CLOUDFORMATION,
     reason: 'Adding an alb event creates its target group (md5 name) and registers the function: admin\'s, via the stack.',
   },
   {
-    id: 'elbv2.tag-on-create', roles: ['admin'], source,
+    id: 'elbv2.tag-on-create', roles: ['admin'], source, when,
     actions: ['elasticloadbalancing:AddTags'], resources: [...TARGET_GROUPS, ...RULES],
     condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateRule', 'CreateTargetGroup'] } },
     reason: 'Tags given at creation (the stack\'s own, Name) are authorized as AddTags of the creating call only.',
   },
   {
-    id: 'elbv2.target-groups-delete', roles: ['admin'], source,
+    id: 'elbv2.target-groups-delete', roles: ['admin'], source, when,
     actions: ['elasticloadbalancing:DeleteTargetGroup'], resources: TARGET_GROUPS, condition: VIA_OWN_STACK,
     reason: 'Removing an alb event deletes the stack\'s own target group (stack-name tag): admin\'s.',
   },
   {
-    id: 'elbv2.rules-create', roles: ['admin'], source, when: (c) => c.albListenerArns.length > 0,
+    id: 'elbv2.rules-create', roles: ['admin'], source, when: (c) => when(c) && c.albListenerArns.length > 0,
     actions: ['elasticloadbalancing:CreateRule'], resources: LISTENERS, condition: VIA_CLOUDFORMATION,
     reason: 'An alb event adds a rule to a listener named in AlbListenerArns (its listenerArn): admin\'s, via the stack.',
   },
   {
-    id: 'elbv2.rules-delete', roles: ['admin'], source,
+    id: 'elbv2.rules-delete', roles: ['admin'], source, when,
     actions: ['elasticloadbalancing:DeleteRule'], resources: RULES, condition: VIA_OWN_STACK,
     reason: 'Removing an alb event deletes the stack\'s own listener rule (stack-name tag): admin\'s.',
   },

@@ -6,11 +6,11 @@ const ALL = ['admin', 'developer', 'ci'] as const;
 
 /**
  * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part
- * cut at 24 characters), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default or a custom
+ * cut at 24 or 25 characters, with a 13- or 12-character suffix), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default or a custom
  * bus. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
  */
 const RULES = [
-  'arn:{Partition}:events:{Region}:{Account}:rule/{StackNameHead}-*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{GeneratedNameHeads}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
 ];

@@ -8,7 +8,6 @@ import type { AccessConfig } from './config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from './deployment-bucket';
 import type { GroupRole } from '../catalog/types';
 
-/** A token's value: a literal, or a CloudFormation expression with the longest value it can take. */
 /**
  * A token's value: a literal; a CloudFormation expression with the longest value it can take; or a list of
  * literals (a pattern that uses it becomes one pattern per item, and none when the list is empty).
@@ -30,9 +29,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
-    // The generated custom-resource role keeps 24 (13-character suffix) or 25 (12-character suffix) characters of
-    // the stack name when it must cut it: both forms, which are the whole name for short stacks.
-    CustomResourceRoleHeads: [...new Set([24, 25].map((n) => c.stackName.slice(0, n).replace(/-+$/, '')))],
+    // CloudFormation's generator (IAM roles, EventBridge rules: at most 64 characters) keeps 24 (13-character suffix)
+    // or 25 (12-character suffix) characters of the stack name when it must cut it: both forms, which are the whole
+    // name for short stacks.
+    CustomResourceRoleHeads: generatedNameHeads(c.stackName),
+    GeneratedNameHeads: generatedNameHeads(c.stackName),
     LayerNames: c.layerNames,
     ExecutionRoleNames: c.executionRoleNames,
     AlbListeners: c.albListenerArns,
@@ -46,6 +47,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).
     AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
   };
+}
+
+/** The stack-name parts of `<stack>-<LogicalId>-<suffix>` names CloudFormation generates within 64 characters. */
+function generatedNameHeads(stackName: string): string[] {
+  return [...new Set([24, 25].map((n) => stackName.slice(0, n).replace(/-+$/, '')))];
 }
 
 /** The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, osls custom-resources/index.js). */
@@ -77,21 +83,84 @@ export function deploymentBucketName(c: AccessConfig): string {
   }
 }
 
+/**
+ * The longest name AWS accepts for each kind of name the macro generates (API references: IAM CreateRole
+ * RoleName 1-64, CreateGroup GroupName 1-128, CreatePolicy PolicyName 1-128; CloudWatch PutMetricAlarm
+ * AlarmName 1-255, PutDashboard DashboardName 1-255; SNS CreateTopic Name 1-256; KMS CreateAlias AliasName
+ * 1-256 with `alias/`; Secrets Manager CreateSecret Name 1-512; SSM parameter names 1011 with the ARN;
+ * tag values 256).
+ */
+export const NAME_LIMITS = {
+  'iam-role': 64,
+  'iam-group': 128,
+  'iam-policy': 128,
+  'cloudwatch-alarm': 255,
+  'cloudwatch-dashboard': 255,
+  'sns-topic': 256,
+  'kms-alias': 256,
+  'secret': 512,
+  'ssm-parameter': 1011,
+  'tag-value': 256,
+} as const;
+export type NameKind = keyof typeof NAME_LIMITS;
+
+/** Hex characters of the hash a shortened name carries (32 bits: the CDK uses 8 too). */
+export const NAME_HASH_LENGTH = 8;
+
+/**
+ * Every name the macro generates goes through here, so it always fits AWS's limit for its kind. A name that
+ * fits is returned as it is. A longer one keeps a readable head, then `-` and the first 8 hex characters of
+ * the SHA-256 of the whole name, then `tail` whole (the part that tells names of one family apart, such as
+ * `-admin` or `-lambda-execution`; a tail longer than half the limit is cut with the rest):
+ *
+ *   fitName('iam-role', 'cf-hippopotamus-migration-orchestrator-performance-testing', '-lambda-execution')
+ *   = 'cf-hippopotamus-migration-orchestrator-perfo-<8 hex>-lambda-execution' (64 characters)
+ *
+ * Deterministic (the same input gives the same name on every run), and two different full names give
+ * different names (up to a 32-bit hash collision). As in aws-cdk-lib's makeUniqueResourceName, the hash is
+ * of the full name; unlike it, the head is kept rather than the middle, so a name still starts with the
+ * service and stage while they fit. Patterns must use the returned name, never the full one.
+ */
+export function fitName(kind: NameKind, name: string, tail = ''): string {
+  const limit = NAME_LIMITS[kind];
+  const full = `${name}${tail}`;
+  if (full.length <= limit) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, NAME_HASH_LENGTH);
+  const keep = tail.length <= limit / 2 ? tail : '';
+  const cut = keep ? name : full;
+  const head = cut.slice(0, limit - keep.length - hash.length - 1).replace(/[^A-Za-z0-9]+$/, '');
+  return `${head}-${hash}${keep}`;
+}
+
+/** `<ResourcePrefix>-<Stage>`: the head of every IAM name the macro creates. */
+function prefixOf(c: AccessConfig): string {
+  return `${c.resourcePrefix}-${c.stage}`;
+}
+
 export function groupName(c: AccessConfig, role: GroupRole): string {
-  return `${c.resourcePrefix}-${c.stage}-${c.roleNames[role]}`;
+  return fitName('iam-group', prefixOf(c), `-${c.roleNames[role]}`);
+}
+
+/**
+ * The role of an access level (the `Roles` property): named as its group, in IAM's separate role namespace,
+ * fitted to the role limit (64; a group takes 128, so a long name's role and group differ).
+ */
+export function accessRoleName(c: AccessConfig, role: GroupRole): string {
+  return fitName('iam-role', prefixOf(c), `-${c.roleNames[role]}`);
 }
 
 export function policyName(c: AccessConfig, audience: string, index: number, count: number): string {
-  return `${c.resourcePrefix}-${c.stage}-${audience}${count > 1 ? `-${index + 1}` : ''}`;
+  return fitName('iam-policy', prefixOf(c), `-${audience}${count > 1 ? `-${index + 1}` : ''}`);
 }
 
-/** The execution role the macro creates, or the custom one it attaches its policy to. */
+/** The execution role the macro creates, or the custom one (LambdaRoleName, the user's own name) it attaches its policy to. */
 export function lambdaRoleName(c: AccessConfig): string {
-  return c.lambdaRoleName ?? `${c.resourcePrefix}-${c.stage}-lambda-execution`;
+  return c.lambdaRoleName ?? fitName('iam-role', prefixOf(c), '-lambda-execution');
 }
 
-export function lambdaPolicyName(c: AccessConfig): string {
-  return `${c.resourcePrefix}-${c.stage}-lambda-execution`;
+/** The execution role's run-time policy (numbered from 1 when it takes several). */
+export function lambdaPolicyName(c: AccessConfig, index = 0, count = 1): string {
+  return fitName('iam-policy', prefixOf(c), `-lambda-execution${count > 1 ? `-${index + 1}` : ''}`);
 }
 
 /** Logical ids of what one Access resource expands into, all prefixed with its own logical id. */
@@ -99,6 +168,8 @@ export const logicalIds = {
   group: (id: string, role: GroupRole) => `${id}${pascal(role)}Group`,
   policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
+  accessRole: (id: string, role: GroupRole) => `${id}${pascal(role)}Role`,
+  oidcProvider: (id: string, name: string) => `${id}${name}Provider`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
 };

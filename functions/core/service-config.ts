@@ -15,7 +15,9 @@
  *   before the first deploy;
  * - DeploymentRoleArn: `provider.iam.deploymentRole` (or the older `provider.cfnRole`);
  * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`);
- * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`).
+ * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`);
+ * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
+ *   cognitoUserPool, iot, iotFleetProvisioning).
  *
  * Properties the service does not need are left out.
  */
@@ -70,12 +72,16 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   const albListenerArns = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : [])
     .map((e) => (isObj(e) && isObj(e.alb) ? e.alb.listenerArn : undefined))
     .filter((a): a is string => typeof a === 'string')))].sort();
+  const onRequest = ['alb', 'cloudFront', 'cognitoUserPool', 'iot', 'iotFleetProvisioning'];
+  const events = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : []).flatMap((e) => (isObj(e) ? Object.keys(e) : []))))]
+    .filter((e) => onRequest.includes(e)).sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
     ...(executionRoleNames.length ? { ExecutionRoleNames: executionRoleNames } : {}),
     ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
     ...(boundary ? { PermissionsBoundary: boundary } : {}),
+    ...(events.length ? { Events: events } : {}),
     ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),
   };
 }

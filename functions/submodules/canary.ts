@@ -24,7 +24,7 @@
 import { ARN } from '../catalog/arns';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
-import { IAM_NAME_LIMITS } from '../core/config';
+import { fitName } from '../core/naming';
 import { renderEntry } from '../core/iam/render';
 import { oneOf, optionsOf, type Fail } from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
@@ -75,7 +75,7 @@ export function canaryArns(config: AccessConfig) {
 }
 
 export function codeDeployRoleName(config: AccessConfig): string {
-  return `${config.resourcePrefix}-${config.stage}-codedeploy`;
+  return fitName('iam-role', `${config.resourcePrefix}-${config.stage}`, '-codedeploy');
 }
 
 const PASS_TO_CODEDEPLOY: ConditionBlock = { StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } };
@@ -96,11 +96,7 @@ export const canary: Submodule<CanaryOptions> = {
       }
       permissionsBoundary = o.PermissionsBoundary;
     }
-    const roleName = codeDeployRoleName(config);
-    if (serviceRole === 'macro' && roleName.length > IAM_NAME_LIMITS.role) {
-      return (fail('Canary', `makes the CodeDeploy role name '${roleName}' ${roleName.length} characters long; IAM allows ${IAM_NAME_LIMITS.role}. Shorten ResourcePrefix or Stage, or use ServiceRole: plugin.`), undefined);
-    }
-    return { serviceRole, roleName, permissionsBoundary };
+    return { serviceRole, roleName: codeDeployRoleName(config), permissionsBoundary };
   },
 
   entries(options: CanaryOptions, config: AccessConfig): CatalogEntry[] {

@@ -16,6 +16,7 @@
  */
 import { SAR, type CatalogEntry } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
+import { fitName } from '../core/naming';
 import {
   ALL_GROUPS, asBoolean, baseName, integer, isOn, isRecord, namedStage, optionsOf, pascalName, stringList, tagList,
   thresholdOrOff, type Fail,
@@ -112,12 +113,18 @@ export function parseApi(value: unknown, path: string, fail: Fail, config: Acces
   return (fail(path, 'should be true (the REST API <stage>-<service>), {Name: <provider.apiName>} or {HttpApiId: <10-character id of the HTTP API>}.'), undefined);
 }
 
-export function alarmName(config: AccessConfig, what: string): string {
-  return `${baseName(config)}-${what}`;
+/** `<service>-<stage>-<what>`; `<what>` ends with the metric (`-errors`), kept when the name is shortened. */
+export function alarmName(config: AccessConfig, what: string, metric = ''): string {
+  return fitName('cloudwatch-alarm', `${baseName(config)}-${what}`, metric);
+}
+
+/** The topic the alarms notify. */
+export function alarmTopicName(config: AccessConfig): string {
+  return fitName('sns-topic', baseName(config), '-alarms');
 }
 
 export function dashboardName(config: AccessConfig): string {
-  return baseName(config);
+  return fitName('cloudwatch-dashboard', baseName(config));
 }
 
 /** Every alarm the options define: [logical-id suffix, name, properties]. */
@@ -127,18 +134,18 @@ function alarmDefinitions(o: AlarmsOptions, config: AccessConfig): Array<[string
   for (const f of o.functions) {
     const dims = [{ Name: 'FunctionName', Value: f.name }];
     const id = pascalName(f.key);
-    if (o.errors !== false) out.push([`Alarm${id}Errors`, alarmName(config, `${f.key}-errors`), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: dims, Statistic: 'Sum', Threshold: o.errors, AlarmDescription: `${f.name}: ${o.errors} or more errors in ${o.period} s` }]);
-    if (o.throttles !== false) out.push([`Alarm${id}Throttles`, alarmName(config, `${f.key}-throttles`), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: dims, Statistic: 'Sum', Threshold: o.throttles, AlarmDescription: `${f.name}: ${o.throttles} or more throttled invocations in ${o.period} s` }]);
+    if (o.errors !== false) out.push([`Alarm${id}Errors`, alarmName(config, f.key, '-errors'), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: dims, Statistic: 'Sum', Threshold: o.errors, AlarmDescription: `${f.name}: ${o.errors} or more errors in ${o.period} s` }]);
+    if (o.throttles !== false) out.push([`Alarm${id}Throttles`, alarmName(config, f.key, '-throttles'), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Throttles', Dimensions: dims, Statistic: 'Sum', Threshold: o.throttles, AlarmDescription: `${f.name}: ${o.throttles} or more throttled invocations in ${o.period} s` }]);
     if (o.durationPercent !== false) {
       const ms = Math.floor((f.timeout * 1000 * o.durationPercent) / 100);
-      out.push([`Alarm${id}Duration`, alarmName(config, `${f.key}-duration`), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: dims, Statistic: 'Maximum', Threshold: ms, AlarmDescription: `${f.name}: an invocation took ${o.durationPercent}% of its ${f.timeout} s timeout` }]);
+      out.push([`Alarm${id}Duration`, alarmName(config, f.key, '-duration'), { ...common, Namespace: 'AWS/Lambda', MetricName: 'Duration', Dimensions: dims, Statistic: 'Maximum', Threshold: ms, AlarmDescription: `${f.name}: an invocation took ${o.durationPercent}% of its ${f.timeout} s timeout` }]);
     }
   }
   if (o.api) {
     const rest = o.api.type === 'rest';
     const dims = o.api.type === 'rest' ? [{ Name: 'ApiName', Value: o.api.name }] : [{ Name: 'ApiId', Value: o.api.id }];
-    if (o.api5xx !== false) out.push(['AlarmApi5xx', alarmName(config, 'api-5xx'), { ...common, Namespace: 'AWS/ApiGateway', MetricName: rest ? '5XXError' : '5xx', Dimensions: dims, Statistic: 'Sum', Threshold: o.api5xx, AlarmDescription: `API: ${o.api5xx} or more 5xx responses in ${o.period} s` }]);
-    if (o.apiLatencyMs !== false) out.push(['AlarmApiLatency', alarmName(config, 'api-latency'), { ...common, Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: dims, ExtendedStatistic: 'p99', Threshold: o.apiLatencyMs, AlarmDescription: `API: p99 latency of ${o.apiLatencyMs} ms or more` }]);
+    if (o.api5xx !== false) out.push(['AlarmApi5xx', alarmName(config, 'api', '-5xx'), { ...common, Namespace: 'AWS/ApiGateway', MetricName: rest ? '5XXError' : '5xx', Dimensions: dims, Statistic: 'Sum', Threshold: o.api5xx, AlarmDescription: `API: ${o.api5xx} or more 5xx responses in ${o.period} s` }]);
+    if (o.apiLatencyMs !== false) out.push(['AlarmApiLatency', alarmName(config, 'api', '-latency'), { ...common, Namespace: 'AWS/ApiGateway', MetricName: 'Latency', Dimensions: dims, ExtendedStatistic: 'p99', Threshold: o.apiLatencyMs, AlarmDescription: `API: p99 latency of ${o.apiLatencyMs} ms or more` }]);
   }
   return out;
 }
@@ -223,7 +230,7 @@ export const alarms: Submodule<AlarmsOptions> = {
     if (options.topic && 'create' in options.topic) {
       out.AlarmTopic = {
         Type: 'AWS::SNS::Topic',
-        Properties: { TopicName: alarmName(ctx.config, 'alarms'), DisplayName: `${baseName(ctx.config)} alarms`, Tags: tagList(ctx) },
+        Properties: { TopicName: alarmTopicName(ctx.config), DisplayName: `${baseName(ctx.config)} alarms`, Tags: tagList(ctx) },
       };
       actions = [{ Ref: `${ctx.logicalId}AlarmTopic` }];
       options.topic.emails.forEach((email, i) => {

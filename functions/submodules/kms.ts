@@ -11,6 +11,7 @@
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
+import { fitName } from '../core/naming';
 import { ALL_GROUPS, integer, LOGICAL, lambdaRoleArn, namedStage, optionsOf, parameterArn, roleList, ssmParameter, tagList, type Fail } from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
 
@@ -26,7 +27,7 @@ const ssm = `${SAR}list_awssystemsmanager.html`;
 const KEYS = 'arn:{Partition}:kms:{Region}:{Account}:key/*';
 
 export function kmsAliasName(config: AccessConfig): string {
-  return `alias/${config.slsServiceName}/${namedStage(config)}`;
+  return fitName('kms-alias', `alias/${config.slsServiceName}/${namedStage(config)}`);
 }
 
 /** The condition that narrows `key/*` to the service's key: the key its alias points at. */

@@ -150,7 +150,7 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       'Creating a schedule or eventBridge rule (0440/0465: events:PutRule on rule/<name>, via CloudFormation) is the same request as updating it (0445/0470), which events.rules-update grants to all groups. So developer and ci can add event rules to their own stack, although the role line gives rule creation to admin.',
     proposedFix: 'Making events:PutRule admin-only would take away developer schedule changes (update of an existing rule); IAM has no condition that tells PutRule create from update.',
     decision:
-      'Accepted: PutRule create == update. Rules stay within rule/{StackNameHead}-*, rule/{Service}-{Stage}-* and rule/*/{Service}-{Stage}-* (other stages and services are Denied, asserted), and the rule can only target what the stack may already invoke. Residual: developers can add schedules/eventBridge triggers to their own functions.',
+      'Accepted: PutRule create == update. Rules stay within rule/{GeneratedNameHeads}-* (the stack name as CloudFormation cuts it: 24 or 25 characters), rule/{Service}-{Stage}-* and rule/*/{Service}-{Stage}-* (other stages and services are Denied, asserted), and the rule can only target what the stack may already invoke. Residual: developers can add schedules/eventBridge triggers to their own functions.',
   },
   {
     id: 'subscription-filter-update',

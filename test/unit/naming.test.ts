@@ -150,6 +150,14 @@ describe('tokens', () => {
     expect(arnTokens(config({ ServiceName: 'tapir', StackName: 'a'.repeat(24) })).StackNameHead).toBe('a'.repeat(24));
   });
 
+  test('GeneratedNameHeads: CloudFormation\'s 24- and 25-character cuts of a long stack, the whole name of a short one', () => {
+    expect(arnTokens(config({ ServiceName: 'hippo', SlsServiceName: 'hippopotamus-migration-orchestrator', Stage: 'performance-testing' })).GeneratedNameHeads)
+      .toEqual(['hippopotamus-migration-o', 'hippopotamus-migration-or']);
+    expect(arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' })).GeneratedNameHeads).toEqual(['sls-tapir-dev']);
+    // A cut that ends on a hyphen drops it (the pattern adds its own).
+    expect(arnTokens(config({ ServiceName: 'xy', StackName: `${'a'.repeat(23)}-bcdef` })).GeneratedNameHeads).toEqual(['a'.repeat(23), `${'a'.repeat(23)}-b`]);
+  });
+
   test('the deployment bucket: the resolver\'s BucketArn when resolving, else a literal ARN', () => {
     const resolving = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' }));
     expect(resolving.DeploymentBucketArn).toEqual({ expression: { 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] }, maxLength: expect.any(Number) });

@@ -82,6 +82,23 @@ export const EXCEPTIONS: readonly Exception[] = [
       /:role\/[^/]*-IamRoleCustomResources/.test(r.resource) &&
       [24, 25].some((n) => cut(m.own.stackName, n) === cut(m.neighbour?.stackName ?? '', n)),
   },
+  {
+    id: 'truncated-generated-rule-prefix',
+    kind: 'gap',
+    waives: 'deny',
+    targets: NEIGHBOURS,
+    reason:
+      'CloudFormation names a schedule rule without schedule.name <stack cut to 24 or 25 characters>-<LogicalId>-<suffix> (the same ' +
+      'generator as the custom-resource role). Two stacks that share that cut (test/fixtures/long-service: stages performance-testing ' +
+      'and performance-testing2, service hippopotamus-migration-orchestrator2) share the pattern rule/{GeneratedNameHeads}-*, so every ' +
+      'group\'s rule writes through its own stack (events.rules-update, admin\'s events.rules-lifecycle) also match the sibling\'s rules.',
+    catalogEntry: 'events.rules-update, events.rules-lifecycle (rule/{GeneratedNameHeads}-*)',
+    fix: 'Name schedule rules in serverless.yml (schedule.name: <service>-<stage>-...), which rule/{Service}-{Stage}-* scopes exactly; or have the resolver read the rules\' physical names once the stack exists and narrow the pattern.',
+    match: (r, m) =>
+      !!m.neighbour &&
+      r.action.startsWith('events:') &&
+      [24, 25].some((n) => cut(m.own.stackName, n) === cut(m.neighbour?.stackName ?? '', n) && r.resource.includes(`:rule/${cut(m.own.stackName, n)}-`)),
+  },
 
   // --------------------------------------------------------------------------------------------- intended
   {

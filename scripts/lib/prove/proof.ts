@@ -54,21 +54,19 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
         try {
           if (!homes.has(job.framework.id)) homes.set(job.framework.id, mkdtempSync(join(tmpdir(), `prove-home-${job.framework.id}-`)));
           const home = homes.get(job.framework.id) as string;
-          let run: UnitRun;
+          // One service's failure (a folder the framework cannot read, policies the macro refuses, a moto
+          // crash) is reported as that unit's failure, with its message; the other services still run.
+          let run: UnitRun | undefined;
           try {
             run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, home, log: opts.log });
-          } catch (e) {
-            // Never a stack trace: the unit fails with the reason, the other units go on.
-            run = { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [`the lifecycle stopped: ${(e as Error).message}`], notRun: [], durationMs: 0 };
-          }
-          try {
             units.push(await evaluateUnit(run, opts));
             if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
           } catch (e) {
-            run.errors.push(`evaluation stopped: ${(e as Error).message}`);
-            units.push({ run, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
+            const failed: UnitRun = run ?? { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [], notRun: [], durationMs: 0 };
+            failed.errors.push(`the proof of this service stopped: ${e instanceof Error ? e.message : String(e)}`);
+            if (!units.some((u) => u.run === failed)) units.push({ run: failed, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
           }
-          opts.log?.(`[${job.framework.id} ${job.spec.id}] done in ${(run.durationMs / 1000).toFixed(0)} s`);
+          opts.log?.(`[${job.framework.id} ${job.spec.id}] done in ${((run?.durationMs ?? 0) / 1000).toFixed(0)} s`);
         } finally {
           if (!opts.keepWork) cleanup(workRoot);
         }

@@ -30,6 +30,7 @@ import {
 import { accessPropertiesOf } from '../../../functions/core/service-config';
 import type { MotoServer } from '../moto';
 import type { Framework } from './frameworks';
+import { packagedNameProblems } from './framework-names';
 import { physicalIds } from './template';
 import type { CfnTemplate, RecordedCall, ServiceFacts, StackState, StepKind, StepRecord } from './types';
 
@@ -548,6 +549,8 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
       return run;
     }
     (stageRun as { facts: ServiceFacts }).facts = readFacts(dir, stage);
+    // Names the framework generates that AWS would refuse (moto accepts them): reported with the fix.
+    run.errors.push(...packagedNameProblems(dir, stage, stageRun.facts.region, stageRun.facts.stackName, ACCOUNT, PARTITION));
     run.stages.push(stageRun);
   }
   await unit.step(otherDir, undefined, 'package', ['package', '--stage', spec.stages[0]]);

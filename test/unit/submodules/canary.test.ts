@@ -27,9 +27,14 @@ describe('Canary: parse', () => {
     expect(r.errors).toEqual(errors);
   });
 
-  test('a CodeDeploy role name over 64 characters fails with the fix', () => {
+  test('a CodeDeploy role name over 64 characters is shortened, and its grants name the shortened role', () => {
     const config = configFor({ Stage: 'a-very-long-stage-name-for-testing', ResourcePrefix: 'an-equally-long-resource-prefix' });
-    expect(parse(canary, true, config).errors[0]).toMatch(/^Canary makes the CodeDeploy role name '.*' 77 characters long; IAM allows 64\. Shorten ResourcePrefix or Stage, or use ServiceRole: plugin\.$/);
+    const o = optionsOf(canary, true, config) as { roleName: string };
+    expect(o.roleName).toMatch(/^an-equally-long-resource-prefix-a-very-long-[0-9a-f]{8}-codedeploy$/);
+    expect(o.roleName.length).toBeLessThanOrEqual(64);
+    const roles = canary.entries(o as never, config).flatMap((e) => e.resources ?? []).filter((r) => r.includes(':role/'));
+    expect(roles.length).toBeGreaterThan(0);
+    for (const r of roles) expect(r).toBe(`arn:{Partition}:iam::{Account}:role/${o.roleName}`);
   });
 });
 
