@@ -46,9 +46,9 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
   },
   {
     id: 'elbv2.target-groups-create', roles: ['admin'], source, when,
-    actions: ['elasticloadbalancing:CreateTargetGroup', 'elasticloadbalancing:RegisterTargets'],
+    actions: ['elasticloadbalancing:CreateTargetGroup'],
     resources: TARGET_GROUPS, condition: VIA_CLOUDFORMATION,
-    reason: 'Adding an alb event creates its target group (md5 name) and registers the function: admin\'s, via the stack.',
+    reason: 'Adding an alb event creates its target group (md5 name; registering the function is elbv2.target-groups-update).',
   },
   {
     id: 'elbv2.tag-on-create', roles: ['admin'], source, when,
