@@ -1,12 +1,15 @@
 /**
  * npm run bench: measures, in one run, and prints a table with PASS/FAIL per target (exit 1 on any FAIL).
  *
- * 1. Processing: templates with 1, 10 and 100 Access resources. The floor, measured in the same run, is
+ * 1. Processing: templates with 1, 10 and 40 Access resources (40 plain ones are the most one template may
+ *    hold: 440 resources, 200 outputs, about 0.96 MB; the macro refuses more). The floor, measured in the same run, is
  *    what any macro pays in Lambda: JSON.parse of the event and JSON.stringify of the response (same input,
- *    same output). "total" is floor + the macro's own work; the ratio total / floor must stay <= 3x at 100
- *    resources. Both the pure transform (functions/core/transform.ts) and the Lambda handler are timed
- *    (medians of interleaved rounds after a warm-up). Linearity: the handler's time per resource at 100 must be
- *    within 1.5x of its time per resource at 10 (at 1, fixed costs dominate; it is shown, not judged).
+ *    same output). "total" is floor + the macro's own work; the ratio total / floor must stay <= 3x at 40
+ *    resources. The sizes run interleaved round by round (rotating order), and the rounds are cut into
+ *    trials (--trials, default 9): each trial gives its own ratio, the verdict takes the median of the trials
+ *    and the table shows their spread (IQR, min-max). Linearity: per trial, the handler's time per resource at
+ *    40 over that at 10 (measured in the same rounds); the median must stay within 1.5x, with a tolerance of
+ *    half the trials' IQR, so noise alone cannot flip the verdict (at 1, fixed costs dominate: shown, not judged).
  * 2. Cold start: the handlers bundled by scripts/build.ts (esbuild, minified, one file per function) into a
  *    temporary directory; a fresh `node` process loads the macro bundle and answers one event, against a
  *    fresh `node -e 0`, interleaved, medians of N runs; the difference must stay <= 100 ms. The bucket
@@ -16,8 +19,12 @@
  *    of each attached managed policy against IAM's 6,144 (whitespace excluded, values left unresolved counted
  *    at their longest) and the number of managed policies against 10; none may pass 80% of a quota.
  *
- * Options: --runs N (cold-start runs, default 15), --min-ms M (minimum measuring time per processing cell,
- * default 400), --sizes 1,10,100. Node's own timer (performance.now) and spawnSync's wall time are used.
+ * 5. Footprint, for every examples/*.yaml and for examples/tapir.yaml's Access resource twice: the processed
+ *    template's compact JSON bytes, resources and outputs against CloudFormation's limits (51,200 bytes as a
+ *    TemplateBody, 1,000,000 from S3, 500 resources, 200 outputs); two plain Access resources must fit 51,200.
+ *
+ * Options: --runs N (cold-start runs, default 15), --min-ms M (minimum measuring time per processing size,
+ * default 400), --trials T (default 9), --sizes 1,10,40. Node's own timer (performance.now) and spawnSync's wall time are used.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +32,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GROUP_POLICY_QUOTA, MANAGED_POLICY_QUOTA } from '../functions/core/iam/pack';
+import { sizeOf, TEMPLATE_LIMITS } from '../functions/core/limits';
 import { transformTemplate } from '../functions/core/transform';
+import { parseTemplate } from './lib/cfn-yaml';
 import { handler, type MacroEvent } from '../functions/handlers/macro';
 import { buildAll, FUNCTIONS } from './build';
 import { processedTemplate, type Template } from './lib/iam-diff';
@@ -64,11 +73,31 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** Median and spread of one figure over the trials. */
+export interface Spread {
+  readonly median: number;
+  /** Interquartile range (p75 - p25) over the trials. */
+  readonly iqr: number;
+  readonly min: number;
+  readonly max: number;
+  readonly trials: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const s = [...values].sort((a, b) => a - b);
+  const q = (p: number) => {
+    const i = (s.length - 1) * p;
+    const lo = Math.floor(i);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (i - lo);
+  };
+  return { median: median(s), iqr: q(0.75) - q(0.25), min: s[0], max: s[s.length - 1], trials: s.length };
+}
+
 export interface ProcessingRow {
   readonly resources: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
-  /** JSON.parse(event) + JSON.stringify(response), ms */
+  /** JSON.parse(event) + JSON.stringify(response), ms (median over all rounds) */
   readonly floorMs: number;
   /** transformTemplate alone, ms */
   readonly transformMs: number;
@@ -76,67 +105,91 @@ export interface ProcessingRow {
   readonly handlerMs: number;
   /** (floor + transform) / floor */
   readonly transformRatio: number;
-  /** (floor + handler) / floor */
+  /** (floor + handler) / floor: the median over the trials */
   readonly handlerRatio: number;
   /** handler ms per Access resource */
   readonly perResourceMs: number;
+  /** The handler ratio of each trial, summarised. */
+  readonly handlerRatioTrials?: Spread;
+  /** Handler ms per resource of each trial (for the linearity check, trial by trial). */
+  readonly perResourceTrials?: readonly number[];
 }
 
 /**
- * Floor, transform and handler are sampled in interleaved rounds, so drift, other load on the machine and
- * heap growth hit all three alike; medians per cell (garbage collection stays in: a Lambda pays it too).
+ * Sizes are measured interleaved, round by round (floor, transform and handler of every size in each round,
+ * the order of the sizes rotating), so drift and other load on the machine hit every size and every figure
+ * alike. The rounds are cut into `trials` consecutive blocks; each trial gives its own medians, hence its
+ * own ratio and per-resource time. The reported figure is the median over the trials, with its spread
+ * (garbage collection stays in: a Lambda pays it too).
  */
-export async function measureProcessing(sizes: readonly number[] = [1, 10, 100], opts: { minMs?: number; minRuns?: number; warmup?: number } = {}): Promise<ProcessingRow[]> {
-  const { minMs = 400, minRuns = 7, warmup = 2 } = opts;
-  const rows: ProcessingRow[] = [];
+export async function measureProcessing(sizes: readonly number[] = [1, 10, 40], opts: { minMs?: number; minRuns?: number; warmup?: number; trials?: number } = {}): Promise<ProcessingRow[]> {
+  const { minMs = 400, minRuns = 7, warmup = 2, trials = 9 } = opts;
+  const cells = [];
   for (const n of sizes) {
     const eventText = JSON.stringify(macroEvent(n));
     const response = await handler(JSON.parse(eventText) as MacroEvent);
     if (response.status !== 'success') throw new Error(`the macro failed on ${n} Access resources: ${response.errorMessage}`);
-    const responseText = JSON.stringify(response);
-    let sink = 0;
-    const floor = () => {
-      const parsed = JSON.parse(eventText) as MacroEvent;
-      sink += JSON.stringify(response).length + (parsed.requestId ? 1 : 0);
-    };
-    const samples = { floor: [] as number[], transform: [] as number[], handler: [] as number[] };
-    const started = performance.now();
-    for (let round = 0; round < warmup + minRuns || performance.now() - started < minMs; round++) {
+    cells.push({ n, eventText, response, responseText: JSON.stringify(response), floor: [] as number[], transform: [] as number[], handler: [] as number[] });
+  }
+  let sink = 0;
+  const roundsPerTrial = Math.max(minRuns, 1);
+  const started = performance.now();
+  const budget = minMs * sizes.length;
+  let round = 0;
+  // at least `trials` x `roundsPerTrial` measured rounds, and at least the time budget
+  for (; round < warmup + trials * roundsPerTrial || performance.now() - started < budget; round++) {
+    for (let k = 0; k < cells.length; k++) {
+      const c = cells[(k + round) % cells.length];
       let t0 = performance.now();
-      floor();
+      const parsed = JSON.parse(c.eventText) as MacroEvent;
+      sink += JSON.stringify(c.response).length + (parsed.requestId ? 1 : 0);
       const f = performance.now() - t0;
-      const fragment = (JSON.parse(eventText) as MacroEvent).fragment;
+      const fragment = (JSON.parse(c.eventText) as MacroEvent).fragment;
       t0 = performance.now();
       transformTemplate(fragment, CTX);
       const t = performance.now() - t0;
-      const event = JSON.parse(eventText) as MacroEvent;
+      const event = JSON.parse(c.eventText) as MacroEvent;
       t0 = performance.now();
       await handler(event);
       const h = performance.now() - t0;
       if (round >= warmup) {
-        samples.floor.push(f);
-        samples.transform.push(t);
-        samples.handler.push(h);
+        c.floor.push(f);
+        c.transform.push(t);
+        c.handler.push(h);
       }
-      if (round > 2000) break;
     }
-    if (sink < 0) console.log(sink); // keeps the floor's work observable
-    const floorMs = median(samples.floor);
-    const transformMs = median(samples.transform);
-    const handlerMs = median(samples.handler);
-    rows.push({
-      resources: n,
-      inputBytes: eventText.length,
-      outputBytes: responseText.length,
+    if (round > 20_000) break;
+  }
+  if (sink < 0) console.log(sink); // keeps the floor's work observable
+  const measured = round - warmup;
+  const per = Math.max(1, Math.floor(measured / trials));
+  return cells.map((c) => {
+    const ratios: number[] = [];
+    const perResource: number[] = [];
+    for (let t = 0; t < trials && (t + 1) * per <= c.handler.length; t++) {
+      const fl = median(c.floor.slice(t * per, (t + 1) * per));
+      const hd = median(c.handler.slice(t * per, (t + 1) * per));
+      ratios.push((fl + hd) / fl);
+      perResource.push(hd / c.n);
+    }
+    const floorMs = median(c.floor);
+    const transformMs = median(c.transform);
+    const handlerMs = median(c.handler);
+    const trialRatios = spread(ratios);
+    return {
+      resources: c.n,
+      inputBytes: c.eventText.length,
+      outputBytes: c.responseText.length,
       floorMs,
       transformMs,
       handlerMs,
       transformRatio: (floorMs + transformMs) / floorMs,
-      handlerRatio: (floorMs + handlerMs) / floorMs,
-      perResourceMs: handlerMs / n,
-    });
-  }
-  return rows;
+      handlerRatio: trialRatios.median,
+      perResourceMs: handlerMs / c.n,
+      handlerRatioTrials: trialRatios,
+      perResourceTrials: perResource,
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -181,7 +234,8 @@ export async function measureBundles(runs = 15): Promise<BundleRow[]> {
     const rows: BundleRow[] = [];
     for (const fn of Object.keys(FUNCTIONS)) {
       const bundle = built[fn].file;
-      const args = fn === 'macro' ? [runner, bundle, eventFile] : [runner, bundle];
+      // As the Lambda runtime starts it (template.yaml NODE_OPTIONS): with the bundle's source map.
+      const args = ['--enable-source-maps', ...(fn === 'macro' ? [runner, bundle, eventFile] : [runner, bundle])];
       wallMs(['-e', '0']); // warm the OS file cache for both
       wallMs(args);
       const base: number[] = [];
@@ -304,6 +358,40 @@ export async function measureQuotas(dir = 'examples'): Promise<PolicyRow[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// 5. Footprint
+
+export interface FootprintRow {
+  readonly example: string;
+  readonly access: number;
+  readonly resources: number;
+  readonly outputs: number;
+  readonly bytes: number;
+}
+
+export const TWO_PLAIN = 'tapir.yaml, its Access resource twice';
+
+/** examples/tapir.yaml with a second copy of its Access resource (another service), as YAML text. */
+export function tapirTwice(dir = 'examples'): string {
+  const t = parseTemplate(readFileSync(join(dir, 'tapir.yaml'), 'utf8')) as Template & { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+  const copy = JSON.parse(JSON.stringify(t.Resources.TapirAccess)) as { Properties: Record<string, unknown> };
+  copy.Properties.ServiceName = 'okapi';
+  t.Resources.OkapiAccess = copy;
+  return JSON.stringify(t);
+}
+
+export async function measureFootprint(dir = 'examples'): Promise<FootprintRow[]> {
+  const inputs: [string, string][] = readdirSync(dir).filter((x) => /\.ya?ml$|\.json$/.test(x)).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+  inputs.push([TWO_PLAIN, tapirTwice(dir)]);
+  const rows: FootprintRow[] = [];
+  for (const [name, text] of inputs) {
+    const access = Object.values((parseTemplate(text) as Template).Resources ?? {}).filter((r) => r.Type === 'Formidable::Serverless::Access').length;
+    const size = sizeOf(await processedTemplate(text, name));
+    rows.push({ example: name, access, ...size });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Verdicts and printing
 
 export interface Check {
@@ -312,16 +400,31 @@ export interface Check {
   readonly pass: boolean;
 }
 
-export function checks(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[]): Check[] {
+export function checks(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], footprint: readonly FootprintRow[] = []): Check[] {
   const out: Check[] = [];
+  const two = footprint.find((f) => f.example === TWO_PLAIN);
+  if (two) out.push({ target: `two plain Access resources <= ${TEMPLATE_LIMITS.bodyBytes} bytes (TemplateBody)`, value: `${two.bytes} bytes`, pass: two.bytes <= TEMPLATE_LIMITS.bodyBytes });
+  for (const f of footprint) {
+    const pass = f.resources <= TEMPLATE_LIMITS.resources && f.outputs <= TEMPLATE_LIMITS.outputs && f.bytes <= TEMPLATE_LIMITS.bytes;
+    if (!pass) out.push({ target: `${f.example} within 500 resources, 200 outputs, 1,000,000 bytes`, value: `${f.resources}, ${f.outputs}, ${f.bytes}`, pass });
+  }
   const largest = processing.reduce<ProcessingRow | undefined>((a, r) => (!a || r.resources > a.resources ? r : a), undefined);
   if (largest) {
-    out.push({ target: `processing at ${largest.resources} resources <= ${TARGETS.processingRatio}x the JSON floor (handler)`, value: `${largest.handlerRatio.toFixed(2)}x`, pass: largest.handlerRatio <= TARGETS.processingRatio });
+    const r = largest.handlerRatioTrials;
+    out.push({
+      target: `processing at ${largest.resources} resources <= ${TARGETS.processingRatio}x the JSON floor (handler; median of ${r?.trials ?? 1} interleaved trials)`,
+      value: `${largest.handlerRatio.toFixed(2)}x${r ? ` (IQR ${r.iqr.toFixed(2)}, ${r.min.toFixed(2)}-${r.max.toFixed(2)})` : ''}`,
+      pass: largest.handlerRatio <= TARGETS.processingRatio,
+    });
   }
   const ten = processing.find((r) => r.resources === 10);
   if (ten && largest && largest.resources > 10) {
-    const growth = largest.perResourceMs / ten.perResourceMs;
-    out.push({ target: `linear: per-resource time at ${largest.resources} <= ${TARGETS.linearity}x that at 10`, value: `${growth.toFixed(2)}x`, pass: growth <= TARGETS.linearity });
+    const lin = linearity(ten, largest);
+    out.push({
+      target: `linear: per-resource time at ${largest.resources} <= ${TARGETS.linearity}x that at 10 (median of trials; tolerance = half the trials' IQR)`,
+      value: `${lin.median.toFixed(2)}x (IQR ${lin.iqr.toFixed(2)}, ${lin.min.toFixed(2)}-${lin.max.toFixed(2)}, ${lin.trials} trials)`,
+      pass: lin.median - lin.iqr / 2 <= TARGETS.linearity,
+    });
   }
   for (const b of bundles) {
     if (b.mode === 'answers one event') out.push({ target: `${b.fn} cold start <= ${TARGETS.coldStartMs} ms above bare node`, value: `+${b.overheadMs.toFixed(1)} ms`, pass: b.overheadMs <= TARGETS.coldStartMs });
@@ -339,6 +442,18 @@ export function checks(processing: readonly ProcessingRow[], bundles: readonly B
   return out;
 }
 
+/**
+ * Growth of the per-resource time from 10 to the largest size, trial by trial (the two sizes of one trial ran
+ * interleaved, under the same load). The verdict compares the median with the target, less half the IQR: a
+ * median that exceeds the target by less than the trials' own spread is noise, not non-linearity.
+ */
+export function linearity(ten: ProcessingRow, largest: ProcessingRow): Spread {
+  const a = ten.perResourceTrials ?? [ten.perResourceMs];
+  const b = largest.perResourceTrials ?? [largest.perResourceMs];
+  const n = Math.min(a.length, b.length);
+  return spread(Array.from({ length: n }, (_, i) => b[i] / a[i]));
+}
+
 export function table(head: string[], rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
   const cells = rows.map((r) => r.map(String));
   const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]?.length ?? 0)));
@@ -348,14 +463,25 @@ export function table(head: string[], rows: (string | number)[][], align: ('l' |
 
 const ms = (x: number) => x.toFixed(x < 1 ? 3 : x < 10 ? 2 : 1);
 
-export function report(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], all: readonly Check[]): string {
+export function report(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], all: readonly Check[], footprint: readonly FootprintRow[] = []): string {
   const out: string[] = [];
-  out.push('## Processing (median ms; floor = JSON.parse(event) + JSON.stringify(response); ratio = (floor + X) / floor)');
+  if (footprint.length) {
+    out.push(`## Footprint of the processed template (compact JSON; CloudFormation allows ${TEMPLATE_LIMITS.bodyBytes} bytes as a TemplateBody, ${TEMPLATE_LIMITS.bytes} from S3, ${TEMPLATE_LIMITS.resources} resources, ${TEMPLATE_LIMITS.outputs} outputs)`);
+    out.push(
+      table(
+        ['template', 'Access resources', 'bytes', 'bytes / Access', 'fits TemplateBody', 'resources', 'outputs'],
+        footprint.map((f) => [f.example, f.access, f.bytes, f.access ? Math.round(f.bytes / f.access) : '-', f.bytes <= TEMPLATE_LIMITS.bodyBytes ? 'yes' : 'no (use --s3-bucket)', f.resources, f.outputs]),
+        ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
+      ),
+    );
+    out.push('');
+  }
+  out.push('## Processing (median ms; floor = JSON.parse(event) + JSON.stringify(response); ratio = (floor + X) / floor; sizes interleaved round by round, the handler ratio is the median of the trials, with its spread)');
   out.push(
     table(
-      ['Access resources', 'event bytes', 'response bytes', 'floor ms', 'transform ms', 'handler ms', 'transform ratio', 'handler ratio', 'handler ms/resource'],
-      processing.map((r) => [r.resources, r.inputBytes, r.outputBytes, ms(r.floorMs), ms(r.transformMs), ms(r.handlerMs), `${r.transformRatio.toFixed(2)}x`, `${r.handlerRatio.toFixed(2)}x`, ms(r.perResourceMs)]),
-      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['Access resources', 'event bytes', 'response bytes', 'floor ms', 'transform ms', 'handler ms', 'transform ratio', 'handler ratio (median of trials)', 'IQR', 'min-max', 'handler ms/resource'],
+      processing.map((r) => [r.resources, r.inputBytes, r.outputBytes, ms(r.floorMs), ms(r.transformMs), ms(r.handlerMs), `${r.transformRatio.toFixed(2)}x`, `${r.handlerRatio.toFixed(2)}x`, r.handlerRatioTrials ? r.handlerRatioTrials.iqr.toFixed(2) : '-', r.handlerRatioTrials ? `${r.handlerRatioTrials.min.toFixed(2)}-${r.handlerRatioTrials.max.toFixed(2)}` : '-', ms(r.perResourceMs)]),
+      ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
   out.push('');
@@ -408,16 +534,18 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const runs = Number(option(argv, '--runs') ?? 15);
   const minMs = Number(option(argv, '--min-ms') ?? 400);
-  const sizes = (option(argv, '--sizes') ?? '1,10,100').split(',').map(Number);
+  const trials = Number(option(argv, '--trials') ?? 9);
+  const sizes = (option(argv, '--sizes') ?? '1,10,40').split(',').map(Number);
   const started = performance.now();
   process.stderr.write('measuring processing...\n');
-  const processing = await measureProcessing(sizes, { minMs });
+  const processing = await measureProcessing(sizes, { minMs, trials });
   process.stderr.write('bundling and measuring cold starts...\n');
   const bundles = await measureBundles(runs);
   process.stderr.write('expanding examples...\n');
   const quotas = await measureQuotas();
-  const all = checks(processing, bundles, quotas);
-  process.stdout.write(`${report(processing, bundles, quotas, all)}\n\n`);
+  const footprint = await measureFootprint();
+  const all = checks(processing, bundles, quotas, footprint);
+  process.stdout.write(`${report(processing, bundles, quotas, all, footprint)}\n\n`);
   const failed = all.filter((c) => !c.pass).length;
   process.stdout.write(`targets: ${all.length - failed} PASS, ${failed} FAIL (bench took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   return failed ? 1 : 0;

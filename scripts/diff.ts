@@ -1,6 +1,6 @@
 /**
- * npm run diff -- OLD NEW
- * npm run diff -- --deployed STACK NEW [--region R]
+ * serverless-access diff OLD NEW
+ * serverless-access diff --deployed STACK NEW [--region R]
  *   [--parameter Key=Value ...] [--account-id A] [--macro-name N]
  *
  * Shows how the IAM permissions of two processed templates differ, so an admin can review an upgrade of
@@ -17,9 +17,10 @@
  */
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { readFileSync } from 'node:fs';
+import { diffRows, formatRowDiff, matrixRows, permissionMatrix } from './lib/permission-matrix';
 import { diffPermissions, formatPermissionDiff, processedTemplate, securityTable, type LoadOptions, type Template } from './lib/iam-diff';
 
-export const DIFF_USAGE = 'usage: npm run diff -- OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
+export const DIFF_USAGE = 'usage: serverless-access diff OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
 
 export interface DiffArgs {
   readonly oldFile?: string;
@@ -110,6 +111,10 @@ export async function runDiff(argv: readonly string[], deps: Partial<DiffDeps> =
   out('');
   out('Per group, role and user (+ gained, - lost):');
   out(formatPermissionDiff(perPrincipal));
+  out('');
+  out('Rows of the permission matrix (serverless-access explain: service, what, scope) gained (+) and lost (-):');
+  const rows = diffRows(matrixRows(permissionMatrix(oldTemplate)), matrixRows(permissionMatrix(newTemplate)));
+  out(formatRowDiff(rows));
   const changed = perPrincipal.length > 0 || table.changed;
   out('');
   out(changed ? `IAM permissions changed${table.broadened ? ' (broadened)' : ''}: exit 1.` : 'No IAM permission changed: exit 0.');

@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazonapigatewaymanagement.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const api = ARN.apigateway;
 
 /** REST (v1) and HTTP/WebSocket (v2) APIs get random ids: no ARN can name this service's API in advance. */

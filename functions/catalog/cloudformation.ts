@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awscloudformation.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 
 export const cloudformation: readonly CatalogEntry[] = [
   {
@@ -74,6 +73,6 @@ export const cloudformation: readonly CatalogEntry[] = [
   {
     id: 'cloudformation.list-stacks', roles: ['admin'], source,
     actions: ['cloudformation:ListStacks'], resources: ['*'],
-    reason: "Anchor parity (A1): lists stacks in the console; the action accepts no resource ARN.",
+    reason: "The console's stack list (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListStacks.html): accepts no resource ARN.",
   },
 ];

@@ -1,7 +1,6 @@
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazondynamodb.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** Tables a service declares under `resources:`, named <service>-<stage>-* (the name is the user's choice). */
 const TABLES = ['arn:{Partition}:dynamodb:{Region}:{Account}:table/{Service}-{Stage}-*'];
 

@@ -1,8 +1,7 @@
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoneventbridge.html`;
 const schedulerSource = `${SAR}list_amazoneventbridgescheduler.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 
 /**
  * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part

@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awsidentityandaccessmanagementiam.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 /** Every IAM write on a role that carries iam:PermissionsBoundary (tags do not; deleting a boundary is never granted). */
 const ROLE_WRITES = [
   'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',

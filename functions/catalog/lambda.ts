@@ -1,9 +1,8 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
-/** The anchor's opt_many_lambdas: developer and ci may also add and remove functions. */
+/** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
 
@@ -51,7 +50,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.list-functions', roles: ['admin'], alsoFor: manyLambdas, source,
     actions: ['lambda:ListFunctions'], resources: ['*'],
-    reason: 'Anchor parity (C1): the console lists functions; the action accepts no resource ARN.',
+    reason: 'The console\'s function list (https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html); the action accepts no resource ARN.',
   },
   {
     id: 'lambda.event-source-mapping-read', roles: ALL, source,

@@ -1,8 +1,7 @@
 import { ARN, withStreams } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 
 export const logs: readonly CatalogEntry[] = [

@@ -1,6 +1,5 @@
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
-const ALL = ['admin', 'developer', 'ci'] as const;
 const TOPICS = ['arn:{Partition}:sns:{Region}:{Account}:*'];
 const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
 const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'];

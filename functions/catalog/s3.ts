@@ -1,8 +1,7 @@
 import { ARN } from './arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazons3.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 
 export const s3: readonly CatalogEntry[] = [
   {

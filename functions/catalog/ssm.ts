@@ -1,8 +1,7 @@
 import { V4_SHARED_BUCKET_PARAMETER } from '../core/deployment-bucket';
-import { SAR, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awssystemsmanager.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const shared = (c: { deploymentBucket: { mode: string } }) => c.deploymentBucket.mode === 'shared';
 const PARAMETER = `arn:{Partition}:ssm:{Region}:{Account}:parameter${V4_SHARED_BUCKET_PARAMETER}`;
 

@@ -1,5 +1,5 @@
 /**
- * The Access resource's properties: their types, defaults (the anchor's, see README) and validation.
+ * The Access resource's properties: their types, defaults (the README's property table) and validation.
  * `parseAccess` turns one raw resource into an `AccessConfig` of resolved literals, or throws
  * `InvalidResourceError`s that name the property and the fix.
  */
@@ -59,11 +59,16 @@ export interface AccessConfig {
 }
 
 type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'roles';
-interface PropertySpec {
+export interface PropertySpec {
   readonly kind: Kind;
   readonly pattern?: RegExp;
   readonly patternHelp?: string;
   readonly maxLength?: number;
+  /** One line for people (README, registry schema, `serverless-access lint`). */
+  readonly description: string;
+  /** The literal default, when there is one (derived defaults are said in the description). */
+  readonly default?: string | boolean;
+  readonly required?: true;
 }
 
 // Names the framework accepts (lib/config-schema.js, lib/utils/stage-pattern.js), plus IAM's wildcards where
@@ -73,37 +78,38 @@ const STAGE = { pattern: /^[A-Za-z0-9-]+$/, patternHelp: 'must hold only letters
 const IAM_SEGMENT = { pattern: /^[A-Za-z0-9-*?]+$/, patternHelp: 'must hold only letters, digits, hyphens and the IAM wildcards * and ?' };
 const NAME_PART = { pattern: /^[A-Za-z0-9+=,.@_-]+$/, patternHelp: 'must hold only characters IAM allows in names: letters, digits and +=,.@_-' };
 
+/** The property model: parseAccess validates with it, scripts/lib/registry-schema.ts turns it into the registry schema. */
 export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
-  ServiceName: { kind: 'string', ...SERVICE, maxLength: 100 },
-  Stage: { kind: 'string', ...STAGE, maxLength: 100 },
-  Region: { kind: 'string', pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, patternHelp: 'must be an AWS region such as us-east-1' },
-  IamRegion: { kind: 'string', pattern: /^([a-z0-9-*?]+)$/, patternHelp: 'must be a region or an IAM wildcard such as *' },
-  IamPartition: { kind: 'string', pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/, patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *' },
-  IamAccountId: { kind: 'string', pattern: /^(\d{12}|\*)$/, patternHelp: 'must be a 12-digit account id or *' },
-  IamStage: { kind: 'string', ...IAM_SEGMENT, maxLength: 100 },
-  ResourcePrefix: { kind: 'string', ...NAME_PART, maxLength: 100 },
-  SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100 },
-  StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128 },
-  DeploymentBucket: { kind: 'bucket' },
-  ResolveDeploymentBucket: { kind: 'boolean' },
-  DeploymentBucketToken: { kind: 'string', pattern: /^[\x20-\x7e]{1,256}$/, patternHelp: 'must be 1-256 printable characters (any value; change it to re-resolve the bucket)' },
-  DeploymentPrefix: { kind: 'string', pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)' },
-  RoleAdminName: { kind: 'string', ...NAME_PART, maxLength: 64 },
-  RoleDeveloperName: { kind: 'string', ...NAME_PART, maxLength: 64 },
-  RoleCiName: { kind: 'string', ...NAME_PART, maxLength: 64 },
-  LambdaRoleName: { kind: 'string', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)' },
-  ManyLambdas: { kind: 'boolean' },
-  DisableGroups: { kind: 'boolean' },
-  Tags: { kind: 'tags' },
-  FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
-  ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)' },
-  LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
-  Events: { kind: 'list', pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/, patternHelp: 'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)' },
-  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)' },
-  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
-  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
-  Roles: { kind: 'roles' },
-  PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512 },
+  ServiceName: { kind: 'string', ...SERVICE, maxLength: 100, required: true, description: 'Base name of the service (serverless.yml `service:` is SlsServiceName, sls-<ServiceName> by default).' },
+  Stage: { kind: 'string', ...STAGE, maxLength: 100, default: 'development', description: 'Stage (provider.stage); names the groups, policies and role.' },
+  Region: { kind: 'string', pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, patternHelp: 'must be an AWS region such as us-east-1', description: "Where the service is deployed (the v4 shared bucket and its parameter); the stack's region by default." },
+  IamRegion: { kind: 'string', pattern: /^([a-z0-9-*?]+)$/, patternHelp: 'must be a region or an IAM wildcard such as *', default: '*', description: 'Region segment of every regional ARN.' },
+  IamPartition: { kind: 'string', pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/, patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *', default: '*', description: 'Partition segment of every ARN.' },
+  IamAccountId: { kind: 'string', pattern: /^(\d{12}|\*)$/, patternHelp: 'must be a 12-digit account id or *', description: "Account segment of every ARN; the stack's account by default." },
+  IamStage: { kind: 'string', ...IAM_SEGMENT, maxLength: 100, description: 'Stage segment of ARNs, Stage by default; a wildcard (pr-*) allows dynamic stages.' },
+  ResourcePrefix: { kind: 'string', ...NAME_PART, maxLength: 100, description: 'Names of what the macro creates, <ResourcePrefix>-<Stage>-<role>; cf-<ServiceName> by default.' },
+  SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100, description: '`service:` in serverless.yml; sls-<ServiceName> by default.' },
+  StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128, description: 'provider.stackName; <SlsServiceName>-<IamStage> by default.' },
+  DeploymentBucket: { kind: 'bucket', description: "A bucket name (provider.deploymentBucket), {Name: bucket}, or {Shared: true} for Serverless v4's shared bucket; the framework's generated bucket by default." },
+  ResolveDeploymentBucket: { kind: 'boolean', default: true, description: 'Emit the resolver custom resource that narrows the S3 statements to the deployment bucket (off when DeploymentBucket names a bucket).' },
+  DeploymentBucketToken: { kind: 'string', pattern: /^[\x20-\x7e]{1,256}$/, patternHelp: 'must be 1-256 printable characters (any value; change it to re-resolve the bucket)', description: 'Change it to re-resolve the deployment bucket (narrow to the exact name after the first deploy).' },
+  DeploymentPrefix: { kind: 'string', pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)', default: 'serverless', description: 'provider.deploymentPrefix.' },
+  RoleAdminName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'admin', description: "Suffix of the admin group's name." },
+  RoleDeveloperName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'developer', description: "Suffix of the developer group's name." },
+  RoleCiName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'ci', description: "Suffix of the ci group's name." },
+  LambdaRoleName: { kind: 'string', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)', description: 'A custom execution role: the macro then creates none and attaches its run-time policy to this one.' },
+  ManyLambdas: { kind: 'boolean', default: false, description: 'Developer and ci may also add and remove functions and their log groups.' },
+  DisableGroups: { kind: 'boolean', default: false, description: 'Policies only, no groups (federated or assume-role set-ups); the policy ARNs become outputs.' },
+  Tags: { kind: 'tags', description: 'Tags on every created resource that takes tags, plus service and stage.' },
+  FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)', description: 'Function names chosen with functions.<fn>.name outside <service>-<stage>-*.' },
+  ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)', description: "Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name)." },
+  LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)', description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.' },
+  Events: { kind: 'list', pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/, patternHelp: 'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)', description: 'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.' },
+  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)', description: 'ALB listeners the service\'s alb events add rules to (their listenerArn): only admin, only through the stack.' },
+  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)', description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.' },
+  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)', description: "A managed policy every framework role must carry; admin's IAM writes on the service's roles then require it." },
+  Roles: { kind: 'roles', description: 'Roles people or CI assume instead of joining groups: {Admin, Developer, Ci}, each with Principals (IAM Identity Center, roles, users), GitHub or GitLab (OIDC).' },
+  PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512, default: '/', description: "IAM path of the managed policies (what an IAM Identity Center permission set's CustomerManagedPolicyReferences name)." },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -111,10 +117,16 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** IAM limits on what the macro names (IAM quotas page): groups and policies 128, roles 64. */
 export const IAM_NAME_LIMITS = { group: 128, policy: 128, role: 64 } as const;
 
-function asBoolean(v: unknown): boolean | undefined {
+/** true/false, also as the strings template parameters arrive as. */
+export function asBoolean(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (v === 'true' || v === 'false') return v === 'true'; // parameters always arrive as strings
   return undefined;
+}
+
+/** Whether a submodule property's value turns the submodule on: anything but absent, false or 'false'. */
+export function isSubmoduleOn(value: unknown): boolean {
+  return value !== undefined && value !== false && value !== 'false';
 }
 
 /**

@@ -11,6 +11,7 @@
  * characters (whole up to a 22-character stack, `hello-world-lambda-dev`), current ones 12 (whole up to
  * 23, `ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d`). The pattern covers both.
  */
+import { GENERATED_STACK_PART_LENGTH, stackNameHead } from './generated-names';
 
 /** Longest stack name whose generated bucket name keeps both parts whole (13-character suffix budget). */
 export const FULL_NAME_MAX_STACK_LENGTH = 22;
@@ -19,7 +20,7 @@ export const FULL_NAME_MAX_STACK_LENGTH_SHORT_SUFFIX = 23;
 /** S3's limit for a bucket name, which CloudFormation's generator respects. */
 export const S3_BUCKET_NAME_MAX_LENGTH = 63;
 /** Length the stack part is cut to when the full name does not fit. */
-export const TRUNCATED_STACK_PART_LENGTH = 24;
+export const TRUNCATED_STACK_PART_LENGTH = GENERATED_STACK_PART_LENGTH;
 const LOGICAL_ID = 'serverlessdeploymentbucket';
 const TRUNCATED_LOGICAL_ID = 'serverlessdeploymentbuck';
 
@@ -27,7 +28,7 @@ const TRUNCATED_LOGICAL_ID = 'serverlessdeploymentbuck';
 export function generatedBucketStackPart(stackName: string): string {
   const lower = stackName.toLowerCase();
   if (lower.length <= FULL_NAME_MAX_STACK_LENGTH_SHORT_SUFFIX) return lower;
-  return lower.slice(0, TRUNCATED_STACK_PART_LENGTH).replace(/-+$/, '');
+  return stackNameHead(lower);
 }
 
 /**
@@ -79,8 +80,7 @@ export function generatedBucketName(stackName: string, suffix: string): string {
   const lower = stackName.toLowerCase();
   const whole = `${lower}-${LOGICAL_ID}-${suffix.toLowerCase()}`;
   if (whole.length <= S3_BUCKET_NAME_MAX_LENGTH) return whole;
-  const stackPart = lower.slice(0, TRUNCATED_STACK_PART_LENGTH).replace(/-+$/, '');
-  return `${stackPart}-${TRUNCATED_LOGICAL_ID}-${suffix.toLowerCase()}`;
+  return `${stackNameHead(lower)}-${TRUNCATED_LOGICAL_ID}-${suffix.toLowerCase()}`;
 }
 
 /** The v4 shared bucket: `serverless-framework-deployments-<region>-<8 hex>-<4 hex>`. */

@@ -11,7 +11,7 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import {
-  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, pascalName, policyName,
 } from './naming';
 import { existingProviderArn, providersToCreate, ROLE_KEYS, trustPolicy, type ProviderArn } from './roles';
 
@@ -22,6 +22,8 @@ export interface Expansion {
   readonly refs: { readonly ref?: unknown; readonly attributes: Record<string, unknown> };
   /** IAM names this expansion creates, to detect clashes between Access resources. */
   readonly iamNames: readonly { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[];
+  /** The Properties of each managed policy it creates, with its document's compact JSON length. */
+  readonly policyDocuments: readonly { readonly properties: Record<string, unknown>; readonly jsonSize: number }[];
 }
 
 export interface EnabledSubmodule {
@@ -57,8 +59,8 @@ export function expandAccess(
   const carried: Record<string, unknown> = {};
   for (const key of ['Condition', 'DependsOn'] as const) if (accessResource[key] !== undefined) carried[key] = accessResource[key];
   const metadata = accessResource.Metadata as Record<string, unknown> | undefined;
-  const withCarried = (r: CfnResource, extraMetadata?: Record<string, unknown>): CfnResource => {
-    const md = metadata || extraMetadata ? { ...(metadata ?? {}), ...(extraMetadata ?? {}) } : undefined;
+  const withCarried = (r: CfnResource): CfnResource => {
+    const md = metadata;
     const { Type, DependsOn, ...rest } = r;
     // A submodule resource's own DependsOn adds to the Access resource's, never replaces it.
     const dependsOn = DependsOn === undefined ? carried.DependsOn
@@ -76,9 +78,10 @@ export function expandAccess(
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
   const iamNames: { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[] = [];
-  const output = (suffix: string, value: unknown, description: string) => {
+  const policyDocuments: { properties: Record<string, unknown>; jsonSize: number }[] = [];
+  const output = (suffix: string, value: unknown, description?: string) => {
     outputs[`${id}${suffix}`] = {
-      Description: description,
+      ...(description ? { Description: description } : {}),
       Value: value,
       Export: { Name: exportName(id, suffix) },
       ...(carried.Condition ? { Condition: carried.Condition } : {}),
@@ -110,7 +113,7 @@ export function expandAccess(
         ...(config.deploymentBucketToken ? { Token: config.deploymentBucketToken } : {}),
       },
     });
-    output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] }, 'Deployment bucket the S3 statements name (exact once the framework stack exists)');
+    output('DeploymentBucketArn', { 'Fn::GetAtt': [logicalIds.deploymentBucket(id), 'BucketArn'] });
   }
 
   // 1. Group policies: the statements all three groups get go into `shared` policies attached to each;
@@ -133,20 +136,19 @@ export function expandAccess(
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
       recordName('policy', name);
-      resources[logicalId] = withCarried(
-        {
-          Type: 'AWS::IAM::ManagedPolicy',
-          Properties: {
-            ManagedPolicyName: name,
-            Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')} (${p.statements.length} statements, ${p.size} characters)`,
-            Path: config.policyPath,
-            PolicyDocument: p.document,
-          },
-        },
-        statementsMetadata(p),
-      );
+      // The Description is immutable on AWS (a change replaces the policy, and a named policy cannot be
+      // replaced in place), so it says only what never changes: no counts, no sizes.
+      const properties = {
+        ManagedPolicyName: name,
+        Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')}`,
+        Path: config.policyPath,
+        PolicyDocument: p.document,
+      };
+      policyDocuments.push({ properties, jsonSize: p.jsonSize });
+      resources[logicalId] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
       roles.forEach((r) => policiesOfRole.get(r)?.push({ Ref: logicalId }));
-      output(`${audience.split('-').map(pascal).join('')}Policy${i + 1}Arn`, { Ref: logicalId }, `Managed policy ${name} (${roles.join(', ')})`);
+      // Without groups the policies are the interface (attach them to roles or permission sets).
+      if (config.disableGroups) output(`${pascalName(audience)}Policy${i + 1}Arn`, { Ref: logicalId });
     });
   }
 
@@ -163,7 +165,7 @@ export function expandAccess(
         Type: 'AWS::IAM::Group',
         Properties: { GroupName: name, Path: '/', ManagedPolicyArns: arns },
       });
-      output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) }, `IAM group of the ${role} role`);
+      output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) });
     }
   }
 
@@ -243,28 +245,22 @@ export function expandAccess(
         Tags: tags,
       },
     });
-    output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] }, 'Execution role ARN for provider.iam.role');
-    output('LambdaRoleName', { Ref: roleLogicalId }, 'Execution role name');
+    output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] });
   }
   const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
   const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
   lambdaPolicies.forEach((p, i) => {
     const name = lambdaPolicyName(config, i, lambdaPolicies.length);
     recordName('policy', name);
-    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried(
-      {
-        Type: 'AWS::IAM::ManagedPolicy',
-        Properties: {
-          ManagedPolicyName: name,
-          Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
-          Path: '/',
-          PolicyDocument: p.document,
-          Roles: [lambdaRole],
-        },
-      },
-      statementsMetadata(p),
-    );
-    output(`LambdaPolicy${i + 1}Arn`, { Ref: `${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}` }, `Managed policy ${name} (execution role)`);
+    const properties = {
+      ManagedPolicyName: name,
+      Description: `${config.slsServiceName} ${config.stage}: what the functions need at run time`,
+      Path: '/',
+      PolicyDocument: p.document,
+      Roles: [lambdaRole],
+    };
+    policyDocuments.push({ properties, jsonSize: p.jsonSize });
+    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
   });
 
   // 4. Submodule resources and outputs.
@@ -295,6 +291,7 @@ export function expandAccess(
     outputs,
     refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
     iamNames,
+    policyDocuments,
   };
 }
 
@@ -347,20 +344,4 @@ function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedP
     if (e instanceof PolicyTooLargeError) throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
     throw e;
   }
-}
-
-/** Each statement's Sid, catalog id and reason, beside the policy (free against the policy quota). */
-function statementsMetadata(p: PackedPolicy): Record<string, unknown> {
-  return { 'Formidable::Serverless::Access': { Statements: p.statements.map(metadataOf) } };
-}
-
-/** One frozen metadata row per catalog entry, shared by every expansion (it never changes). */
-const metadataRows = new Map<string, Readonly<Record<string, string>>>();
-function metadataOf(s: PackedPolicy['statements'][number]): Readonly<Record<string, string>> {
-  let row = metadataRows.get(s.id);
-  if (!row) {
-    row = Object.freeze({ Sid: s.statement.Sid, Id: s.id, Reason: s.reason });
-    metadataRows.set(s.id, row);
-  }
-  return row;
 }

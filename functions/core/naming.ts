@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { AccessConfig } from './config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from './deployment-bucket';
+import { GENERATED_STACK_PART_LENGTH, stackNameHead } from './generated-names';
 import type { GroupRole } from '../catalog/types';
 
 /**
@@ -27,7 +28,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     StackName: c.stackName,
     // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
-    StackNameHead: c.stackName.slice(0, 24).replace(/-+$/, ''),
+    StackNameHead: stackNameHead(c.stackName),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
     // CloudFormation's generator (IAM roles, EventBridge rules: at most 64 characters) keeps 24 (13-character suffix)
     // or 25 (12-character suffix) characters of the stack name when it must cut it: both forms, which are the whole
@@ -51,7 +52,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
 
 /** The stack-name parts of `<stack>-<LogicalId>-<suffix>` names CloudFormation generates within 64 characters. */
 function generatedNameHeads(stackName: string): string[] {
-  return [...new Set([24, 25].map((n) => stackName.slice(0, n).replace(/-+$/, '')))];
+  return [...new Set([GENERATED_STACK_PART_LENGTH, GENERATED_STACK_PART_LENGTH + 1].map((n) => stackNameHead(stackName, n)))];
 }
 
 /** The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, osls custom-resources/index.js). */
@@ -71,7 +72,7 @@ export function hashedCustomResourceFunctions(c: AccessConfig): string[] {
 /** `arn:<longest partition>:s3:::` plus S3's 63-character bucket name. */
 const MAX_BUCKET_ARN_LENGTH = 'arn:aws-iso-b:s3:::'.length + 63;
 
-/** The deployment bucket's name or name pattern (before the resolver narrows it, see issue 5). */
+/** The deployment bucket's name or name pattern (the pattern until the resolver, functions/handlers/bucket-resolver.ts, narrows it). */
 export function deploymentBucketName(c: AccessConfig): string {
   switch (c.deploymentBucket.mode) {
     case 'custom':
@@ -166,7 +167,7 @@ export function lambdaPolicyName(c: AccessConfig, index = 0, count = 1): string 
 /** Logical ids of what one Access resource expands into, all prefixed with its own logical id. */
 export const logicalIds = {
   group: (id: string, role: GroupRole) => `${id}${pascal(role)}Group`,
-  policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
+  policy: (id: string, audience: string, index: number) => `${id}${pascalName(audience)}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
   accessRole: (id: string, role: GroupRole) => `${id}${pascal(role)}Role`,
   oidcProvider: (id: string, name: string) => `${id}${name}Provider`,
@@ -176,6 +177,11 @@ export const logicalIds = {
 
 export function pascal(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** PascalCase of a name of letters, digits and separators (`s3.deploy-bucket` -> `S3DeployBucket`), for logical ids and Sids. */
+export function pascalName(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map(pascal).join('');
 }
 
 /** Export names of the outputs: named after the stack, so two stacks never clash. */

@@ -4,10 +4,11 @@
  * Fn::Sub and DependsOn that point at it, and leaves everything else as it was.
  */
 import { SUBMODULES } from '../submodules';
-import { AggregateInvalid, parseAccess, type AccessConfig } from './config';
+import { AggregateInvalid, isSubmoduleOn, parseAccess, type AccessConfig } from './config';
 import { InvalidDocumentError, InvalidResourceError } from './errors';
 import { expandAccess, type EnabledSubmodule, type Expansion } from './expand-access';
 import { DEFAULT_MACRO_NAME, type TransformContext } from './intrinsics';
+import { checkLimits, sizeOf, utf8Bytes, TEMPLATE_LIMITS } from './limits';
 
 export const ACCESS_TYPE = 'Formidable::Serverless::Access';
 
@@ -59,7 +60,36 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
     else result[key] = value;
   }
   if (!('Outputs' in template) && Object.keys(outputs).length) result.Outputs = outputs;
+  const size = processedSize(result, expansions);
+  if (size.resources > TEMPLATE_LIMITS.resources || size.outputs > TEMPLATE_LIMITS.outputs || size.bytes > TEMPLATE_LIMITS.bytes) {
+    checkLimits(size, [...expansions].map(([logicalId, e]) => ({
+      logicalId,
+      resources: Object.keys(e.resources).length,
+      outputs: Object.keys(e.outputs).length,
+      // Each resource and output adds its key, quotes, colon and comma around its own JSON.
+      bytes: [...Object.entries(e.resources), ...Object.entries(e.outputs)].reduce((n, [k, v]) => n + utf8Bytes(JSON.stringify(v)) + k.length + 4, 0),
+    })));
+  }
   return result;
+}
+
+/**
+ * The processed template's counts and compact-JSON bytes, without serialising the policy documents again:
+ * their lengths are known from rendering (iam/render.ts), so they are swapped out for a one-character
+ * placeholder while the rest is serialised, then put back. Exact (policy values are ASCII).
+ */
+function processedSize(result: Template, expansions: Map<string, Expansion>): ReturnType<typeof sizeOf> {
+  const docs = [...expansions.values()].flatMap((e) => e.policyDocuments);
+  const saved = docs.map((d) => d.properties.PolicyDocument);
+  for (const d of docs) d.properties.PolicyDocument = 0;
+  try {
+    const rest = sizeOf(result);
+    return { ...rest, bytes: rest.bytes + docs.reduce((n, d) => n + d.jsonSize - 1, 0) };
+  } finally {
+    docs.forEach((d, i) => {
+      d.properties.PolicyDocument = saved[i];
+    });
+  }
 }
 
 function isAccess(resource: unknown): resource is Record<string, unknown> {
@@ -71,7 +101,7 @@ function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
   const enabled: EnabledSubmodule[] = [];
   for (const module of SUBMODULES) {
     const value = config.submoduleProperties[module.property];
-    if (value === undefined || value === false || value === 'false') continue;
+    if (!isSubmoduleOn(value)) continue;
     const options = module.parse(value, (keyPath, detail) => errors.push(new InvalidResourceError(config.logicalId, keyPath, detail)), config);
     if (options !== undefined) enabled.push({ module, options });
   }

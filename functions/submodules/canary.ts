@@ -18,12 +18,13 @@
  * ServiceRole `macro` (the default) creates a CodeDeploy role scoped to the service's functions in the macro's
  * stack, named `<ResourcePrefix>-<Stage>-codedeploy`, and serverless.yml names it in
  * `custom.deploymentSettings.codeDeployRole`: nobody in the three groups creates a role, and the role CodeDeploy
- * acts with reaches no other service's functions. ServiceRole `plugin` keeps the plugin's own role (the anchor's
- * model); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
+ * acts with reaches no other service's functions. ServiceRole `plugin` keeps the plugin's own role (as
+ * FormidableLabs/terraform-aws-serverless does); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
  */
 import { ARN } from '../catalog/arns';
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
+import { GENERATED_STACK_PART_LENGTH } from '../core/generated-names';
 import { fitName } from '../core/naming';
 import { renderEntry } from '../core/iam/render';
 import { oneOf, optionsOf, type Fail } from './common';
@@ -40,7 +41,6 @@ export interface CanaryOptions {
 const codedeploy = `${SAR}list_awscodedeploy.html`;
 const iamSource = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const cloudwatch = `${SAR}list_amazoncloudwatch.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: AccessConfig) => c.manyLambdas };
 
 /** The managed policies the plugin attaches to its CodeDeployServiceRole (lib/CfTemplateGenerators/Iam.js). */
@@ -56,7 +56,7 @@ export const PLUGIN_ROLE_POLICIES = [
  * 21 characters of CodeDeployServiceRole.
  */
 function stackPrefix(config: AccessConfig): string {
-  return config.stackName.length <= 24 ? '{StackName}-' : '{StackNameHead}*';
+  return config.stackName.length <= GENERATED_STACK_PART_LENGTH ? '{StackName}-' : '{StackNameHead}*';
 }
 
 export function canaryArns(config: AccessConfig) {
@@ -82,6 +82,15 @@ const PASS_TO_CODEDEPLOY: ConditionBlock = { StringEquals: { 'iam:PassedToServic
 
 export const canary: Submodule<CanaryOptions> = {
   property: 'Canary',
+  schema: {
+    description: 'serverless-plugin-canary-deployments: CodeDeploy traffic shifting. true, or {ServiceRole, PermissionsBoundary}.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        ServiceRole: { enum: ['macro', 'plugin'], default: 'macro', description: 'macro: the macro creates the CodeDeploy role; plugin: the plugin\'s own CodeDeployServiceRole.' },
+        PermissionsBoundary: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+$', description: 'custom.deploymentSettings.codeDeployRolePermissionsBoundary (ServiceRole plugin only).' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): CanaryOptions | undefined {
     const o = optionsOf(value, 'Canary', ['ServiceRole', 'PermissionsBoundary'], fail, 'true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary');

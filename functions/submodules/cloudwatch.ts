@@ -162,6 +162,22 @@ const metricsRead = (id: string): CatalogEntry => ({
 
 export const alarms: Submodule<AlarmsOptions> = {
   property: 'Alarms',
+  schema: {
+    description: 'CloudWatch alarms on the service\'s functions (and API): {Functions, TopicArn or Topic, Api, thresholds}.',
+    type: 'object', additionalProperties: false, required: ['Functions'], properties: {
+      Functions: { ...{ type: 'array', minItems: 1, items: { oneOf: [{ type: 'string', pattern: '^[a-zA-Z0-9-_]+$' }, { type: 'object', additionalProperties: false, required: ['Name'], properties: { Name: { type: 'string' }, Timeout: { type: 'integer' }, FunctionName: { type: 'string' } } }] } }, description: 'Function keys of serverless.yml, or {Name, Timeout, FunctionName}.' },
+      TopicArn: { type: 'string', pattern: '^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}$', description: 'An existing SNS topic to notify.' },
+      Topic: { oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { Emails: { type: 'array', items: { type: 'string' } } } }], description: 'Create <service>-<stage>-alarms (true, or {Emails}).' },
+      Api: { ...{ oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { Name: { type: 'string' } }, required: ['Name'] }, { type: 'object', additionalProperties: false, properties: { HttpApiId: { type: 'string', pattern: '^[a-z0-9]{10}$' } }, required: ['HttpApiId'] }] }, description: 'true (the REST API <stage>-<service>), {Name} or {HttpApiId}.' },
+      Errors: { oneOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { const: false }], default: 1, description: 'Errors per period, or false.' },
+      Throttles: { oneOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { const: false }], default: 1, description: 'Throttles per period, or false.' },
+      DurationPercent: { oneOf: [{ type: 'integer', minimum: 1, maximum: 100 }, { const: false }], default: 80, description: 'Duration as a percentage of the timeout, or false.' },
+      Api5xx: { oneOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { const: false }], default: 1, description: 'API 5xx responses per period, or false.' },
+      ApiLatencyMs: { oneOf: [{ type: 'integer', minimum: 1, maximum: 30000 }, { const: false }], default: 3000, description: 'API latency in ms, or false.' },
+      Period: { type: 'integer', minimum: 10, maximum: 86400, default: 60, description: '10, 30 or a multiple of 60 seconds.' },
+      EvaluationPeriods: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'Periods over the threshold before the alarm fires.' },
+    },
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): AlarmsOptions | undefined {
     if (!isRecord(value)) return (fail('Alarms', `should be a map with Functions (the function keys of serverless.yml) and optionally TopicArn or Topic, Api and thresholds (${ALARM_KEYS.slice(4).join(', ')}).`), undefined);
@@ -268,6 +284,15 @@ export const alarms: Submodule<AlarmsOptions> = {
 
 export const dashboard: Submodule<DashboardOptions> = {
   property: 'Dashboard',
+  schema: {
+    description: 'A CloudWatch dashboard <service>-<stage>: true (with Alarms.Functions), or {Functions, Api}.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        Functions: { ...{ type: 'array', minItems: 1, items: { oneOf: [{ type: 'string', pattern: '^[a-zA-Z0-9-_]+$' }, { type: 'object', additionalProperties: false, required: ['Name'], properties: { Name: { type: 'string' }, Timeout: { type: 'integer' }, FunctionName: { type: 'string' } } }] } }, description: 'Function keys of serverless.yml (default Alarms.Functions).' },
+        Api: { ...{ oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { Name: { type: 'string' } }, required: ['Name'] }, { type: 'object', additionalProperties: false, properties: { HttpApiId: { type: 'string', pattern: '^[a-z0-9]{10}$' } }, required: ['HttpApiId'] }] }, description: 'The API to show (default Alarms.Api).' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): DashboardOptions | undefined {
     const o = optionsOf(value, 'Dashboard', ['Functions', 'Api'], fail, 'true, or a map with Functions and Api');

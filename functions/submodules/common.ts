@@ -4,7 +4,7 @@
  * ids to serverless.yml, and tags.
  */
 import { GROUP_ROLES, type GroupRole } from '../catalog/types';
-import type { AccessConfig } from '../core/config';
+import { asBoolean, isSubmoduleOn, type AccessConfig } from '../core/config';
 import type { CfnResource, ExpansionContext } from './types';
 
 export type Fail = (keyPath: string, detail: string) => void;
@@ -16,12 +16,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** true/false, also as the strings template parameters arrive as. */
-export function asBoolean(v: unknown): boolean | undefined {
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === 'false') return v === 'true';
-  return undefined;
-}
+export { asBoolean };
 
 function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
@@ -113,8 +108,7 @@ export function oneOf<T extends string>(value: unknown, path: string, fail: Fail
 
 /** Whether another submodule's property is on (the same test the core uses to enable it). */
 export function isOn(config: AccessConfig, property: string): boolean {
-  const v = config.submoduleProperties[property];
-  return v !== undefined && v !== false && v !== 'false';
+  return isSubmoduleOn(config.submoduleProperties[property]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -146,10 +140,7 @@ export const LOGICAL = {
   kmsAlias: 'KmsKeyAlias',
 } as const;
 
-/** PascalCase of a name of letters, digits and separators, for logical ids. */
-export function pascalName(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
-}
+export { pascalName } from '../core/naming';
 
 // ---------------------------------------------------------------------------------------------------------
 // Resources

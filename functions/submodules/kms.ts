@@ -37,6 +37,16 @@ export function byAlias(config: AccessConfig): Record<string, Record<string, str
 
 export const kmsKey: Submodule<KmsOptions> = {
   property: 'Kms',
+  schema: {
+    description: 'A customer managed KMS key for the service (alias/<service>-<stage>). true, or {Users, PendingWindowInDays, RotationPeriodInDays}.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        Users: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, description: 'Groups that may use the key (default all three).' },
+        PendingWindowInDays: { type: 'integer', minimum: 7, maximum: 30, default: 30, description: 'Waiting period before deletion.' },
+        RotationPeriodInDays: { type: 'integer', minimum: 90, maximum: 2560, default: 365, description: 'Automatic rotation period.' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): KmsOptions | undefined {
     const o = optionsOf(value, 'Kms', ['Users', 'PendingWindowInDays', 'RotationPeriodInDays'], fail, 'true, or a map with Users, PendingWindowInDays and RotationPeriodInDays');

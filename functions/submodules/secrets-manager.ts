@@ -3,8 +3,7 @@
  * empty (no value is written into a template), encrypted with the Kms submodule's key when it is on.
  *
  * The execution role reads exactly these secrets; the groups in Writers (admin by default) put new values; all
- * three groups see their metadata (not their values). The anchor's proposal (issue #12) gave developers
- * GetSecretValue and admins List*; here nobody but the functions reads a value.
+ * three groups see their metadata (not their values); nobody but the functions reads a value.
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
@@ -35,6 +34,13 @@ function secretArn(config: AccessConfig, name: string): string {
 
 export const secrets: Submodule<SecretsOptions> = {
   property: 'Secrets',
+  schema: {
+    description: 'Secrets Manager secrets of the service, each stored as <service>/<stage>/<name>: {Names, Writers}.',
+    type: 'object', additionalProperties: false, required: ['Names'], properties: {
+      Names: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Names of the secrets, e.g. [db-password, stripe-key].' },
+      Writers: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, default: ['admin'], description: 'Groups that may write the values (default admin).' },
+    },
+  },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): SecretsOptions | undefined {
     const o = optionsOf(value, 'Secrets', ['Names', 'Writers'], fail, 'a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers');

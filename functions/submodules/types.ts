@@ -28,6 +28,8 @@ export interface SubmoduleOutput {
 export interface Submodule<Options = unknown> {
   /** The property name on Formidable::Serverless::Access. */
   readonly property: string;
+  /** The property's JSON schema for the registry schema (description, accepted shapes and option keys). */
+  readonly schema: Readonly<Record<string, unknown>>;
   /** Validate the property's (resolved) value; report errors through `fail(keyPath, detail)`. */
   parse(value: unknown, fail: (keyPath: string, detail: string) => void, config: AccessConfig): Options | undefined;
   entries(options: Options, config: AccessConfig): readonly CatalogEntry[];

@@ -7,11 +7,11 @@
  * EC2 look-ups Lambda needs from whoever configures a function's VpcConfig. Both publish the ids as SSM
  * parameters (`${ssm:/<service>/<stage>/access/vpc/...}`) and as Outputs/Exports.
  *
- * `create` builds what the anchor left to its reference app: two private and two public subnets across two
+ * `create` builds the network itself: two private and two public subnets across two
  * availability zones, an internet gateway, one NAT gateway per zone (or one, to save cost), route tables, a
  * security group that only allows egress, and free gateway endpoints for S3 and DynamoDB.
  */
-import { SAR, type CatalogEntry } from '../catalog/types';
+import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { baseName, integer, isRecord, oneOf, optionsOf, parameterArn, ssmParameter, stringList, tagList, type Fail } from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
@@ -32,7 +32,6 @@ const ID = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})
 
 const ec2 = `${SAR}list_amazonec2.html`;
 const ssm = `${SAR}list_awssystemsmanager.html`;
-const ALL = ['admin', 'developer', 'ci'] as const;
 
 /** An IPv4 CIDR of a VPC that splits into four subnets of at least /28: /16 to /26, host bits zero. */
 export function parseCidr(value: unknown): { base: number; prefix: number } | undefined {
@@ -57,6 +56,20 @@ export function subnetCidrs(cidr: string): string[] {
 
 export const vpc: Submodule<VpcOptions> = {
   property: 'Vpc',
+  schema: {
+    description: 'provider.vpc: true or {Mode: create, ...} creates a VPC; {Mode: existing, VpcId, SubnetIds, SecurityGroupIds} uses yours.',
+    oneOf: [{ type: 'boolean' }, {
+      type: 'object', additionalProperties: false, properties: {
+        Mode: { enum: ['create', 'existing'], default: 'create', description: 'create a VPC, or name an existing one.' },
+        VpcId: { type: 'string', pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$', description: 'Mode existing: the VPC of provider.vpc.' },
+        SubnetIds: { type: 'array', items: { type: 'string', pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 16, description: 'Mode existing: provider.vpc.subnetIds.' },
+        SecurityGroupIds: { type: 'array', items: { type: 'string', pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 5, description: 'Mode existing: provider.vpc.securityGroupIds.' },
+        NatGateways: { type: 'integer', minimum: 1, maximum: 2, default: 2, description: 'Mode create: NAT gateways (one per zone, or one shared).' },
+        CidrBlock: { type: 'string', default: '10.0.0.0/16', description: 'Mode create: an IPv4 network from /16 to /26, split into four subnets.' },
+        GatewayEndpoints: { oneOf: [{ const: false }, { type: 'array', items: { enum: ['s3', 'S3', 'dynamodb', 'DynamoDB'] } }], description: 'Mode create: gateway endpoints (default S3 and DynamoDB), or false.' },
+      },
+    }],
+  },
 
   parse(value: unknown, fail: Fail): VpcOptions | undefined {
     const help = 'true (create a VPC), {Mode: create, NatGateways, CidrBlock, GatewayEndpoints} or {Mode: existing, VpcId, SubnetIds, SecurityGroupIds}';

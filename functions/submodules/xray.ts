@@ -1,6 +1,6 @@
 /**
  * `Xray: true | {Readers: [admin, developer, ci]}`: what `provider.tracing` needs. The execution role sends
- * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces, which the anchor never granted.
+ * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces.
  * API Gateway tracing needs no IAM of its own: the CLI switches it on with the stage update the core grants.
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
@@ -16,6 +16,10 @@ const source = `${SAR}list_awsx-ray.html`;
 
 export const xray: Submodule<XrayOptions> = {
   property: 'Xray',
+  schema: {
+    description: 'provider.tracing: the execution role sends trace segments, the Readers groups read traces. true, or {Readers}.',
+    oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { Readers: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, description: 'Groups that may read traces (default all three).' } } }],
+  },
 
   parse(value: unknown, fail: Fail): XrayOptions | undefined {
     const o = optionsOf(value, 'Xray', ['Readers'], fail, 'true, or a map with Readers (the groups that may read traces)');

@@ -27,6 +27,8 @@ export interface Permission {
   readonly action: string;
   readonly resource: string;
   readonly condition?: string;
+  /** The statement's Sid (not part of the permission's identity: permissionKey leaves it out). */
+  readonly sid?: string;
 }
 
 export type PrincipalKind = 'group' | 'role' | 'user';
@@ -100,7 +102,8 @@ export function permissionsOf(document: unknown): Permission[] {
     const actions = s.Action !== undefined ? list(s.Action).map(render) : list(s.NotAction).map((a) => `NOT ${render(a)}`);
     const resources = s.Resource !== undefined ? list(s.Resource).map(render) : s.NotResource !== undefined ? list(s.NotResource).map((r) => `NOT ${render(r)}`) : ['(no resource)'];
     const condition = s.Condition !== undefined ? render(s.Condition) : undefined;
-    for (const action of actions) for (const resource of resources) out.push({ effect, action, resource, ...(condition ? { condition } : {}) });
+    const sid = typeof s.Sid === 'string' ? s.Sid : undefined;
+    for (const action of actions) for (const resource of resources) out.push({ effect, action, resource, ...(condition ? { condition } : {}), ...(sid ? { sid } : {}) });
   }
   return out;
 }

@@ -29,9 +29,9 @@ import { ON_BEHALF } from '../../scripts/lib/prove/on-behalf';
 import type { StepKind } from '../../scripts/lib/prove/types';
 import {
   accessPropertiesOf, ARTIFACT_DIR, concretize, fixtureInfo, loadModel, loadTemplate, namesOf, OWN_SUFFIXES, PARTITION, selectCalls,
-} from '../proof/calls';
+} from '../../scripts/lib/prove/calls';
 import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, Resolver, type ProofPolicies } from '../../scripts/lib/prove/policies';
-import { expectationFor } from '../proof/role-matrix';
+import { expectationFor } from '../../scripts/lib/prove/role-matrix';
 import { expand, kitchenSinkProperties } from '../proof/submodule-requests';
 import { ACCOUNT_ID, PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import { relevantPolicies } from './evaluate';

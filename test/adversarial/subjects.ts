@@ -26,7 +26,8 @@ import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { expandTemplate, parameterValues } from '../../scripts/lib/harness';
-import { cfnGeneratedName, OTHER_SUFFIXES, OWN_SUFFIXES } from '../proof/calls';
+import { cfnGeneratedName } from '../../functions/core/generated-names';
+import { OTHER_SUFFIXES, OWN_SUFFIXES } from '../../scripts/lib/prove/calls';
 import { MACRO_NAME, MACRO_REGION, Resolver } from '../../scripts/lib/prove/policies';
 import { ACCOUNT_ID, PRINCIPAL, type PolicyDoc } from '../../scripts/lib/prove/simulate';
 

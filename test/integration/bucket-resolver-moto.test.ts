@@ -113,10 +113,14 @@ async function invocations(endpoint: string): Promise<Invocation[]> {
 
 const S3_ARN = /^arn:aws:s3:::/;
 
-/** Every S3 resource of the managed policies the stack's outputs name, documents read back from IAM. */
+/** Every S3 resource of the managed policies attached to the groups the stack's outputs name, read back from IAM. */
 async function s3ResourcesOfPolicies(iam: IAMClient, outputs: Record<string, string>): Promise<string[]> {
-  const arns = Object.entries(outputs).filter(([k]) => /Policy\d+Arn$/.test(k)).map(([, v]) => v);
-  expect(arns.length).toBeGreaterThan(0);
+  const arns = new Set<string>();
+  for (const [, GroupName] of Object.entries(outputs).filter(([k]) => /GroupName$/.test(k))) {
+    const { AttachedPolicies = [] } = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName }));
+    for (const p of AttachedPolicies) arns.add(p.PolicyArn!);
+  }
+  expect(arns.size).toBeGreaterThan(0);
   const resources: string[] = [];
   for (const PolicyArn of arns) {
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));

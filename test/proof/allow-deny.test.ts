@@ -1,12 +1,12 @@
 /**
  * The allow/deny proof: for each fixture service, every Serverless Framework call that applies to it
- * (sls-api-calls.json, selected as in calls.ts) is simulated against the policies the macro gives each
+ * (sls-api-calls.json, selected as in scripts/lib/prove/calls.ts) is simulated against the policies the macro gives each
  * group (policies.ts), for
  *   - the group's own service and stage, against the role line (role-matrix.ts MATRIX), and
  *   - another stage (the fixture's second stage, plus prefix collisions dev2/development) and another
  *     service (<service>2), where everything must be Denied except identical requests and the documented
  *     NON_SCOPABLE reads and own-stack CloudFormation handlers.
- * The policies are those of the Access resource the service needs (calls.ts accessPropertiesOf: FunctionNames,
+ * The policies are those of the Access resource the service needs (functions/core/service-config.ts accessPropertiesOf: FunctionNames,
  * LayerNames, ExecutionRoleNames, DeploymentRoleArn, PermissionsBoundary read off its serverless.yml).
  * Mismatches listed in known-gaps.ts (open gaps and documented exemptions) are expected; any other mismatch
  * fails, and so does a listed gap or exemption that no longer occurs. Findings the catalog has fixed are
@@ -18,10 +18,10 @@ import { GROUP_ROLES, type GroupRole } from '../../functions/catalog/types';
 import {
   accessPropertiesOf, ARTIFACT_DIR, BOUNDARY_KEYED_ROLE_WRITES, concretize, fixtureInfo, loadCatalog, loadModel, loadTemplate, namesOf, OTHER_SUFFIXES, OUT_OF_SCOPE, OWN_SUFFIXES,
   PARTITION, selectCalls, type ConcreteCall, type Names, type Selection, type ServiceModel, type Template, type VariantKind,
-} from './calls';
-import { EXPECTED_MISMATCHES, knownGapFor, type KnownGap, type Mismatch } from './known-gaps';
+} from '../../scripts/lib/prove/calls';
+import { EXPECTED_MISMATCHES, knownGapFor, type KnownGap, type Mismatch } from '../../scripts/lib/prove/known-gaps';
 import { policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
-import { expectationFor, NON_SCOPABLE } from './role-matrix';
+import { expectationFor, NON_SCOPABLE } from '../../scripts/lib/prove/role-matrix';
 import { ACCOUNT_ID, PRINCIPAL, simulate, simulationsRun, unvalidatedRun, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 
 type BucketMode = 'observed' | 'pattern' | 'custom';

@@ -7,8 +7,9 @@
  */
 import { generatedBucketName } from '../../functions/core/deployment-bucket';
 import { GROUP_ROLES, type GroupRole } from '../../functions/catalog/types';
-import { ARTIFACT_DIR, cfnGeneratedName, OWN_SUFFIXES, PARTITION } from './calls';
-import { EXPECTED_MISMATCHES, knownGapFor, type Mismatch } from './known-gaps';
+import { cfnGeneratedName } from '../../functions/core/generated-names';
+import { ARTIFACT_DIR, OWN_SUFFIXES, PARTITION } from '../../scripts/lib/prove/calls';
+import { EXPECTED_MISMATCHES, knownGapFor, type Mismatch } from '../../scripts/lib/prove/known-gaps';
 import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
 import { ACCOUNT_ID, PRINCIPAL, simulate, type Decision, type SimRequest } from '../../scripts/lib/prove/simulate';
 

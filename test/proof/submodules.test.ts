@@ -1,5 +1,5 @@
 /**
- * The allow/deny and escalation proof of the submodules (issue 7). The kitchen-sink Access resource
+ * The allow/deny and escalation proof of the submodules. The kitchen-sink Access resource
  * (test/golden/input/kitchen-sink.yaml, every submodule on) is expanded for service tapir stage dev (own),
  * for stage prod and for service tapir2 stage dev, and once more with Canary's plugin role. For every
  * statement of every group's managed policies and of the execution role's policy whose Sid is a submodule

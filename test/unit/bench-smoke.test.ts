@@ -49,3 +49,32 @@ test('policy characters count unresolved values at their longest, without whites
   expect(worstCase({ 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}', { B: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, {})).toBe(`arn:aws-iso-b:s3:::arn:aws-iso-b:s3:::${'b'.repeat(63)}`);
   expect(worstCase({ Ref: 'Stage' }, { Stage: 'dev' })).toBe('dev');
 });
+
+test('footprint rows: every example and tapir.yaml twice, with the TemplateBody verdict', async () => {
+  const { measureFootprint, TWO_PLAIN } = await import('../../scripts/bench');
+  const rows = await measureFootprint(EXAMPLES);
+  const two = rows.find((r) => r.example === TWO_PLAIN)!;
+  const one = rows.find((r) => r.example === 'tapir.yaml')!;
+  expect(two.access).toBe(2);
+  expect(two.resources).toBe(2 * one.resources);
+  expect(two.bytes).toBeGreaterThan(one.bytes);
+  const verdict = checks([], [], [], rows).find((c) => c.target.startsWith('two plain Access'))!;
+  expect(verdict.pass).toBe(two.bytes <= 51_200);
+});
+
+test('processing trials: each size measured interleaved in every trial; the verdicts use the medians and the spread', async () => {
+  const { linearity, spread } = await import('../../scripts/bench');
+  const rows = await measureProcessing([1, 3], { minMs: 0, minRuns: 2, warmup: 0, trials: 3 });
+  for (const r of rows) {
+    expect(r.handlerRatioTrials?.trials).toBe(3);
+    expect(r.perResourceTrials).toHaveLength(3);
+    expect(r.handlerRatio).toBe(r.handlerRatioTrials?.median);
+  }
+  expect(spread([1, 2, 3, 4, 100])).toEqual({ median: 3, iqr: 2, min: 1, max: 100, trials: 5 });
+  const row = (n: number, perResource: number[]) => ({ resources: n, inputBytes: 1, outputBytes: 1, floorMs: 1, transformMs: 1, handlerMs: 1, transformRatio: 2, handlerRatio: 2, perResourceMs: 1, perResourceTrials: perResource });
+  // a median 0.1 over the target, inside half the IQR: noise; 0.5 over with a tight spread: a FAIL
+  expect(linearity(row(10, [1, 1, 1, 1]), row(100, [1.2, 1.4, 1.8, 2.0])).median).toBeCloseTo(1.6);
+  const verdict = (ten: number[], big: number[]) => checks([row(10, ten), row(100, big)], [], []).find((c) => c.target.startsWith('linear'))!.pass;
+  expect(verdict([1, 1, 1, 1], [1.2, 1.4, 1.8, 2.0])).toBe(true);
+  expect(verdict([1, 1, 1, 1], [1.95, 2.0, 2.0, 2.05])).toBe(false);
+});

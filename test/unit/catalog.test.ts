@@ -16,6 +16,7 @@ import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 import { SAR, type CatalogEntry } from '../../functions/catalog/types';
+import { sidOf } from '../../functions/core/iam/render';
 import { parseAccess } from '../../functions/core/config';
 import { arnTokens } from '../../functions/core/naming';
 import { CATALOG_DOC, renderCatalogDoc, serviceOf } from '../../scripts/catalog-doc';
@@ -200,7 +201,7 @@ describe('catalog entries', () => {
   });
 
   test('Sids derived from the ids are unique too', () => {
-    const sids = CORE_CATALOG.map((e) => e.id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(''));
+    const sids = CORE_CATALOG.map((e) => sidOf(e.id));
     expect(sids.filter((s, i) => sids.indexOf(s) !== i)).toEqual([]);
   });
 
@@ -296,14 +297,14 @@ describe('catalog entries', () => {
 
 describe('catalog against the golden outputs', () => {
   const outputDir = join(__dirname, '..', 'golden', 'output');
-  const ids = new Set<string>();
+  const sids = new Set<string>();
   for (const f of readdirSync(outputDir).filter((n) => n.endsWith('.json') && !n.startsWith('error_'))) {
-    const t = JSON.parse(readFileSync(join(outputDir, f), 'utf8')) as { Resources: Record<string, { Metadata?: Record<string, { Statements?: Array<{ Id: string }> }> }> };
-    for (const r of Object.values(t.Resources)) for (const s of r.Metadata?.['Formidable::Serverless::Access']?.Statements ?? []) ids.add(s.Id);
+    const t = JSON.parse(readFileSync(join(outputDir, f), 'utf8')) as { Resources: Record<string, { Properties?: { PolicyDocument?: { Statement: Array<{ Sid: string }> } } }> };
+    for (const r of Object.values(t.Resources)) for (const s of r.Properties?.PolicyDocument?.Statement ?? []) sids.add(s.Sid);
   }
 
-  test.each(entries)('%s appears in the Metadata of at least one golden output', (id) => {
-    expect(ids.has(id)).toBe(true);
+  test.each(entries)('%s appears (as its Sid) in at least one golden output', (id) => {
+    expect(sids.has(sidOf(id))).toBe(true);
   });
 
   /** Ids of the entries the golden inputs' submodules add. */
@@ -323,8 +324,9 @@ describe('catalog against the golden outputs', () => {
     }
   }
 
-  test('golden outputs mention no id the catalog (or a golden input\'s submodules) lacks', () => {
-    expect([...ids].filter((id) => !CORE_CATALOG.some((e) => e.id === id) && !submoduleIds.has(id))).toEqual([]);
+  test('golden outputs mention no Sid the catalog (or a golden input\'s submodules) lacks', () => {
+    const known = new Set([...CORE_CATALOG.map((e) => e.id), ...submoduleIds].map(sidOf));
+    expect([...sids].filter((sid) => !known.has(sid))).toEqual([]);
   });
 });
 

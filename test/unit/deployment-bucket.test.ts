@@ -59,7 +59,7 @@ describe('generated deployment bucket names', () => {
     expect(matchesBucketNamePattern(bucket, generatedBucketNamePattern(stack))).toBe(true);
   });
 
-  test('the redacted terraform-anchor example has the shape of a cut `sls-<service>-development`', () => {
+  test('the redacted terraform-aws-serverless example has the shape of a cut `sls-<service>-development`', () => {
     // `sls-SERVICE-de-serverlessdeploymentbuck-47ati3in2360`: the service is redacted; one 17 characters
     // long puts the 24-character cut two letters into "development", as in the example.
     const observed = 'sls-SERVICE-de-serverlessdeploymentbuck-47ati3in2360';

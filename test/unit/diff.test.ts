@@ -42,7 +42,7 @@ function statement(t: Template, sid: string): { Sid: string; Action: string | st
   throw new Error(`no statement ${sid}`);
 }
 
-describe('npm run diff', () => {
+describe('serverless-access diff', () => {
   test('identical permissions: the YAML with the transform (expanded first) against its processed JSON exits 0', async () => {
     const { code, out } = await diff([TAPIR, join(dir, 'tapir.json')]);
     expect(code).toBe(0);
@@ -63,6 +63,9 @@ describe('npm run diff', () => {
     expect(out).toContain('      on arn:*:cloudformation:*:123456789012:stack/sls-tapir-*/*');
     expect(out).toContain('      on arn:*:cloudformation:*:123456789012:stack/sls-tapir-dev/*');
     expect(out).toContain('IAM permissions changed');
+    // the same change in the terms of `explain`: the developer's stack updates leave its own stage
+    expect(out).toMatch(/\+ group cf-tapir-dev-developer: cloudformation update, account-wide \([^)]*CloudformationStackUpdate/);
+    expect(out).toMatch(/- group cf-tapir-dev-developer: cloudformation update, own stage \([^)]*CloudformationStackUpdate/);
 
     const wide = await processedTemplate(readFileSync(join(dir, 'wide.yaml'), 'utf8'), 'wide');
     const diffs = diffPermissions(processed, wide);
@@ -88,7 +91,7 @@ describe('npm run diff', () => {
     expect(diffs.map((d) => d.id).sort()).toEqual(['TapirAccessAdminGroup', 'TapirAccessCiGroup', 'TapirAccessDeveloperGroup', 'TapirAccessLambdaRole']);
     for (const d of diffs) expect(d.gained).toEqual([]);
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
-    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*' }]);
+    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*', sid: 'LambdaRoleLogs' }]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
     expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/apis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/restapis/*']);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);

@@ -23,7 +23,11 @@ export interface PackedPolicy {
   readonly document: PolicyDocument;
   readonly statements: readonly RenderedStatement[];
   readonly size: number;
+  /** Length of the document's compact JSON (for the processed template's size, without serialising it). */
+  readonly jsonSize: number;
 }
+
+const EMPTY_DOCUMENT_JSON = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
 
 export class PolicyTooLargeError extends Error {
   override name = 'PolicyTooLargeError';
@@ -50,5 +54,6 @@ export function pack(statements: readonly RenderedStatement[], budget = POLICY_B
     document: { Version: '2012-10-17', Statement: b.map((s) => s.statement) },
     statements: b,
     size: sizes[i] - 1,
+    jsonSize: EMPTY_DOCUMENT_JSON + b.reduce((n, s) => n + s.jsonSize, 0) + b.length - 1,
   }));
 }

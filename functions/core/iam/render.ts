@@ -4,7 +4,7 @@
  * Hot path of the macro: patterns are compiled once per process and sizes come from native JSON.
  */
 import type { CatalogEntry, ConditionBlock } from '../../catalog/types';
-import type { TokenValue, Tokens } from '../naming';
+import { pascalName, type TokenValue, type Tokens } from '../naming';
 
 /** A literal, or a CloudFormation expression (Fn::Sub, or a bare Fn::GetAtt when the value is one token). */
 export type PolicyValue = string | Record<string, unknown>;
@@ -23,10 +23,13 @@ export interface RenderedStatement {
   readonly statement: Statement;
   /** Characters of the statement as IAM counts them (no whitespace), unresolved values at their maximum. */
   readonly size: number;
+  /** Length of the statement's compact JSON as it stands (expressions as JSON), for the template's size. */
+  readonly jsonSize: number;
 }
 
+/** A statement's Sid: its catalog id in PascalCase. */
 export function sidOf(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return pascalName(id);
 }
 
 /** A pattern split once into literal text (even indexes) and token names (odd indexes). */
@@ -152,9 +155,12 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
   if (p.resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its empty lists are dropped`);
   // Each filled value adds its length; an expression counts at its longest resolution.
   let size = p.baseSize;
+  let jsonSize = p.baseSize;
   const fillSized = (pattern: string): PolicyValue => {
     const { value, maxLength } = fill(pattern, tokens);
     size += maxLength;
+    // the shape held "" for the value: a string adds its length (never escaped), an expression its JSON less ""
+    jsonSize += typeof value === 'string' ? value.length : JSON.stringify(value).length - 2;
     return value;
   };
   const statement: Statement = {
@@ -164,7 +170,7 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
     Resource: one(p.resources.map(fillSized)),
     ...(p.condition ? { Condition: renderCondition(p.condition, fillSized) } : {}),
   };
-  return { id: entry.id, reason: entry.reason, statement, size };
+  return { id: entry.id, reason: entry.reason, statement, size, jsonSize };
 }
 
 /** The slower path for entries with list tokens: the shape varies with the lists, so size it from JSON. */
@@ -189,7 +195,7 @@ function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): Rend
     Sid: p.sid, Effect: 'Allow', Action: p.action, Resource: one(resources), ...(condition ? { Condition: condition } : {}),
   };
   const json = JSON.stringify(statement, (_k, v) => (expressions.has(v) ? 0 : v)).length - occurrences;
-  return { id: entry.id, reason: entry.reason, statement, size: json + extra };
+  return { id: entry.id, reason: entry.reason, statement, size: json + extra, jsonSize: JSON.stringify(statement).length };
 }
 
 function renderConditionLists(block: ConditionBlock, f: (ps: readonly string[]) => PolicyValue[]): Statement['Condition'] {

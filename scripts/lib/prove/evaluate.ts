@@ -3,7 +3,7 @@
  * step, as IAM requests, against each group's policies from the macro's real output; then the same
  * requests replayed against the neighbour stage and the neighbour service (their real names, from moto).
  *
- * Expectations (the anchor's role matrix, docs/prove.md):
+ * Expectations (role-matrix.ts COMMAND_MATRIX, docs/prove.md):
  *   own service+stage: admin may run every command; developer and ci may run everything but the first
  *   deploy (create), remove and metrics. A command "may run" when every request it makes is Allowed
  *   (requests whose denial the CLI tolerates excepted); "may not" when at least one is Denied.
@@ -19,32 +19,14 @@ import type { Framework } from './frameworks';
 import v4Catalog from './v4-catalog.json';
 import { EXCEPTIONS, type Exception, type MatchContext } from './known-gaps';
 import { onBehalfRequests } from './on-behalf';
+import { COMMAND_MATRIX, type CommandExpectation } from './role-matrix';
 import { ACCOUNT, PARTITION, type StageRun, type UnitRun } from './runner';
 import { ROLES, type GroupRole, type IamRequest, type RecordedCall, type ServiceFacts, type StackState, type StepKind, type StepRecord, type Target } from './types';
 
-export type Expectation = 'allow' | 'deny';
+export type Expectation = CommandExpectation;
 
-/** The anchor's role matrix (anchor research 5.2): what each group may run on its own service+stage. */
-export const EXPECTED: Readonly<Record<StepKind, Readonly<Record<GroupRole, Expectation>>>> = (() => {
-  const all: Record<GroupRole, Expectation> = { admin: 'allow', developer: 'allow', ci: 'allow' };
-  const adminOnly: Record<GroupRole, Expectation> = { admin: 'allow', developer: 'deny', ci: 'deny' };
-  return {
-    package: all,
-    'deploy-create': adminOnly,
-    'deploy-nochange': all,
-    'deploy-update': all,
-    'deploy-update-other-method': all,
-    'deploy-function': all,
-    info: all,
-    logs: all,
-    invoke: all,
-    'deploy-list': all,
-    rollback: all,
-    'rollback-function': all,
-    metrics: adminOnly,
-    remove: adminOnly,
-  };
-})();
+/** What each group may run on its own service+stage: the role line's command level (role-matrix.ts). */
+export const EXPECTED = COMMAND_MATRIX;
 
 export const STEP_LABEL: Readonly<Record<StepKind, string>> = {
   package: 'package',

@@ -38,6 +38,8 @@ import sys
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from generated_names import aws_generated  # noqa: E402
 BASE = os.path.normpath(os.path.join(HERE, "..", "moto_server_ext.py"))
 _spec = importlib.util.spec_from_file_location("moto_server_ext", BASE)
 assert _spec and _spec.loader, BASE
@@ -189,25 +191,14 @@ def _suffix(chars: str, size: int = 12) -> str:
     return "".join(random.choice(chars) for _ in range(size))
 
 
-def _aws_generated(stack_name: str, logical_id: str, limit: int, suffix: str) -> str:
-    """`<stack>-<LogicalId>-<suffix>` when it fits, else both parts cut (stack part to 24)."""
-    whole = f"{stack_name}-{logical_id}-{suffix}"
-    if len(whole) <= limit:
-        return whole
-    budget = limit - 2 - len(suffix)
-    stack_part = stack_name[: budget // 2].rstrip("-")
-    logical_part = logical_id[: budget - len(stack_part)]
-    return f"{stack_part}-{logical_part}-{suffix}"
-
-
 _orig_generate = parsing.generate_resource_name
 
 
 def _generate_resource_name(resource_type: str, stack_name: str, logical_id: str) -> str:
     if resource_type == "AWS::S3::Bucket":
-        return _aws_generated(stack_name, logical_id, 63, _suffix(string.ascii_lowercase + string.digits)).lower()
+        return aws_generated(stack_name, logical_id, 63, _suffix(string.ascii_lowercase + string.digits)).lower()
     if resource_type in ("AWS::IAM::Role", "AWS::Events::Rule"):
-        return _aws_generated(stack_name, logical_id, 64, _suffix(string.ascii_uppercase + string.digits))
+        return aws_generated(stack_name, logical_id, 64, _suffix(string.ascii_uppercase + string.digits))
     return _orig_generate(resource_type, stack_name, logical_id)
 
 

@@ -11,6 +11,7 @@
  */
 import { resolveDeploymentBucket, type BucketResolution, type BucketResolutionInput } from '../../../functions/core/bucket-resolution';
 import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
+import { logicalIds } from '../../../functions/core/naming';
 import { accessTemplate, expandTemplate } from '../harness';
 import { ACCOUNT_ID, type PolicyDoc } from './simulate';
 
@@ -85,7 +86,7 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
 
   const groups = {} as Record<GroupRole, PolicyDoc[]>;
   for (const role of GROUP_ROLES) {
-    const groupId = `${ACCESS_LOGICAL_ID}${role.charAt(0).toUpperCase()}${role.slice(1)}Group`;
+    const groupId = logicalIds.group(ACCESS_LOGICAL_ID, role);
     const group = resources[groupId];
     if (!group || group.Type !== 'AWS::IAM::Group') throw new Error(`the expansion has no ${role} group ${groupId}`);
     const props = group.Properties ?? {};

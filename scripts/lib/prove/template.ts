@@ -7,6 +7,7 @@
  * are stable pseudo-random strings). This only feeds ARNs to the simulator; it never creates anything.
  */
 import { createHash } from 'crypto';
+import { cfnGeneratedName } from '../../../functions/core/generated-names';
 import type { CfnResourceJson, CfnTemplate, PhysicalIds } from './types';
 
 export interface EvalEnv {
@@ -58,15 +59,6 @@ export function syntheticId(seed: string, length = 10, alphabet = 'abcdefghijklm
   return out;
 }
 
-/** `<stack>-<LogicalId>-<suffix>`, cut like CloudFormation does when longer than `limit`. */
-export function generatedName(stackName: string, logicalId: string, limit: number, suffix: string): string {
-  const whole = `${stackName}-${logicalId}-${suffix}`;
-  if (whole.length <= limit) return whole;
-  const budget = limit - 2 - suffix.length;
-  const stackPart = stackName.slice(0, Math.floor(budget / 2)).replace(/-+$/, '');
-  return `${stackPart}-${logicalId.slice(0, budget - stackPart.length)}-${suffix}`;
-}
-
 /**
  * Complete physical ids for a template: moto's where trusted, else synthesized. `moto` maps logical id to
  * what ListStackResources reported.
@@ -112,7 +104,7 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
   const limit = GENERATED_LIMIT[r.Type];
   if (limit) {
     const lower = r.Type === 'AWS::S3::Bucket';
-    const name = generatedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+    const name = cfnGeneratedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
     return lower ? name.toLowerCase() : name;
   }
   const hex = (n: number) => syntheticId(seed, n, '0123456789abcdef');
@@ -120,7 +112,7 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
   switch (r.Type) {
     case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
       // Ref and the physical id are the ARN: targetgroup/<name>/<16 hex>.
-      const name = typeof props.Name === 'string' ? props.Name : generatedName(base.stackName, logicalId, 32, syntheticId(seed, 6));
+      const name = typeof props.Name === 'string' ? props.Name : cfnGeneratedName(base.stackName, logicalId, 32, syntheticId(seed, 6));
       return `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:targetgroup/${name}/${hex(16)}`;
     }
     case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
@@ -141,7 +133,7 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
       // Rule names allow letters, digits and underscores only: CloudFormation names them <LogicalId>_<random>.
       return typeof props.RuleName === 'string' ? props.RuleName : `${logicalId}_${syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
     case 'AWS::IoT::ProvisioningTemplate':
-      return typeof props.TemplateName === 'string' ? props.TemplateName : generatedName(base.stackName, logicalId, 36, syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+      return typeof props.TemplateName === 'string' ? props.TemplateName : cfnGeneratedName(base.stackName, logicalId, 36, syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
     default:
       break;
   }

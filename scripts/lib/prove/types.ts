@@ -1,8 +1,8 @@
 /** Shared shapes of `npm run prove`: recorded calls, steps of a lifecycle, IAM requests and verdicts. */
-import type { GroupRole } from '../../../functions/catalog/types';
+import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
 
 export type { GroupRole };
-export const ROLES: readonly GroupRole[] = ['admin', 'developer', 'ci'];
+export const ROLES: readonly GroupRole[] = GROUP_ROLES;
 
 /** One AWS SDK call as the recorder wrote it (recorder.cjs), merged with its outcome. */
 export interface RecordedCall {

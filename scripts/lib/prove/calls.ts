@@ -22,11 +22,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatedBucketName } from '../../functions/core/deployment-bucket';
-import { accessPropertiesOf as serviceAccessProperties } from '../../functions/core/service-config';
-import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { RECORDED, SERVICES_DIR } from '../../scripts/lib/repo-data';
-import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from '../../scripts/lib/prove/simulate';
+import { generatedBucketName } from '../../../functions/core/deployment-bucket';
+import { cfnGeneratedName } from '../../../functions/core/generated-names';
+import { accessPropertiesOf as serviceAccessProperties } from '../../../functions/core/service-config';
+import { parseTemplate } from '../cfn-yaml';
+import { RECORDED, SERVICES_DIR } from '../repo-data';
+import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
+import type { Target } from './types';
 
 export const CATALOG_PATH = RECORDED.calls;
 export const FIXTURES_DIR = SERVICES_DIR;
@@ -273,19 +275,6 @@ function functionRole(role: unknown, executionRoleName: string, resources: Yaml,
   const r = typeof logicalId === 'string' ? resources[logicalId] : undefined;
   if (!r || r.Type !== 'AWS::IAM::Role') throw new Error(`function role ${JSON.stringify(role)} is not an in-template AWS::IAM::Role`);
   return r.Properties?.RoleName ?? cfnGeneratedName(stackName, logicalId, 64, 'A1B2C3D4E5F6G');
-}
-
-/**
- * A name CloudFormation generates for a resource without one (`<stack>-<LogicalId>-<suffix>`, at most
- * `max` characters). When it does not fit, the stack part is cut to half the budget and the logical id to
- * the rest (test/fixtures/recorded/README.md, "Generated names"; the same generator names IAM roles and
- * EventBridge rules).
- */
-export function cfnGeneratedName(stack: string, logicalId: string, max: number, suffix: string): string {
-  const budget = max - 2 - suffix.length;
-  if (stack.length + logicalId.length <= budget) return `${stack}-${logicalId}-${suffix}`;
-  const stackPart = stack.slice(0, Math.floor(budget / 2)).replace(/-+$/, '');
-  return `${stackPart}-${logicalId.slice(0, budget - stackPart.length)}-${suffix}`;
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -748,7 +737,8 @@ function needsInstance(e: CatalogCall, own: Names): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Concretization: one selected entry + one variant's names → one IAM request
 
-export type VariantKind = 'own' | 'other-stage' | 'other-service';
+/** own, or the replay against another stage or service. */
+export type VariantKind = Target;
 
 export interface ConcreteCall {
   readonly entry: CatalogCall;

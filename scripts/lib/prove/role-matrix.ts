@@ -1,6 +1,9 @@
 /**
- * What each group MUST be able to do, written as data: the role line of the product (anchor-terraform-
- * aws-serverless.md §5.2, made stricter), per catalog entry of sls-api-calls.json.
+ * What each group MUST be able to do, written as data: the role line of the product, for both proofs. Two
+ * levels of the same line: COMMAND_MATRIX, which framework commands each group may run on its own service
+ * and stage (`npm run prove` judges each recorded command by it), and MATRIX, per recorded call of
+ * test/fixtures/recorded/sls-api-calls.json (the allow/deny proof judges each request by it).
+ * test/proof/role-matrix.test.ts checks that the two levels agree.
  *
  *   admin      creates, updates and deletes the app: first deploy, remove, metrics, everything below.
  *   developer  changes code and configuration of what already exists: update deploys (new Lambda
@@ -9,8 +12,8 @@
  *              functions, log groups, event rules, mappings, topics, queues or buckets, and any IAM change
  *              (roles, role policies, trust, boundaries) is admin's, and so is passing the framework's
  *              custom-resource role (an update deploy that changes a custom-resource function's
- *              configuration needs admin). developer and ci are identical
- *              (anchor §5.2: ci is a separate group for assignment and audit only).
+ *              configuration needs admin). developer and ci are identical (ci is a separate group
+ *              for assignment and audit only).
  *   everyone   no reach beyond the own service and stage (ISOLATION below).
  *
  * Rows are matched in order, first match wins; every row says why. `Unasserted` is used for the
@@ -18,8 +21,37 @@
  * handler's create/delete call, which is asserted Denied, and the same request is often legitimately
  * Allowed for the update handler.
  */
-import type { GroupRole } from '../../functions/catalog/types';
+import type { GroupRole } from '../../../functions/catalog/types';
 import { groupOf, type CatalogCall, type ConcreteCall } from './calls';
+import type { StepKind } from './types';
+
+export type CommandExpectation = 'allow' | 'deny';
+
+/**
+ * Which commands each group may run on its own service+stage. A command "may run" when every request it
+ * makes is Allowed (requests whose denial the framework tolerates excepted); "may not" when at least one is
+ * Denied. Creating the stack (first deploy), removing it and metrics are admin's.
+ */
+export const COMMAND_MATRIX: Readonly<Record<StepKind, Readonly<Record<GroupRole, CommandExpectation>>>> = (() => {
+  const all: Record<GroupRole, CommandExpectation> = { admin: 'allow', developer: 'allow', ci: 'allow' };
+  const adminOnly: Record<GroupRole, CommandExpectation> = { admin: 'allow', developer: 'deny', ci: 'deny' };
+  return {
+    package: all,
+    'deploy-create': adminOnly,
+    'deploy-nochange': all,
+    'deploy-update': all,
+    'deploy-update-other-method': all,
+    'deploy-function': all,
+    info: all,
+    logs: all,
+    invoke: all,
+    'deploy-list': all,
+    rollback: all,
+    'rollback-function': all,
+    metrics: adminOnly,
+    remove: adminOnly,
+  };
+})();
 
 export type Expect = 'Allowed' | 'Denied' | 'Unasserted';
 
@@ -149,7 +181,7 @@ export const MATRIX: readonly MatrixRow[] = [
   },
   {
     id: 'cli-metrics', match: { via: 'cli', commands: ['metrics'] }, admin: 'Allowed', developer: 'Denied',
-    reason: 'sls metrics is admin\'s (anchor §5.2: cloudwatch:GetMetricStatistics on admin only).',
+    reason: 'sls metrics is admin\'s (cloudwatch:GetMetricStatistics reads metrics of the whole account: admin only).',
   },
   {
     id: 'cli-api-log-group-delete', match: { via: 'cli', ids: ['0069'] }, admin: 'Allowed', developer: 'Denied',
