@@ -54,6 +54,10 @@ export interface AccessConfig {
   readonly externalLayerArns: readonly string[];
   /** Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name). */
   readonly executionRoleNames: readonly string[];
+  /** Event types the service uses whose statements are granted only on request (alb, cloudFront, iot, ...). */
+  readonly events: readonly string[];
+  /** ALB listeners the service's alb events add rules to (functions.<fn>.events[].alb.listenerArn). */
+  readonly albListenerArns: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
   /**
@@ -136,6 +140,8 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   SubscribedLogGroupNames: { kind: 'list', pattern: /^[A-Za-z0-9_.\/#-]{1,512}$/, patternHelp: 'must be a log group name (a cloudwatchLog event\'s logGroup)', description: 'Log groups of other owners the service subscribes to (cloudwatchLog events).' },
   ExternalLayerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:(\d+|\*)$/, patternHelp: 'must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>, or :* for every version)', description: 'Layer version ARNs of other services or accounts the functions use.' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)', description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.' },
+  Events: { kind: 'list', pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/, patternHelp: 'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)', description: 'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.' },
+  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)', description: 'ALB listeners the service\'s alb events add rules to (their listenerArn): only admin, only through the stack.' },
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)', description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.' },
   PermissionsBoundary: { kind: 'string', pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}|none)$/, patternHelp: 'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates', description: "The boundary every role the service's stack creates must carry: the one the macro creates by default, your own policy's ARN, or none (unbounded: admin can then give the service's roles any permission)." },
   BoundaryStatements: { kind: 'statements', description: "Extra IAM statements the service's code may need inside the boundary (its own data stores and other declared resources); no iam:/sts: actions, no service:* and no bare * resource." },
@@ -296,6 +302,8 @@ export function parseAccess(
     subscribedLogGroupNames: list('SubscribedLogGroupNames'),
     externalLayerArns: list('ExternalLayerArns'),
     executionRoleNames: list('ExecutionRoleNames'),
+    events: list('Events'),
+    albListenerArns: list('AlbListenerArns'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     ...boundaryOf(str('PermissionsBoundary'), values, fail),
     existingBuckets: list('ExistingBuckets'),

@@ -47,6 +47,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     SubscribedLogGroupNames: c.subscribedLogGroupNames,
     ExternalLayerArns: c.externalLayerArns,
     ExecutionRoleNames: c.executionRoleNames,
+    AlbListeners: c.albListenerArns,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
     // The boundary every role of the service must carry: the macro's policy (resolved in the Access stack's
     // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).

@@ -334,6 +334,25 @@ export const EXEMPTIONS: readonly KnownGap[] = [
     },
   },
   {
+    id: 'random-ids-via-cloudformation',
+    status: 'exemption',
+    kind: 'non-scopable',
+    finding:
+      'CloudFront distributions and cache policies, Cognito user pools, IoT topic rules and provisioning templates get ' +
+      'random ids or CloudFormation-generated names, and AWS documents no resource-tag condition on their writes; ELBv2 ' +
+      'target groups are named by an md5 and carry no tag before they exist. The catalog grants them on any id, only ' +
+      'through CloudFormation (cloudfront.*, cognito.*, iot.*, elbv2.target-groups-create), and only to services listing ' +
+      'the event type in Events: CloudFormation updates and deletes only resources of a stack the group may change.',
+    run: {
+      waives: 'deny',
+      targets: NEIGHBOURS,
+      match: (r) =>
+        viaCfn(r) &&
+        (['cloudfront', 'cognito-idp', 'iot'].includes(arnService(r)) ||
+          (r.action === 'elasticloadbalancing:CreateTargetGroup' && / \(create\)$/.test(r.origin))),
+    },
+  },
+  {
     id: 'foreign-log-group-subscriptions',
     status: 'exemption',
     kind: 'non-scopable',
