@@ -33,6 +33,14 @@ export const DIMENSIONS: ReadonlyArray<ReadonlyArray<{ readonly label: string; r
     { label: '`PermissionsBoundary: <ARN>`', properties: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/example-boundary' } },
     { label: '`PermissionsBoundary: none`', properties: { PermissionsBoundary: 'none' } },
   ],
+  [
+    { label: 'no `EventBucketNames`', properties: {} },
+    { label: '`EventBucketNames` set', properties: { EventBucketNames: ['example-uploads'] } },
+  ],
+  [
+    { label: 'no `ExternalLayerArns`', properties: {} },
+    { label: '`ExternalLayerArns` set', properties: { ExternalLayerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:example:1'] } },
+  ],
 ];
 
 export function variantConfig(properties: Record<string, unknown>): AccessConfig {
@@ -73,7 +81,7 @@ export function describePredicate(predicate: (c: AccessConfig) => boolean): stri
 }
 
 function rolesCell(entry: CatalogEntry): string {
-  const parts = [entry.roles.join(', ')];
+  const parts = [`${entry.effect === 'Deny' ? '**Deny** to ' : ''}${entry.roles.join(', ')}`];
   const when = entry.when ? describePredicate(entry.when) : '';
   if (when) parts.push(`only with ${when}`);
   if (entry.alsoFor) {

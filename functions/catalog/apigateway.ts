@@ -1,60 +1,82 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
 
 const source = `${SAR}list_amazonapigatewaymanagement.html`;
 const api = ARN.apigateway;
 
-/** REST (v1) and HTTP/WebSocket (v2) APIs get random ids: no ARN can name this service's API in advance. */
-const COLLECTIONS = ['/restapis', '/apis', '/apikeys', '/usageplans'];
+/**
+ * REST (v1) and HTTP/WebSocket (v2) APIs get random ids: no ARN can name this service's API in advance. What
+ * names it is the tag CloudFormation stamps on the REST API, its API keys and usage plans
+ * (`aws:cloudformation:stack-name`, which nobody can set or change: the `aws:` prefix is reserved), and REST
+ * child resources (resources, methods, integrations, deployments, stages, authorizers, models, ...) inherit the
+ * API's tags for access control (API Gateway developer guide, "API Gateway resources that can be tagged").
+ * HTTP and WebSocket child resources (routes, integrations) inherit nothing, so those stay scoped by the stack
+ * alone (docs/security.md).
+ */
+export const OWN_STACK_TAG: ConditionBlock = { StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' } };
+const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
 
 export const apigateway: readonly CatalogEntry[] = [
   {
     id: 'apigateway.read', roles: ALL, source,
     actions: ['apigateway:GET'],
-    resources: [...COLLECTIONS.flatMap((c) => [api(c), api(`${c}/*`)]), api('/tags/*')],
+    resources: [...['/restapis', '/apis', '/usageplans'].flatMap((c) => [api(c), api(`${c}/*`)]), api('/tags/*')],
     reason: 'info and the post-deploy stage update find the API by listing; ids are random, so reads span the region.',
+  },
+  {
+    id: 'apigateway.api-key-read', roles: ALL, source,
+    actions: ['apigateway:GET'], resources: [api('/apikeys/*')], condition: OWN_STACK_TAG,
+    reason: 'info shows the values of the service\'s own API keys (their stack tag), never another service\'s.',
   },
   {
     id: 'apigateway.stage-settings', roles: ALL, source,
     actions: ['apigateway:PATCH', 'apigateway:POST'],
-    resources: [api('/restapis/*/stages'), api('/restapis/*/stages/*')],
-    reason: 'After each deploy the CLI itself sets tracing, logs and tags on the REST stage (creating it if missing).',
+    resources: [api('/restapis/*/stages'), api('/restapis/*/stages/{ApiStage}')], condition: OWN_STACK_TAG,
+    reason: 'After each deploy the CLI sets tracing, logs and tags on its own REST API\'s stage (creating it if missing).',
   },
   {
     id: 'apigateway.tags', roles: ALL, source,
-    actions: ['apigateway:DELETE', 'apigateway:PUT'], resources: [api('/tags/*')],
-    reason: 'The CLI syncs stackTags/tags onto the REST stage; tag ARNs embed random API ids.',
+    actions: ['apigateway:DELETE', 'apigateway:PUT'],
+    resources: [api('/tags/arn%3A{Partition}%3Aapigateway%3A{Region}%3A%3A%2Frestapis%2F*%2Fstages%2F{ApiStage}')],
+    reason: 'The CLI syncs stackTags/tags onto the REST stage; the tag ARN embeds the random API id and the stage name.',
   },
   {
-    id: 'apigateway.api-changes', roles: ALL, source,
+    id: 'apigateway.rest-api-changes', roles: ALL, source,
     actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: [api('/restapis/*/*'), api('/apis/*/*')],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Each deploy adds an API deployment and changes routes and methods of the existing API, only through the stack.',
+    resources: [api('/restapis/*/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason: 'Each deploy changes methods and deployments of the service\'s own REST API (its stack tag), through the stack.',
   },
   {
-    id: 'apigateway.api-settings', roles: ALL, source,
+    id: 'apigateway.rest-api-settings', roles: ALL, source,
     actions: ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:UpdateRestApiPolicy'],
-    resources: [api('/restapis/*'), api('/apis/*')],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Changing the API\'s own settings (policy, binary types, CORS of HTTP APIs) updates it, only through the stack.',
+    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason: 'Changing the REST API\'s settings, API keys or usage plans updates the service\'s own (their stack tag), via the stack.',
   },
   {
-    id: 'apigateway.keys-and-plans-update', roles: ALL, source,
-    actions: ['apigateway:PATCH'], resources: [api('/apikeys/*'), api('/usageplans/*')],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Changing apiKeys or usagePlan settings updates the existing key or plan, only through the stack.',
+    id: 'apigateway.http-api-changes', roles: ALL, source,
+    actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
+    resources: [api('/apis/*/*')], condition: VIA_CLOUDFORMATION,
+    reason: 'Each deploy changes routes and stages of the HTTP/WebSocket API; their children carry no tag, so only the stack.',
+  },
+  {
+    id: 'apigateway.http-api-settings', roles: ALL, source,
+    actions: ['apigateway:PATCH', 'apigateway:PUT'], resources: [api('/apis/*')], condition: VIA_CLOUDFORMATION,
+    reason: 'Changing the HTTP API\'s own settings (CORS, description) updates it, only through the stack.',
+  },
+  {
+    id: 'apigateway.api-create', roles: ['admin'], source,
+    actions: ['apigateway:POST'], resources: ['/restapis', '/apis', '/apikeys', '/usageplans'].map(api), condition: VIA_CLOUDFORMATION,
+    reason: 'Creating APIs, API keys and usage plans is admin\'s, only through the stack (a new one belongs to nobody else).',
   },
   {
     id: 'apigateway.api-lifecycle', roles: ['admin'], source,
     actions: ['apigateway:DELETE', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: COLLECTIONS.flatMap((c) => [api(c), api(`${c}/*`)]),
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Creating and deleting APIs, API keys and usage plans is admin\'s, only through the stack.',
+    resources: ['/restapis', '/apikeys', '/usageplans'].map((c) => api(`${c}/*`)), condition: OWN_STACK_TAG,
+    reason: 'The service\'s own REST APIs, keys and plans (their stack tag): deleting them, and remove\'s usage plan detach.',
   },
   {
-    id: 'apigateway.usage-plan-detach', roles: ['admin'], source,
-    actions: ['apigateway:PATCH'], resources: [api('/usageplans/*')],
-    reason: 'sls remove detaches the API stage from usage plans itself before deleting the stack.',
+    id: 'apigateway.http-api-lifecycle', roles: ['admin'], source,
+    actions: ['apigateway:DELETE'], resources: [api('/apis/*')], condition: VIA_CLOUDFORMATION,
+    reason: 'Deleting an HTTP or WebSocket API (sls remove) is admin\'s, only through the stack.',
   },
 ];

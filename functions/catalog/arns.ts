@@ -7,6 +7,23 @@ export const ARN = {
     'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}',
     'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*',
   ],
+  /** The service's own functions: as `functions`, without the hashed custom-resource names (for targets and permissions). */
+  ownFunctions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{FunctionNames}:*',
+  ],
+  /**
+   * The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, or the first 32
+   * characters plus an md5 when that is over 64; osls lib/plugins/aws/custom-resources/index.js). They run as
+   * the framework's custom-resource role (IAM writes with logs.restApi, lambda:AddPermission on function:*
+   * with existing S3 buckets, cognito-idp:*), so whoever changes or invokes them holds that role.
+   */
+  customResourceFunctions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}:*',
+  ],
   functionVersions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*'],
   /** Layers named <service>-<stage>-*, plus the names listed in LayerNames. */
   layers: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}'],

@@ -1,3 +1,4 @@
+import { ARN } from './arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoneventbridge.html`;
@@ -5,26 +6,34 @@ const schedulerSource = `${SAR}list_amazoneventbridgescheduler.html`;
 
 /**
  * Rules the framework names: schedule rules CloudFormation names `<stack>-<LogicalId>-<suffix>` (stack part
- * cut at 24 or 25 characters, with a 13- or 12-character suffix), eventBridge rules `<service>-<stage>-<function>-rule-<n>`, on the default or a custom
- * bus. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
+ * cut at 24 or 25 characters, with a 13- or 12-character suffix), eventBridge rules
+ * `<service>-<stage>-<function>-rule-<n>`, on the default bus, a bus the service creates (<service>-<stage>-*) or
+ * one listed in EventBusNames. A rule named by the user (`schedule.name`) must start with `<service>-<stage>-`.
  */
 const RULES = [
   'arn:{Partition}:events:{Region}:{Account}:rule/{GeneratedNameHeads}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
-  'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
+  'arn:{Partition}:events:{Region}:{Account}:rule/{EventBusNames}/{Service}-{Stage}-*',
+];
+/** Buses: the default bus, the service's own (<service>-<stage>-*) and those listed in EventBusNames. */
+const BUSES = [
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/default',
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
+  'arn:{Partition}:events:{Region}:{Account}:event-bus/{EventBusNames}',
 ];
 const RULE_UPDATE = [
   'events:DescribeRule', 'events:DisableRule', 'events:EnableRule', 'events:ListTagsForResource',
-  'events:ListTargetsByRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:TagResource',
-  'events:UntagResource',
+  'events:ListTargetsByRule', 'events:PutRule', 'events:RemoveTargets', 'events:TagResource', 'events:UntagResource',
 ];
 const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}-*'];
 
 export const events: readonly CatalogEntry[] = [
   {
     id: 'events.rules-update', roles: ALL, source,
-    actions: RULE_UPDATE, resources: RULES, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules and targets, only through the stack.',
+    actions: [...RULE_UPDATE, 'events:PutTargets'].sort(), resources: RULES,
+    // PutTargets always names its targets (events:TargetArn); the other actions carry none.
+    condition: { ...VIA_CLOUDFORMATION, 'ForAllValues:ArnLikeIfExists': { 'events:TargetArn': [...ARN.ownFunctions] } },
+    reason: 'Changing a schedule or eventBridge event rewrites the service\'s rules; targets only its own functions, via the stack.',
   },
   {
     id: 'events.rules-lifecycle', roles: ['admin'], source,
@@ -33,16 +42,14 @@ export const events: readonly CatalogEntry[] = [
   },
   {
     id: 'events.buses-read', roles: ALL, source,
-    actions: ['events:DescribeEventBus'], resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
-    condition: VIA_CLOUDFORMATION,
+    actions: ['events:DescribeEventBus'], resources: BUSES, condition: VIA_CLOUDFORMATION,
     reason: 'CloudFormation reads the bus of an eventBridge event while it updates the stack; read-only.',
   },
   {
     id: 'events.buses-lifecycle', roles: ['admin'], source,
     actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:TagResource'],
-    resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/*'],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'eventBridge events may create a bus the user names; only through the admin\'s stack.',
+    resources: BUSES.slice(1), condition: VIA_CLOUDFORMATION,
+    reason: 'eventBridge events may create the service\'s bus (<service>-<stage>-* or EventBusNames); only via the stack.',
   },
   {
     id: 'scheduler.schedules-update', roles: ALL, source: schedulerSource,

@@ -4,9 +4,49 @@ import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from '
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
-const functionArn = { ArnLike: { 'lambda:FunctionArn': [...ARN.functions] } };
+/**
+ * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
+ * functions: a queue or stream must not feed them events.
+ */
+const mappedFunctionArn = {
+  ArnLike: { 'lambda:FunctionArn': [...ARN.ownFunctions] },
+  ArnNotLike: { 'lambda:FunctionArn': 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*' },
+};
+/**
+ * The Lambda writes that change what a function runs or who may run it: none may reach the framework's
+ * custom-resource functions except through the stack.
+ */
+const FUNCTION_WRITES = [
+  'lambda:AddPermission', 'lambda:CreateAlias', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteFunction', 'lambda:InvokeAsync',
+  'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl', 'lambda:PublishVersion', 'lambda:PutFunctionEventInvokeConfig',
+  'lambda:UpdateAlias', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionEventInvokeConfig',
+  'lambda:UpdateFunctionUrlConfig',
+];
+/**
+ * The AWS service principals the framework's events give lambda:InvokeFunction (osls and osls3
+ * lib/plugins/aws/package/compile/events/*: http, httpApi, websocket, s3, sns, schedule, eventBridge,
+ * cloudwatchEvent, iot, iotFleetProvisioning, cognitoUserPool, alb, cloudwatchLog, cloudFront (Lambda@Edge
+ * versions), alexaSkill, alexaSmartHome). sqs, stream, kafka and msk events use mappings, not permissions.
+ */
+export const EVENT_PRINCIPALS = [
+  'alexa-appkit.amazon.com', 'alexa-connectedhome.amazon.com', 'apigateway.amazonaws.com', 'cognito-idp.amazonaws.com',
+  'edgelambda.amazonaws.com', 'elasticloadbalancing.amazonaws.com', 'events.amazonaws.com', 'iot.amazonaws.com',
+  'logs.{ServiceRegion}.amazonaws.com', 's3.amazonaws.com', 'sns.amazonaws.com',
+];
+const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
 export const lambda: readonly CatalogEntry[] = [
+  {
+    id: 'lambda.custom-resource-functions-direct', effect: 'Deny', roles: ALL, source,
+    actions: FUNCTION_WRITES, resources: [...ARN.customResourceFunctions], condition: NOT_VIA_CLOUDFORMATION,
+    reason: 'Denied: the framework\'s custom-resource functions run as a stronger role; only the stack changes or invokes them.',
+  },
+  {
+    id: 'lambda.custom-resource-functions-triggers', effect: 'Deny', roles: ALL, source,
+    // The md5-shortened names are outside ARN.ownFunctions, the only functions AddPermission is granted on.
+    actions: ['lambda:AddPermission'], resources: [ARN.customResourceFunctions[0]],
+    reason: 'Denied: no event source may invoke the custom-resource functions; CloudFormation calls them without a permission.',
+  },
   {
     id: 'lambda.function-read', roles: ALL, source,
     actions: [
@@ -29,9 +69,16 @@ export const lambda: readonly CatalogEntry[] = [
   },
   {
     id: 'lambda.function-permissions', roles: ALL, source,
-    actions: ['lambda:AddPermission', 'lambda:RemovePermission'], resources: [...ARN.functions],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'Who may invoke a function (events, URLs) changes only through the stack, never straight from the CLI.',
+    actions: ['lambda:AddPermission', 'lambda:RemovePermission'], resources: [...ARN.ownFunctions],
+    // AddPermission always carries lambda:Principal; RemovePermission carries none (IfExists lets it through).
+    condition: { ...VIA_CLOUDFORMATION, StringEqualsIfExists: { 'lambda:Principal': [...EVENT_PRINCIPALS] } },
+    reason: 'Events let their AWS service invoke a function, through the stack only; never an account or anyone (*).',
+  },
+  {
+    id: 'lambda.function-url-public', roles: ['admin'], source,
+    actions: ['lambda:AddPermission'], resources: [...ARN.ownFunctions],
+    condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'lambda:Principal': '*' } },
+    reason: 'url: true (auth NONE) makes a function public: the framework grants * the URL invoke; admin\'s, via the stack.',
   },
   {
     id: 'lambda.version-prune', roles: ALL, source,
@@ -65,19 +112,19 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.event-source-mapping-update', roles: ALL, source,
     actions: ['lambda:UpdateEventSourceMapping'], resources: [ARN.eventSourceMappings],
-    condition: functionArn,
+    condition: mappedFunctionArn,
     reason: 'Changing batch size or filters of sqs/stream events updates mappings of this service\'s functions only.',
   },
   {
     id: 'lambda.event-source-mapping-create', roles: ['admin'], source,
     actions: ['lambda:CreateEventSourceMapping'], resources: ['*'],
-    condition: functionArn,
+    condition: mappedFunctionArn,
     reason: 'Adding an sqs/stream event creates a mapping for this service\'s functions; the action accepts no resource ARN.',
   },
   {
     id: 'lambda.event-source-mapping-delete', roles: ['admin'], source,
     actions: ['lambda:DeleteEventSourceMapping'], resources: [ARN.eventSourceMappings],
-    condition: functionArn,
+    condition: { ArnLike: { 'lambda:FunctionArn': [...ARN.ownFunctions] } },
     reason: 'Removing an sqs/stream event deletes the mapping of this service\'s function.',
   },
   {
@@ -95,8 +142,8 @@ export const lambda: readonly CatalogEntry[] = [
     reason: 'Packaging compares layers with the last deployed version; the actions accept no resource ARN.',
   },
   {
-    id: 'lambda.external-layer-read', roles: ALL, source,
-    actions: ['lambda:GetLayerVersion'], resources: ['arn:{Partition}:lambda:*:*:layer:*:*'],
-    reason: 'Functions that use a layer ARN from another account need GetLayerVersion on it; read-only.',
+    id: 'lambda.external-layer-read', roles: ALL, source, when: (c) => c.externalLayerArns.length > 0,
+    actions: ['lambda:GetLayerVersion'], resources: ['{ExternalLayerArns}'],
+    reason: 'Functions that use a layer of another service or account (ExternalLayerArns) need GetLayerVersion on it.',
   },
 ];

@@ -2,6 +2,11 @@ import { ARN, withStreams } from './arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
+/** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
+const SUBSCRIBED = [
+  'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
+  'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
+];
 const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 
 export const logs: readonly CatalogEntry[] = [
@@ -33,19 +38,17 @@ export const logs: readonly CatalogEntry[] = [
   },
   {
     id: 'logs.subscription-filters-read', roles: ALL, source,
-    actions: ['logs:DescribeSubscriptionFilters'], resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
-    reason: 'deploy with cloudwatchLog events reads the filters of the subscribed log group, which another service owns.',
+    actions: ['logs:DescribeSubscriptionFilters'], resources: SUBSCRIBED,
+    reason: 'deploy with cloudwatchLog events reads the filters of the subscribed log groups (own, or SubscribedLogGroupNames).',
   },
   {
     id: 'logs.subscription-filters-lifecycle', roles: ['admin'], source,
-    actions: ['logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter'],
-    resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
-    condition: VIA_CLOUDFORMATION,
-    reason: 'cloudwatchLog events subscribe a function to a log group another service owns; only through the stack.',
+    actions: ['logs:DeleteSubscriptionFilter', 'logs:PutSubscriptionFilter'], resources: SUBSCRIBED, condition: VIA_CLOUDFORMATION,
+    reason: 'cloudwatchLog events subscribe a function to its own or a listed log group (SubscribedLogGroupNames); via the stack.',
   },
   {
     id: 'logs.subscription-filters-cleanup', roles: ['admin'], source,
-    actions: ['logs:DeleteSubscriptionFilter'], resources: ['arn:{Partition}:logs:{Region}:{Account}:log-group:*'],
-    reason: 'deploy removes a stale filter itself before CloudFormation adds the new one (a log group holds two at most).',
+    actions: ['logs:DeleteSubscriptionFilter'], resources: SUBSCRIBED,
+    reason: 'deploy removes a stale filter of a subscribed log group itself before CloudFormation adds the new one.',
   },
 ];

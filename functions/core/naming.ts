@@ -25,20 +25,29 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     ServiceRegion: c.region,
     Service: c.slsServiceName,
     Stage: c.iamStage,
+    ApiStage: c.apiGatewayStage,
     StackName: c.stackName,
     // EventBridge and IAM cut CloudFormation-generated names after 24 characters of the stack name
     // (a trailing hyphen of the cut is dropped); patterns add their own `-` after it.
     StackNameHead: stackNameHead(c.stackName),
     ExtraFunctions: [...c.functionNames, ...hashedCustomResourceFunctions(c)],
-    // Only the names chosen in serverless.yml (functions.<fn>.name), without the hashed custom-resource names.
+    // Names chosen with functions.<fn>.name; and the framework's custom-resource functions whose names it
+    // shortened (md5), for the guards that keep them apart.
     FunctionNames: c.functionNames,
+    HashedCustomResourceFunctions: hashedCustomResourceFunctions(c),
     // CloudFormation's generator (IAM roles, EventBridge rules: at most 64 characters) keeps 24 (13-character suffix)
     // or 25 (12-character suffix) characters of the stack name when it must cut it: both forms, which are the whole
     // name for short stacks.
     CustomResourceRoleHeads: generatedNameHeads(c.stackName),
     GeneratedNameHeads: generatedNameHeads(c.stackName),
     LayerNames: c.layerNames,
+    TopicNames: c.topicNames,
+    EventBucketNames: c.eventBucketNames,
+    EventBusNames: c.eventBusNames,
+    SubscribedLogGroupNames: c.subscribedLogGroupNames,
+    ExternalLayerArns: c.externalLayerArns,
     ExecutionRoleNames: c.executionRoleNames,
+    AlbListeners: c.albListenerArns,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
     // The boundary every role of the service must carry: the macro's policy (resolved in the Access stack's
     // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).

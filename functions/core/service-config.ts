@@ -14,10 +14,18 @@
  *   `resources:` with RoleName). A role CloudFormation names (`<stack>-<LogicalId>-<suffix>`) cannot be listed
  *   before the first deploy;
  * - DeploymentRoleArn: `provider.iam.deploymentRole` (or the older `provider.cfnRole`);
- * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`).
+ * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`);
+ * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`);
+ * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
+ *   cognitoUserPool, iot, iotFleetProvisioning).
+ *
+ * - TopicNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
+ *   events touch outside its own names (./event-access-properties.ts).
  *
  * Properties the service does not need are left out.
  */
+
+import { eventAccessProperties } from './event-access-properties';
 
 type Obj = Record<string, unknown>;
 
@@ -66,6 +74,12 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   if (deploymentRole !== undefined && typeof deploymentRole !== 'string') {
     throw new Error(`${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`);
   }
+  const albListenerArns = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : [])
+    .map((e) => (isObj(e) && isObj(e.alb) ? e.alb.listenerArn : undefined))
+    .filter((a): a is string => typeof a === 'string')))].sort();
+  const onRequest = ['alb', 'cloudFront', 'cognitoUserPool', 'iot', 'iotFleetProvisioning'];
+  const events = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : []).flatMap((e) => (isObj(e) ? Object.keys(e) : []))))]
+    .filter((e) => onRequest.includes(e)).sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
@@ -74,5 +88,11 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     // The macro's own boundary (default ResourcePrefix cf-<service>), wired as the README says, is the default:
     // PermissionsBoundary stays omitted so the macro creates it.
     ...(boundary && !new RegExp(`:policy/cf-${service}-${stage}-boundary$`).test(boundary) ? { PermissionsBoundary: boundary } : {}),
+    ...eventAccessProperties(
+      functions.map(({ f }) => ({ events: Array.isArray(f.events) ? f.events as Obj[] : [], layers: Array.isArray(f.layers) ? f.layers : [] })),
+      resources, service, stage, Array.isArray(provider.layers) ? provider.layers : [],
+    ),
+    ...(events.length ? { Events: events } : {}),
+    ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),
   };
 }

@@ -84,6 +84,23 @@ export const FOREIGN_TARGETS: Readonly<Record<string, ForeignTarget>> = {
   'AWS::ApiGatewayV2::Route': { what: 'a route of the neighbour stage\'s HTTP API', arn: HTTP('/routes/r0ut3'), values: HTTP_VALUES, tags: STAGE_TAG },
   'AWS::ApiGatewayV2::Integration': { what: 'an integration of the neighbour stage\'s HTTP API', arn: HTTP('/integrations/int001'), values: HTTP_VALUES, tags: STAGE_TAG },
   'AWS::ApiGatewayV2::Authorizer': { what: 'the neighbour stage\'s HTTP API authorizer', arn: HTTP('/authorizers/auth01'), values: HTTP_VALUES, tags: STAGE_TAG },
+  'AWS::ApiGateway::Stage': { what: 'the neighbour stage\'s REST API stage', arn: REST('/stages/{OtherStage}'), values: { ...REST_VALUES, 'p:StageName': '{OtherStage}' }, tags: STAGE_TAG },
+  'AWS::ApiGateway::Model': { what: 'a model of the neighbour stage\'s REST API', arn: REST('/models/m0d3l'), values: REST_VALUES, tags: STAGE_TAG },
+  'AWS::ApiGateway::RequestValidator': { what: 'a request validator of the neighbour stage\'s REST API', arn: REST('/requestvalidators/rv001'), values: REST_VALUES, tags: STAGE_TAG },
+  'AWS::ApiGatewayV2::Deployment': { what: 'a deployment of the neighbour stage\'s WebSocket API', arn: HTTP('/deployments/dep001'), values: HTTP_VALUES, tags: STAGE_TAG },
+  'AWS::ApiGatewayV2::RouteResponse': { what: 'a route response of the neighbour stage\'s WebSocket API', arn: HTTP('/routes/r0ut3/routeresponses/rr001'), values: { ...HTTP_VALUES, 'p:RouteId': 'r0ut3' }, tags: STAGE_TAG },
+  'AWS::Lambda::Alias': { what: 'the neighbour stage\'s function alias', arn: `${FN}:{OtherStageFunction}`, values: { 'p:Name': 'provisioned' } },
+  'AWS::Lambda::EventInvokeConfig': { what: 'the neighbour stage\'s function retry settings', arn: `${FN}:{OtherStageFunction}` },
+  'AWS::ElasticLoadBalancingV2::TargetGroup': { what: 'the neighbour stage\'s target group', arn: 'arn:{Partition}:elasticloadbalancing:{Region}:{Account}:targetgroup/{Service}-{OtherStage}-tg/4444444444444444', tags: STAGE_TAG },
+  'AWS::ElasticLoadBalancingV2::ListenerRule': {
+    what: 'a rule on another team\'s listener', arn: 'arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener-rule/app/payments-alb/1111111111111111/2222222222222222/3333333333333333',
+    values: { 'p:ListenerArn': 'arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener/app/payments-alb/1111111111111111/2222222222222222' }, tags: SERVICE_TAG,
+  },
+  'AWS::CloudFront::CachePolicy': { what: 'another service\'s cache policy', arn: 'arn:{Partition}:cloudfront::{Account}:cache-policy/11111111-2222-3333-4444-555555555555' },
+  'AWS::CloudFront::Distribution': { what: 'another service\'s distribution, given an own Lambda@Edge', arn: 'arn:{Partition}:cloudfront::{Account}:distribution/EOTHERSERVICE01', values: { 'item:LambdaFunctionARN': `${FN}:{OtherServiceFunction}:1` } },
+  'AWS::IoT::TopicRule': { what: 'another service\'s topic rule', arn: 'arn:{Partition}:iot:{Region}:{Account}:rule/OtherServiceRule_ABC123' },
+  'AWS::IoT::ProvisioningTemplate': { what: 'another service\'s provisioning template, with its role', arn: 'arn:{Partition}:iot:{Region}:{Account}:provisioningtemplate/{OtherServiceStack}-tmpl', values: { 'p:ProvisioningRoleArn': 'arn:{Partition}:iam::{Account}:role/{OtherStageExecRole}' } },
+  'AWS::Cognito::UserPool': { what: 'another service\'s user pool', arn: 'arn:{Partition}:cognito-idp:{Region}:{Account}:userpool/{Region}_OtherPool1' },
   'Custom::*': { what: 'a custom resource whose ServiceToken is another service\'s function', arn: `${FN}:{OtherServiceFunction}` },
 };
 

@@ -199,7 +199,7 @@ describe.each(FIXTURES.map((f) => [f.dir, f] as const))('%s', (dir, fixture) => 
         const call = concretize(sel, run.own, 'own', 'own');
         const r = await simulate(policies, call.request);
         count(`${dir}|${mode}|${role}`, 'own', r.decision);
-        const { expect: want } = expectationFor(sel.entry, role);
+        const { expect: want } = expectationFor(sel.entry, role, call);
         if (want === 'Unasserted' || want === r.decision) continue;
         const problem = record(mismatchOf(dir, mode, role, call, want, r.decision, r.allowSids));
         if (problem) unexplained.push(problem);
@@ -392,7 +392,12 @@ describe('fixed findings stay fixed', () => {
     const cfn = contextOf(region, 'cloudformation');
     const probesFor = (names: Names, want: (action: string) => Want): Probe[] => [
       ...[...bindingsOf(names, 'schedule:'), ...bindingsOf(names, 'ebrule:')].flatMap((b) =>
-        ['events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DeleteRule'].map((action) => ({ label: names.model.stage, request: { action, resource: rule(b), context: cfn }, want: want(action) }))),
+        ['events:PutRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DeleteRule'].map((action) => ({
+          label: names.model.stage,
+          // PutTargets names its targets: the stage's own function (events.rule-targets).
+          request: { action, resource: rule(b), context: action === 'events:PutTargets' ? { ...cfn, 'events:TargetArn': [`arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${names.model.service}-${names.model.stage}-fn`] } : cfn },
+          want: want(action),
+        }))),
       ...bindingsOf(names, 'scheduler:').flatMap((b) =>
         ['scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'].map((action) => ({ label: names.model.stage, request: { action, resource: schedule(b), context: cfn }, want: want(action) }))),
     ];
@@ -489,11 +494,23 @@ describe('fixed findings stay fixed', () => {
   test('lambda.function-permissions: AddPermission/RemovePermission only through CloudFormation', async () => {
     const f = await fixtureUnderTest('01-basic');
     const fn = `arn:${PARTITION}:lambda:${f.model.region}:${ACCOUNT_ID}:function:${f.model.functions[0].name}`;
-    const probes: Probe[] = ['lambda:AddPermission', 'lambda:RemovePermission'].flatMap((action) => [
-      { label: 'CLI', request: { action, resource: fn, context: contextOf(f.model.region, 'cli') }, want: everyone('Denied') },
-      { label: 'CloudFormation', request: { action, resource: fn, context: contextOf(f.model.region, 'cloudformation') }, want: everyone('Allowed') },
+    const principal = (p: string | undefined): Record<string, string> => (p ? { 'lambda:Principal': p } : {});
+    const probes: Probe[] = [['lambda:AddPermission', 'apigateway.amazonaws.com'], ['lambda:RemovePermission', undefined]].flatMap(([action, p]) => [
+      { label: 'CLI', request: { action: action as string, resource: fn, context: { ...contextOf(f.model.region, 'cli'), ...principal(p) } }, want: everyone('Denied') },
+      { label: 'CloudFormation', request: { action: action as string, resource: fn, context: { ...contextOf(f.model.region, 'cloudformation'), ...principal(p) } }, want: everyone('Allowed') },
     ]);
     expect(await wrongDecisions(f.policies, probes)).toEqual([]);
+    // Only the AWS service principals of the framework's events: never an account or another service; * (a public
+    // function URL) is admin's.
+    const cfn = contextOf(f.model.region, 'cloudformation');
+    const add = (p: string) => ({ action: 'lambda:AddPermission', resource: fn, context: { ...cfn, 'lambda:Principal': p } });
+    expect(await wrongDecisions(f.policies, [
+      { label: 'an account', request: add('210987654321'), want: everyone('Denied') },
+      { label: 'an account root', request: add('arn:aws:iam::210987654321:root'), want: everyone('Denied') },
+      { label: 'another service principal', request: add('ec2.amazonaws.com'), want: everyone('Denied') },
+      { label: 'everyone', request: add('*'), want: ADMIN_ONLY },
+      { label: 'cloudwatchLog events', request: add(`logs.${f.model.region}.amazonaws.com`), want: everyone('Allowed') },
+    ])).toEqual([]);
   });
 
   test('sns-topic-update, event-bus-update-read, api-keys-usage-plans-update: granted to all groups, only through CloudFormation', async () => {
@@ -506,26 +523,38 @@ describe('fixed findings stay fixed', () => {
     const topicArn = `arn:${PARTITION}:sns:${notifier.model.region}:${ACCOUNT_ID}:${topic.TopicName}`;
     const busArn = `arn:${PARTITION}:events:${ingest.model.region}:${ACCOUNT_ID}:event-bus/${bus.EventBusName}`;
     const r = payments.model.region;
-    const both = (p: ProofPolicies, region: string, action: string, resource: string, cliWant: Want) => ({
+    const both = (p: ProofPolicies, region: string, action: string, resource: string, cliWant: Want, tags: Record<string, string> = {}) => ({
       p,
       probes: [
-        { label: 'CloudFormation', request: { action, resource, context: contextOf(region, 'cloudformation') }, want: everyone('Allowed') },
-        { label: 'CLI', request: { action, resource, context: contextOf(region, 'cli') }, want: cliWant },
+        { label: 'CloudFormation', request: { action, resource, context: { ...contextOf(region, 'cloudformation'), ...tags } }, want: everyone('Allowed') },
+        { label: 'CLI', request: { action, resource, context: { ...contextOf(region, 'cli'), ...tags } }, want: cliWant },
       ] as Probe[],
     });
+    // API keys and usage plans carry the stack tag CloudFormation stamps; a plan or key of another stack does not.
+    const ownStack = { 'aws:ResourceTag/aws:cloudformation:stack-name': payments.own.global.StackName };
+    const otherStack = { 'aws:ResourceTag/aws:cloudformation:stack-name': `${payments.own.global.StackName}-other` };
     for (const { p, probes } of [
       both(notifier.policies, notifier.model.region, 'sns:SetTopicAttributes', topicArn, everyone('Denied')),
       both(ingest.policies, ingest.model.region, 'events:DescribeEventBus', busArn, everyone('Denied')),
-      // admin's apigateway.api-lifecycle already had PATCH on keys and plans; remove's plan detach is direct (exemption usage-plan-keys-any-plan).
-      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/apikeys/${key.ApiKeyId}`, DEVELOPERS_DENIED),
-      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/usageplans/${payments.own.global.UsagePlanId}`, DEVELOPERS_DENIED),
+      // admin's apigateway.api-lifecycle already had PATCH on keys and plans; remove's plan detach is direct
+      // (apigateway.usage-plan-detach), on the own stack's plans only.
+      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/apikeys/${key.ApiKeyId}`, DEVELOPERS_DENIED, ownStack),
+      both(payments.policies, r, 'apigateway:PATCH', `arn:${PARTITION}:apigateway:${r}::/usageplans/${payments.own.global.UsagePlanId}`, DEVELOPERS_DENIED, ownStack),
     ]) expect(await wrongDecisions(p, probes)).toEqual([]);
+    // The same keys and plans under another stack's tag: nobody, neither through the stack nor directly.
+    for (const path of [`/apikeys/${key.ApiKeyId}`, `/usageplans/${payments.own.global.UsagePlanId}`]) {
+      const resource = `arn:${PARTITION}:apigateway:${r}::${path}`;
+      const probes: Probe[] = (['cloudformation', 'cli'] as const).map((via) => ({
+        label: `${via} other stack`, request: { action: 'apigateway:PATCH', resource, context: { ...contextOf(r, via), ...otherStack } }, want: everyone('Denied'),
+      }));
+      expect(await wrongDecisions(payments.policies, probes)).toEqual([]);
+    }
   });
 
   test('long-name-custom-resource-function (10-long-names): the hashed custom-resource function names are granted, and only the own stage\'s', async () => {
     const f = await fixtureUnderTest('10-long-names');
     // provider.iam.role.name (the default would exceed 64 characters): listed in ExecutionRoleNames.
-    expect(accessPropertiesOf(f.model)).toEqual({ ExecutionRoleNames: ['analytics-pipeline-processor-development-lambda'] });
+    expect(accessPropertiesOf(f.model)).toEqual({ ExecutionRoleNames: ['analytics-pipeline-processor-development-lambda'], EventBucketNames: ['acme-existing-analytics-bucket'] });
     const region = f.model.region;
     const fn = (name: string) => `arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
     const hashed = (n: Names) => bindingsOf(n, 'crfn:').map((b) => b.CustomResourceFunctionName).filter((name) => !name.startsWith(`${n.model.service}-${n.model.stage}-`));
@@ -542,7 +571,7 @@ describe('fixed findings stay fixed', () => {
 
   test('layer-default-name, layer-version-policy-read (06-layer): LayerNames grants `sharp` by its exact name; GetLayerVersionPolicy is granted', async () => {
     const f = await fixtureUnderTest('06-layer');
-    expect(accessPropertiesOf(f.model)).toEqual({ LayerNames: ['sharp'] });
+    expect(accessPropertiesOf(f.model)).toEqual({ LayerNames: ['sharp'], ExternalLayerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:external-layer:3'] });
     const layer = (name: string) => `arn:${PARTITION}:lambda:${f.model.region}:${ACCOUNT_ID}:layer:${name}`;
     const cfn = contextOf(f.model.region, 'cloudformation');
     const probes: Probe[] = [
@@ -645,7 +674,7 @@ describe('PermissionsBoundary', () => {
     for (const role of GROUP_ROLES) {
       for (const call of calls) {
         const r = await simulate(f.policies.groups[role], call.request);
-        const { expect: want } = expectationFor(call.entry, role);
+        const { expect: want } = expectationFor(call.entry, role, call);
         if (want === 'Unasserted' || want === r.decision) continue;
         const problem = record(mismatchOf(dir, mode, role, call, want, r.decision, r.allowSids));
         if (problem) unexplained.push(problem);

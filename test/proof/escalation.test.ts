@@ -150,6 +150,51 @@ function cases(s: Service, p: ProofPolicies): Case[] {
     { id: 'cfn-create-change-set-own-stack-template-body', why: 'creating the stack (first deploy) from a template body, which only admin may', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set` } } },
     { id: 'cfn-import-into-own-stack', why: 'adopting a foreign resource into the own stack (import change set)', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set`, 'cloudformation:TemplateUrl': templateUrl, 'cloudformation:ImportResourceTypes': ['AWS::S3::Bucket'] } }, admin: 'Denied' },
     { id: 'lambda-update-other-service-code', why: 'another service\'s function code', request: { action: 'lambda:UpdateFunctionCode', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${OTHER.fn}`, context: cli }, admin: 'Denied' },
+    // The framework's custom-resource functions run as its custom-resource role: nobody changes or invokes them
+    // directly, and no event source may be pointed at them (lambda.custom-resource-functions-*).
+    ...(['custom-resource-apigw-cw-role', 'custom-resource-existing-s3'] as const).flatMap((kind): Case[] => {
+      const fn = `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-${kind}`;
+      return [
+        { id: `lambda-update-code-${kind}-cli`, why: 'own code run as the custom-resource role', request: { action: 'lambda:UpdateFunctionCode', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-update-configuration-${kind}-cli`, why: 'a foreign layer or handler run as the custom-resource role', request: { action: 'lambda:UpdateFunctionConfiguration', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-invoke-${kind}-cli`, why: 'a crafted custom-resource event makes the function use its role', request: { action: 'lambda:InvokeFunction', resource: fn, context: cli }, admin: 'Denied' },
+        { id: `lambda-add-permission-${kind}-cloudformation`, why: 'an AWS::Lambda::Permission that lets an event source invoke it', request: { action: 'lambda:AddPermission', resource: fn, context: { ...viaCfn(cli), 'lambda:Principal': 'events.amazonaws.com' } }, admin: 'Denied' },
+        { id: `lambda-create-mapping-${kind}-cloudformation`, why: 'a queue that feeds it crafted events', request: { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { ...viaCfn(cli), 'lambda:FunctionArn': fn } }, admin: 'Denied' },
+      ];
+    }),
+    // API Gateway: the stack tag CloudFormation stamps on REST APIs (inherited by their children), keys and plans.
+    ...((): Case[] => {
+      const ag = (path: string) => `arn:${PARTITION}:apigateway:${s.region}::${path}`;
+      const foreign = { 'aws:ResourceTag/aws:cloudformation:stack-name': OTHER.stack };
+      return [
+        { id: 'apigateway-put-method-other-api-cloudformation', why: 'an unauthenticated method on another service\'s REST API through the own stack', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5/resources/abc123/methods/GET'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-post-deployment-other-api-cloudformation', why: 'redeploying another service\'s REST API through the own stack', request: { action: 'apigateway:POST', resource: ag('/restapis/a1b2c3d4e5/deployments'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-put-rest-api-other-cloudformation', why: 'overwriting another REST API from an OpenAPI body', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-patch-other-stage-cli', why: 'throttling 0 or logging off on another API\'s stage', request: { action: 'apigateway:PATCH', resource: ag(`/restapis/a1b2c3d4e5/stages/${s.stage}`), context: { ...cli, ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-list-api-keys-cli', why: 'every API key value of the region in one call', request: { action: 'apigateway:GET', resource: ag('/apikeys'), context: cli }, admin: 'Denied' },
+        { id: 'apigateway-get-other-api-key-cli', why: 'another service\'s API key value', request: { action: 'apigateway:GET', resource: ag('/apikeys/k1l2m3n4o5'), context: { ...cli, ...foreign } }, admin: 'Denied' },
+        { id: 'apigateway-patch-other-usage-plan-cli', why: 'quotas of another service\'s usage plan', request: { action: 'apigateway:PATCH', resource: ag('/usageplans/p1q2r3'), context: { ...cli, ...foreign } }, admin: 'Denied' },
+      ];
+    })(),
+    // Resource policies and wiring through the own stack, toward what another owner holds.
+    ...((): Case[] => {
+      const cfn = viaCfn(cli);
+      const own = `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-worker`;
+      const sns = (name: string) => `arn:${PARTITION}:sns:${s.region}:${ACCOUNT_ID}:${name}`;
+      const events = (path: string) => `arn:${PARTITION}:events:${s.region}:${ACCOUNT_ID}:${path}`;
+      return [
+        { id: 'sns-set-topic-attributes-foreign-topic-cloudformation', why: 'an AWS::SNS::TopicPolicy that opens another owner\'s topic', request: { action: 'sns:SetTopicAttributes', resource: sns('acme-billing-alerts'), context: cfn }, admin: 'Denied' },
+        { id: 'sns-subscribe-https-own-topic-cloudformation', why: 'an https endpoint that receives the own topic\'s messages', request: { action: 'sns:Subscribe', resource: sns(`${stack}-alerts`), context: { ...cfn, 'sns:Protocol': 'https', 'sns:Endpoint': 'https://attacker.example/hook' } }, admin: 'Denied' },
+        { id: 'sns-subscribe-foreign-queue-cloudformation', why: 'another account\'s queue subscribed to the own topic', request: { action: 'sns:Subscribe', resource: sns(`${stack}-alerts`), context: { ...cfn, 'sns:Protocol': 'sqs', 'sns:Endpoint': 'arn:aws:sqs:us-east-1:210987654321:exfil' } }, admin: 'Denied' },
+        { id: 'events-put-targets-foreign-bus-cloudformation', why: 'the default bus (CloudTrail events) forwarded to another account\'s bus', request: { action: 'events:PutTargets', resource: events(`rule/${stack}-forward`), context: { ...cfn, 'events:TargetArn': ['arn:aws:events:us-east-1:210987654321:event-bus/default'] } }, admin: 'Denied' },
+        { id: 'events-put-rule-foreign-bus-cloudformation', why: 'a rule on another owner\'s custom bus', request: { action: 'events:PutRule', resource: events(`rule/acme-org-bus/${stack}-copy`), context: cfn }, admin: 'Denied' },
+        { id: 'lambda-add-permission-account-cloudformation', why: 'another account may invoke an own function', request: { action: 'lambda:AddPermission', resource: own, context: { ...cfn, 'lambda:Principal': '210987654321' } }, admin: 'Denied' },
+        { id: 'logs-put-subscription-filter-cloudtrail-cloudformation', why: 'CloudTrail\'s log group streamed to an own function', request: { action: 'logs:PutSubscriptionFilter', resource: `arn:${PARTITION}:logs:${s.region}:${ACCOUNT_ID}:log-group:aws-cloudtrail-logs-123456789012`, context: cfn }, admin: 'Denied' },
+        { id: 's3-put-bucket-notification-deployment-bucket-cloudformation', why: 'another stage\'s deployment bucket wired to an own function', request: { action: 's3:PutBucketNotification', resource: `arn:${PARTITION}:s3:::${s.service}-prod-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: cfn }, admin: 'Denied' },
+        { id: 's3-delete-foreign-bucket-cloudformation', why: 'deleting any bucket through the own stack', request: { action: 's3:DeleteBucket', resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: cfn }, admin: 'Denied' },
+        { id: 'lambda-get-foreign-layer', why: 'another service\'s layer code', request: { action: 'lambda:GetLayerVersion', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:layer:${OTHER.service}-dev-secrets:1`, context: cli }, admin: 'Denied' },
+      ];
+    })(),
     { id: 'lambda-add-permission-cli', why: 'letting anyone invoke an own function, bypassing the stack', request: { action: 'lambda:AddPermission', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-anything`, context: cli }, admin: 'Denied' },
     ...['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'].flatMap((action): Case[] => [
       { id: `${action}-other-service-deployment-bucket-cloudformation`, why: 'an AWS::S3::BucketPolicy in the own stack on another service\'s deployment bucket', request: { action, resource: `arn:${PARTITION}:s3:::${OTHER.stack}-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: viaCfn(cli) }, admin: 'Denied' },

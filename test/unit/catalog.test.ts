@@ -36,9 +36,12 @@ const EXAMPLE_CONFIG = parseAccess(
     ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: 'us-east-1',
     // Every optional name list set, so each list token has an example value.
     FunctionNames: ['acme-sync'], LayerNames: ['sharp'], ExecutionRoleNames: ['acme-exec'],
+    TopicNames: ['shared-topic'], EventBucketNames: ['acme-uploads'], EventBusNames: ['partner-bus'],
+    SubscribedLogGroupNames: ['/acme/app/dev'], ExternalLayerArns: ['arn:aws:lambda:us-east-1:210987654321:layer:sharp:3'],
     DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn-exec-role',
     PermissionsBoundary: 'arn:aws:iam::123456789012:policy/service-boundary',
     ExistingBuckets: ['acme-uploads'], ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'],
+    AlbListenerArns: ['arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2'],
   } },
   { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
   [],
@@ -54,7 +57,7 @@ function exampleArn(pattern: string): string {
   return pattern.replace(/\{([A-Za-z]+)\}/g, (whole, name: string) => {
     const v = tokens[name];
     if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v[0] ?? `(empty list {${name}})`; // a list token: its first item
+    if (Array.isArray(v)) return v[0] ?? `example-${name.toLowerCase()}`; // a list token: its first item, or a name of its shape
     const example = EXPRESSION_EXAMPLES[name];
     if (example === undefined) throw new Error(`no example value for token ${whole} (add one to EXPRESSION_EXAMPLES)`);
     return example;
@@ -151,12 +154,39 @@ async function resourceTypeArns(action: string): Promise<string[]> {
  * problem, and also once one of these is fixed (then delete its line here).
  */
 /** Catalog problems pinned while a fix is pending; empty: every entry must pass every check. */
-const KNOWN_CATALOG_PROBLEMS: Record<string, string[]> = {};
+const KNOWN_CATALOG_PROBLEMS: Record<string, string[]> = (() => {
+  // iam-data 0.21 files ELB v1 and v2 under the one prefix `elasticloadbalancing`, and keeps v1's AddTags and
+  // RemoveTags (loadbalancer/<name> only). The v2 Service Authorization Reference (list_awselasticloadbalancingv2)
+  // lists target groups and listener rules for both, and ELB's "tag resources during creation" guide requires
+  // AddTags (elasticloadbalancing:CreateAction) for CreateTargetGroup and CreateRule with tags.
+  const v1Tags = (action: string, arns: string[]) =>
+    `elasticloadbalancing:${action}: none of ${arns.join(', ')} is a resource of its types arn:\${Partition}:elasticloadbalancing:\${Region}:\${Account}:loadbalancer/\${LoadBalancerName}`;
+  const tg = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/*/*';
+  const rule = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/*/*/*/*';
+  return {
+    'elbv2.target-groups-update': [v1Tags('AddTags', [tg]), v1Tags('RemoveTags', [tg])],
+    'elbv2.rules-update': [v1Tags('AddTags', [rule]), v1Tags('RemoveTags', [rule])],
+    'elbv2.tag-on-create': [v1Tags('AddTags', [tg, rule]), `${tg} fits no action of the entry`, `${rule} fits no action of the entry`],
+  };
+})();
 
 /** Condition keys an action supports: its own and those of its resource types (lower case). */
 async function conditionKeysOf(action: string): Promise<Set<string>> {
   const d = await details(action);
   return new Set([...d.conditionKeys, ...d.resourceTypes.flatMap((rt) => rt.conditionKeys)].map((k) => k.toLowerCase()));
+}
+
+/** Whether some resource type of the action takes aws:ResourceTag/${TagKey} (API Gateway: V1 and V2 types). */
+async function resourceTagKeyOf(action: string): Promise<boolean> {
+  const [service] = action.split(':');
+  const d = await details(action);
+  const names = d.resourceTypes.map((rt) => rt.name);
+  if (APIGATEWAY_VERBS.has(action)) names.push(...(await (apigatewayV2Types ??= unattachedApigatewayTypes())));
+  for (const name of names) {
+    const t = await iamResourceTypeDetails(service, name);
+    if ((t.conditionKeys ?? []).some((k) => k.toLowerCase() === 'aws:resourcetag/${tagkey}')) return true;
+  }
+  return false;
 }
 
 const IAM_OPERATORS = /^(ForAllValues:|ForAnyValue:)?(StringEquals|StringNotEquals|StringEqualsIgnoreCase|StringNotEqualsIgnoreCase|StringLike|StringNotLike|NumericEquals|NumericNotEquals|NumericLessThan|NumericLessThanEquals|NumericGreaterThan|NumericGreaterThanEquals|DateEquals|DateNotEquals|DateLessThan|DateLessThanEquals|DateGreaterThan|DateGreaterThanEquals|Bool|BinaryEquals|IpAddress|NotIpAddress|ArnEquals|ArnLike|ArnNotEquals|ArnNotLike)(IfExists)?$|^Null$/;
@@ -260,12 +290,23 @@ describe('catalog entries', () => {
     for (const [op, keys] of Object.entries(e.condition ?? {})) {
       if (!IAM_OPERATORS.test(op)) problems.push(`${op} is not an IAM condition operator`);
       for (const key of Object.keys(keys)) {
-        if (key.startsWith('aws:')) {
+        // aws:ResourceTag/<key> is set only for resources that take tags: every action must have a resource type
+        // that lists aws:ResourceTag/${TagKey} (else the key is absent and the Allow silently never matches).
+        if (/^aws:ResourceTag\//i.test(key)) {
+          const lacking: string[] = [];
+          for (const a of e.actions) if (!(await resourceTagKeyOf(a))) lacking.push(a);
+          if (lacking.length) problems.push(`${op} ${key}: no resource type of ${lacking.join(', ')} takes aws:ResourceTag`);
+          continue;
+        }
+        // A tag key (`aws:ResourceTag/<tag>`, `<service>:ResourceTag/<tag>`) is checked as the action's `.../${TagKey}` key.
+        const tagged = /^([a-z0-9-]+:(?:ResourceTag|RequestTag))\/.+$/i.exec(key);
+        if (key.startsWith('aws:') && !tagged) {
           if (!getGlobalConditionKeyByName(key)) problems.push(`${key} is not a global condition key`);
           continue;
         }
+        const lookup = tagged ? `${tagged[1]}/\${TagKey}`.toLowerCase() : key.toLowerCase();
         const supporting: string[] = [];
-        for (const a of e.actions) if ((await conditionKeysOf(a)).has(key.toLowerCase())) supporting.push(a);
+        for (const a of e.actions) if ((await conditionKeysOf(a)).has(lookup)) supporting.push(a);
         // A key an action never sends is absent: Null (and ...IfExists) then hold, every other operator fails,
         // which would silently take the action out of the statement.
         const absentIsHarmless = op === 'Null' || op.endsWith('IfExists') || op.startsWith('ForAllValues:'); // ForAllValues holds for an absent key

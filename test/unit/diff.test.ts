@@ -55,13 +55,13 @@ describe('serverless-access diff', () => {
     expect(code).toBe(1);
     // the cdk-diff security table shows the Lambda role's statement change
     expect(out).toMatch(/IAM Statement Changes/);
-    expect(out).toMatch(/\+ │ arn:\*:logs:\*:123456789012:log-group:\/aws\/lambda\/sls-tapir-\*-\*:\*/);
-    expect(out).toMatch(/- │ arn:\*:logs:\*:123456789012:log-group:\/aws\/lambda\/sls-tapir-dev-\*:\*/);
+    expect(out).toMatch(/\+ │ arn:\*:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/sls-tapir-\*-\*:\*/);
+    expect(out).toMatch(/- │ arn:\*:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/sls-tapir-dev-\*:\*/);
     // the per-principal list covers the groups too (their policies are attached through ManagedPolicyArns)
     for (const group of ['admin', 'developer', 'ci']) expect(out).toMatch(new RegExp(`group cf-tapir-dev-${group} \\(TapirAccess${group[0].toUpperCase()}${group.slice(1)}Group\\): \\d+ gained, \\d+ lost`));
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 2 gained, 2 lost/);
-    expect(out).toContain('      on arn:*:cloudformation:*:123456789012:stack/sls-tapir-*/*');
-    expect(out).toContain('      on arn:*:cloudformation:*:123456789012:stack/sls-tapir-dev/*');
+    expect(out).toContain('      on arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-*/*');
+    expect(out).toContain('      on arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-dev/*');
     expect(out).toContain('IAM permissions changed');
     // the same change in the terms of `explain`: the developer's stack updates leave its own stage
     expect(out).toMatch(/\+ group cf-tapir-dev-developer: cloudformation update, account-wide \([^)]*CloudformationStackUpdate/);
@@ -70,8 +70,8 @@ describe('serverless-access diff', () => {
     const wide = await processedTemplate(readFileSync(join(dir, 'wide.yaml'), 'utf8'), 'wide');
     const diffs = diffPermissions(processed, wide);
     const dev = diffs.find((d) => d.id === 'TapirAccessDeveloperGroup')!;
-    expect(dev.gained.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:*:123456789012:stack/sls-tapir-*/*')).toBe(true);
-    expect(dev.lost.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:*:123456789012:stack/sls-tapir-dev/*')).toBe(true);
+    expect(dev.gained.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-*/*')).toBe(true);
+    expect(dev.lost.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-dev/*')).toBe(true);
     expect(securityTable(processed, wide).changed).toBe(true);
   });
 
@@ -81,7 +81,7 @@ describe('serverless-access diff', () => {
     const logs = statement(edited, 'LambdaRoleLogs');
     logs.Action = (logs.Action as string[]).filter((a) => a !== 'logs:PutLogEvents');
     // from a policy the three groups share (attached through Group.ManagedPolicyArns)
-    const read = statement(edited, 'ApigatewayApiSettings');
+    const read = statement(edited, 'ApigatewayRestApiSettings');
     read.Action = (read.Action as string[]).filter((a) => a !== 'apigateway:UpdateRestApiPolicy');
     writeFileSync(join(dir, 'removed.json'), JSON.stringify(edited));
 
@@ -91,12 +91,12 @@ describe('serverless-access diff', () => {
     expect(diffs.map((d) => d.id).sort()).toEqual(['TapirAccessAdminGroup', 'TapirAccessCiGroup', 'TapirAccessDeveloperGroup', 'TapirAccessLambdaRole']);
     for (const d of diffs) expect(d.gained).toEqual([]);
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
-    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*', sid: 'LambdaRoleLogs' }]);
+    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*', sid: 'LambdaRoleLogs' }]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
-    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/apis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:*::/restapis/*']);
+    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apikeys/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/usageplans/*']);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);
-    expect(out).toContain('  - logs:PutLogEvents\n      on arn:*:logs:*:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*');
-    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:*::/apis/*\n      on arn:*:apigateway:*::/restapis/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}}');
+    expect(out).toContain('  - logs:PutLogEvents\n      on arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*');
+    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}');
   });
 
   test('--deployed STACK compares with the processed template of the deployed stack', async () => {

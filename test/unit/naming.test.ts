@@ -25,11 +25,16 @@ function globMatches(pattern: string, value: string): boolean {
 }
 
 describe('defaults the names derive from', () => {
+  test('IamRegion defaults to the service\'s Region; * only when chosen', () => {
+    expect(config({ ServiceName: 'tapir', Region: 'eu-west-1' }).iamRegion).toBe('eu-west-1');
+    expect(config({ ServiceName: 'tapir', Region: 'eu-west-1', IamRegion: '*' }).iamRegion).toBe('*');
+  });
+
   test('ServiceName alone: stage development, prefix cf-<service>, framework service sls-<service>', () => {
     const c = config({ ServiceName: 'tapir' });
     expect(c).toMatchObject({
       stage: 'development', iamStage: 'development', resourcePrefix: 'cf-tapir', slsServiceName: 'sls-tapir',
-      stackName: 'sls-tapir-development', deploymentPrefix: 'serverless', iamPartition: '*', iamRegion: '*',
+      stackName: 'sls-tapir-development', deploymentPrefix: 'serverless', iamPartition: '*', iamRegion: 'us-east-1',
       iamAccountId: '123456789012', region: 'us-east-1', roleNames: { admin: 'admin', developer: 'developer', ci: 'ci' },
     });
   });
@@ -133,7 +138,7 @@ describe('tokens', () => {
   test('literal tokens of a default Access resource', () => {
     const t = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev', ResolveDeploymentBucket: false }));
     expect(t).toMatchObject({
-      Partition: '*', Region: '*', Account: '123456789012', ServiceRegion: 'us-east-1', Service: 'sls-tapir', Stage: 'dev',
+      Partition: '*', Region: 'us-east-1', Account: '123456789012', ServiceRegion: 'us-east-1', Service: 'sls-tapir', Stage: 'dev',
       StackName: 'sls-tapir-dev', StackNameHead: 'sls-tapir-dev', ArtifactPrefix: 'serverless/sls-tapir/dev',
       LambdaRole: 'cf-tapir-dev-lambda-execution',
     });
@@ -182,7 +187,7 @@ describe('tokens', () => {
   test('fill: literal tokens give a string, an expression token alone gives the expression', () => {
     const tokens = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws' }));
     expect(fill('arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*', tokens))
-      .toEqual({ value: 'arn:aws:lambda:*:123456789012:function:sls-tapir-dev-*', maxLength: 'arn:aws:lambda:*:123456789012:function:sls-tapir-dev-*'.length });
+      .toEqual({ value: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*', maxLength: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*'.length });
     expect(fill('{DeploymentBucketArn}', tokens).value).toEqual({ 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] });
   });
 

@@ -70,7 +70,7 @@ describe.each(SUBMODULES.map((m) => [m.property, m] as const))('submodule %s', (
 
 test('the Fn::GetAtt attributes are the read-only properties (LambdaRoleName is an input too), and exactly what the macro resolves', () => {
   const readOnly = schema.readOnlyProperties.map((p) => p.replace('/properties/', ''));
-  expect(readOnly.sort()).toEqual(['AdminGroupArn', 'AdminGroupName', 'CiGroupArn', 'CiGroupName', 'DeveloperGroupArn', 'DeveloperGroupName', 'LambdaRoleArn']);
+  expect(readOnly.sort()).toEqual(['AdminGroupArn', 'AdminGroupName', 'BoundaryArn', 'CiGroupArn', 'CiGroupName', 'DeveloperGroupArn', 'DeveloperGroupName', 'LambdaRoleArn']);
   const attributes = [...readOnly, 'LambdaRoleName'];
   for (const a of attributes) {
     expect(() => transformTemplate({ ...access({ ServiceName: 'tapir' }), Outputs: { O: { Value: { 'Fn::GetAtt': ['AppAccess', a] } } } }, ctx)).not.toThrow();

@@ -19,6 +19,20 @@ describe('accessPropertiesOf', () => {
     })).toEqual({ FunctionNames: ['custom-a', 'custom-b'], LayerNames: ['sharp', 'team-utils'] });
   });
 
+  test('the listeners of alb events, sorted and without repeats', () => {
+    const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    const other = listener.replace('f2f7dc8efc522ab2', '0123456789abcdef');
+    expect(of({
+      functions: { a: { events: [{ alb: { listenerArn: listener, priority: 1 } }, { http: { path: '/' } }] }, b: { events: [{ alb: { listenerArn: other, priority: 2 } }, { alb: { listenerArn: listener, priority: 3 } }] } },
+    })).toEqual({ AlbListenerArns: [other, listener].sort(), Events: ['alb'] });
+  });
+
+  test('the event types whose statements are granted on request, sorted and without repeats', () => {
+    expect(of({
+      functions: { a: { events: [{ cloudFront: { eventType: 'viewer-request' } }, { http: { path: '/' } }, { iot: { sql: 'x' } }] }, b: { events: [{ cognitoUserPool: { pool: 'p', trigger: 'PreSignUp' } }, { iot: { sql: 'y' } }, { sqs: 'arn' }] } },
+    })).toEqual({ Events: ['cloudFront', 'cognitoUserPool', 'iot'] });
+  });
+
   test('execution roles: provider role name, role ARNs and named roles of resources:, not the framework default', () => {
     expect(of({
       provider: { iam: { role: { name: 'orders-dev-runner' } } },

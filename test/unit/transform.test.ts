@@ -377,12 +377,15 @@ describe.each(CASES)('%s', (_name, template, values) => {
     }
   });
 
-  test('statements are in canonical form: Allow, sorted unique actions, Version 2012-10-17', () => {
+  test('statements are in canonical form: the catalog entry\'s effect, sorted unique actions, Version 2012-10-17', () => {
+    // A statement's Sid is its catalog id in PascalCase; its Effect is the entry's (Allow unless a Deny guard rail).
+    const pascalId = (id: string) => id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    const effects = new Map([...CORE_CATALOG, ...submoduleEntries(template, values)].map((e) => [pascalId(e.id), e.effect ?? 'Allow']));
     for (const [, r] of policies()) {
       const doc = r.Properties?.PolicyDocument as { Version: string; Statement: Array<Statement & { Effect: string }> };
       expect(doc.Version).toBe('2012-10-17');
       for (const s of doc.Statement) {
-        expect(s.Effect).toBe('Allow');
+        expect(s.Effect).toBe(effects.get(s.Sid));
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect([...new Set(actions)].sort()).toEqual(actions);
         if (Array.isArray(s.Action)) expect(s.Action.length).toBeGreaterThan(1);

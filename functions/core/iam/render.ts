@@ -11,7 +11,7 @@ export type PolicyValue = string | Record<string, unknown>;
 
 export interface Statement {
   readonly Sid: string;
-  readonly Effect: 'Allow';
+  readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | string[];
   readonly Resource: PolicyValue | PolicyValue[];
   readonly Condition?: Record<string, Record<string, PolicyValue | PolicyValue[]>>;
@@ -92,6 +92,7 @@ const hasListToken = (pattern: string, tokens: Tokens) => compile(pattern).some(
 
 interface Prepared {
   readonly sid: string;
+  readonly effect: 'Allow' | 'Deny';
   readonly action: string | string[];
   readonly resources: readonly string[];
   readonly condition?: ConditionBlock;
@@ -103,15 +104,16 @@ interface Prepared {
 
 function build(entry: CatalogEntry, resources: readonly string[], condition: ConditionBlock | undefined): Prepared {
   const sid = sidOf(entry.id);
+  const effect = entry.effect ?? 'Allow';
   const action = one([...new Set(entry.actions)].sort());
   const empty = (): PolicyValue => '';
   const shape: Statement = {
-    Sid: sid, Effect: 'Allow', Action: action, Resource: one(resources.map(empty)),
+    Sid: sid, Effect: effect, Action: action, Resource: one(resources.map(empty)),
     ...(condition ? { Condition: renderCondition(condition, empty) } : {}),
   };
   const patterns = [...entry.resources, ...Object.values(entry.condition ?? {}).flatMap((keys) => Object.values(keys).flat())];
   const tokenNames = [...new Set(patterns.flatMap((x) => compile(x).filter((_, i) => i % 2 === 1)))];
-  return { sid, action, resources, condition, tokenNames, baseSize: JSON.stringify(shape).length };
+  return { sid, effect, action, resources, condition, tokenNames, baseSize: JSON.stringify(shape).length };
 }
 
 /**
@@ -165,7 +167,7 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
   };
   const statement: Statement = {
     Sid: p.sid,
-    Effect: 'Allow',
+    Effect: p.effect,
     Action: p.action,
     Resource: one(p.resources.map(fillSized)),
     ...(p.condition ? { Condition: renderCondition(p.condition, fillSized) } : {}),
@@ -192,7 +194,7 @@ function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): Rend
   if (resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its lists are expanded`);
   const condition = entry.condition ? renderConditionLists(entry.condition, fillAll) : undefined;
   const statement: Statement = {
-    Sid: p.sid, Effect: 'Allow', Action: p.action, Resource: one(resources), ...(condition ? { Condition: condition } : {}),
+    Sid: p.sid, Effect: p.effect, Action: p.action, Resource: one(resources), ...(condition ? { Condition: condition } : {}),
   };
   const json = JSON.stringify(statement, (_k, v) => (expressions.has(v) ? 0 : v)).length - occurrences;
   return { id: entry.id, reason: entry.reason, statement, size: json + extra, jsonSize: JSON.stringify(statement).length };

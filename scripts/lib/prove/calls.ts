@@ -341,7 +341,7 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
     RestApiId: restApiId,
     HttpApiId: fakeId('httpapi', m),
     UsagePlanId: fakeId('usageplan', m, 6),
-    TagsResource: encodeURIComponent(`arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.stage}`),
+    TagsResource: encodeURIComponent(`arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.provider.apiGateway?.stage ?? m.stage}`),
     FunctionVersion: '3',
     LayerVersion: '1',
     ...(m.cfnRoleArn ? { CfnRoleArn: m.cfnRoleArn } : {}),
@@ -835,6 +835,33 @@ export const BOUNDARY_KEYED_ROLE_WRITES = new Set([
 /** IAM is global: its calls are made to us-east-1. */
 const GLOBAL_SERVICES = new Set(['iam', 'sts', 'cloudfront']);
 
+/** The principal of the first event of a function that gives an AWS service invoke rights (osls compile/events/*). */
+const EVENT_PRINCIPAL: Readonly<Record<string, (region: string) => string>> = {
+  http: () => 'apigateway.amazonaws.com', httpApi: () => 'apigateway.amazonaws.com', websocket: () => 'apigateway.amazonaws.com',
+  s3: () => 's3.amazonaws.com', sns: () => 'sns.amazonaws.com', schedule: () => 'events.amazonaws.com', eventBridge: () => 'events.amazonaws.com',
+  cloudwatchEvent: () => 'events.amazonaws.com', alb: () => 'elasticloadbalancing.amazonaws.com', cloudwatchLog: (r) => `logs.${r}.amazonaws.com`,
+  cloudFront: () => 'edgelambda.amazonaws.com', iot: () => 'iot.amazonaws.com', cognitoUserPool: () => 'cognito-idp.amazonaws.com',
+  alexaSkill: () => 'alexa-appkit.amazon.com', alexaSmartHome: () => 'alexa-connectedhome.amazon.com',
+};
+function permissionPrincipal(m: ServiceModel, functionName: string | undefined): string {
+  const f = m.functions.find((x) => x.name === functionName);
+  for (const e of f?.events ?? []) for (const key of Object.keys(e ?? {})) if (EVENT_PRINCIPAL[key]) return EVENT_PRINCIPAL[key](m.region);
+  // url: true (auth NONE): the framework grants the function URL to everyone; else an authorizer API Gateway calls.
+  return f?.raw.url ? '*' : 'apigateway.amazonaws.com';
+}
+
+/**
+ * The stack tag CloudFormation stamps on what it creates (`aws:cloudformation:stack-name`), as IAM sees it on a
+ * request: on the service's REST API and the children that inherit its tags, its API keys and usage plans (and
+ * their keys). HTTP/WebSocket children and tag ARNs (`/tags/...`) carry none.
+ */
+export function resourceStackTag(resource: string, b: Binding): string | undefined {
+  const m = /^arn:[^:]+:apigateway:[^:]*::\/(restapis|apikeys|usageplans)\/([^/]+)/.exec(resource);
+  if (!m) return undefined;
+  const own = { restapis: b.RestApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[m[1] as 'restapis' | 'apikeys' | 'usageplans'];
+  return own !== undefined && m[2] === own ? b.StackName : undefined;
+}
+
 /** The request for one selected entry under `names` (the own service+stage or a variant). */
 export function concretize(sel: SelectedCall, names: Names, variant: VariantKind, variantLabel: string): ConcreteCall {
   const { entry } = sel;
@@ -866,6 +893,17 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   if (templateSource(entry) === 'url') {
     context['cloudformation:TemplateUrl'] = `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
   }
+  // The function an event instance (`<kind>:<function key>:<n>`) belongs to: the target, endpoint or principal it sets.
+  const instanceFunction = sel.instance ? names.model.functions.find((f) => f.key === sel.instance?.split(':')[1]) : undefined;
+  const fnArn = (name: string | undefined) => `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${name}`;
+  if (action === 'lambda:AddPermission') context['lambda:Principal'] = permissionPrincipal(names.model, b.FunctionName);
+  if (action === 'events:PutTargets') context['events:TargetArn'] = [fnArn(instanceFunction?.name ?? b.FunctionName)];
+  if (action === 'sns:Subscribe') {
+    context['sns:Protocol'] = 'lambda';
+    context['sns:Endpoint'] = fnArn(instanceFunction?.name ?? b.FunctionName);
+  }
+  const tagged = resourceStackTag(resource, b);
+  if (tagged) context['aws:ResourceTag/aws:cloudformation:stack-name'] = tagged;
   if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn) context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
   // provider.iam.role.permissionsBoundary puts the boundary on IamRoleLambdaExecution only (osls
   // merge-iam-templates.js); roles of `resources:` never carry it. A service without its own boundary is wired as the

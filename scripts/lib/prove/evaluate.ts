@@ -19,6 +19,7 @@ import type { Framework } from './frameworks';
 import v4Catalog from './v4-catalog.json';
 import { EXCEPTIONS, type Exception, type MatchContext } from './known-gaps';
 import { onBehalfRequests } from './on-behalf';
+import { withStackTags } from './resource-tags';
 import { COMMAND_MATRIX, type CommandExpectation } from './role-matrix';
 import { ACCOUNT, PARTITION, type StageRun, type UnitRun } from './runner';
 import { ROLES, type GroupRole, type IamRequest, type RecordedCall, type ServiceFacts, type StackState, type StepKind, type StepRecord, type Target } from './types';
@@ -171,7 +172,7 @@ export function stepRequests(step: StepRecord, facts: ServiceFacts, states: read
     }
   }
   for (const r of requests) if (r.noIam?.startsWith('UNMAPPED')) errors.push(`${r.origin}: ${r.noIam}`);
-  return { requests, errors };
+  return { requests: withStackTags(requests, facts.stackName, [step.before, step.after, ...states]), errors };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -78,6 +78,8 @@ function fill(template: string, c: FillCtx, item?: unknown): string {
         return c.env.region;
       case 'Account':
         return c.env.account;
+      case 'StackName':
+        return c.env.stackName;
       case 'ref':
         return c.evalEnv.physical[c.logicalId];
       case 'arn':

@@ -62,7 +62,7 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
             units.push(await evaluateUnit(run, opts));
             if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
           } catch (e) {
-            const failed: UnitRun = run ?? { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [], durationMs: 0 };
+            const failed: UnitRun = run ?? { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [], notRun: [], durationMs: 0 };
             failed.errors.push(`the proof of this service stopped: ${e instanceof Error ? e.message : String(e)}`);
             if (!units.some((u) => u.run === failed)) units.push({ run: failed, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
           }

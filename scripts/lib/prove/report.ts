@@ -119,6 +119,11 @@ export function formatReport(result: ProofResult): string {
     }
   }
 
+  const notRun = result.units.flatMap((u) => u.run.notRun.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`));
+  if (notRun.length) {
+    lines.push('', `Not run (${notRun.length}; not counted as proven):`);
+    for (const e of notRun) lines.push(`  - ${e}`);
+  }
   const mismatches = all.flatMap((u) => u.mismatches);
   const runErrors = result.units.flatMap((u) => u.run.errors.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`));
   if (runErrors.length) {

@@ -66,6 +66,8 @@ export interface RowMatch {
   readonly actions?: readonly string[];
   /** Only with this HTTP path kind (API Gateway): the API itself, not a sub-resource. */
   readonly predicate?: (e: CatalogCall) => boolean;
+  /** Only for concrete requests like this (when the expectation depends on the instance, e.g. its principal). */
+  readonly concrete?: (c: ConcreteCall) => boolean;
 }
 
 export interface MatrixRow {
@@ -227,6 +229,10 @@ export const MATRIX: readonly MatrixRow[] = [
     reason: 'Every deploy creates a new API Gateway deployment and deletes the old one; routes, methods, integrations and authorizers of the existing API are its configuration.',
   },
   {
+    id: 'cfn-function-url-public', match: { groups: [G.permission], concrete: (c) => c.request.context['lambda:Principal'] === '*' }, admin: 'Allowed', developer: 'Denied',
+    reason: 'url: true (auth NONE) grants everyone (*) the function URL: making a function public is admin\'s, like creating its URL.',
+  },
+  {
     id: 'cfn-function-permission', match: { groups: [G.permission] }, admin: 'Allowed', developer: 'Allowed',
     reason: 'A function\'s resource policy (who may invoke it) is part of the existing function\'s configuration; it is rewritten when an event of the function changes.',
   },
@@ -277,8 +283,8 @@ export interface Expectation {
   readonly expect: Expect;
 }
 
-export function expectationFor(e: CatalogCall, role: GroupRole): Expectation {
-  const row = MATRIX.find((r) => matches(r.match, e));
+export function expectationFor(e: CatalogCall, role: GroupRole, call?: ConcreteCall): Expectation {
+  const row = MATRIX.find((r) => matches(r.match, e) && (!r.match.concrete || (!!call && r.match.concrete(call))));
   if (!row) throw new Error(`role matrix: no row for catalog entry ${e.id} (${e.command} ${e.via} ${groupOf(e) ?? ''} ${e.service}:${e.action}); add one`);
   return { row, expect: role === 'admin' ? row.admin : row.developer };
 }

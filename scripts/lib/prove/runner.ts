@@ -15,11 +15,13 @@
  *   5. remove each fully proven stage.
  */
 import { spawn } from 'child_process';
+import { createHash } from 'crypto';
 import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
   CloudFormationClient,
   CreateStackCommand,
+  DescribeStackEventsCommand,
   DescribeStacksCommand,
   GetTemplateCommand,
   ListStackResourcesCommand,
@@ -56,6 +58,8 @@ export interface StageRun {
   readonly steps: StepRecord[];
   /** The stack right after its first deploy (the neighbour other stages are replayed against). */
   created?: StackState;
+  /** Set when moto could not create the stack: which resource failed, and why (the create was emulated). */
+  emulatedCreate?: string;
   /** Every state the stack went through (for name rewriting). */
   readonly states: StackState[];
   readonly full: boolean;
@@ -70,6 +74,8 @@ export interface UnitRun {
   /** What was created before the first deploy because the service expects it. */
   readonly world: string[];
   readonly errors: string[];
+  /** Lifecycle steps not run, and why (e.g. moto could not create the stack they need). */
+  readonly notRun: string[];
   durationMs: number;
 }
 
@@ -145,7 +151,7 @@ export function readTrace(file: string): RecordedCall[] {
     const seq = rec.seq as number;
     if (rec.done) {
       const c = calls.get(seq);
-      if (c) calls.set(seq, { ...c, ok: rec.ok as boolean, ...(rec.error ? { error: String(rec.error) } : {}) });
+      if (c) calls.set(seq, { ...c, ok: rec.ok as boolean, ...(rec.error ? { error: String(rec.error) } : {}), ...(rec.message ? { message: String(rec.message) } : {}) });
     } else {
       calls.set(seq, { seq, sdk: rec.sdk as RecordedCall['sdk'], service: String(rec.service), op: String(rec.op), input: (rec.input ?? {}) as Record<string, unknown> });
     }
@@ -381,6 +387,56 @@ function emulationsOf(kind: StepKind, calls: readonly RecordedCall[], before: St
   return out;
 }
 
+/** The first resource moto failed to create or update in the stack's last operation, with moto's reason. */
+export interface StackFailure {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly reason: string;
+  readonly stackId?: string;
+}
+
+export async function stackFailure(endpoint: string, facts: ServiceFacts): Promise<StackFailure | undefined> {
+  const cfn = cfnClient(endpoint, facts.region);
+  try {
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: facts.stackName })).catch(() => undefined))?.Stacks?.[0];
+    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stack?.StackId ?? facts.stackName })).catch(() => undefined))?.StackEvents ?? [];
+    // Newest first: the earliest failure of the last operation is the cause.
+    const failed = events.filter((e) => /_FAILED$/.test(e.ResourceStatus ?? '') && e.LogicalResourceId !== facts.stackName && e.ResourceType !== 'AWS::CloudFormation::Stack');
+    const first = failed[failed.length - 1];
+    if (!first) return undefined;
+    return { logicalId: first.LogicalResourceId ?? '?', type: first.ResourceType ?? '?', reason: (first.ResourceStatusReason ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 200), ...(stack?.StackId ? { stackId: stack.StackId } : {}) };
+  } finally {
+    cfn.destroy();
+  }
+}
+
+const STACK_WRITES = new Set(['CreateStack', 'UpdateStack', 'CreateChangeSet', 'ExecuteChangeSet']);
+
+/** moto refused the stack write itself (it checks some resources synchronously): the last such call that failed. */
+export function rejectedStackCall(calls: readonly RecordedCall[]): StackFailure | undefined {
+  const call = [...calls].reverse().find((c) => c.service === 'CloudFormation' && STACK_WRITES.has(c.op) && c.ok === false);
+  if (!call) return undefined;
+  return { logicalId: `CloudFormation.${call.op}`, type: 'the whole template', reason: ([call.error, call.message].filter(Boolean).join(': ') || 'no reason given').replace(/\s+/g, ' ').slice(0, 200) };
+}
+
+/** A stack state built from the framework's compiled template (physical ids synthesized, `keep` reused by logical id). */
+export function emulatedState(template: CfnTemplate, facts: ServiceFacts, stackId: string, keep?: StackState): StackState {
+  const synthesized = physicalIds(template, { partition: PARTITION, region: facts.region, account: ACCOUNT, stackName: facts.stackName, stackId }, {});
+  const physical = { ...synthesized };
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    if (keep?.physical[id] && keep.template.Resources?.[id]?.Type === r.Type) physical[id] = keep.physical[id];
+  }
+  return { template, physical, stackId };
+}
+
+function syntheticStackId(facts: ServiceFacts): string {
+  return `arn:${PARTITION}:cloudformation:${facts.region}:${ACCOUNT}:stack/${facts.stackName}/00000000-0000-4000-8000-${createHash('sha256').update(facts.stackName).digest('hex').slice(0, 12)}`;
+}
+
+const emulatedNote = (f: StackFailure, what: string) =>
+  `${f.logicalId.startsWith('CloudFormation.') ? `moto rejected ${f.logicalId} (it cannot ${what} every resource of the template)` : `moto could not ${what} ${f.logicalId} (${f.type})`}: "${f.reason}"; ` +
+  `CloudFormation's calls for this step were derived from the framework's compiled template and cfn-on-behalf.json instead of the stack moto holds`;
+
 class Unit {
   /** Service folders wired with the README's boundary lines (scripts/lib/prove/boundary.ts). */
   readonly bounded = new Set<string>();
@@ -399,7 +455,11 @@ class Unit {
     this.opts.log?.(`[${this.run.framework.id} ${this.run.spec.id}] ${line}`);
   }
 
-  /** Run one CLI command in `dir` and record it as a step of `stage` (or, without stage, unrecorded). */
+  /**
+   * Run one CLI command in `dir` and record it as a step of `stage` (or, without stage, unrecorded). A deploy that
+   * moto cannot complete (a resource it cannot create or update) keeps its recorded calls, and its stack state
+   * after is the framework's compiled template (emulated, and said so), never the half-built stack moto holds.
+   */
   async step(dir: string, facts: ServiceFacts | undefined, kind: StepKind, args: string[], stageRun?: StageRun): Promise<StepRecord> {
     const n = ++this.counter;
     const trace = join(this.opts.workRoot, 'traces', `${String(n).padStart(3, '0')}-${kind}.jsonl`);
@@ -407,7 +467,20 @@ class Unit {
     const before = facts ? await stackState(this.opts.moto.endpoint, facts) : undefined;
     const result = await runCli(this.run.framework, dir, args, cliEnv(this.opts.moto.endpoint, this.home, trace));
     const calls = readTrace(trace);
-    const after = facts ? await stackState(this.opts.moto.endpoint, facts) : undefined;
+    let after = facts ? await stackState(this.opts.moto.endpoint, facts) : undefined;
+    const emulated = emulationsOf(kind, calls, before, after);
+    let emulatedFailure: StackFailure | undefined;
+    if (result.exitCode !== 0 && facts && kind.startsWith('deploy') && kind !== 'deploy-function') {
+      // moto could not create or update a resource: judge CloudFormation's part from the framework's template.
+      const failure = (await stackFailure(this.opts.moto.endpoint, facts)) ?? rejectedStackCall(calls);
+      const template = compiledTemplate(dir, 'update');
+      if (failure && template) {
+        emulatedFailure = failure;
+        const create = kind === 'deploy-create' || !before;
+        after = emulatedState(template, facts, before?.stackId ?? failure.stackId ?? syntheticStackId(facts), before);
+        emulated.push(emulatedNote(failure, create ? 'create' : 'update'));
+      }
+    }
     const record: StepRecord = {
       kind,
       argv: args,
@@ -415,24 +488,38 @@ class Unit {
       calls,
       before,
       after,
-      emulated: emulationsOf(kind, calls, before, after),
+      emulated,
       durationMs: result.durationMs,
       output: result.output.slice(-8000),
       ...(result.exitCode !== 0 ? { outputTail: result.output.split('\n').filter((l) => l.trim()).slice(-12).join('\n') } : {}),
     };
     this.log(`${kind} ${args.join(' ')}: exit ${result.exitCode}, ${calls.length} calls, ${(result.durationMs / 1000).toFixed(1)} s`);
-    if (result.exitCode !== 0) {
+    if (result.exitCode !== 0 && !emulatedFailure) {
       this.run.errors.push(`${stageRun?.stage ?? '-'} ${kind} (${args.join(' ')}) exited ${result.exitCode}:\n${record.outputTail}`);
     }
     if (stageRun) {
       stageRun.steps.push(record);
       if (after) stageRun.states.push(after);
+      if (emulatedFailure && kind === 'deploy-create') stageRun.emulatedCreate = `${emulatedFailure.logicalId}${emulatedFailure.logicalId.startsWith('CloudFormation.') ? '' : ` (${emulatedFailure.type})`}: ${emulatedFailure.reason}`;
     }
     // The boundary (README): after each deploy, every role of the stack carries the macro's boundary (moto, GetRole).
     if (facts && after && this.bounded.has(dir) && /^deploy-(create|nochange|update)/.test(kind)) {
       const expected = macroBoundaryOf(facts.service, facts.stage, ACCOUNT, PARTITION);
       for (const p of await unboundedRoles(this.opts.moto.endpoint, facts, expected)) this.run.errors.push(`${facts.stage} ${kind}: ${p}`);
     }
+    return record;
+  }
+
+  /**
+   * A step emulated without the CLI, for a stage whose stack moto could not create: CloudFormation's calls from
+   * the change between two compiled templates (or the deletion of everything), none of the CLI's own calls.
+   */
+  emulatedStep(stageRun: StageRun, kind: StepKind, argv: string[], after: StackState | undefined, why: string): StepRecord {
+    const before = stageRun.states[stageRun.states.length - 1];
+    const record: StepRecord = { kind, argv, exitCode: 0, calls: [], before, after, emulated: [why], durationMs: 0, output: '' };
+    stageRun.steps.push(record);
+    if (after) stageRun.states.push(after);
+    this.log(`${kind} ${argv.join(' ')}: emulated (${why.slice(0, 80)}...)`);
     return record;
   }
 
@@ -444,7 +531,7 @@ class Unit {
 /** Run one service with one framework version; never throws for CLI failures (they are in `errors`). */
 export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<UnitRun> {
   const started = Date.now();
-  const run: UnitRun = { spec, framework: opts.framework, stages: [], world: [], errors: [], durationMs: 0 };
+  const run: UnitRun = { spec, framework: opts.framework, stages: [], world: [], errors: [], notRun: [], durationMs: 0 };
   const unit = new Unit(opts, run);
   await opts.moto.reset();
   const service = declaredService(spec.overlay?.dir ?? spec.dir);
@@ -514,8 +601,23 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     run.otherService = { facts: otherFacts, state: rec.after };
   }
 
-  // 4. the rest of the lifecycle
-  for (const s of run.stages.filter((x) => x.full)) {
+  // 4. the rest of the lifecycle (stages moto could not create: emulated update and remove, the rest not run)
+  for (const s of run.stages.filter((x) => x.full && x.emulatedCreate)) {
+    const dir = dirs.get(s.stage) as string;
+    const why = `the stack could not be created on moto (${s.emulatedCreate})`;
+    unit.touch(dir);
+    await unit.step(dir, undefined, 'package', ['package', '--stage', s.stage]);
+    const template = compiledTemplate(dir, 'update');
+    const created = s.created as StackState;
+    if (template) {
+      unit.emulatedStep(s, 'deploy-update', ['deploy', '--stage', s.stage], emulatedState(template, s.facts, created.stackId, s.states[s.states.length - 1]),
+        `deploy (update) after a code change, not run: ${why}; CloudFormation's calls derived from the change between the two compiled templates (cfn-on-behalf.json); the CLI's own calls are not part of this step`);
+    } else {
+      run.errors.push(`${s.stage}: package after a code change wrote no template; deploy (update) not emulated`);
+    }
+    run.notRun.push(`${s.stage}: deploy (no change), deploy (other method), deploy function, info, invoke, logs, deploy list, rollback, rollback function and metrics not run: ${why}`);
+  }
+  for (const s of run.stages.filter((x) => x.full && !x.emulatedCreate)) {
     const dir = dirs.get(s.stage) as string;
     const fn = Object.keys(s.facts.functions)[0];
     const st = ['--stage', s.stage];
@@ -547,6 +649,11 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
   }
   // 5. remove
   for (const s of run.stages.filter((x) => x.full)) {
+    if (s.emulatedCreate) {
+      unit.emulatedStep(s, 'remove', ['remove', '--stage', s.stage], undefined,
+        `remove, not run: the stack could not be created on moto (${s.emulatedCreate}); CloudFormation's delete calls derived from the compiled template (cfn-on-behalf.json); the CLI's own calls are not part of this step`);
+      continue;
+    }
     await unit.step(dirs.get(s.stage) as string, s.facts, 'remove', ['remove', '--stage', s.stage], s);
   }
   run.durationMs = Date.now() - started;

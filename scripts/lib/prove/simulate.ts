@@ -54,7 +54,14 @@ export const UNVALIDATED_REQUESTS: readonly { id: string; reason: string }[] = [
     id: 'apigateway-merged-resource-types',
     reason: 'iam-data merges API Gateway V1 and V2 resource types; the simulator rejects valid /apis/... and shared-type /restapis/... ARNs with no.resource.types',
   },
+  {
+    id: 'lambda-alias-or-version',
+    reason: 'Lambda\'s "function alias" and "function version" types share one ARN pattern (function:<name>:<qualifier>); for actions that accept only those two (provisioned concurrency) the simulator answers multiple.resource.types',
+  },
 ];
+
+/** A qualified function ARN (alias or version), the only ARN the lambda-alias-or-version case accepts. */
+const QUALIFIED_FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+:[A-Za-z0-9_$-]+$/;
 
 let apigatewayPatterns: Promise<RegExp[]> | undefined;
 function apigatewayArnPatterns(): Promise<RegExp[]> {
@@ -198,6 +205,14 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
       unvalidated++;
       return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: [], denySids: [], unvalidated: UNVALIDATED_REQUESTS[0].id };
     }
+  }
+  if (response.resultType === 'error' && response.errors.message === 'multiple.resource.types' && request.action.startsWith('lambda:') && QUALIFIED_FUNCTION_ARN.test(request.resource)) {
+    if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
+      throw new SimulationInputError(`${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`);
+    }
+    const overall = runUnsafeSimulation(simulation, {});
+    unvalidated++;
+    return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: [], denySids: [], unvalidated: UNVALIDATED_REQUESTS[1].id };
   }
   if (response.resultType === 'error') {
     throw new SimulationInputError(`${request.action} on ${request.resource}: simulation input rejected: ${JSON.stringify(response.errors)}`);

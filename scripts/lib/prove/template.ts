@@ -107,6 +107,36 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
     const name = cfnGeneratedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
     return lower ? name.toLowerCase() : name;
   }
+  const hex = (n: number) => syntheticId(seed, n, '0123456789abcdef');
+  const props = r.Properties ?? {};
+  switch (r.Type) {
+    case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
+      // Ref and the physical id are the ARN: targetgroup/<name>/<16 hex>.
+      const name = typeof props.Name === 'string' ? props.Name : cfnGeneratedName(base.stackName, logicalId, 32, syntheticId(seed, 6));
+      return `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:targetgroup/${name}/${hex(16)}`;
+    }
+    case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
+      // listener-rule/app/<lb>/<lb id>/<listener id>/<16 hex>, under the listener the rule names.
+      const listener = typeof props.ListenerArn === 'string' ? props.ListenerArn : `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:listener/app/unknown/${hex(16)}/${hex(16)}`;
+      return `${listener.replace(':listener/', ':listener-rule/')}/${hex(16)}`;
+    }
+    case 'AWS::CloudFront::Distribution':
+      return `E${syntheticId(seed, 13, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+    case 'AWS::CloudFront::CachePolicy':
+    case 'AWS::CloudFront::OriginRequestPolicy': {
+      const h = hex(32);
+      return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    }
+    case 'AWS::Cognito::UserPool':
+      return `${base.region}_${syntheticId(seed, 9, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
+    case 'AWS::IoT::TopicRule':
+      // Rule names allow letters, digits and underscores only: CloudFormation names them <LogicalId>_<random>.
+      return typeof props.RuleName === 'string' ? props.RuleName : `${logicalId}_${syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+    case 'AWS::IoT::ProvisioningTemplate':
+      return typeof props.TemplateName === 'string' ? props.TemplateName : cfnGeneratedName(base.stackName, logicalId, 36, syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+    default:
+      break;
+  }
   if (r.Type === 'AWS::Lambda::EventSourceMapping') {
     const h = syntheticId(seed, 32, '0123456789abcdef');
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -226,6 +256,13 @@ export function getAtt(logicalOrName: string, attr: string, env: EvalEnv, typeOv
       return refOf(logicalOrName, env);
     case 'AWS::Lambda::Version.Version':
       return '1';
+    case 'AWS::Cognito::UserPool.Arn':
+      return `arn:${p}:cognito-idp:${region}:${account}:userpool/${id}`;
+    case 'AWS::ElasticLoadBalancingV2::TargetGroup.TargetGroupArn':
+    case 'AWS::ElasticLoadBalancingV2::ListenerRule.RuleArn':
+      return id;
+    case 'AWS::CloudFront::Distribution.DomainName':
+      return `${id.toLowerCase()}.cloudfront.net`;
     default:
       if (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') return '';
       return `${id}.${attr}`;

@@ -17,6 +17,8 @@ export interface RecordedCall {
   /** Whether the call succeeded against moto (undefined: never settled, e.g. the CLI exited). */
   readonly ok?: boolean;
   readonly error?: string;
+  /** The error's message (the recorder keeps its first 300 characters). */
+  readonly message?: string;
 }
 
 /** The lifecycle steps a proof runs, in order (`kind` drives expectations and on-behalf derivation). */

@@ -153,8 +153,8 @@ describe('Canary: the CodeDeploy role the macro creates', () => {
     });
     const statements = (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Array<{ Sid: string; Action: string | string[]; Resource: string | string[] }> } }>)[0].PolicyDocument.Statement;
     expect(statements.map((s) => s.Sid)).toEqual(['CodedeployRoleShiftAlias', 'CodedeployRoleAlarms', 'CodedeployRoleTriggers']);
-    expect(statements[0].Resource).toBe('arn:*:lambda:*:123456789012:function:sls-tapir-dev-*');
-    expect(statements[2].Resource).toBe('arn:*:sns:*:123456789012:sls-tapir-dev-*');
+    expect(statements[0].Resource).toBe('arn:*:lambda:us-east-1:123456789012:function:sls-tapir-dev-*');
+    expect(statements[2].Resource).toBe('arn:*:sns:us-east-1:123456789012:sls-tapir-dev-*');
     expect(JSON.stringify(statements)).not.toMatch(/"iam:|"lambda:\*"|"Resource":"\*"/);
     expect(role.Properties.Tags).toEqual([{ Key: 'team', Value: 'platform' }, { Key: 'service', Value: 'tapir' }, { Key: 'stage', Value: 'dev' }]);
     expect(t.Outputs?.TapirAccessCodeDeployRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['TapirAccessCodeDeployRole', 'Arn'] });

@@ -1,0 +1,61 @@
+/**
+ * The Access properties that list what a service's events touch outside its own names, read off its
+ * serverless.yml (resolved): TopicNames (sns events and AWS::SNS::Topic resources named outside
+ * `<service>-<stage>-`), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
+ * (eventBridge.eventBus outside `<service>-<stage>-`, never `default`), SubscribedLogGroupNames (cloudwatchLog
+ * log groups that are not the service's own) and ExternalLayerArns (layer version ARNs the functions use that
+ * are not the service's own layers). Values that are CloudFormation expressions are left out (they cannot be
+ * known before the deploy; README "Properties"). Part of service-config.ts's accessPropertiesOf.
+ */
+type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const lastSegment = (arn: string, sep: string) => arn.slice(arn.lastIndexOf(sep) + sep.length);
+
+export function eventAccessProperties(
+  functions: readonly { events?: readonly Yaml[]; layers?: readonly unknown[] }[],
+  resources: Yaml,
+  service: string,
+  stage: string,
+  providerLayers: readonly unknown[] = [],
+): Record<string, string[]> {
+  const own = `${service}-${stage}-`;
+  const topics: string[] = [];
+  const buckets: string[] = [];
+  const buses: string[] = [];
+  const logGroups: string[] = [];
+  const layers: string[] = [];
+  const str = (v: unknown): v is string => typeof v === 'string' && !v.includes('${');
+  for (const f of functions) {
+    for (const e of f.events ?? []) {
+      if (!e || typeof e !== 'object') continue;
+      const sns = e.sns;
+      if (str(sns)) topics.push(sns.startsWith('arn:') ? lastSegment(sns, ':') : sns);
+      else if (sns && typeof sns === 'object') {
+        if (str(sns.topicName)) topics.push(sns.topicName);
+        else if (str(sns.arn)) topics.push(lastSegment(sns.arn, ':'));
+      }
+      const s3 = e.s3;
+      if (str(s3)) buckets.push(s3);
+      else if (s3 && typeof s3 === 'object' && str(s3.bucket)) buckets.push(s3.bucket);
+      const bus = e.eventBridge?.eventBus;
+      if (str(bus)) buses.push(bus.startsWith('arn:') ? lastSegment(bus, 'event-bus/') : bus);
+      const cwl = e.cloudwatchLog;
+      const group = str(cwl) ? cwl : cwl && typeof cwl === 'object' ? cwl.logGroup : undefined;
+      if (str(group)) logGroups.push(group);
+    }
+    for (const l of f.layers ?? []) if (str(l) && l.startsWith('arn:')) layers.push(l);
+  }
+  for (const l of providerLayers) if (str(l) && l.startsWith('arn:')) layers.push(l);
+  for (const r of Object.values<Yaml>(resources ?? {})) {
+    if (r?.Type === 'AWS::SNS::Topic' && str(r.Properties?.TopicName)) topics.push(r.Properties.TopicName);
+  }
+  const sorted = (list: string[]) => [...new Set(list)].sort();
+  const out: Record<string, string[]> = {
+    TopicNames: sorted(topics.filter((t) => !t.startsWith(own))),
+    EventBucketNames: sorted(buckets),
+    EventBusNames: sorted(buses.filter((b) => b !== 'default' && !b.startsWith(own))),
+    SubscribedLogGroupNames: sorted(logGroups.filter((g) => !g.startsWith(`/aws/lambda/${own}`))),
+    ExternalLayerArns: sorted(layers.filter((a) => !lastSegment(a, ':layer:').startsWith(own))),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v.length > 0));
+}
