@@ -89,8 +89,8 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
-  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
-  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
+  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
+  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
