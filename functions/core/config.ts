@@ -5,6 +5,7 @@
  */
 import { InvalidResourceError } from './errors';
 import { resolveValue, UnresolvableError, type TransformContext } from './intrinsics';
+import { parseRoles, type RolesConfig } from './roles';
 
 export type DeploymentBucket =
   | { readonly mode: 'generated' }
@@ -45,11 +46,15 @@ export interface AccessConfig {
   readonly deploymentRoleArn?: string;
   /** A boundary every role the framework creates must carry (admin's IAM writes are conditioned on it). */
   readonly permissionsBoundary?: string;
+  /** Roles: who may assume an admin, developer or ci role carrying the group's policies (functions/core/roles.ts). */
+  readonly roles: RolesConfig;
+  /** Path of the group policies (IAM Identity Center permission sets reference a customer managed policy by name and path). */
+  readonly policyPath: string;
   /** Raw (resolved) values of submodule properties, validated by each submodule. */
   readonly submoduleProperties: Readonly<Record<string, unknown>>;
 }
 
-type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list';
+type Kind = 'string' | 'boolean' | 'tags' | 'bucket' | 'list' | 'roles';
 interface PropertySpec {
   readonly kind: Kind;
   readonly pattern?: RegExp;
@@ -89,8 +94,10 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)' },
   ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)' },
   LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)' },
-  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
-  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
+  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)' },
+  PermissionsBoundary: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of a managed policy (provider.iam.role.permissionsBoundary)' },
+  Roles: { kind: 'roles' },
+  PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512 },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -233,6 +240,8 @@ export function parseAccess(
     executionRoleNames: list('ExecutionRoleNames'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     permissionsBoundary: str('PermissionsBoundary'),
+    roles: parseRoles(values.Roles, fail),
+    policyPath: str('PolicyPath') ?? '/',
     submoduleProperties,
   };
   if (errors.length) throw new AggregateInvalid(errors);

@@ -11,8 +11,9 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import {
-  arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
 } from './naming';
+import { existingProviderArn, providersToCreate, ROLE_KEYS, trustPolicy, type ProviderArn } from './roles';
 
 export interface Expansion {
   readonly resources: Record<string, CfnResource>;
@@ -20,7 +21,7 @@ export interface Expansion {
   /** What Ref and Fn::GetAtt of the Access resource resolve to. */
   readonly refs: { readonly ref?: unknown; readonly attributes: Record<string, unknown> };
   /** IAM names this expansion creates, to detect clashes between Access resources. */
-  readonly iamNames: readonly { kind: 'group' | 'policy' | 'role'; name: string }[];
+  readonly iamNames: readonly { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[];
 }
 
 export interface EnabledSubmodule {
@@ -74,7 +75,7 @@ export function expandAccess(
 
   const resources: Record<string, CfnResource> = {};
   const outputs: Record<string, Record<string, unknown>> = {};
-  const iamNames: { kind: 'group' | 'policy' | 'role'; name: string }[] = [];
+  const iamNames: { kind: 'group' | 'policy' | 'role' | 'oidc-provider'; name: string }[] = [];
   const output = (suffix: string, value: unknown, description: string) => {
     outputs[`${id}${suffix}`] = {
       Description: description,
@@ -138,7 +139,7 @@ export function expandAccess(
           Properties: {
             ManagedPolicyName: name,
             Description: `${config.slsServiceName} ${config.stage}: ${roles.join(', ')} (${p.statements.length} statements, ${p.size} characters)`,
-            Path: '/',
+            Path: config.policyPath,
             PolicyDocument: p.document,
           },
         },
@@ -164,6 +165,63 @@ export function expandAccess(
       });
       output(`${pascal(role)}GroupName`, { Ref: logicalIds.group(id, role) }, `IAM group of the ${role} role`);
     }
+  }
+
+  // 2b. Roles (the `Roles` property): the group's policies, assumable by the principals and tokens listed there.
+  const providers = providersToCreate(config.roles);
+  const providerIds = new Map<string, string>();
+  let gitLabCount = 0;
+  for (const p of providers) {
+    const logicalId = p.kind === 'github' ? logicalIds.oidcProvider(id, 'GitHub') : logicalIds.oidcProvider(id, `GitLab${gitLabCount++ ? gitLabCount : ''}`);
+    providerIds.set(p.host, logicalId);
+    iamNames.push({ kind: 'oidc-provider', name: p.host });
+    resources[logicalId] = withCarried({
+      Type: 'AWS::IAM::OIDCProvider',
+      Properties: { Url: `https://${p.host}`, ClientIdList: p.audiences, Tags: tags },
+    });
+    output(`${p.kind === 'github' ? 'GitHub' : logicalId.slice(id.length).replace(/Provider$/, '')}ProviderArn`, { Ref: logicalId }, `OIDC provider ${p.host} (created by this stack: one per account)`);
+  }
+  const providerArn: ProviderArn = (_kind, host) => {
+    const created = providerIds.get(host);
+    return created ? { Ref: created } : existingProviderArn(host);
+  };
+  for (const role of GROUP_ROLES) {
+    const trust = config.roles[role];
+    if (!trust) continue;
+    const arns = policiesOfRole.get(role) ?? [];
+    if (arns.length > GROUP_POLICY_QUOTA) {
+      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, `needs ${arns.length} managed policies on the ${role} role; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
+    }
+    const name = accessRoleName(config, role);
+    recordName('role', name);
+    const reachable = serviceRolePatterns(config).find((pattern) => iamWildcardMatch(pattern, name));
+    if (reachable) {
+      throw new InvalidResourceError(id, 'ResourcePrefix', `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`);
+    }
+    trust.principals.forEach((p, i) => {
+      const own = ownRoleSamples(config).find((sample) => iamWildcardMatch(p.pattern.replace(/^arn:[^:]*:iam::[^:]*:/, ''), `role/${sample.name}`));
+      if (own) {
+        throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.written}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
+      }
+    });
+    const assumeRolePolicy = trustPolicy(trust, providerArn);
+    if (!assumeRolePolicy.Statement.length) {
+      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, 'names nobody who may assume the role; add Principals, GitHub branches or environments, or GitLab branches.');
+    }
+    const logicalId = logicalIds.accessRole(id, role);
+    resources[logicalId] = withCarried({
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        RoleName: name,
+        Description: `${config.slsServiceName} ${config.stage}: the ${role} access level (the policies of the ${role} group)`,
+        Path: '/',
+        ...(trust.maxSessionDuration !== undefined ? { MaxSessionDuration: trust.maxSessionDuration } : {}),
+        AssumeRolePolicyDocument: assumeRolePolicy,
+        ManagedPolicyArns: arns,
+        Tags: tags,
+      },
+    });
+    output(`${pascal(role)}RoleArn`, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `IAM role of the ${role} access level (aws-actions/configure-aws-credentials role-to-assume, or a profile's role_arn)`);
   }
 
   // 3. The Lambda execution role (unless a custom one is named) and its policy.
@@ -223,6 +281,11 @@ export function expandAccess(
       attributes[`${pascal(role)}GroupArn`] = { 'Fn::GetAtt': [logicalIds.group(id, role), 'Arn'] };
     }
   }
+  for (const role of GROUP_ROLES) {
+    if (!config.roles[role]) continue;
+    attributes[`${pascal(role)}RoleName`] = { Ref: logicalIds.accessRole(id, role) };
+    attributes[`${pascal(role)}RoleArn`] = { 'Fn::GetAtt': [logicalIds.accessRole(id, role), 'Arn'] };
+  }
   attributes.LambdaRoleName = config.lambdaRoleName ?? { Ref: roleLogicalId };
   attributes.LambdaRoleArn = config.lambdaRoleName
     ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${config.lambdaRoleName}` }
@@ -233,6 +296,41 @@ export function expandAccess(
     refs: { ref: config.disableGroups ? undefined : { Ref: logicalIds.group(id, 'developer') }, attributes },
     iamNames,
   };
+}
+
+/**
+ * Role names the catalog's IAM grants reach (catalog/arns.ts frameworkRoles and executionRoles): a role of an
+ * access level must never be one of them.
+ */
+function serviceRolePatterns(c: AccessConfig): string[] {
+  const tokens = arnTokens(c);
+  const heads = tokens.CustomResourceRoleHeads as readonly string[];
+  return [
+    `${c.slsServiceName}-${c.iamStage}-*`,
+    ...heads.map((h) => `${h}-IamRoleCustomResources*`),
+    lambdaRoleName(c),
+    ...c.executionRoleNames,
+  ];
+}
+
+/**
+ * Roles of this service and stage a `Principals` pattern must not match: the access roles themselves, the
+ * execution roles (the service's code runs as them, and developer and ci deploy that code), and the framework's
+ * roles (`<service>-<stage>-*`, which admin may change through the stack). Concrete names stand for the patterns.
+ */
+function ownRoleSamples(c: AccessConfig): { name: string; what: string; who: string }[] {
+  return [
+    ...GROUP_ROLES.map((r) => ({ name: accessRoleName(c, r), what: `the ${r} role of this Access resource`, who: `its ${r} access level` })),
+    { name: lambdaRoleName(c), what: 'the execution role', who: 'the service\'s functions, whose code developer and ci deploy' },
+    ...c.executionRoleNames.map((n) => ({ name: n, what: 'an execution role (ExecutionRoleNames)', who: 'the service\'s functions, whose code developer and ci deploy' })),
+    { name: `${c.slsServiceName}-${c.iamStage.replace(/[*?]/g, 'x')}-${c.region}-lambdaRole`, what: 'the framework\'s execution role', who: 'the service\'s functions, and admin through the stack' },
+  ];
+}
+
+/** IAM's wildcard match (`*` any run, `?` one character), case-sensitive like role ARNs in policies. */
+function iamWildcardMatch(pattern: string, value: string): boolean {
+  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&'))).join('');
+  return new RegExp(`^${source}$`, 's').test(value);
 }
 
 function asList(v: unknown): unknown[] {

@@ -140,6 +140,14 @@ export function groupName(c: AccessConfig, role: GroupRole): string {
   return fitName('iam-group', prefixOf(c), `-${c.roleNames[role]}`);
 }
 
+/**
+ * The role of an access level (the `Roles` property): named as its group, in IAM's separate role namespace,
+ * fitted to the role limit (64; a group takes 128, so a long name's role and group differ).
+ */
+export function accessRoleName(c: AccessConfig, role: GroupRole): string {
+  return fitName('iam-role', prefixOf(c), `-${c.roleNames[role]}`);
+}
+
 export function policyName(c: AccessConfig, audience: string, index: number, count: number): string {
   return fitName('iam-policy', prefixOf(c), `-${audience}${count > 1 ? `-${index + 1}` : ''}`);
 }
@@ -159,6 +167,8 @@ export const logicalIds = {
   group: (id: string, role: GroupRole) => `${id}${pascal(role)}Group`,
   policy: (id: string, audience: string, index: number) => `${id}${audience.split('-').map(pascal).join('')}Policy${index + 1}`,
   lambdaRole: (id: string) => `${id}LambdaRole`,
+  accessRole: (id: string, role: GroupRole) => `${id}${pascal(role)}Role`,
+  oidcProvider: (id: string, name: string) => `${id}${name}Provider`,
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
 };

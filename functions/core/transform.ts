@@ -105,7 +105,9 @@ function clashes(template: Template, expansions: Map<string, Expansion>): Error[
       namesTaken.set(key, accessId);
     }
     for (const [other, names] of shared) {
-      errors.push(new InvalidResourceError(accessId, undefined, `creates the same IAM names as ${other} (${names.join(', ')}); give the two resources a different Stage or ResourcePrefix.`));
+      const providers = names.filter((n) => n.startsWith('oidc-provider '));
+      if (providers.length) errors.push(new InvalidResourceError(accessId, undefined, `creates the same OIDC provider as ${other} (${providers.join(', ')}); an account holds one provider per URL: set CreateProvider on one resource only.`));
+      if (providers.length < names.length) errors.push(new InvalidResourceError(accessId, undefined, `creates the same IAM names as ${other} (${names.filter((n) => !providers.includes(n)).join(', ')}); give the two resources a different Stage or ResourcePrefix.`));
     }
   }
   return errors;

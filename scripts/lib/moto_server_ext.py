@@ -42,8 +42,10 @@ What it adds or fixes (moto 5.2.1 behaviour in brackets):
   * Stack deletion and a failed create's rollback go in reverse dependency order (Ref,
     GetAtt, Sub, DependsOn). [set order: a custom resource could lose its function first]
   * DeleteStack RetainResources, accepted once the stack is DELETE_FAILED. [ignored]
-  * AWS::SecretsManager::Secret, AWS::CloudWatch::Alarm, AWS::SNS::Subscription and
-    AWS::IAM::UserToGroupAddition as CloudFormation types. [silently skipped]
+  * AWS::SecretsManager::Secret, AWS::CloudWatch::Alarm, AWS::SNS::Subscription,
+    AWS::IAM::UserToGroupAddition, AWS::IAM::OIDCProvider and AWS::SSO::PermissionSet as
+    CloudFormation types.
+    [silently skipped]
   * AWS::SSM::Parameter without Name (CloudFormation generates one) or with its Tags map,
     AWS::KMS::Key with Tags. [the stack failed: 'NoneType' object has no attribute 'lower',
     string indices must be integers, "Fn::GetAtt references undefined resource"]
@@ -739,6 +741,53 @@ class CfnUserToGroupAddition(_ReplaceOnUpdate, CloudFormationModel):
         b = _backend(self.account_id, self.region_name)
         for user in self.props.get("Users", []):
             _quiet(b.remove_user_from_group, self.props["GroupName"], user)
+
+
+class CfnOidcProvider(_ReplaceOnUpdate, CloudFormationModel):
+    """AWS::IAM::OIDCProvider (the Roles property's CreateProvider): Ref and GetAtt Arn = the provider ARN."""
+    __module__ = "moto.iam.cfn_oidc_provider_ext"  # see CfnIamGroup
+    ATTRIBUTES = {"Arn": lambda self: self.physical_id}
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::IAM::OIDCProvider"
+
+    @staticmethod
+    def _create(name: str, p: dict, account_id: str, region_name: str) -> str:
+        # IAM refuses a second provider for one URL (EntityAlreadyExists), and so does moto
+        return _backend(account_id, region_name).create_open_id_connect_provider(
+            p["Url"], p.get("ThumbprintList", []), p.get("ClientIdList", []), p.get("Tags", [])).arn
+
+    def _delete(self) -> None:
+        _backend(self.account_id, self.region_name).delete_open_id_connect_provider(self.physical_id)
+
+
+class CfnSsoPermissionSet(_ReplaceOnUpdate, CloudFormationModel):
+    """AWS::SSO::PermissionSet with CustomerManagedPolicyReferences (examples/sso-permission-set.yaml);
+    GetAtt PermissionSetArn. Like IAM Identity Center, it does not look for the referenced policies until the
+    set is provisioned into an account."""
+    __module__ = "moto.ssoadmin.cfn_permission_set_ext"  # see CfnIamGroup
+    ATTRIBUTES = {"PermissionSetArn": lambda self: self.physical_id}
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::SSO::PermissionSet"
+
+    @staticmethod
+    def _create(name: str, p: dict, account_id: str, region_name: str) -> str:
+        from moto.ssoadmin.models import ssoadmin_backends
+        b = ssoadmin_backends[account_id][region_name]
+        ps = b.create_permission_set(p["Name"], p.get("Description", ""), p["InstanceArn"], p.get("SessionDuration", "PT1H"),
+                                     p.get("RelayStateType", ""), p.get("Tags", []))
+        arn = ps["PermissionSetArn"]
+        _atomic(lambda: [b.attach_customer_managed_policy_reference_to_permission_set(p["InstanceArn"], arn, ref)
+                         for ref in p.get("CustomerManagedPolicyReferences", [])],
+                lambda: b.delete_permission_set(p["InstanceArn"], arn))
+        return arn
+
+    def _delete(self) -> None:
+        from moto.ssoadmin.models import ssoadmin_backends
+        _quiet(ssoadmin_backends[self.account_id][self.region_name].delete_permission_set, self.props["InstanceArn"], self.physical_id)
 
 
 # --- CreateStack/DeleteStack failures end in a status, like AWS ------------------------

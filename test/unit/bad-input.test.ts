@@ -43,6 +43,76 @@ interface Case {
   readonly fix: RegExp;
 }
 
+
+const SSO_DEV = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_TapirDeveloper_*';
+function rolesCases(): Case[] {
+  const roles = (r: unknown, extra: Record<string, unknown> = {}) => withApp({ ServiceName: 'tapir', Roles: r, ...extra });
+  const gh = (g: Record<string, unknown>) => roles({ Ci: { GitHub: g } });
+  const principal = (p: string, extra: Record<string, unknown> = {}) => roles({ Developer: { Principals: [p], ...extra } });
+  const row = (name: string, template: Template, path: string, fix: RegExp): Case => ({ name: `Roles: ${name}`, template, id: 'AppAccess', path: `Property '${path}'`, fix });
+  return [
+    row('not a map', roles(['Admin']), 'Roles', /should be a map with Admin, Developer and\/or Ci/),
+    row('empty', roles({}), 'Roles', /is empty; list Admin, Developer and\/or Ci, or remove Roles/),
+    row('an unknown access level', roles({ Developers: { Principals: [SSO_DEV] } }), 'Roles.Developers', /is not known; did you mean 'Developer'\?/),
+    row('a role nobody may assume', roles({ Ci: {} }), 'Roles.Ci', /names nobody who may assume the role; add Principals .*GitHub or GitLab/),
+    row('an unknown key in a role', roles({ Ci: { Github: { Repository: 'acme/tapir', Branches: ['main'] } } }), 'Roles.Ci.Github', /did you mean 'GitHub'\?/),
+    row('Repository without an owner', gh({ Repository: 'tapir', Branches: ['main'] }), 'Roles.Ci.GitHub.Repository', /should be <owner>\/<name> with its owner .* a name alone would match any owner's repository/),
+    row('Repository with a wildcard owner', gh({ Repository: '*/tapir', Branches: ['main'] }), 'Roles.Ci.GitHub.Repository', /holds a wildcard; name exactly one repository/),
+    row('Repository with a wildcard name', gh({ Repository: 'acme/tapir*', Branches: ['main'] }), 'Roles.Ci.GitHub.Repository', /holds a wildcard; name exactly one repository/),
+    row('Repository missing', gh({ Branches: ['main'] }), 'Roles.Ci.GitHub.Repository', /is required: the repository as <owner>\/<name>/),
+    row('Repository with an invalid owner', gh({ Repository: '-acme/tapir', Branches: ['main'] }), 'Roles.Ci.GitHub.Repository', /is not a GitHub user or organization name/),
+    row('GitHub without branches or environments', gh({ Repository: 'acme/tapir' }), 'Roles.Ci.GitHub', /trusts no workflow yet; list Branches .* and\/or Environments/),
+    row('GitHub with empty lists', gh({ Repository: 'acme/tapir', Branches: [], Environments: '' }), 'Roles.Ci.GitHub', /lists no branch and no environment/),
+    row('GitLab with no branch', roles({ Ci: { GitLab: { Project: 'acme/tapir', Branches: [] } } }), 'Roles.Ci.GitLab.Branches', /is required: list the branches/),
+    row('empty Principals', roles({ Developer: { Principals: [] } }), 'Roles.Developer.Principals', /is empty; list the IAM Identity Center roles/),
+    row('a branch that is only a wildcard', gh({ Repository: 'acme/tapir', Branches: ['*'] }), 'Roles.Ci.GitHub.Branches[0]', /would trust every branch.*list the deployable branches/),
+    row('a branch written as a ref', gh({ Repository: 'acme/tapir', Branches: ['refs/heads/main'] }), 'Roles.Ci.GitHub.Branches[0]', /should be the bare branch name \(write 'main'\)/),
+    row('a tag ref as a branch', gh({ Repository: 'acme/tapir', Branches: ['refs/tags/v1'] }), 'Roles.Ci.GitHub.Branches[0]', /tag refs are never trusted/),
+    row('an invalid branch name', gh({ Repository: 'acme/tapir', Branches: ['a..b'] }), 'Roles.Ci.GitHub.Branches[0]', /is not a valid git branch name/),
+    row('an environment with a wildcard', gh({ Repository: 'acme/tapir', Environments: ['prod*'] }), 'Roles.Ci.GitHub.Environments[0]', /holds a wildcard; list each environment by name/),
+    row('a workflow that is not a workflow file', gh({ Repository: 'acme/tapir', Branches: ['main'], Workflows: ['deploy.yml'] }), 'Roles.Ci.GitHub.Workflows[0]', /should be a workflow file of the repository \(\.github\/workflows\/deploy\.yml\)/),
+    row('a workflow with a wildcard', gh({ Repository: 'acme/tapir', Branches: ['main'], Workflows: ['.github/workflows/*.yml'] }), 'Roles.Ci.GitHub.Workflows[0]', /no wildcards/),
+    row('RepositoryId not numeric', gh({ Repository: 'acme/tapir', Branches: ['main'], RepositoryId: 'abc' }), 'Roles.Ci.GitHub.RepositoryId', /should be GitHub's numeric id .*gh api repos/),
+    row('OwnerId without RepositoryId', gh({ Repository: 'acme/tapir', Branches: ['main'], OwnerId: 12 }), 'Roles.Ci.GitHub.RepositoryId', /is missing: OwnerId only serves the immutable subject/),
+    row('SubjectFormat Ids without ids', gh({ Repository: 'acme/tapir', Branches: ['main'], SubjectFormat: 'Ids' }), 'Roles.Ci.GitHub.SubjectFormat', /Ids needs both OwnerId and RepositoryId/),
+    row('SubjectFormat unknown', gh({ Repository: 'acme/tapir', Branches: ['main'], SubjectFormat: 'immutable' }), 'Roles.Ci.GitHub.SubjectFormat', /should be Ids .* or Names/),
+    row('CreateProvider not a boolean', gh({ Repository: 'acme/tapir', Branches: ['main'], CreateProvider: 'yes' }), 'Roles.Ci.GitHub.CreateProvider', /should be true or false.*one per URL/),
+    row('GitLab project without a namespace', roles({ Ci: { GitLab: { Project: 'tapir', Branches: ['main'] } } }), 'Roles.Ci.GitLab.Project', /should be <group>\/<project> with its group or user namespace/),
+    row('GitLab project with a wildcard', roles({ Ci: { GitLab: { Project: 'acme/*', Branches: ['main'] } } }), 'Roles.Ci.GitLab.Project', /holds a wildcard; name exactly one project path/),
+    row('GitLab without branches', roles({ Ci: { GitLab: { Project: 'acme/tapir' } } }), 'Roles.Ci.GitLab.Branches', /is required: list the branches/),
+    row('GitLab host with a scheme', roles({ Ci: { GitLab: { Project: 'acme/tapir', Branches: ['main'], Host: 'https://gitlab.example.com' } } }), 'Roles.Ci.GitLab.Host', /host name in lower case without scheme or path/),
+    row('a principal of *', principal('*'), 'Roles.Developer.Principals[0]', /would trust every AWS principal/),
+    row('a principal that is an account root', principal('arn:aws:iam::123456789012:root'), 'Roles.Developer.Principals[0]', /trusts the whole account/),
+    row('a principal with a wildcard account', principal('arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_TapirDeveloper_*'), 'Roles.Developer.Principals[0]', /wildcard in the account; name the 12-digit account/),
+    row('a principal without a role name', principal('arn:aws:iam::123456789012:role/*'), 'Roles.Developer.Principals[0]', /names no role .* matches every role under its path/),
+    row('a principal of every SSO permission set', principal('arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_*'), 'Roles.Developer.Principals[0]', /must end with AWSReservedSSO_<permission set name>_\*/),
+    row('an SSO role name outside /aws-reserved/', principal('arn:aws:iam::123456789012:role/AWSReservedSSO_TapirDeveloper_*'), 'Roles.Developer.Principals[0]', /outside the path \/aws-reserved\/sso\.amazonaws\.com\//),
+    row('a principal of another type', principal('arn:aws:sts::123456789012:assumed-role/x/y'), 'Roles.Developer.Principals[0]', /is not an IAM role or user ARN pattern/),
+    row('a principal with a wildcard partition', principal('arn:*:iam::123456789012:role/deployer'), 'Roles.Developer.Principals[0]', /names the partition '\*'/),
+    row('RequireMfa on an SSO pattern', principal(SSO_DEV, { RequireMfa: true }), 'Roles.Developer.RequireMfa', /Identity Center enforces MFA when people sign in.*SAML federation, which does not carry aws:MultiFactorAuthPresent/),
+    row('RequireMfa on a role pattern', principal('arn:aws:iam::123456789012:role/deployers/ci-runner', { RequireMfa: 'true' }), 'Roles.Developer.RequireMfa', /carries aws:MultiFactorAuthPresent only if that role itself was assumed with MFA/),
+    row('RequireMfa for GitHub only', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] }, RequireMfa: true } }), 'Roles.Ci.RequireMfa', /applies to Principals only/),
+    row('MaxSessionDuration below an hour', principal(SSO_DEV, { MaxSessionDuration: 900 }), 'Roles.Developer.MaxSessionDuration', /from 3600 \(1 hour\) to 43200 \(12 hours\)/),
+    row('MaxSessionDuration not a number', principal(SSO_DEV, { MaxSessionDuration: '2h' }), 'Roles.Developer.MaxSessionDuration', /should be a whole number of seconds/),
+    row('a role named under the service\'s own role prefix', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { ResourcePrefix: 'sls-tapir' }), 'ResourcePrefix', /which the service's own role grants cover \('sls-tapir-development-\*'.*Choose a ResourcePrefix that does not start with 'sls-tapir-development'/),
+    row('a role named like the execution role', roles({ Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'] } } }, { RoleCiName: 'lambda-execution' }), 'ResourcePrefix', /service's own role grants cover \('cf-tapir-development-lambda-execution'/),
+    row('admin trusting the developer role', roles({ Admin: { Principals: ['arn:aws:iam::123456789012:role/cf-tapir-development-developer'] }, Developer: { Principals: [SSO_DEV] } }), 'Roles.Admin.Principals[0]', /matches the developer role of this Access resource 'cf-tapir-development-developer'.*could then assume the admin role/),
+    row('a pattern that covers the execution role', roles({ Admin: { Principals: ['arn:aws:iam::123456789012:role/cf-tapir-*'] } }), 'Roles.Admin.Principals[0]', /matches the admin role of this Access resource/),
+    row('a pattern that covers the framework\'s roles', roles({ Ci: { Principals: ['arn:aws:iam::123456789012:role/sls-tapir-*'] } }), 'Roles.Ci.Principals[0]', /matches the framework's execution role 'sls-tapir-development-us-east-1-lambdaRole'.*Trust the roles of people/),
+    row('PolicyPath without slashes', withApp({ ServiceName: 'tapir', PolicyPath: 'formidable' }), 'PolicyPath', /must be an IAM path: starting and ending with \//),
+    {
+      name: 'Roles: two resources creating the same OIDC provider',
+      template: {
+        Resources: {
+          AppAccess: access({ ServiceName: 'tapir', Roles: { Ci: { GitHub: { Repository: 'acme/tapir', Branches: ['main'], CreateProvider: true } } } }),
+          KoalaAccess: access({ ServiceName: 'koala', Roles: { Ci: { GitHub: { Repository: 'acme/koala', Branches: ['main'], CreateProvider: true } } } }),
+        },
+      },
+      id: 'KoalaAccess', path: 'creates the same OIDC provider as AppAccess', fix: /one provider per URL: set CreateProvider on one resource only/,
+    },
+  ];
+}
+
 const CASES: Case[] = [
   // Required and unknown properties
   { name: 'missing ServiceName', template: withApp({ Stage: 'dev' }), id: 'AppAccess', path: "Property 'ServiceName'", fix: /is required/ },
@@ -149,6 +219,8 @@ const CASES: Case[] = [
     template: withApp({ ServiceName: 'tapir', DisableGroups: 'true' }, { Outputs: { Developers: { Value: { 'Fn::Sub': 'group ${AppAccess}' } } } }),
     id: 'AppAccess', path: 'Outputs.Developers', fix: /cannot provide there; use one of LambdaRoleName, LambdaRoleArn/,
   },
+  // Roles (functions/core/roles.ts): trust that would be wider than written, or cannot work, is refused
+  ...rolesCases(),
 ];
 
 describe('malformed Access resources', () => {

@@ -104,13 +104,19 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
   return { groups, fragment, bucket: resolver.bucket, accessStackName };
 }
 
-class Resolver {
+/**
+ * Resolves what CloudFormation would make of the intrinsics an expansion leaves in its policies (exported for
+ * the adversarial suite, which reads the golden expansions with it). `sharedParameterValue`: the v4 parameter
+ * the resolver observed (shared mode), undefined when it is missing.
+ */
+export class Resolver {
   bucket?: BucketResolution;
 
   constructor(
     private readonly resources: Resources,
     private readonly observedBucketName: string | undefined,
     private readonly accessStackName: string,
+    private readonly sharedParameterValue?: string,
   ) {}
 
   private pseudo(name: string): string | undefined {
@@ -174,6 +180,7 @@ class Resolver {
         Region: input.Region,
         CustomBucketName: input.CustomBucketName,
         ObservedBucketName: this.observedBucketName ?? null,
+        SharedParameterValue: this.sharedParameterValue ?? null,
       } as BucketResolutionInput);
     }
     return this.bucket;

@@ -133,6 +133,7 @@ function policySet(docs: readonly PolicyDoc[]): PolicySet {
 }
 
 let unvalidated = 0;
+const apigatewayRejected = new Set<string>();
 
 /** How many distinct simulations actually ran (the rest were served from the cache). */
 export function simulationsRun(): number {
@@ -180,8 +181,15 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
     serviceControlPolicies: [],
     resourceControlPolicies: [],
   };
-  const response = await runSimulation(simulation, {});
-  if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(request.action)) {
+  // The simulator's rejection of an API Gateway verb (no.resource.types) depends on the action and the ARN only, and
+  // costs ~30 ms: remembered per (action, resource), so a rejected ARN goes straight to the unvalidated evaluation.
+  const verb = /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(request.action);
+  const rejectedKey = `${request.action} ${request.resource}`;
+  const response = verb && apigatewayRejected.has(rejectedKey)
+    ? ({ resultType: 'error', errors: { message: 'no.resource.types' } } as const)
+    : await runSimulation(simulation, {});
+  if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && verb) {
+    apigatewayRejected.add(rejectedKey);
     if ((await apigatewayArnPatterns()).some((p) => p.test(request.resource))) {
       if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
         throw new SimulationInputError(`${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`);
