@@ -71,7 +71,7 @@ describe('adversarial suite', () => {
     expect(subjects.some((s) => s.features.has('bucket:shared'))).toBe(true);
   });
 
-  // Self-tests: the attacks can fail. With the group's policies widened by an Allow * statement, every attack must
+  // Self-tests: the attacks can fail. With the group's policies widened (its Deny statements dropped, an Allow * added), every attack must
   // succeed for every role (each request is then simulated, which also validates its action, ARN and context keys);
   // and the shortcut (relevantPolicies) must decide as the evaluator does over the whole policy set.
   test('a deliberately widened policy lets every attack through', async () => {
@@ -84,7 +84,8 @@ describe('adversarial suite', () => {
       const s = picks.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r])) ?? subjects.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r]));
       if (!s) continue;
       const role = deniedFor(a).find((r) => s.policies[r]) as SubjectRole;
-      const widened = [...(s.policies[role] ?? []), { name: 'widened', document: { Version: '2012-10-17', Statement: [{ Sid: 'Widened', Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+      // Widen for real: an explicit Deny is itself a closure, so the control drops every Deny statement as well.
+      const widened = [...withoutDeny(s.policies[role] ?? []), { name: 'widened', document: { Version: '2012-10-17', Statement: [{ Sid: 'Widened', Effect: 'Allow', Action: '*', Resource: '*' }] } }];
       tried++;
       if (!(await run(a, s, widened)).succeeded) blocked.push(`${a.id} ${role} ${s.id}`);
     }
@@ -148,6 +149,15 @@ describe('adversarial suite', () => {
     expect(stale).toEqual([]);
   });
 });
+
+/** The policies without their Deny statements (the widened control removes every closure, explicit Denies too). */
+function withoutDeny<T extends { document: unknown }>(policies: readonly T[]): T[] {
+  return policies.map((p) => {
+    const doc = p.document as { Statement?: unknown };
+    const stmts = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as { Effect?: string }[];
+    return { ...p, document: { ...doc, Statement: stmts.filter((x) => x.Effect !== 'Deny') } };
+  });
+}
 
 /** One subject per source (example, example in v4 mode, golden), the one with the most policy statements. */
 function pick(subjects: readonly Subject[]): Subject[] {

@@ -84,6 +84,7 @@ export const FIXTURES: readonly { dir: string; observed: boolean }[] = [
 /** The grants of one catalog entry. */
 export function grantsOf(e: CatalogEntry, module?: string): Grant[] {
   const grants: Grant[] = [];
+  if (e.effect === 'Deny') return grants; // a Deny statement grants nothing: it is a closure, not a grant to cover
   const roles = new Set<Role>([...e.roles, ...(e.alsoFor?.roles ?? [])]);
   for (const role of roles) for (const action of e.actions) for (const resource of e.resources) grants.push({ entry: e.id, action, resource, role, ...(module ? { module } : {}) });
   return grants;
