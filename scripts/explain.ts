@@ -4,7 +4,8 @@
  * Per IAM group and role of the processed template: a matrix of AWS service x what it may do (read, update,
  * create/delete, IAM, pass role), each cell coloured by its scope (own stage, via the stack only,
  * account-wide) and listing the statements that grant it, then every statement with its reason from the
- * catalog (by Sid). Markdown by default; --format html writes one self-contained page (no external asset).
+ * catalog (by Sid). Deny statements mark their cells ⊘ denied; a permissions boundary gets its own section (the
+ * ceiling of every role of the service). Markdown by default; --format html writes one self-contained page (no external asset).
  */
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,11 +17,16 @@ import { stdio, type CliIo } from './expand';
 import { MACRO_NAMES, parameterValues } from './lib/harness';
 import { parseTemplate } from './lib/cfn-yaml';
 import { processedTemplate, type Template } from './lib/iam-diff';
-import { catalogBySid, permissionMatrix, SCOPES, WHATS, type Cell, type PrincipalMatrix, type Scope, type StatementInfo } from './lib/permission-matrix';
+import { BOUNDARY_MEANING, catalogBySid, permissionMatrix, SCOPES, WHATS, type Cell, type PrincipalMatrix, type Scope, type StatementInfo } from './lib/permission-matrix';
 
 export const EXPLAIN_USAGE = 'usage: serverless-access explain TEMPLATE | --deployed STACK [--region R] [--format md|html] [--out FILE] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
 
 const SCOPE_MARK: Record<Scope, string> = { 'own stage': '●', 'via the stack only': '◐', 'account-wide': '○' };
+const DENIED = '⊘ denied';
+/** A statement's scope as shown: Deny statements take away, so they read "denied" (with what they cover). */
+const statementScope = (s: StatementInfo) => (s.effect === 'Deny' ? `${DENIED} (${s.scope})` : `${SCOPE_MARK[s.scope]} ${s.scope}`);
+/** The line under a principal's heading: what a boundary is, and which roles carry it. */
+const principalNote = (p: PrincipalMatrix) => (p.kind === 'boundary' ? `Permissions boundary: ${BOUNDARY_MEANING}${p.boundaryOf?.length ? ` (carried by ${p.boundaryOf.join(', ')})` : ''}. A role may do only what both its policies and this allow.` : undefined);
 
 /** The catalog entries the submodules of a template's Access resources add (their Sids then have reasons too). */
 export function submoduleEntries(template: Template, parameters: Record<string, string> = {}): CatalogEntry[] {
@@ -51,15 +57,19 @@ export function statementsOf(p: PrincipalMatrix): StatementInfo[] {
 }
 
 function cellText(cell: Cell | undefined): string {
-  return cell ? `${SCOPE_MARK[cell.scope]} ${cell.scope}<br>${cell.statements.map((s) => `\`${s.sid}\``).join(' ')}` : '';
+  if (!cell) return '';
+  const marks = [...(cell.scope ? [`${SCOPE_MARK[cell.scope]} ${cell.scope}`] : []), ...(cell.denied.length ? [DENIED] : [])];
+  return `${marks.join(', ')}<br>${cell.statements.map((s) => `\`${s.sid}\``).join(' ')}`;
 }
 
 const md = (s: string) => s.replace(/\|/g, '\\|');
 
 export function markdown(matrix: readonly PrincipalMatrix[], source: string): string {
-  const out: string[] = [`# Permissions of ${source}`, '', `Scope: ${SCOPES.map((s) => `${SCOPE_MARK[s]} ${s}`).join(', ')}. Each cell names its statements (Sid = catalog id in PascalCase, see docs/catalog.md).`, ''];
+  const out: string[] = [`# Permissions of ${source}`, '', `Scope: ${SCOPES.map((s) => `${SCOPE_MARK[s]} ${s}`).join(', ')}; ${DENIED}: a Deny statement takes the actions away. Each cell names its statements (Sid = catalog id in PascalCase, see docs/catalog.md).`, ''];
   for (const p of matrix) {
     out.push(`## ${p.kind} ${p.name}`, '');
+    const note = principalNote(p);
+    if (note) out.push(note, '');
     if (!p.rows.size) out.push('(no statement)', '');
     else {
       out.push(`| service | ${WHATS.join(' | ')} |`, `|---|${WHATS.map(() => '---').join('|')}|`);
@@ -67,7 +77,7 @@ export function markdown(matrix: readonly PrincipalMatrix[], source: string): st
       out.push('');
       out.push('| statement | catalog id | scope | reason |', '|---|---|---|---|');
       for (const s of statementsOf(p)) {
-        out.push(`| \`${s.sid}\` | ${s.id ? `\`${s.id}\`` : '-'} | ${SCOPE_MARK[s.scope]} ${s.scope} | ${md(s.reason ?? '(not in the catalog)')} |`);
+        out.push(`| \`${s.sid}\` | ${s.id ? `\`${s.id}\`` : '-'} | ${statementScope(s)} | ${md(s.reason ?? '(not in the catalog)')} |`);
       }
       out.push('');
     }
@@ -85,12 +95,15 @@ export function htmlPage(matrix: readonly PrincipalMatrix[], source: string): st
     const rows = [...p.rows].map(([service, row]) => `<tr><th scope="row">${html(service)}</th>${WHATS.map((w) => {
       const cell = row.get(w);
       if (!cell) return '<td class="none"></td>';
-      const tip = cell.statements.map((s) => `${s.sid}: ${s.reason ?? '(not in the catalog)'}`).join('\n');
-      return `<td class="${SCOPE_CLASS[cell.scope]}" title="${html(tip)}" data-scope="${cell.scope}"><span class="scope">${SCOPE_MARK[cell.scope]} ${cell.scope}</span>${cell.statements.map((s) => `<a href="#${id}-${html(s.sid)}">${html(s.sid)}</a>`).join(' ')}</td>`;
+      const tip = cell.statements.map((s) => `${s.sid}${s.effect === 'Deny' ? ' (Deny)' : ''}: ${s.reason ?? '(not in the catalog)'}`).join('\n');
+      const denied = cell.denied.length ? `<span class="denied" data-denied="${html(cell.denied.join(' '))}">${DENIED}</span>` : '';
+      const scope = cell.scope ? `<span class="scope">${SCOPE_MARK[cell.scope]} ${cell.scope}</span>` : '';
+      return `<td class="${cell.scope ? SCOPE_CLASS[cell.scope] : 'deny-only'}" title="${html(tip)}"${cell.scope ? ` data-scope="${cell.scope}"` : ''}${cell.denied.length ? ' data-denied=""' : ''}>${scope}${denied}${cell.statements.map((s) => `<a href="#${id}-${html(s.sid)}">${html(s.sid)}</a>`).join(' ')}</td>`;
     }).join('')}</tr>`).join('\n');
     const statements = statementsOf(p);
-    const list = statements.map((s) => `<li id="${id}-${html(s.sid)}"><code>${html(s.sid)}</code>${s.id ? ` <span class="cid">${html(s.id)}</span>` : ''} <span class="tag ${SCOPE_CLASS[s.scope]}">${SCOPE_MARK[s.scope]} ${s.scope}</span><br>${html(s.reason ?? '(not in the catalog)')}</li>`).join('\n');
-    return `<section id="${id}" class="principal"><h2>${html(p.kind)} <code>${html(p.name)}</code></h2>
+    const list = statements.map((s) => `<li id="${id}-${html(s.sid)}"><code>${html(s.sid)}</code>${s.id ? ` <span class="cid">${html(s.id)}</span>` : ''} <span class="tag ${s.effect === 'Deny' ? 'denied' : SCOPE_CLASS[s.scope]}">${html(statementScope(s))}</span><br>${html(s.reason ?? '(not in the catalog)')}</li>`).join('\n');
+    const note = principalNote(p);
+    return `<section id="${id}" class="principal ${p.kind}"><h2>${html(p.kind)} <code>${html(p.name)}</code></h2>${note ? `\n<p class="note">${html(note)}</p>` : ''}
 <table class="matrix"><thead><tr><th>service</th>${WHATS.map((w) => `<th>${w}</th>`).join('')}</tr></thead><tbody>
 ${rows}
 </tbody></table>
@@ -109,12 +122,13 @@ table.matrix{border-collapse:collapse;width:100%;table-layout:fixed}
 .matrix thead th{background:#f6f8fa;text-align:left}.matrix tbody th{text-align:left;width:12%;font-weight:600}
 .matrix td a{display:inline-block;margin:1px 4px 1px 0;color:#0b4f9c;text-decoration:none;font-family:ui-monospace,monospace;font-size:11px}
 .scope{display:block;font-weight:600;margin-bottom:2px}
+.denied{display:block;font-weight:600;color:#82071e;margin-bottom:2px}.tag.denied{display:inline;background:#eaeef2}.deny-only{background:#eaeef2}.note{margin:0 0 8px;color:#57606a}
 .own{background:#dafbe1}.stack{background:#fff8c5}.account{background:#ffebe9}.none{background:#fff}
 .tag{font-size:11px;padding:0 6px;border-radius:8px;margin-left:4px}.cid{color:#57606a;font-family:ui-monospace,monospace;font-size:12px}
 ul.statements{margin:6px 0;padding-left:18px}ul.statements li{margin:4px 0}
 </style></head><body>
 <h1>Permissions of ${html(source)}</h1>
-<p class="legend">Scope: <span class="own">● own stage</span><span class="stack">◐ via the stack only</span><span class="account">○ account-wide</span> Each cell lists its statements (Sid = catalog id in PascalCase); hover for the reasons.</p>
+<p class="legend">Scope: <span class="own">● own stage</span><span class="stack">◐ via the stack only</span><span class="account">○ account-wide</span><span class="deny-only">${DENIED}</span> (a Deny statement takes the actions away). Each cell lists its statements (Sid = catalog id in PascalCase); hover for the reasons.</p>
 ${sections.join('\n')}
 </body></html>
 `;

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORE_CATALOG } from '../../functions/catalog';
+import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../../functions/core/boundary';
 import { sidOf } from '../../functions/core/iam/render';
 import { htmlPage, markdown, runExplain } from '../../scripts/explain';
 import { dumpDom } from '../../scripts/lib/chromium';
@@ -53,8 +54,9 @@ describe('classification', () => {
 });
 
 describe('the matrix of examples/tapir.yaml', () => {
-  test('three groups and the execution role; developer and ci create, delete and change no IAM', () => {
-    expect(matrix.map((p) => `${p.kind} ${p.name}`)).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution']);
+  test('three groups, the execution role and its boundary; developer and ci create, delete and change no IAM', () => {
+    expect(matrix.map((p) => `${p.kind} ${p.name}`)).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution', 'boundary cf-tapir-dev-boundary']);
+    expect(matrix.find((m) => m.kind === 'boundary')?.boundaryOf).toEqual(['role cf-tapir-dev-lambda-execution']);
     for (const name of ['cf-tapir-dev-developer', 'cf-tapir-dev-ci']) {
       const p = matrix.find((m) => m.name === name)!;
       expect(p.rows.get('iam')?.get('IAM')).toBeUndefined();
@@ -66,7 +68,7 @@ describe('the matrix of examples/tapir.yaml', () => {
   });
 
   test('every statement in the template appears in a cell with its catalog reason; every account-wide statement has one', () => {
-    const reasons = new Map(CORE_CATALOG.map((e) => [sidOf(e.id), e.reason]));
+    const reasons = new Map([...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS].map((e) => [sidOf(e.id), e.reason]));
     const sids = new Set<string>();
     for (const r of Object.values(processed.Resources ?? {})) for (const s of ((r.Properties?.PolicyDocument as { Statement?: { Sid: string }[] })?.Statement ?? [])) sids.add(s.Sid);
     const shown = new Map<string, { reason?: string; scope: string }>();
@@ -75,10 +77,32 @@ describe('the matrix of examples/tapir.yaml', () => {
     for (const [sid, s] of shown) expect({ sid, reason: s.reason }).toEqual({ sid, reason: reasons.get(sid) });
   });
 
+  test('Deny statements mark the cells of the principals that carry them, without widening their scope', () => {
+    const denies = CORE_CATALOG.filter((e) => e.effect === 'Deny');
+    expect(denies.length).toBeGreaterThan(0);
+    for (const p of matrix.filter((m) => m.kind === 'group')) {
+      const cell = p.rows.get('lambda')?.get('IAM');
+      expect(cell?.denied).toContain('lambda:AddPermission');
+      expect(cell?.statements.find((s) => s.sid === 'LambdaCustomResourceFunctionsTriggers')).toMatchObject({ effect: 'Deny', id: 'lambda.custom-resource-functions-triggers' });
+    }
+    // the execution role and the boundary carry no Deny
+    for (const p of matrix.filter((m) => m.kind !== 'group')) for (const row of p.rows.values()) for (const cell of row.values()) expect(cell.denied).toEqual([]);
+    const text = markdown(matrix, 'tapir.yaml');
+    expect(text).toMatch(/^\| lambda \| .*⊘ denied<br>.*`LambdaCustomResourceFunctionsDirect`/m);
+    expect(text).toContain('| `LambdaCustomResourceFunctionsTriggers` | `lambda.custom-resource-functions-triggers` | ⊘ denied (own stage) |');
+  });
+
   test('Markdown: a table per principal with the five columns, and the statements with reasons', () => {
     const text = markdown(matrix, 'tapir.yaml');
-    expect(text.match(/^\| service \| read \| update \| create\/delete \| IAM \| pass role \|$/gm)).toHaveLength(4);
+    expect(text.match(/^\| service \| read \| update \| create\/delete \| IAM \| pass role \|$/gm)).toHaveLength(5);
     expect(text).toMatch(/^\| lambda \| .*account-wide.*\| .*own stage/m);
+    expect(text).toContain('## boundary cf-tapir-dev-boundary\n\nPermissions boundary: the ceiling of every role of the service (carried by role cf-tapir-dev-lambda-execution).');
+    // the merged statement lists every service's ARNs: each action counts against its own service's only (dynamodb
+    // is the stage's tables), while its ec2 network-interface ARNs span the account
+    const boundary = text.slice(text.indexOf('## boundary'));
+    expect(boundary).toMatch(/^\| dynamodb \| ● own stage<br>`BoundaryOwnResources` \|/m);
+    expect(boundary).toMatch(/^\| ec2 \| .*\| ○ account-wide<br>`BoundaryOwnResources` \|/m);
+    expect(boundary).toMatch(/\| `BoundaryOwnResources` \| `boundary.own-resources` \| ○ account-wide \| The union of the boundary\.\* entries/);
     expect(text).toContain('| `CloudformationStackLifecycle` | `cloudformation.stack-lifecycle` | ● own stage |');
   });
 });
@@ -101,6 +125,8 @@ describe('the HTML page in headless Chromium', () => {
         links: links.length,
         titled: cells.filter((c) => c.title.includes(': ')).length, cellCount: cells.length,
         resources: performance.getEntriesByType('resource').length,
+        denied: document.querySelectorAll('td[data-denied]').length,
+        deniedTitled: [...document.querySelectorAll('td[data-denied]')].filter((c) => c.title.includes('(Deny): ')).length,
       };
       const pre = document.createElement('pre');
       pre.id = 'probe-' + 'result';
@@ -113,8 +139,10 @@ describe('the HTML page in headless Chromium', () => {
     const json = /<pre id="probe-result">(.*?)<\/pre>/s.exec(dom)?.[1];
     expect(json).toBeDefined();
     const r = JSON.parse(json!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Record<string, unknown>;
-    expect(r.tables).toBe(4);
-    expect(r.headings).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution']);
+    expect(r.tables).toBe(5);
+    expect(r.headings).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution', 'boundary cf-tapir-dev-boundary']);
+    expect(r.denied).toBeGreaterThan(0);
+    expect(r.deniedTitled).toBe(r.denied);
     expect(r.columns).toEqual(['service', 'read', 'update', 'create/delete', 'IAM', 'pass role']);
     // one colour per scope, three different colours
     for (const k of ['own', 'stack', 'account']) expect(r[k]).toHaveLength(1);
