@@ -208,6 +208,7 @@ const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 // Branch names as git allows them (git check-ref-format), with the IAM wildcards * and ? (git refuses both in
 // names, so a wildcard is unambiguous).
+// eslint-disable-next-line no-control-regex -- git refuses control characters in ref names (git check-ref-format)
 const BRANCH = /^(?!\/)(?!.*\/\/)(?!.*\/$)(?!.*\.\.)(?!.*\.lock$)(?!.*@\{)[^\s~^:\\[\x00-\x1f\x7f]+$/;
 
 function parseBranches(path: string, v: unknown, fail: Fail): string[] {
@@ -249,6 +250,7 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
   const branches = parseBranches(`${path}.Branches`, v.Branches, fail);
   const environments = stringList(`${path}.Environments`, v.Environments, fail).filter((e, i) => {
     if (/[*?]/.test(e)) return (fail(`${path}.Environments[${i}]`, `'${e}' holds a wildcard; list each environment by name.`), false);
+    // eslint-disable-next-line no-control-regex -- a GitHub environment name has no control characters
     if (!/^[^:\x00-\x1f\x7f]{1,255}$/.test(e) || e.trim() !== e) return (fail(`${path}.Environments[${i}]`, `'${e}' is not a GitHub environment name (at most 255 characters, no ':' and no surrounding spaces).`), false);
     return true;
   });

@@ -208,7 +208,6 @@ export async function runCustomResource(
     return `${event.LogicalResourceId}-${event.RequestId}`;
   };
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let answered: Promise<ResponseBody> | undefined;
   let resolveFirst!: (sent: Promise<ResponseBody>) => void;
   const first = new Promise<ResponseBody>((resolve) => {
@@ -232,7 +231,7 @@ export async function runCustomResource(
     resolveFirst(answered);
   };
 
-  timer = setTimeout(() => {
+  const timer = setTimeout(() => {
     answer(
       buildResponseBody(
         event,

@@ -10,4 +10,4 @@ import type { Submodule } from './types';
 import { vpc } from './vpc';
 import { xray } from './xray';
 
-export const SUBMODULES: readonly Submodule<any>[] = [xray, canary, vpc, kmsKey, secrets, alarms, dashboard]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const SUBMODULES: readonly Submodule[] = [xray, canary, vpc, kmsKey, secrets, alarms, dashboard];

@@ -16,6 +16,7 @@
  */
 import { fullDiff, formatSecurityChanges, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { parseTemplate } from './cfn-yaml';
 import { expandTemplate, MACRO_NAMES, type HarnessOptions } from './harness';
@@ -259,9 +260,8 @@ export interface SecurityTable {
 export function securityTable(oldTemplate: Template, newTemplate: Template): SecurityTable {
   const diff: TemplateDiff = fullDiff(oldTemplate, newTemplate);
   const sink = new StringSink();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  formatSecurityChanges(sink as any, diff);
-  return { text: sink.text.replace(/\u001b\[[0-9;]*m/g, '').trimEnd(), changed: diff.permissionsAnyChanges, broadened: diff.permissionsBroadened };
+  formatSecurityChanges(sink, diff);
+  return { text: stripVTControlCharacters(sink.text).trimEnd(), changed: diff.permissionsAnyChanges, broadened: diff.permissionsBroadened };
 }
 
 /** Region, account, parameter values and macro names for the expansion (scripts/lib/harness.ts). */

@@ -253,7 +253,7 @@ async function applyStack(
     } catch (err) {
       // validation errors are synchronous on AWS too; moto also fails stack *updates* here
       const e = err as Error;
-      throw new Error(`${op}Stack ${stackName} was rejected: ${e.name}: ${e.message}`);
+      throw new Error(`${op}Stack ${stackName} was rejected: ${e.name}: ${e.message}`, { cause: err });
     }
     const stack = await waitForTerminal(cfn, stackId ?? stackName);
     const expected = `${op.toUpperCase()}_COMPLETE`;

@@ -100,7 +100,7 @@ function fixtureTemplate(fixture: string, stage: string): object {
 }
 
 interface Invocation {
-  Event: Record<string, any>;
+  Event: Record<string, unknown>;
   Attempts: { exitCode: number | null; timedOut: boolean; durationMs: number; stdout: string; stderr: string }[];
   Responses: string[];
   Outcome: { Status: 'SUCCESS' | 'FAILED'; Reason?: string; PhysicalResourceId?: string; Data?: Record<string, string> };

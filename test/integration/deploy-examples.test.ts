@@ -29,8 +29,11 @@ const RESOLVER_EXPORT = `${MACRO_NAME}-BucketResolverArn`;
 const CODE_BUCKET_PREFIX = 'formidable-code';
 const REPO = resolve(__dirname, '..', '..');
 
+// A parsed CloudFormation template: property and output shapes vary by resource type, and the test walks them freely.
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed template data, see above */
 type Resource = { Type: string; Condition?: string; Properties?: Record<string, any> };
 type Expanded = Template & { Resources: Record<string, Resource>; Outputs?: Record<string, any> };
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /** examples/*.yaml, then the golden inputs that must expand (error_* cases are the macro's refusals). */
 function templateFiles(): { name: string; file: string }[] {

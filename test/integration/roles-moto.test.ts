@@ -18,6 +18,7 @@ import { awsClientConfig, deployStack, startMoto, type StartedMoto } from '../..
 
 const ACCOUNT = '123456789012';
 const REPO = join(__dirname, '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed template data: shapes vary by resource type
 type Resource = { Type: string; Condition?: string; Properties: Record<string, any> };
 type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
 

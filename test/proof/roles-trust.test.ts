@@ -21,8 +21,10 @@ const GH = 'token.actions.githubusercontent.com';
 const SSO = (account: string, set: string, suffix = '0123456789abcdef', region = 'eu-west-1/') =>
   `arn:aws:iam::${account}:role/aws-reserved/sso.amazonaws.com/${region}AWSReservedSSO_${set}_${suffix}`;
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed template data: shapes vary by resource type */
 type Resource = { Type: string; Properties: Record<string, any> };
 type Template = { Resources: Record<string, Resource>; Outputs: Record<string, any> };
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 beforeAll(() => jest.spyOn(console, 'error').mockImplementation(() => undefined));
 afterAll(() => jest.restoreAllMocks());

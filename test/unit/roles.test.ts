@@ -10,7 +10,9 @@ import { expandTemplate, readTemplate } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 
 const REPO = join(__dirname, '..', '..');
+/* eslint-disable @typescript-eslint/no-explicit-any -- parsed template data: shapes vary by resource type */
 type Template = { Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, any> }>; Outputs: Record<string, any> };
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function parse(value: unknown): { roles: RolesConfig; errors: string[] } {
   const errors: string[] = [];

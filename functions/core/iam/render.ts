@@ -67,6 +67,7 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
   if (!vars) return { value: text, maxLength };
   if (parts.length === 3 && parts[0] === '' && parts[2] === '') return { value: vars[parts[1]] as Record<string, unknown>, maxLength };
   // Literal `${` must be escaped as `${!` inside Fn::Sub; placeholders become `${Name}`.
+  // eslint-disable-next-line no-control-regex -- NUL delimits placeholders: it cannot occur in template text
   const sub = text.replace(/\$\{/g, '${!').replace(/\u0000([A-Za-z]+)\u0000/g, '${$1}');
   return { value: { 'Fn::Sub': [sub, vars] }, maxLength };
 }

@@ -138,7 +138,8 @@ export interface FixtureInfo {
   readonly stages: readonly [string, string];
 }
 
-type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a parsed serverless.yml: any shape the framework accepts
+type Yaml = Record<string, any>;
 
 export interface FunctionModel {
   readonly key: string;

@@ -126,7 +126,7 @@ const PRESIGNED_CODE = /^https:\/\/awslambda-[a-z0-9-]+-tasks\.s3\.[a-z0-9-]+\.a
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
 if (typeof globalThis.fetch === 'function') {
   const realFetch = globalThis.fetch;
-  globalThis.fetch = function recordedFetch(input, init) {
+  globalThis.fetch = function recordedFetch(input, _init) {
     const url = typeof input === 'string' ? input : input && (input.url || String(input));
     if (PRESIGNED_CODE.test(url)) {
       const id = start('http', 'presigned-url', 'GET', { url });

@@ -237,16 +237,19 @@ export function retrocycle(root: unknown): unknown {
   return walk(root, 0);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the framework's serverless-state.json, any shape it writes
+type FrameworkState = Record<string, any>;
+
 /** The service as the framework resolved it for `stage` (serverless-state.json keeps the configured stage, not --stage). */
 export function readFacts(workDir: string, stage: string): ServiceFacts {
   const file = join(workDir, '.serverless', 'serverless-state.json');
-  const state = retrocycle(JSON.parse(readFileSync(file, 'utf8'))) as { service: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const state = retrocycle(JSON.parse(readFileSync(file, 'utf8'))) as { service: FrameworkState };
   const s = state.service;
   const provider = s.provider ?? {};
   const service = typeof s.service === 'string' ? s.service : s.serviceObject?.name;
   const bucket = typeof provider.deploymentBucket === 'string' ? provider.deploymentBucket : provider.deploymentBucketObject?.name ?? provider.deploymentBucket?.name;
   const functions: Record<string, { name: string }> = {};
-  for (const [key, f] of Object.entries<any>(s.functions ?? {})) functions[key] = { name: String(f.name) }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  for (const [key, f] of Object.entries<FrameworkState>(s.functions ?? {})) functions[key] = { name: String(f.name) };
   const role = provider.iam?.deploymentRole ?? provider.cfnRole;
   const accessProperties = accessPropertiesOf(s, service, stage);
   return {
