@@ -59,7 +59,9 @@ test('footprint rows: every example and tapir.yaml twice, with the TemplateBody 
   expect(two.resources).toBe(2 * one.resources);
   expect(two.bytes).toBeGreaterThan(one.bytes);
   const verdict = checks([], [], [], rows).find((c) => c.target.startsWith('two plain Access'))!;
-  expect(verdict.pass).toBe(two.bytes <= 51_200);
+  expect(verdict.pass).toBe(two.bytes <= 1_000_000);
+  const single = checks([], [], [], rows).find((c) => c.target.startsWith('one plain Access'))!;
+  expect(single.pass).toBe(one.bytes <= 51_200);
 });
 
 test('processing trials: each size measured interleaved in every trial; the verdicts use the medians and the spread', async () => {

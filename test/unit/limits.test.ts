@@ -24,11 +24,24 @@ function tapirTwice(): { template: Record<string, unknown>; values: Record<strin
 }
 
 describe('footprint', () => {
-  test('two plain Access resources (examples/tapir.yaml twice) fit the 51,200 bytes of a TemplateBody', () => {
+  // Every Access carries its permissions boundary policy (~3.8 KB) and the issue-10 conditions: one plain Access
+  // resource is ~33 KB of compact JSON (measured 32,833 bytes), two ~65 KB (65,077): one fits the 51,200 bytes
+  // of a TemplateBody, two need the template from S3 (1,000,000 bytes).
+  test('one plain Access resource (examples/tapir.yaml) fits the 51,200 bytes of a TemplateBody', () => {
+    const { template, values } = tapirTwice();
+    delete (template.Resources as Record<string, unknown>).OkapiAccess;
+    const out = transformTemplate(template, { ...ctx, templateParameterValues: values });
+    expect(Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group')).toHaveLength(3);
+    expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(TEMPLATE_LIMITS.bodyBytes);
+    expect(JSON.stringify(out)).not.toContain('"Reason"');
+  });
+
+  test('two plain Access resources (examples/tapir.yaml twice) fit the 1,000,000 bytes of a template from S3', () => {
     const { template, values } = tapirTwice();
     const out = transformTemplate(template, { ...ctx, templateParameterValues: values });
+    expect(Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group')).toHaveLength(6);
     const bytes = Buffer.byteLength(JSON.stringify(out));
-    expect(bytes).toBeLessThanOrEqual(TEMPLATE_LIMITS.bodyBytes);
+    expect(bytes).toBeLessThanOrEqual(TEMPLATE_LIMITS.bytes);
     // no per-policy statement list: the Sid is the way back to the catalog
     expect(JSON.stringify(out)).not.toContain('"Reason"');
   });

@@ -380,12 +380,18 @@ describe.each(CASES)('%s', (_name, template, values) => {
   test('statements are in canonical form: the catalog entry\'s effect, sorted unique actions, Version 2012-10-17', () => {
     // A statement's Sid is its catalog id in PascalCase; its Effect is the entry's (Allow unless a Deny guard rail).
     const pascalId = (id: string) => id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
-    const effects = new Map([...CORE_CATALOG, ...submoduleEntries(template, values)].map((e) => [pascalId(e.id), e.effect ?? 'Allow']));
+    // Every source of statements: the catalog, the boundary's fixed and merged statements (always Allow), the
+    // declared BoundaryStatements (Allow, their Sid BoundaryDeclared<n>) and the submodules' entries.
+    const sources: Array<{ id: string; effect?: string }> = [
+      ...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS, ...submoduleEntries(template, values),
+    ];
+    for (let i = 0; i < 20; i++) sources.push({ id: `boundary.declared-${i + 1}` });
+    const effects = new Map(sources.map((e) => [pascalId(e.id), e.effect ?? 'Allow']));
     for (const [, r] of policies()) {
       const doc = r.Properties?.PolicyDocument as { Version: string; Statement: Array<Statement & { Effect: string }> };
       expect(doc.Version).toBe('2012-10-17');
       for (const s of doc.Statement) {
-        expect(s.Effect).toBe(effects.get(s.Sid));
+        expect({ sid: s.Sid, effect: s.Effect }).toEqual({ sid: s.Sid, effect: effects.get(s.Sid) });
         const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
         expect([...new Set(actions)].sort()).toEqual(actions);
         if (Array.isArray(s.Action)) expect(s.Action.length).toBeGreaterThan(1);
