@@ -24,8 +24,9 @@ export const PACKAGE_ROOT = dirname(__dirname);
 
 export const COMMANDS: Record<string, Command> = {
   expand: {
-    summary: 'print the processed template (runs the macro\'s own handler locally)',
-    usage: 'serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--out FILE]',
+    summary: "print the processed template (runs the macro's own handler locally)",
+    usage:
+      'serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--out FILE]',
     details: `FILE is a YAML (short-form tags included) or JSON template that uses the macro (Transform: FormidableServerless).
 The processed template goes to stdout (or --out FILE); its size against CloudFormation's limits goes to stderr
 (over 51,200 bytes it must be deployed from S3: aws cloudformation deploy --s3-bucket ...).
@@ -37,7 +38,8 @@ Exit code: 0 expanded, 1 the macro rejected the template (the message names the 
   },
   lint: {
     summary: 'check every Access resource against the registry schema, expand, run cfn-lint and map findings back',
-    usage: 'serverless-access lint TEMPLATE [--parameter Key=Value ...] [--region R] [--account-id A] [--cfn-lint PATH] [--format text|json]',
+    usage:
+      'serverless-access lint TEMPLATE [--parameter Key=Value ...] [--region R] [--account-id A] [--cfn-lint PATH] [--format text|json]',
     details: `1. validates each Formidable::Serverless::Access resource against the shipped registry schema
    (schema/formidable-serverless-access.json: unknown and missing properties, types, enums, patterns);
 2. expands the template with the macro;
@@ -49,7 +51,8 @@ schema check or the macro fails; 32 when cfn-lint cannot run.`,
   },
   explain: {
     summary: 'per group and role: what it may do on which AWS service, in which scope, and why',
-    usage: 'serverless-access explain TEMPLATE | --deployed STACK [--region R] [--format md|html] [--out FILE] [--parameter Key=Value ...]',
+    usage:
+      'serverless-access explain TEMPLATE | --deployed STACK [--region R] [--format md|html] [--out FILE] [--parameter Key=Value ...]',
     details: `Prints, per IAM group and role, a matrix of AWS service x what it may do (read, update, create/delete, IAM,
 pass role) x scope (own stage, via the stack only, account-wide), each cell with the statements (Sid = catalog id)
 and their reasons from the catalog. --format html writes one self-contained page. --deployed STACK reads the
@@ -58,7 +61,8 @@ processed template of a deployed stack (cloudformation:GetTemplate).`,
   },
   diff: {
     summary: 'IAM permissions gained and lost between two templates, or a deployed stack and a template',
-    usage: 'serverless-access diff OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]',
+    usage:
+      'serverless-access diff OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]',
     details: `OLD and NEW are processed templates or templates that still use the macro (expanded first).
 Prints the @aws-cdk/cloudformation-diff security table, then per group and role the actions and resources it
 gains (+) or loses (-), and the matrix rows (service x what x scope) gained and lost.
@@ -66,8 +70,10 @@ Exit code: 0 no IAM change, 1 permissions changed, 2 bad input.`,
     run: (argv) => runDiff(argv),
   },
   rollout: {
-    summary: 'roll the macro out to the accounts of AWS Organizations OUs (self-managed StackSet, roles by a service-managed one)',
-    usage: 'serverless-access rollout --organizational-unit ou-... --regions us-east-1,eu-west-1 --code-bucket-prefix NAME [--dry-run] [...]',
+    summary:
+      'roll the macro out to the accounts of AWS Organizations OUs (self-managed StackSet, roles by a service-managed one)',
+    usage:
+      'serverless-access rollout --organizational-unit ou-... --regions us-east-1,eu-west-1 --code-bucket-prefix NAME [--dry-run] [...]',
     details: `Run from the organization's management account (or a delegated administrator with --delegated-admin).
 Three parts, each created or updated, re-runnable: stack NAME-stackset-admin (AWSCloudFormationStackSetAdministrationRole
 here), service-managed StackSet NAME-execution-role with auto-deployment (AWSCloudFormationStackSetExecutionRole in
@@ -79,7 +85,8 @@ Exit code: 0 done (or dry run), 1 the rollout failed, 2 bad arguments.`,
   },
   prove: {
     summary: 'drive the real Serverless Framework against a local moto and check every call (repository only)',
-    usage: 'serverless-access prove [PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--json FILE] [--keep] [--quiet]',
+    usage:
+      'serverless-access prove [PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--json FILE] [--keep] [--quiet]',
     details: `Needs the repository's development set-up: the frameworks osls 4.3.1 and 3.77.1 (devDependencies),
 Python 3 with moto, and the proof's own files. From a clone:
   git clone <this repository> && cd <it> && npm ci && pip install 'moto[server]==5.2.1'
@@ -107,18 +114,25 @@ function resolvable(id: string, from: string): boolean {
 export function proveSetup(root = PACKAGE_ROOT): { ok: true; script: string } | { ok: false; missing: string[] } {
   const script = join(root, 'scripts', 'prove.ts');
   const missing: string[] = [];
-  if (!existsSync(script)) missing.push(`the proof's sources (scripts/prove.ts and scripts/lib/prove/), which the npm package does not ship`);
-  for (const dep of ['osls/package.json', 'osls3/package.json', 'tsx/package.json']) if (!resolvable(dep, root)) missing.push(`${dep.split('/')[0]} (a devDependency: npm ci in a clone)`);
+  if (!existsSync(script))
+    missing.push(`the proof's sources (scripts/prove.ts and scripts/lib/prove/), which the npm package does not ship`);
+  for (const dep of ['osls/package.json', 'osls3/package.json', 'tsx/package.json'])
+    if (!resolvable(dep, root)) missing.push(`${dep.split('/')[0]} (a devDependency: npm ci in a clone)`);
   return missing.length ? { ok: false, missing } : { ok: true, script };
 }
 
 async function runProve(argv: readonly string[]): Promise<number> {
   const setup = proveSetup();
   if (!setup.ok) {
-    process.stderr.write(`serverless-access prove needs the repository's development set-up; missing:\n${setup.missing.map((m) => `  - ${m}`).join('\n')}\n\n${COMMANDS.prove.details}\n`);
+    process.stderr.write(
+      `serverless-access prove needs the repository's development set-up; missing:\n${setup.missing.map((m) => `  - ${m}`).join('\n')}\n\n${COMMANDS.prove.details}\n`,
+    );
     return 2;
   }
-  const r = spawnSync(process.execPath, ['--import', 'tsx', setup.script, ...argv], { stdio: 'inherit', cwd: PACKAGE_ROOT });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', setup.script, ...argv], {
+    stdio: 'inherit',
+    cwd: PACKAGE_ROOT,
+  });
   return r.status ?? 1;
 }
 
@@ -136,7 +150,9 @@ export function mainHelp(): string {
 
 usage: serverless-access COMMAND [options]      serverless-access COMMAND --help
 
-${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([k, c]) => `  ${k.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
 `;
 }
 

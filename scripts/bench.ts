@@ -64,7 +64,13 @@ export function accessTemplate(n: number): Record<string, unknown> {
 }
 
 export function macroEvent(n: number): MacroEvent {
-  return { ...CTX, fragment: accessTemplate(n), transformId: `${CTX.accountId}::FormidableServerless`, params: {}, requestId: `bench-${n}` };
+  return {
+    ...CTX,
+    fragment: accessTemplate(n),
+    transformId: `${CTX.accountId}::FormidableServerless`,
+    params: {},
+    requestId: `bench-${n}`,
+  };
 }
 
 export function median(xs: readonly number[]): number {
@@ -122,14 +128,26 @@ export interface ProcessingRow {
  * own ratio and per-resource time. The reported figure is the median over the trials, with its spread
  * (garbage collection stays in: a Lambda pays it too).
  */
-export async function measureProcessing(sizes: readonly number[] = [1, 10, 40], opts: { minMs?: number; minRuns?: number; warmup?: number; trials?: number } = {}): Promise<ProcessingRow[]> {
+export async function measureProcessing(
+  sizes: readonly number[] = [1, 10, 40],
+  opts: { minMs?: number; minRuns?: number; warmup?: number; trials?: number } = {},
+): Promise<ProcessingRow[]> {
   const { minMs = 400, minRuns = 7, warmup = 2, trials = 9 } = opts;
   const cells = [];
   for (const n of sizes) {
     const eventText = JSON.stringify(macroEvent(n));
     const response = await handler(JSON.parse(eventText) as MacroEvent);
-    if (response.status !== 'success') throw new Error(`the macro failed on ${n} Access resources: ${response.errorMessage}`);
-    cells.push({ n, eventText, response, responseText: JSON.stringify(response), floor: [] as number[], transform: [] as number[], handler: [] as number[] });
+    if (response.status !== 'success')
+      throw new Error(`the macro failed on ${n} Access resources: ${response.errorMessage}`);
+    cells.push({
+      n,
+      eventText,
+      response,
+      responseText: JSON.stringify(response),
+      floor: [] as number[],
+      transform: [] as number[],
+      handler: [] as number[],
+    });
   }
   let sink = 0;
   const roundsPerTrial = Math.max(minRuns, 1);
@@ -246,7 +264,14 @@ export async function measureBundles(runs = 15): Promise<BundleRow[]> {
       }
       const baselineMs = median(base);
       const coldMs = median(cold);
-      rows.push({ fn, bytes: statSync(bundle).size, mode: fn === 'macro' ? 'answers one event' : 'load only', baselineMs, coldMs, overheadMs: coldMs - baselineMs });
+      rows.push({
+        fn,
+        bytes: statSync(bundle).size,
+        mode: fn === 'macro' ? 'answers one event' : 'load only',
+        baselineMs,
+        coldMs,
+        overheadMs: coldMs - baselineMs,
+      });
     }
     return rows;
   } finally {
@@ -286,11 +311,16 @@ export function worstCase(v: unknown, params: Record<string, string>): unknown {
   if (!v || typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;
   if ('Ref' in o && typeof o.Ref === 'string') return name(o.Ref);
-  if ('Fn::GetAtt' in o) return name(Array.isArray(o['Fn::GetAtt']) ? (o['Fn::GetAtt'] as string[]).join('.') : String(o['Fn::GetAtt']));
+  if ('Fn::GetAtt' in o)
+    return name(Array.isArray(o['Fn::GetAtt']) ? (o['Fn::GetAtt'] as string[]).join('.') : String(o['Fn::GetAtt']));
   if ('Fn::Sub' in o) {
     const arg = o['Fn::Sub'];
-    const [text, vars] = Array.isArray(arg) ? [String(arg[0]), (arg[1] ?? {}) as Record<string, unknown>] : [String(arg), {}];
-    return text.replace(/\$\{([^}!]+)\}/g, (_w, n: string) => (n in vars ? String(worstCase(vars[n], params)) : name(n))).replace(/\$\{!/g, '${');
+    const [text, vars] = Array.isArray(arg)
+      ? [String(arg[0]), (arg[1] ?? {}) as Record<string, unknown>]
+      : [String(arg), {}];
+    return text
+      .replace(/\$\{([^}!]+)\}/g, (_w, n: string) => (n in vars ? String(worstCase(vars[n], params)) : name(n)))
+      .replace(/\$\{!/g, '${');
   }
   if ('Fn::Join' in o && Array.isArray(o['Fn::Join'])) {
     const [sep, items] = o['Fn::Join'] as [string, unknown[]];
@@ -308,13 +338,17 @@ export function policyChars(document: unknown, params: Record<string, string> = 
 export function quotaRowsOf(example: string, template: Template): PolicyRow[] {
   const resources = template.Resources ?? {};
   const params: Record<string, string> = {};
-  for (const [k, p] of Object.entries((template.Parameters ?? {}) as Record<string, { Default?: unknown }>)) if (p?.Default !== undefined) params[k] = String(p.Default);
+  for (const [k, p] of Object.entries((template.Parameters ?? {}) as Record<string, { Default?: unknown }>))
+    if (p?.Default !== undefined) params[k] = String(p.Default);
   const attached = new Map<string, Set<string>>();
   const attach = (principal: string, policy: string) => {
     if (!attached.has(principal)) attached.set(principal, new Set());
     attached.get(principal)!.add(policy);
   };
-  const refOf = (v: unknown) => (v && typeof v === 'object' && typeof (v as { Ref?: unknown }).Ref === 'string' ? (v as { Ref: string }).Ref : undefined);
+  const refOf = (v: unknown) =>
+    v && typeof v === 'object' && typeof (v as { Ref?: unknown }).Ref === 'string'
+      ? (v as { Ref: string }).Ref
+      : undefined;
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type === 'AWS::IAM::Group' || r.Type === 'AWS::IAM::Role') {
       attached.set(id, attached.get(id) ?? new Set());
@@ -329,7 +363,12 @@ export function quotaRowsOf(example: string, template: Template): PolicyRow[] {
     for (const prop of ['Groups', 'Roles']) {
       for (const target of (r.Properties?.[prop] as unknown[] | undefined) ?? []) {
         const ref = refOf(target);
-        attach(ref && resources[ref] ? ref : `${prop === 'Groups' ? 'group' : 'role'} ${JSON.stringify(target)} (outside the template)`, id);
+        attach(
+          ref && resources[ref]
+            ? ref
+            : `${prop === 'Groups' ? 'group' : 'role'} ${JSON.stringify(target)} (outside the template)`,
+          id,
+        );
       }
     }
   }
@@ -338,10 +377,18 @@ export function quotaRowsOf(example: string, template: Template): PolicyRow[] {
     const r = resources[principal];
     const kind = r?.Type === 'AWS::IAM::Group' || principal.startsWith('group ') ? 'group' : 'role';
     const nameProp = kind === 'group' ? 'GroupName' : 'RoleName';
-    const label = r?.Properties?.[nameProp] !== undefined ? String(worstCase(r.Properties[nameProp], params)) : principal;
+    const label =
+      r?.Properties?.[nameProp] !== undefined ? String(worstCase(r.Properties[nameProp], params)) : principal;
     for (const policy of policies) {
       const doc = resources[policy]?.Properties?.PolicyDocument;
-      rows.push({ example, principal: label, kind, policyCount: policies.size, policy: doc === undefined ? policy : String(resources[policy]?.Properties?.ManagedPolicyName ?? policy), chars: doc === undefined ? NaN : policyChars(doc, params) });
+      rows.push({
+        example,
+        principal: label,
+        kind,
+        policyCount: policies.size,
+        policy: doc === undefined ? policy : String(resources[policy]?.Properties?.ManagedPolicyName ?? policy),
+        chars: doc === undefined ? NaN : policyChars(doc, params),
+      });
     }
     if (!policies.size) rows.push({ example, principal: label, kind, policyCount: 0, policy: '(none)', chars: 0 });
   }
@@ -350,7 +397,9 @@ export function quotaRowsOf(example: string, template: Template): PolicyRow[] {
 
 export async function measureQuotas(dir = 'examples'): Promise<PolicyRow[]> {
   const rows: PolicyRow[] = [];
-  for (const f of readdirSync(dir).filter((x) => /\.ya?ml$|\.json$/.test(x)).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => /\.ya?ml$|\.json$/.test(x))
+    .sort()) {
     const template = await processedTemplate(readFileSync(join(dir, f), 'utf8'), f);
     rows.push(...quotaRowsOf(f, template));
   }
@@ -372,7 +421,9 @@ export const TWO_PLAIN = 'tapir.yaml, its Access resource twice';
 
 /** examples/tapir.yaml with a second copy of its Access resource (another service), as YAML text. */
 export function tapirTwice(dir = 'examples'): string {
-  const t = parseTemplate(readFileSync(join(dir, 'tapir.yaml'), 'utf8')) as Template & { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+  const t = parseTemplate(readFileSync(join(dir, 'tapir.yaml'), 'utf8')) as Template & {
+    Resources: Record<string, { Properties?: Record<string, unknown> }>;
+  };
   const copy = JSON.parse(JSON.stringify(t.Resources.TapirAccess)) as { Properties: Record<string, unknown> };
   copy.Properties.ServiceName = 'okapi';
   t.Resources.OkapiAccess = copy;
@@ -380,11 +431,16 @@ export function tapirTwice(dir = 'examples'): string {
 }
 
 export async function measureFootprint(dir = 'examples'): Promise<FootprintRow[]> {
-  const inputs: [string, string][] = readdirSync(dir).filter((x) => /\.ya?ml$|\.json$/.test(x)).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+  const inputs: [string, string][] = readdirSync(dir)
+    .filter((x) => /\.ya?ml$|\.json$/.test(x))
+    .sort()
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
   inputs.push([TWO_PLAIN, tapirTwice(dir)]);
   const rows: FootprintRow[] = [];
   for (const [name, text] of inputs) {
-    const access = Object.values((parseTemplate(text) as Template).Resources ?? {}).filter((r) => r.Type === 'Formidable::Serverless::Access').length;
+    const access = Object.values((parseTemplate(text) as Template).Resources ?? {}).filter(
+      (r) => r.Type === 'Formidable::Serverless::Access',
+    ).length;
     const size = sizeOf(await processedTemplate(text, name));
     rows.push({ example: name, access, ...size });
   }
@@ -400,19 +456,45 @@ export interface Check {
   readonly pass: boolean;
 }
 
-export function checks(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], footprint: readonly FootprintRow[] = []): Check[] {
+export function checks(
+  processing: readonly ProcessingRow[],
+  bundles: readonly BundleRow[],
+  quotas: readonly PolicyRow[],
+  footprint: readonly FootprintRow[] = [],
+): Check[] {
   const out: Check[] = [];
   const two = footprint.find((f) => f.example === TWO_PLAIN);
   const one = footprint.find((f) => f.example === 'tapir.yaml');
   // Since every Access carries its permissions boundary policy and the issue-10 conditions, one plain Access
   // resource is ~33 KB: one fits a TemplateBody, two need the template from S3.
-  if (one) out.push({ target: `one plain Access resource <= ${TEMPLATE_LIMITS.bodyBytes} bytes (TemplateBody)`, value: `${one.bytes} bytes`, pass: one.bytes <= TEMPLATE_LIMITS.bodyBytes });
-  if (two) out.push({ target: `two plain Access resources <= ${TEMPLATE_LIMITS.bytes} bytes (template from S3)`, value: `${two.bytes} bytes`, pass: two.bytes <= TEMPLATE_LIMITS.bytes });
+  if (one)
+    out.push({
+      target: `one plain Access resource <= ${TEMPLATE_LIMITS.bodyBytes} bytes (TemplateBody)`,
+      value: `${one.bytes} bytes`,
+      pass: one.bytes <= TEMPLATE_LIMITS.bodyBytes,
+    });
+  if (two)
+    out.push({
+      target: `two plain Access resources <= ${TEMPLATE_LIMITS.bytes} bytes (template from S3)`,
+      value: `${two.bytes} bytes`,
+      pass: two.bytes <= TEMPLATE_LIMITS.bytes,
+    });
   for (const f of footprint) {
-    const pass = f.resources <= TEMPLATE_LIMITS.resources && f.outputs <= TEMPLATE_LIMITS.outputs && f.bytes <= TEMPLATE_LIMITS.bytes;
-    if (!pass) out.push({ target: `${f.example} within 500 resources, 200 outputs, 1,000,000 bytes`, value: `${f.resources}, ${f.outputs}, ${f.bytes}`, pass });
+    const pass =
+      f.resources <= TEMPLATE_LIMITS.resources &&
+      f.outputs <= TEMPLATE_LIMITS.outputs &&
+      f.bytes <= TEMPLATE_LIMITS.bytes;
+    if (!pass)
+      out.push({
+        target: `${f.example} within 500 resources, 200 outputs, 1,000,000 bytes`,
+        value: `${f.resources}, ${f.outputs}, ${f.bytes}`,
+        pass,
+      });
   }
-  const largest = processing.reduce<ProcessingRow | undefined>((a, r) => (!a || r.resources > a.resources ? r : a), undefined);
+  const largest = processing.reduce<ProcessingRow | undefined>(
+    (a, r) => (!a || r.resources > a.resources ? r : a),
+    undefined,
+  );
   if (largest) {
     const r = largest.handlerRatioTrials;
     out.push({
@@ -431,17 +513,39 @@ export function checks(processing: readonly ProcessingRow[], bundles: readonly B
     });
   }
   for (const b of bundles) {
-    if (b.mode === 'answers one event') out.push({ target: `${b.fn} cold start <= ${TARGETS.coldStartMs} ms above bare node`, value: `+${b.overheadMs.toFixed(1)} ms`, pass: b.overheadMs <= TARGETS.coldStartMs });
-    else out.push({ target: `${b.fn} load <= ${TARGETS.coldStartMs} ms above bare node`, value: `+${b.overheadMs.toFixed(1)} ms`, pass: b.overheadMs <= TARGETS.coldStartMs });
-    out.push({ target: `${b.fn} bundle < ${TARGETS.bundleBytes / 1024} KiB`, value: `${(b.bytes / 1024).toFixed(1)} KiB`, pass: b.bytes < TARGETS.bundleBytes });
+    if (b.mode === 'answers one event')
+      out.push({
+        target: `${b.fn} cold start <= ${TARGETS.coldStartMs} ms above bare node`,
+        value: `+${b.overheadMs.toFixed(1)} ms`,
+        pass: b.overheadMs <= TARGETS.coldStartMs,
+      });
+    else
+      out.push({
+        target: `${b.fn} load <= ${TARGETS.coldStartMs} ms above bare node`,
+        value: `+${b.overheadMs.toFixed(1)} ms`,
+        pass: b.overheadMs <= TARGETS.coldStartMs,
+      });
+    out.push({
+      target: `${b.fn} bundle < ${TARGETS.bundleBytes / 1024} KiB`,
+      value: `${(b.bytes / 1024).toFixed(1)} KiB`,
+      pass: b.bytes < TARGETS.bundleBytes,
+    });
   }
   const charLimit = MANAGED_POLICY_QUOTA * TARGETS.quotaShare;
   const countLimit = GROUP_POLICY_QUOTA * TARGETS.quotaShare;
   const maxChars = quotas.filter((q) => Number.isFinite(q.chars)).reduce((m, q) => Math.max(m, q.chars), 0);
   const maxCount = quotas.reduce((m, q) => Math.max(m, q.policyCount), 0);
   if (quotas.length) {
-    out.push({ target: `every managed policy <= ${TARGETS.quotaShare * 100}% of ${MANAGED_POLICY_QUOTA} characters`, value: `largest ${maxChars} (${((maxChars / MANAGED_POLICY_QUOTA) * 100).toFixed(1)}%)`, pass: maxChars <= charLimit });
-    out.push({ target: `every group/role <= ${TARGETS.quotaShare * 100}% of ${GROUP_POLICY_QUOTA} managed policies`, value: `largest ${maxCount}`, pass: maxCount <= countLimit });
+    out.push({
+      target: `every managed policy <= ${TARGETS.quotaShare * 100}% of ${MANAGED_POLICY_QUOTA} characters`,
+      value: `largest ${maxChars} (${((maxChars / MANAGED_POLICY_QUOTA) * 100).toFixed(1)}%)`,
+      pass: maxChars <= charLimit,
+    });
+    out.push({
+      target: `every group/role <= ${TARGETS.quotaShare * 100}% of ${GROUP_POLICY_QUOTA} managed policies`,
+      value: `largest ${maxCount}`,
+      pass: maxCount <= countLimit,
+    });
   }
   return out;
 }
@@ -461,30 +565,77 @@ export function linearity(ten: ProcessingRow, largest: ProcessingRow): Spread {
 export function table(head: string[], rows: (string | number)[][], align: ('l' | 'r')[] = []): string {
   const cells = rows.map((r) => r.map(String));
   const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c]?.length ?? 0)));
-  const line = (r: string[]) => `| ${r.map((v, c) => (align[c] === 'r' ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, c) => (align[c] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`, ...cells.map(line)].join('\n');
+  const line = (r: string[]) =>
+    `| ${r.map((v, c) => (align[c] === 'r' ? v.padStart(widths[c]) : v.padEnd(widths[c]))).join(' | ')} |`;
+  return [
+    line(head),
+    `|${widths.map((w, c) => (align[c] === 'r' ? `${'-'.repeat(w + 1)}:` : `:${'-'.repeat(w + 1)}`)).join('|')}|`,
+    ...cells.map(line),
+  ].join('\n');
 }
 
 const ms = (x: number) => x.toFixed(x < 1 ? 3 : x < 10 ? 2 : 1);
 
-export function report(processing: readonly ProcessingRow[], bundles: readonly BundleRow[], quotas: readonly PolicyRow[], all: readonly Check[], footprint: readonly FootprintRow[] = []): string {
+export function report(
+  processing: readonly ProcessingRow[],
+  bundles: readonly BundleRow[],
+  quotas: readonly PolicyRow[],
+  all: readonly Check[],
+  footprint: readonly FootprintRow[] = [],
+): string {
   const out: string[] = [];
   if (footprint.length) {
-    out.push(`## Footprint of the processed template (compact JSON; CloudFormation allows ${TEMPLATE_LIMITS.bodyBytes} bytes as a TemplateBody, ${TEMPLATE_LIMITS.bytes} from S3, ${TEMPLATE_LIMITS.resources} resources, ${TEMPLATE_LIMITS.outputs} outputs)`);
+    out.push(
+      `## Footprint of the processed template (compact JSON; CloudFormation allows ${TEMPLATE_LIMITS.bodyBytes} bytes as a TemplateBody, ${TEMPLATE_LIMITS.bytes} from S3, ${TEMPLATE_LIMITS.resources} resources, ${TEMPLATE_LIMITS.outputs} outputs)`,
+    );
     out.push(
       table(
         ['template', 'Access resources', 'bytes', 'bytes / Access', 'fits TemplateBody', 'resources', 'outputs'],
-        footprint.map((f) => [f.example, f.access, f.bytes, f.access ? Math.round(f.bytes / f.access) : '-', f.bytes <= TEMPLATE_LIMITS.bodyBytes ? 'yes' : 'no (use --s3-bucket)', f.resources, f.outputs]),
+        footprint.map((f) => [
+          f.example,
+          f.access,
+          f.bytes,
+          f.access ? Math.round(f.bytes / f.access) : '-',
+          f.bytes <= TEMPLATE_LIMITS.bodyBytes ? 'yes' : 'no (use --s3-bucket)',
+          f.resources,
+          f.outputs,
+        ]),
         ['l', 'r', 'r', 'r', 'l', 'r', 'r'],
       ),
     );
     out.push('');
   }
-  out.push('## Processing (median ms; floor = JSON.parse(event) + JSON.stringify(response); ratio = (floor + X) / floor; sizes interleaved round by round, the handler ratio is the median of the trials, with its spread)');
+  out.push(
+    '## Processing (median ms; floor = JSON.parse(event) + JSON.stringify(response); ratio = (floor + X) / floor; sizes interleaved round by round, the handler ratio is the median of the trials, with its spread)',
+  );
   out.push(
     table(
-      ['Access resources', 'event bytes', 'response bytes', 'floor ms', 'transform ms', 'handler ms', 'transform ratio', 'handler ratio (median of trials)', 'IQR', 'min-max', 'handler ms/resource'],
-      processing.map((r) => [r.resources, r.inputBytes, r.outputBytes, ms(r.floorMs), ms(r.transformMs), ms(r.handlerMs), `${r.transformRatio.toFixed(2)}x`, `${r.handlerRatio.toFixed(2)}x`, r.handlerRatioTrials ? r.handlerRatioTrials.iqr.toFixed(2) : '-', r.handlerRatioTrials ? `${r.handlerRatioTrials.min.toFixed(2)}-${r.handlerRatioTrials.max.toFixed(2)}` : '-', ms(r.perResourceMs)]),
+      [
+        'Access resources',
+        'event bytes',
+        'response bytes',
+        'floor ms',
+        'transform ms',
+        'handler ms',
+        'transform ratio',
+        'handler ratio (median of trials)',
+        'IQR',
+        'min-max',
+        'handler ms/resource',
+      ],
+      processing.map((r) => [
+        r.resources,
+        r.inputBytes,
+        r.outputBytes,
+        ms(r.floorMs),
+        ms(r.transformMs),
+        ms(r.handlerMs),
+        `${r.transformRatio.toFixed(2)}x`,
+        `${r.handlerRatio.toFixed(2)}x`,
+        r.handlerRatioTrials ? r.handlerRatioTrials.iqr.toFixed(2) : '-',
+        r.handlerRatioTrials ? `${r.handlerRatioTrials.min.toFixed(2)}-${r.handlerRatioTrials.max.toFixed(2)}` : '-',
+        ms(r.perResourceMs),
+      ]),
       ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
   );
@@ -493,12 +644,21 @@ export function report(processing: readonly ProcessingRow[], bundles: readonly B
   out.push(
     table(
       ['function', 'bundle', 'measured', 'node -e 0 ms', 'bundle ms', 'difference ms'],
-      bundles.map((b) => [b.fn, `${(b.bytes / 1024).toFixed(1)} KiB`, b.mode, ms(b.baselineMs), ms(b.coldMs), `+${ms(b.overheadMs)}`]),
+      bundles.map((b) => [
+        b.fn,
+        `${(b.bytes / 1024).toFixed(1)} KiB`,
+        b.mode,
+        ms(b.baselineMs),
+        ms(b.coldMs),
+        `+${ms(b.overheadMs)}`,
+      ]),
       ['l', 'r', 'l', 'r', 'r', 'r'],
     ),
   );
   out.push('');
-  out.push(`## IAM quotas per group and role (examples/*; characters per managed policy of ${MANAGED_POLICY_QUOTA}, whitespace excluded, unresolved values at their longest; managed policies per group or role of ${GROUP_POLICY_QUOTA})`);
+  out.push(
+    `## IAM quotas per group and role (examples/*; characters per managed policy of ${MANAGED_POLICY_QUOTA}, whitespace excluded, unresolved values at their longest; managed policies per group or role of ${GROUP_POLICY_QUOTA})`,
+  );
   const principals = new Map<string, PolicyRow[]>();
   for (const q of quotas) {
     const key = `${q.example}\u0000${q.kind}\u0000${q.principal}`;
@@ -517,7 +677,15 @@ export function report(processing: readonly ProcessingRow[], bundles: readonly B
           rows[0].principal,
           `${rows[0].policyCount}/${GROUP_POLICY_QUOTA}`,
           sized.length ? `${((largest / MANAGED_POLICY_QUOTA) * 100).toFixed(1)}%` : '-',
-          rows.map((q) => (q.policy === '(none)' ? '(none)' : Number.isFinite(q.chars) ? `${q.policy} ${q.chars}` : `${q.policy} (external)`)).join(', '),
+          rows
+            .map((q) =>
+              q.policy === '(none)'
+                ? '(none)'
+                : Number.isFinite(q.chars)
+                  ? `${q.policy} ${q.chars}`
+                  : `${q.policy} (external)`,
+            )
+            .join(', '),
         ];
       }),
       ['l', 'l', 'l', 'r', 'r', 'l'],
@@ -525,7 +693,12 @@ export function report(processing: readonly ProcessingRow[], bundles: readonly B
   );
   out.push('');
   out.push('## Targets');
-  out.push(table(['target', 'measured', 'verdict'], all.map((c) => [c.target, c.value, c.pass ? 'PASS' : 'FAIL'])));
+  out.push(
+    table(
+      ['target', 'measured', 'verdict'],
+      all.map((c) => [c.target, c.value, c.pass ? 'PASS' : 'FAIL']),
+    ),
+  );
   return out.join('\n');
 }
 
@@ -551,7 +724,9 @@ async function main(): Promise<number> {
   const all = checks(processing, bundles, quotas, footprint);
   process.stdout.write(`${report(processing, bundles, quotas, all, footprint)}\n\n`);
   const failed = all.filter((c) => !c.pass).length;
-  process.stdout.write(`targets: ${all.length - failed} PASS, ${failed} FAIL (bench took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+  process.stdout.write(
+    `targets: ${all.length - failed} PASS, ${failed} FAIL (bench took ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
   return failed ? 1 : 0;
 }
 

@@ -16,7 +16,9 @@ export const FUNCTIONS = {
   'bucket-resolver': 'functions/handlers/bucket-resolver.ts',
 } as const;
 
-export async function buildAll(outRoot = 'dist'): Promise<Record<string, { file: string; bytes: number; mapBytes: number }>> {
+export async function buildAll(
+  outRoot = 'dist',
+): Promise<Record<string, { file: string; bytes: number; mapBytes: number }>> {
   const result: Record<string, { file: string; bytes: number; mapBytes: number }> = {};
   for (const [name, entry] of Object.entries(FUNCTIONS)) {
     const file = join(outRoot, name, 'index.js');
@@ -64,16 +66,18 @@ export async function buildCli(outRoot = 'dist'): Promise<{ file: string; bytes:
 }
 
 if (require.main === module) {
-  Promise.all([buildAll(), buildCli()]).then(([r, cli]) => ({ ...r, cli })).then(
-    (r) => {
-      for (const [name, built] of Object.entries(r)) {
-        const map = 'mapBytes' in built ? ` (map ${((built.mapBytes as number) / 1024).toFixed(1)} KiB)` : '';
-        console.error(`${name.padEnd(16)} ${built.file}  ${(built.bytes / 1024).toFixed(1)} KiB${map}`);
-      }
-    },
-    (e) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
+  Promise.all([buildAll(), buildCli()])
+    .then(([r, cli]) => ({ ...r, cli }))
+    .then(
+      (r) => {
+        for (const [name, built] of Object.entries(r)) {
+          const map = 'mapBytes' in built ? ` (map ${((built.mapBytes as number) / 1024).toFixed(1)} KiB)` : '';
+          console.error(`${name.padEnd(16)} ${built.file}  ${(built.bytes / 1024).toFixed(1)} KiB${map}`);
+        }
+      },
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
 }

@@ -18,9 +18,17 @@
 import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { readFileSync } from 'node:fs';
 import { diffRows, formatRowDiff, matrixRows, permissionMatrix } from './lib/permission-matrix';
-import { diffPermissions, formatPermissionDiff, processedTemplate, securityTable, type LoadOptions, type Template } from './lib/iam-diff';
+import {
+  diffPermissions,
+  formatPermissionDiff,
+  processedTemplate,
+  securityTable,
+  type LoadOptions,
+  type Template,
+} from './lib/iam-diff';
 
-export const DIFF_USAGE = 'usage: serverless-access diff OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
+export const DIFF_USAGE =
+  'usage: serverless-access diff OLD NEW | --deployed STACK NEW  [--region R] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
 
 export interface DiffArgs {
   readonly oldFile?: string;
@@ -56,15 +64,21 @@ export function parseDiffArgs(argv: readonly string[]): DiffArgs {
     } else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
     else files.push(a);
   }
-  if (deployedStack ? files.length !== 1 : files.length !== 2) throw new Error(deployedStack ? '--deployed STACK takes one FILE to compare with' : 'two files, OLD and NEW, are required');
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) throw new Error(`--account-id must be 12 digits, got ${accountId}`);
+  if (deployedStack ? files.length !== 1 : files.length !== 2)
+    throw new Error(
+      deployedStack ? '--deployed STACK takes one FILE to compare with' : 'two files, OLD and NEW, are required',
+    );
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new Error(`--account-id must be 12 digits, got ${accountId}`);
   const load: LoadOptions = {
     region,
     accountId,
     parameters,
     ...(macroNames.length ? { macroNames: ['FormidableServerless', ...macroNames] } : {}),
   };
-  return deployedStack ? { deployedStack, newFile: files[0], region, load } : { oldFile: files[0], newFile: files[1], region, load };
+  return deployedStack
+    ? { deployedStack, newFile: files[0], region, load }
+    : { oldFile: files[0], newFile: files[1], region, load };
 }
 
 export interface DiffDeps {
@@ -89,9 +103,14 @@ export async function runDiff(argv: readonly string[], deps: Partial<DiffDeps> =
       oldLabel = `deployed stack ${args.deployedStack}`;
       const region = args.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
       const cfn = deps.cfn ?? new CloudFormationClient(region ? { region } : {});
-      const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: args.deployedStack, TemplateStage: 'Processed' }));
+      const { TemplateBody } = await cfn.send(
+        new GetTemplateCommand({ StackName: args.deployedStack, TemplateStage: 'Processed' }),
+      );
       if (!TemplateBody) throw new Error(`GetTemplate returned no template for ${args.deployedStack}`);
-      oldTemplate = await processedTemplate(TemplateBody, oldLabel, { ...args.load, region: args.load.region ?? region });
+      oldTemplate = await processedTemplate(TemplateBody, oldLabel, {
+        ...args.load,
+        region: args.load.region ?? region,
+      });
     } else {
       oldLabel = args.oldFile!;
       oldTemplate = await processedTemplate(readFileSync(args.oldFile!, 'utf8'), args.oldFile!, args.load);
@@ -117,7 +136,11 @@ export async function runDiff(argv: readonly string[], deps: Partial<DiffDeps> =
   out(formatRowDiff(rows));
   const changed = perPrincipal.length > 0 || table.changed;
   out('');
-  out(changed ? `IAM permissions changed${table.broadened ? ' (broadened)' : ''}: exit 1.` : 'No IAM permission changed: exit 0.');
+  out(
+    changed
+      ? `IAM permissions changed${table.broadened ? ' (broadened)' : ''}: exit 1.`
+      : 'No IAM permission changed: exit 0.',
+  );
   return changed ? 1 : 0;
 }
 

@@ -8,8 +8,8 @@ import { sizeOf, TEMPLATE_LIMITS, type TemplateSize } from '../functions/core/li
 import { parseTemplate } from './lib/cfn-yaml';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, MACRO_NAMES, runMacro, type Template } from './lib/harness';
 
-
-export const EXPAND_USAGE = 'usage: serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--out FILE]';
+export const EXPAND_USAGE =
+  'usage: serverless-access expand FILE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--out FILE]';
 
 export class ExpandUsageError extends Error {
   override name = 'ExpandUsageError';
@@ -62,15 +62,25 @@ export interface ExpandResult {
 }
 
 /** The macro on a template text, through the one harness (scripts/lib/harness.ts); throws with the macro's message. */
-export async function expandText(text: string, args: Omit<ExpandArgs, 'file' | 'out'> & { what?: string }): Promise<ExpandResult> {
+export async function expandText(
+  text: string,
+  args: Omit<ExpandArgs, 'file' | 'out'> & { what?: string },
+): Promise<ExpandResult> {
   const template = parseTemplate(text) as Template;
-  if (!template || typeof template !== 'object' || Array.isArray(template)) throw new Error(`${args.what ?? 'the template'} is not a template`);
+  if (!template || typeof template !== 'object' || Array.isArray(template))
+    throw new Error(`${args.what ?? 'the template'} is not a template`);
   // The handler logs a failure for CloudWatch; here the error is the result, said once by the caller.
   const log = console.error;
   console.error = () => undefined;
   let result: Awaited<ReturnType<typeof runMacro>>;
   try {
-    result = await runMacro(template, { region: args.region, accountId: args.accountId, parameters: args.parameters, macroNames: args.macroNames, requestId: 'local-expand' });
+    result = await runMacro(template, {
+      region: args.region,
+      accountId: args.accountId,
+      parameters: args.parameters,
+      macroNames: args.macroNames,
+      requestId: 'local-expand',
+    });
   } finally {
     console.error = log;
   }

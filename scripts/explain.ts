@@ -17,25 +17,49 @@ import { stdio, type CliIo } from './expand';
 import { MACRO_NAMES, parameterValues } from './lib/harness';
 import { parseTemplate } from './lib/cfn-yaml';
 import { processedTemplate, type Template } from './lib/iam-diff';
-import { BOUNDARY_MEANING, catalogBySid, permissionMatrix, SCOPES, WHATS, type Cell, type PrincipalMatrix, type Scope, type StatementInfo } from './lib/permission-matrix';
+import {
+  BOUNDARY_MEANING,
+  catalogBySid,
+  permissionMatrix,
+  SCOPES,
+  WHATS,
+  type Cell,
+  type PrincipalMatrix,
+  type Scope,
+  type StatementInfo,
+} from './lib/permission-matrix';
 
-export const EXPLAIN_USAGE = 'usage: serverless-access explain TEMPLATE | --deployed STACK [--region R] [--format md|html] [--out FILE] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
+export const EXPLAIN_USAGE =
+  'usage: serverless-access explain TEMPLATE | --deployed STACK [--region R] [--format md|html] [--out FILE] [--parameter Key=Value ...] [--account-id A] [--macro-name N]';
 
 const SCOPE_MARK: Record<Scope, string> = { 'own stage': '●', 'via the stack only': '◐', 'account-wide': '○' };
 const DENIED = '⊘ denied';
 /** A statement's scope as shown: Deny statements take away, so they read "denied" (with what they cover). */
-const statementScope = (s: StatementInfo) => (s.effect === 'Deny' ? `${DENIED} (${s.scope})` : `${SCOPE_MARK[s.scope]} ${s.scope}`);
+const statementScope = (s: StatementInfo) =>
+  s.effect === 'Deny' ? `${DENIED} (${s.scope})` : `${SCOPE_MARK[s.scope]} ${s.scope}`;
 /** The line under a principal's heading: what a boundary is, and which roles carry it. */
-const principalNote = (p: PrincipalMatrix) => (p.kind === 'boundary' ? `Permissions boundary: ${BOUNDARY_MEANING}${p.boundaryOf?.length ? ` (carried by ${p.boundaryOf.join(', ')})` : ''}. A role may do only what both its policies and this allow.` : undefined);
+const principalNote = (p: PrincipalMatrix) =>
+  p.kind === 'boundary'
+    ? `Permissions boundary: ${BOUNDARY_MEANING}${p.boundaryOf?.length ? ` (carried by ${p.boundaryOf.join(', ')})` : ''}. A role may do only what both its policies and this allow.`
+    : undefined;
 
 /** The catalog entries the submodules of a template's Access resources add (their Sids then have reasons too). */
 export function submoduleEntries(template: Template, parameters: Record<string, string> = {}): CatalogEntry[] {
-  const ctx = { region: 'us-east-1', accountId: '123456789012', templateParameterValues: parameterValues(template, parameters) };
+  const ctx = {
+    region: 'us-east-1',
+    accountId: '123456789012',
+    templateParameterValues: parameterValues(template, parameters),
+  };
   const out: CatalogEntry[] = [];
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (r?.Type !== ACCESS_TYPE) continue;
     try {
-      const config = parseAccess(id, r as Record<string, unknown>, ctx, SUBMODULES.map((m) => m.property));
+      const config = parseAccess(
+        id,
+        r as Record<string, unknown>,
+        ctx,
+        SUBMODULES.map((m) => m.property),
+      );
       for (const m of SUBMODULES) {
         const v = config.submoduleProperties[m.property];
         if (v === undefined || v === false || v === 'false') continue;
@@ -52,20 +76,29 @@ export function submoduleEntries(template: Template, parameters: Record<string, 
 /** Every statement of one principal, once, by Sid. */
 export function statementsOf(p: PrincipalMatrix): StatementInfo[] {
   const all = new Map<string, StatementInfo>();
-  for (const row of p.rows.values()) for (const cell of row.values()) for (const s of cell.statements) all.set(s.sid, s);
+  for (const row of p.rows.values())
+    for (const cell of row.values()) for (const s of cell.statements) all.set(s.sid, s);
   return [...all.values()].sort((a, b) => a.sid.localeCompare(b.sid));
 }
 
 function cellText(cell: Cell | undefined): string {
   if (!cell) return '';
-  const marks = [...(cell.scope ? [`${SCOPE_MARK[cell.scope]} ${cell.scope}`] : []), ...(cell.denied.length ? [DENIED] : [])];
+  const marks = [
+    ...(cell.scope ? [`${SCOPE_MARK[cell.scope]} ${cell.scope}`] : []),
+    ...(cell.denied.length ? [DENIED] : []),
+  ];
   return `${marks.join(', ')}<br>${cell.statements.map((s) => `\`${s.sid}\``).join(' ')}`;
 }
 
 const md = (s: string) => s.replace(/\|/g, '\\|');
 
 export function markdown(matrix: readonly PrincipalMatrix[], source: string): string {
-  const out: string[] = [`# Permissions of ${source}`, '', `Scope: ${SCOPES.map((s) => `${SCOPE_MARK[s]} ${s}`).join(', ')}; ${DENIED}: a Deny statement takes the actions away. Each cell names its statements (Sid = catalog id in PascalCase, see docs/catalog.md).`, ''];
+  const out: string[] = [
+    `# Permissions of ${source}`,
+    '',
+    `Scope: ${SCOPES.map((s) => `${SCOPE_MARK[s]} ${s}`).join(', ')}; ${DENIED}: a Deny statement takes the actions away. Each cell names its statements (Sid = catalog id in PascalCase, see docs/catalog.md).`,
+    '',
+  ];
   for (const p of matrix) {
     out.push(`## ${p.kind} ${p.name}`, '');
     const note = principalNote(p);
@@ -73,35 +106,58 @@ export function markdown(matrix: readonly PrincipalMatrix[], source: string): st
     if (!p.rows.size) out.push('(no statement)', '');
     else {
       out.push(`| service | ${WHATS.join(' | ')} |`, `|---|${WHATS.map(() => '---').join('|')}|`);
-      for (const [service, row] of p.rows) out.push(`| ${service} | ${WHATS.map((w) => cellText(row.get(w))).join(' | ')} |`);
+      for (const [service, row] of p.rows)
+        out.push(`| ${service} | ${WHATS.map((w) => cellText(row.get(w))).join(' | ')} |`);
       out.push('');
       out.push('| statement | catalog id | scope | reason |', '|---|---|---|---|');
       for (const s of statementsOf(p)) {
-        out.push(`| \`${s.sid}\` | ${s.id ? `\`${s.id}\`` : '-'} | ${statementScope(s)} | ${md(s.reason ?? '(not in the catalog)')} |`);
+        out.push(
+          `| \`${s.sid}\` | ${s.id ? `\`${s.id}\`` : '-'} | ${statementScope(s)} | ${md(s.reason ?? '(not in the catalog)')} |`,
+        );
       }
       out.push('');
     }
-    if (p.attachedArns.length) out.push(`Also attached (outside the template): ${p.attachedArns.map((a) => `\`${a}\``).join(', ')}`, '');
+    if (p.attachedArns.length)
+      out.push(`Also attached (outside the template): ${p.attachedArns.map((a) => `\`${a}\``).join(', ')}`, '');
   }
   return `${out.join('\n')}\n`;
 }
 
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const SCOPE_CLASS: Record<Scope, string> = { 'own stage': 'own', 'via the stack only': 'stack', 'account-wide': 'account' };
+const html = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const SCOPE_CLASS: Record<Scope, string> = {
+  'own stage': 'own',
+  'via the stack only': 'stack',
+  'account-wide': 'account',
+};
 
 export function htmlPage(matrix: readonly PrincipalMatrix[], source: string): string {
   const sections = matrix.map((p) => {
     const id = `p-${p.id.replace(/[^A-Za-z0-9-]/g, '-')}`;
-    const rows = [...p.rows].map(([service, row]) => `<tr><th scope="row">${html(service)}</th>${WHATS.map((w) => {
-      const cell = row.get(w);
-      if (!cell) return '<td class="none"></td>';
-      const tip = cell.statements.map((s) => `${s.sid}${s.effect === 'Deny' ? ' (Deny)' : ''}: ${s.reason ?? '(not in the catalog)'}`).join('\n');
-      const denied = cell.denied.length ? `<span class="denied" data-denied="${html(cell.denied.join(' '))}">${DENIED}</span>` : '';
-      const scope = cell.scope ? `<span class="scope">${SCOPE_MARK[cell.scope]} ${cell.scope}</span>` : '';
-      return `<td class="${cell.scope ? SCOPE_CLASS[cell.scope] : 'deny-only'}" title="${html(tip)}"${cell.scope ? ` data-scope="${cell.scope}"` : ''}${cell.denied.length ? ' data-denied=""' : ''}>${scope}${denied}${cell.statements.map((s) => `<a href="#${id}-${html(s.sid)}">${html(s.sid)}</a>`).join(' ')}</td>`;
-    }).join('')}</tr>`).join('\n');
+    const rows = [...p.rows]
+      .map(
+        ([service, row]) =>
+          `<tr><th scope="row">${html(service)}</th>${WHATS.map((w) => {
+            const cell = row.get(w);
+            if (!cell) return '<td class="none"></td>';
+            const tip = cell.statements
+              .map((s) => `${s.sid}${s.effect === 'Deny' ? ' (Deny)' : ''}: ${s.reason ?? '(not in the catalog)'}`)
+              .join('\n');
+            const denied = cell.denied.length
+              ? `<span class="denied" data-denied="${html(cell.denied.join(' '))}">${DENIED}</span>`
+              : '';
+            const scope = cell.scope ? `<span class="scope">${SCOPE_MARK[cell.scope]} ${cell.scope}</span>` : '';
+            return `<td class="${cell.scope ? SCOPE_CLASS[cell.scope] : 'deny-only'}" title="${html(tip)}"${cell.scope ? ` data-scope="${cell.scope}"` : ''}${cell.denied.length ? ' data-denied=""' : ''}>${scope}${denied}${cell.statements.map((s) => `<a href="#${id}-${html(s.sid)}">${html(s.sid)}</a>`).join(' ')}</td>`;
+          }).join('')}</tr>`,
+      )
+      .join('\n');
     const statements = statementsOf(p);
-    const list = statements.map((s) => `<li id="${id}-${html(s.sid)}"><code>${html(s.sid)}</code>${s.id ? ` <span class="cid">${html(s.id)}</span>` : ''} <span class="tag ${s.effect === 'Deny' ? 'denied' : SCOPE_CLASS[s.scope]}">${html(statementScope(s))}</span><br>${html(s.reason ?? '(not in the catalog)')}</li>`).join('\n');
+    const list = statements
+      .map(
+        (s) =>
+          `<li id="${id}-${html(s.sid)}"><code>${html(s.sid)}</code>${s.id ? ` <span class="cid">${html(s.id)}</span>` : ''} <span class="tag ${s.effect === 'Deny' ? 'denied' : SCOPE_CLASS[s.scope]}">${html(statementScope(s))}</span><br>${html(s.reason ?? '(not in the catalog)')}</li>`,
+      )
+      .join('\n');
     const note = principalNote(p);
     return `<section id="${id}" class="principal ${p.kind}"><h2>${html(p.kind)} <code>${html(p.name)}</code></h2>${note ? `\n<p class="note">${html(note)}</p>` : ''}
 <table class="matrix"><thead><tr><th>service</th>${WHATS.map((w) => `<th>${w}</th>`).join('')}</tr></thead><tbody>
@@ -195,12 +251,19 @@ export async function runExplain(argv: readonly string[], deps: ExplainDeps = {}
   let extra: CatalogEntry[] = [];
   let source: string;
   try {
-    const load = { region: args.region, accountId: args.accountId, parameters: args.parameters, macroNames: args.macroNames };
+    const load = {
+      region: args.region,
+      accountId: args.accountId,
+      parameters: args.parameters,
+      macroNames: args.macroNames,
+    };
     if (args.deployed) {
       source = `deployed stack ${args.deployed}`;
       const region = args.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
       const cfn = deps.cfn ?? new CloudFormationClient(region ? { region } : {});
-      const { TemplateBody } = await cfn.send(new GetTemplateCommand({ StackName: args.deployed, TemplateStage: 'Processed' }));
+      const { TemplateBody } = await cfn.send(
+        new GetTemplateCommand({ StackName: args.deployed, TemplateStage: 'Processed' }),
+      );
       if (!TemplateBody) throw new Error(`GetTemplate returned no template for ${args.deployed}`);
       processed = await processedTemplate(TemplateBody, source, load);
     } else {

@@ -18,7 +18,17 @@
  * is FRAMEWORK_OF below (fixture 14 uses a v3-only feature; 16 needs osls 4).
  */
 import { spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { startMoto, type StartedMoto } from './lib/moto';
@@ -48,7 +58,10 @@ function jobsOf(service: string): Job[] {
 /** A copy of the service folder without its stage folders (the framework only needs the sources). */
 function workCopy(service: string, stages: readonly string[]): string {
   const work = mkdtempSync(join(tmpdir(), `fixture-${service}-`));
-  cpSync(join(SERVICES_DIR, service), work, { recursive: true, filter: (src) => !stages.some((s) => src === join(SERVICES_DIR, service, s)) });
+  cpSync(join(SERVICES_DIR, service), work, {
+    recursive: true,
+    filter: (src) => !stages.some((s) => src === join(SERVICES_DIR, service, s)),
+  });
   const touch = (p: string): void => {
     utimesSync(p, FIXED_MTIME, FIXED_MTIME);
     if (statSync(p).isDirectory()) for (const f of readdirSync(p)) touch(join(p, f));
@@ -57,19 +70,53 @@ function workCopy(service: string, stages: readonly string[]): string {
   return work;
 }
 
-function packageOnce(fw: Framework, work: string, stage: string, home: string, moto?: StartedMoto): { ok: boolean; log: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' };
-  for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_ENDPOINT_URL']) delete env[k];
-  if (moto) Object.assign(env, { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'dummy', AWS_ENDPOINT_URL: moto.endpoint });
+function packageOnce(
+  fw: Framework,
+  work: string,
+  stage: string,
+  home: string,
+  moto?: StartedMoto,
+): { ok: boolean; log: string } {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    SLS_TELEMETRY_DISABLED: '1',
+    SLS_NOTIFICATIONS_MODE: 'off',
+    SLS_DEPRECATION_DISABLE: '*',
+  };
+  for (const k of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_ENDPOINT_URL',
+  ])
+    delete env[k];
+  if (moto)
+    Object.assign(env, {
+      AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'dummy',
+      AWS_ENDPOINT_URL: moto.endpoint,
+    });
   rmSync(join(work, '.serverless'), { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [fw.bin, 'package', '--stage', stage], { cwd: work, env, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(process.execPath, [fw.bin, 'package', '--stage', stage], {
+    cwd: work,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
 /** Keys sorted at every level: the framework's key order can follow a hash. */
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sorted((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -86,7 +133,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const check = args.includes('--check');
   const unknown = args.filter((a) => a.startsWith('--') && a !== '--check');
-  if (unknown.length) throw new Error(`unknown option ${unknown.join(', ')}; usage: npm run fixtures [-- SERVICE ...] [--check]`);
+  if (unknown.length)
+    throw new Error(`unknown option ${unknown.join(', ')}; usage: npm run fixtures [-- SERVICE ...] [--check]`);
   const services = args.filter((a) => !a.startsWith('--'));
   const all = readdirSync(SERVICES_DIR).filter((d) => statSync(join(SERVICES_DIR, d)).isDirectory());
   for (const s of services) if (!all.includes(s)) throw new Error(`unknown service '${s}'; known: ${all.join(', ')}`);
@@ -98,7 +146,10 @@ async function main(): Promise<void> {
     for (const service of services.length ? services : all) {
       const jobs = jobsOf(service);
       const fw = frameworkById(FRAMEWORK_OF[service] ?? 'osls4');
-      const work = workCopy(service, jobs.map((j) => j.stage));
+      const work = workCopy(
+        service,
+        jobs.map((j) => j.stage),
+      );
       try {
         for (const job of jobs) {
           let run = packageOnce(fw, work, job.stage, home);
@@ -108,7 +159,8 @@ async function main(): Promise<void> {
             run = packageOnce(fw, work, job.stage, home, moto);
             where = 'against moto_server';
           }
-          if (!run.ok) throw new Error(`${service} --stage ${job.stage} (${fw.label}, ${where}) failed:\n${run.log.slice(-3000)}`);
+          if (!run.ok)
+            throw new Error(`${service} --stage ${job.stage} (${fw.label}, ${where}) failed:\n${run.log.slice(-3000)}`);
           for (const file of job.files) {
             const fresh = readFileSync(join(work, '.serverless', file), 'utf8');
             const target = join(SERVICES_DIR, service, job.stage, file);
@@ -117,13 +169,17 @@ async function main(): Promise<void> {
               const at = now.findIndex((line, i) => line !== was[i]);
               if (at >= 0 || was.length !== now.length) {
                 const line = at >= 0 ? at : Math.min(was.length, now.length);
-                differ.push(`${service}/${job.stage}/${file}, line ${line + 1}: ${(was[line] ?? '').trim()} -> ${(now[line] ?? '').trim()}`);
+                differ.push(
+                  `${service}/${job.stage}/${file}, line ${line + 1}: ${(was[line] ?? '').trim()} -> ${(now[line] ?? '').trim()}`,
+                );
               }
             } else {
               writeFileSync(target, fresh);
             }
           }
-          console.log(`${service} ${job.stage}: ${fw.label}, ${where}, ${job.files.length} template(s) ${check ? 'checked' : 'written'}`);
+          console.log(
+            `${service} ${job.stage}: ${fw.label}, ${where}, ${job.files.length} template(s) ${check ? 'checked' : 'written'}`,
+          );
         }
       } finally {
         rmSync(work, { recursive: true, force: true });
@@ -134,7 +190,9 @@ async function main(): Promise<void> {
     rmSync(home, { recursive: true, force: true });
   }
   if (differ.length) {
-    console.error(`These templates differ from a fresh package (run npm run fixtures and review the diff):\n  ${differ.join('\n  ')}`);
+    console.error(
+      `These templates differ from a fresh package (run npm run fixtures and review the diff):\n  ${differ.join('\n  ')}`,
+    );
     process.exitCode = 1;
   }
 }

@@ -27,7 +27,8 @@ import { registrySchema } from './lib/registry-schema';
 import { expandText, stdio, type CliIo } from './expand';
 import { MACRO_NAMES } from './lib/harness';
 
-export const LINT_USAGE = 'usage: serverless-access lint TEMPLATE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--cfn-lint PATH] [--format text|json]';
+export const LINT_USAGE =
+  'usage: serverless-access lint TEMPLATE [--parameter Key=Value ...] [--region R] [--account-id A] [--macro-name N] [--cfn-lint PATH] [--format text|json]';
 
 export interface LintFinding {
   readonly level: 'Error' | 'Warning' | 'Informational';
@@ -46,9 +47,18 @@ export interface LintFinding {
   readonly count?: number;
 }
 
-type Template = { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>; Outputs?: Record<string, unknown>; [k: string]: unknown };
+type Template = {
+  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+  Outputs?: Record<string, unknown>;
+  [k: string]: unknown;
+};
 
-const isIntrinsic = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && /^(Ref|Fn::|Condition$)/.test(Object.keys(v)[0]);
+const isIntrinsic = (v: unknown): boolean =>
+  !!v &&
+  typeof v === 'object' &&
+  !Array.isArray(v) &&
+  Object.keys(v).length === 1 &&
+  /^(Ref|Fn::|Condition$)/.test(Object.keys(v)[0]);
 
 const INTRINSIC = '\u0000intrinsic';
 
@@ -59,7 +69,8 @@ export function literalView(v: unknown, at = '', marks: string[] = []): unknown 
     return INTRINSIC;
   }
   if (Array.isArray(v)) return v.map((x, i) => literalView(x, `${at}/${i}`, marks));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literalView(x, `${at}/${k}`, marks)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, literalView(x, `${at}/${k}`, marks)]));
   return v;
 }
 
@@ -68,10 +79,17 @@ function validate(properties: unknown): ErrorObject[] {
   if (!validator) {
     const schema = registrySchema();
     const readOnly = new Set((schema.readOnlyProperties as string[]).map((p) => p.replace('/properties/', '')));
-    const props = Object.fromEntries(Object.entries(schema.properties as Record<string, unknown>).filter(([k]) => !readOnly.has(k)));
+    const props = Object.fromEntries(
+      Object.entries(schema.properties as Record<string, unknown>).filter(([k]) => !readOnly.has(k)),
+    );
     const ajv = new Ajv({ allErrors: true, strict: false });
     // `required` is checked on the raw properties: a required property given as Ref is present
-    validator = ajv.compile({ type: 'object', definitions: schema.definitions, properties: props, additionalProperties: false });
+    validator = ajv.compile({
+      type: 'object',
+      definitions: schema.definitions,
+      properties: props,
+      additionalProperties: false,
+    });
   }
   return validator(properties) ? [] : [...(validator.errors ?? [])];
 }
@@ -85,7 +103,15 @@ export function schemaFindings(template: Template): LintFinding[] {
     if (r?.Type !== ACCESS_TYPE) continue;
     const props = r.Properties ?? {};
     for (const name of REQUIRED) {
-      if (props[name] === undefined) out.push({ level: 'Error', rule: 'SA-SCHEMA', message: `${name} is required`, path: ['Resources', id, 'Properties', name], access: id, property: name });
+      if (props[name] === undefined)
+        out.push({
+          level: 'Error',
+          rule: 'SA-SCHEMA',
+          message: `${name} is required`,
+          path: ['Resources', id, 'Properties', name],
+          access: id,
+          property: name,
+        });
     }
     const marks: string[] = [];
     const view = literalView(props, '', marks);
@@ -96,14 +122,26 @@ export function schemaFindings(template: Template): LintFinding[] {
       if (e.instancePath && e.schemaPath.includes('/oneOf/')) continue;
       if (intrinsicAt(e.instancePath) || (e.keyword === 'oneOf' && aboveIntrinsic(e.instancePath))) continue;
       const at = e.instancePath.split('/').filter(Boolean);
-      if (e.keyword === 'additionalProperties') at.push(String((e.params as { additionalProperty: string }).additionalProperty));
+      if (e.keyword === 'additionalProperties')
+        at.push(String((e.params as { additionalProperty: string }).additionalProperty));
       if (e.keyword === 'required') at.push(String((e.params as { missingProperty: string }).missingProperty));
       const property = at.join('.') || undefined;
-      const message = e.keyword === 'additionalProperties' ? 'is not a property of the schema'
-        : e.keyword === 'required' ? 'is required'
-          : e.keyword === 'oneOf' ? 'matches none of the shapes the schema allows (see `serverless-access lint --help` and the README property table)'
-            : e.message ?? e.keyword;
-      out.push({ level: 'Error', rule: 'SA-SCHEMA', message: `${property ?? 'Properties'} ${message}`, path: ['Resources', id, 'Properties', ...at], access: id, property });
+      const message =
+        e.keyword === 'additionalProperties'
+          ? 'is not a property of the schema'
+          : e.keyword === 'required'
+            ? 'is required'
+            : e.keyword === 'oneOf'
+              ? 'matches none of the shapes the schema allows (see `serverless-access lint --help` and the README property table)'
+              : (e.message ?? e.keyword);
+      out.push({
+        level: 'Error',
+        rule: 'SA-SCHEMA',
+        message: `${property ?? 'Properties'} ${message}`,
+        path: ['Resources', id, 'Properties', ...at],
+        access: id,
+        property,
+      });
     }
   }
   return out;
@@ -114,17 +152,36 @@ export interface CfnLintResult {
 }
 
 /** Runs cfn-lint 1.x on one processed template; throws when it cannot run. */
-export function runCfnLint(template: unknown, executable = process.env.CFN_LINT ?? 'cfn-lint', region = 'us-east-1'): CfnLintResult {
+export function runCfnLint(
+  template: unknown,
+  executable = process.env.CFN_LINT ?? 'cfn-lint',
+  region = 'us-east-1',
+): CfnLintResult {
   const dir = mkdtempSync(join(tmpdir(), 'sa-lint-'));
   try {
     const file = join(dir, 'processed.json');
     writeFileSync(file, JSON.stringify(template, null, 2));
     // cwd = the temp dir, so no .cfnlintrc of the caller changes the rules
-    const run = spawnSync(executable, ['--format', 'json', '--regions', region, '--', file], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.error) throw new Error(`cannot run ${executable} (${run.error.message}); install it with pip install cfn-lint, or pass --cfn-lint PATH`);
-    if (run.status === null || (run.status & 1) !== 0) throw new Error(`${executable} failed (status ${run.status}):\n${run.stderr}${run.stdout}`);
-    const raw = (run.stdout.trim() ? JSON.parse(run.stdout) : []) as { Level: string; Message: string; Rule: { Id: string }; Location?: { Path?: (string | number)[] | null } }[];
-    return { findings: raw.map((f) => ({ Level: f.Level, Rule: f.Rule.Id, Message: f.Message, Path: f.Location?.Path ?? [] })) };
+    const run = spawnSync(executable, ['--format', 'json', '--regions', region, '--', file], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.error)
+      throw new Error(
+        `cannot run ${executable} (${run.error.message}); install it with pip install cfn-lint, or pass --cfn-lint PATH`,
+      );
+    if (run.status === null || (run.status & 1) !== 0)
+      throw new Error(`${executable} failed (status ${run.status}):\n${run.stderr}${run.stdout}`);
+    const raw = (run.stdout.trim() ? JSON.parse(run.stdout) : []) as {
+      Level: string;
+      Message: string;
+      Rule: { Id: string };
+      Location?: { Path?: (string | number)[] | null };
+    }[];
+    return {
+      findings: raw.map((f) => ({ Level: f.Level, Rule: f.Rule.Id, Message: f.Message, Path: f.Location?.Path ?? [] })),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -140,16 +197,25 @@ export interface Attribution {
 
 const SID_TO_ID = new Map(CORE_CATALOG.map((e) => [sidOf(e.id), e.id]));
 
-export async function attribute(original: Template, processed: Template, expand: (t: Template) => Promise<Template>): Promise<Attribution> {
+export async function attribute(
+  original: Template,
+  processed: Template,
+  expand: (t: Template) => Promise<Template>,
+): Promise<Attribution> {
   const own = new Set(Object.keys(original.Resources ?? {}));
   const ownOutputs = new Set(Object.keys(original.Outputs ?? {}));
-  const accessIds = Object.entries(original.Resources ?? {}).filter(([, r]) => r?.Type === ACCESS_TYPE).map(([id]) => id).sort((a, b) => b.length - a.length);
+  const accessIds = Object.entries(original.Resources ?? {})
+    .filter(([, r]) => r?.Type === ACCESS_TYPE)
+    .map(([id]) => id)
+    .sort((a, b) => b.length - a.length);
   const owner = (id: string) => accessIds.find((a) => id.startsWith(a));
   const resources = new Map<string, { access: string; property?: string }>();
   const outputs = new Map<string, { access: string; property?: string }>();
   const sids = new Map<string, Map<string, string>>();
-  for (const id of Object.keys(processed.Resources ?? {})) if (!own.has(id) && owner(id)) resources.set(id, { access: owner(id)! });
-  for (const id of Object.keys(processed.Outputs ?? {})) if (!ownOutputs.has(id) && owner(id)) outputs.set(id, { access: owner(id)! });
+  for (const id of Object.keys(processed.Resources ?? {}))
+    if (!own.has(id) && owner(id)) resources.set(id, { access: owner(id)! });
+  for (const id of Object.keys(processed.Outputs ?? {}))
+    if (!ownOutputs.has(id) && owner(id)) outputs.set(id, { access: owner(id)! });
   // What each submodule adds: expand the template again without it and compare.
   for (const access of accessIds) {
     const props = original.Resources![access].Properties ?? {};
@@ -165,8 +231,12 @@ export async function attribute(original: Template, processed: Template, expand:
       } catch {
         continue; // another submodule may need this one (Dashboard without Alarms): leave it unattributed
       }
-      for (const id of resources.keys()) if (resources.get(id)!.access === access && !(id in (smaller.Resources ?? {}))) resources.set(id, { access, property: m.property });
-      for (const id of outputs.keys()) if (outputs.get(id)!.access === access && !(id in (smaller.Outputs ?? {}))) outputs.set(id, { access, property: m.property });
+      for (const id of resources.keys())
+        if (resources.get(id)!.access === access && !(id in (smaller.Resources ?? {})))
+          resources.set(id, { access, property: m.property });
+      for (const id of outputs.keys())
+        if (outputs.get(id)!.access === access && !(id in (smaller.Outputs ?? {})))
+          outputs.set(id, { access, property: m.property });
       const before = sidsOf(processed, access);
       const after = sidsOf(smaller, access);
       for (const sid of before) if (!after.has(sid)) bySid.set(sid, m.property);
@@ -186,14 +256,27 @@ function sidsOf(t: Template, access: string): Set<string> {
 }
 
 /** Step 3's mapping: the Access resource, property and statement a cfn-lint finding comes from. */
-export function mapFinding(f: CfnLintResult['findings'][number], processed: Template, attribution: Attribution): LintFinding {
+export function mapFinding(
+  f: CfnLintResult['findings'][number],
+  processed: Template,
+  attribution: Attribution,
+): LintFinding {
   const level = (f.Level === 'Warning' || f.Level === 'Informational' ? f.Level : 'Error') as LintFinding['level'];
   const base: LintFinding = { level, rule: f.Rule, message: f.Message, path: f.Path };
   const [section, id] = f.Path;
-  const hit = section === 'Resources' ? attribution.resources.get(String(id)) : section === 'Outputs' ? attribution.outputs.get(String(id)) : undefined;
+  const hit =
+    section === 'Resources'
+      ? attribution.resources.get(String(id))
+      : section === 'Outputs'
+        ? attribution.outputs.get(String(id))
+        : undefined;
   if (!hit) return base;
   // Condition, DependsOn and Metadata of the Access resource are copied onto everything it expands into.
-  let property = hit.property ?? (typeof f.Path[2] === 'string' && ['Condition', 'DependsOn', 'Metadata'].includes(f.Path[2]) ? f.Path[2] : undefined);
+  let property =
+    hit.property ??
+    (typeof f.Path[2] === 'string' && ['Condition', 'DependsOn', 'Metadata'].includes(f.Path[2])
+      ? f.Path[2]
+      : undefined);
   let statement: LintFinding['statement'];
   const i = f.Path.indexOf('Statement');
   if (section === 'Resources' && i > 0 && typeof f.Path[i + 1] === 'number') {
@@ -214,7 +297,9 @@ export function collapse(findings: readonly LintFinding[]): LintFinding[] {
   const out: LintFinding[] = [];
   const seen = new Map<string, number>();
   for (const f of findings) {
-    const key = f.access ? JSON.stringify([f.rule, f.level, f.message, f.access, f.property, f.statement?.sid]) : undefined;
+    const key = f.access
+      ? JSON.stringify([f.rule, f.level, f.message, f.access, f.property, f.statement?.sid])
+      : undefined;
     const at = key === undefined ? undefined : seen.get(key);
     if (at === undefined) {
       if (key !== undefined) seen.set(key, out.length);
@@ -253,7 +338,9 @@ export function formatFinding(f: LintFinding): string {
   const where = f.access
     ? `${f.access}${f.property ? `.${f.property}` : ''}${f.statement ? ` statement ${f.statement.sid}${f.statement.id ? ` (catalog ${f.statement.id})` : ''}` : ''}`
     : '(the template itself)';
-  const at = f.path.length ? `\n  at ${f.path.join('.')}${f.count && f.count > 1 ? ` (and ${f.count - 1} more places of the expansion)` : ''}` : '';
+  const at = f.path.length
+    ? `\n  at ${f.path.join('.')}${f.count && f.count > 1 ? ` (and ${f.count - 1} more places of the expansion)` : ''}`
+    : '';
   return `${f.rule} ${f.level}: ${where}: ${f.message}${at}`;
 }
 
@@ -268,7 +355,14 @@ interface LintArgs {
 }
 
 function parseLintArgs(argv: readonly string[]): LintArgs {
-  const args: LintArgs = { file: '', parameters: {}, region: 'us-east-1', accountId: '123456789012', macroNames: [...MACRO_NAMES], format: 'text' };
+  const args: LintArgs = {
+    file: '',
+    parameters: {},
+    region: 'us-east-1',
+    accountId: '123456789012',
+    macroNames: [...MACRO_NAMES],
+    format: 'text',
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -324,14 +418,26 @@ export async function runLint(argv: readonly string[], io: CliIo = stdio): Promi
   };
 
   const findings = schemaFindings(original);
-  const expandOpts = { region: args.region, accountId: args.accountId, parameters: args.parameters, macroNames: args.macroNames, what: args.file };
+  const expandOpts = {
+    region: args.region,
+    accountId: args.accountId,
+    parameters: args.parameters,
+    macroNames: args.macroNames,
+    what: args.file,
+  };
   let processed: Template;
   try {
     processed = (await expandText(text, expandOpts)).template as Template;
   } catch (e) {
     const message = (e as Error).message;
     const ids = [...message.matchAll(/Resource with id \[([A-Za-z0-9]+)\]/g)].map((m) => m[1]);
-    findings.push({ level: 'Error', rule: 'SA-MACRO', message, path: [], ...(new Set(ids).size === 1 ? { access: ids[0] } : {}) });
+    findings.push({
+      level: 'Error',
+      rule: 'SA-MACRO',
+      message,
+      path: [],
+      ...(new Set(ids).size === 1 ? { access: ids[0] } : {}),
+    });
     return report(findings);
   }
   let lint: CfnLintResult;
@@ -346,7 +452,9 @@ export async function runLint(argv: readonly string[], io: CliIo = stdio): Promi
   const attribution = await attribute(original, processed, expand);
   // W2001 (unused parameter) for a parameter an Access resource reads is the expansion's doing, not the template's.
   const readByAccess = parametersReadByAccess(original);
-  const kept = lint.findings.filter((f) => !(f.Rule === 'W2001' && f.Path[0] === 'Parameters' && readByAccess.has(String(f.Path[1]))));
+  const kept = lint.findings.filter(
+    (f) => !(f.Rule === 'W2001' && f.Path[0] === 'Parameters' && readByAccess.has(String(f.Path[1]))),
+  );
   findings.push(...collapse(kept.map((f) => mapFinding(f, processed, attribution))));
   return report(findings);
 }

@@ -51,7 +51,9 @@ interface Args {
 }
 
 function usage(message: string): never {
-  console.error(`npm run prove: ${message}\nusage: npm run prove [-- PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--json FILE] [--keep] [--quiet]`);
+  console.error(
+    `npm run prove: ${message}\nusage: npm run prove [-- PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--json FILE] [--keep] [--quiet]`,
+  );
   process.exit(2);
 }
 
@@ -76,11 +78,17 @@ function parseArgs(argv: string[]): Args {
     const flag = a.split('=')[0];
     switch (flag) {
       case '--stages':
-        args.stages = value().split(',').map((s) => s.trim()).filter(Boolean);
-        if (!args.stages.length || args.stages.some((s) => !/^[A-Za-z0-9-]+$/.test(s))) usage('--stages takes stage names (letters, digits, hyphens) separated by commas');
+        args.stages = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        if (!args.stages.length || args.stages.some((s) => !/^[A-Za-z0-9-]+$/.test(s)))
+          usage('--stages takes stage names (letters, digits, hyphens) separated by commas');
         break;
       case '--frameworks':
-        args.frameworks = value().split(',').map((s) => s.trim());
+        args.frameworks = value()
+          .split(',')
+          .map((s) => s.trim());
         break;
       case '--workers':
         args.workers = Number(value());
@@ -146,12 +154,27 @@ async function main(): Promise<void> {
     const units = [...result.units, ...result.v4].map((u) => ({
       service: u.run.spec.id,
       framework: u.steps[0]?.framework ?? u.run.framework.label,
-      steps: u.steps.map((s) => ({ stage: s.stage, step: s.step.kind, exitCode: s.step.exitCode, calls: s.step.calls.length, emulated: s.step.emulated, cells: s.cells, outcome: Object.fromEntries(Object.entries(s.outcome).map(([k, v]) => [k, { expected: v.expected, ok: v.ok }])) })),
+      steps: u.steps.map((s) => ({
+        stage: s.stage,
+        step: s.step.kind,
+        exitCode: s.step.exitCode,
+        calls: s.step.calls.length,
+        emulated: s.step.emulated,
+        cells: s.cells,
+        outcome: Object.fromEntries(Object.entries(s.outcome).map(([k, v]) => [k, { expected: v.expected, ok: v.ok }])),
+      })),
       mismatches: u.mismatches,
       exceptions: Object.fromEntries(u.exceptionsUsed),
       errors: u.run.errors,
     }));
-    writeFileSync(args.json, JSON.stringify({ durationMs: result.durationMs, moto: result.motoVersion, failures: failures(result), units }, null, 2));
+    writeFileSync(
+      args.json,
+      JSON.stringify(
+        { durationMs: result.durationMs, moto: result.motoVersion, failures: failures(result), units },
+        null,
+        2,
+      ),
+    );
   }
   process.exitCode = failures(result) === 0 ? 0 : 1;
 }

@@ -127,7 +127,11 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
     timeoutMinutes: 120,
     translator: 'auto',
   };
-  const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = (): string => {
@@ -193,7 +197,8 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
         break;
       case '--translator': {
         const t = next();
-        if (t !== 'auto' && t !== 'samtranslator' && t !== 'builtin') throw new UsageError('--translator is auto, samtranslator or builtin');
+        if (t !== 'auto' && t !== 'samtranslator' && t !== 'builtin')
+          throw new UsageError('--translator is auto, samtranslator or builtin');
         args.translator = t;
         break;
       }
@@ -207,7 +212,9 @@ export function parseRolloutArgs(argv: readonly string[]): RolloutArgs {
   args.organizationalUnits = [...new Set(args.organizationalUnits)];
   args.regions = [...new Set(args.regions)];
   if (args.codeBucketPrefix !== undefined && !/^[a-z0-9][a-z0-9.-]{1,40}$/.test(args.codeBucketPrefix)) {
-    throw new UsageError(`--code-bucket-prefix ${args.codeBucketPrefix}: lower-case letters, digits, dots and hyphens, 42 characters at most (the region is appended)`);
+    throw new UsageError(
+      `--code-bucket-prefix ${args.codeBucketPrefix}: lower-case letters, digits, dots and hyphens, 42 characters at most (the region is appended)`,
+    );
   }
   return args;
 }
@@ -230,7 +237,10 @@ export function prepareTemplate(args: RolloutArgs, rootDir = process.cwd()): Pre
     if (!existsSync(file)) throw new UsageError(`--template ${args.template}: no such file`);
     const template = parseTemplate(readFileSync(file, 'utf8')) as Template;
     const problems = stackSetProblems(template);
-    if (problems.length) throw new UsageError(`--template ${args.template} cannot be rolled out with a StackSet:\n  ${problems.join('\n  ')}\n(leave out --template to roll out the translation of template.yaml)`);
+    if (problems.length)
+      throw new UsageError(
+        `--template ${args.template} cannot be rolled out with a StackSet:\n  ${problems.join('\n  ')}\n(leave out --template to roll out the translation of template.yaml)`,
+      );
     return { template, body: JSON.stringify(template), source: args.template, written: [], uploads: [] };
   }
   const samFile = resolve(rootDir, args.samTemplate);
@@ -242,8 +252,11 @@ export function prepareTemplate(args: RolloutArgs, rootDir = process.cwd()): Pre
   const written: string[] = [];
   for (const { functionId, codeUri } of serverlessFunctions(sam)) {
     const dir = resolve(dirname(samFile), codeUri);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${functionId}: ${codeUri} is not built yet; run npm run build first`);
-    const files = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).map((name) => ({ name, data: readFileSync(join(dir, name)) }));
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`${functionId}: ${codeUri} is not built yet; run npm run build first`);
+    const files = readdirSync(dir)
+      .filter((f) => statSync(join(dir, f)).isFile())
+      .map((name) => ({ name, data: readFileSync(join(dir, name)) }));
     if (!files.length) throw new UsageError(`${functionId}: ${codeUri} is empty; run npm run build first`);
     const zip = zipFiles(files);
     const key = codeKeyFor(codeUri, zip, args.codeKeyPrefix);
@@ -283,19 +296,35 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   try {
     args = parseRolloutArgs(argv);
     // the OUs, regions and name first: no template work for a typo
-    validateTarget({ stackSetName: args.stackSetName, organizationalUnits: args.organizationalUnits, regions: args.regions, templateBody: '', parameters: {}, capabilities: [] });
+    validateTarget({
+      stackSetName: args.stackSetName,
+      organizationalUnits: args.organizationalUnits,
+      regions: args.regions,
+      templateBody: '',
+      parameters: {},
+      capabilities: [],
+    });
     prepared = prepareTemplate(args, partial.rootDir ?? process.cwd());
     if (Buffer.byteLength(prepared.body) > 51_200) {
-      throw new UsageError(`the template is ${Buffer.byteLength(prepared.body)} bytes; CreateStackSet takes at most 51,200 bytes in TemplateBody (a TemplateURL in S3 would be needed)`);
+      throw new UsageError(
+        `the template is ${Buffer.byteLength(prepared.body)} bytes; CreateStackSet takes at most 51,200 bytes in TemplateBody (a TemplateURL in S3 would be needed)`,
+      );
     }
-    if (!args.codeBucketPrefix) throw new UsageError('--code-bucket-prefix is required: the code lives in <prefix>-<region> buckets, and the execution role may read only those');
+    if (!args.codeBucketPrefix)
+      throw new UsageError(
+        '--code-bucket-prefix is required: the code lives in <prefix>-<region> buckets, and the execution role may read only those',
+      );
     const parameters = { ...args.parameters };
     if (prepared.template.Parameters && CODE_BUCKET_PARAMETER in prepared.template.Parameters) {
-      if (!args.codeBucketPrefix) throw new UsageError(`--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`);
+      if (!args.codeBucketPrefix)
+        throw new UsageError(
+          `--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`,
+        );
       parameters[CODE_BUCKET_PARAMETER] = args.codeBucketPrefix;
     }
     for (const k of Object.keys(parameters)) {
-      if (!(k in (prepared.template.Parameters ?? {}))) throw new UsageError(`--parameter ${k}: the template declares no parameter ${k}`);
+      if (!(k in (prepared.template.Parameters ?? {})))
+        throw new UsageError(`--parameter ${k}: the template declares no parameter ${k}`);
     }
     target = {
       stackSetName: args.stackSetName,
@@ -327,7 +356,9 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   const send: Send = deps.cfn.send.bind(deps.cfn) as Send;
   const names = rolloutNames(args.stackSetName);
 
-  log(`Template: ${prepared.source} (${prepared.body.length} bytes, capabilities ${target.capabilities.join(', ') || 'none'})`);
+  log(
+    `Template: ${prepared.source} (${prepared.body.length} bytes, capabilities ${target.capabilities.join(', ') || 'none'})`,
+  );
   for (const f of prepared.written) log(`  wrote ${f}`);
   printCodeBuckets(args, prepared, log);
 
@@ -345,10 +376,14 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
       return 1;
     }
     if (!args.dryRun) {
-      log(`error: cannot read stack ${names.adminStack} in ${adminRegion}: ${(e as Error).name}: ${(e as Error).message}`);
+      log(
+        `error: cannot read stack ${names.adminStack} in ${adminRegion}: ${(e as Error).name}: ${(e as Error).message}`,
+      );
       return 1;
     }
-    log(`warning: cannot read stack ${names.adminStack} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
+    log(
+      `warning: cannot read stack ${names.adminStack} in ${adminRegion} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`,
+    );
     adminPlan = planAdminStack(names.adminStack, adminBody, {});
   }
   log(`\n1. Administration role (stack ${names.adminStack} in ${adminRegion}, this account):`);
@@ -358,7 +393,9 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
       for (const step of adminPlan.steps) await runStep(step, send, deps, args, target);
       adminStack = (await readStack(send, names.adminStack)).stack;
     } catch (e) {
-      log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+      log(
+        `\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`,
+      );
       return 1;
     }
   }
@@ -370,14 +407,21 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     organizationalUnits: args.organizationalUnits,
     regions: [adminRegion],
     templateBody: JSON.stringify(executionRoleTemplate()),
-    parameters: { AdministrationRoleArn: administrationRoleArn, MacroStackSetName: args.stackSetName, CodeBucketPrefix: args.codeBucketPrefix ?? '', CodeKeyPrefix: args.codeKeyPrefix },
+    parameters: {
+      AdministrationRoleArn: administrationRoleArn,
+      MacroStackSetName: args.stackSetName,
+      CodeBucketPrefix: args.codeBucketPrefix ?? '',
+      CodeKeyPrefix: args.codeKeyPrefix,
+    },
     capabilities: ['CAPABILITY_NAMED_IAM'],
     description: `${EXECUTION_ROLE} for StackSet ${args.stackSetName} (npm run rollout)`,
     ...(args.delegatedAdmin ? { callAs: 'DELEGATED_ADMIN' as const } : {}),
   };
   const roles = await planStackSet(rolesTarget, send, args, log);
   if (!roles) return 1;
-  log(`\n2. ${EXECUTION_ROLE} in every account of ${args.organizationalUnits.join(', ')} (service-managed StackSet ${names.rolesStackSet}, in ${adminRegion} only: IAM is global):`);
+  log(
+    `\n2. ${EXECUTION_ROLE} in every account of ${args.organizationalUnits.join(', ')} (service-managed StackSet ${names.rolesStackSet}, in ${adminRegion} only: IAM is global):`,
+  );
   log(formatPlan(roles.plan));
   if (roles.stackSet) log(`  Current stack instances:\n${instanceTable(roles.instances).replace(/^/gm, '  ')}`);
   let rolesInstances = roles.instances;
@@ -386,19 +430,33 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
       for (const step of roles.plan.steps) await runStep(step, send, deps, args, rolesTarget);
       rolesInstances = await listInstances(send, rolesTarget);
     } catch (e) {
-      log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+      log(
+        `\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`,
+      );
       return 1;
     }
   }
 
   // 3. The macro: a self-managed StackSet in every account that holds the execution role.
   const accounts = executionRoleAccounts(rolesInstances);
-  const macroTarget: RolloutTarget = { ...target, permissionModel: 'SELF_MANAGED', accounts, administrationRoleArn, executionRoleName: EXECUTION_ROLE, callAs: undefined };
+  const macroTarget: RolloutTarget = {
+    ...target,
+    permissionModel: 'SELF_MANAGED',
+    accounts,
+    administrationRoleArn,
+    executionRoleName: EXECUTION_ROLE,
+    callAs: undefined,
+  };
   const macro = await planStackSet(macroTarget, send, args, log);
   if (!macro) return 1;
-  log(`\n3. The macro (self-managed StackSet ${args.stackSetName} in ${args.regions.join(', ')}; accounts: those holding ${EXECUTION_ROLE}, ${accounts.length ? accounts.join(', ') : 'none yet'}):`);
+  log(
+    `\n3. The macro (self-managed StackSet ${args.stackSetName} in ${args.regions.join(', ')}; accounts: those holding ${EXECUTION_ROLE}, ${accounts.length ? accounts.join(', ') : 'none yet'}):`,
+  );
   log(formatPlan(macro.plan));
-  if (args.dryRun && roles.plan.steps.some((s) => s.kind === 'create-stack-instances' || s.kind === 'create-stack-set')) {
+  if (
+    args.dryRun &&
+    roles.plan.steps.some((s) => s.kind === 'create-stack-instances' || s.kind === 'create-stack-set')
+  ) {
     log(`  + the accounts that step 2 gives ${EXECUTION_ROLE} (known once it has run)`);
   }
   if (macro.stackSet) log(`  Current stack instances:\n${instanceTable(macro.instances).replace(/^/gm, '  ')}`);
@@ -409,23 +467,37 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   try {
     for (const step of macro.plan.steps) await runStep(step, send, deps, args, macroTarget);
   } catch (e) {
-    log(`\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`);
+    log(
+      `\n${e instanceof RolloutError ? e.message : `Rollout stopped: ${(e as Error).name}: ${(e as Error).message}`}`,
+    );
     return 1;
   }
   const final = await listInstances(send, macroTarget);
   log(`\nDone. Stack instances of ${args.stackSetName}:\n${instanceTable(final)}`);
-  log(`Accounts that join these OUs later get ${EXECUTION_ROLE} automatically (auto-deployment of ${names.rolesStackSet}); run the same command again to give them the macro. The management account never gets a stack instance.`);
+  log(
+    `Accounts that join these OUs later get ${EXECUTION_ROLE} automatically (auto-deployment of ${names.rolesStackSet}); run the same command again to give them the macro. The management account never gets a stack instance.`,
+  );
   return 0;
 }
 
 /** The names of the three parts, derived from --stack-set-name. */
-export function rolloutNames(stackSetName: string): { adminStack: string; rolesStackSet: string; macroStackSet: string } {
-  return { adminStack: `${stackSetName}-stackset-admin`, rolesStackSet: `${stackSetName}-execution-role`, macroStackSet: stackSetName };
+export function rolloutNames(stackSetName: string): {
+  adminStack: string;
+  rolesStackSet: string;
+  macroStackSet: string;
+} {
+  return {
+    adminStack: `${stackSetName}-stackset-admin`,
+    rolesStackSet: `${stackSetName}-execution-role`,
+    macroStackSet: stackSetName,
+  };
 }
 
 /** Accounts whose execution-role stack instance is CURRENT (deployed and up to date). */
 export function executionRoleAccounts(instances: readonly StackInstanceSummary[]): string[] {
-  return [...new Set(instances.filter((i) => i.Status === 'CURRENT' && i.Account).map((i) => i.Account as string))].sort();
+  return [
+    ...new Set(instances.filter((i) => i.Status === 'CURRENT' && i.Account).map((i) => i.Account as string)),
+  ].sort();
 }
 
 function administrationRoleArnOf(stack: Stack | undefined): string {
@@ -448,7 +520,12 @@ async function readStack(send: Send, stackName: string): Promise<{ stack?: Stack
   }
 }
 
-async function planStackSet(target: RolloutTarget, send: Send, args: RolloutArgs, log: (l: string) => void): Promise<{ plan: Plan; stackSet?: StackSet; instances: StackInstanceSummary[] } | undefined> {
+async function planStackSet(
+  target: RolloutTarget,
+  send: Send,
+  args: RolloutArgs,
+  log: (l: string) => void,
+): Promise<{ plan: Plan; stackSet?: StackSet; instances: StackInstanceSummary[] } | undefined> {
   let stackSet: StackSet | undefined;
   let instances: StackInstanceSummary[] = [];
   try {
@@ -459,7 +536,9 @@ async function planStackSet(target: RolloutTarget, send: Send, args: RolloutArgs
       log(`error: cannot read StackSet ${target.stackSetName}: ${(e as Error).name}: ${(e as Error).message}`);
       return undefined;
     }
-    log(`warning: cannot read StackSet ${target.stackSetName} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`);
+    log(
+      `warning: cannot read StackSet ${target.stackSetName} (${(e as Error).name}: ${(e as Error).message}); planning as if it did not exist`,
+    );
   }
   try {
     return { plan: planRollout(target, { stackSet, instances }), stackSet, instances };
@@ -474,17 +553,33 @@ function printCodeBuckets(args: RolloutArgs, prepared: PreparedTemplate, log: (l
   if (!prepared.uploads.length) return;
   const prefix = args.codeBucketPrefix ?? '<code-bucket-prefix>';
   const org = args.organizationId ?? '<organization id, o-...>';
-  log(`Code objects: upload them to the bucket of each region before the rollout (keys carry a content hash, so re-uploading is harmless):`);
+  log(
+    `Code objects: upload them to the bucket of each region before the rollout (keys carry a content hash, so re-uploading is harmless):`,
+  );
   for (const region of args.regions) {
-    for (const u of prepared.uploads) log(`  aws s3 cp ${u.file} s3://${codeBucketName(prefix, region)}/${u.key} --region ${region}`);
+    for (const u of prepared.uploads)
+      log(`  aws s3 cp ${u.file} s3://${codeBucketName(prefix, region)}/${u.key} --region ${region}`);
   }
-  log(`Each bucket ${codeBucketName(prefix, '<region>')} needs this bucket policy (every account of the organization may read the code):`);
-  log(JSON.stringify(codeBucketPolicy(codeBucketName(prefix, args.regions[0] ?? '<region>'), org, `${args.codeKeyPrefix}/`), null, 2).replace(/^/gm, '  '));
+  log(
+    `Each bucket ${codeBucketName(prefix, '<region>')} needs this bucket policy (every account of the organization may read the code):`,
+  );
+  log(
+    JSON.stringify(
+      codeBucketPolicy(codeBucketName(prefix, args.regions[0] ?? '<region>'), org, `${args.codeKeyPrefix}/`),
+      null,
+      2,
+    ).replace(/^/gm, '  '),
+  );
 }
 
 async function describeStackSet(send: Send, target: RolloutTarget): Promise<StackSet | undefined> {
   try {
-    const out = await send(new DescribeStackSetCommand({ StackSetName: target.stackSetName, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    const out = await send(
+      new DescribeStackSetCommand({
+        StackSetName: target.stackSetName,
+        ...(target.callAs ? { CallAs: target.callAs } : {}),
+      }),
+    );
     return out.StackSet;
   } catch (e) {
     if ((e as Error).name === 'StackSetNotFoundException') return undefined;
@@ -496,18 +591,35 @@ async function listInstances(send: Send, target: RolloutTarget): Promise<StackIn
   const all: StackInstanceSummary[] = [];
   let NextToken: string | undefined;
   do {
-    const out = await send(new ListStackInstancesCommand({ StackSetName: target.stackSetName, NextToken, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    const out = await send(
+      new ListStackInstancesCommand({
+        StackSetName: target.stackSetName,
+        NextToken,
+        ...(target.callAs ? { CallAs: target.callAs } : {}),
+      }),
+    );
     all.push(...(out.Summaries ?? []));
     NextToken = out.NextToken;
   } while (NextToken);
   return all;
 }
 
-async function listResults(send: Send, target: RolloutTarget, operationId: string): Promise<StackSetOperationResultSummary[]> {
+async function listResults(
+  send: Send,
+  target: RolloutTarget,
+  operationId: string,
+): Promise<StackSetOperationResultSummary[]> {
   const all: StackSetOperationResultSummary[] = [];
   let NextToken: string | undefined;
   do {
-    const out = await send(new ListStackSetOperationResultsCommand({ StackSetName: target.stackSetName, OperationId: operationId, NextToken, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    const out = await send(
+      new ListStackSetOperationResultsCommand({
+        StackSetName: target.stackSetName,
+        OperationId: operationId,
+        NextToken,
+        ...(target.callAs ? { CallAs: target.callAs } : {}),
+      }),
+    );
     all.push(...(out.Summaries ?? []));
     NextToken = out.NextToken;
   } while (NextToken);
@@ -522,7 +634,13 @@ const STEP_LABEL: Record<Step['kind'], string> = {
   'create-stack-instances': 'CreateStackInstances',
 };
 
-async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutArgs, target: RolloutTarget): Promise<void> {
+async function runStep(
+  step: Step,
+  send: Send,
+  deps: RolloutDeps,
+  args: RolloutArgs,
+  target: RolloutTarget,
+): Promise<void> {
   deps.log(`\n${describeStep(step)}`);
   const deadline = deps.now() + args.timeoutMinutes * 60_000;
   // Another operation (an automatic deployment, a colleague's run) may hold the StackSet: wait for it.
@@ -540,7 +658,10 @@ async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutA
         deps.log(`  created ${out.StackSetId ?? target.stackSetName}`);
         return;
       }
-      const out = step.kind === 'update-stack-set' ? await send(new UpdateStackSetCommand(step.input)) : await send(new CreateStackInstancesCommand(step.input));
+      const out =
+        step.kind === 'update-stack-set'
+          ? await send(new UpdateStackSetCommand(step.input))
+          : await send(new CreateStackInstancesCommand(step.input));
       operationId = out.OperationId;
       break;
     } catch (e) {
@@ -553,7 +674,13 @@ async function runStep(step: Step, send: Send, deps: RolloutDeps, args: RolloutA
   await waitForOperation(STEP_LABEL[step.kind], operationId, send, deps, args, target);
 }
 
-async function waitForStack(label: string, stackName: string, send: Send, deps: RolloutDeps, args: RolloutArgs): Promise<void> {
+async function waitForStack(
+  label: string,
+  stackName: string,
+  send: Send,
+  deps: RolloutDeps,
+  args: RolloutArgs,
+): Promise<void> {
   const started = deps.now();
   const deadline = started + args.timeoutMinutes * 60_000;
   let last = '';
@@ -568,19 +695,37 @@ async function waitForStack(label: string, stackName: string, send: Send, deps: 
     if (!status.endsWith('_IN_PROGRESS')) {
       const { StackEvents = [] } = await send(new DescribeStackEventsCommand({ StackName: stackName }));
       const first = [...StackEvents].reverse().find((e) => String(e.ResourceStatus).endsWith('_FAILED'));
-      throw new RolloutError(`Rollout stopped: ${label} ${stackName} ended ${status}${first ? ` - ${first.LogicalResourceId}: ${first.ResourceStatusReason}` : ''}\nFix the cause (delete the stack if it is ROLLBACK_COMPLETE), then run the same command again.`);
+      throw new RolloutError(
+        `Rollout stopped: ${label} ${stackName} ended ${status}${first ? ` - ${first.LogicalResourceId}: ${first.ResourceStatusReason}` : ''}\nFix the cause (delete the stack if it is ROLLBACK_COMPLETE), then run the same command again.`,
+      );
     }
-    if (deps.now() > deadline) throw new RolloutError(`${label} ${stackName} is still ${status} after ${args.timeoutMinutes} minutes; run the same command again later.`);
+    if (deps.now() > deadline)
+      throw new RolloutError(
+        `${label} ${stackName} is still ${status} after ${args.timeoutMinutes} minutes; run the same command again later.`,
+      );
     await deps.sleep(args.pollSeconds * 1000);
   }
 }
 
-async function waitForOperation(label: string, operationId: string, send: Send, deps: RolloutDeps, args: RolloutArgs, target: RolloutTarget): Promise<void> {
+async function waitForOperation(
+  label: string,
+  operationId: string,
+  send: Send,
+  deps: RolloutDeps,
+  args: RolloutArgs,
+  target: RolloutTarget,
+): Promise<void> {
   const started = deps.now();
   const deadline = started + args.timeoutMinutes * 60_000;
   let last = '';
   for (;;) {
-    const { StackSetOperation: op } = await send(new DescribeStackSetOperationCommand({ StackSetName: target.stackSetName, OperationId: operationId, ...(target.callAs ? { CallAs: target.callAs } : {}) }));
+    const { StackSetOperation: op } = await send(
+      new DescribeStackSetOperationCommand({
+        StackSetName: target.stackSetName,
+        OperationId: operationId,
+        ...(target.callAs ? { CallAs: target.callAs } : {}),
+      }),
+    );
     const results = await listResults(send, target, operationId);
     const line = progressLine(label, operationId, op?.Status, countResults(results));
     if (line !== last) {
@@ -588,14 +733,17 @@ async function waitForOperation(label: string, operationId: string, send: Send, 
       last = line;
     }
     const failures = failuresOf(results);
-    if (failures.length) throw new RolloutError(failureMessage(label, operationId, op?.Status, failures, op?.StatusReason));
+    if (failures.length)
+      throw new RolloutError(failureMessage(label, operationId, op?.Status, failures, op?.StatusReason));
     if (op?.Status === 'SUCCEEDED') return;
     if (op?.Status === 'FAILED' || op?.Status === 'STOPPED' || op?.Status === 'STOPPING') {
       const failed = failedInstances(await listInstances(send, target));
       throw new RolloutError(failureMessage(label, operationId, op.Status, failed, op.StatusReason));
     }
     if (deps.now() > deadline) {
-      throw new RolloutError(`${label} ${operationId} is still ${op?.Status} after ${args.timeoutMinutes} minutes; it goes on in CloudFormation. Run the same command again later to resume.`);
+      throw new RolloutError(
+        `${label} ${operationId} is still ${op?.Status} after ${args.timeoutMinutes} minutes; it goes on in CloudFormation. Run the same command again later to resume.`,
+      );
     }
     await deps.sleep(args.pollSeconds * 1000);
   }

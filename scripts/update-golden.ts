@@ -48,7 +48,9 @@ export async function renderGolden(feature: string): Promise<string> {
     body = { errorMessage: response.errorMessage, errors: splitErrors(response.errorMessage) };
   } else {
     if (response.status !== 'success') {
-      throw new Error(`${feature}.yaml failed: ${response.errorMessage}\n(name it error_*.yaml if it is meant to fail)`);
+      throw new Error(
+        `${feature}.yaml failed: ${response.errorMessage}\n(name it error_*.yaml if it is meant to fail)`,
+      );
     }
     body = template;
   }
@@ -81,7 +83,9 @@ async function main() {
       process.stdout.write(`deleted test/golden/output/${f} (no input)\n`);
     }
   }
-  process.stdout.write(`${features.length} golden pairs, ${changed} file(s) changed; review with git diff test/golden/output\n`);
+  process.stdout.write(
+    `${features.length} golden pairs, ${changed} file(s) changed; review with git diff test/golden/output\n`,
+  );
 }
 
 if (require.main === module) {

@@ -13,70 +13,114 @@ const api = ARN.apigateway;
  * HTTP and WebSocket child resources (routes, integrations) inherit nothing, so those stay scoped by the stack
  * alone (docs/security.md).
  */
-export const OWN_STACK_TAG: ConditionBlock = { StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' } };
+export const OWN_STACK_TAG: ConditionBlock = {
+  StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
+};
 const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
 
 export const apigateway: readonly CatalogEntry[] = [
   {
-    id: 'apigateway.read', roles: ALL, source,
+    id: 'apigateway.read',
+    roles: ALL,
+    source,
     actions: ['apigateway:GET'],
     resources: [...['/restapis', '/apis', '/usageplans'].flatMap((c) => [api(c), api(`${c}/*`)]), api('/tags/*')],
     reason: 'info and the post-deploy stage update find the API by listing; ids are random, so reads span the region.',
   },
   {
-    id: 'apigateway.api-key-read', roles: ALL, source,
-    actions: ['apigateway:GET'], resources: [api('/apikeys/*')], condition: OWN_STACK_TAG,
-    reason: 'info shows the values of the service\'s own API keys (their stack tag), never another service\'s.',
+    id: 'apigateway.api-key-read',
+    roles: ALL,
+    source,
+    actions: ['apigateway:GET'],
+    resources: [api('/apikeys/*')],
+    condition: OWN_STACK_TAG,
+    reason: "info shows the values of the service's own API keys (their stack tag), never another service's.",
   },
   {
-    id: 'apigateway.stage-settings', roles: ALL, source,
+    id: 'apigateway.stage-settings',
+    roles: ALL,
+    source,
     actions: ['apigateway:PATCH', 'apigateway:POST'],
-    resources: [api('/restapis/*/stages'), api('/restapis/*/stages/{ApiStage}')], condition: OWN_STACK_TAG,
-    reason: 'After each deploy the CLI sets tracing, logs and tags on its own REST API\'s stage (creating it if missing).',
+    resources: [api('/restapis/*/stages'), api('/restapis/*/stages/{ApiStage}')],
+    condition: OWN_STACK_TAG,
+    reason:
+      "After each deploy the CLI sets tracing, logs and tags on its own REST API's stage (creating it if missing).",
   },
   {
-    id: 'apigateway.tags', roles: ALL, source,
+    id: 'apigateway.tags',
+    roles: ALL,
+    source,
     actions: ['apigateway:DELETE', 'apigateway:PUT'],
     resources: [api('/tags/arn%3A{Partition}%3Aapigateway%3A{Region}%3A%3A%2Frestapis%2F*%2Fstages%2F{ApiStage}')],
-    reason: 'The CLI syncs stackTags/tags onto the REST stage; the tag ARN embeds the random API id and the stage name.',
+    reason:
+      'The CLI syncs stackTags/tags onto the REST stage; the tag ARN embeds the random API id and the stage name.',
   },
   {
-    id: 'apigateway.rest-api-changes', roles: ALL, source,
+    id: 'apigateway.rest-api-changes',
+    roles: ALL,
+    source,
     actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: [api('/restapis/*/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: 'Each deploy changes methods and deployments of the service\'s own REST API (its stack tag), through the stack.',
+    resources: [api('/restapis/*/*')],
+    condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason:
+      "Each deploy changes methods and deployments of the service's own REST API (its stack tag), through the stack.",
   },
   {
-    id: 'apigateway.rest-api-settings', roles: ALL, source,
+    id: 'apigateway.rest-api-settings',
+    roles: ALL,
+    source,
     actions: ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:UpdateRestApiPolicy'],
-    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')], condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: 'Changing the REST API\'s settings, API keys or usage plans updates the service\'s own (their stack tag), via the stack.',
+    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')],
+    condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason:
+      "Changing the REST API's settings, API keys or usage plans updates the service's own (their stack tag), via the stack.",
   },
   {
-    id: 'apigateway.http-api-changes', roles: ALL, source,
+    id: 'apigateway.http-api-changes',
+    roles: ALL,
+    source,
     actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: [api('/apis/*/*')], condition: VIA_CLOUDFORMATION,
-    reason: 'Each deploy changes routes and stages of the HTTP/WebSocket API; their children carry no tag, so only the stack.',
+    resources: [api('/apis/*/*')],
+    condition: VIA_CLOUDFORMATION,
+    reason:
+      'Each deploy changes routes and stages of the HTTP/WebSocket API; their children carry no tag, so only the stack.',
   },
   {
-    id: 'apigateway.http-api-settings', roles: ALL, source,
-    actions: ['apigateway:PATCH', 'apigateway:PUT'], resources: [api('/apis/*')], condition: VIA_CLOUDFORMATION,
-    reason: 'Changing the HTTP API\'s own settings (CORS, description) updates it, only through the stack.',
+    id: 'apigateway.http-api-settings',
+    roles: ALL,
+    source,
+    actions: ['apigateway:PATCH', 'apigateway:PUT'],
+    resources: [api('/apis/*')],
+    condition: VIA_CLOUDFORMATION,
+    reason: "Changing the HTTP API's own settings (CORS, description) updates it, only through the stack.",
   },
   {
-    id: 'apigateway.api-create', roles: ['admin'], source,
-    actions: ['apigateway:POST'], resources: ['/restapis', '/apis', '/apikeys', '/usageplans'].map(api), condition: VIA_CLOUDFORMATION,
-    reason: 'Creating APIs, API keys and usage plans is admin\'s, only through the stack (a new one belongs to nobody else).',
+    id: 'apigateway.api-create',
+    roles: ['admin'],
+    source,
+    actions: ['apigateway:POST'],
+    resources: ['/restapis', '/apis', '/apikeys', '/usageplans'].map(api),
+    condition: VIA_CLOUDFORMATION,
+    reason:
+      "Creating APIs, API keys and usage plans is admin's, only through the stack (a new one belongs to nobody else).",
   },
   {
-    id: 'apigateway.api-lifecycle', roles: ['admin'], source,
+    id: 'apigateway.api-lifecycle',
+    roles: ['admin'],
+    source,
     actions: ['apigateway:DELETE', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
-    resources: ['/restapis', '/apikeys', '/usageplans'].map((c) => api(`${c}/*`)), condition: OWN_STACK_TAG,
-    reason: 'The service\'s own REST APIs, keys and plans (their stack tag): deleting them, and remove\'s usage plan detach.',
+    resources: ['/restapis', '/apikeys', '/usageplans'].map((c) => api(`${c}/*`)),
+    condition: OWN_STACK_TAG,
+    reason:
+      "The service's own REST APIs, keys and plans (their stack tag): deleting them, and remove's usage plan detach.",
   },
   {
-    id: 'apigateway.http-api-lifecycle', roles: ['admin'], source,
-    actions: ['apigateway:DELETE'], resources: [api('/apis/*')], condition: VIA_CLOUDFORMATION,
-    reason: 'Deleting an HTTP or WebSocket API (sls remove) is admin\'s, only through the stack.',
+    id: 'apigateway.http-api-lifecycle',
+    roles: ['admin'],
+    source,
+    actions: ['apigateway:DELETE'],
+    resources: [api('/apis/*')],
+    condition: VIA_CLOUDFORMATION,
+    reason: "Deleting an HTTP or WebSocket API (sls remove) is admin's, only through the stack.",
   },
 ];

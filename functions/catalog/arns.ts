@@ -24,10 +24,19 @@ export const ARN = {
     'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}',
     'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}:*',
   ],
-  functionVersions: ['arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*'],
+  functionVersions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*:*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{ExtraFunctions}:*',
+  ],
   /** Layers named <service>-<stage>-*, plus the names listed in LayerNames. */
-  layers: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}'],
-  layerVersions: ['arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*:*', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}:*'],
+  layers: [
+    'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}',
+  ],
+  layerVersions: [
+    'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-*:*',
+    'arn:{Partition}:lambda:{Region}:{Account}:layer:{LayerNames}:*',
+  ],
   eventSourceMappings: 'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:*',
   /** The bucket's ARN: a literal pattern, or the resolver's `BucketArn` (exact once the stack exists). */
   deploymentBucket: '{DeploymentBucketArn}',

@@ -4,14 +4,21 @@ import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from '
 const source = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 /** Every IAM write on a role that carries iam:PermissionsBoundary (tags do not; deleting a boundary is never granted). */
 const ROLE_WRITES = [
-  'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
-  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole',
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
   'iam:UpdateRoleDescription',
 ];
 
 /** AWS managed policies no role of a service needs: attaching them is an escalation attempt even under a boundary. */
 const ADMIN_POLICIES = [
-  'arn:{Partition}:iam::aws:policy/AdministratorAccess', 'arn:{Partition}:iam::aws:policy/IAMFullAccess',
+  'arn:{Partition}:iam::aws:policy/AdministratorAccess',
+  'arn:{Partition}:iam::aws:policy/IAMFullAccess',
   'arn:{Partition}:iam::aws:policy/PowerUserAccess',
 ];
 /**
@@ -22,44 +29,71 @@ const PER_FUNCTION_SHORT_ROLES = 'arn:{Partition}:iam::{Account}:role/{Service}-
 
 export const iam: readonly CatalogEntry[] = [
   {
-    id: 'iam.pass-execution-roles', roles: ALL, source,
-    actions: ['iam:PassRole'], resources: [...ARN.executionRoles, PER_FUNCTION_SHORT_ROLES],
+    id: 'iam.pass-execution-roles',
+    roles: ALL,
+    source,
+    actions: ['iam:PassRole'],
+    resources: [...ARN.executionRoles, PER_FUNCTION_SHORT_ROLES],
     condition: { StringEquals: { 'iam:PassedToService': ['lambda.amazonaws.com', 'scheduler.amazonaws.com'] } },
-    reason: 'Functions (and scheduler events) run as the service\'s execution and per-function roles; to Lambda and Scheduler only.',
+    reason:
+      "Functions (and scheduler events) run as the service's execution and per-function roles; to Lambda and Scheduler only.",
   },
   {
-    id: 'iam.pass-framework-roles', roles: ['admin'], source,
-    actions: ['iam:PassRole'], resources: [...ARN.frameworkRoles],
+    id: 'iam.pass-framework-roles',
+    roles: ['admin'],
+    source,
+    actions: ['iam:PassRole'],
+    resources: [...ARN.frameworkRoles],
     condition: { ...VIA_CLOUDFORMATION, StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-    reason: 'The framework\'s custom-resource functions run as its custom-resource role: admin\'s, only through the stack.',
+    reason:
+      "The framework's custom-resource functions run as its custom-resource role: admin's, only through the stack.",
   },
   {
-    id: 'iam.read-execution-roles', roles: ALL, source,
+    id: 'iam.read-execution-roles',
+    roles: ALL,
+    source,
     actions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListRolePolicies'],
     resources: [...ARN.executionRoles, ...ARN.frameworkRoles],
     reason: 'deploy function reads a Fn::GetAtt role and CloudFormation reads roles while updating; read-only.',
   },
   {
-    id: 'iam.execution-roles-lifecycle', roles: ['admin'], source, when: (c) => c.boundary === 'none',
-    actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
+    id: 'iam.execution-roles-lifecycle',
+    roles: ['admin'],
+    source,
+    when: (c) => c.boundary === 'none',
+    actions: ROLE_WRITES,
+    resources: [...ARN.frameworkRoles],
     condition: VIA_CLOUDFORMATION,
-    reason: 'PermissionsBoundary: none: the framework\'s own roles, unbounded (admin\'s, only via the stack).',
+    reason: "PermissionsBoundary: none: the framework's own roles, unbounded (admin's, only via the stack).",
   },
   {
-    id: 'iam.execution-roles-attach', roles: ['admin'], source, when: (c) => c.boundary === 'none',
-    actions: ['iam:AttachRolePolicy'], resources: [...ARN.frameworkRoles],
+    id: 'iam.execution-roles-attach',
+    roles: ['admin'],
+    source,
+    when: (c) => c.boundary === 'none',
+    actions: ['iam:AttachRolePolicy'],
+    resources: [...ARN.frameworkRoles],
     condition: { ...VIA_CLOUDFORMATION, ArnNotLike: { 'iam:PolicyARN': ADMIN_POLICIES } },
-    reason: 'PermissionsBoundary: none: managed policies on the framework\'s roles, never an administrator policy.',
+    reason: "PermissionsBoundary: none: managed policies on the framework's roles, never an administrator policy.",
   },
   {
-    id: 'iam.execution-roles-bounded', roles: ['admin'], source, when: (c) => c.boundary !== 'none',
-    actions: ROLE_WRITES, resources: [...ARN.frameworkRoles],
+    id: 'iam.execution-roles-bounded',
+    roles: ['admin'],
+    source,
+    when: (c) => c.boundary !== 'none',
+    actions: ROLE_WRITES,
+    resources: [...ARN.frameworkRoles],
     condition: { ...VIA_CLOUDFORMATION, StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' } },
-    reason: 'The framework\'s roles (shared, per-function, custom resources) are written only while they carry the boundary.',
+    reason:
+      "The framework's roles (shared, per-function, custom resources) are written only while they carry the boundary.",
   },
   {
-    id: 'iam.execution-roles-bounded-attach', roles: ['admin'], source, when: (c) => c.boundary !== 'none',
-    actions: ['iam:AttachRolePolicy'], resources: [...ARN.frameworkRoles],
+    id: 'iam.execution-roles-bounded-attach',
+    roles: ['admin'],
+    source,
+    when: (c) => c.boundary !== 'none',
+    actions: ['iam:AttachRolePolicy'],
+    resources: [...ARN.frameworkRoles],
     condition: {
       ...VIA_CLOUDFORMATION,
       StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' },
@@ -68,15 +102,23 @@ export const iam: readonly CatalogEntry[] = [
     reason: 'iam.role.managedPolicies and VPC access attach to bounded roles; never an administrator policy.',
   },
   {
-    id: 'iam.execution-roles-tags', roles: ['admin'], source,
-    actions: ['iam:TagRole', 'iam:UntagRole'], resources: [...ARN.frameworkRoles],
+    id: 'iam.execution-roles-tags',
+    roles: ['admin'],
+    source,
+    actions: ['iam:TagRole', 'iam:UntagRole'],
+    resources: [...ARN.frameworkRoles],
     condition: VIA_CLOUDFORMATION,
     reason: 'The framework tags its roles (provider.iam.role.tags, stackTags); only via the stack.',
   },
   {
-    id: 'iam.pass-deployment-role', roles: ALL, source, when: (c) => !!c.deploymentRoleArn,
-    actions: ['iam:PassRole'], resources: ['{DeploymentRole}'],
+    id: 'iam.pass-deployment-role',
+    roles: ALL,
+    source,
+    when: (c) => !!c.deploymentRoleArn,
+    actions: ['iam:PassRole'],
+    resources: ['{DeploymentRole}'],
     condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
-    reason: 'provider.iam.deploymentRole: every stack call passes that role to CloudFormation, which then acts with it.',
+    reason:
+      'provider.iam.deploymentRole: every stack call passes that role to CloudFormation, which then acts with it.',
   },
 ];

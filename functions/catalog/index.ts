@@ -19,8 +19,22 @@ import { ssm } from './ssm';
 import type { CatalogEntry } from './types';
 
 export const CORE_CATALOG: readonly CatalogEntry[] = [
-  ...cloudformation, ...s3, ...ssm, ...lambda, ...iam, ...logs, ...apigateway, ...events, ...messaging, ...dynamodb,
-  ...observability, ...executionRole,
+  ...cloudformation,
+  ...s3,
+  ...ssm,
+  ...lambda,
+  ...iam,
+  ...logs,
+  ...apigateway,
+  ...events,
+  ...messaging,
+  ...dynamodb,
+  ...observability,
+  ...executionRole,
   // Event and resource types beyond the core ones (issue 12: every type the framework can emit).
-  ...elasticloadbalancing, ...cloudfront, ...iot, ...cognito, ...lambdaProvisioned,
+  ...elasticloadbalancing,
+  ...cloudfront,
+  ...iot,
+  ...cognito,
+  ...lambdaProvisioned,
 ];

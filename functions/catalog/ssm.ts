@@ -8,14 +8,22 @@ const PARAMETER = `arn:{Partition}:ssm:{Region}:{Account}:parameter${V4_SHARED_B
 /** Serverless Framework v4 keeps the shared deployment bucket's name (and optionally its licence key) in SSM. */
 export const ssm: readonly CatalogEntry[] = [
   {
-    id: 'ssm.v4-bucket-parameter-read', roles: ALL, source, when: shared,
+    id: 'ssm.v4-bucket-parameter-read',
+    roles: ALL,
+    source,
+    when: shared,
     actions: ['ssm:GetParameter'],
     resources: [PARAMETER, 'arn:{Partition}:ssm:{Region}:{Account}:parameter/serverless-framework/license-key'],
-    reason: 'v4 reads the shared bucket\'s name (and the licence key, when not in the environment) at each command.',
+    reason: "v4 reads the shared bucket's name (and the licence key, when not in the environment) at each command.",
   },
   {
-    id: 'ssm.v4-bucket-parameter-write', roles: ['admin'], source, when: shared,
-    actions: ['ssm:PutParameter'], resources: [PARAMETER], condition: { StringNotEquals: { 'ssm:Overwrite': 'true' } },
-    reason: 'The first v4 deploy in a region records the shared bucket it creates: admin\'s, never overwriting it.',
+    id: 'ssm.v4-bucket-parameter-write',
+    roles: ['admin'],
+    source,
+    when: shared,
+    actions: ['ssm:PutParameter'],
+    resources: [PARAMETER],
+    condition: { StringNotEquals: { 'ssm:Overwrite': 'true' } },
+    reason: "The first v4 deploy in a region records the shared bucket it creates: admin's, never overwriting it.",
   },
 ];

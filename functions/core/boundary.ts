@@ -43,65 +43,116 @@ const APIGW_CLOUDWATCH_ROLE = 'arn:{Partition}:iam::{Account}:role/serverlessApi
  */
 export const BOUNDARY_CODE: readonly CatalogEntry[] = [
   {
-    id: 'boundary.logs', roles: R, source: `${SAR}list_amazoncloudwatchlogs.html`,
+    id: 'boundary.logs',
+    roles: R,
+    source: `${SAR}list_amazoncloudwatchlogs.html`,
     actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource'],
     resources: [
       'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
       'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{FunctionNames}:*',
     ],
-    reason: 'Functions (and the framework\'s custom resources with logs.frameworkLambda) write their own log groups.',
+    reason: "Functions (and the framework's custom resources with logs.frameworkLambda) write their own log groups.",
   },
   {
-    id: 'boundary.traces', roles: R, source: `${SAR}list_awsx-ray.html`,
-    actions: ['xray:GetSamplingRules', 'xray:GetSamplingStatisticSummaries', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+    id: 'boundary.traces',
+    roles: R,
+    source: `${SAR}list_awsx-ray.html`,
+    actions: [
+      'xray:GetSamplingRules',
+      'xray:GetSamplingStatisticSummaries',
+      'xray:GetSamplingTargets',
+      'xray:PutTelemetryRecords',
+      'xray:PutTraceSegments',
+    ],
     resources: ['*'],
-    reason: 'tracing.lambda: the X-Ray SDK sends segments and reads sampling rules; the actions accept no resource ARN.',
+    reason:
+      'tracing.lambda: the X-Ray SDK sends segments and reads sampling rules; the actions accept no resource ARN.',
   },
   {
-    id: 'boundary.functions', roles: R, source: `${SAR}list_awslambda.html`,
+    id: 'boundary.functions',
+    roles: R,
+    source: `${SAR}list_awslambda.html`,
     actions: ['lambda:InvokeFunction'],
     resources: FUNCTIONS,
-    reason: 'Functions invoke the service\'s other functions (and Scheduler invokes them as the execution role).',
+    reason: "Functions invoke the service's other functions (and Scheduler invokes them as the execution role).",
   },
   {
-    id: 'boundary.queues', roles: R, source: `${SAR}list_amazonsqs.html`,
-    actions: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
+    id: 'boundary.queues',
+    roles: R,
+    source: `${SAR}list_amazonsqs.html`,
+    actions: [
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ],
     resources: ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'],
-    reason: 'sqs events poll as the execution role; code sends to the service\'s queues. Data plane only: no queue policy.',
+    reason:
+      "sqs events poll as the execution role; code sends to the service's queues. Data plane only: no queue policy.",
   },
   {
-    id: 'boundary.topics', roles: R, source: `${SAR}list_amazonsns.html`,
+    id: 'boundary.topics',
+    roles: R,
+    source: `${SAR}list_amazonsns.html`,
     actions: ['sns:Publish'],
     resources: ['arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*'],
-    reason: 'Code publishes to the service\'s topics; no topic policy, no subscriptions.',
+    reason: "Code publishes to the service's topics; no topic policy, no subscriptions.",
   },
   {
-    id: 'boundary.tables', roles: R, source: `${SAR}list_amazondynamodb.html`,
+    id: 'boundary.tables',
+    roles: R,
+    source: `${SAR}list_amazondynamodb.html`,
     actions: [
-      'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeStream',
-      'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:PutItem', 'dynamodb:Query',
-      'dynamodb:Scan', 'dynamodb:UpdateItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:DescribeStream',
+      'dynamodb:DescribeTable',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
     ],
     resources: ['arn:{Partition}:dynamodb:{Region}:{Account}:table/{Service}-{Stage}-*'],
-    reason: 'Items, indexes and streams (stream events) of the service\'s tables; no table, backup or policy changes.',
+    reason: "Items, indexes and streams (stream events) of the service's tables; no table, backup or policy changes.",
   },
   {
-    id: 'boundary.streams', roles: R, source: `${SAR}list_amazonkinesis.html`,
+    id: 'boundary.streams',
+    roles: R,
+    source: `${SAR}list_amazonkinesis.html`,
     actions: [
-      'kinesis:DescribeStream', 'kinesis:DescribeStreamConsumer', 'kinesis:DescribeStreamSummary', 'kinesis:GetRecords', 'kinesis:GetShardIterator',
-      'kinesis:ListShards', 'kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:SubscribeToShard',
+      'kinesis:DescribeStream',
+      'kinesis:DescribeStreamConsumer',
+      'kinesis:DescribeStreamSummary',
+      'kinesis:GetRecords',
+      'kinesis:GetShardIterator',
+      'kinesis:ListShards',
+      'kinesis:PutRecord',
+      'kinesis:PutRecords',
+      'kinesis:SubscribeToShard',
     ],
     resources: ['arn:{Partition}:kinesis:{Region}:{Account}:stream/{Service}-{Stage}-*'],
-    reason: 'stream events read the service\'s Kinesis streams (and consumers); code writes records to them.',
+    reason: "stream events read the service's Kinesis streams (and consumers); code writes records to them.",
   },
   {
-    id: 'boundary.event-buses', roles: R, source: `${SAR}list_amazoneventbridge.html`,
+    id: 'boundary.event-buses',
+    roles: R,
+    source: `${SAR}list_amazoneventbridge.html`,
     actions: ['events:PutEvents'],
     resources: ['arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*'],
-    reason: 'Code puts events on the service\'s own buses; other buses (the default one too) only by BoundaryStatements.',
+    reason:
+      "Code puts events on the service's own buses; other buses (the default one too) only by BoundaryStatements.",
   },
   {
-    id: 'boundary.parameters', roles: R, source: `${SAR}list_awssystemsmanager.html`,
+    id: 'boundary.parameters',
+    roles: R,
+    source: `${SAR}list_awssystemsmanager.html`,
     actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
     resources: [
       'arn:{Partition}:ssm:{Region}:{Account}:parameter/{Service}/{Stage}',
@@ -111,7 +162,9 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     reason: 'Code reads its parameters by name: /<service>/<stage>/... or <service>-<stage>-...; read-only.',
   },
   {
-    id: 'boundary.secrets', roles: R, source: `${SAR}list_awssecretsmanager.html`,
+    id: 'boundary.secrets',
+    roles: R,
+    source: `${SAR}list_awssecretsmanager.html`,
     actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
     resources: [
       'arn:{Partition}:secretsmanager:{Region}:{Account}:secret:{Service}/{Stage}/*',
@@ -120,25 +173,34 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     reason: 'Code reads its secrets by name: <service>/<stage>/... or <service>-<stage>-...; read-only.',
   },
   {
-    id: 'boundary.buckets', roles: R, source: `${SAR}list_amazons3.html`,
+    id: 'boundary.buckets',
+    roles: R,
+    source: `${SAR}list_amazons3.html`,
     actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
     resources: ['arn:{Partition}:s3:::{Service}-{Stage}-*'],
     reason: 'Objects of buckets named <service>-<stage>-*; no bucket policy, ACL or configuration.',
   },
   {
-    id: 'boundary.state-machines', roles: R, source: `${SAR}list_awsstepfunctions.html`,
+    id: 'boundary.state-machines',
+    roles: R,
+    source: `${SAR}list_awsstepfunctions.html`,
     actions: ['states:StartExecution', 'states:StartSyncExecution'],
     resources: ['arn:{Partition}:states:{Region}:{Account}:stateMachine:{Service}-{Stage}-*'],
-    reason: 'Code starts the service\'s state machines; nothing else of Step Functions.',
+    reason: "Code starts the service's state machines; nothing else of Step Functions.",
   },
   {
-    id: 'boundary.vpc-network-interfaces', roles: R, source: `${SAR}list_amazonec2.html`,
+    id: 'boundary.vpc-network-interfaces',
+    roles: R,
+    source: `${SAR}list_amazonec2.html`,
     actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
     resources: ['arn:{Partition}:ec2:{Region}:{Account}:*'],
-    reason: 'provider.vpc: Lambda creates and deletes the functions\' interfaces as the role (AWSLambdaVPCAccessExecutionRole).',
+    reason:
+      "provider.vpc: Lambda creates and deletes the functions' interfaces as the role (AWSLambdaVPCAccessExecutionRole).",
   },
   {
-    id: 'boundary.vpc-describe', roles: R, source: `${SAR}list_amazonec2.html`,
+    id: 'boundary.vpc-describe',
+    roles: R,
+    source: `${SAR}list_amazonec2.html`,
     actions: ['ec2:DescribeNetworkInterfaces'],
     resources: ['*'],
     reason: 'provider.vpc: Lambda lists the interfaces as the role; the action accepts no resource ARN.',
@@ -153,35 +215,50 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
  */
 export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
   {
-    id: 'boundary-cr.apigateway-account', roles: R, source: `${SAR}list_amazonapigatewaymanagement.html`,
+    id: 'boundary-cr.apigateway-account',
+    roles: R,
+    source: `${SAR}list_amazonapigatewaymanagement.html`,
     actions: ['apigateway:GET', 'apigateway:PATCH'],
     resources: ['arn:{Partition}:apigateway:{Region}::/account'],
     condition: CUSTOM_RESOURCE_ROLE,
-    reason: 'provider.logs.restApi: the custom resource reads and sets the account\'s CloudWatch role (GetAccount, UpdateAccount).',
+    reason:
+      "provider.logs.restApi: the custom resource reads and sets the account's CloudWatch role (GetAccount, UpdateAccount).",
   },
   {
-    id: 'boundary-cr.cloudwatch-role', roles: R, source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
+    id: 'boundary-cr.cloudwatch-role',
+    roles: R,
+    source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
     actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:ListAttachedRolePolicies', 'iam:PassRole'],
     resources: [APIGW_CLOUDWATCH_ROLE],
     condition: {
       ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike,
-      ArnLikeIfExists: { 'iam:PolicyARN': 'arn:{Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' },
+      ArnLikeIfExists: {
+        'iam:PolicyARN': 'arn:{Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      },
       StringEqualsIfExists: { 'iam:PassedToService': 'apigateway.amazonaws.com' },
     },
-    reason: 'logs.restApi: role/serverlessApiGatewayCloudWatchRole with AmazonAPIGatewayPushToCloudWatchLogs only, passed to API Gateway.',
+    reason:
+      'logs.restApi: role/serverlessApiGatewayCloudWatchRole with AmazonAPIGatewayPushToCloudWatchLogs only, passed to API Gateway.',
   },
   {
-    id: 'boundary-cr.function-permissions', roles: R, source: `${SAR}list_awslambda.html`,
+    id: 'boundary-cr.function-permissions',
+    roles: R,
+    source: `${SAR}list_awslambda.html`,
     actions: ['lambda:AddPermission', 'lambda:RemovePermission'],
     resources: FUNCTIONS,
     condition: {
       ...CUSTOM_RESOURCE_ROLE,
-      StringEqualsIfExists: { 'lambda:Principal': ['cognito-idp.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com'] },
+      StringEqualsIfExists: {
+        'lambda:Principal': ['cognito-idp.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com'],
+      },
     },
-    reason: 'Existing buckets and user pools, legacy EventBridge rules may invoke the service\'s functions (permissions.js).',
+    reason:
+      "Existing buckets and user pools, legacy EventBridge rules may invoke the service's functions (permissions.js).",
   },
   {
-    id: 'boundary-cr.bucket-notifications', roles: R, source: `${SAR}list_amazons3.html`,
+    id: 'boundary-cr.bucket-notifications',
+    roles: R,
+    source: `${SAR}list_amazons3.html`,
     when: (c) => c.existingBuckets.length > 0,
     actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
     resources: ['arn:{Partition}:s3:::{ExistingBuckets}'],
@@ -189,15 +266,20 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     reason: 's3 events with existing: true: the custom resource edits the notifications of the declared buckets only.',
   },
   {
-    id: 'boundary-cr.user-pools', roles: R, source: `${SAR}list_amazoncognitouserpools.html`,
+    id: 'boundary-cr.user-pools',
+    roles: R,
+    source: `${SAR}list_amazoncognitouserpools.html`,
     when: (c) => c.existingUserPoolIds.length > 0,
     actions: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool'],
     resources: ['arn:{Partition}:cognito-idp:{Region}:{Account}:userpool/{ExistingUserPoolIds}'],
     condition: CUSTOM_RESOURCE_ROLE,
-    reason: 'cognitoUserPool events with existing: true: the custom resource sets the triggers of the declared pools only.',
+    reason:
+      'cognitoUserPool events with existing: true: the custom resource sets the triggers of the declared pools only.',
   },
   {
-    id: 'boundary-cr.user-pools-list', roles: R, source: `${SAR}list_amazoncognitouserpools.html`,
+    id: 'boundary-cr.user-pools-list',
+    roles: R,
+    source: `${SAR}list_amazoncognitouserpools.html`,
     when: (c) => c.existingUserPoolIds.length > 0,
     actions: ['cognito-idp:ListUserPools'],
     resources: ['*'],
@@ -205,8 +287,17 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     reason: 'The custom resource finds the pool by name (ListUserPools); the action accepts no resource ARN.',
   },
   {
-    id: 'boundary-cr.legacy-event-bridge', roles: R, source: `${SAR}list_amazoneventbridge.html`,
-    actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+    id: 'boundary-cr.legacy-event-bridge',
+    roles: R,
+    source: `${SAR}list_amazoneventbridge.html`,
+    actions: [
+      'events:CreateEventBus',
+      'events:DeleteEventBus',
+      'events:DeleteRule',
+      'events:PutRule',
+      'events:PutTargets',
+      'events:RemoveTargets',
+    ],
     resources: [
       'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
       'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
@@ -214,7 +305,8 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     ],
     // events:TargetArn holds every target of the request (a multivalued key): all of them must be own functions.
     condition: { ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike, 'ForAllValues:ArnLike': { 'events:TargetArn': FUNCTIONS } },
-    reason: 'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> on any bus, own buses, own targets.',
+    reason:
+      'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> on any bus, own buses, own targets.',
   },
 ];
 
@@ -227,12 +319,12 @@ export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [...BOUNDARY_CODE, ...B
 /** The merged statement of the code entries with ARNs (BOUNDARY_CODE minus its '*' entries): its id and reason. */
 export const OWN_RESOURCES = {
   id: 'boundary.own-resources',
-  reason: 'The union of the boundary.* entries with ARNs (docs/catalog.md): the service\'s own resources, by name.',
+  reason: "The union of the boundary.* entries with ARNs (docs/catalog.md): the service's own resources, by name.",
 } as const;
 /** The merged statement of the custom-resource entries: its id and reason. */
 export const CUSTOM_RESOURCE_CALLS = {
   id: 'boundary-cr.calls',
-  reason: 'The union of the boundary-cr.* entries with ARNs (docs/catalog.md): the framework\'s custom resources only.',
+  reason: "The union of the boundary-cr.* entries with ARNs (docs/catalog.md): the framework's custom resources only.",
 } as const;
 
 /**
@@ -241,14 +333,19 @@ export const CUSTOM_RESOURCE_CALLS = {
  * actions and resources allows exactly what the entries allow one by one. The conditions must be equal, or keys
  * that only one service's actions carry, checked with ...IfExists (checked here).
  */
-function merged(target: { id: string; reason: string }, list: readonly CatalogEntry[], tokens: Tokens): RenderedStatement | undefined {
+function merged(
+  target: { id: string; reason: string },
+  list: readonly CatalogEntry[],
+  tokens: Tokens,
+): RenderedStatement | undefined {
   if (!list.length) return undefined;
   const condition: Record<string, Record<string, string | string[]>> = {};
   for (const e of list) {
     for (const [op, keys] of Object.entries(e.condition ?? {})) {
       for (const [key, value] of Object.entries(keys)) {
         const have = condition[op]?.[key];
-        if (have !== undefined && JSON.stringify(have) !== JSON.stringify(value)) throw new Error(`boundary: ${e.id} sets ${op} ${key} differently`);
+        if (have !== undefined && JSON.stringify(have) !== JSON.stringify(value))
+          throw new Error(`boundary: ${e.id} sets ${op} ${key} differently`);
         (condition[op] ??= {})[key] = value as string | string[];
       }
     }
@@ -256,11 +353,16 @@ function merged(target: { id: string; reason: string }, list: readonly CatalogEn
   for (const e of list) {
     for (const [op, keys] of Object.entries(condition)) {
       if (op.endsWith('IfExists') || op.startsWith('ForAllValues:')) continue; // both hold when the key is absent
-      for (const key of Object.keys(keys)) if (e.condition?.[op]?.[key] === undefined) throw new Error(`boundary: ${e.id} lacks ${op} ${key}, so it cannot share ${target.id}`);
+      for (const key of Object.keys(keys))
+        if (e.condition?.[op]?.[key] === undefined)
+          throw new Error(`boundary: ${e.id} lacks ${op} ${key}, so it cannot share ${target.id}`);
     }
   }
   const entry: CatalogEntry = {
-    id: target.id, reason: target.reason, roles: R, source: SAR,
+    id: target.id,
+    reason: target.reason,
+    roles: R,
+    source: SAR,
     actions: [...new Set(list.flatMap((e) => e.actions))].sort(),
     resources: [...new Set(list.flatMap((e) => e.resources))],
     ...(Object.keys(condition).length ? { condition } : {}),
@@ -273,7 +375,11 @@ function merged(target: { id: string; reason: string }, list: readonly CatalogEn
  * expansion grants the execution role (a boundary that cut the macro's own grants would break them), and
  * BoundaryStatements. Throws (naming the property) when it cannot fit one managed policy.
  */
-export function boundaryPolicy(config: AccessConfig, tokens: Tokens, lambdaEntries: readonly CatalogEntry[]): PackedPolicy {
+export function boundaryPolicy(
+  config: AccessConfig,
+  tokens: Tokens,
+  lambdaEntries: readonly CatalogEntry[],
+): PackedPolicy {
   const applies = (e: CatalogEntry) => !e.when || e.when(config);
   const scoped = (e: CatalogEntry) => !e.resources.includes('*');
   const code = BOUNDARY_CODE.filter(applies);
@@ -297,7 +403,13 @@ export function boundaryPolicy(config: AccessConfig, tokens: Tokens, lambdaEntri
       ...(st.Condition ? { Condition: st.Condition as Record<string, Record<string, string | string[]>> } : {}),
     };
     const json = JSON.stringify(statement).length;
-    rendered.push({ id: `boundary.declared-${i + 1}`, reason: declaredReason(i), statement, size: json, jsonSize: json });
+    rendered.push({
+      id: `boundary.declared-${i + 1}`,
+      reason: declaredReason(i),
+      statement,
+      size: json,
+      jsonSize: json,
+    });
   });
   // A role carries one boundary: everything must fit one managed policy (the full quota, no headroom).
   let packed: PackedPolicy[];
@@ -309,7 +421,8 @@ export function boundaryPolicy(config: AccessConfig, tokens: Tokens, lambdaEntri
   if (packed.length !== 1) {
     const size = rendered.reduce((n, x) => n + x.size + 1, 0);
     throw new InvalidResourceError(
-      config.logicalId, config.boundaryStatements.length ? 'BoundaryStatements' : undefined,
+      config.logicalId,
+      config.boundaryStatements.length ? 'BoundaryStatements' : undefined,
       `makes the boundary policy about ${size} characters long; IAM allows ${MANAGED_POLICY_QUOTA} in the one managed policy a role's boundary is. Merge BoundaryStatements (one statement, several ARNs), use ARN patterns, or shorten ServiceName, Stage and FunctionNames.`,
     );
   }
@@ -324,6 +437,10 @@ export function declaredReason(i: number): string {
 export { boundaryPolicyName };
 
 /** The ARN of the boundary the macro creates, as CloudFormation resolves it in the Access stack's account. */
-export function macroBoundaryArn(c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>, partition: string, accountId: string): string {
+export function macroBoundaryArn(
+  c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>,
+  partition: string,
+  accountId: string,
+): string {
   return `arn:${partition}:iam::${accountId}:policy/${boundaryPolicyName(c)}`;
 }

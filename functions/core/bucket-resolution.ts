@@ -100,7 +100,10 @@ export function validateResolutionInput(input: BucketResolutionInput): void {
   if (typeof Region !== 'string' || !REGION.test(Region)) {
     throw new BucketResolutionError(`Region '${String(Region)}' is not an AWS region.`);
   }
-  if (Mode === 'generated' && (typeof StackName !== 'string' || StackName.length > 128 || !STACK_NAME.test(StackName))) {
+  if (
+    Mode === 'generated' &&
+    (typeof StackName !== 'string' || StackName.length > 128 || !STACK_NAME.test(StackName))
+  ) {
     throw new BucketResolutionError(
       `StackName '${String(StackName)}' is not a CloudFormation stack name (^[A-Za-z][A-Za-z0-9-]*$, at most 128 characters).`,
     );

@@ -8,9 +8,7 @@ import { resolveValue, UnresolvableError, type TransformContext } from './intrin
 import { parseRoles, type RolesConfig } from './roles';
 
 export type DeploymentBucket =
-  | { readonly mode: 'generated' }
-  | { readonly mode: 'custom'; readonly name: string }
-  | { readonly mode: 'shared' };
+  { readonly mode: 'generated' } | { readonly mode: 'custom'; readonly name: string } | { readonly mode: 'shared' };
 
 export interface AccessConfig {
   readonly logicalId: string;
@@ -103,52 +101,278 @@ export interface PropertySpec {
 
 // Names the framework accepts (lib/config-schema.js, lib/utils/stage-pattern.js), plus IAM's wildcards where
 // the property only feeds ARNs.
-const SERVICE = { pattern: /^[a-zA-Z][0-9a-zA-Z-]+$/, patternHelp: 'must start with a letter and hold only letters, digits and hyphens (as serverless.yml `service`)' };
-const STAGE = { pattern: /^[A-Za-z0-9-]+$/, patternHelp: 'must hold only letters, digits and hyphens (as the framework\'s --stage)' };
-const IAM_SEGMENT = { pattern: /^[A-Za-z0-9-*?]+$/, patternHelp: 'must hold only letters, digits, hyphens and the IAM wildcards * and ?' };
-const NAME_PART = { pattern: /^[A-Za-z0-9+=,.@_-]+$/, patternHelp: 'must hold only characters IAM allows in names: letters, digits and +=,.@_-' };
+const SERVICE = {
+  pattern: /^[a-zA-Z][0-9a-zA-Z-]+$/,
+  patternHelp: 'must start with a letter and hold only letters, digits and hyphens (as serverless.yml `service`)',
+};
+const STAGE = {
+  pattern: /^[A-Za-z0-9-]+$/,
+  patternHelp: "must hold only letters, digits and hyphens (as the framework's --stage)",
+};
+const IAM_SEGMENT = {
+  pattern: /^[A-Za-z0-9-*?]+$/,
+  patternHelp: 'must hold only letters, digits, hyphens and the IAM wildcards * and ?',
+};
+const NAME_PART = {
+  pattern: /^[A-Za-z0-9+=,.@_-]+$/,
+  patternHelp: 'must hold only characters IAM allows in names: letters, digits and +=,.@_-',
+};
 
 /** The property model: parseAccess validates with it, scripts/lib/registry-schema.ts turns it into the registry schema. */
 export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
-  ServiceName: { kind: 'string', ...SERVICE, maxLength: 100, required: true, description: 'Base name of the service (serverless.yml `service:` is SlsServiceName, sls-<ServiceName> by default).' },
-  Stage: { kind: 'string', ...STAGE, maxLength: 100, default: 'development', description: 'Stage (provider.stage); names the groups, policies and role.' },
-  Region: { kind: 'string', pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, patternHelp: 'must be an AWS region such as us-east-1', description: "Where the service is deployed (the v4 shared bucket and its parameter); the stack's region by default." },
-  IamRegion: { kind: 'string', pattern: /^([a-z0-9-*?]+)$/, patternHelp: 'must be a region or an IAM wildcard such as *', description: 'Region segment of every regional ARN; Region by default (* for every region, an explicit choice).' },
-  IamPartition: { kind: 'string', pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/, patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *', default: '*', description: 'Partition segment of every ARN.' },
-  IamAccountId: { kind: 'string', pattern: /^(\d{12}|\*)$/, patternHelp: 'must be a 12-digit account id or *', description: "Account segment of every ARN; the stack's account by default." },
-  IamStage: { kind: 'string', ...IAM_SEGMENT, maxLength: 100, description: 'Stage segment of ARNs, Stage by default; a wildcard (pr-*) allows dynamic stages.' },
-  ApiGatewayStage: { kind: 'string', pattern: /^[A-Za-z0-9_*?-]+$/, patternHelp: 'must be a REST API stage name (provider.apiGateway.stage: letters, digits, hyphens and underscores; IAM wildcards allowed)', maxLength: 128, description: 'provider.apiGateway.stage: the REST API stage the CLI updates after each deploy; IamStage by default.' },
-  ResourcePrefix: { kind: 'string', ...NAME_PART, maxLength: 100, description: 'Names of what the macro creates, <ResourcePrefix>-<Stage>-<role>; cf-<ServiceName> by default.' },
-  SlsServiceName: { kind: 'string', ...SERVICE, maxLength: 100, description: '`service:` in serverless.yml; sls-<ServiceName> by default.' },
-  StackName: { kind: 'string', pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/, patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)', maxLength: 128, description: 'provider.stackName; <SlsServiceName>-<IamStage> by default.' },
-  DeploymentBucket: { kind: 'bucket', description: "A bucket name (provider.deploymentBucket), {Name: bucket}, or {Shared: true} for Serverless v4's shared bucket; the framework's generated bucket by default." },
-  ResolveDeploymentBucket: { kind: 'boolean', default: true, description: 'Emit the resolver custom resource that narrows the S3 statements to the deployment bucket (off when DeploymentBucket names a bucket).' },
-  DeploymentBucketToken: { kind: 'string', pattern: /^[\x20-\x7e]{1,256}$/, patternHelp: 'must be 1-256 printable characters (any value; change it to re-resolve the bucket)', description: 'Change it to re-resolve the deployment bucket (narrow to the exact name after the first deploy).' },
-  DeploymentPrefix: { kind: 'string', pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)', default: 'serverless', description: 'provider.deploymentPrefix.' },
-  RoleAdminName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'admin', description: "Suffix of the admin group's name." },
-  RoleDeveloperName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'developer', description: "Suffix of the developer group's name." },
-  RoleCiName: { kind: 'string', ...NAME_PART, maxLength: 64, default: 'ci', description: "Suffix of the ci group's name." },
-  LambdaRoleName: { kind: 'string', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)', description: 'A custom execution role: the macro then creates none and attaches its run-time policy to this one.' },
-  ManyLambdas: { kind: 'boolean', default: false, description: 'Developer and ci may also add and remove functions and their log groups.' },
-  DisableGroups: { kind: 'boolean', default: false, description: 'Policies only, no groups (federated or assume-role set-ups); the policy ARNs become outputs.' },
+  ServiceName: {
+    kind: 'string',
+    ...SERVICE,
+    maxLength: 100,
+    required: true,
+    description:
+      'Base name of the service (serverless.yml `service:` is SlsServiceName, sls-<ServiceName> by default).',
+  },
+  Stage: {
+    kind: 'string',
+    ...STAGE,
+    maxLength: 100,
+    default: 'development',
+    description: 'Stage (provider.stage); names the groups, policies and role.',
+  },
+  Region: {
+    kind: 'string',
+    pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
+    patternHelp: 'must be an AWS region such as us-east-1',
+    description:
+      "Where the service is deployed (the v4 shared bucket and its parameter); the stack's region by default.",
+  },
+  IamRegion: {
+    kind: 'string',
+    pattern: /^([a-z0-9-*?]+)$/,
+    patternHelp: 'must be a region or an IAM wildcard such as *',
+    description: 'Region segment of every regional ARN; Region by default (* for every region, an explicit choice).',
+  },
+  IamPartition: {
+    kind: 'string',
+    pattern: /^(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|\*)$/,
+    patternHelp: 'must be a partition (aws, aws-cn, aws-us-gov, ...) or *',
+    default: '*',
+    description: 'Partition segment of every ARN.',
+  },
+  IamAccountId: {
+    kind: 'string',
+    pattern: /^(\d{12}|\*)$/,
+    patternHelp: 'must be a 12-digit account id or *',
+    description: "Account segment of every ARN; the stack's account by default.",
+  },
+  IamStage: {
+    kind: 'string',
+    ...IAM_SEGMENT,
+    maxLength: 100,
+    description: 'Stage segment of ARNs, Stage by default; a wildcard (pr-*) allows dynamic stages.',
+  },
+  ApiGatewayStage: {
+    kind: 'string',
+    pattern: /^[A-Za-z0-9_*?-]+$/,
+    patternHelp:
+      'must be a REST API stage name (provider.apiGateway.stage: letters, digits, hyphens and underscores; IAM wildcards allowed)',
+    maxLength: 128,
+    description:
+      'provider.apiGateway.stage: the REST API stage the CLI updates after each deploy; IamStage by default.',
+  },
+  ResourcePrefix: {
+    kind: 'string',
+    ...NAME_PART,
+    maxLength: 100,
+    description: 'Names of what the macro creates, <ResourcePrefix>-<Stage>-<role>; cf-<ServiceName> by default.',
+  },
+  SlsServiceName: {
+    kind: 'string',
+    ...SERVICE,
+    maxLength: 100,
+    description: '`service:` in serverless.yml; sls-<ServiceName> by default.',
+  },
+  StackName: {
+    kind: 'string',
+    pattern: /^[a-zA-Z][a-zA-Z0-9-*?]*$/,
+    patternHelp: 'must be a CloudFormation stack name (letters, digits, hyphens; IAM wildcards allowed)',
+    maxLength: 128,
+    description: 'provider.stackName; <SlsServiceName>-<IamStage> by default.',
+  },
+  DeploymentBucket: {
+    kind: 'bucket',
+    description:
+      "A bucket name (provider.deploymentBucket), {Name: bucket}, or {Shared: true} for Serverless v4's shared bucket; the framework's generated bucket by default.",
+  },
+  ResolveDeploymentBucket: {
+    kind: 'boolean',
+    default: true,
+    description:
+      'Emit the resolver custom resource that narrows the S3 statements to the deployment bucket (off when DeploymentBucket names a bucket).',
+  },
+  DeploymentBucketToken: {
+    kind: 'string',
+    pattern: /^[\x20-\x7e]{1,256}$/,
+    patternHelp: 'must be 1-256 printable characters (any value; change it to re-resolve the bucket)',
+    description: 'Change it to re-resolve the deployment bucket (narrow to the exact name after the first deploy).',
+  },
+  DeploymentPrefix: {
+    kind: 'string',
+    pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+    patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)',
+    default: 'serverless',
+    description: 'provider.deploymentPrefix.',
+  },
+  RoleAdminName: {
+    kind: 'string',
+    ...NAME_PART,
+    maxLength: 64,
+    default: 'admin',
+    description: "Suffix of the admin group's name.",
+  },
+  RoleDeveloperName: {
+    kind: 'string',
+    ...NAME_PART,
+    maxLength: 64,
+    default: 'developer',
+    description: "Suffix of the developer group's name.",
+  },
+  RoleCiName: {
+    kind: 'string',
+    ...NAME_PART,
+    maxLength: 64,
+    default: 'ci',
+    description: "Suffix of the ci group's name.",
+  },
+  LambdaRoleName: {
+    kind: 'string',
+    pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/,
+    patternHelp: 'must be an IAM role name (1-64 characters of letters, digits and +=,.@_-)',
+    description: 'A custom execution role: the macro then creates none and attaches its run-time policy to this one.',
+  },
+  ManyLambdas: {
+    kind: 'boolean',
+    default: false,
+    description: 'Developer and ci may also add and remove functions and their log groups.',
+  },
+  DisableGroups: {
+    kind: 'boolean',
+    default: false,
+    description: 'Policies only, no groups (federated or assume-role set-ups); the policy ARNs become outputs.',
+  },
   Tags: { kind: 'tags', description: 'Tags on every created resource that takes tags, plus service and stage.' },
-  FunctionNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,64}$/, patternHelp: 'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)', description: 'Function names chosen with functions.<fn>.name outside <service>-<stage>-*.' },
-  ExecutionRoleNames: { kind: 'list', pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/, patternHelp: 'must be an IAM role name (provider.iam.role.name, or a function\'s own role)', description: "Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name)." },
-  TopicNames: { kind: 'list', pattern: /^[A-Za-z0-9_-]{1,256}$/, patternHelp: 'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)', description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).' },
-  EventBucketNames: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (an s3 event\'s bucket)', description: 'Buckets of s3 events (created by the stack or existing: true).' },
-  EventBusNames: { kind: 'list', pattern: /^[A-Za-z0-9._-]{1,256}$/, patternHelp: 'must be an EventBridge bus name (eventBridge.eventBus; not default, which is always allowed)', description: 'EventBridge buses outside <service>-<stage>-* the service puts rules on.' },
-  SubscribedLogGroupNames: { kind: 'list', pattern: /^[A-Za-z0-9_.\/#-]{1,512}$/, patternHelp: 'must be a log group name (a cloudwatchLog event\'s logGroup)', description: 'Log groups of other owners the service subscribes to (cloudwatchLog events).' },
-  ExternalLayerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:(\d+|\*)$/, patternHelp: 'must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>, or :* for every version)', description: 'Layer version ARNs of other services or accounts the functions use.' },
-  LayerNames: { kind: 'list', pattern: /^[a-zA-Z0-9-_]{1,140}$/, patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)', description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.' },
-  Events: { kind: 'list', pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/, patternHelp: 'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)', description: 'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.' },
-  AlbListenerArns: { kind: 'list', pattern: /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/, patternHelp: 'must be the ARN of an Application Load Balancer listener (an alb event\'s listenerArn)', description: 'ALB listeners the service\'s alb events add rules to (their listenerArn): only admin, only through the stack.' },
-  DeploymentRoleArn: { kind: 'string', pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_\/-]{1,512}$/, patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)', description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.' },
-  PermissionsBoundary: { kind: 'string', pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_\/-]{1,512}|none)$/, patternHelp: 'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates', description: "The boundary every role the service's stack creates must carry: the one the macro creates by default, your own policy's ARN, or none (unbounded: admin can then give the service's roles any permission)." },
-  BoundaryStatements: { kind: 'statements', description: "Extra IAM statements the service's code may need inside the boundary (its own data stores and other declared resources); no iam:/sts: actions, no service:* and no bare * resource." },
-  ExistingBuckets: { kind: 'list', pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)', description: "Existing buckets the service's s3 events (existing: true) configure notifications on, through the framework's custom resource." },
-  ExistingUserPoolIds: { kind: 'list', pattern: /^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/, patternHelp: 'must be a Cognito user pool id such as us-east-1_AbCdEfGhI (cognitoUserPool events with existing: true)', description: "Existing Cognito user pools the service's cognitoUserPool events (existing: true) add triggers to, through the framework's custom resource." },
-  Roles: { kind: 'roles', description: 'Roles people or CI assume instead of joining groups: {Admin, Developer, Ci}, each with Principals (IAM Identity Center, roles, users), GitHub or GitLab (OIDC).' },
-  PolicyPath: { kind: 'string', pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/, patternHelp: 'must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set\'s CustomerManagedPolicyReferences Path names)', maxLength: 512, default: '/', description: "IAM path of the managed policies (what an IAM Identity Center permission set's CustomerManagedPolicyReferences name)." },
+  FunctionNames: {
+    kind: 'list',
+    pattern: /^[a-zA-Z0-9-_]{1,64}$/,
+    patternHelp:
+      'must be a Lambda function name (functions.<fn>.name: up to 64 letters, digits, hyphens and underscores)',
+    description: 'Function names chosen with functions.<fn>.name outside <service>-<stage>-*.',
+  },
+  ExecutionRoleNames: {
+    kind: 'list',
+    pattern: /^[A-Za-z0-9+=,.@_-]{1,64}$/,
+    patternHelp: "must be an IAM role name (provider.iam.role.name, or a function's own role)",
+    description: "Roles the functions run as besides the macro's and the framework's default (provider.iam.role.name).",
+  },
+  TopicNames: {
+    kind: 'list',
+    pattern: /^[A-Za-z0-9_-]{1,256}$/,
+    patternHelp:
+      'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)',
+    description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).',
+  },
+  EventBucketNames: {
+    kind: 'list',
+    pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    patternHelp: "must be an S3 bucket name (an s3 event's bucket)",
+    description: 'Buckets of s3 events (created by the stack or existing: true).',
+  },
+  EventBusNames: {
+    kind: 'list',
+    pattern: /^[A-Za-z0-9._-]{1,256}$/,
+    patternHelp: 'must be an EventBridge bus name (eventBridge.eventBus; not default, which is always allowed)',
+    description: 'EventBridge buses outside <service>-<stage>-* the service puts rules on.',
+  },
+  SubscribedLogGroupNames: {
+    kind: 'list',
+    pattern: /^[A-Za-z0-9_./#-]{1,512}$/,
+    patternHelp: "must be a log group name (a cloudwatchLog event's logGroup)",
+    description: 'Log groups of other owners the service subscribes to (cloudwatchLog events).',
+  },
+  ExternalLayerArns: {
+    kind: 'list',
+    pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:(\d+|\*)$/,
+    patternHelp:
+      'must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>, or :* for every version)',
+    description: 'Layer version ARNs of other services or accounts the functions use.',
+  },
+  LayerNames: {
+    kind: 'list',
+    pattern: /^[a-zA-Z0-9-_]{1,140}$/,
+    patternHelp: 'must be a Lambda layer name (layers.<key>.name, or the bare key the framework uses by default)',
+    description: 'Layer names outside <service>-<stage>-*, e.g. the bare layer key the framework uses by default.',
+  },
+  Events: {
+    kind: 'list',
+    pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/,
+    patternHelp:
+      'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)',
+    description:
+      'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.',
+  },
+  AlbListenerArns: {
+    kind: 'list',
+    pattern:
+      /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:listener\/app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}\/[0-9a-f]{16}$/,
+    patternHelp: "must be the ARN of an Application Load Balancer listener (an alb event's listenerArn)",
+    description:
+      "ALB listeners the service's alb events add rules to (their listenerArn): only admin, only through the stack.",
+  },
+  DeploymentRoleArn: {
+    kind: 'string',
+    pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
+    patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)',
+    description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.',
+  },
+  PermissionsBoundary: {
+    kind: 'string',
+    pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_/-]{1,512}|none)$/,
+    patternHelp:
+      'must be the ARN of your own boundary policy (provider.iam.role.permissionsBoundary), or none to create the roles unbounded; omit it to use the boundary the macro creates',
+    description:
+      "The boundary every role the service's stack creates must carry: the one the macro creates by default, your own policy's ARN, or none (unbounded: admin can then give the service's roles any permission).",
+  },
+  BoundaryStatements: {
+    kind: 'statements',
+    description:
+      "Extra IAM statements the service's code may need inside the boundary (its own data stores and other declared resources); no iam:/sts: actions, no service:* and no bare * resource.",
+  },
+  ExistingBuckets: {
+    kind: 'list',
+    pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    patternHelp: 'must be an S3 bucket name (functions.<fn>.events[].s3.bucket with existing: true)',
+    description:
+      "Existing buckets the service's s3 events (existing: true) configure notifications on, through the framework's custom resource.",
+  },
+  ExistingUserPoolIds: {
+    kind: 'list',
+    pattern: /^[a-z]{2}(-[a-z]+)+-\d_[0-9a-zA-Z]+$/,
+    patternHelp:
+      'must be a Cognito user pool id such as us-east-1_AbCdEfGhI (cognitoUserPool events with existing: true)',
+    description:
+      "Existing Cognito user pools the service's cognitoUserPool events (existing: true) add triggers to, through the framework's custom resource.",
+  },
+  Roles: {
+    kind: 'roles',
+    description:
+      'Roles people or CI assume instead of joining groups: {Admin, Developer, Ci}, each with Principals (IAM Identity Center, roles, users), GitHub or GitLab (OIDC).',
+  },
+  PolicyPath: {
+    kind: 'string',
+    pattern: /^\/(?:[\x21-\x2e\x30-\x7e]+\/)*$/,
+    patternHelp:
+      "must be an IAM path: starting and ending with /, such as /formidable/ (what a permission set's CustomerManagedPolicyReferences Path names)",
+    maxLength: 512,
+    default: '/',
+    description:
+      "IAM path of the managed policies (what an IAM Identity Center permission set's CustomerManagedPolicyReferences name).",
+  },
 };
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -179,18 +403,28 @@ export function parseAccess(
   submodulePropertyNames: readonly string[],
 ): AccessConfig {
   const errors: InvalidResourceError[] = [];
-  const fail = (key: string | undefined, detail: string) => errors.push(new InvalidResourceError(logicalId, key, detail));
+  const fail = (key: string | undefined, detail: string) =>
+    errors.push(new InvalidResourceError(logicalId, key, detail));
 
   const raw = resource.Properties;
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new AggregateInvalid([new InvalidResourceError(logicalId, undefined, 'has no Properties map; add Properties with at least ServiceName.')]);
+    throw new AggregateInvalid([
+      new InvalidResourceError(
+        logicalId,
+        undefined,
+        'has no Properties map; add Properties with at least ServiceName.',
+      ),
+    ]);
   }
   const props = raw as Record<string, unknown>;
   const known = new Set([...Object.keys(CORE_PROPERTIES), ...submodulePropertyNames]);
   for (const key of Object.keys(props)) {
     if (!known.has(key)) {
       const hint = [...known].find((k) => k.toLowerCase() === key.toLowerCase());
-      fail(key, `is not a property of Formidable::Serverless::Access${hint ? `; did you mean '${hint}'?` : `; known properties are ${[...known].sort().join(', ')}.`}`);
+      fail(
+        key,
+        `is not a property of Formidable::Serverless::Access${hint ? `; did you mean '${hint}'?` : `; known properties are ${[...known].sort().join(', ')}.`}`,
+      );
     }
   }
 
@@ -211,7 +445,8 @@ export function parseAccess(
     if (v === undefined) return undefined;
     if (typeof v === 'number' && key !== 'IamAccountId') return str2(key, String(v), spec);
     // YAML reads an unquoted 012345678901 as a number and drops the leading zero (or worse): make the user quote it.
-    if (typeof v === 'number') return (fail(key, `should be a quoted string ('${v}'): an unquoted account id loses leading zeros.`), undefined);
+    if (typeof v === 'number')
+      return (fail(key, `should be a quoted string ('${v}'): an unquoted account id loses leading zeros.`), undefined);
     if (typeof v !== 'string') {
       fail(key, `should be a string, not ${Array.isArray(v) ? 'a list' : typeof v}.`);
       return undefined;
@@ -220,7 +455,8 @@ export function parseAccess(
   };
   const str2 = (key: string, v: string, spec: PropertySpec): string | undefined => {
     if (v === '') return (fail(key, 'should not be empty; remove it to use the default.'), undefined);
-    if (spec.maxLength && v.length > spec.maxLength) return (fail(key, `is ${v.length} characters long; at most ${spec.maxLength} are allowed.`), undefined);
+    if (spec.maxLength && v.length > spec.maxLength)
+      return (fail(key, `is ${v.length} characters long; at most ${spec.maxLength} are allowed.`), undefined);
     if (spec.pattern && !spec.pattern.test(v)) return (fail(key, `'${v}' ${spec.patternHelp}.`), undefined);
     return v;
   };
@@ -236,7 +472,13 @@ export function parseAccess(
     const spec = CORE_PROPERTIES[key];
     const v = values[key];
     if (v === undefined) return [];
-    const items = typeof v === 'string' ? v.split(',').map((x) => x.trim()).filter(Boolean) : v; // CommaDelimitedList parameters
+    const items =
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : v; // CommaDelimitedList parameters
     if (!Array.isArray(items)) return (fail(key, 'should be a list of names.'), []);
     const out: string[] = [];
     items.forEach((item, i) => {
@@ -247,7 +489,11 @@ export function parseAccess(
     return [...new Set(out)].sort();
   };
   const serviceName = str('ServiceName');
-  if (props.ServiceName === undefined) fail('ServiceName', "is required: the service's base name (serverless.yml `service` is SlsServiceName, default sls-<ServiceName>).");
+  if (props.ServiceName === undefined)
+    fail(
+      'ServiceName',
+      "is required: the service's base name (serverless.yml `service` is SlsServiceName, default sls-<ServiceName>).",
+    );
   const stage = str('Stage') ?? 'development';
   const region = str('Region') ?? ctx.region;
   const iamStage = str('IamStage') ?? stage;
@@ -263,7 +509,10 @@ export function parseAccess(
   const tags = parseTags(values.Tags, fail);
 
   if (new Set(Object.values(roleNames)).size < 3) {
-    fail('RoleAdminName', `must differ from RoleDeveloperName and RoleCiName: the three name separate groups (got ${Object.values(roleNames).join(', ')}).`);
+    fail(
+      'RoleAdminName',
+      `must differ from RoleDeveloperName and RoleCiName: the three name separate groups (got ${Object.values(roleNames).join(', ')}).`,
+    );
   }
 
   const submoduleProperties: Record<string, unknown> = {};
@@ -326,61 +575,122 @@ function boundaryOf(
 ): Pick<AccessConfig, 'boundary' | 'permissionsBoundary' | 'boundaryStatements'> {
   const boundary = permissionsBoundary === undefined ? 'macro' : permissionsBoundary === 'none' ? 'none' : 'external';
   const raw = values.BoundaryStatements;
-  if (raw === undefined) return { boundary, permissionsBoundary: boundary === 'external' ? permissionsBoundary : undefined, boundaryStatements: [] };
+  if (raw === undefined)
+    return {
+      boundary,
+      permissionsBoundary: boundary === 'external' ? permissionsBoundary : undefined,
+      boundaryStatements: [],
+    };
   if (boundary !== 'macro') {
-    fail('BoundaryStatements', `extends the boundary the macro creates; with PermissionsBoundary: ${permissionsBoundary} there is none. Remove BoundaryStatements, or PermissionsBoundary to use the macro's boundary.`);
+    fail(
+      'BoundaryStatements',
+      `extends the boundary the macro creates; with PermissionsBoundary: ${permissionsBoundary} there is none. Remove BoundaryStatements, or PermissionsBoundary to use the macro's boundary.`,
+    );
     return { boundary, permissionsBoundary, boundaryStatements: [] };
   }
   if (!Array.isArray(raw)) {
-    fail('BoundaryStatements', 'should be a list of {Action, Resource, Condition} statements (what the code may do outside the service\'s own names).');
+    fail(
+      'BoundaryStatements',
+      "should be a list of {Action, Resource, Condition} statements (what the code may do outside the service's own names).",
+    );
     return { boundary, boundaryStatements: [] };
   }
   const out: BoundaryStatement[] = [];
   raw.forEach((st, i) => {
     const key = `BoundaryStatements[${i}]`;
-    if (!st || typeof st !== 'object' || Array.isArray(st)) return fail(key, 'should be a map with Action, Resource and optionally Condition.');
+    if (!st || typeof st !== 'object' || Array.isArray(st))
+      return fail(key, 'should be a map with Action, Resource and optionally Condition.');
     const o = st as Record<string, unknown>;
     const extra = Object.keys(o).filter((k) => !['Action', 'Resource', 'Condition'].includes(k));
-    if (extra.length) return fail(`${key}.${extra[0]}`, 'is not allowed: a boundary statement has Action, Resource and Condition only (always Effect: Allow; no NotAction or NotResource).');
-    const strings = (v: unknown) => (typeof v === 'string' ? [v] : Array.isArray(v) && v.length && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+    if (extra.length)
+      return fail(
+        `${key}.${extra[0]}`,
+        'is not allowed: a boundary statement has Action, Resource and Condition only (always Effect: Allow; no NotAction or NotResource).',
+      );
+    const strings = (v: unknown) =>
+      typeof v === 'string'
+        ? [v]
+        : Array.isArray(v) && v.length && v.every((x) => typeof x === 'string')
+          ? (v as string[])
+          : undefined;
     const actions = strings(o.Action);
     const resources = strings(o.Resource);
     if (!actions) return fail(`${key}.Action`, 'should be an action or a list of actions such as dynamodb:GetItem.');
     if (!resources) return fail(`${key}.Resource`, 'should be an ARN or a list of ARNs.');
     const badAction = actions.find((a) => !/^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a) || FORBIDDEN_BOUNDARY_ACTIONS.test(a));
-    if (badAction) return fail(`${key}.Action`, `'${badAction}' is not allowed: name the actions (service:Action), never a whole service, and never iam, sts, organizations or account actions.`);
-    const badResource = resources.find((r) => !/^arn:[a-z*-]+:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*|aws)?:.+$/.test(r) || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r));
-    if (badResource) return fail(`${key}.Resource`, `'${badResource}' should be the ARN (or ARN pattern) of a resource, not everything of a service: name the table, bucket, queue, key...`);
+    if (badAction)
+      return fail(
+        `${key}.Action`,
+        `'${badAction}' is not allowed: name the actions (service:Action), never a whole service, and never iam, sts, organizations or account actions.`,
+      );
+    const badResource = resources.find(
+      (r) =>
+        !/^arn:[a-z*-]+:[a-z0-9-]+:[a-z0-9-*]*:(\d{12}|\*|aws)?:.+$/.test(r) ||
+        /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r),
+    );
+    if (badResource)
+      return fail(
+        `${key}.Resource`,
+        `'${badResource}' should be the ARN (or ARN pattern) of a resource, not everything of a service: name the table, bucket, queue, key...`,
+      );
     let condition: BoundaryStatement['Condition'];
     if (o.Condition !== undefined) {
       const c = o.Condition;
-      const ok = c && typeof c === 'object' && !Array.isArray(c) && Object.values(c).every((keys) => keys && typeof keys === 'object' && !Array.isArray(keys)
-        && Object.values(keys as object).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))));
-      if (!ok) return fail(`${key}.Condition`, 'should be an IAM condition block: {Operator: {key: value or [values]}}.');
+      const ok =
+        c &&
+        typeof c === 'object' &&
+        !Array.isArray(c) &&
+        Object.values(c).every(
+          (keys) =>
+            keys &&
+            typeof keys === 'object' &&
+            !Array.isArray(keys) &&
+            Object.values(keys as object).every(
+              (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+            ),
+        );
+      if (!ok)
+        return fail(`${key}.Condition`, 'should be an IAM condition block: {Operator: {key: value or [values]}}.');
       condition = c as BoundaryStatement['Condition'];
     }
-    out.push({ Action: [...new Set(actions)].sort(), Resource: [...new Set(resources)], ...(condition ? { Condition: condition } : {}) });
+    out.push({
+      Action: [...new Set(actions)].sort(),
+      Resource: [...new Set(resources)],
+      ...(condition ? { Condition: condition } : {}),
+    });
   });
   return { boundary, boundaryStatements: out };
 }
 
 function parseBucket(v: unknown, fail: (k: string, d: string) => void): DeploymentBucket {
   if (v === undefined) return { mode: 'generated' };
-  const help = 'should be a bucket name (provider.deploymentBucket), {Name: <bucket>}, or {Shared: true} for the Serverless Framework v4 shared bucket';
+  const help =
+    'should be a bucket name (provider.deploymentBucket), {Name: <bucket>}, or {Shared: true} for the Serverless Framework v4 shared bucket';
   let name: unknown = v;
   if (v && typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     const extra = Object.keys(o).filter((k) => k !== 'Name' && k !== 'Shared');
-    if (extra.length) return (fail(`DeploymentBucket.${extra[0]}`, `is not known; DeploymentBucket ${help}.`), { mode: 'generated' });
+    if (extra.length)
+      return (fail(`DeploymentBucket.${extra[0]}`, `is not known; DeploymentBucket ${help}.`), { mode: 'generated' });
     if (o.Shared !== undefined) {
-      if (asBoolean(o.Shared) !== true || o.Name !== undefined) return (fail('DeploymentBucket.Shared', 'should be true, alone; omit DeploymentBucket for the per-stack bucket.'), { mode: 'generated' });
+      if (asBoolean(o.Shared) !== true || o.Name !== undefined)
+        return (
+          fail('DeploymentBucket.Shared', 'should be true, alone; omit DeploymentBucket for the per-stack bucket.'),
+          { mode: 'generated' }
+        );
       return { mode: 'shared' };
     }
     name = o.Name;
   }
   if (typeof name !== 'string') return (fail('DeploymentBucket', `${help}.`), { mode: 'generated' });
   if (!BUCKET_NAME.test(name) || name.includes('..')) {
-    return (fail('DeploymentBucket', `'${name}' is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens).`), { mode: 'generated' });
+    return (
+      fail(
+        'DeploymentBucket',
+        `'${name}' is not a valid S3 bucket name (3-63 lower-case letters, digits, dots and hyphens).`,
+      ),
+      { mode: 'generated' }
+    );
   }
   return { mode: 'custom', name };
 }
@@ -391,7 +701,8 @@ function parseTags(v: unknown, fail: (k: string, d: string) => void): Record<str
   if (Array.isArray(v)) {
     v.forEach((t, i) => {
       const tag = t as Record<string, unknown>;
-      if (!tag || typeof tag.Key !== 'string' || typeof tag.Value !== 'string') fail(`Tags[${i}]`, 'should be {Key: string, Value: string}.');
+      if (!tag || typeof tag.Key !== 'string' || typeof tag.Value !== 'string')
+        fail(`Tags[${i}]`, 'should be {Key: string, Value: string}.');
       else out[tag.Key] = tag.Value;
     });
     return out;
@@ -399,8 +710,10 @@ function parseTags(v: unknown, fail: (k: string, d: string) => void): Record<str
   if (typeof v !== 'object' || v === null) return (fail('Tags', 'should be a map of tag names to string values.'), out);
   for (const [k, val] of Object.entries(v)) {
     if (typeof val !== 'string') fail(`Tags.${k}`, `should be a string, not ${typeof val}.`);
-    else if (k.length > 128 || val.length > 256) fail(`Tags.${k}`, 'is too long: tag keys hold at most 128 characters and values 256.');
-    else if (k.toLowerCase().startsWith('aws:')) fail(`Tags.${k}`, "uses the reserved prefix 'aws:'; choose another key.");
+    else if (k.length > 128 || val.length > 256)
+      fail(`Tags.${k}`, 'is too long: tag keys hold at most 128 characters and values 256.');
+    else if (k.toLowerCase().startsWith('aws:'))
+      fail(`Tags.${k}`, "uses the reserved prefix 'aws:'; choose another key.");
     else out[k] = val;
   }
   return out;

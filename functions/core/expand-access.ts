@@ -12,7 +12,16 @@ import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from
 import { renderEntry } from './iam/render';
 import { boundaryPolicy, boundaryPolicyName } from './boundary';
 import {
-  accessRoleName, arnTokens, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, pascalName, policyName,
+  accessRoleName,
+  arnTokens,
+  exportName,
+  groupName,
+  lambdaPolicyName,
+  lambdaRoleName,
+  logicalIds,
+  pascal,
+  pascalName,
+  policyName,
 } from './naming';
 import { existingProviderArn, providersToCreate, ROLE_KEYS, trustPolicy, type ProviderArn } from './roles';
 
@@ -40,7 +49,6 @@ export function audienceOf(entry: CatalogEntry, config: AccessConfig): GroupRole
   return GROUP_ROLES.filter((r) => roles.has(r));
 }
 
-
 export function expandAccess(
   config: AccessConfig,
   submodules: readonly EnabledSubmodule[],
@@ -51,22 +59,28 @@ export function expandAccess(
   const tokens = arnTokens(config);
   const entries: CatalogEntry[] = [...CORE_CATALOG, ...submodules.flatMap((s) => s.module.entries(s.options, config))];
   const tags = [
-    ...Object.entries(config.tags).filter(([k]) => k !== 'service' && k !== 'stage').map(([Key, Value]) => ({ Key, Value })),
+    ...Object.entries(config.tags)
+      .filter(([k]) => k !== 'service' && k !== 'stage')
+      .map(([Key, Value]) => ({ Key, Value })),
     { Key: 'service', Value: config.serviceName },
     { Key: 'stage', Value: config.stage },
   ];
 
   // Carried over from the Access resource to everything it expands into.
   const carried: Record<string, unknown> = {};
-  for (const key of ['Condition', 'DependsOn'] as const) if (accessResource[key] !== undefined) carried[key] = accessResource[key];
+  for (const key of ['Condition', 'DependsOn'] as const)
+    if (accessResource[key] !== undefined) carried[key] = accessResource[key];
   const metadata = accessResource.Metadata as Record<string, unknown> | undefined;
   const withCarried = (r: CfnResource): CfnResource => {
     const md = metadata;
     const { Type, DependsOn, ...rest } = r;
     // A submodule resource's own DependsOn adds to the Access resource's, never replaces it.
-    const dependsOn = DependsOn === undefined ? carried.DependsOn
-      : carried.DependsOn === undefined ? DependsOn
-        : [...new Set([...asList(carried.DependsOn), ...asList(DependsOn)])];
+    const dependsOn =
+      DependsOn === undefined
+        ? carried.DependsOn
+        : carried.DependsOn === undefined
+          ? DependsOn
+          : [...new Set([...asList(carried.DependsOn), ...asList(DependsOn)])];
     return {
       Type,
       ...carried,
@@ -93,8 +107,15 @@ export function expandAccess(
   const recordName = (kind: 'group' | 'policy' | 'role', name: string, userProperty?: string) => {
     const limit = IAM_NAME_LIMITS[kind];
     if (name.length > limit) {
-      if (userProperty) throw new InvalidResourceError(id, userProperty, `'${name}' is ${name.length} characters long; IAM allows ${limit} in a ${kind} name. Choose a shorter name.`);
-      throw new Error(`internal error: the generated ${kind} name '${name}' is ${name.length} characters long (IAM allows ${limit}); naming.ts must fit it`);
+      if (userProperty)
+        throw new InvalidResourceError(
+          id,
+          userProperty,
+          `'${name}' is ${name.length} characters long; IAM allows ${limit} in a ${kind} name. Choose a shorter name.`,
+        );
+      throw new Error(
+        `internal error: the generated ${kind} name '${name}' is ${name.length} characters long (IAM allows ${limit}); naming.ts must fit it`,
+      );
     }
     iamNames.push({ kind, name });
   };
@@ -122,7 +143,10 @@ export function expandAccess(
   // share it. That keeps each group's policy count at its own minimum, far under IAM's 10.
   const byAudience = new Map<string, { roles: GroupRole[]; entries: CatalogEntry[] }>([
     ['shared', { roles: [...GROUP_ROLES], entries: [] }],
-    ...GROUP_ROLES.map((r): [string, { roles: GroupRole[]; entries: CatalogEntry[] }] => [r, { roles: [r], entries: [] }]),
+    ...GROUP_ROLES.map((r): [string, { roles: GroupRole[]; entries: CatalogEntry[] }] => [
+      r,
+      { roles: [r], entries: [] },
+    ]),
   ]);
   for (const entry of entries) {
     const roles = audienceOf(entry, config);
@@ -132,7 +156,10 @@ export function expandAccess(
   const policiesOfRole = new Map<GroupRole, unknown[]>(GROUP_ROLES.map((r) => [r, []]));
   for (const [audience, { roles, entries: list }] of byAudience) {
     if (!list.length) continue;
-    const packed = packOrFail(id, list.sort(byId).map((e) => renderEntry(e, tokens)));
+    const packed = packOrFail(
+      id,
+      list.sort(byId).map((e) => renderEntry(e, tokens)),
+    );
     packed.forEach((p, i) => {
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
@@ -158,7 +185,11 @@ export function expandAccess(
     for (const role of GROUP_ROLES) {
       const arns = policiesOfRole.get(role) ?? [];
       if (arns.length > GROUP_POLICY_QUOTA) {
-        throw new InvalidResourceError(id, undefined, `needs ${arns.length} managed policies on the ${role} group; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
+        throw new InvalidResourceError(
+          id,
+          undefined,
+          `needs ${arns.length} managed policies on the ${role} group; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`,
+        );
       }
       const name = groupName(config, role);
       recordName('group', name);
@@ -175,14 +206,21 @@ export function expandAccess(
   const providerIds = new Map<string, string>();
   let gitLabCount = 0;
   for (const p of providers) {
-    const logicalId = p.kind === 'github' ? logicalIds.oidcProvider(id, 'GitHub') : logicalIds.oidcProvider(id, `GitLab${gitLabCount++ ? gitLabCount : ''}`);
+    const logicalId =
+      p.kind === 'github'
+        ? logicalIds.oidcProvider(id, 'GitHub')
+        : logicalIds.oidcProvider(id, `GitLab${gitLabCount++ ? gitLabCount : ''}`);
     providerIds.set(p.host, logicalId);
     iamNames.push({ kind: 'oidc-provider', name: p.host });
     resources[logicalId] = withCarried({
       Type: 'AWS::IAM::OIDCProvider',
       Properties: { Url: `https://${p.host}`, ClientIdList: p.audiences, Tags: tags },
     });
-    output(`${p.kind === 'github' ? 'GitHub' : logicalId.slice(id.length).replace(/Provider$/, '')}ProviderArn`, { Ref: logicalId }, `OIDC provider ${p.host} (created by this stack: one per account)`);
+    output(
+      `${p.kind === 'github' ? 'GitHub' : logicalId.slice(id.length).replace(/Provider$/, '')}ProviderArn`,
+      { Ref: logicalId },
+      `OIDC provider ${p.host} (created by this stack: one per account)`,
+    );
   }
   const providerArn: ProviderArn = (_kind, host) => {
     const created = providerIds.get(host);
@@ -193,23 +231,41 @@ export function expandAccess(
     if (!trust) continue;
     const arns = policiesOfRole.get(role) ?? [];
     if (arns.length > GROUP_POLICY_QUOTA) {
-      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, `needs ${arns.length} managed policies on the ${role} role; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`);
+      throw new InvalidResourceError(
+        id,
+        `Roles.${ROLE_KEYS[role]}`,
+        `needs ${arns.length} managed policies on the ${role} role; IAM allows ${GROUP_POLICY_QUOTA}. Turn off a submodule or split the service.`,
+      );
     }
     const name = accessRoleName(config, role);
     recordName('role', name);
     const reachable = serviceRolePatterns(config).find((pattern) => iamWildcardMatch(pattern, name));
     if (reachable) {
-      throw new InvalidResourceError(id, 'ResourcePrefix', `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`);
+      throw new InvalidResourceError(
+        id,
+        'ResourcePrefix',
+        `names the ${role} role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through the stack, developer and ci may pass some of them), so holding one access level could open another. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`,
+      );
     }
     trust.principals.forEach((p, i) => {
-      const own = ownRoleSamples(config).find((sample) => iamWildcardMatch(p.pattern.replace(/^arn:[^:]*:iam::[^:]*:/, ''), `role/${sample.name}`));
+      const own = ownRoleSamples(config).find((sample) =>
+        iamWildcardMatch(p.pattern.replace(/^arn:[^:]*:iam::[^:]*:/, ''), `role/${sample.name}`),
+      );
       if (own) {
-        throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}.Principals[${i}]`, `'${p.written}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`);
+        throw new InvalidResourceError(
+          id,
+          `Roles.${ROLE_KEYS[role]}.Principals[${i}]`,
+          `'${p.written}' matches ${own.what} '${own.name}': whoever can act as that role (${own.who}) could then assume the ${role} role. Trust the roles of people (IAM Identity Center) or CI, not the service's own.`,
+        );
       }
     });
     const assumeRolePolicy = trustPolicy(trust, providerArn);
     if (!assumeRolePolicy.Statement.length) {
-      throw new InvalidResourceError(id, `Roles.${ROLE_KEYS[role]}`, 'names nobody who may assume the role; add Principals, GitHub branches or environments, or GitLab branches.');
+      throw new InvalidResourceError(
+        id,
+        `Roles.${ROLE_KEYS[role]}`,
+        'names nobody who may assume the role; add Principals, GitHub branches or environments, or GitLab branches.',
+      );
     }
     const logicalId = logicalIds.accessRole(id, role);
     resources[logicalId] = withCarried({
@@ -224,9 +280,12 @@ export function expandAccess(
         Tags: tags,
       },
     });
-    output(`${pascal(role)}RoleArn`, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `IAM role of the ${role} access level (aws-actions/configure-aws-credentials role-to-assume, or a profile's role_arn)`);
+    output(
+      `${pascal(role)}RoleArn`,
+      { 'Fn::GetAtt': [logicalId, 'Arn'] },
+      `IAM role of the ${role} access level (aws-actions/configure-aws-credentials role-to-assume, or a profile's role_arn)`,
+    );
   }
-
 
   // 3. The boundary every role of the service carries (core/boundary.ts), unless PermissionsBoundary names the
   // user's own or opts out; then the Lambda execution role (unless a custom one is named) and its policy.
@@ -247,7 +306,11 @@ export function expandAccess(
     policyDocuments.push({ properties, jsonSize: policy.jsonSize });
     resources[boundaryId] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
     roleBoundary = { Ref: boundaryId };
-    output('BoundaryArn', { Ref: boundaryId }, 'Permissions boundary for every role of the service (provider.iam.role.permissionsBoundary)');
+    output(
+      'BoundaryArn',
+      { Ref: boundaryId },
+      'Permissions boundary for every role of the service (provider.iam.role.permissionsBoundary)',
+    );
   } else if (config.boundary === 'external') {
     roleBoundary = config.permissionsBoundary;
   }
@@ -272,7 +335,10 @@ export function expandAccess(
     });
     output('LambdaRoleArn', { 'Fn::GetAtt': [roleLogicalId, 'Arn'] });
   }
-  const lambdaPolicies = packOrFail(id, lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)));
+  const lambdaPolicies = packOrFail(
+    id,
+    lambdaEntries.sort(byId).map((e) => renderEntry(e, tokens)),
+  );
   lambdaPolicies.forEach((p, i) => {
     const name = lambdaPolicyName(config, i, lambdaPolicies.length);
     recordName('policy', name);
@@ -284,14 +350,19 @@ export function expandAccess(
       Roles: [lambdaRole],
     };
     policyDocuments.push({ properties, jsonSize: p.jsonSize });
-    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({ Type: 'AWS::IAM::ManagedPolicy', Properties: properties });
+    resources[`${logicalIds.lambdaPolicy(id)}${i ? i + 1 : ''}`] = withCarried({
+      Type: 'AWS::IAM::ManagedPolicy',
+      Properties: properties,
+    });
   });
 
   // 4. Submodule resources and outputs.
   const ctx: ExpansionContext = { config, tokens, logicalId: id, tags, lambdaRole };
   for (const { module, options } of submodules) {
-    for (const [suffix, r] of Object.entries(module.resources?.(options, ctx) ?? {})) resources[`${id}${suffix}`] = withCarried(r);
-    for (const [suffix, o] of Object.entries(module.outputs?.(options, ctx) ?? {})) output(suffix, o.value, o.description);
+    for (const [suffix, r] of Object.entries(module.resources?.(options, ctx) ?? {}))
+      resources[`${id}${suffix}`] = withCarried(r);
+    for (const [suffix, o] of Object.entries(module.outputs?.(options, ctx) ?? {}))
+      output(suffix, o.value, o.description);
   }
 
   const attributes: Record<string, unknown> = {};
@@ -342,16 +413,35 @@ function serviceRolePatterns(c: AccessConfig): string[] {
  */
 function ownRoleSamples(c: AccessConfig): { name: string; what: string; who: string }[] {
   return [
-    ...GROUP_ROLES.map((r) => ({ name: accessRoleName(c, r), what: `the ${r} role of this Access resource`, who: `its ${r} access level` })),
-    { name: lambdaRoleName(c), what: 'the execution role', who: 'the service\'s functions, whose code developer and ci deploy' },
-    ...c.executionRoleNames.map((n) => ({ name: n, what: 'an execution role (ExecutionRoleNames)', who: 'the service\'s functions, whose code developer and ci deploy' })),
-    { name: `${c.slsServiceName}-${c.iamStage.replace(/[*?]/g, 'x')}-${c.region}-lambdaRole`, what: 'the framework\'s execution role', who: 'the service\'s functions, and admin through the stack' },
+    ...GROUP_ROLES.map((r) => ({
+      name: accessRoleName(c, r),
+      what: `the ${r} role of this Access resource`,
+      who: `its ${r} access level`,
+    })),
+    {
+      name: lambdaRoleName(c),
+      what: 'the execution role',
+      who: "the service's functions, whose code developer and ci deploy",
+    },
+    ...c.executionRoleNames.map((n) => ({
+      name: n,
+      what: 'an execution role (ExecutionRoleNames)',
+      who: "the service's functions, whose code developer and ci deploy",
+    })),
+    {
+      name: `${c.slsServiceName}-${c.iamStage.replace(/[*?]/g, 'x')}-${c.region}-lambdaRole`,
+      what: "the framework's execution role",
+      who: "the service's functions, and admin through the stack",
+    },
   ];
 }
 
 /** IAM's wildcard match (`*` any run, `?` one character), case-sensitive like role ARNs in policies. */
 function iamWildcardMatch(pattern: string, value: string): boolean {
-  const source = pattern.split('').map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`, 's').test(value);
 }
 
@@ -366,7 +456,8 @@ function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedP
   try {
     return pack(statements);
   } catch (e) {
-    if (e instanceof PolicyTooLargeError) throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
+    if (e instanceof PolicyTooLargeError)
+      throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
     throw e;
   }
 }

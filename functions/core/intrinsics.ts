@@ -49,9 +49,13 @@ function lookup(name: string, ctx: TransformContext): unknown {
     return ctx.templateParameterValues[name];
   }
   if (name.startsWith('AWS::')) {
-    throw new UnresolvableError(`refers to ${name}, which is not known when the macro runs; use a literal or a template parameter`);
+    throw new UnresolvableError(
+      `refers to ${name}, which is not known when the macro runs; use a literal or a template parameter`,
+    );
   }
-  throw new UnresolvableError(`refers to '${name}', which is not a template parameter; only parameters and AWS::Region, AWS::AccountId, AWS::Partition resolve at transform time`);
+  throw new UnresolvableError(
+    `refers to '${name}', which is not a template parameter; only parameters and AWS::Region, AWS::AccountId, AWS::Partition resolve at transform time`,
+  );
 }
 
 /** Resolve a property value: literals pass through; Ref and Fn::Sub over parameters resolve; others throw. */
@@ -68,7 +72,9 @@ export function resolveValue(value: unknown, ctx: TransformContext): unknown {
     return resolveSub((value as { 'Fn::Sub': unknown })['Fn::Sub'], ctx);
   }
   if (keys.length === 1 && keys[0].startsWith('Fn::')) {
-    throw new UnresolvableError(`uses ${keys[0]}, which the macro cannot resolve at transform time; use a literal, a Ref to a parameter, or Fn::Sub over parameters`);
+    throw new UnresolvableError(
+      `uses ${keys[0]}, which the macro cannot resolve at transform time; use a literal, a Ref to a parameter, or Fn::Sub over parameters`,
+    );
   }
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = resolveValue((value as Record<string, unknown>)[k], ctx);
@@ -84,9 +90,11 @@ function resolveSub(arg: unknown, ctx: TransformContext): string {
   if (typeof text !== 'string') throw new UnresolvableError('has an Fn::Sub whose template is not a string');
   return text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
     if (name.startsWith('!')) return `\${${name.slice(1)}}`;
-    if (name.includes('.')) throw new UnresolvableError(`uses \${${name}} in Fn::Sub, an attribute the macro cannot know at transform time`);
+    if (name.includes('.'))
+      throw new UnresolvableError(`uses \${${name}} in Fn::Sub, an attribute the macro cannot know at transform time`);
     const v = Object.prototype.hasOwnProperty.call(vars, name) ? resolveValue(vars[name], ctx) : lookup(name, ctx);
-    if (typeof v !== 'string' && typeof v !== 'number') throw new UnresolvableError(`substitutes \${${name}} with a value that is not a string`);
+    if (typeof v !== 'string' && typeof v !== 'number')
+      throw new UnresolvableError(`substitutes \${${name}} with a value that is not a string`);
     return String(v);
   });
 }

@@ -54,14 +54,18 @@ export function utf8Bytes(text: string): number {
  */
 export function checkLimits(size: TemplateSize, footprints: readonly Footprint[]): void {
   const over: string[] = [];
-  if (size.resources > TEMPLATE_LIMITS.resources) over.push(`${size.resources} resources (CloudFormation allows ${TEMPLATE_LIMITS.resources})`);
-  if (size.outputs > TEMPLATE_LIMITS.outputs) over.push(`${size.outputs} outputs (CloudFormation allows ${TEMPLATE_LIMITS.outputs})`);
-  if (size.bytes > TEMPLATE_LIMITS.bytes) over.push(`${size.bytes} bytes of JSON (CloudFormation allows ${TEMPLATE_LIMITS.bytes} from S3)`);
+  if (size.resources > TEMPLATE_LIMITS.resources)
+    over.push(`${size.resources} resources (CloudFormation allows ${TEMPLATE_LIMITS.resources})`);
+  if (size.outputs > TEMPLATE_LIMITS.outputs)
+    over.push(`${size.outputs} outputs (CloudFormation allows ${TEMPLATE_LIMITS.outputs})`);
+  if (size.bytes > TEMPLATE_LIMITS.bytes)
+    over.push(`${size.bytes} bytes of JSON (CloudFormation allows ${TEMPLATE_LIMITS.bytes} from S3)`);
   if (!over.length) return;
   const move = toMove(size, footprints);
-  const advice = move === undefined
-    ? 'Even without any Access resource the template is over the limit; split the template itself.'
-    : `Move ${move.map((f) => f.logicalId).join(', ')} to another stack (${move.length} of ${footprints.length} Access resources; ${describe(move)}).`;
+  const advice =
+    move === undefined
+      ? 'Even without any Access resource the template is over the limit; split the template itself.'
+      : `Move ${move.map((f) => f.logicalId).join(', ')} to another stack (${move.length} of ${footprints.length} Access resources; ${describe(move)}).`;
   throw new InvalidDocumentError([new Error(`The processed template has ${over.join(' and ')}. ${advice}`)]);
 }
 
@@ -72,10 +76,16 @@ function describe(list: readonly Footprint[]): string {
 
 /** Greedy: the largest expansions first (by the most exceeded measure), until all three fit. */
 function toMove(size: TemplateSize, footprints: readonly Footprint[]): Footprint[] | undefined {
-  const ratio = (f: Footprint) => Math.max(f.resources / TEMPLATE_LIMITS.resources, f.outputs / TEMPLATE_LIMITS.outputs, f.bytes / TEMPLATE_LIMITS.bytes);
+  const ratio = (f: Footprint) =>
+    Math.max(
+      f.resources / TEMPLATE_LIMITS.resources,
+      f.outputs / TEMPLATE_LIMITS.outputs,
+      f.bytes / TEMPLATE_LIMITS.bytes,
+    );
   const order = [...footprints].sort((a, b) => ratio(b) - ratio(a) || (a.logicalId < b.logicalId ? -1 : 1));
   let { resources, outputs, bytes } = size;
-  const fits = () => resources <= TEMPLATE_LIMITS.resources && outputs <= TEMPLATE_LIMITS.outputs && bytes <= TEMPLATE_LIMITS.bytes;
+  const fits = () =>
+    resources <= TEMPLATE_LIMITS.resources && outputs <= TEMPLATE_LIMITS.outputs && bytes <= TEMPLATE_LIMITS.bytes;
   const moved: Footprint[] = [];
   for (const f of order) {
     if (fits()) break;

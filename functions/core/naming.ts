@@ -53,13 +53,17 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).
     // The macro's is named <ResourcePrefix>-<Stage>-boundary in the Access stack's account (a boundary policy is
     // always in the role's own account, so a wildcard partition or account never matches another's).
-    PermissionsBoundary: c.boundary === 'macro'
-      ? `arn:${c.iamPartition}:iam::${c.iamAccountId}:policy/${boundaryPolicyName(c)}`
-      : c.permissionsBoundary ?? '',
+    PermissionsBoundary:
+      c.boundary === 'macro'
+        ? `arn:${c.iamPartition}:iam::${c.iamAccountId}:policy/${boundaryPolicyName(c)}`
+        : (c.permissionsBoundary ?? ''),
     ExistingBuckets: c.existingBuckets,
     ExistingUserPoolIds: c.existingUserPoolIds,
     DeploymentBucketArn: c.resolveDeploymentBucket
-      ? { expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] }, maxLength: MAX_BUCKET_ARN_LENGTH }
+      ? {
+          expression: { 'Fn::GetAtt': [logicalIds.deploymentBucket(c.logicalId), 'BucketArn'] },
+          maxLength: MAX_BUCKET_ARN_LENGTH,
+        }
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
     ArtifactPrefix: `${c.deploymentPrefix}/${c.slsServiceName}/${c.iamStage}`,
     LambdaRole: lambdaRoleName(c),
@@ -70,7 +74,9 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
 
 /** The stack-name parts of `<stack>-<LogicalId>-<suffix>` names CloudFormation generates within 64 characters. */
 function generatedNameHeads(stackName: string): string[] {
-  return [...new Set([GENERATED_STACK_PART_LENGTH, GENERATED_STACK_PART_LENGTH + 1].map((n) => stackNameHead(stackName, n)))];
+  return [
+    ...new Set([GENERATED_STACK_PART_LENGTH, GENERATED_STACK_PART_LENGTH + 1].map((n) => stackNameHead(stackName, n))),
+  ];
 }
 
 /** The framework's custom-resource functions (`<service>-<stage>-custom-resource-<kind>`, osls custom-resources/index.js). */
@@ -117,7 +123,7 @@ export const NAME_LIMITS = {
   'cloudwatch-dashboard': 255,
   'sns-topic': 256,
   'kms-alias': 256,
-  'secret': 512,
+  secret: 512,
   'ssm-parameter': 1011,
   'tag-value': 256,
 } as const;
@@ -205,7 +211,11 @@ export function pascal(s: string): string {
 
 /** PascalCase of a name of letters, digits and separators (`s3.deploy-bucket` -> `S3DeployBucket`), for logical ids and Sids. */
 export function pascalName(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map(pascal).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map(pascal)
+    .join('');
 }
 
 /** Export names of the outputs: named after the stack, so two stacks never clash. */

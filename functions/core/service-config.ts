@@ -52,34 +52,66 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   const provider = isObj(config.provider) ? config.provider : {};
   const iam = isObj(provider.iam) ? provider.iam : {};
   const resources = isObj(config.resources) && isObj(config.resources.Resources) ? config.resources.Resources : {};
-  const functions = Object.entries(isObj(config.functions) ? config.functions : {}).map(([key, f]) => ({ key, f: isObj(f) ? f : {} }));
-  const outside = (names: readonly unknown[]) => [...new Set(names.filter((n): n is string => typeof n === 'string' && !n.startsWith(own)))].sort();
+  const functions = Object.entries(isObj(config.functions) ? config.functions : {}).map(([key, f]) => ({
+    key,
+    f: isObj(f) ? f : {},
+  }));
+  const outside = (names: readonly unknown[]) =>
+    [...new Set(names.filter((n): n is string => typeof n === 'string' && !n.startsWith(own)))].sort();
 
   const functionNames = outside(functions.map(({ key, f }) => (typeof f.name === 'string' ? f.name : `${own}${key}`)));
-  const layerNames = outside(Object.entries(isObj(config.layers) ? config.layers : {}).map(([key, l]) => (isObj(l) && typeof l.name === 'string' ? l.name : key)));
+  const layerNames = outside(
+    Object.entries(isObj(config.layers) ? config.layers : {}).map(([key, l]) =>
+      isObj(l) && typeof l.name === 'string' ? l.name : key,
+    ),
+  );
 
   const role = iam.role;
-  const providerRoleName = isObj(role) ? (typeof role.name === 'string' ? role.name : undefined) : knownRoleName(role, resources);
+  const providerRoleName = isObj(role)
+    ? typeof role.name === 'string'
+      ? role.name
+      : undefined
+    : knownRoleName(role, resources);
   // The framework's default role, <service>-<stage>-<region>-lambdaRole, is the macro's own grant.
-  const frameworkDefault = (n: string) => n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
-  const executionRoleNames = [...new Set([providerRoleName, ...functions.map(({ f }) => knownRoleName(f.role, resources))])]
+  const frameworkDefault = (n: string) =>
+    n.startsWith(own) && n.endsWith('-lambdaRole') && n.length > own.length + '-lambdaRole'.length;
+  const executionRoleNames = [
+    ...new Set([providerRoleName, ...functions.map(({ f }) => knownRoleName(f.role, resources))]),
+  ]
     .filter((n): n is string => !!n && !frameworkDefault(n))
     .sort();
 
   const boundary = isObj(role) ? role.permissionsBoundary : provider.rolePermissionsBoundary;
   if (boundary !== undefined && typeof boundary !== 'string') {
-    throw new Error(`${service}: provider.iam.role.permissionsBoundary must be the boundary policy's ARN as a string, not ${JSON.stringify(boundary)}.`);
+    throw new Error(
+      `${service}: provider.iam.role.permissionsBoundary must be the boundary policy's ARN as a string, not ${JSON.stringify(boundary)}.`,
+    );
   }
   const deploymentRole = iam.deploymentRole ?? provider.cfnRole;
   if (deploymentRole !== undefined && typeof deploymentRole !== 'string') {
-    throw new Error(`${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`);
+    throw new Error(
+      `${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`,
+    );
   }
-  const albListenerArns = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : [])
-    .map((e) => (isObj(e) && isObj(e.alb) ? e.alb.listenerArn : undefined))
-    .filter((a): a is string => typeof a === 'string')))].sort();
+  const albListenerArns = [
+    ...new Set(
+      functions.flatMap(({ f }) =>
+        (Array.isArray(f.events) ? f.events : [])
+          .map((e) => (isObj(e) && isObj(e.alb) ? e.alb.listenerArn : undefined))
+          .filter((a): a is string => typeof a === 'string'),
+      ),
+    ),
+  ].sort();
   const onRequest = ['alb', 'cloudFront', 'cognitoUserPool', 'iot', 'iotFleetProvisioning'];
-  const events = [...new Set(functions.flatMap(({ f }) => (Array.isArray(f.events) ? f.events : []).flatMap((e) => (isObj(e) ? Object.keys(e) : []))))]
-    .filter((e) => onRequest.includes(e)).sort();
+  const events = [
+    ...new Set(
+      functions.flatMap(({ f }) =>
+        (Array.isArray(f.events) ? f.events : []).flatMap((e) => (isObj(e) ? Object.keys(e) : [])),
+      ),
+    ),
+  ]
+    .filter((e) => onRequest.includes(e))
+    .sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
@@ -87,10 +119,18 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     ...(deploymentRole ? { DeploymentRoleArn: deploymentRole } : {}),
     // The macro's own boundary (default ResourcePrefix cf-<service>), wired as the README says, is the default:
     // PermissionsBoundary stays omitted so the macro creates it.
-    ...(boundary && !new RegExp(`:policy/cf-${service}-${stage}-boundary$`).test(boundary) ? { PermissionsBoundary: boundary } : {}),
+    ...(boundary && !new RegExp(`:policy/cf-${service}-${stage}-boundary$`).test(boundary)
+      ? { PermissionsBoundary: boundary }
+      : {}),
     ...eventAccessProperties(
-      functions.map(({ f }) => ({ events: Array.isArray(f.events) ? f.events as Obj[] : [], layers: Array.isArray(f.layers) ? f.layers : [] })),
-      resources, service, stage, Array.isArray(provider.layers) ? provider.layers : [],
+      functions.map(({ f }) => ({
+        events: Array.isArray(f.events) ? (f.events as Obj[]) : [],
+        layers: Array.isArray(f.layers) ? f.layers : [],
+      })),
+      resources,
+      service,
+      stage,
+      Array.isArray(provider.layers) ? provider.layers : [],
     ),
     ...(events.length ? { Events: events } : {}),
     ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),

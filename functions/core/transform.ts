@@ -28,7 +28,12 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isAccess(resource)) continue;
     try {
-      const config = parseAccess(logicalId, resource, ctx, SUBMODULES.map((s) => s.property));
+      const config = parseAccess(
+        logicalId,
+        resource,
+        ctx,
+        SUBMODULES.map((s) => s.property),
+      );
       const enabled = enableSubmodules(config);
       configs.push(config);
       expansions.set(logicalId, expandAccess(config, enabled, resource, ctx.macroName ?? DEFAULT_MACRO_NAME));
@@ -49,7 +54,8 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
     else newResources[logicalId] = rewriteReferences(resource, expansions, logicalId, errors, true);
   }
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(template.Outputs ?? {})) outputs[key] = rewriteReferences(value, expansions, `Outputs.${key}`, errors, false);
+  for (const [key, value] of Object.entries(template.Outputs ?? {}))
+    outputs[key] = rewriteReferences(value, expansions, `Outputs.${key}`, errors, false);
   for (const e of expansions.values()) Object.assign(outputs, e.outputs);
   if (errors.length) throw new InvalidDocumentError(errors);
 
@@ -61,14 +67,24 @@ export function transformTemplate(fragment: unknown, ctx: TransformContext): Tem
   }
   if (!('Outputs' in template) && Object.keys(outputs).length) result.Outputs = outputs;
   const size = processedSize(result, expansions);
-  if (size.resources > TEMPLATE_LIMITS.resources || size.outputs > TEMPLATE_LIMITS.outputs || size.bytes > TEMPLATE_LIMITS.bytes) {
-    checkLimits(size, [...expansions].map(([logicalId, e]) => ({
-      logicalId,
-      resources: Object.keys(e.resources).length,
-      outputs: Object.keys(e.outputs).length,
-      // Each resource and output adds its key, quotes, colon and comma around its own JSON.
-      bytes: [...Object.entries(e.resources), ...Object.entries(e.outputs)].reduce((n, [k, v]) => n + utf8Bytes(JSON.stringify(v)) + k.length + 4, 0),
-    })));
+  if (
+    size.resources > TEMPLATE_LIMITS.resources ||
+    size.outputs > TEMPLATE_LIMITS.outputs ||
+    size.bytes > TEMPLATE_LIMITS.bytes
+  ) {
+    checkLimits(
+      size,
+      [...expansions].map(([logicalId, e]) => ({
+        logicalId,
+        resources: Object.keys(e.resources).length,
+        outputs: Object.keys(e.outputs).length,
+        // Each resource and output adds its key, quotes, colon and comma around its own JSON.
+        bytes: [...Object.entries(e.resources), ...Object.entries(e.outputs)].reduce(
+          (n, [k, v]) => n + utf8Bytes(JSON.stringify(v)) + k.length + 4,
+          0,
+        ),
+      })),
+    );
   }
   return result;
 }
@@ -102,7 +118,11 @@ function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
   for (const module of SUBMODULES) {
     const value = config.submoduleProperties[module.property];
     if (!isSubmoduleOn(value)) continue;
-    const options = module.parse(value, (keyPath, detail) => errors.push(new InvalidResourceError(config.logicalId, keyPath, detail)), config);
+    const options = module.parse(
+      value,
+      (keyPath, detail) => errors.push(new InvalidResourceError(config.logicalId, keyPath, detail)),
+      config,
+    );
     if (options !== undefined) enabled.push({ module, options });
   }
   if (errors.length) throw new AggregateInvalid(errors);
@@ -113,18 +133,35 @@ function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
 function clashes(template: Template, expansions: Map<string, Expansion>): Error[] {
   const errors: Error[] = [];
   const taken = new Map<string, string>();
-  for (const id of Object.keys(template.Resources ?? {})) if (!expansions.has(id)) taken.set(id, `the template's own resource ${id}`);
-  const outputsTaken = new Map<string, string>(Object.keys(template.Outputs ?? {}).map((k) => [k, `the template's own output ${k}`]));
+  for (const id of Object.keys(template.Resources ?? {}))
+    if (!expansions.has(id)) taken.set(id, `the template's own resource ${id}`);
+  const outputsTaken = new Map<string, string>(
+    Object.keys(template.Outputs ?? {}).map((k) => [k, `the template's own output ${k}`]),
+  );
   const namesTaken = new Map<string, string>();
   for (const [accessId, e] of expansions) {
     for (const id of Object.keys(e.resources)) {
       const other = taken.get(id);
-      if (other) errors.push(new InvalidResourceError(accessId, undefined, `expands into the logical id ${id}, which ${other} already uses; rename one of them.`));
+      if (other)
+        errors.push(
+          new InvalidResourceError(
+            accessId,
+            undefined,
+            `expands into the logical id ${id}, which ${other} already uses; rename one of them.`,
+          ),
+        );
       taken.set(id, `the expansion of ${accessId}`);
     }
     for (const id of Object.keys(e.outputs)) {
       const other = outputsTaken.get(id);
-      if (other) errors.push(new InvalidResourceError(accessId, undefined, `adds the output ${id}, which ${other} already uses; rename one of them.`));
+      if (other)
+        errors.push(
+          new InvalidResourceError(
+            accessId,
+            undefined,
+            `adds the output ${id}, which ${other} already uses; rename one of them.`,
+          ),
+        );
       outputsTaken.set(id, `the expansion of ${accessId}`);
     }
     const shared = new Map<string, string[]>();
@@ -136,20 +173,41 @@ function clashes(template: Template, expansions: Map<string, Expansion>): Error[
     }
     for (const [other, names] of shared) {
       const providers = names.filter((n) => n.startsWith('oidc-provider '));
-      if (providers.length) errors.push(new InvalidResourceError(accessId, undefined, `creates the same OIDC provider as ${other} (${providers.join(', ')}); an account holds one provider per URL: set CreateProvider on one resource only.`));
-      if (providers.length < names.length) errors.push(new InvalidResourceError(accessId, undefined, `creates the same IAM names as ${other} (${names.filter((n) => !providers.includes(n)).join(', ')}); give the two resources a different Stage or ResourcePrefix.`));
+      if (providers.length)
+        errors.push(
+          new InvalidResourceError(
+            accessId,
+            undefined,
+            `creates the same OIDC provider as ${other} (${providers.join(', ')}); an account holds one provider per URL: set CreateProvider on one resource only.`,
+          ),
+        );
+      if (providers.length < names.length)
+        errors.push(
+          new InvalidResourceError(
+            accessId,
+            undefined,
+            `creates the same IAM names as ${other} (${names.filter((n) => !providers.includes(n)).join(', ')}); give the two resources a different Stage or ResourcePrefix.`,
+          ),
+        );
     }
   }
   return errors;
 }
 
 /** Rewrites Ref/GetAtt/Sub/DependsOn that point at an Access resource; everything else is returned as is. */
-function rewriteReferences(value: unknown, expansions: Map<string, Expansion>, where: string, errors: Error[], isResource: boolean): unknown {
+function rewriteReferences(
+  value: unknown,
+  expansions: Map<string, Expansion>,
+  where: string,
+  errors: Error[],
+  isResource: boolean,
+): unknown {
   if (isResource && value && typeof value === 'object' && !Array.isArray(value)) {
     const r = value as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(r)) {
-      out[k] = k === 'DependsOn' ? rewriteDependsOn(v, expansions) : rewriteReferences(v, expansions, where, errors, false);
+      out[k] =
+        k === 'DependsOn' ? rewriteDependsOn(v, expansions) : rewriteReferences(v, expansions, where, errors, false);
     }
     return changed(r, out) ? out : r;
   }
@@ -162,7 +220,14 @@ function rewriteReferences(value: unknown, expansions: Map<string, Expansion>, w
   const keys = Object.keys(obj);
   if (keys.length === 1 && keys[0] === 'Ref' && typeof obj.Ref === 'string' && expansions.has(obj.Ref)) {
     const ref = expansions.get(obj.Ref)?.refs.ref;
-    if (ref === undefined) errors.push(new InvalidResourceError(obj.Ref, undefined, `is referenced with Ref in ${where}, but DisableGroups leaves no group to return; use Fn::GetAtt ${obj.Ref}.LambdaRoleArn or a policy output instead.`));
+    if (ref === undefined)
+      errors.push(
+        new InvalidResourceError(
+          obj.Ref,
+          undefined,
+          `is referenced with Ref in ${where}, but DisableGroups leaves no group to return; use Fn::GetAtt ${obj.Ref}.LambdaRoleArn or a policy output instead.`,
+        ),
+      );
     return ref ?? obj;
   }
   if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
@@ -171,7 +236,13 @@ function rewriteReferences(value: unknown, expansions: Map<string, Expansion>, w
       const value2 = expansions.get(target[0])?.refs.attributes[target[1]];
       if (value2 === undefined) {
         const known = Object.keys(expansions.get(target[0])?.refs.attributes ?? {}).join(', ');
-        errors.push(new InvalidResourceError(target[0], undefined, `has no attribute ${target[1]} (used in ${where}); its attributes are ${known}.`));
+        errors.push(
+          new InvalidResourceError(
+            target[0],
+            undefined,
+            `has no attribute ${target[1]} (used in ${where}); its attributes are ${known}.`,
+          ),
+        );
         return obj;
       }
       return value2;
@@ -199,11 +270,22 @@ function getAttTarget(arg: unknown): [string, string] | undefined {
 function rewriteDependsOn(v: unknown, expansions: Map<string, Expansion>): unknown {
   const list = typeof v === 'string' ? [v] : Array.isArray(v) ? v : undefined;
   if (!list || !list.some((d) => typeof d === 'string' && expansions.has(d))) return v;
-  return [...new Set(list.flatMap((d) => (typeof d === 'string' && expansions.has(d) ? Object.keys(expansions.get(d)?.resources ?? {}) : [d])))];
+  return [
+    ...new Set(
+      list.flatMap((d) =>
+        typeof d === 'string' && expansions.has(d) ? Object.keys(expansions.get(d)?.resources ?? {}) : [d],
+      ),
+    ),
+  ];
 }
 
 /** `${Access}` and `${Access.Attribute}` inside Fn::Sub become the expanded resource's Ref or GetAtt. */
-function rewriteSub(obj: Record<string, unknown>, expansions: Map<string, Expansion>, where: string, errors: Error[]): unknown {
+function rewriteSub(
+  obj: Record<string, unknown>,
+  expansions: Map<string, Expansion>,
+  where: string,
+  errors: Error[],
+): unknown {
   const arg = obj['Fn::Sub'];
   const text = Array.isArray(arg) ? arg[0] : arg;
   if (typeof text !== 'string') return obj;
@@ -214,14 +296,27 @@ function rewriteSub(obj: Record<string, unknown>, expansions: Map<string, Expans
     const target = attr ? e.refs.attributes[attr] : e.refs.ref;
     const asSub = toSubReference(target);
     if (!asSub) {
-      errors.push(new InvalidResourceError(id, undefined, `is referenced as ${whole} in ${where}, which it cannot provide there; use one of ${Object.keys(e.refs.attributes).join(', ')}.`));
+      errors.push(
+        new InvalidResourceError(
+          id,
+          undefined,
+          `is referenced as ${whole} in ${where}, which it cannot provide there; use one of ${Object.keys(e.refs.attributes).join(', ')}.`,
+        ),
+      );
       return whole;
     }
     touched = true;
     return asSub;
   });
-  if (!touched) return Array.isArray(arg) ? { 'Fn::Sub': [text, rewriteReferences(arg[1], expansions, where, errors, false)] } : obj;
-  return { 'Fn::Sub': Array.isArray(arg) ? [rewritten, rewriteReferences(arg[1], expansions, where, errors, false)] : rewritten };
+  if (!touched)
+    return Array.isArray(arg)
+      ? { 'Fn::Sub': [text, rewriteReferences(arg[1], expansions, where, errors, false)] }
+      : obj;
+  return {
+    'Fn::Sub': Array.isArray(arg)
+      ? [rewritten, rewriteReferences(arg[1], expansions, where, errors, false)]
+      : rewritten,
+  };
 }
 
 function toSubReference(v: unknown): string | undefined {

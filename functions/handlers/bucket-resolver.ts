@@ -42,12 +42,20 @@ function readProperties(raw: unknown): ResolverProperties {
   const p = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const text = (key: string) => (typeof p[key] === 'string' ? (p[key] as string).trim() : undefined) || undefined;
   const StackName = text('StackName');
-  if (!StackName) throw new BucketResolutionError('Property StackName is required (the framework stack, <service>-<stage>).');
+  if (!StackName)
+    throw new BucketResolutionError('Property StackName is required (the framework stack, <service>-<stage>).');
   const Mode = text('Mode') ?? 'generated';
-  if (!isBucketMode(Mode)) throw new BucketResolutionError(`Property Mode '${Mode}' is not 'generated', 'custom' or 'shared'.`);
+  if (!isBucketMode(Mode))
+    throw new BucketResolutionError(`Property Mode '${Mode}' is not 'generated', 'custom' or 'shared'.`);
   const Region = text('Region') ?? process.env.AWS_REGION;
   if (!Region) throw new BucketResolutionError('Property Region is missing and AWS_REGION is not set.');
-  return { StackName, Mode, CustomBucketName: text('CustomBucketName'), Region, Partition: text('Partition') ?? partitionForRegion(Region) };
+  return {
+    StackName,
+    Mode,
+    CustomBucketName: text('CustomBucketName'),
+    Region,
+    Partition: text('Partition') ?? partitionForRegion(Region),
+  };
 }
 
 /** Runs one SDK look-up with backoff; an `absent` error means "not there (yet)", any other is explained. */
@@ -65,7 +73,10 @@ async function observeStackBucket(stackName: string, region: string, ctx: WorkCo
   const { CloudFormationClient, DescribeStackResourceCommand } = await import('@aws-sdk/client-cloudformation');
   const client = cfnClients.get(region) ?? new CloudFormationClient({ region, maxAttempts: 1 });
   cfnClients.set(region, client);
-  const command = new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: 'ServerlessDeploymentBucket' });
+  const command = new DescribeStackResourceCommand({
+    StackName: stackName,
+    LogicalResourceId: 'ServerlessDeploymentBucket',
+  });
   const notFound = (e: unknown) =>
     (e as Error | undefined)?.name === 'ValidationError' && /does not exist/i.test((e as Error).message);
   const out = await lookUp(
@@ -112,7 +123,11 @@ export async function handler(event: CloudFormationCustomResourceEvent, context:
         ObservedBucketName: generated ? await observeStackBucket(props.StackName, props.Region, ctx) : null,
         SharedParameterValue: props.Mode === 'shared' ? await readSharedParameter(props.Region, ctx) : null,
       });
-      return { PhysicalResourceId: event.RequestType === 'Update' ? event.PhysicalResourceId : physicalResourceIdFor(event), Data: { ...data }, Reason: data.Source };
+      return {
+        PhysicalResourceId: event.RequestType === 'Update' ? event.PhysicalResourceId : physicalResourceIdFor(event),
+        Data: { ...data },
+        Reason: data.Source,
+      };
     },
     { physicalResourceIdOnCreate: physicalResourceIdFor },
   );

@@ -73,7 +73,9 @@ export function trimReason(reason: string, maxChars = MAX_REASON_CHARS, maxBytes
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const message = error.message || String(error);
-    return error.name && error.name !== 'Error' && !message.startsWith(error.name) ? `${error.name}: ${message}` : message;
+    return error.name && error.name !== 'Error' && !message.startsWith(error.name)
+      ? `${error.name}: ${message}`
+      : message;
   }
   if (typeof error === 'string') return error;
   try {
@@ -109,7 +111,12 @@ export function buildResponseBody(
   const room = MAX_RESPONSE_BYTES - Buffer.byteLength(JSON.stringify(base)) - 64; // JSON escapes, margin
   if (room < 0) {
     if (status === 'SUCCESS') {
-      return buildResponseBody(event, 'FAILED', `Response Data too large for CloudFormation (${-room} bytes over).`, physicalResourceId);
+      return buildResponseBody(
+        event,
+        'FAILED',
+        `Response Data too large for CloudFormation (${-room} bytes over).`,
+        physicalResourceId,
+      );
     }
     return { ...base, Data: {}, Reason: trimReason(reason, 256) };
   }
@@ -260,7 +267,10 @@ export async function runCustomResource(
           'work finished',
         ),
       (error: unknown) => {
-        log('The work failed', { error: describeError(error), stack: error instanceof Error ? error.stack : undefined });
+        log('The work failed', {
+          error: describeError(error),
+          stack: error instanceof Error ? error.stack : undefined,
+        });
         answer(buildResponseBody(event, 'FAILED', describeError(error), fallbackPhysicalId()), 'work failed');
       },
     )
@@ -288,7 +298,15 @@ const THROTTLING = new Set([
   'PriorRequestNotComplete',
   'EC2ThrottledException',
 ]);
-const TRANSIENT = new Set(['InternalFailure', 'InternalError', 'InternalServerError', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const TRANSIENT = new Set([
+  'InternalFailure',
+  'InternalError',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
 const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
 type SdkLikeError = {

@@ -70,7 +70,10 @@ export function canaryArns(config: AccessConfig) {
     /** Alarms the service's own stack declares (`resources:`) for deploymentSettings.alarms. */
     stackAlarms: `arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:${application}`,
     /** Topics of the service: named <service>-<stage>-*, or generated after the stack. */
-    topics: ['arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*', `arn:{Partition}:sns:{Region}:{Account}:${application}`],
+    topics: [
+      'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*',
+      `arn:{Partition}:sns:{Region}:{Account}:${application}`,
+    ],
   };
 }
 
@@ -83,25 +86,65 @@ const PASS_TO_CODEDEPLOY: ConditionBlock = { StringEquals: { 'iam:PassedToServic
 export const canary: Submodule<CanaryOptions> = {
   property: 'Canary',
   schema: {
-    description: 'serverless-plugin-canary-deployments: CodeDeploy traffic shifting. true, or {ServiceRole, PermissionsBoundary}.',
-    oneOf: [{ type: 'boolean' }, {
-      type: 'object', additionalProperties: false, properties: {
-        ServiceRole: { enum: ['macro', 'plugin'], default: 'macro', description: 'macro: the macro creates the CodeDeploy role; plugin: the plugin\'s own CodeDeployServiceRole.' },
-        PermissionsBoundary: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+$', description: 'custom.deploymentSettings.codeDeployRolePermissionsBoundary (ServiceRole plugin only).' },
+    description:
+      'serverless-plugin-canary-deployments: CodeDeploy traffic shifting. true, or {ServiceRole, PermissionsBoundary}.',
+    oneOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ServiceRole: {
+            enum: ['macro', 'plugin'],
+            default: 'macro',
+            description:
+              "macro: the macro creates the CodeDeploy role; plugin: the plugin's own CodeDeployServiceRole.",
+          },
+          PermissionsBoundary: {
+            type: 'string',
+            pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+$',
+            description: 'custom.deploymentSettings.codeDeployRolePermissionsBoundary (ServiceRole plugin only).',
+          },
+        },
       },
-    }],
+    ],
   },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): CanaryOptions | undefined {
-    const o = optionsOf(value, 'Canary', ['ServiceRole', 'PermissionsBoundary'], fail, 'true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary');
+    const o = optionsOf(
+      value,
+      'Canary',
+      ['ServiceRole', 'PermissionsBoundary'],
+      fail,
+      'true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary',
+    );
     if (!o) return undefined;
-    const serviceRole = o.ServiceRole === undefined ? 'macro' : oneOf(o.ServiceRole, 'Canary.ServiceRole', fail, ['macro', 'plugin'] as const);
+    const serviceRole =
+      o.ServiceRole === undefined
+        ? 'macro'
+        : oneOf(o.ServiceRole, 'Canary.ServiceRole', fail, ['macro', 'plugin'] as const);
     if (!serviceRole) return undefined;
     let permissionsBoundary: string | undefined;
     if (o.PermissionsBoundary !== undefined) {
-      if (serviceRole !== 'plugin') return (fail('Canary.PermissionsBoundary', 'applies to ServiceRole: plugin only (the role the macro creates needs none); remove it or set ServiceRole: plugin.'), undefined);
-      if (typeof o.PermissionsBoundary !== 'string' || !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/.test(o.PermissionsBoundary)) {
-        return (fail('Canary.PermissionsBoundary', 'should be the ARN of a managed policy, as custom.deploymentSettings.codeDeployRolePermissionsBoundary (arn:aws:iam::123456789012:policy/boundary).'), undefined);
+      if (serviceRole !== 'plugin')
+        return (
+          fail(
+            'Canary.PermissionsBoundary',
+            'applies to ServiceRole: plugin only (the role the macro creates needs none); remove it or set ServiceRole: plugin.',
+          ),
+          undefined
+        );
+      if (
+        typeof o.PermissionsBoundary !== 'string' ||
+        !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]+$/.test(o.PermissionsBoundary)
+      ) {
+        return (
+          fail(
+            'Canary.PermissionsBoundary',
+            'should be the ARN of a managed policy, as custom.deploymentSettings.codeDeployRolePermissionsBoundary (arn:aws:iam::123456789012:policy/boundary).',
+          ),
+          undefined
+        );
       }
       permissionsBoundary = o.PermissionsBoundary;
     }
@@ -110,106 +153,168 @@ export const canary: Submodule<CanaryOptions> = {
 
   entries(options: CanaryOptions, config: AccessConfig): CatalogEntry[] {
     const arn = canaryArns(config);
-    const roles = options.serviceRole === 'macro' ? [`arn:{Partition}:iam::{Account}:role/${options.roleName}`] : [arn.pluginRole];
+    const roles =
+      options.serviceRole === 'macro' ? [`arn:{Partition}:iam::{Account}:role/${options.roleName}`] : [arn.pluginRole];
     const out: CatalogEntry[] = [
       {
-        id: 'canary.codedeploy-read', roles: ALL, source: codedeploy,
+        id: 'canary.codedeploy-read',
+        roles: ALL,
+        source: codedeploy,
         actions: [
-          'codedeploy:GetApplication', 'codedeploy:GetApplicationRevision', 'codedeploy:GetDeployment',
-          'codedeploy:GetDeploymentConfig', 'codedeploy:GetDeploymentGroup', 'codedeploy:ListDeploymentGroups',
+          'codedeploy:GetApplication',
+          'codedeploy:GetApplicationRevision',
+          'codedeploy:GetDeployment',
+          'codedeploy:GetDeploymentConfig',
+          'codedeploy:GetDeploymentGroup',
+          'codedeploy:ListDeploymentGroups',
           'codedeploy:ListDeployments',
         ],
         resources: [arn.application, arn.deploymentGroup, arn.deploymentConfig],
-        reason: 'CloudFormation and the CLI follow the traffic shift: the plugin\'s application, groups and Lambda configs.',
+        reason:
+          "CloudFormation and the CLI follow the traffic shift: the plugin's application, groups and Lambda configs.",
       },
       {
-        id: 'canary.codedeploy-deploy', roles: ALL, source: codedeploy,
+        id: 'canary.codedeploy-deploy',
+        roles: ALL,
+        source: codedeploy,
         actions: [
-          'codedeploy:CreateDeployment', 'codedeploy:RegisterApplicationRevision', 'codedeploy:TagResource',
-          'codedeploy:UntagResource', 'codedeploy:UpdateDeploymentGroup',
+          'codedeploy:CreateDeployment',
+          'codedeploy:RegisterApplicationRevision',
+          'codedeploy:TagResource',
+          'codedeploy:UntagResource',
+          'codedeploy:UpdateDeploymentGroup',
         ],
         resources: [arn.application, arn.deploymentGroup],
         condition: VIA_CLOUDFORMATION,
-        reason: 'Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups, only through the stack.',
+        reason:
+          'Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups, only through the stack.',
       },
       {
-        id: 'canary.codedeploy-stop', roles: ALL, source: codedeploy,
-        actions: ['codedeploy:StopDeployment'], resources: ['*'],
+        id: 'canary.codedeploy-stop',
+        roles: ALL,
+        source: codedeploy,
+        actions: ['codedeploy:StopDeployment'],
+        resources: ['*'],
         condition: VIA_CLOUDFORMATION,
-        reason: 'A cancelled or failed update stops the traffic shift through the stack; the action accepts no resource ARN.',
+        reason:
+          'A cancelled or failed update stops the traffic shift through the stack; the action accepts no resource ARN.',
       },
       {
-        id: 'canary.codedeploy-application-lifecycle', roles: ['admin'], source: codedeploy,
+        id: 'canary.codedeploy-application-lifecycle',
+        roles: ['admin'],
+        source: codedeploy,
         actions: ['codedeploy:CreateApplication', 'codedeploy:DeleteApplication', 'codedeploy:UpdateApplication'],
         resources: [arn.application],
         condition: VIA_CLOUDFORMATION,
-        reason: 'The first canary deploy creates the plugin\'s application and sls remove deletes it: admin\'s, via the stack.',
+        reason:
+          "The first canary deploy creates the plugin's application and sls remove deletes it: admin's, via the stack.",
       },
       {
-        id: 'canary.codedeploy-group-lifecycle', roles: ['admin'], alsoFor: manyLambdas, source: codedeploy,
+        id: 'canary.codedeploy-group-lifecycle',
+        roles: ['admin'],
+        alsoFor: manyLambdas,
+        source: codedeploy,
         actions: ['codedeploy:CreateDeploymentGroup', 'codedeploy:DeleteDeploymentGroup'],
         resources: [arn.deploymentGroup],
         condition: VIA_CLOUDFORMATION,
-        reason: 'Deployment groups come and go with canary functions: admin\'s (ManyLambdas: also developer, ci), via the stack.',
+        reason:
+          "Deployment groups come and go with canary functions: admin's (ManyLambdas: also developer, ci), via the stack.",
       },
       {
-        id: 'canary.pass-codedeploy-role', roles: ALL, source: iamSource,
-        actions: ['iam:PassRole'], resources: roles, condition: PASS_TO_CODEDEPLOY,
+        id: 'canary.pass-codedeploy-role',
+        roles: ALL,
+        source: iamSource,
+        actions: ['iam:PassRole'],
+        resources: roles,
+        condition: PASS_TO_CODEDEPLOY,
         reason: 'Deployment groups name the CodeDeploy service role; it may be passed to CodeDeploy only.',
       },
       {
-        id: 'canary.lambda-hook-status', roles: ['lambda'], source: codedeploy,
-        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'], resources: [arn.deploymentGroup],
+        id: 'canary.lambda-hook-status',
+        roles: ['lambda'],
+        source: codedeploy,
+        actions: ['codedeploy:PutLifecycleEventHookExecutionStatus'],
+        resources: [arn.deploymentGroup],
         reason: 'pre/postTrafficHook functions report their verdict, scoped to the groups as the plugin and CDK do.',
       },
       {
-        id: 'canary.stack-alarms', roles: ALL, source: cloudwatch,
-        actions: ['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource', 'cloudwatch:TagResource', 'cloudwatch:UntagResource'],
+        id: 'canary.stack-alarms',
+        roles: ALL,
+        source: cloudwatch,
+        actions: [
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:ListTagsForResource',
+          'cloudwatch:TagResource',
+          'cloudwatch:UntagResource',
+        ],
         resources: [arn.stackAlarms],
         condition: VIA_CLOUDFORMATION,
         reason: 'deploymentSettings.alarms watch alarms the service declares in resources:, named after the stack.',
       },
       {
-        id: 'canary.stack-alarms-put', roles: ALL, source: cloudwatch,
-        actions: ['cloudwatch:PutMetricAlarm'], resources: [arn.stackAlarms],
+        id: 'canary.stack-alarms-put',
+        roles: ALL,
+        source: cloudwatch,
+        actions: ['cloudwatch:PutMetricAlarm'],
+        resources: [arn.stackAlarms],
         condition: {
           ...VIA_CLOUDFORMATION,
           'ForAllValues:ArnLike': { 'cloudwatch:AlarmActions': 'arn:{Partition}:sns:{Region}:{Account}:*' },
         },
-        reason: 'Creating or tuning those alarms through the stack; their actions may only notify SNS (no EC2 or SSM actions).',
+        reason:
+          'Creating or tuning those alarms through the stack; their actions may only notify SNS (no EC2 or SSM actions).',
       },
       {
-        id: 'canary.stack-alarms-delete', roles: ['admin'], alsoFor: manyLambdas, source: cloudwatch,
-        actions: ['cloudwatch:DeleteAlarms'], resources: [arn.stackAlarms],
+        id: 'canary.stack-alarms-delete',
+        roles: ['admin'],
+        alsoFor: manyLambdas,
+        source: cloudwatch,
+        actions: ['cloudwatch:DeleteAlarms'],
+        resources: [arn.stackAlarms],
         condition: VIA_CLOUDFORMATION,
-        reason: 'Removing a watched alarm from the stack deletes it: admin\'s (ManyLambdas: also developer, ci).',
+        reason: "Removing a watched alarm from the stack deletes it: admin's (ManyLambdas: also developer, ci).",
       },
     ];
     if (options.serviceRole === 'plugin') {
-      const boundary: ConditionBlock = options.permissionsBoundary ? { StringEquals: { 'iam:PermissionsBoundary': options.permissionsBoundary } } : {};
+      const boundary: ConditionBlock = options.permissionsBoundary
+        ? { StringEquals: { 'iam:PermissionsBoundary': options.permissionsBoundary } }
+        : {};
       out.push(
         {
-          id: 'canary.plugin-role-create', roles: ['admin'], source: iamSource,
-          actions: ['iam:CreateRole'], resources: [arn.pluginRole],
+          id: 'canary.plugin-role-create',
+          roles: ['admin'],
+          source: iamSource,
+          actions: ['iam:CreateRole'],
+          resources: [arn.pluginRole],
           condition: { ...VIA_CLOUDFORMATION, ...boundary },
-          reason: 'The plugin\'s CodeDeployServiceRole is created by the first canary deploy: admin\'s, only via the stack.',
+          reason:
+            "The plugin's CodeDeployServiceRole is created by the first canary deploy: admin's, only via the stack.",
         },
         {
-          id: 'canary.plugin-role-policies', roles: ['admin'], source: iamSource,
-          actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'], resources: [arn.pluginRole],
+          id: 'canary.plugin-role-policies',
+          roles: ['admin'],
+          source: iamSource,
+          actions: ['iam:AttachRolePolicy', 'iam:DetachRolePolicy'],
+          resources: [arn.pluginRole],
           condition: { ...VIA_CLOUDFORMATION, ArnLike: { 'iam:PolicyARN': PLUGIN_ROLE_POLICIES } },
           reason: 'The role may hold only the three AWS managed policies the plugin attaches, and only via the stack.',
         },
         {
-          id: 'canary.plugin-role-maintain', roles: ['admin'], source: iamSource,
-          actions: ['iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole'], resources: [arn.pluginRole],
+          id: 'canary.plugin-role-maintain',
+          roles: ['admin'],
+          source: iamSource,
+          actions: ['iam:DeleteRole', 'iam:TagRole', 'iam:UntagRole'],
+          resources: [arn.pluginRole],
           condition: VIA_CLOUDFORMATION,
-          reason: 'sls remove deletes the role and stackTags tag it: admin\'s, only via the stack.',
+          reason: "sls remove deletes the role and stackTags tag it: admin's, only via the stack.",
         },
         {
-          id: 'canary.plugin-role-read', roles: ALL, source: iamSource,
-          actions: ['iam:GetRole'], resources: [arn.pluginRole],
-          reason: 'CloudFormation reads the plugin\'s role while it updates deployment groups; read-only.',
+          id: 'canary.plugin-role-read',
+          roles: ALL,
+          source: iamSource,
+          actions: ['iam:GetRole'],
+          resources: [arn.pluginRole],
+          reason: "CloudFormation reads the plugin's role while it updates deployment groups; read-only.",
         },
       );
     }
@@ -222,7 +327,9 @@ export const canary: Submodule<CanaryOptions> = {
     const statements = codeDeployRoleEntries(arn).map((e) => {
       const st = renderEntry(e, ctx.tokens).statement;
       // Two patterns may fill to the same ARN (a default StackName is <service>-<stage>).
-      const resources = Array.isArray(st.Resource) ? [...new Map(st.Resource.map((r) => [JSON.stringify(r), r])).values()] : [st.Resource];
+      const resources = Array.isArray(st.Resource)
+        ? [...new Map(st.Resource.map((r) => [JSON.stringify(r), r])).values()]
+        : [st.Resource];
       return { ...st, Resource: resources.length === 1 ? resources[0] : resources };
     });
     return {
@@ -234,9 +341,13 @@ export const canary: Submodule<CanaryOptions> = {
           Path: '/',
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            ],
           },
-          Policies: [{ PolicyName: 'canary-traffic-shifting', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
+          Policies: [
+            { PolicyName: 'canary-traffic-shifting', PolicyDocument: { Version: '2012-10-17', Statement: statements } },
+          ],
           Tags: [...ctx.tags],
         },
       },
@@ -262,19 +373,32 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
   const lambda = `${SAR}list_awslambda.html`;
   return [
     {
-      id: 'codedeploy-role.shift-alias', roles: ['lambda'], source: lambda,
-      actions: ['lambda:GetAlias', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:InvokeFunction', 'lambda:UpdateAlias'],
+      id: 'codedeploy-role.shift-alias',
+      roles: ['lambda'],
+      source: lambda,
+      actions: [
+        'lambda:GetAlias',
+        'lambda:GetProvisionedConcurrencyConfig',
+        'lambda:InvokeFunction',
+        'lambda:UpdateAlias',
+      ],
       resources: [...ARN.functions],
-      reason: 'Move the alias to the new version, check provisioned concurrency, invoke the service\'s own hooks.',
+      reason: "Move the alias to the new version, check provisioned concurrency, invoke the service's own hooks.",
     },
     {
-      id: 'codedeploy-role.alarms', roles: ['lambda'], source: cloudwatch,
-      actions: ['cloudwatch:DescribeAlarms'], resources: ['arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:*'],
+      id: 'codedeploy-role.alarms',
+      roles: ['lambda'],
+      source: cloudwatch,
+      actions: ['cloudwatch:DescribeAlarms'],
+      resources: ['arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:*'],
       reason: 'Stop and roll back when a watched alarm fires; alarms may be named by the user.',
     },
     {
-      id: 'codedeploy-role.triggers', roles: ['lambda'], source: `${SAR}list_amazonsns.html`,
-      actions: ['sns:Publish'], resources: [...new Set(arn.topics)],
+      id: 'codedeploy-role.triggers',
+      roles: ['lambda'],
+      source: `${SAR}list_amazonsns.html`,
+      actions: ['sns:Publish'],
+      resources: [...new Set(arn.topics)],
       reason: 'triggerConfigurations notify topics of the service (named <service>-<stage>-* or after the stack).',
     },
   ];

@@ -30,14 +30,25 @@ function describe(v: unknown): string {
  * The options map of a submodule property: `true` means the defaults ({}), a map is checked for unknown keys.
  * Anything else fails with `help`, which says what the property takes.
  */
-export function optionsOf(value: unknown, property: string, allowed: readonly string[], fail: Fail, help: string): Options | undefined {
+export function optionsOf(
+  value: unknown,
+  property: string,
+  allowed: readonly string[],
+  fail: Fail,
+  help: string,
+): Options | undefined {
   if (asBoolean(value) === true) return {};
   if (!isRecord(value)) return (fail(property, `should be ${help}, not ${describe(value)}.`), undefined);
   let ok = true;
   for (const key of Object.keys(value)) {
     if (allowed.includes(key)) continue;
-    const hint = allowed.find((k) => k.toLowerCase() === key.toLowerCase()) ?? allowed.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-    fail(`${property}.${key}`, `is not an option of ${property}${hint ? `; did you mean '${hint}'?` : `; its options are ${allowed.join(', ')}.`}`);
+    const hint =
+      allowed.find((k) => k.toLowerCase() === key.toLowerCase()) ??
+      allowed.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+    fail(
+      `${property}.${key}`,
+      `is not an option of ${property}${hint ? `; did you mean '${hint}'?` : `; its options are ${allowed.join(', ')}.`}`,
+    );
     ok = false;
   }
   return ok ? value : undefined;
@@ -48,7 +59,8 @@ function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     prev = cur;
   }
   return prev[b.length];
@@ -66,9 +78,12 @@ export function stringList(
 ): string[] | undefined {
   const min = spec.min ?? 1;
   const list = typeof value === 'string' && value.includes(',') ? value.split(',').map((s) => s.trim()) : value; // a CommaDelimitedList parameter
-  if (!Array.isArray(list)) return (fail(path, `should be a list of ${spec.plural}, not ${describe(value)}.`), undefined);
-  if (list.length < min) return (fail(path, `should hold at least ${min} of the ${spec.plural}; it holds ${list.length}.`), undefined);
-  if (spec.max !== undefined && list.length > spec.max) return (fail(path, `holds ${list.length} items; at most ${spec.max} are allowed.`), undefined);
+  if (!Array.isArray(list))
+    return (fail(path, `should be a list of ${spec.plural}, not ${describe(value)}.`), undefined);
+  if (list.length < min)
+    return (fail(path, `should hold at least ${min} of the ${spec.plural}; it holds ${list.length}.`), undefined);
+  if (spec.max !== undefined && list.length > spec.max)
+    return (fail(path, `holds ${list.length} items; at most ${spec.max} are allowed.`), undefined);
   const bad = list.findIndex((v) => typeof v !== 'string' || !spec.pattern.test(v));
   if (bad >= 0) return (fail(`${path}[${bad}]`, `${describe(list[bad])} should be ${spec.what}.`), undefined);
   const out = list as string[];
@@ -81,7 +96,12 @@ export function stringList(
 
 /** A list of group roles (admin, developer, ci); `[]` is allowed and means none. */
 export function roleList(value: unknown, path: string, fail: Fail): GroupRole[] | undefined {
-  const list = stringList(value, path, fail, { pattern: /^(admin|developer|ci)$/, what: 'one of admin, developer, ci', plural: 'groups (admin, developer, ci)', min: 0 });
+  const list = stringList(value, path, fail, {
+    pattern: /^(admin|developer|ci)$/,
+    what: 'one of admin, developer, ci',
+    plural: 'groups (admin, developer, ci)',
+    min: 0,
+  });
   return list ? ALL_GROUPS.filter((r) => list.includes(r)) : undefined;
 }
 
@@ -95,12 +115,23 @@ export function integer(value: unknown, path: string, fail: Fail, min: number, m
 }
 
 /** A threshold that may be turned off with `false`. */
-export function thresholdOrOff(value: unknown, path: string, fail: Fail, min: number, max: number): number | false | undefined {
+export function thresholdOrOff(
+  value: unknown,
+  path: string,
+  fail: Fail,
+  min: number,
+  max: number,
+): number | false | undefined {
   if (asBoolean(value) === false) return false;
   return integer(value, path, fail, min, max);
 }
 
-export function oneOf<T extends string>(value: unknown, path: string, fail: Fail, allowed: readonly T[]): T | undefined {
+export function oneOf<T extends string>(
+  value: unknown,
+  path: string,
+  fail: Fail,
+  allowed: readonly T[],
+): T | undefined {
   const hit = allowed.find((a) => typeof value === 'string' && a.toLowerCase() === value.toLowerCase());
   if (hit === undefined) fail(path, `should be one of ${allowed.join(', ')}, not ${describe(value)}.`);
   return hit;
@@ -157,10 +188,22 @@ export function tagMap(ctx: ExpansionContext): Record<string, string> {
   return Object.fromEntries(ctx.tags.map((t) => [t.Key, t.Value]));
 }
 
-export function ssmParameter(ctx: ExpansionContext, name: string, type: 'String' | 'StringList', value: unknown, description: string): CfnResource {
+export function ssmParameter(
+  ctx: ExpansionContext,
+  name: string,
+  type: 'String' | 'StringList',
+  value: unknown,
+  description: string,
+): CfnResource {
   return {
     Type: 'AWS::SSM::Parameter',
-    Properties: { Name: parameterName(ctx.config, name), Type: type, Value: value, Description: description, Tags: tagMap(ctx) },
+    Properties: {
+      Name: parameterName(ctx.config, name),
+      Type: type,
+      Value: value,
+      Description: description,
+      Tags: tagMap(ctx),
+    },
   };
 }
 

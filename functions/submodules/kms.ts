@@ -12,7 +12,19 @@
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { fitName } from '../core/naming';
-import { ALL_GROUPS, integer, LOGICAL, lambdaRoleArn, namedStage, optionsOf, parameterArn, roleList, ssmParameter, tagList, type Fail } from './common';
+import {
+  ALL_GROUPS,
+  integer,
+  LOGICAL,
+  lambdaRoleArn,
+  namedStage,
+  optionsOf,
+  parameterArn,
+  roleList,
+  ssmParameter,
+  tagList,
+  type Fail,
+} from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
 
 export interface KmsOptions {
@@ -38,24 +50,58 @@ export function byAlias(config: AccessConfig): Record<string, Record<string, str
 export const kmsKey: Submodule<KmsOptions> = {
   property: 'Kms',
   schema: {
-    description: 'A customer managed KMS key for the service (alias/<service>-<stage>). true, or {Users, PendingWindowInDays, RotationPeriodInDays}.',
-    oneOf: [{ type: 'boolean' }, {
-      type: 'object', additionalProperties: false, properties: {
-        Users: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, description: 'Groups that may use the key (default all three).' },
-        PendingWindowInDays: { type: 'integer', minimum: 7, maximum: 30, default: 30, description: 'Waiting period before deletion.' },
-        RotationPeriodInDays: { type: 'integer', minimum: 90, maximum: 2560, default: 365, description: 'Automatic rotation period.' },
+    description:
+      'A customer managed KMS key for the service (alias/<service>-<stage>). true, or {Users, PendingWindowInDays, RotationPeriodInDays}.',
+    oneOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          Users: {
+            ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true },
+            description: 'Groups that may use the key (default all three).',
+          },
+          PendingWindowInDays: {
+            type: 'integer',
+            minimum: 7,
+            maximum: 30,
+            default: 30,
+            description: 'Waiting period before deletion.',
+          },
+          RotationPeriodInDays: {
+            type: 'integer',
+            minimum: 90,
+            maximum: 2560,
+            default: 365,
+            description: 'Automatic rotation period.',
+          },
+        },
       },
-    }],
+    ],
   },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): KmsOptions | undefined {
-    const o = optionsOf(value, 'Kms', ['Users', 'PendingWindowInDays', 'RotationPeriodInDays'], fail, 'true, or a map with Users, PendingWindowInDays and RotationPeriodInDays');
+    const o = optionsOf(
+      value,
+      'Kms',
+      ['Users', 'PendingWindowInDays', 'RotationPeriodInDays'],
+      fail,
+      'true, or a map with Users, PendingWindowInDays and RotationPeriodInDays',
+    );
     if (!o) return undefined;
     const users = o.Users === undefined ? [...ALL_GROUPS] : roleList(o.Users, 'Kms.Users', fail);
-    const pendingWindowInDays = o.PendingWindowInDays === undefined ? 30 : integer(o.PendingWindowInDays, 'Kms.PendingWindowInDays', fail, 7, 30);
-    const rotationPeriodInDays = o.RotationPeriodInDays === undefined ? 365 : integer(o.RotationPeriodInDays, 'Kms.RotationPeriodInDays', fail, 90, 2560);
+    const pendingWindowInDays =
+      o.PendingWindowInDays === undefined ? 30 : integer(o.PendingWindowInDays, 'Kms.PendingWindowInDays', fail, 7, 30);
+    const rotationPeriodInDays =
+      o.RotationPeriodInDays === undefined
+        ? 365
+        : integer(o.RotationPeriodInDays, 'Kms.RotationPeriodInDays', fail, 90, 2560);
     if (config.slsServiceName.toLowerCase() === 'aws') {
-      fail('Kms', `would name the alias ${kmsAliasName(config)}, but alias/aws/ is reserved for AWS managed keys; change SlsServiceName.`);
+      fail(
+        'Kms',
+        `would name the alias ${kmsAliasName(config)}, but alias/aws/ is reserved for AWS managed keys; change SlsServiceName.`,
+      );
       return undefined;
     }
     if (!users || pendingWindowInDays === undefined || rotationPeriodInDays === undefined) return undefined;
@@ -65,26 +111,40 @@ export const kmsKey: Submodule<KmsOptions> = {
   entries(options: KmsOptions, config: AccessConfig): CatalogEntry[] {
     const out: CatalogEntry[] = [
       {
-        id: 'kms.lambda-decrypt', roles: ['lambda'], source: kms,
-        actions: ['kms:Decrypt'], resources: [KEYS], condition: byAlias(config),
-        reason: 'Functions decrypt environment variables and secrets sealed with the service\'s key (found by its alias).',
+        id: 'kms.lambda-decrypt',
+        roles: ['lambda'],
+        source: kms,
+        actions: ['kms:Decrypt'],
+        resources: [KEYS],
+        condition: byAlias(config),
+        reason:
+          "Functions decrypt environment variables and secrets sealed with the service's key (found by its alias).",
       },
       {
-        id: 'kms.key-read', roles: ['admin'], source: kms,
+        id: 'kms.key-read',
+        roles: ['admin'],
+        source: kms,
         actions: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
-        resources: [KEYS], condition: byAlias(config),
-        reason: 'Admins inspect the key; the key itself belongs to the macro\'s stack, not to sls.',
+        resources: [KEYS],
+        condition: byAlias(config),
+        reason: "Admins inspect the key; the key itself belongs to the macro's stack, not to sls.",
       },
       {
-        id: 'kms.parameters-read', roles: [...ALL_GROUPS], source: ssm,
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [parameterArn(config, 'kms-key-arn')],
+        id: 'kms.parameters-read',
+        roles: [...ALL_GROUPS],
+        source: ssm,
+        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        resources: [parameterArn(config, 'kms-key-arn')],
         reason: 'serverless.yml resolves provider.kmsKeyArn from ${ssm:/<service>/<stage>/access/kms-key-arn}.',
       },
     ];
     if (options.users.length) {
       out.push({
-        id: 'kms.environment-variables', roles: options.users, source: kms,
-        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt'], resources: [KEYS],
+        id: 'kms.environment-variables',
+        roles: options.users,
+        source: kms,
+        actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:Encrypt'],
+        resources: [KEYS],
         condition: { ...byAlias(config), StringLike: { 'kms:ViaService': 'lambda.{Region}.amazonaws.com' } },
         reason: 'kmsKeyArn: Lambda encrypts, shows and grants the function its variables; through Lambda only.',
       });
@@ -132,14 +192,23 @@ export const kmsKey: Submodule<KmsOptions> = {
         Type: 'AWS::KMS::Alias',
         Properties: { AliasName: kmsAliasName(config), TargetKeyId: { Ref: key } },
       },
-      KmsKeyArnParameter: ssmParameter(ctx, 'kms-key-arn', 'String', { 'Fn::GetAtt': [key, 'Arn'] }, 'provider.kmsKeyArn of the service'),
+      KmsKeyArnParameter: ssmParameter(
+        ctx,
+        'kms-key-arn',
+        'String',
+        { 'Fn::GetAtt': [key, 'Arn'] },
+        'provider.kmsKeyArn of the service',
+      ),
     };
   },
 
   outputs(_options: KmsOptions, ctx: ExpansionContext): Record<string, SubmoduleOutput> {
     return {
-      KmsKeyArn: { value: { 'Fn::GetAtt': [`${ctx.logicalId}${LOGICAL.kmsKey}`, 'Arn'] }, description: 'provider.kmsKeyArn (Lambda needs the key ARN, not the alias)' },
-      KmsKeyAlias: { value: kmsAliasName(ctx.config), description: 'Alias of the service\'s key' },
+      KmsKeyArn: {
+        value: { 'Fn::GetAtt': [`${ctx.logicalId}${LOGICAL.kmsKey}`, 'Arn'] },
+        description: 'provider.kmsKeyArn (Lambda needs the key ARN, not the alias)',
+      },
+      KmsKeyAlias: { value: kmsAliasName(ctx.config), description: "Alias of the service's key" },
     };
   },
 };

@@ -8,7 +8,18 @@
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { byAlias } from './kms';
-import { ALL_GROUPS, isOn, LOGICAL, namedStage, optionsOf, pascalName, roleList, stringList, tagList, type Fail } from './common';
+import {
+  ALL_GROUPS,
+  isOn,
+  LOGICAL,
+  namedStage,
+  optionsOf,
+  pascalName,
+  roleList,
+  stringList,
+  tagList,
+  type Fail,
+} from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
 
 export interface SecretsOptions {
@@ -36,27 +47,65 @@ export const secrets: Submodule<SecretsOptions> = {
   property: 'Secrets',
   schema: {
     description: 'Secrets Manager secrets of the service, each stored as <service>/<stage>/<name>: {Names, Writers}.',
-    type: 'object', additionalProperties: false, required: ['Names'], properties: {
-      Names: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Names of the secrets, e.g. [db-password, stripe-key].' },
-      Writers: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, default: ['admin'], description: 'Groups that may write the values (default admin).' },
+    type: 'object',
+    additionalProperties: false,
+    required: ['Names'],
+    properties: {
+      Names: {
+        type: 'array',
+        items: { type: 'string' },
+        minItems: 1,
+        description: 'Names of the secrets, e.g. [db-password, stripe-key].',
+      },
+      Writers: {
+        ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true },
+        default: ['admin'],
+        description: 'Groups that may write the values (default admin).',
+      },
     },
   },
 
   parse(value: unknown, fail: Fail, config: AccessConfig): SecretsOptions | undefined {
-    const o = optionsOf(value, 'Secrets', ['Names', 'Writers'], fail, 'a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers');
+    const o = optionsOf(
+      value,
+      'Secrets',
+      ['Names', 'Writers'],
+      fail,
+      'a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers',
+    );
     if (!o) return undefined;
-    if (o.Names === undefined) return (fail('Secrets.Names', 'is required: the names of the secrets, e.g. [db-password, stripe-key].'), undefined);
-    const names = stringList(o.Names, 'Secrets.Names', fail, { pattern: NAME, what: 'a secret name of letters, digits and /_+=.@- such as db-password', plural: 'secret names' });
+    if (o.Names === undefined)
+      return (
+        fail('Secrets.Names', 'is required: the names of the secrets, e.g. [db-password, stripe-key].'),
+        undefined
+      );
+    const names = stringList(o.Names, 'Secrets.Names', fail, {
+      pattern: NAME,
+      what: 'a secret name of letters, digits and /_+=.@- such as db-password',
+      plural: 'secret names',
+    });
     const writers = o.Writers === undefined ? (['admin'] as GroupRole[]) : roleList(o.Writers, 'Secrets.Writers', fail);
     if (!names || !writers) return undefined;
     let ok = true;
     names.forEach((n, i) => {
       const full = secretName(config, n);
-      if (full.length > 512) ok = (fail(`Secrets.Names[${i}]`, `makes the secret name ${full.length} characters long; Secrets Manager allows 512.`), false);
+      if (full.length > 512)
+        ok =
+          (fail(
+            `Secrets.Names[${i}]`,
+            `makes the secret name ${full.length} characters long; Secrets Manager allows 512.`,
+          ),
+          false);
     });
     const ids = names.map((n) => pascalName(n));
     const clash = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-    if (clash >= 0) ok = (fail(`Secrets.Names[${clash}]`, `'${names[clash]}' and '${names[ids.indexOf(ids[clash])]}' differ only in punctuation; rename one.`), false);
+    if (clash >= 0)
+      ok =
+        (fail(
+          `Secrets.Names[${clash}]`,
+          `'${names[clash]}' and '${names[ids.indexOf(ids[clash])]}' differ only in punctuation; rename one.`,
+        ),
+        false);
     return ok ? { names, writers, kms: isOn(config, 'Kms') } : undefined;
   },
 
@@ -64,28 +113,40 @@ export const secrets: Submodule<SecretsOptions> = {
     const arns = options.names.map((n) => secretArn(config, n));
     const out: CatalogEntry[] = [
       {
-        id: 'secrets.lambda-read', roles: ['lambda'], source,
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], resources: arns,
-        reason: 'Functions read the service\'s own secrets, listed by name, and no other.',
+        id: 'secrets.lambda-read',
+        roles: ['lambda'],
+        source,
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+        resources: arns,
+        reason: "Functions read the service's own secrets, listed by name, and no other.",
       },
       {
-        id: 'secrets.describe', roles: [...ALL_GROUPS], source,
-        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'], resources: arns,
-        reason: 'The groups see the secrets\' metadata and versions (never their values).',
+        id: 'secrets.describe',
+        roles: [...ALL_GROUPS],
+        source,
+        actions: ['secretsmanager:DescribeSecret', 'secretsmanager:ListSecretVersionIds'],
+        resources: arns,
+        reason: "The groups see the secrets' metadata and versions (never their values).",
       },
     ];
     if (options.writers.length) {
       out.push({
-        id: 'secrets.put-values', roles: options.writers, source,
-        actions: ['secretsmanager:PutSecretValue'], resources: arns,
+        id: 'secrets.put-values',
+        roles: options.writers,
+        source,
+        actions: ['secretsmanager:PutSecretValue'],
+        resources: arns,
         reason: 'Writers set and rotate the values by hand (aws secretsmanager put-secret-value).',
       });
       if (options.kms) {
         out.push({
-          id: 'secrets.put-values-kms', roles: options.writers, source: kmsSource,
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: ['arn:{Partition}:kms:{Region}:{Account}:key/*'],
+          id: 'secrets.put-values-kms',
+          roles: options.writers,
+          source: kmsSource,
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['arn:{Partition}:kms:{Region}:{Account}:key/*'],
           condition: { ...byAlias(config), StringLike: { 'kms:ViaService': 'secretsmanager.{Region}.amazonaws.com' } },
-          reason: 'A new value is sealed with the service\'s key; only through Secrets Manager.',
+          reason: "A new value is sealed with the service's key; only through Secrets Manager.",
         });
       }
     }
@@ -112,9 +173,14 @@ export const secrets: Submodule<SecretsOptions> = {
   },
 
   outputs(options: SecretsOptions, ctx: ExpansionContext): Record<string, SubmoduleOutput> {
-    return Object.fromEntries(options.names.map((name) => [
-      `Secret${pascalName(name)}Arn`,
-      { value: { Ref: `${ctx.logicalId}Secret${pascalName(name)}` }, description: `ARN of the secret ${secretName(ctx.config, name)}` },
-    ]));
+    return Object.fromEntries(
+      options.names.map((name) => [
+        `Secret${pascalName(name)}Arn`,
+        {
+          value: { Ref: `${ctx.logicalId}Secret${pascalName(name)}` },
+          description: `ARN of the secret ${secretName(ctx.config, name)}`,
+        },
+      ]),
+    );
   },
 };

@@ -13,17 +13,33 @@
  */
 import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from '../catalog/types';
 import type { AccessConfig } from '../core/config';
-import { baseName, integer, isRecord, oneOf, optionsOf, parameterArn, ssmParameter, stringList, tagList, type Fail } from './common';
+import {
+  baseName,
+  integer,
+  isRecord,
+  oneOf,
+  optionsOf,
+  parameterArn,
+  ssmParameter,
+  stringList,
+  tagList,
+  type Fail,
+} from './common';
 import type { CfnResource, ExpansionContext, Submodule, SubmoduleOutput } from './types';
 
 export type VpcOptions =
-  | { readonly mode: 'existing'; readonly vpcId: string; readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] }
   | {
-    readonly mode: 'create';
-    readonly cidrBlock: string;
-    readonly natGateways: 1 | 2;
-    readonly gatewayEndpoints: readonly ('s3' | 'dynamodb')[];
-  };
+      readonly mode: 'existing';
+      readonly vpcId: string;
+      readonly subnetIds: readonly string[];
+      readonly securityGroupIds: readonly string[];
+    }
+  | {
+      readonly mode: 'create';
+      readonly cidrBlock: string;
+      readonly natGateways: 1 | 2;
+      readonly gatewayEndpoints: readonly ('s3' | 'dynamodb')[];
+    };
 
 const EXISTING_KEYS = ['VpcId', 'SubnetIds', 'SecurityGroupIds'];
 const CREATE_KEYS = ['NatGateways', 'CidrBlock', 'GatewayEndpoints'];
@@ -57,57 +73,137 @@ export function subnetCidrs(cidr: string): string[] {
 export const vpc: Submodule<VpcOptions> = {
   property: 'Vpc',
   schema: {
-    description: 'provider.vpc: true or {Mode: create, ...} creates a VPC; {Mode: existing, VpcId, SubnetIds, SecurityGroupIds} uses yours.',
-    oneOf: [{ type: 'boolean' }, {
-      type: 'object', additionalProperties: false, properties: {
-        Mode: { enum: ['create', 'existing'], default: 'create', description: 'create a VPC, or name an existing one.' },
-        VpcId: { type: 'string', pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$', description: 'Mode existing: the VPC of provider.vpc.' },
-        SubnetIds: { type: 'array', items: { type: 'string', pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 16, description: 'Mode existing: provider.vpc.subnetIds.' },
-        SecurityGroupIds: { type: 'array', items: { type: 'string', pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$' }, maxItems: 5, description: 'Mode existing: provider.vpc.securityGroupIds.' },
-        NatGateways: { type: 'integer', minimum: 1, maximum: 2, default: 2, description: 'Mode create: NAT gateways (one per zone, or one shared).' },
-        CidrBlock: { type: 'string', default: '10.0.0.0/16', description: 'Mode create: an IPv4 network from /16 to /26, split into four subnets.' },
-        GatewayEndpoints: { oneOf: [{ const: false }, { type: 'array', items: { enum: ['s3', 'S3', 'dynamodb', 'DynamoDB'] } }], description: 'Mode create: gateway endpoints (default S3 and DynamoDB), or false.' },
+    description:
+      'provider.vpc: true or {Mode: create, ...} creates a VPC; {Mode: existing, VpcId, SubnetIds, SecurityGroupIds} uses yours.',
+    oneOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          Mode: {
+            enum: ['create', 'existing'],
+            default: 'create',
+            description: 'create a VPC, or name an existing one.',
+          },
+          VpcId: {
+            type: 'string',
+            pattern: '^vpc-([0-9a-f]{8}|[0-9a-f]{17})$',
+            description: 'Mode existing: the VPC of provider.vpc.',
+          },
+          SubnetIds: {
+            type: 'array',
+            items: { type: 'string', pattern: '^subnet-([0-9a-f]{8}|[0-9a-f]{17})$' },
+            maxItems: 16,
+            description: 'Mode existing: provider.vpc.subnetIds.',
+          },
+          SecurityGroupIds: {
+            type: 'array',
+            items: { type: 'string', pattern: '^sg-([0-9a-f]{8}|[0-9a-f]{17})$' },
+            maxItems: 5,
+            description: 'Mode existing: provider.vpc.securityGroupIds.',
+          },
+          NatGateways: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 2,
+            default: 2,
+            description: 'Mode create: NAT gateways (one per zone, or one shared).',
+          },
+          CidrBlock: {
+            type: 'string',
+            default: '10.0.0.0/16',
+            description: 'Mode create: an IPv4 network from /16 to /26, split into four subnets.',
+          },
+          GatewayEndpoints: {
+            oneOf: [{ const: false }, { type: 'array', items: { enum: ['s3', 'S3', 'dynamodb', 'DynamoDB'] } }],
+            description: 'Mode create: gateway endpoints (default S3 and DynamoDB), or false.',
+          },
+        },
       },
-    }],
+    ],
   },
 
   parse(value: unknown, fail: Fail): VpcOptions | undefined {
-    const help = 'true (create a VPC), {Mode: create, NatGateways, CidrBlock, GatewayEndpoints} or {Mode: existing, VpcId, SubnetIds, SecurityGroupIds}';
+    const help =
+      'true (create a VPC), {Mode: create, NatGateways, CidrBlock, GatewayEndpoints} or {Mode: existing, VpcId, SubnetIds, SecurityGroupIds}';
     const o = optionsOf(value, 'Vpc', ['Mode', ...EXISTING_KEYS, ...CREATE_KEYS], fail, help);
     if (!o) return undefined;
     let mode: 'existing' | 'create' | undefined;
     if (o.Mode === undefined) {
-      if (isRecord(value) && EXISTING_KEYS.some((k) => k in o)) return (fail('Vpc.Mode', 'is required with VpcId, SubnetIds or SecurityGroupIds: set Mode: existing (or Mode: create and drop them).'), undefined);
+      if (isRecord(value) && EXISTING_KEYS.some((k) => k in o))
+        return (
+          fail(
+            'Vpc.Mode',
+            'is required with VpcId, SubnetIds or SecurityGroupIds: set Mode: existing (or Mode: create and drop them).',
+          ),
+          undefined
+        );
       mode = 'create';
     } else mode = oneOf(o.Mode, 'Vpc.Mode', fail, ['existing', 'create'] as const);
     if (!mode) return undefined;
 
     const foreign = (mode === 'existing' ? CREATE_KEYS : EXISTING_KEYS).filter((k) => k in o);
     if (foreign.length) {
-      foreign.forEach((k) => fail(`Vpc.${k}`, `applies to Mode: ${mode === 'existing' ? 'create' : 'existing'} only; remove it or change Vpc.Mode.`));
+      foreign.forEach((k) =>
+        fail(
+          `Vpc.${k}`,
+          `applies to Mode: ${mode === 'existing' ? 'create' : 'existing'} only; remove it or change Vpc.Mode.`,
+        ),
+      );
       return undefined;
     }
 
     if (mode === 'existing') {
-      for (const k of EXISTING_KEYS) if (o[k] === undefined) fail(`Vpc.${k}`, `is required with Mode: existing (the ${k === 'VpcId' ? 'VPC' : k === 'SubnetIds' ? 'subnets' : 'security groups'} of provider.vpc in serverless.yml).`);
+      for (const k of EXISTING_KEYS)
+        if (o[k] === undefined)
+          fail(
+            `Vpc.${k}`,
+            `is required with Mode: existing (the ${k === 'VpcId' ? 'VPC' : k === 'SubnetIds' ? 'subnets' : 'security groups'} of provider.vpc in serverless.yml).`,
+          );
       if (EXISTING_KEYS.some((k) => o[k] === undefined)) return undefined;
-      const vpcId = typeof o.VpcId === 'string' && ID('vpc').test(o.VpcId) ? o.VpcId : (fail('Vpc.VpcId', `should be a VPC id such as vpc-0123456789abcdef0, not ${JSON.stringify(o.VpcId)}.`), undefined);
-      const subnetIds = stringList(o.SubnetIds, 'Vpc.SubnetIds', fail, { pattern: ID('subnet'), what: 'a subnet id such as subnet-0123456789abcdef0', plural: 'subnet ids (provider.vpc.subnetIds)', max: 16 });
-      const securityGroupIds = stringList(o.SecurityGroupIds, 'Vpc.SecurityGroupIds', fail, { pattern: ID('sg'), what: 'a security group id such as sg-0123456789abcdef0', plural: 'security group ids (provider.vpc.securityGroupIds)', max: 5 });
+      const vpcId =
+        typeof o.VpcId === 'string' && ID('vpc').test(o.VpcId)
+          ? o.VpcId
+          : (fail('Vpc.VpcId', `should be a VPC id such as vpc-0123456789abcdef0, not ${JSON.stringify(o.VpcId)}.`),
+            undefined);
+      const subnetIds = stringList(o.SubnetIds, 'Vpc.SubnetIds', fail, {
+        pattern: ID('subnet'),
+        what: 'a subnet id such as subnet-0123456789abcdef0',
+        plural: 'subnet ids (provider.vpc.subnetIds)',
+        max: 16,
+      });
+      const securityGroupIds = stringList(o.SecurityGroupIds, 'Vpc.SecurityGroupIds', fail, {
+        pattern: ID('sg'),
+        what: 'a security group id such as sg-0123456789abcdef0',
+        plural: 'security group ids (provider.vpc.securityGroupIds)',
+        max: 5,
+      });
       if (!vpcId || !subnetIds || !securityGroupIds) return undefined;
       return { mode, vpcId, subnetIds, securityGroupIds };
     }
 
     const cidrBlock = o.CidrBlock === undefined ? DEFAULT_CIDR : o.CidrBlock;
     if (!parseCidr(cidrBlock)) {
-      return (fail('Vpc.CidrBlock', `should be an IPv4 network from /16 to /26 such as ${DEFAULT_CIDR} (host bits zero; it is split into four equal subnets), not ${JSON.stringify(cidrBlock)}.`), undefined);
+      return (
+        fail(
+          'Vpc.CidrBlock',
+          `should be an IPv4 network from /16 to /26 such as ${DEFAULT_CIDR} (host bits zero; it is split into four equal subnets), not ${JSON.stringify(cidrBlock)}.`,
+        ),
+        undefined
+      );
     }
     const natGateways = o.NatGateways === undefined ? 2 : integer(o.NatGateways, 'Vpc.NatGateways', fail, 1, 2);
     if (natGateways === undefined) return undefined;
     let gatewayEndpoints: ('s3' | 'dynamodb')[] | undefined = ['s3', 'dynamodb'];
     if (o.GatewayEndpoints === false || o.GatewayEndpoints === 'false') gatewayEndpoints = [];
     else if (o.GatewayEndpoints !== undefined) {
-      const list = stringList(o.GatewayEndpoints, 'Vpc.GatewayEndpoints', fail, { pattern: /^(s3|S3|dynamodb|DynamoDB)$/, what: 'S3 or DynamoDB', plural: 'gateway endpoint services (S3, DynamoDB)', min: 0 });
+      const list = stringList(o.GatewayEndpoints, 'Vpc.GatewayEndpoints', fail, {
+        pattern: /^(s3|S3|dynamodb|DynamoDB)$/,
+        what: 'S3 or DynamoDB',
+        plural: 'gateway endpoint services (S3, DynamoDB)',
+        min: 0,
+      });
       gatewayEndpoints = list?.map((s) => s.toLowerCase() as 's3' | 'dynamodb');
     }
     if (!gatewayEndpoints) return undefined;
@@ -119,42 +215,76 @@ export const vpc: Submodule<VpcOptions> = {
     const ec2Arn = (type: string, id: string) => `arn:{Partition}:ec2:{Region}:{Account}:${type}/${id}`;
     // The subnets and security groups the interfaces go in: the listed ids, or those this submodule creates
     // (found by the service and stage tags it puts on them).
-    const placement: CatalogEntry = options.mode === 'existing'
-      ? {
-        id: 'vpc.lambda-eni-listed-placement', roles: ['lambda'], source: ec2,
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [...options.subnetIds.map((s) => ec2Arn('subnet', s)), ...options.securityGroupIds.map((g) => ec2Arn('security-group', g))],
-        reason: 'Interfaces go only into the subnets and security groups of provider.vpc listed in Vpc.',
-      }
-      : {
-        id: 'vpc.lambda-eni-tagged-placement', roles: ['lambda'], source: ec2,
-        actions: ['ec2:CreateNetworkInterface'],
-        resources: [ec2Arn('subnet', '*'), ec2Arn('security-group', '*')],
-        condition: { StringEquals: { 'aws:ResourceTag/service': config.serviceName, 'aws:ResourceTag/stage': config.stage } },
-        reason: 'Interfaces go only into the subnets and security groups created for this service and stage (their tags).',
-      };
+    const placement: CatalogEntry =
+      options.mode === 'existing'
+        ? {
+            id: 'vpc.lambda-eni-listed-placement',
+            roles: ['lambda'],
+            source: ec2,
+            actions: ['ec2:CreateNetworkInterface'],
+            resources: [
+              ...options.subnetIds.map((s) => ec2Arn('subnet', s)),
+              ...options.securityGroupIds.map((g) => ec2Arn('security-group', g)),
+            ],
+            reason: 'Interfaces go only into the subnets and security groups of provider.vpc listed in Vpc.',
+          }
+        : {
+            id: 'vpc.lambda-eni-tagged-placement',
+            roles: ['lambda'],
+            source: ec2,
+            actions: ['ec2:CreateNetworkInterface'],
+            resources: [ec2Arn('subnet', '*'), ec2Arn('security-group', '*')],
+            condition: {
+              StringEquals: { 'aws:ResourceTag/service': config.serviceName, 'aws:ResourceTag/stage': config.stage },
+            },
+            reason:
+              'Interfaces go only into the subnets and security groups created for this service and stage (their tags).',
+          };
     return [
       {
-        id: 'vpc.lambda-eni', roles: ['lambda'], source: ec2,
-        actions: ['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'],
+        id: 'vpc.lambda-eni',
+        roles: ['lambda'],
+        source: ec2,
+        actions: [
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:CreateNetworkInterface',
+          'ec2:DeleteNetworkInterface',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
         resources: [networkInterfaces],
-        reason: 'Lambda creates and removes the functions\' network interfaces with the execution role (ENI ids are random).',
+        reason:
+          "Lambda creates and removes the functions' network interfaces with the execution role (ENI ids are random).",
       },
       {
-        id: 'vpc.lambda-eni-describe', roles: ['lambda'], source: ec2,
-        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'],
+        id: 'vpc.lambda-eni-describe',
+        roles: ['lambda'],
+        source: ec2,
+        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+        resources: ['*'],
         reason: 'Lambda looks up the interfaces and subnets it manages; the actions accept no resource ARN.',
       },
       {
-        id: 'vpc.describe', roles: ALL, source: ec2,
-        actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+        id: 'vpc.describe',
+        roles: ALL,
+        source: ec2,
+        actions: [
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeVpcs',
+        ],
         resources: ['*'],
-        reason: 'Deploying a function with vpc: makes Lambda check its subnets and groups; the actions accept no resource ARN.',
+        reason:
+          'Deploying a function with vpc: makes Lambda check its subnets and groups; the actions accept no resource ARN.',
       },
       {
-        id: 'vpc.parameters-read', roles: ALL, source: ssm,
-        actions: ['ssm:GetParameter', 'ssm:GetParameters'], resources: [parameterArn(config, 'vpc/*')],
-        reason: 'serverless.yml resolves ${ssm:/<service>/<stage>/access/vpc/...} to the subnet and security group ids.',
+        id: 'vpc.parameters-read',
+        roles: ALL,
+        source: ssm,
+        actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+        resources: [parameterArn(config, 'vpc/*')],
+        reason:
+          'serverless.yml resolves ${ssm:/<service>/<stage>/access/vpc/...} to the subnet and security group ids.',
       },
       placement,
     ];
@@ -165,8 +295,20 @@ export const vpc: Submodule<VpcOptions> = {
     const id = ctx.logicalId;
     const ref = (suffix: string) => ({ Ref: `${id}${suffix}` });
     const values = idValues(options, id);
-    out.VpcSubnetIdsParameter = ssmParameter(ctx, 'vpc/subnet-ids', 'StringList', values.subnetIds, 'Private subnets for provider.vpc.subnetIds');
-    out.VpcSecurityGroupIdsParameter = ssmParameter(ctx, 'vpc/security-group-ids', 'StringList', values.securityGroupIds, 'Security groups for provider.vpc.securityGroupIds');
+    out.VpcSubnetIdsParameter = ssmParameter(
+      ctx,
+      'vpc/subnet-ids',
+      'StringList',
+      values.subnetIds,
+      'Private subnets for provider.vpc.subnetIds',
+    );
+    out.VpcSecurityGroupIdsParameter = ssmParameter(
+      ctx,
+      'vpc/security-group-ids',
+      'StringList',
+      values.securityGroupIds,
+      'Security groups for provider.vpc.securityGroupIds',
+    );
     out.VpcIdParameter = ssmParameter(ctx, 'vpc/id', 'String', values.vpcId, 'The VPC of the service');
     if (options.mode === 'existing') return out;
 
@@ -175,7 +317,12 @@ export const vpc: Submodule<VpcOptions> = {
     const az = (i: number) => ({ 'Fn::Select': [i, { 'Fn::GetAZs': '' }] });
     out.Vpc = {
       Type: 'AWS::EC2::VPC',
-      Properties: { CidrBlock: options.cidrBlock, EnableDnsHostnames: true, EnableDnsSupport: true, Tags: tagList(ctx, name) },
+      Properties: {
+        CidrBlock: options.cidrBlock,
+        EnableDnsHostnames: true,
+        EnableDnsSupport: true,
+        Tags: tagList(ctx, name),
+      },
     };
     out.VpcInternetGateway = { Type: 'AWS::EC2::InternetGateway', Properties: { Tags: tagList(ctx, name) } };
     out.VpcGatewayAttachment = {
@@ -185,7 +332,10 @@ export const vpc: Submodule<VpcOptions> = {
     const subnet = (cidr: string, i: number, kind: 'private' | 'public'): CfnResource => ({
       Type: 'AWS::EC2::Subnet',
       Properties: {
-        VpcId: ref('Vpc'), CidrBlock: cidr, AvailabilityZone: az(i), MapPublicIpOnLaunch: false,
+        VpcId: ref('Vpc'),
+        CidrBlock: cidr,
+        AvailabilityZone: az(i),
+        MapPublicIpOnLaunch: false,
         Tags: tagList(ctx, `${name}-${kind}-${'ab'[i]}`),
       },
     });
@@ -194,11 +344,18 @@ export const vpc: Submodule<VpcOptions> = {
     out.VpcPublicSubnetA = subnet(publicA, 0, 'public');
     out.VpcPublicSubnetB = subnet(publicB, 1, 'public');
 
-    out.VpcPublicRouteTable = { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: ref('Vpc'), Tags: tagList(ctx, `${name}-public`) } };
+    out.VpcPublicRouteTable = {
+      Type: 'AWS::EC2::RouteTable',
+      Properties: { VpcId: ref('Vpc'), Tags: tagList(ctx, `${name}-public`) },
+    };
     out.VpcPublicRoute = {
       Type: 'AWS::EC2::Route',
       DependsOn: [`${id}VpcGatewayAttachment`],
-      Properties: { RouteTableId: ref('VpcPublicRouteTable'), DestinationCidrBlock: '0.0.0.0/0', GatewayId: ref('VpcInternetGateway') },
+      Properties: {
+        RouteTableId: ref('VpcPublicRouteTable'),
+        DestinationCidrBlock: '0.0.0.0/0',
+        GatewayId: ref('VpcInternetGateway'),
+      },
     };
     for (const zone of ['A', 'B']) {
       out[`VpcPublicSubnet${zone}RouteTableAssociation`] = {
@@ -231,7 +388,11 @@ export const vpc: Submodule<VpcOptions> = {
       };
       out[`VpcPrivateRoute${zone}`] = {
         Type: 'AWS::EC2::Route',
-        Properties: { RouteTableId: ref(`VpcPrivateRouteTable${zone}`), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(`VpcNatGateway${nat}`) },
+        Properties: {
+          RouteTableId: ref(`VpcPrivateRouteTable${zone}`),
+          DestinationCidrBlock: '0.0.0.0/0',
+          NatGatewayId: ref(`VpcNatGateway${nat}`),
+        },
       };
       out[`VpcPrivateSubnet${zone}RouteTableAssociation`] = {
         Type: 'AWS::EC2::SubnetRouteTableAssociation',
@@ -267,12 +428,24 @@ export const vpc: Submodule<VpcOptions> = {
     const out: Record<string, SubmoduleOutput> = {
       VpcId: { value: v.vpcId, description: 'VPC of the service' },
       VpcSubnetIds: { value: v.subnetIds, description: 'provider.vpc.subnetIds, comma-separated (Fn::Split)' },
-      VpcSecurityGroupIds: { value: v.securityGroupIds, description: 'provider.vpc.securityGroupIds, comma-separated (Fn::Split)' },
+      VpcSecurityGroupIds: {
+        value: v.securityGroupIds,
+        description: 'provider.vpc.securityGroupIds, comma-separated (Fn::Split)',
+      },
     };
     if (options.mode === 'create') {
-      out.VpcPrivateSubnetAId = { value: { Ref: `${ctx.logicalId}VpcPrivateSubnetA` }, description: 'Private subnet in the first availability zone' };
-      out.VpcPrivateSubnetBId = { value: { Ref: `${ctx.logicalId}VpcPrivateSubnetB` }, description: 'Private subnet in the second availability zone' };
-      out.VpcSecurityGroupId = { value: { Ref: `${ctx.logicalId}VpcSecurityGroup` }, description: 'Egress-only security group of the functions' };
+      out.VpcPrivateSubnetAId = {
+        value: { Ref: `${ctx.logicalId}VpcPrivateSubnetA` },
+        description: 'Private subnet in the first availability zone',
+      };
+      out.VpcPrivateSubnetBId = {
+        value: { Ref: `${ctx.logicalId}VpcPrivateSubnetB` },
+        description: 'Private subnet in the second availability zone',
+      };
+      out.VpcSecurityGroupId = {
+        value: { Ref: `${ctx.logicalId}VpcSecurityGroup` },
+        description: 'Egress-only security group of the functions',
+      };
     }
     return out;
   },
@@ -281,7 +454,11 @@ export const vpc: Submodule<VpcOptions> = {
 /** The VPC, subnet and security-group ids (comma-joined lists) as literals or references. */
 function idValues(options: VpcOptions, id: string): { vpcId: unknown; subnetIds: unknown; securityGroupIds: unknown } {
   if (options.mode === 'existing') {
-    return { vpcId: options.vpcId, subnetIds: options.subnetIds.join(','), securityGroupIds: options.securityGroupIds.join(',') };
+    return {
+      vpcId: options.vpcId,
+      subnetIds: options.subnetIds.join(','),
+      securityGroupIds: options.securityGroupIds.join(','),
+    };
   }
   return {
     vpcId: { Ref: `${id}Vpc` },

@@ -17,12 +17,31 @@ const source = `${SAR}list_awsx-ray.html`;
 export const xray: Submodule<XrayOptions> = {
   property: 'Xray',
   schema: {
-    description: 'provider.tracing: the execution role sends trace segments, the Readers groups read traces. true, or {Readers}.',
-    oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, properties: { Readers: { ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true }, description: 'Groups that may read traces (default all three).' } } }],
+    description:
+      'provider.tracing: the execution role sends trace segments, the Readers groups read traces. true, or {Readers}.',
+    oneOf: [
+      { type: 'boolean' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          Readers: {
+            ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true },
+            description: 'Groups that may read traces (default all three).',
+          },
+        },
+      },
+    ],
   },
 
   parse(value: unknown, fail: Fail): XrayOptions | undefined {
-    const o = optionsOf(value, 'Xray', ['Readers'], fail, 'true, or a map with Readers (the groups that may read traces)');
+    const o = optionsOf(
+      value,
+      'Xray',
+      ['Readers'],
+      fail,
+      'true, or a map with Readers (the groups that may read traces)',
+    );
     if (!o) return undefined;
     const readers = o.Readers === undefined ? [...ALL_GROUPS] : roleList(o.Readers, 'Xray.Readers', fail);
     return readers ? { readers } : undefined;
@@ -31,20 +50,30 @@ export const xray: Submodule<XrayOptions> = {
   entries(options: XrayOptions): CatalogEntry[] {
     const out: CatalogEntry[] = [
       {
-        id: 'xray.lambda-put-traces', roles: ['lambda'], source,
-        actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], resources: ['*'],
-        reason: 'tracing.lambda: functions send trace segments (as the framework\'s own role); the actions accept no resource ARN.',
+        id: 'xray.lambda-put-traces',
+        roles: ['lambda'],
+        source,
+        actions: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        resources: ['*'],
+        reason:
+          "tracing.lambda: functions send trace segments (as the framework's own role); the actions accept no resource ARN.",
       },
     ];
     if (options.readers.length) {
       out.push({
-        id: 'xray.read-traces', roles: options.readers, source,
+        id: 'xray.read-traces',
+        roles: options.readers,
+        source,
         actions: [
-          'xray:BatchGetTraces', 'xray:GetServiceGraph', 'xray:GetTimeSeriesServiceStatistics', 'xray:GetTraceGraph',
+          'xray:BatchGetTraces',
+          'xray:GetServiceGraph',
+          'xray:GetTimeSeriesServiceStatistics',
+          'xray:GetTraceGraph',
           'xray:GetTraceSummaries',
         ],
         resources: ['*'],
-        reason: 'Trace map and trace search of the console; X-Ray trace reads accept no resource ARN (account-wide reads).',
+        reason:
+          'Trace map and trace search of the console; X-Ray trace reads accept no resource ARN (account-wide reads).',
       });
     }
     return out;

@@ -42,7 +42,10 @@ export function parameterValues(template: Template, given: Readonly<Record<strin
   for (const [name, p] of Object.entries(declared)) {
     const v = given[name] ?? p?.Default;
     if (v === undefined) continue;
-    values[name] = (typeof p?.Type === 'string' && p.Type.startsWith('List<')) || p?.Type === 'CommaDelimitedList' ? String(v).split(',') : String(v);
+    values[name] =
+      (typeof p?.Type === 'string' && p.Type.startsWith('List<')) || p?.Type === 'CommaDelimitedList'
+        ? String(v).split(',')
+        : String(v);
   }
   for (const name of Object.keys(given)) {
     if (!(name in declared)) throw new Error(`--parameter ${name}: the template declares no parameter ${name}`);
@@ -51,7 +54,10 @@ export function parameterValues(template: Template, given: Readonly<Record<strin
 }
 
 /** CloudFormation hands a template-level macro the template without the Transform section. */
-export function withoutOwnTransform(template: Template, macroNames: readonly string[] = MACRO_NAMES): { fragment: Template; rest?: unknown } {
+export function withoutOwnTransform(
+  template: Template,
+  macroNames: readonly string[] = MACRO_NAMES,
+): { fragment: Template; rest?: unknown } {
   const { Transform, ...fragment } = template;
   if (Transform === undefined) return { fragment };
   const list = Array.isArray(Transform) ? Transform : [Transform];
@@ -88,7 +94,10 @@ export async function runMacro(template: Template, options: HarnessOptions = {})
 }
 
 /** The processed template; throws with the macro's message when it refuses (`what` names the input). */
-export async function expandTemplate(template: Template, options: HarnessOptions & { what?: string } = {}): Promise<Template> {
+export async function expandTemplate(
+  template: Template,
+  options: HarnessOptions & { what?: string } = {},
+): Promise<Template> {
   const { response, template: out } = await runMacro(template, options);
   if (!out) throw new Error(`${options.what ? `${options.what}: ` : ''}the macro failed: ${response.errorMessage}`);
   return out;
@@ -96,13 +105,17 @@ export async function expandTemplate(template: Template, options: HarnessOptions
 
 /** One `Formidable::Serverless::Access` resource with these properties, in a template of its own. */
 export function accessTemplate(properties: Readonly<Record<string, unknown>>, logicalId = 'Access'): Template {
-  return { AWSTemplateFormatVersion: '2010-09-09', Resources: { [logicalId]: { Type: 'Formidable::Serverless::Access', Properties: { ...properties } } } };
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: { [logicalId]: { Type: 'Formidable::Serverless::Access', Properties: { ...properties } } },
+  };
 }
 
 /** A template file (YAML with CloudFormation tags, or JSON) as an object. */
 export function readTemplate(file: string): Template {
   const template = parseTemplate(readFileSync(file, 'utf8'));
-  if (!template || typeof template !== 'object' || Array.isArray(template)) throw new Error(`${file} is not a template`);
+  if (!template || typeof template !== 'object' || Array.isArray(template))
+    throw new Error(`${file} is not a template`);
   return template as Template;
 }
 

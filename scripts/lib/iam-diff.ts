@@ -21,7 +21,9 @@ import { ACCESS_TYPE } from '../../functions/core/transform';
 import { parseTemplate } from './cfn-yaml';
 import { expandTemplate, MACRO_NAMES, type HarnessOptions } from './harness';
 
-export type Template = Record<string, unknown> & { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }> };
+export type Template = Record<string, unknown> & {
+  Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+};
 
 export interface Permission {
   readonly effect: string;
@@ -56,7 +58,11 @@ export interface PrincipalDiff {
   readonly attachedLost: readonly string[];
 }
 
-const PRINCIPAL_TYPES: Record<string, PrincipalKind> = { 'AWS::IAM::Group': 'group', 'AWS::IAM::Role': 'role', 'AWS::IAM::User': 'user' };
+const PRINCIPAL_TYPES: Record<string, PrincipalKind> = {
+  'AWS::IAM::Group': 'group',
+  'AWS::IAM::Role': 'role',
+  'AWS::IAM::User': 'user',
+};
 const NAME_PROPERTY: Record<PrincipalKind, string> = { group: 'GroupName', role: 'RoleName', user: 'UserName' };
 const TARGET_LISTS: Record<string, PrincipalKind> = { Groups: 'group', Roles: 'role', Users: 'user' };
 
@@ -77,14 +83,21 @@ export function render(v: unknown): string {
         if (typeof arg === 'string') return arg;
         if (Array.isArray(arg) && typeof arg[0] === 'string') {
           const vars = (arg[1] ?? {}) as Record<string, unknown>;
-          return arg[0].replace(/\$\{([^}!]+)\}/g, (whole, name: string) => (name in vars ? render(vars[name]) : whole));
+          return arg[0].replace(/\$\{([^}!]+)\}/g, (whole, name: string) =>
+            name in vars ? render(vars[name]) : whole,
+          );
         }
       }
-      if (k === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1])) return arg[1].map(render).join(String(arg[0]));
-      if (k === 'Fn::If' && Array.isArray(arg)) return `\${If(${render(arg[0])}, ${render(arg[1])}, ${render(arg[2])})}`;
+      if (k === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1]))
+        return arg[1].map(render).join(String(arg[0]));
+      if (k === 'Fn::If' && Array.isArray(arg))
+        return `\${If(${render(arg[0])}, ${render(arg[1])}, ${render(arg[2])})}`;
       if (k.startsWith('Fn::')) return `\${${k.slice(4)}(${render(arg)})}`;
     }
-    return `{${keys.sort().map((key) => `${key}: ${render(o[key])}`).join(', ')}}`;
+    return `{${keys
+      .sort()
+      .map((key) => `${key}: ${render(o[key])}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(v);
 }
@@ -100,11 +113,19 @@ export function permissionsOf(document: unknown): Permission[] {
   for (const raw of list(doc?.Statement)) {
     const s = raw as Record<string, unknown>;
     const effect = render(s.Effect ?? 'Allow');
-    const actions = s.Action !== undefined ? list(s.Action).map(render) : list(s.NotAction).map((a) => `NOT ${render(a)}`);
-    const resources = s.Resource !== undefined ? list(s.Resource).map(render) : s.NotResource !== undefined ? list(s.NotResource).map((r) => `NOT ${render(r)}`) : ['(no resource)'];
+    const actions =
+      s.Action !== undefined ? list(s.Action).map(render) : list(s.NotAction).map((a) => `NOT ${render(a)}`);
+    const resources =
+      s.Resource !== undefined
+        ? list(s.Resource).map(render)
+        : s.NotResource !== undefined
+          ? list(s.NotResource).map((r) => `NOT ${render(r)}`)
+          : ['(no resource)'];
     const condition = s.Condition !== undefined ? render(s.Condition) : undefined;
     const sid = typeof s.Sid === 'string' ? s.Sid : undefined;
-    for (const action of actions) for (const resource of resources) out.push({ effect, action, resource, ...(condition ? { condition } : {}), ...(sid ? { sid } : {}) });
+    for (const action of actions)
+      for (const resource of resources)
+        out.push({ effect, action, resource, ...(condition ? { condition } : {}), ...(sid ? { sid } : {}) });
   }
   return out;
 }
@@ -128,13 +149,17 @@ export function principalPermissions(template: Template): Map<string, PrincipalP
   }
   /** A Groups/Roles/Users entry: a Ref to a principal of the template, or a name. */
   const principalFor = (kind: PrincipalKind, ref: unknown): PrincipalPermissions => {
-    const refId = ref && typeof ref === 'object' && typeof (ref as { Ref?: unknown }).Ref === 'string' ? (ref as { Ref: string }).Ref : undefined;
+    const refId =
+      ref && typeof ref === 'object' && typeof (ref as { Ref?: unknown }).Ref === 'string'
+        ? (ref as { Ref: string }).Ref
+        : undefined;
     if (refId && principals.get(refId)?.kind === kind) return principals.get(refId)!;
     const name = render(ref);
     const known = byName.get(`${kind}:${name}`);
     if (known) return principals.get(known)!;
     const id = `${kind}:${name}`;
-    if (!principals.has(id)) principals.set(id, { id, kind, name, inTemplate: false, permissions: new Map(), attachedArns: new Set() });
+    if (!principals.has(id))
+      principals.set(id, { id, kind, name, inTemplate: false, permissions: new Map(), attachedArns: new Set() });
     return principals.get(id)!;
   };
   const grant = (p: PrincipalPermissions, document: unknown) => {
@@ -164,7 +189,11 @@ export function principalPermissions(template: Template): Map<string, PrincipalP
         for (const target of list(props[prop])) grant(principalFor(targetKind, target), props.PolicyDocument);
       }
     }
-    const single: Record<string, PrincipalKind> = { 'AWS::IAM::GroupPolicy': 'group', 'AWS::IAM::RolePolicy': 'role', 'AWS::IAM::UserPolicy': 'user' };
+    const single: Record<string, PrincipalKind> = {
+      'AWS::IAM::GroupPolicy': 'group',
+      'AWS::IAM::RolePolicy': 'role',
+      'AWS::IAM::UserPolicy': 'user',
+    };
     const singleKind = single[r?.Type ?? ''];
     if (singleKind) grant(principalFor(singleKind, props[NAME_PROPERTY[singleKind]]), props.PolicyDocument);
   }
@@ -180,14 +209,39 @@ export function diffPermissions(oldTemplate: Template, newTemplate: Template): P
     const a = before.get(id);
     const b = after.get(id);
     const p = (b ?? a)!;
-    const gained = sortPerms([...(b?.permissions ?? new Map<string, Permission>())].filter(([k]) => !a?.permissions.has(k)).map(([, v]) => v));
-    const lost = sortPerms([...(a?.permissions ?? new Map<string, Permission>())].filter(([k]) => !b?.permissions.has(k)).map(([, v]) => v));
+    const gained = sortPerms(
+      [...(b?.permissions ?? new Map<string, Permission>())].filter(([k]) => !a?.permissions.has(k)).map(([, v]) => v),
+    );
+    const lost = sortPerms(
+      [...(a?.permissions ?? new Map<string, Permission>())].filter(([k]) => !b?.permissions.has(k)).map(([, v]) => v),
+    );
     const attachedGained = [...(b?.attachedArns ?? [])].filter((x) => !a?.attachedArns.has(x)).sort();
     const attachedLost = [...(a?.attachedArns ?? [])].filter((x) => !b?.attachedArns.has(x)).sort();
-    const status = !a || (!a.inTemplate && !a.permissions.size) ? 'added' : !b || (!b.inTemplate && !b.permissions.size) ? 'removed' : 'changed';
+    const status =
+      !a || (!a.inTemplate && !a.permissions.size)
+        ? 'added'
+        : !b || (!b.inTemplate && !b.permissions.size)
+          ? 'removed'
+          : 'changed';
     const nameChanged = a && b && a.name !== b.name;
-    if (gained.length || lost.length || attachedGained.length || attachedLost.length || (a?.inTemplate ?? false) !== (b?.inTemplate ?? false) || nameChanged) {
-      diffs.push({ id, kind: p.kind, name: nameChanged ? `${a.name} -> ${b.name}` : p.name, status, gained, lost, attachedGained, attachedLost });
+    if (
+      gained.length ||
+      lost.length ||
+      attachedGained.length ||
+      attachedLost.length ||
+      (a?.inTemplate ?? false) !== (b?.inTemplate ?? false) ||
+      nameChanged
+    ) {
+      diffs.push({
+        id,
+        kind: p.kind,
+        name: nameChanged ? `${a.name} -> ${b.name}` : p.name,
+        status,
+        gained,
+        lost,
+        attachedGained,
+        attachedLost,
+      });
     }
   }
   return diffs;
@@ -201,18 +255,27 @@ function principalLabel(d: Pick<PrincipalDiff, 'id' | 'kind' | 'name'>): string 
  * Permission tuples regrouped for reading: the actions granted on the same resources under the same
  * condition come together, as they usually stood in one statement.
  */
-export function groupPermissions(perms: readonly Permission[]): { effect: string; actions: string[]; resources: string[]; condition?: string }[] {
+export function groupPermissions(
+  perms: readonly Permission[],
+): { effect: string; actions: string[]; resources: string[]; condition?: string }[] {
   const byResource = new Map<string, { effect: string; resource: string; condition?: string; actions: string[] }>();
   for (const p of perms) {
     const key = `${p.effect}\u0000${p.resource}\u0000${p.condition ?? ''}`;
-    if (!byResource.has(key)) byResource.set(key, { effect: p.effect, resource: p.resource, condition: p.condition, actions: [] });
+    if (!byResource.has(key))
+      byResource.set(key, { effect: p.effect, resource: p.resource, condition: p.condition, actions: [] });
     byResource.get(key)!.actions.push(p.action);
   }
   const byActions = new Map<string, { effect: string; actions: string[]; resources: string[]; condition?: string }>();
   for (const r of byResource.values()) {
     const actions = [...new Set(r.actions)].sort();
     const key = `${r.effect}\u0000${actions.join(',')}\u0000${r.condition ?? ''}`;
-    if (!byActions.has(key)) byActions.set(key, { effect: r.effect, actions, resources: [], ...(r.condition ? { condition: r.condition } : {}) });
+    if (!byActions.has(key))
+      byActions.set(key, {
+        effect: r.effect,
+        actions,
+        resources: [],
+        ...(r.condition ? { condition: r.condition } : {}),
+      });
     byActions.get(key)!.resources.push(r.resource);
   }
   return [...byActions.values()]
@@ -231,7 +294,9 @@ export function formatPermissionDiff(diffs: readonly PrincipalDiff[]): string {
     }
   };
   for (const d of diffs) {
-    lines.push(`${principalLabel(d)}${d.status === 'changed' ? '' : ` [${d.status}]`}: ${d.gained.length} gained, ${d.lost.length} lost (action x resource)`);
+    lines.push(
+      `${principalLabel(d)}${d.status === 'changed' ? '' : ` [${d.status}]`}: ${d.gained.length} gained, ${d.lost.length} lost (action x resource)`,
+    );
     block('+', d.gained);
     block('-', d.lost);
     for (const a of d.attachedGained) lines.push(`  + attached managed policy ${a}`);
@@ -261,7 +326,11 @@ export function securityTable(oldTemplate: Template, newTemplate: Template): Sec
   const diff: TemplateDiff = fullDiff(oldTemplate, newTemplate);
   const sink = new StringSink();
   formatSecurityChanges(sink, diff);
-  return { text: stripVTControlCharacters(sink.text).trimEnd(), changed: diff.permissionsAnyChanges, broadened: diff.permissionsBroadened };
+  return {
+    text: stripVTControlCharacters(sink.text).trimEnd(),
+    changed: diff.permissionsAnyChanges,
+    broadened: diff.permissionsBroadened,
+  };
 }
 
 /** Region, account, parameter values and macro names for the expansion (scripts/lib/harness.ts). */
@@ -270,7 +339,10 @@ export type LoadOptions = Omit<HarnessOptions, 'requestId'>;
 /** True when the template still holds Access resources or the macro's transform. */
 export function needsExpansion(template: Template, macroNames: readonly string[] = MACRO_NAMES): boolean {
   const transforms = list(template.Transform);
-  return transforms.some((t) => typeof t === 'string' && macroNames.includes(t)) || Object.values(template.Resources ?? {}).some((r) => r?.Type === ACCESS_TYPE);
+  return (
+    transforms.some((t) => typeof t === 'string' && macroNames.includes(t)) ||
+    Object.values(template.Resources ?? {}).some((r) => r?.Type === ACCESS_TYPE)
+  );
 }
 
 /**
@@ -279,7 +351,8 @@ export function needsExpansion(template: Template, macroNames: readonly string[]
  */
 export async function processedTemplate(text: string, what: string, options: LoadOptions = {}): Promise<Template> {
   const template = parseTemplate(text) as Template;
-  if (!template || typeof template !== 'object' || Array.isArray(template)) throw new Error(`${what} is not a template`);
+  if (!template || typeof template !== 'object' || Array.isArray(template))
+    throw new Error(`${what} is not a template`);
   const macroNames = [...(options.macroNames ?? MACRO_NAMES)];
   if (!needsExpansion(template, macroNames)) return template;
   return (await expandTemplate(template, { ...options, macroNames, requestId: `diff-${what}`, what })) as Template;

@@ -43,12 +43,19 @@ export function awsClientConfig(endpoint: string) {
 
 /** Throws unless `python3 -c "import moto"` works; returns moto's version. */
 export function checkMotoAvailable(): string {
-  const probe = spawnSync('python3', ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8', env: process.env }); // env: see cfn-lint.ts
+  const probe = spawnSync('python3', ['-c', 'import moto; print(moto.__version__)'], {
+    encoding: 'utf8',
+    env: process.env,
+  }); // env: see cfn-lint.ts
   if (probe.error) {
-    throw new Error(`moto integration tests need python3 on PATH (${probe.error.message}); it is preinstalled in the project image`);
+    throw new Error(
+      `moto integration tests need python3 on PATH (${probe.error.message}); it is preinstalled in the project image`,
+    );
   }
   if (probe.status !== 0) {
-    throw new Error(`moto integration tests need the Python module "moto" (5.x, preinstalled in the project image): ${probe.stderr.trim()}`);
+    throw new Error(
+      `moto integration tests need the Python module "moto" (5.x, preinstalled in the project image): ${probe.stderr.trim()}`,
+    );
   }
   return probe.stdout.trim();
 }
@@ -59,7 +66,9 @@ function freeLoopbackPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -198,7 +207,8 @@ async function waitForTerminal(cfn: CloudFormationClient, stackNameOrId: string)
     const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stackNameOrId }));
     const stack = Stacks![0];
     if (!stack.StackStatus!.endsWith('_IN_PROGRESS')) return stack;
-    if (Date.now() > deadline) throw new Error(`stack ${stackNameOrId} still ${stack.StackStatus} after ${STACK_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`stack ${stackNameOrId} still ${stack.StackStatus} after ${STACK_TIMEOUT_MS} ms`);
     await sleep(100);
   }
 }
@@ -249,7 +259,9 @@ async function applyStack(
   try {
     let stackId: string | undefined;
     try {
-      ({ StackId: stackId } = await cfn.send(op === 'Create' ? new CreateStackCommand(input) : new UpdateStackCommand(input)));
+      ({ StackId: stackId } = await cfn.send(
+        op === 'Create' ? new CreateStackCommand(input) : new UpdateStackCommand(input),
+      ));
     } catch (err) {
       // validation errors are synchronous on AWS too; moto also fails stack *updates* here
       const e = err as Error;

@@ -29,7 +29,14 @@ import { CORE_CATALOG } from '../../functions/catalog';
 import type { CatalogEntry } from '../../functions/catalog/types';
 import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, declaredReason, OWN_RESOURCES } from '../../functions/core/boundary';
 import { sidOf } from '../../functions/core/iam/render';
-import { permissionsOf, principalPermissions, render, type Permission, type PrincipalKind, type Template } from './iam-diff';
+import {
+  permissionsOf,
+  principalPermissions,
+  render,
+  type Permission,
+  type PrincipalKind,
+  type Template,
+} from './iam-diff';
 
 export const WHATS = ['read', 'update', 'create/delete', 'IAM', 'pass role'] as const;
 export type What = (typeof WHATS)[number];
@@ -41,7 +48,14 @@ const READ = /^(Get|List|Describe|BatchGet|Head|Search|Lookup|Filter|Query$|Scan
 export function whatOf(action: string): What {
   const [service, name = ''] = action.split(':');
   if (action === 'iam:PassRole') return 'pass role';
-  if (service === 'apigateway') return name === 'GET' ? 'read' : name === 'POST' || name === 'DELETE' ? 'create/delete' : /Policy/.test(name) ? 'IAM' : 'update';
+  if (service === 'apigateway')
+    return name === 'GET'
+      ? 'read'
+      : name === 'POST' || name === 'DELETE'
+        ? 'create/delete'
+        : /Policy/.test(name)
+          ? 'IAM'
+          : 'update';
   if (READ.test(name)) return 'read';
   if (service === 'iam' || service === 'sts' || /Policy|Permission|Grant/.test(name)) return 'IAM';
   if (/^(Create|Delete|Remove)/.test(name)) return 'create/delete';
@@ -60,23 +74,36 @@ export function ownNames(template: Template): RegExp[] {
   const names: RegExp[] = [];
   for (const r of Object.values(template.Resources ?? {})) {
     const p = r?.Properties ?? {};
-    const described = typeof p.Description === 'string' ? /^([A-Za-z][A-Za-z0-9-]*) ([A-Za-z0-9-*?]+): /.exec(p.Description) : null;
+    const described =
+      typeof p.Description === 'string' ? /^([A-Za-z][A-Za-z0-9-]*) ([A-Za-z0-9-*?]+): /.exec(p.Description) : null;
     if (r?.Type === 'AWS::IAM::ManagedPolicy' && described) {
       const [, service, stage] = described;
-      names.push(new RegExp(`(^|[/:])${esc(service)}-${esc(stage)}([-/:]|$)`), new RegExp(`(^|[/:])${esc(service)}/${esc(stage)}(/|$)`));
+      names.push(
+        new RegExp(`(^|[/:])${esc(service)}-${esc(stage)}([-/:]|$)`),
+        new RegExp(`(^|[/:])${esc(service)}/${esc(stage)}(/|$)`),
+      );
     }
-    for (const k of ['GroupName', 'RoleName', 'ManagedPolicyName']) if (typeof p[k] === 'string') names.push(new RegExp(`(^|[/:])${esc(p[k] as string)}$`));
+    for (const k of ['GroupName', 'RoleName', 'ManagedPolicyName'])
+      if (typeof p[k] === 'string') names.push(new RegExp(`(^|[/:])${esc(p[k] as string)}$`));
   }
   return names;
 }
 
-export function scopeOf(p: Pick<Permission, 'resource' | 'condition'>, names: readonly RegExp[], logicalIds: ReadonlySet<string>): Scope {
+export function scopeOf(
+  p: Pick<Permission, 'resource' | 'condition'>,
+  names: readonly RegExp[],
+  logicalIds: ReadonlySet<string>,
+): Scope {
   // a resource of this template (${Logical.Attr}) or the access stack itself (${AWS::StackName})
-  const ownExpression = (text: string) => text.includes('${AWS::StackName}') || [...text.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].some((m) => logicalIds.has(m[1]));
+  const ownExpression = (text: string) =>
+    text.includes('${AWS::StackName}') ||
+    [...text.matchAll(/\$\{([A-Za-z0-9]+)[.}]/g)].some((m) => logicalIds.has(m[1]));
   const own = (text: string) => ownExpression(text) || names.some((n) => n.test(text));
-  const conditionValues = p.condition === undefined ? [] : [...p.condition.matchAll(/: ([^,{}[\]]+)/g)].map((m) => m[1].trim());
+  const conditionValues =
+    p.condition === undefined ? [] : [...p.condition.matchAll(/: ([^,{}[\]]+)/g)].map((m) => m[1].trim());
   if (own(p.resource) || conditionValues.some(own)) return 'own stage';
-  if (p.condition?.includes('aws:CalledVia') && p.condition.includes('cloudformation.amazonaws.com')) return 'via the stack only';
+  if (p.condition?.includes('aws:CalledVia') && p.condition.includes('cloudformation.amazonaws.com'))
+    return 'via the stack only';
   return 'account-wide';
 }
 
@@ -132,10 +159,15 @@ function lookup(catalog: ReadonlyMap<string, Reasoned>, sid: string): Reasoned |
   const known = catalog.get(sid);
   if (known) return known;
   const declared = /^BoundaryDeclared([1-9][0-9]*)$/.exec(sid);
-  return declared ? { id: `boundary.declared-${declared[1]}`, reason: declaredReason(Number(declared[1]) - 1) } : undefined;
+  return declared
+    ? { id: `boundary.declared-${declared[1]}`, reason: declaredReason(Number(declared[1]) - 1) }
+    : undefined;
 }
 
-const refOf = (v: unknown): string | undefined => (v && typeof v === 'object' && typeof (v as { Ref?: unknown }).Ref === 'string' ? (v as { Ref: string }).Ref : undefined);
+const refOf = (v: unknown): string | undefined =>
+  v && typeof v === 'object' && typeof (v as { Ref?: unknown }).Ref === 'string'
+    ? (v as { Ref: string }).Ref
+    : undefined;
 
 /** The template's permissions boundaries: managed policies its roles carry as PermissionsBoundary, with those roles. */
 function boundaries(template: Template): { id: string; name: string; permissions: Permission[]; roles: string[] }[] {
@@ -151,7 +183,12 @@ function boundaries(template: Template): { id: string; name: string; permissions
   }
   return [...found].map(([id, roles]) => {
     const p = resources[id].Properties ?? {};
-    return { id, name: p.ManagedPolicyName === undefined ? id : render(p.ManagedPolicyName), permissions: permissionsOf(p.PolicyDocument), roles: roles.sort() };
+    return {
+      id,
+      name: p.ManagedPolicyName === undefined ? id : render(p.ManagedPolicyName),
+      permissions: permissionsOf(p.PolicyDocument),
+      roles: roles.sort(),
+    };
   });
 }
 
@@ -173,15 +210,30 @@ function ownServicePairs(permissions: readonly Permission[]): Permission[] {
   });
 }
 
-function matrixOf(permissions: Iterable<Permission>, catalog: ReadonlyMap<string, Reasoned>, names: readonly RegExp[], logicalIds: ReadonlySet<string>): Map<string, Map<What, Cell>> {
+function matrixOf(
+  permissions: Iterable<Permission>,
+  catalog: ReadonlyMap<string, Reasoned>,
+  names: readonly RegExp[],
+  logicalIds: ReadonlySet<string>,
+): Map<string, Map<What, Cell>> {
   const scoped = ownServicePairs([...permissions])
     .filter((perm) => (perm.effect === 'Allow' || perm.effect === 'Deny') && !perm.action.startsWith('NOT '))
-    .map((perm) => ({ perm, deny: perm.effect === 'Deny', sid: perm.sid ?? '(no Sid)', scope: scopeOf(perm, names, logicalIds) }));
+    .map((perm) => ({
+      perm,
+      deny: perm.effect === 'Deny',
+      sid: perm.sid ?? '(no Sid)',
+      scope: scopeOf(perm, names, logicalIds),
+    }));
   const statements = new Map<string, StatementInfo>();
   for (const { perm, sid, scope } of scoped) {
     const entry = lookup(catalog, sid);
     const known = statements.get(sid);
-    statements.set(sid, { sid, effect: perm.effect as 'Allow' | 'Deny', ...(entry ? { id: entry.id, reason: entry.reason } : {}), scope: known ? widest(known.scope, scope) : scope });
+    statements.set(sid, {
+      sid,
+      effect: perm.effect as 'Allow' | 'Deny',
+      ...(entry ? { id: entry.id, reason: entry.reason } : {}),
+      scope: known ? widest(known.scope, scope) : scope,
+    });
   }
   const rows = new Map<string, Map<What, Cell>>();
   for (const { perm, deny, sid, scope } of scoped) {
@@ -195,25 +247,45 @@ function matrixOf(permissions: Iterable<Permission>, catalog: ReadonlyMap<string
       ...(cellScope ? { scope: cellScope } : {}),
       actions: deny ? (cell?.actions ?? []) : [...new Set([...(cell?.actions ?? []), perm.action])].sort(),
       denied: deny ? [...new Set([...(cell?.denied ?? []), perm.action])].sort() : (cell?.denied ?? []),
-      statements: cell?.statements.some((s) => s.sid === sid) ? cell.statements : [...(cell?.statements ?? []), statements.get(sid)!].sort((a, b) => a.sid.localeCompare(b.sid)),
+      statements: cell?.statements.some((s) => s.sid === sid)
+        ? cell.statements
+        : [...(cell?.statements ?? []), statements.get(sid)!].sort((a, b) => a.sid.localeCompare(b.sid)),
     });
   }
   // the statement objects in the cells carry their final (widest) scope
-  for (const row of rows.values()) for (const [w, cell] of row) row.set(w, { ...cell, statements: cell.statements.map((s) => statements.get(s.sid)!) });
+  for (const row of rows.values())
+    for (const [w, cell] of row)
+      row.set(w, { ...cell, statements: cell.statements.map((s) => statements.get(s.sid)!) });
   return new Map([...rows].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 const KIND_ORDER: readonly MatrixKind[] = ['group', 'role', 'user', 'boundary'];
 
-export function permissionMatrix(template: Template, catalog: ReadonlyMap<string, Reasoned> = catalogBySid()): PrincipalMatrix[] {
+export function permissionMatrix(
+  template: Template,
+  catalog: ReadonlyMap<string, Reasoned> = catalogBySid(),
+): PrincipalMatrix[] {
   const names = ownNames(template);
   const logicalIds = new Set(Object.keys(template.Resources ?? {}));
   const out: PrincipalMatrix[] = [];
   for (const p of principalPermissions(template).values()) {
-    out.push({ id: p.id, kind: p.kind, name: p.name, rows: matrixOf(p.permissions.values(), catalog, names, logicalIds), attachedArns: [...p.attachedArns] });
+    out.push({
+      id: p.id,
+      kind: p.kind,
+      name: p.name,
+      rows: matrixOf(p.permissions.values(), catalog, names, logicalIds),
+      attachedArns: [...p.attachedArns],
+    });
   }
   for (const b of boundaries(template)) {
-    out.push({ id: b.id, kind: 'boundary', name: b.name, boundaryOf: b.roles, rows: matrixOf(b.permissions, catalog, names, logicalIds), attachedArns: [] });
+    out.push({
+      id: b.id,
+      kind: 'boundary',
+      name: b.name,
+      boundaryOf: b.roles,
+      rows: matrixOf(b.permissions, catalog, names, logicalIds),
+      attachedArns: [],
+    });
   }
   return out.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
 }
@@ -248,7 +320,10 @@ export function matrixRows(matrix: readonly PrincipalMatrix[]): MatrixRow[] {
 const rowKey = (r: MatrixRow) => `${r.principal}\u0000${r.service}\u0000${r.what}\u0000${r.scope}`;
 
 /** Rows present on one side only: a cell that appears, disappears or changes scope. */
-export function diffRows(before: readonly MatrixRow[], after: readonly MatrixRow[]): { gained: MatrixRow[]; lost: MatrixRow[] } {
+export function diffRows(
+  before: readonly MatrixRow[],
+  after: readonly MatrixRow[],
+): { gained: MatrixRow[]; lost: MatrixRow[] } {
   const b = new Set(before.map(rowKey));
   const a = new Set(after.map(rowKey));
   return { gained: after.filter((r) => !b.has(rowKey(r))), lost: before.filter((r) => !a.has(rowKey(r))) };
@@ -256,7 +331,8 @@ export function diffRows(before: readonly MatrixRow[], after: readonly MatrixRow
 
 export function formatRowDiff(d: { gained: MatrixRow[]; lost: MatrixRow[] }): string {
   if (!d.gained.length && !d.lost.length) return '(no row of the matrix changed)';
-  const line = (sign: string, r: MatrixRow) => `${sign} ${r.principal}: ${r.service} ${r.what}, ${r.scope} (${r.sids.join(', ')})`;
+  const line = (sign: string, r: MatrixRow) =>
+    `${sign} ${r.principal}: ${r.service} ${r.what}, ${r.scope} (${r.sids.join(', ')})`;
   return [...d.gained.map((r) => line('+', r)), ...d.lost.map((r) => line('-', r))].join('\n');
 }
 

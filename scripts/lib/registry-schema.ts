@@ -19,7 +19,12 @@ const ARN_ATTRIBUTE = /Arn$/;
 export function accessAttributes(): string[] {
   const ctx = { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} };
   const resource = { Type: ACCESS_TYPE, Properties: { ServiceName: 'schema' } };
-  const config = parseAccess('A', resource, ctx, SUBMODULES.map((s) => s.property));
+  const config = parseAccess(
+    'A',
+    resource,
+    ctx,
+    SUBMODULES.map((s) => s.property),
+  );
   return Object.keys(expandAccess(config, [], resource, 'FormidableServerless').refs.attributes);
 }
 
@@ -27,16 +32,31 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
   const common = { description: spec.description, ...(spec.default !== undefined ? { default: spec.default } : {}) };
   switch (spec.kind) {
     case 'string':
-      return { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}), ...(spec.maxLength ? { maxLength: spec.maxLength } : {}), ...common };
+      return {
+        type: 'string',
+        ...(spec.pattern ? { pattern: spec.pattern.source } : {}),
+        ...(spec.maxLength ? { maxLength: spec.maxLength } : {}),
+        ...common,
+      };
     case 'boolean':
       // template parameters arrive as strings: the macro reads 'true' and 'false' too
       return { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'], ...common };
     case 'list':
-      return { type: 'array', insertionOrder: false, uniqueItems: true, items: { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}) }, ...common };
+      return {
+        type: 'array',
+        insertionOrder: false,
+        uniqueItems: true,
+        items: { type: 'string', ...(spec.pattern ? { pattern: spec.pattern.source } : {}) },
+        ...common,
+      };
     case 'tags':
       return {
         oneOf: [
-          { type: 'object', patternProperties: { '^(?![aA][wW][sS]:).{1,128}$': { type: 'string', maxLength: 256 } }, additionalProperties: false },
+          {
+            type: 'object',
+            patternProperties: { '^(?![aA][wW][sS]:).{1,128}$': { type: 'string', maxLength: 256 } },
+            additionalProperties: false,
+          },
           { type: 'array', items: { $ref: '#/definitions/Tag' } },
         ],
         ...common,
@@ -58,23 +78,56 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
     case 'roles': {
       const keys = (list: string[]) => Object.fromEntries(list.map((k) => [k, {}]));
       const role = {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         properties: {
           Principals: { type: 'array', items: { type: 'string' } },
           RequireMfa: { type: ['boolean', 'string'], enum: [true, false, 'true', 'false'] },
           MaxSessionDuration: { type: ['integer', 'string'] },
-          GitHub: { type: 'object', additionalProperties: false, properties: keys(['Repository', 'Branches', 'Environments', 'Workflows', 'OwnerId', 'RepositoryId', 'SubjectFormat', 'CreateProvider']) },
-          GitLab: { type: 'object', additionalProperties: false, properties: keys(['Project', 'Branches', 'Host', 'Audience', 'CreateProvider']) },
+          GitHub: {
+            type: 'object',
+            additionalProperties: false,
+            properties: keys([
+              'Repository',
+              'Branches',
+              'Environments',
+              'Workflows',
+              'OwnerId',
+              'RepositoryId',
+              'SubjectFormat',
+              'CreateProvider',
+            ]),
+          },
+          GitLab: {
+            type: 'object',
+            additionalProperties: false,
+            properties: keys(['Project', 'Branches', 'Host', 'Audience', 'CreateProvider']),
+          },
         },
       };
-      return { type: 'object', additionalProperties: false, properties: Object.fromEntries(Object.values(ROLE_KEYS).map((k) => [k, role])), ...common };
+      return {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(Object.values(ROLE_KEYS).map((k) => [k, role])),
+        ...common,
+      };
     }
     case 'bucket':
       return {
         oneOf: [
           { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' },
-          { type: 'object', additionalProperties: false, required: ['Name'], properties: { Name: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' } } },
-          { type: 'object', additionalProperties: false, required: ['Shared'], properties: { Shared: { const: true } } },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['Name'],
+            properties: { Name: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' } },
+          },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['Shared'],
+            properties: { Shared: { const: true } },
+          },
         ],
         ...common,
       };
@@ -89,23 +142,40 @@ export function registrySchema(): Record<string, unknown> {
   // LambdaRoleName is both an input (a custom role) and an attribute: it stays a writable property
   const readOnly = attributes.filter((a) => !(a in CORE_PROPERTIES));
   for (const a of readOnly) {
-    properties[a] = { type: 'string', description: ARN_ATTRIBUTE.test(a) ? `Fn::GetAtt: ARN (${a}).` : `Fn::GetAtt: name (${a}).` };
+    properties[a] = {
+      type: 'string',
+      description: ARN_ATTRIBUTE.test(a) ? `Fn::GetAtt: ARN (${a}).` : `Fn::GetAtt: name (${a}).`,
+    };
   }
   return {
     typeName: ACCESS_TYPE,
-    description: 'Least-privilege IAM groups (admin, developer, ci) and an execution role for one Serverless Framework service and stage; expanded by the FormidableServerless CloudFormation macro.',
+    description:
+      'Least-privilege IAM groups (admin, developer, ci) and an execution role for one Serverless Framework service and stage; expanded by the FormidableServerless CloudFormation macro.',
     definitions: {
       Tag: {
-        type: 'object', additionalProperties: false, required: ['Key', 'Value'],
-        properties: { Key: { type: 'string', minLength: 1, maxLength: 128 }, Value: { type: 'string', maxLength: 256 } },
+        type: 'object',
+        additionalProperties: false,
+        required: ['Key', 'Value'],
+        properties: {
+          Key: { type: 'string', minLength: 1, maxLength: 128 },
+          Value: { type: 'string', maxLength: 256 },
+        },
       },
     },
     properties,
     additionalProperties: false,
-    required: Object.entries(CORE_PROPERTIES).filter(([, s]) => s.required).map(([k]) => k),
+    required: Object.entries(CORE_PROPERTIES)
+      .filter(([, s]) => s.required)
+      .map(([k]) => k),
     readOnlyProperties: readOnly.map((a) => `/properties/${a}`),
     primaryIdentifier: ['/properties/LambdaRoleName'],
-    tagging: { taggable: true, tagOnCreate: true, tagUpdatable: true, cloudFormationSystemTags: false, tagProperty: '/properties/Tags' },
+    tagging: {
+      taggable: true,
+      tagOnCreate: true,
+      tagUpdatable: true,
+      cloudFormationSystemTags: false,
+      tagProperty: '/properties/Tags',
+    },
   };
 }
 

@@ -104,17 +104,26 @@ export const EXECUTION_ROLE_NAME = 'AWSCloudFormationStackSetExecutionRole';
 
 export function validateTarget(t: RolloutTarget): void {
   const errors: string[] = [];
-  if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(t.stackSetName)) errors.push(`stack set name ${t.stackSetName} must start with a letter and hold only letters, digits and hyphens (128 at most)`);
+  if (!/^[a-zA-Z][-a-zA-Z0-9]{0,127}$/.test(t.stackSetName))
+    errors.push(
+      `stack set name ${t.stackSetName} must start with a letter and hold only letters, digits and hyphens (128 at most)`,
+    );
   if (t.permissionModel === 'SELF_MANAGED') {
-    for (const a of t.accounts ?? []) if (!ACCOUNT_PATTERN.test(a)) errors.push(`${a} is not an account id (12 digits)`);
-    if (!t.administrationRoleArn) errors.push(`StackSet ${t.stackSetName}: a self-managed StackSet needs the administration role's ARN`);
+    for (const a of t.accounts ?? [])
+      if (!ACCOUNT_PATTERN.test(a)) errors.push(`${a} is not an account id (12 digits)`);
+    if (!t.administrationRoleArn)
+      errors.push(`StackSet ${t.stackSetName}: a self-managed StackSet needs the administration role's ARN`);
     if (!t.regions.length) errors.push('--regions is required (for example us-east-1,eu-west-1)');
     for (const r of t.regions) if (!REGION_PATTERN.test(r)) errors.push(`${r} is not a region name`);
     if (errors.length) throw new RolloutError(errors.join('\n'));
     return;
   }
-  if (!t.organizationalUnits.length) errors.push('at least one --organizational-unit (ou-... or the root id r-... for the whole organization) is required');
-  for (const ou of t.organizationalUnits) if (!OU_PATTERN.test(ou)) errors.push(`${ou} is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)`);
+  if (!t.organizationalUnits.length)
+    errors.push(
+      'at least one --organizational-unit (ou-... or the root id r-... for the whole organization) is required',
+    );
+  for (const ou of t.organizationalUnits)
+    if (!OU_PATTERN.test(ou)) errors.push(`${ou} is not an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)`);
   if (!t.regions.length) errors.push('--regions is required (for example us-east-1,eu-west-1)');
   for (const r of t.regions) if (!REGION_PATTERN.test(r)) errors.push(`${r} is not a region name`);
   if (errors.length) throw new RolloutError(errors.join('\n'));
@@ -122,16 +131,25 @@ export function validateTarget(t: RolloutTarget): void {
 
 /** CAPABILITY_NAMED_IAM when an IAM resource has a custom name, CAPABILITY_IAM for other IAM resources. */
 export function requiredCapabilities(template: { Resources?: Record<string, unknown> }): Capability[] {
-  const iam = Object.values(template.Resources ?? {}).filter((r) => String((r as { Type?: unknown })?.Type).startsWith('AWS::IAM::')) as { Properties?: Record<string, unknown> }[];
+  const iam = Object.values(template.Resources ?? {}).filter((r) =>
+    String((r as { Type?: unknown })?.Type).startsWith('AWS::IAM::'),
+  ) as { Properties?: Record<string, unknown> }[];
   if (!iam.length) return [];
-  const named = iam.some((r) => ['RoleName', 'GroupName', 'ManagedPolicyName', 'UserName', 'InstanceProfileName'].some((k) => r.Properties?.[k] !== undefined));
+  const named = iam.some((r) =>
+    ['RoleName', 'GroupName', 'ManagedPolicyName', 'UserName', 'InstanceProfileName'].some(
+      (k) => r.Properties?.[k] !== undefined,
+    ),
+  );
   return [named ? 'CAPABILITY_NAMED_IAM' : 'CAPABILITY_IAM'];
 }
 
 export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
   validateTarget(target);
   const common = { StackSetName: target.stackSetName, ...(target.callAs ? { CallAs: target.callAs } : {}) };
-  const parameters = Object.entries(target.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }));
+  const parameters = Object.entries(target.parameters).map(([ParameterKey, ParameterValue]) => ({
+    ParameterKey,
+    ParameterValue,
+  }));
   const stackSet = state.stackSet && state.stackSet.Status !== 'DELETED' ? state.stackSet : undefined;
   const steps: Step[] = [];
   const upToDate: string[] = [];
@@ -147,7 +165,10 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
     Capabilities: [...target.capabilities],
     PermissionModel: model,
     ...(selfManaged
-      ? { AdministrationRoleARN: target.administrationRoleArn, ExecutionRoleName: target.executionRoleName ?? EXECUTION_ROLE_NAME }
+      ? {
+          AdministrationRoleARN: target.administrationRoleArn,
+          ExecutionRoleName: target.executionRoleName ?? EXECUTION_ROLE_NAME,
+        }
       : { AutoDeployment: AUTO_DEPLOYMENT }),
     ManagedExecution: { Active: true },
   };
@@ -165,7 +186,10 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
     }
     const changes = stackSetChanges(target, stackSet, parameters);
     const outdated = state.instances.filter((i) => i.Status === 'OUTDATED' || i.Status === 'INOPERABLE');
-    if (outdated.length) changes.push(`${outdated.length} stack instance(s) ${[...new Set(outdated.map((i) => i.Status))].join('/')} from an earlier operation`);
+    if (outdated.length)
+      changes.push(
+        `${outdated.length} stack instance(s) ${[...new Set(outdated.map((i) => i.Status))].join('/')} from an earlier operation`,
+      );
     if (changes.length) {
       steps.push({
         kind: 'update-stack-set',
@@ -176,7 +200,9 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
         },
       });
     } else {
-      upToDate.push(`StackSet ${target.stackSetName}: template, parameters, capabilities and ${selfManaged ? 'roles' : 'auto-deployment'} unchanged`);
+      upToDate.push(
+        `StackSet ${target.stackSetName}: template, parameters, capabilities and ${selfManaged ? 'roles' : 'auto-deployment'} unchanged`,
+      );
     }
   }
   if (selfManaged) {
@@ -214,7 +240,12 @@ export function planRollout(target: RolloutTarget, state: CurrentState): Plan {
 }
 
 /** SELF_MANAGED: account/region pairs with no stack instance yet, grouped by identical region lists. */
-function accountInstanceSteps(target: RolloutTarget, instances: readonly StackInstanceSummary[], common: { StackSetName: string }, upToDate: string[]): Step[] {
+function accountInstanceSteps(
+  target: RolloutTarget,
+  instances: readonly StackInstanceSummary[],
+  common: { StackSetName: string },
+  upToDate: string[],
+): Step[] {
   const covered = new Set(instances.filter((i) => i.Account && i.Region).map((i) => `${i.Account} ${i.Region}`));
   const groups = new Map<string, { accounts: string[]; regions: string[] }>();
   const done: string[] = [];
@@ -229,7 +260,8 @@ function accountInstanceSteps(target: RolloutTarget, instances: readonly StackIn
     groups.get(key)?.accounts.push(account);
   }
   if (done.length) upToDate.push(`accounts ${done.join(', ')}: stack instances in ${target.regions.join(', ')}`);
-  if (!(target.accounts ?? []).length) upToDate.push(`StackSet ${target.stackSetName}: no target account yet (no account holds the execution role)`);
+  if (!(target.accounts ?? []).length)
+    upToDate.push(`StackSet ${target.stackSetName}: no target account yet (no account holds the execution role)`);
   return [...groups.values()].map(({ accounts, regions }) => ({
     kind: 'create-stack-instances' as const,
     why: `no stack instances yet for account${accounts.length === 1 ? '' : 's'} ${accounts.join(', ')} in ${regions.join(', ')}`,
@@ -237,19 +269,30 @@ function accountInstanceSteps(target: RolloutTarget, instances: readonly StackIn
   }));
 }
 
-function stackSetChanges(target: RolloutTarget, current: StackSet, parameters: { ParameterKey: string; ParameterValue: string }[]): string[] {
+function stackSetChanges(
+  target: RolloutTarget,
+  current: StackSet,
+  parameters: { ParameterKey: string; ParameterValue: string }[],
+): string[] {
   const changes: string[] = [];
   if (!sameTemplate(current.TemplateBody, target.templateBody)) changes.push('template changed');
   const have = new Map((current.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
   const want = new Map(parameters.map((p) => [p.ParameterKey, p.ParameterValue]));
-  const paramDiff = [...new Set([...have.keys(), ...want.keys()])].filter((k) => k !== undefined && have.get(k) !== want.get(k));
+  const paramDiff = [...new Set([...have.keys(), ...want.keys()])].filter(
+    (k) => k !== undefined && have.get(k) !== want.get(k),
+  );
   if (paramDiff.length) changes.push(`parameters changed: ${paramDiff.join(', ')}`);
   const caps = (c: readonly string[] | undefined) => [...(c ?? [])].sort().join(',');
-  if (caps(current.Capabilities) !== caps(target.capabilities)) changes.push(`capabilities ${caps(current.Capabilities) || '(none)'} -> ${caps(target.capabilities) || '(none)'}`);
+  if (caps(current.Capabilities) !== caps(target.capabilities))
+    changes.push(`capabilities ${caps(current.Capabilities) || '(none)'} -> ${caps(target.capabilities) || '(none)'}`);
   if (target.permissionModel === 'SELF_MANAGED') {
-    if (current.AdministrationRoleARN !== target.administrationRoleArn) changes.push(`administration role ${current.AdministrationRoleARN ?? '(none)'} -> ${target.administrationRoleArn}`);
+    if (current.AdministrationRoleARN !== target.administrationRoleArn)
+      changes.push(
+        `administration role ${current.AdministrationRoleARN ?? '(none)'} -> ${target.administrationRoleArn}`,
+      );
     const exec = target.executionRoleName ?? EXECUTION_ROLE_NAME;
-    if ((current.ExecutionRoleName ?? EXECUTION_ROLE_NAME) !== exec) changes.push(`execution role ${current.ExecutionRoleName} -> ${exec}`);
+    if ((current.ExecutionRoleName ?? EXECUTION_ROLE_NAME) !== exec)
+      changes.push(`execution role ${current.ExecutionRoleName} -> ${exec}`);
   } else {
     const auto = current.AutoDeployment;
     if (auto?.Enabled !== true || auto?.RetainStacksOnAccountRemoval !== false) {
@@ -257,7 +300,8 @@ function stackSetChanges(target: RolloutTarget, current: StackSet, parameters: {
     }
   }
   if (current.ManagedExecution?.Active !== true) changes.push('managed execution off -> on');
-  if (target.description !== undefined && (current.Description ?? '') !== target.description) changes.push('description changed');
+  if (target.description !== undefined && (current.Description ?? '') !== target.description)
+    changes.push('description changed');
   return changes;
 }
 
@@ -266,16 +310,25 @@ function stackSetChanges(target: RolloutTarget, current: StackSet, parameters: {
  * UpdateStack when its template differs, nothing otherwise. A stack stuck in a failed state is an error
  * naming the fix, never a silent re-create.
  */
-export function planAdminStack(stackName: string, templateBody: string, current: { stack?: Stack; templateBody?: string }): Plan {
+export function planAdminStack(
+  stackName: string,
+  templateBody: string,
+  current: { stack?: Stack; templateBody?: string },
+): Plan {
   const stack = current.stack && current.stack.StackStatus !== 'DELETE_COMPLETE' ? current.stack : undefined;
   const input = { StackName: stackName, TemplateBody: templateBody, Capabilities: ['CAPABILITY_NAMED_IAM' as const] };
-  if (!stack) return { steps: [{ kind: 'create-stack', input, why: `stack ${stackName} does not exist` }], upToDate: [] };
+  if (!stack)
+    return { steps: [{ kind: 'create-stack', input, why: `stack ${stackName} does not exist` }], upToDate: [] };
   const status = stack.StackStatus ?? '';
   if (status === 'ROLLBACK_COMPLETE' || status.endsWith('_FAILED')) {
-    throw new RolloutError(`stack ${stackName} is ${status}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: see its events, delete it (aws cloudformation delete-stack --stack-name ${stackName}), then run again.`);
+    throw new RolloutError(
+      `stack ${stackName} is ${status}${stack.StackStatusReason ? ` (${stack.StackStatusReason})` : ''}: see its events, delete it (aws cloudformation delete-stack --stack-name ${stackName}), then run again.`,
+    );
   }
-  if (status.endsWith('_IN_PROGRESS')) throw new RolloutError(`stack ${stackName} is ${status}: wait until it settles, then run again.`);
-  if (sameTemplate(current.templateBody, templateBody)) return { steps: [], upToDate: [`stack ${stackName}: ${ADMINISTRATION_ROLE_NAME} unchanged`] };
+  if (status.endsWith('_IN_PROGRESS'))
+    throw new RolloutError(`stack ${stackName} is ${status}: wait until it settles, then run again.`);
+  if (sameTemplate(current.templateBody, templateBody))
+    return { steps: [], upToDate: [`stack ${stackName}: ${ADMINISTRATION_ROLE_NAME} unchanged`] };
   return { steps: [{ kind: 'update-stack', input, why: 'template changed' }], upToDate: [] };
 }
 
@@ -326,7 +379,8 @@ export function describeStep(step: Step): string {
     case 'update-stack-set':
       return `UpdateStackSet ${step.input.StackSetName} (all its stack instances) - ${step.why}`;
     case 'create-stack-instances':
-      if (step.input.Accounts) return `CreateStackInstances ${step.input.StackSetName}: accounts ${step.input.Accounts.join(', ')} x regions ${(step.input.Regions ?? []).join(', ')} - ${step.why}`;
+      if (step.input.Accounts)
+        return `CreateStackInstances ${step.input.StackSetName}: accounts ${step.input.Accounts.join(', ')} x regions ${(step.input.Regions ?? []).join(', ')} - ${step.why}`;
       return `CreateStackInstances ${step.input.StackSetName}: OUs ${(step.input.DeploymentTargets?.OrganizationalUnitIds ?? []).join(', ')} x regions ${(step.input.Regions ?? []).join(', ')} - ${step.why}`;
   }
 }
@@ -351,11 +405,20 @@ export function countResults(results: readonly StackSetOperationResultSummary[])
 }
 
 /** One progress line: `UpdateStackSet 1a2b3c4d RUNNING: 3 succeeded, 2 running, 7 pending (12 stack instances)`. */
-export function progressLine(label: string, operationId: string, status: string | undefined, counts: ResultCounts): string {
+export function progressLine(
+  label: string,
+  operationId: string,
+  status: string | undefined,
+  counts: ResultCounts,
+): string {
   const order = ['SUCCEEDED', 'RUNNING', 'PENDING', 'FAILED', 'CANCELLED'];
-  const parts = [...order.filter((s) => counts.byStatus[s]), ...Object.keys(counts.byStatus).filter((s) => !order.includes(s))]
-    .map((s) => `${counts.byStatus[s]} ${s.toLowerCase()}`);
-  const detail = counts.total ? `: ${parts.join(', ')} (${counts.total} stack instance${counts.total === 1 ? '' : 's'})` : '';
+  const parts = [
+    ...order.filter((s) => counts.byStatus[s]),
+    ...Object.keys(counts.byStatus).filter((s) => !order.includes(s)),
+  ].map((s) => `${counts.byStatus[s]} ${s.toLowerCase()}`);
+  const detail = counts.total
+    ? `: ${parts.join(', ')} (${counts.total} stack instance${counts.total === 1 ? '' : 's'})`
+    : '';
   return `${label} ${operationId.slice(0, 8)} ${status ?? 'UNKNOWN'}${detail}`;
 }
 
@@ -369,14 +432,24 @@ export interface InstanceFailure {
 export function failuresOf(results: readonly StackSetOperationResultSummary[]): InstanceFailure[] {
   return results
     .filter((r) => r.Status === 'FAILED')
-    .map((r) => ({ account: r.Account ?? '?', region: r.Region ?? '?', status: r.Status ?? 'FAILED', reason: r.StatusReason ?? '(no reason given)' }));
+    .map((r) => ({
+      account: r.Account ?? '?',
+      region: r.Region ?? '?',
+      status: r.Status ?? 'FAILED',
+      reason: r.StatusReason ?? '(no reason given)',
+    }));
 }
 
 /** Stack instances whose last operation failed, from ListStackInstances. */
 export function failedInstances(instances: readonly StackInstanceSummary[]): InstanceFailure[] {
   return instances
     .filter((i) => i.StackInstanceStatus?.DetailedStatus === 'FAILED' || i.Status === 'INOPERABLE')
-    .map((i) => ({ account: i.Account ?? '?', region: i.Region ?? '?', status: i.StackInstanceStatus?.DetailedStatus ?? i.Status ?? 'FAILED', reason: i.StatusReason ?? '(no reason given)' }));
+    .map((i) => ({
+      account: i.Account ?? '?',
+      region: i.Region ?? '?',
+      status: i.StackInstanceStatus?.DetailedStatus ?? i.Status ?? 'FAILED',
+      reason: i.StatusReason ?? '(no reason given)',
+    }));
 }
 
 /** Hints for the usual causes, matched on the status reason. */
@@ -384,34 +457,61 @@ export function hintFor(reason: string): string | undefined {
   if (/S3|GetObject|NoSuchKey|NoSuchBucket|Access ?Denied|PermanentRedirect/i.test(reason)) {
     return 'Lambda could not read the code object: check that the bucket <prefix>-<region> exists in that region, holds the key named in the template, and has the aws:PrincipalOrgID bucket policy (npm run rollout -- --dry-run prints both).';
   }
-  if (/already exists/i.test(reason)) return 'A resource with that name already exists in the account (a macro or function deployed by hand?): delete it or rename it, then run again.';
-  if (/InsufficientCapabilities|Requires capabilities/i.test(reason)) return 'The template needs another capability; the rollout derives them from the template (CAPABILITY_IAM / CAPABILITY_NAMED_IAM).';
-  if (/AssumeRole|not authorized to perform: sts|execution ?role|administration ?role|trust relationship/i.test(reason)) {
+  if (/already exists/i.test(reason))
+    return 'A resource with that name already exists in the account (a macro or function deployed by hand?): delete it or rename it, then run again.';
+  if (/InsufficientCapabilities|Requires capabilities/i.test(reason))
+    return 'The template needs another capability; the rollout derives them from the template (CAPABILITY_IAM / CAPABILITY_NAMED_IAM).';
+  if (
+    /AssumeRole|not authorized to perform: sts|execution ?role|administration ?role|trust relationship/i.test(reason)
+  ) {
     return 'StackSets could not assume the roles: the account needs AWSCloudFormationStackSetExecutionRole (from the execution-role StackSet) trusting AWSCloudFormationStackSetAdministrationRole of this account; npm run rollout -- --dry-run lists which accounts have it.';
   }
-  if (/Transform|macro/i.test(reason)) return 'StackSets do not run the SAM transform for a StackSet: roll out the pre-translated template (scripts/lib/stackset-template.ts), not template.yaml.';
+  if (/Transform|macro/i.test(reason))
+    return 'StackSets do not run the SAM transform for a StackSet: roll out the pre-translated template (scripts/lib/stackset-template.ts), not template.yaml.';
   return undefined;
 }
 
-export function failureMessage(step: string, operationId: string, operationStatus: string | undefined, failures: readonly InstanceFailure[], operationReason?: string): string {
-  const lines = [`Rollout stopped: ${step} (operation ${operationId}) ${operationStatus ?? 'FAILED'}${failures.length ? ` - ${failures.length} stack instance(s) failed:` : ''}`];
+export function failureMessage(
+  step: string,
+  operationId: string,
+  operationStatus: string | undefined,
+  failures: readonly InstanceFailure[],
+  operationReason?: string,
+): string {
+  const lines = [
+    `Rollout stopped: ${step} (operation ${operationId}) ${operationStatus ?? 'FAILED'}${failures.length ? ` - ${failures.length} stack instance(s) failed:` : ''}`,
+  ];
   for (const f of failures) {
     lines.push(`  account ${f.account} in ${f.region}: ${f.status}: ${f.reason}`);
     const hint = hintFor(f.reason);
     if (hint) lines.push(`    hint: ${hint}`);
   }
   if (!failures.length && operationReason) lines.push(`  ${operationReason}`);
-  lines.push('Fix the cause, then run the same command again: it updates the StackSet and creates only the stack instances still missing.');
+  lines.push(
+    'Fix the cause, then run the same command again: it updates the StackSet and creates only the stack instances still missing.',
+  );
   return lines.join('\n');
 }
 
 export function instanceTable(instances: readonly StackInstanceSummary[]): string {
   if (!instances.length) return '  (no stack instances)';
   const rows = [...instances]
-    .sort((a, b) => `${a.OrganizationalUnitId}${a.Account}${a.Region}`.localeCompare(`${b.OrganizationalUnitId}${b.Account}${b.Region}`))
-    .map((i) => [i.Account ?? '?', i.Region ?? '?', i.OrganizationalUnitId ?? '-', i.Status ?? '?', i.StackInstanceStatus?.DetailedStatus ?? '-', i.StatusReason ?? '']);
+    .sort((a, b) =>
+      `${a.OrganizationalUnitId}${a.Account}${a.Region}`.localeCompare(
+        `${b.OrganizationalUnitId}${b.Account}${b.Region}`,
+      ),
+    )
+    .map((i) => [
+      i.Account ?? '?',
+      i.Region ?? '?',
+      i.OrganizationalUnitId ?? '-',
+      i.Status ?? '?',
+      i.StackInstanceStatus?.DetailedStatus ?? '-',
+      i.StatusReason ?? '',
+    ]);
   const head = ['account', 'region', 'OU', 'status', 'detail', 'reason'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const fmt = (r: string[]) => `  ${r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ')}`.trimEnd();
+  const fmt = (r: string[]) =>
+    `  ${r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join('  ')}`.trimEnd();
   return [fmt(head), ...rows.map(fmt)].join('\n');
 }

@@ -35,7 +35,8 @@ export type Template = Record<string, unknown> & {
 /** Parameter of the rolled-out template: the code buckets are `${CodeBucketPrefix}-${AWS::Region}`. */
 export const CODE_BUCKET_PARAMETER = 'CodeBucketPrefix';
 export const SERVERLESS_TRANSFORM = 'AWS::Serverless-2016-10-31';
-export const CAPABILITIES_DOC = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html';
+export const CAPABILITIES_DOC =
+  'https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html';
 
 export class StackSetTemplateError extends Error {
   override name = 'StackSetTemplateError';
@@ -68,8 +69,13 @@ export function serverlessFunctions(sam: Template): { functionId: string; codeUr
   return Object.entries(sam.Resources ?? {})
     .filter(([, r]) => r?.Type === 'AWS::Serverless::Function')
     .map(([functionId, r]) => {
-      const codeUri = (r.Properties as Record<string, unknown> | undefined)?.CodeUri ?? (sam.Globals as Record<string, Record<string, unknown>> | undefined)?.Function?.CodeUri;
-      if (typeof codeUri !== 'string') throw new StackSetTemplateError(`${functionId}: CodeUri must be a local path (the rollout uploads it); got ${JSON.stringify(codeUri)}`);
+      const codeUri =
+        (r.Properties as Record<string, unknown> | undefined)?.CodeUri ??
+        (sam.Globals as Record<string, Record<string, unknown>> | undefined)?.Function?.CodeUri;
+      if (typeof codeUri !== 'string')
+        throw new StackSetTemplateError(
+          `${functionId}: CodeUri must be a local path (the rollout uploads it); got ${JSON.stringify(codeUri)}`,
+        );
       return { functionId, codeUri };
     });
 }
@@ -81,9 +87,12 @@ export function codeKeyFor(codeUri: string, zip: Buffer, prefix = 'formidable-se
 }
 
 export function buildStackSetTemplate(sam: Template, options: StackSetTemplateOptions): StackSetTemplate {
-  if (!sam || typeof sam !== 'object' || !sam.Resources) throw new StackSetTemplateError('the SAM template has no Resources');
+  if (!sam || typeof sam !== 'object' || !sam.Resources)
+    throw new StackSetTemplateError('the SAM template has no Resources');
   if (sam.Parameters && CODE_BUCKET_PARAMETER in sam.Parameters) {
-    throw new StackSetTemplateError(`template.yaml already declares a parameter ${CODE_BUCKET_PARAMETER}; the StackSet template adds its own`);
+    throw new StackSetTemplateError(
+      `template.yaml already declares a parameter ${CODE_BUCKET_PARAMETER}; the StackSet template adds its own`,
+    );
   }
   const functions = serverlessFunctions(sam);
   const codeObjects: CodeObject[] = functions.map(({ functionId, codeUri }) => {
@@ -99,7 +108,8 @@ export function buildStackSetTemplate(sam: Template, options: StackSetTemplateOp
     [CODE_BUCKET_PARAMETER]: {
       Type: 'String',
       AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$',
-      Description: 'Code buckets are <CodeBucketPrefix>-<region>, one per region, readable by the organization (aws:PrincipalOrgID)',
+      Description:
+        'Code buckets are <CodeBucketPrefix>-<region>, one per region, readable by the organization (aws:PrincipalOrgID)',
     },
   };
   for (const { functionId, key } of codeObjects) {
@@ -121,13 +131,19 @@ export function buildStackSetTemplate(sam: Template, options: StackSetTemplateOp
   }
   template = removeSamTags(template);
   const problems = stackSetProblems(template);
-  if (problems.length) throw new StackSetTemplateError(`the translated template cannot be deployed by a service-managed StackSet:\n  ${problems.join('\n  ')}`);
+  if (problems.length)
+    throw new StackSetTemplateError(
+      `the translated template cannot be deployed by a service-managed StackSet:\n  ${problems.join('\n  ')}`,
+    );
   return { template, translator, codeObjects };
 }
 
 function usesServerlessTransform(t: Template): boolean {
   const list = t.Transform === undefined ? [] : Array.isArray(t.Transform) ? t.Transform : [t.Transform];
-  return list.includes(SERVERLESS_TRANSFORM) || Object.values(t.Resources ?? {}).some((r) => String(r?.Type).startsWith('AWS::Serverless::'));
+  return (
+    list.includes(SERVERLESS_TRANSFORM) ||
+    Object.values(t.Resources ?? {}).some((r) => String(r?.Type).startsWith('AWS::Serverless::'))
+  );
 }
 
 /**
@@ -136,9 +152,13 @@ function usesServerlessTransform(t: Template): boolean {
  */
 export function stackSetProblems(t: Template): string[] {
   const problems: string[] = [];
-  if (t.Transform !== undefined) problems.push(`Transform ${JSON.stringify(t.Transform)}: StackSets with service-managed permissions do not support macros (${CAPABILITIES_DOC})`);
+  if (t.Transform !== undefined)
+    problems.push(
+      `Transform ${JSON.stringify(t.Transform)}: StackSets with service-managed permissions do not support macros (${CAPABILITIES_DOC})`,
+    );
   for (const [id, r] of Object.entries(t.Resources ?? {})) {
-    if (String(r?.Type).startsWith('AWS::Serverless::')) problems.push(`${id}: ${r.Type} needs the AWS::Serverless transform`);
+    if (String(r?.Type).startsWith('AWS::Serverless::'))
+      problems.push(`${id}: ${r.Type} needs the AWS::Serverless transform`);
   }
   const walk = (v: unknown, where: string): void => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
@@ -199,7 +219,10 @@ export function translateWithSamtranslator(sam: Template): Template {
   const run = spawnSync('python3', ['-c', SAMTRANSLATOR_SCRIPT], {
     input: JSON.stringify(sam),
     encoding: 'utf8',
-    env: { ...process.env, AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION ?? process.env.AWS_REGION ?? 'us-east-1' },
+    env: {
+      ...process.env,
+      AWS_DEFAULT_REGION: process.env.AWS_DEFAULT_REGION ?? process.env.AWS_REGION ?? 'us-east-1',
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (run.error) throw new StackSetTemplateError(`cannot run python3 for samtranslator: ${run.error.message}`);
@@ -211,17 +234,55 @@ export function translateWithSamtranslator(sam: Template): Template {
 // Built-in translation of the SAM subset this project uses.
 
 const FUNCTION_PASS_THROUGH = [
-  'Architectures', 'Description', 'Environment', 'EphemeralStorage', 'FunctionName', 'Handler', 'KmsKeyArn', 'Layers',
-  'LoggingConfig', 'MemorySize', 'ReservedConcurrentExecutions', 'Runtime', 'Timeout', 'TracingConfig', 'VpcConfig',
-  'DeadLetterConfig', 'ImageConfig', 'PackageType', 'RuntimeManagementConfig', 'SnapStart', 'FileSystemConfigs',
-  'CodeSigningConfigArn', 'RecursiveLoop',
+  'Architectures',
+  'Description',
+  'Environment',
+  'EphemeralStorage',
+  'FunctionName',
+  'Handler',
+  'KmsKeyArn',
+  'Layers',
+  'LoggingConfig',
+  'MemorySize',
+  'ReservedConcurrentExecutions',
+  'Runtime',
+  'Timeout',
+  'TracingConfig',
+  'VpcConfig',
+  'DeadLetterConfig',
+  'ImageConfig',
+  'PackageType',
+  'RuntimeManagementConfig',
+  'SnapStart',
+  'FileSystemConfigs',
+  'CodeSigningConfigArn',
+  'RecursiveLoop',
 ];
-const FUNCTION_SAM_ONLY = ['Events', 'AutoPublishAlias', 'DeploymentPreference', 'ProvisionedConcurrencyConfig', 'FunctionUrlConfig', 'Connectors', 'PermissionsBoundary', 'RolePath', 'EventInvokeConfig', 'Tracing', 'DeadLetterQueue', 'AssumeRolePolicyDocument', 'InlineCode', 'AutoPublishCodeSha256', 'VersionDescription'];
+const FUNCTION_SAM_ONLY = [
+  'Events',
+  'AutoPublishAlias',
+  'DeploymentPreference',
+  'ProvisionedConcurrencyConfig',
+  'FunctionUrlConfig',
+  'Connectors',
+  'PermissionsBoundary',
+  'RolePath',
+  'EventInvokeConfig',
+  'Tracing',
+  'DeadLetterQueue',
+  'AssumeRolePolicyDocument',
+  'InlineCode',
+  'AutoPublishCodeSha256',
+  'VersionDescription',
+];
 
 export function translateBuiltin(sam: Template): Template {
   const globals = ((sam.Globals as Record<string, unknown> | undefined)?.Function ?? {}) as Record<string, unknown>;
   for (const key of Object.keys((sam.Globals ?? {}) as object)) {
-    if (key !== 'Function') throw new StackSetTemplateError(`Globals.${key} is not supported by the built-in SAM translation; install aws-sam-translator (pip) to use it`);
+    if (key !== 'Function')
+      throw new StackSetTemplateError(
+        `Globals.${key} is not supported by the built-in SAM translation; install aws-sam-translator (pip) to use it`,
+      );
   }
   const { Transform: _t, Globals: _g, ...rest } = sam;
   void _t;
@@ -230,27 +291,45 @@ export function translateBuiltin(sam: Template): Template {
   const resources: Record<string, Record<string, unknown>> = {};
   for (const [id, r] of Object.entries(out.Resources ?? {})) {
     if (r?.Type !== 'AWS::Serverless::Function') {
-      if (String(r?.Type).startsWith('AWS::Serverless::')) throw new StackSetTemplateError(`${id}: ${r.Type} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`);
+      if (String(r?.Type).startsWith('AWS::Serverless::'))
+        throw new StackSetTemplateError(
+          `${id}: ${r.Type} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`,
+        );
       resources[id] = r;
       continue;
     }
     const props = mergeGlobals(globals, (r.Properties ?? {}) as Record<string, unknown>);
-    for (const k of FUNCTION_SAM_ONLY) if (k in props) throw new StackSetTemplateError(`${id}: ${k} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`);
+    for (const k of FUNCTION_SAM_ONLY)
+      if (k in props)
+        throw new StackSetTemplateError(
+          `${id}: ${k} is not supported by the built-in SAM translation; install aws-sam-translator (pip)`,
+        );
     const fn: Record<string, unknown> = {};
     for (const k of FUNCTION_PASS_THROUGH) if (props[k] !== undefined) fn[k] = props[k];
     const code = props.CodeUri as { Bucket?: unknown; Key?: unknown; Version?: unknown } | undefined;
-    if (!code || typeof code !== 'object') throw new StackSetTemplateError(`${id}: CodeUri must be an S3 location here`);
-    fn.Code = { S3Bucket: code.Bucket, S3Key: code.Key, ...(code.Version !== undefined ? { S3ObjectVersion: code.Version } : {}) };
+    if (!code || typeof code !== 'object')
+      throw new StackSetTemplateError(`${id}: CodeUri must be an S3 location here`);
+    fn.Code = {
+      S3Bucket: code.Bucket,
+      S3Key: code.Key,
+      ...(code.Version !== undefined ? { S3ObjectVersion: code.Version } : {}),
+    };
     if (props.Role !== undefined) {
-      if (props.Policies !== undefined) throw new StackSetTemplateError(`${id}: Role and Policies together: SAM ignores Policies then; remove one`);
+      if (props.Policies !== undefined)
+        throw new StackSetTemplateError(`${id}: Role and Policies together: SAM ignores Policies then; remove one`);
       fn.Role = props.Role;
     } else {
       const roleId = `${id}Role`;
       resources[roleId] = { Type: 'AWS::IAM::Role', Properties: executionRole(id, props.Policies) };
       fn.Role = { 'Fn::GetAtt': [roleId, 'Arn'] };
     }
-    if (props.Tags && typeof props.Tags === 'object') fn.Tags = Object.entries(props.Tags as Record<string, unknown>).map(([Key, Value]) => ({ Key, Value }));
-    const attrs = Object.fromEntries(Object.entries(r).filter(([k]) => ['Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy'].includes(k)));
+    if (props.Tags && typeof props.Tags === 'object')
+      fn.Tags = Object.entries(props.Tags as Record<string, unknown>).map(([Key, Value]) => ({ Key, Value }));
+    const attrs = Object.fromEntries(
+      Object.entries(r).filter(([k]) =>
+        ['Condition', 'DependsOn', 'Metadata', 'DeletionPolicy', 'UpdateReplacePolicy'].includes(k),
+      ),
+    );
     resources[id] = { Type: 'AWS::Lambda::Function', ...attrs, Properties: fn };
   }
   out.Resources = resources;
@@ -268,13 +347,24 @@ function mergeGlobals(globals: Record<string, unknown>, props: Record<string, un
 
 function executionRole(id: string, policies: unknown): Record<string, unknown> {
   const list = policies === undefined ? [] : Array.isArray(policies) ? policies : [policies];
-  const managed: unknown[] = [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }];
+  const managed: unknown[] = [
+    { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+  ];
   const inline: unknown[] = [];
   list.forEach((p, i) => {
     if (typeof p === 'string' && p.startsWith('arn:')) managed.push(p);
-    else if (p && typeof p === 'object' && 'Statement' in p) inline.push({ PolicyName: `${id}RolePolicy${i}`, PolicyDocument: p });
-    else if (p && typeof p === 'object' && ('Fn::Sub' in p || 'Ref' in p || 'Fn::GetAtt' in p || 'Fn::ImportValue' in p)) managed.push(p);
-    else throw new StackSetTemplateError(`${id}: Policies entry ${JSON.stringify(p)} (a policy template or managed policy name) is not supported by the built-in SAM translation; use an ARN or install aws-sam-translator (pip)`);
+    else if (p && typeof p === 'object' && 'Statement' in p)
+      inline.push({ PolicyName: `${id}RolePolicy${i}`, PolicyDocument: p });
+    else if (
+      p &&
+      typeof p === 'object' &&
+      ('Fn::Sub' in p || 'Ref' in p || 'Fn::GetAtt' in p || 'Fn::ImportValue' in p)
+    )
+      managed.push(p);
+    else
+      throw new StackSetTemplateError(
+        `${id}: Policies entry ${JSON.stringify(p)} (a policy template or managed policy name) is not supported by the built-in SAM translation; use an ARN or install aws-sam-translator (pip)`,
+      );
   });
   return {
     AssumeRolePolicyDocument: {
@@ -294,7 +384,11 @@ function executionRole(id: string, policies: unknown): Record<string, unknown> {
  * objects (the StackSets execution role `stacksets-exec-*` in each member account makes the Lambda call that
  * reads them; accounts that join the organization later are covered without a policy change).
  */
-export function codeBucketPolicy(bucket: string, organizationId: string, keyPrefix = 'formidable-serverless-access/'): object {
+export function codeBucketPolicy(
+  bucket: string,
+  organizationId: string,
+  keyPrefix = 'formidable-serverless-access/',
+): object {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -339,7 +433,7 @@ export function zipFiles(files: ReadonlyArray<{ name: string; data: Buffer }>): 
   const centrals: Buffer[] = [];
   let offset = 0;
   const DOS_TIME = 0; // 00:00:00
-  const DOS_DATE = (2020 - 1980) << 9 | 1 << 5 | 1; // 2020-01-01
+  const DOS_DATE = ((2020 - 1980) << 9) | (1 << 5) | 1; // 2020-01-01
   for (const f of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
     const name = Buffer.from(f.name, 'utf8');
     const compressed = deflateRawSync(f.data, { level: 9 });
@@ -407,20 +501,30 @@ export function administrationRoleTemplate(): Template {
           RoleName: ADMINISTRATION_ROLE,
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
-            Statement: [{
-              Effect: 'Allow',
-              Principal: { Service: 'cloudformation.amazonaws.com' },
-              Action: 'sts:AssumeRole',
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
-            }],
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'cloudformation.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+                Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+              },
+            ],
           },
-          Policies: [{
-            PolicyName: 'assume-execution-role',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${EXECUTION_ROLE}` } }],
+          Policies: [
+            {
+              PolicyName: 'assume-execution-role',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Action: 'sts:AssumeRole',
+                    Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${EXECUTION_ROLE}` },
+                  },
+                ],
+              },
             },
-          }],
+          ],
         },
       },
     },
@@ -438,15 +542,33 @@ export function administrationRoleTemplate(): Template {
  * stack's exports are CloudFormation's own and need no IAM action.
  */
 export function executionRoleTemplate(): Template {
-  const arn = (service: string, resource: string, region = '*') => ({ 'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}` });
+  const arn = (service: string, resource: string, region = '*') => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}`,
+  });
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: `${EXECUTION_ROLE} for the self-managed StackSet of the Formidable::Serverless::Access macro (npm run rollout)`,
     Parameters: {
-      AdministrationRoleArn: { Type: 'String', Description: `ARN of ${ADMINISTRATION_ROLE} in the StackSets administrator account`, AllowedPattern: `^arn:aws[-a-z]*:iam::\\d{12}:role/(.+/)?${ADMINISTRATION_ROLE}$` },
-      MacroStackSetName: { Type: 'String', Description: 'Name of the self-managed StackSet that deploys the macro', AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$' },
-      CodeBucketPrefix: { Type: 'String', Description: 'Code buckets are <prefix>-<region>', AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$' },
-      CodeKeyPrefix: { Type: 'String', Description: 'Key prefix of the code objects', AllowedPattern: '^[-a-zA-Z0-9_.]{1,100}$' },
+      AdministrationRoleArn: {
+        Type: 'String',
+        Description: `ARN of ${ADMINISTRATION_ROLE} in the StackSets administrator account`,
+        AllowedPattern: `^arn:aws[-a-z]*:iam::\\d{12}:role/(.+/)?${ADMINISTRATION_ROLE}$`,
+      },
+      MacroStackSetName: {
+        Type: 'String',
+        Description: 'Name of the self-managed StackSet that deploys the macro',
+        AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$',
+      },
+      CodeBucketPrefix: {
+        Type: 'String',
+        Description: 'Code buckets are <prefix>-<region>',
+        AllowedPattern: '^[a-z0-9][a-z0-9.-]{1,40}$',
+      },
+      CodeKeyPrefix: {
+        Type: 'String',
+        Description: 'Key prefix of the code objects',
+        AllowedPattern: '^[-a-zA-Z0-9_.]{1,100}$',
+      },
     },
     Resources: {
       ExecutionRole: {
@@ -455,56 +577,106 @@ export function executionRoleTemplate(): Template {
           RoleName: EXECUTION_ROLE,
           AssumeRolePolicyDocument: {
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' }],
+            Statement: [
+              { Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' },
+            ],
           },
-          Policies: [{
-            PolicyName: 'deploy-formidable-serverless-access-macro',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [
-                {
-                  Sid: 'MacroStacks',
-                  Effect: 'Allow',
-                  Action: ['cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack', 'cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents', 'cloudformation:DescribeStackResource', 'cloudformation:DescribeStackResources', 'cloudformation:ListStackResources', 'cloudformation:GetTemplate'],
-                  Resource: arn('cloudformation', 'stack/StackSet-${MacroStackSetName}-*/*'),
-                },
-                { Sid: 'ValidateTemplate', Effect: 'Allow', Action: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'], Resource: '*' },
-                {
-                  Sid: 'FunctionRoles',
-                  Effect: 'Allow',
-                  Action: ['iam:CreateRole', 'iam:DeleteRole', 'iam:GetRole', 'iam:UpdateRole', 'iam:UpdateAssumeRolePolicy', 'iam:PutRolePolicy', 'iam:GetRolePolicy', 'iam:DeleteRolePolicy', 'iam:ListRolePolicies', 'iam:ListAttachedRolePolicies', 'iam:TagRole', 'iam:UntagRole'],
-                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
-                },
-                {
-                  Sid: 'PassFunctionRolesToLambda',
-                  Effect: 'Allow',
-                  Action: 'iam:PassRole',
-                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
-                  Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-                },
-                {
-                  Sid: 'Functions',
-                  Effect: 'Allow',
-                  Action: ['lambda:CreateFunction', 'lambda:DeleteFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:ListTags', 'lambda:TagResource', 'lambda:UntagResource'],
-                  Resource: arn('lambda', 'function:StackSet-*'),
-                },
-                {
-                  Sid: 'LogGroups',
-                  Effect: 'Allow',
-                  Action: ['logs:CreateLogGroup', 'logs:DeleteLogGroup', 'logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource', 'logs:ListTagsForResource'],
-                  Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
-                },
-                // DescribeLogGroups has no resource type (Service Authorization Reference): it takes only '*'
-                { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
-                {
-                  Sid: 'ReadCode',
-                  Effect: 'Allow',
-                  Action: ['s3:GetObject', 's3:GetObjectVersion'],
-                  Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' },
-                },
-              ],
+          Policies: [
+            {
+              PolicyName: 'deploy-formidable-serverless-access-macro',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'MacroStacks',
+                    Effect: 'Allow',
+                    Action: [
+                      'cloudformation:CreateStack',
+                      'cloudformation:UpdateStack',
+                      'cloudformation:DeleteStack',
+                      'cloudformation:DescribeStacks',
+                      'cloudformation:DescribeStackEvents',
+                      'cloudformation:DescribeStackResource',
+                      'cloudformation:DescribeStackResources',
+                      'cloudformation:ListStackResources',
+                      'cloudformation:GetTemplate',
+                    ],
+                    Resource: arn('cloudformation', 'stack/StackSet-${MacroStackSetName}-*/*'),
+                  },
+                  {
+                    Sid: 'ValidateTemplate',
+                    Effect: 'Allow',
+                    Action: ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'],
+                    Resource: '*',
+                  },
+                  {
+                    Sid: 'FunctionRoles',
+                    Effect: 'Allow',
+                    Action: [
+                      'iam:CreateRole',
+                      'iam:DeleteRole',
+                      'iam:GetRole',
+                      'iam:UpdateRole',
+                      'iam:UpdateAssumeRolePolicy',
+                      'iam:PutRolePolicy',
+                      'iam:GetRolePolicy',
+                      'iam:DeleteRolePolicy',
+                      'iam:ListRolePolicies',
+                      'iam:ListAttachedRolePolicies',
+                      'iam:TagRole',
+                      'iam:UntagRole',
+                    ],
+                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                  },
+                  {
+                    Sid: 'PassFunctionRolesToLambda',
+                    Effect: 'Allow',
+                    Action: 'iam:PassRole',
+                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                    Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+                  },
+                  {
+                    Sid: 'Functions',
+                    Effect: 'Allow',
+                    Action: [
+                      'lambda:CreateFunction',
+                      'lambda:DeleteFunction',
+                      'lambda:GetFunction',
+                      'lambda:GetFunctionConfiguration',
+                      'lambda:UpdateFunctionCode',
+                      'lambda:UpdateFunctionConfiguration',
+                      'lambda:ListTags',
+                      'lambda:TagResource',
+                      'lambda:UntagResource',
+                    ],
+                    Resource: arn('lambda', 'function:StackSet-*'),
+                  },
+                  {
+                    Sid: 'LogGroups',
+                    Effect: 'Allow',
+                    Action: [
+                      'logs:CreateLogGroup',
+                      'logs:DeleteLogGroup',
+                      'logs:PutRetentionPolicy',
+                      'logs:DeleteRetentionPolicy',
+                      'logs:TagResource',
+                      'logs:UntagResource',
+                      'logs:ListTagsForResource',
+                    ],
+                    Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+                  },
+                  // DescribeLogGroups has no resource type (Service Authorization Reference): it takes only '*'
+                  { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
+                  {
+                    Sid: 'ReadCode',
+                    Effect: 'Allow',
+                    Action: ['s3:GetObject', 's3:GetObjectVersion'],
+                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' },
+                  },
+                ],
+              },
             },
-          }],
+          ],
         },
       },
     },

@@ -19,7 +19,8 @@ import { loadSubjects, skippedSubjects, SUBJECT_ROLES, type Subject, type Subjec
 const UNRESOLVABLE_SUBJECTS: readonly { id: string; reason: string }[] = [
   {
     id: 'golden:long-service.json#ExtremeAccess',
-    reason: 'StackName defaults to <SlsServiceName>-<Stage>, 200 characters here; CloudFormation stack names end at 128, the resolver refuses it, so this expansion cannot deploy (the macro should refuse it with a message naming StackName).',
+    reason:
+      'StackName defaults to <SlsServiceName>-<Stage>, 200 characters here; CloudFormation stack names end at 128, the resolver refuses it, so this expansion cannot deploy (the macro should refuse it with a message naming StackName).',
   },
 ];
 import { FOREIGN_TARGETS, typesWithoutTarget } from './via-stack';
@@ -56,7 +57,9 @@ describe('adversarial suite', () => {
       expect(a.why.length).toBeGreaterThan(0);
     }
     const ids = new Set(ATTACKS.map((a) => a.id));
-    const unknown = OPEN.filter((e) => (e.attack.endsWith('*') ? ![...ids].some((i) => i.startsWith(e.attack.slice(0, -1))) : !ids.has(e.attack)));
+    const unknown = OPEN.filter((e) =>
+      e.attack.endsWith('*') ? ![...ids].some((i) => i.startsWith(e.attack.slice(0, -1))) : !ids.has(e.attack),
+    );
     expect(unknown.map((e) => `open-attacks.json names unknown attack ${e.attack}`)).toEqual([]);
     for (const e of OPEN) {
       expect(e.reason.length).toBeGreaterThan(0);
@@ -81,11 +84,22 @@ describe('adversarial suite', () => {
     const blocked: string[] = [];
     let tried = 0;
     for (const a of ATTACKS) {
-      const s = picks.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r])) ?? subjects.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r]));
+      const s =
+        picks.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r])) ??
+        subjects.find((x) => applies(a, x) && deniedFor(a).some((r) => x.policies[r]));
       if (!s) continue;
       const role = deniedFor(a).find((r) => s.policies[r]) as SubjectRole;
       // Widen for real: an explicit Deny is itself a closure, so the control drops every Deny statement as well.
-      const widened = [...withoutDeny(s.policies[role] ?? []), { name: 'widened', document: { Version: '2012-10-17', Statement: [{ Sid: 'Widened', Effect: 'Allow', Action: '*', Resource: '*' }] } }];
+      const widened = [
+        ...withoutDeny(s.policies[role] ?? []),
+        {
+          name: 'widened',
+          document: {
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'Widened', Effect: 'Allow', Action: '*', Resource: '*' }],
+          },
+        },
+      ];
       tried++;
       if (!(await run(a, s, widened)).succeeded) blocked.push(`${a.id} ${role} ${s.id}`);
     }
@@ -105,7 +119,8 @@ describe('adversarial suite', () => {
         if (!policies) continue;
         const fast = await run(a, s, policies);
         const full = await run(a, s, policies, false);
-        if (fast.succeeded !== full.succeeded) differ.push(`${a.id} ${role}: shortcut ${fast.succeeded}, evaluator ${full.succeeded}`);
+        if (fast.succeeded !== full.succeeded)
+          differ.push(`${a.id} ${role}: shortcut ${fast.succeeded}, evaluator ${full.succeeded}`);
       }
     }
     expect(differ).toEqual([]);
@@ -123,7 +138,9 @@ describe('adversarial suite', () => {
           if (!outcome.succeeded) continue;
           successes.push({ attack: a.id, role, subject: s.id, sids: outcome.sids });
           if (!OPEN.some((e) => matches(e, a.id, role, s.id))) {
-            unlisted.push(`${a.id} (${a.class}: ${a.why}) succeeds for ${role} on ${s.id} via ${outcome.sids.join(', ')}`);
+            unlisted.push(
+              `${a.id} (${a.class}: ${a.why}) succeeds for ${role} on ${s.id} via ${outcome.sids.join(', ')}`,
+            );
           }
         }
       }
@@ -140,9 +157,11 @@ describe('adversarial suite', () => {
       for (const role of e.roles) {
         const hit = successes.some((x) => matches({ ...e, roles: [role] } as OpenAttack, x.attack, x.role, x.subject));
         if (!hit) {
-          stale.push(e.roles.length === 1
-            ? `open-attacks.json: remove the entry for ${e.attack} (${role}): it is denied on every subject now`
-            : `open-attacks.json: remove "${role}" from the roles of ${e.attack}: it is denied for ${role} on every subject now`);
+          stale.push(
+            e.roles.length === 1
+              ? `open-attacks.json: remove the entry for ${e.attack} (${role}): it is denied on every subject now`
+              : `open-attacks.json: remove "${role}" from the roles of ${e.attack}: it is denied for ${role} on every subject now`,
+          );
         }
       }
     }
@@ -154,7 +173,9 @@ describe('adversarial suite', () => {
 function withoutDeny<T extends { document: unknown }>(policies: readonly T[]): T[] {
   return policies.map((p) => {
     const doc = p.document as { Statement?: unknown };
-    const stmts = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as { Effect?: string }[];
+    const stmts = (Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : []) as {
+      Effect?: string;
+    }[];
     return { ...p, document: { ...doc, Statement: stmts.filter((x) => x.Effect !== 'Deny') } };
   });
 }
@@ -180,7 +201,9 @@ function report(successes: readonly Success[]) {
     roles.set(s.role, set);
     byAttack.set(s.attack, roles);
   }
-  const lines = [...byAttack].map(([a, roles]) => `${a}: ${[...roles].map(([r, sids]) => `${r} (${[...sids].join(' | ')})`).join('; ')}`);
-  // eslint-disable-next-line no-console
+  const lines = [...byAttack].map(
+    ([a, roles]) => `${a}: ${[...roles].map(([r, sids]) => `${r} (${[...sids].join(' | ')})`).join('; ')}`,
+  );
+
   console.log(`open attacks (${byAttack.size}):\n${lines.join('\n')}`);
 }

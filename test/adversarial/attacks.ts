@@ -21,13 +21,15 @@ import type { SubjectRole } from './subjects';
 
 export const ATTACK_CLASSES = {
   'privilege-escalation': 'IAM paths to more permissions (Rhino, pmapper, cloudsplaining, pathfinding.cloud)',
-  'code-injection': 'running own code as a stronger role: the framework\'s custom-resource functions',
+  'code-injection': "running own code as a stronger role: the framework's custom-resource functions",
   'resource-policy': 'opening a resource to anyone or another account through a resource policy',
-  'foreign-resource': 'another stage\'s or service\'s APIs, topics, buses, log groups, buckets, functions, layers, parameters',
+  'foreign-resource':
+    "another stage's or service's APIs, topics, buses, log groups, buckets, functions, layers, parameters",
   'role-passing': 'handing a role to a service or function it was not made for',
   'boundary-removal': 'creating or changing a role without the boundary, or changing the boundary',
-  'service-role-reuse': 'running a stack operation with a CloudFormation service role that is not one\'s own',
-  'via-stack': 'a resource of any type put into the own stack, whose handler reaches outside the service (via-stack.ts)',
+  'service-role-reuse': "running a stack operation with a CloudFormation service role that is not one's own",
+  'via-stack':
+    'a resource of any type put into the own stack, whose handler reaches outside the service (via-stack.ts)',
   'execution-role': 'what code running as the execution role reaches outside the service',
 } as const;
 export type AttackClass = keyof typeof ATTACK_CLASSES;
@@ -62,167 +64,1149 @@ const OTHER_STAGE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{Oth
 const OTHER_SERVICE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{OtherServiceStack}' };
 const CR_FUNCTIONS = ['CrFunctionApigw', 'CrFunctionS3', 'CrFunctionEventBridge', 'CrFunctionCognito'] as const;
 
-const cli = (action: string, resource: string, context?: Record<string, string | string[]>): AttackRequest => ({ action, resource, via: 'cli', ...(context ? { context } : {}) });
-const cfn = (action: string, resource: string, context?: Record<string, string | string[]>): AttackRequest => ({ action, resource, via: 'cloudformation', ...(context ? { context } : {}) });
-const pass = (role: string, service: string, via: Via = 'cli'): AttackRequest => ({ action: 'iam:PassRole', resource: `${IAM}:role/${role}`, via, context: { 'iam:PassedToService': service } });
+const cli = (action: string, resource: string, context?: Record<string, string | string[]>): AttackRequest => ({
+  action,
+  resource,
+  via: 'cli',
+  ...(context ? { context } : {}),
+});
+const cfn = (action: string, resource: string, context?: Record<string, string | string[]>): AttackRequest => ({
+  action,
+  resource,
+  via: 'cloudformation',
+  ...(context ? { context } : {}),
+});
+const pass = (role: string, service: string, via: Via = 'cli'): AttackRequest => ({
+  action: 'iam:PassRole',
+  resource: `${IAM}:role/${role}`,
+  via,
+  context: { 'iam:PassedToService': service },
+});
 
 export const ATTACKS: readonly Attack[] = [
   // ------------------------------------------------------------------------------------------ privilege escalation
-  { id: 'iam-create-policy-version-own-group-policy', class: 'privilege-escalation', why: 'a new default version of the group\'s own managed policy (Allow *)', requests: [cli('iam:CreatePolicyVersion', `${IAM}:policy/{GroupPolicy}`)] },
-  { id: 'iam-set-default-policy-version-own-group-policy', class: 'privilege-escalation', why: 'switching the group\'s policy to an older, wider version', requests: [cli('iam:SetDefaultPolicyVersion', `${IAM}:policy/{GroupPolicy}`)] },
-  { id: 'iam-create-policy-version-boundary', class: 'privilege-escalation', why: 'widening the permissions boundary itself', requests: [cli('iam:CreatePolicyVersion', '{Boundary}'), cfn('iam:CreatePolicyVersion', '{Boundary}')] },
-  { id: 'iam-attach-user-policy-self', class: 'privilege-escalation', why: 'AdministratorAccess on oneself', requests: [cli('iam:AttachUserPolicy', '{Principal}', { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-put-user-policy-self', class: 'privilege-escalation', why: 'an inline *:* policy on oneself', requests: [cli('iam:PutUserPolicy', '{Principal}')] },
-  { id: 'iam-attach-group-policy-admin-group', class: 'privilege-escalation', why: 'AdministratorAccess on the admin group', requests: [cli('iam:AttachGroupPolicy', `${IAM}:group/{AdminGroup}`, { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-attach-group-policy-developer-group', class: 'privilege-escalation', why: 'AdministratorAccess on the developer group', requests: [cli('iam:AttachGroupPolicy', `${IAM}:group/{DeveloperGroup}`, { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-put-group-policy-ci-group', class: 'privilege-escalation', why: 'an inline policy on the ci group', requests: [cli('iam:PutGroupPolicy', `${IAM}:group/{CiGroup}`)] },
-  { id: 'iam-add-user-to-admin-group', class: 'privilege-escalation', why: 'joining the admin group', requests: [cli('iam:AddUserToGroup', `${IAM}:group/{AdminGroup}`)] },
-  { id: 'iam-create-access-key-other-user', class: 'privilege-escalation', why: 'keys of another (administrator) user', requests: [cli('iam:CreateAccessKey', `${IAM}:user/alice-admin`)] },
-  { id: 'iam-create-login-profile-other-user', class: 'privilege-escalation', why: 'a console password for a user that has none', requests: [cli('iam:CreateLoginProfile', `${IAM}:user/alice-admin`)] },
-  { id: 'iam-update-login-profile-other-user', class: 'privilege-escalation', why: 'resetting another user\'s console password', requests: [cli('iam:UpdateLoginProfile', `${IAM}:user/alice-admin`)] },
-  { id: 'iam-create-user', class: 'privilege-escalation', why: 'a new user outside the groups', requests: [cli('iam:CreateUser', `${IAM}:user/mallory`)] },
-  { id: 'iam-create-role-cli', class: 'privilege-escalation', why: 'a new role trusting oneself, straight from the CLI', requests: [cli('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`)] },
-  { id: 'iam-attach-role-policy-exec-role-cli', class: 'privilege-escalation', why: 'AdministratorAccess on the execution role, straight from the CLI', requests: [cli('iam:AttachRolePolicy', `${IAM}:role/{ExecRole}`, { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-put-role-policy-exec-role-cli', class: 'privilege-escalation', why: 'an inline *:* policy on the execution role, straight from the CLI', requests: [cli('iam:PutRolePolicy', `${IAM}:role/{ExecRole}`)] },
-  { id: 'iam-update-assume-role-policy-exec-role-cli', class: 'privilege-escalation', why: 'trusting oneself to assume the execution role', requests: [cli('iam:UpdateAssumeRolePolicy', `${IAM}:role/{ExecRole}`)] },
-  { id: 'iam-update-assume-role-policy-macro-role', class: 'privilege-escalation', why: 'trusting oneself to assume the macro\'s execution role (the Access stack\'s)', requests: [cfn('iam:UpdateAssumeRolePolicy', `${IAM}:role/{MacroRole}`)] },
-  { id: 'iam-put-role-policy-macro-role', class: 'privilege-escalation', why: 'an inline policy on the macro\'s execution role through the own stack', requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{MacroRole}`)] },
-  { id: 'iam-create-service-linked-role', class: 'privilege-escalation', why: 'a service-linked role (pathfinding.cloud: iam:CreateServiceLinkedRole)', requests: [cli('iam:CreateServiceLinkedRole', `${IAM}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk`, { 'iam:AWSServiceName': 'elasticbeanstalk.amazonaws.com' })] },
-  { id: 'sts-assume-admin-role', class: 'privilege-escalation', why: 'assuming an administrator role', requests: [cli('sts:AssumeRole', `${IAM}:role/Admin`)] },
-  { id: 'sts-assume-exec-role', class: 'privilege-escalation', why: 'assuming the execution role directly', requests: [cli('sts:AssumeRole', `${IAM}:role/{ExecRole}`)] },
-  { id: 'sts-assume-custom-resource-role', class: 'privilege-escalation', why: 'assuming the custom-resource role (IAM writes on role/*)', requests: [cli('sts:AssumeRole', `${IAM}:role/{CrRole}`)] },
-  { id: 'lambda-create-function-pass-custom-resource-role', class: 'privilege-escalation', why: 'a new function running as the custom-resource role', requests: [pass('{CrRole}', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)] },
-  { id: 'lambda-create-function-pass-admin-role', class: 'privilege-escalation', why: 'a new function running as an administrator role', requests: [pass('Admin', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)] },
-  { id: 'lambda-create-function-dev', class: 'privilege-escalation', deniedFor: DEV_CI, requires: ['!many-lambdas'], why: 'developer/ci creating functions (admin\'s, unless ManyLambdas)', requests: [pass('{ExecRole}', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)] },
-  { id: 'lambda-update-function-configuration-custom-resource-role', class: 'privilege-escalation', why: 'an own function switched to the custom-resource role', requests: [pass('{CrRole}', 'lambda.amazonaws.com'), cli('lambda:UpdateFunctionConfiguration', `${FN}:{OwnFunction}`)] },
-  { id: 'lambda-update-function-code-other-stage', class: 'privilege-escalation', why: 'code of the neighbour stage\'s function (runs as its role)', requests: [cli('lambda:UpdateFunctionCode', `${FN}:{OtherStageFunction}`)] },
-  { id: 'lambda-update-function-code-other-service', class: 'privilege-escalation', why: 'code of another service\'s function', requests: [cli('lambda:UpdateFunctionCode', `${FN}:{OtherServiceFunction}`)] },
-  { id: 'cloudformation-create-stack-pass-exec-role', class: 'privilege-escalation', why: 'a stack run with the execution role as service role (PassRole + CreateStack)', requests: [pass('{ExecRole}', 'cloudformation.amazonaws.com'), cli('cloudformation:CreateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd', { 'cloudformation:RoleArn': `${IAM}:role/{ExecRole}` })] },
-  { id: 'ec2-run-instances-pass-exec-role', class: 'privilege-escalation', why: 'an instance profile with the execution role', requests: [pass('{ExecRole}', 'ec2.amazonaws.com'), cli('ec2:RunInstances', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0')] },
-  { id: 'glue-dev-endpoint-pass-exec-role', class: 'privilege-escalation', why: 'a Glue dev endpoint running as the execution role', requests: [pass('{ExecRole}', 'glue.amazonaws.com'), cli('glue:CreateDevEndpoint', '*')] },
-  { id: 'codebuild-project-pass-exec-role', class: 'privilege-escalation', why: 'a CodeBuild project running as the execution role', requests: [pass('{ExecRole}', 'codebuild.amazonaws.com'), cli('codebuild:CreateProject', 'arn:{Partition}:codebuild:{Region}:{Account}:project/x')] },
-  { id: 'datapipeline-pass-exec-role', class: 'privilege-escalation', why: 'a Data Pipeline running as the execution role', requests: [pass('{ExecRole}', 'datapipeline.amazonaws.com'), cli('datapipeline:CreatePipeline', '*')] },
-  { id: 'sagemaker-notebook-pass-exec-role', class: 'privilege-escalation', why: 'a SageMaker notebook running as the execution role', requests: [pass('{ExecRole}', 'sagemaker.amazonaws.com'), cli('sagemaker:CreateNotebookInstance', 'arn:{Partition}:sagemaker:{Region}:{Account}:notebook-instance/x')] },
-  { id: 'ecs-run-task-pass-exec-role', class: 'privilege-escalation', why: 'an ECS task running as the execution role', requests: [pass('{ExecRole}', 'ecs-tasks.amazonaws.com'), cli('ecs:RunTask', 'arn:{Partition}:ecs:{Region}:{Account}:task-definition/x:1')] },
-  { id: 'ssm-send-command', class: 'privilege-escalation', why: 'running a shell on an instance of the account', requests: [cli('ssm:SendCommand', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0')] },
-  { id: 'ssm-start-session', class: 'privilege-escalation', why: 'a shell on an instance of the account', requests: [cli('ssm:StartSession', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0')] },
+  {
+    id: 'iam-create-policy-version-own-group-policy',
+    class: 'privilege-escalation',
+    why: "a new default version of the group's own managed policy (Allow *)",
+    requests: [cli('iam:CreatePolicyVersion', `${IAM}:policy/{GroupPolicy}`)],
+  },
+  {
+    id: 'iam-set-default-policy-version-own-group-policy',
+    class: 'privilege-escalation',
+    why: "switching the group's policy to an older, wider version",
+    requests: [cli('iam:SetDefaultPolicyVersion', `${IAM}:policy/{GroupPolicy}`)],
+  },
+  {
+    id: 'iam-create-policy-version-boundary',
+    class: 'privilege-escalation',
+    why: 'widening the permissions boundary itself',
+    requests: [cli('iam:CreatePolicyVersion', '{Boundary}'), cfn('iam:CreatePolicyVersion', '{Boundary}')],
+  },
+  {
+    id: 'iam-attach-user-policy-self',
+    class: 'privilege-escalation',
+    why: 'AdministratorAccess on oneself',
+    requests: [cli('iam:AttachUserPolicy', '{Principal}', { 'iam:PolicyARN': ADMIN_POLICY })],
+  },
+  {
+    id: 'iam-put-user-policy-self',
+    class: 'privilege-escalation',
+    why: 'an inline *:* policy on oneself',
+    requests: [cli('iam:PutUserPolicy', '{Principal}')],
+  },
+  {
+    id: 'iam-attach-group-policy-admin-group',
+    class: 'privilege-escalation',
+    why: 'AdministratorAccess on the admin group',
+    requests: [cli('iam:AttachGroupPolicy', `${IAM}:group/{AdminGroup}`, { 'iam:PolicyARN': ADMIN_POLICY })],
+  },
+  {
+    id: 'iam-attach-group-policy-developer-group',
+    class: 'privilege-escalation',
+    why: 'AdministratorAccess on the developer group',
+    requests: [cli('iam:AttachGroupPolicy', `${IAM}:group/{DeveloperGroup}`, { 'iam:PolicyARN': ADMIN_POLICY })],
+  },
+  {
+    id: 'iam-put-group-policy-ci-group',
+    class: 'privilege-escalation',
+    why: 'an inline policy on the ci group',
+    requests: [cli('iam:PutGroupPolicy', `${IAM}:group/{CiGroup}`)],
+  },
+  {
+    id: 'iam-add-user-to-admin-group',
+    class: 'privilege-escalation',
+    why: 'joining the admin group',
+    requests: [cli('iam:AddUserToGroup', `${IAM}:group/{AdminGroup}`)],
+  },
+  {
+    id: 'iam-create-access-key-other-user',
+    class: 'privilege-escalation',
+    why: 'keys of another (administrator) user',
+    requests: [cli('iam:CreateAccessKey', `${IAM}:user/alice-admin`)],
+  },
+  {
+    id: 'iam-create-login-profile-other-user',
+    class: 'privilege-escalation',
+    why: 'a console password for a user that has none',
+    requests: [cli('iam:CreateLoginProfile', `${IAM}:user/alice-admin`)],
+  },
+  {
+    id: 'iam-update-login-profile-other-user',
+    class: 'privilege-escalation',
+    why: "resetting another user's console password",
+    requests: [cli('iam:UpdateLoginProfile', `${IAM}:user/alice-admin`)],
+  },
+  {
+    id: 'iam-create-user',
+    class: 'privilege-escalation',
+    why: 'a new user outside the groups',
+    requests: [cli('iam:CreateUser', `${IAM}:user/mallory`)],
+  },
+  {
+    id: 'iam-create-role-cli',
+    class: 'privilege-escalation',
+    why: 'a new role trusting oneself, straight from the CLI',
+    requests: [cli('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`)],
+  },
+  {
+    id: 'iam-attach-role-policy-exec-role-cli',
+    class: 'privilege-escalation',
+    why: 'AdministratorAccess on the execution role, straight from the CLI',
+    requests: [cli('iam:AttachRolePolicy', `${IAM}:role/{ExecRole}`, { 'iam:PolicyARN': ADMIN_POLICY })],
+  },
+  {
+    id: 'iam-put-role-policy-exec-role-cli',
+    class: 'privilege-escalation',
+    why: 'an inline *:* policy on the execution role, straight from the CLI',
+    requests: [cli('iam:PutRolePolicy', `${IAM}:role/{ExecRole}`)],
+  },
+  {
+    id: 'iam-update-assume-role-policy-exec-role-cli',
+    class: 'privilege-escalation',
+    why: 'trusting oneself to assume the execution role',
+    requests: [cli('iam:UpdateAssumeRolePolicy', `${IAM}:role/{ExecRole}`)],
+  },
+  {
+    id: 'iam-update-assume-role-policy-macro-role',
+    class: 'privilege-escalation',
+    why: "trusting oneself to assume the macro's execution role (the Access stack's)",
+    requests: [cfn('iam:UpdateAssumeRolePolicy', `${IAM}:role/{MacroRole}`)],
+  },
+  {
+    id: 'iam-put-role-policy-macro-role',
+    class: 'privilege-escalation',
+    why: "an inline policy on the macro's execution role through the own stack",
+    requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{MacroRole}`)],
+  },
+  {
+    id: 'iam-create-service-linked-role',
+    class: 'privilege-escalation',
+    why: 'a service-linked role (pathfinding.cloud: iam:CreateServiceLinkedRole)',
+    requests: [
+      cli(
+        'iam:CreateServiceLinkedRole',
+        `${IAM}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk`,
+        { 'iam:AWSServiceName': 'elasticbeanstalk.amazonaws.com' },
+      ),
+    ],
+  },
+  {
+    id: 'sts-assume-admin-role',
+    class: 'privilege-escalation',
+    why: 'assuming an administrator role',
+    requests: [cli('sts:AssumeRole', `${IAM}:role/Admin`)],
+  },
+  {
+    id: 'sts-assume-exec-role',
+    class: 'privilege-escalation',
+    why: 'assuming the execution role directly',
+    requests: [cli('sts:AssumeRole', `${IAM}:role/{ExecRole}`)],
+  },
+  {
+    id: 'sts-assume-custom-resource-role',
+    class: 'privilege-escalation',
+    why: 'assuming the custom-resource role (IAM writes on role/*)',
+    requests: [cli('sts:AssumeRole', `${IAM}:role/{CrRole}`)],
+  },
+  {
+    id: 'lambda-create-function-pass-custom-resource-role',
+    class: 'privilege-escalation',
+    why: 'a new function running as the custom-resource role',
+    requests: [pass('{CrRole}', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)],
+  },
+  {
+    id: 'lambda-create-function-pass-admin-role',
+    class: 'privilege-escalation',
+    why: 'a new function running as an administrator role',
+    requests: [pass('Admin', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)],
+  },
+  {
+    id: 'lambda-create-function-dev',
+    class: 'privilege-escalation',
+    deniedFor: DEV_CI,
+    requires: ['!many-lambdas'],
+    why: "developer/ci creating functions (admin's, unless ManyLambdas)",
+    requests: [pass('{ExecRole}', 'lambda.amazonaws.com'), cli('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`)],
+  },
+  {
+    id: 'lambda-update-function-configuration-custom-resource-role',
+    class: 'privilege-escalation',
+    why: 'an own function switched to the custom-resource role',
+    requests: [
+      pass('{CrRole}', 'lambda.amazonaws.com'),
+      cli('lambda:UpdateFunctionConfiguration', `${FN}:{OwnFunction}`),
+    ],
+  },
+  {
+    id: 'lambda-update-function-code-other-stage',
+    class: 'privilege-escalation',
+    why: "code of the neighbour stage's function (runs as its role)",
+    requests: [cli('lambda:UpdateFunctionCode', `${FN}:{OtherStageFunction}`)],
+  },
+  {
+    id: 'lambda-update-function-code-other-service',
+    class: 'privilege-escalation',
+    why: "code of another service's function",
+    requests: [cli('lambda:UpdateFunctionCode', `${FN}:{OtherServiceFunction}`)],
+  },
+  {
+    id: 'cloudformation-create-stack-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'a stack run with the execution role as service role (PassRole + CreateStack)',
+    requests: [
+      pass('{ExecRole}', 'cloudformation.amazonaws.com'),
+      cli(
+        'cloudformation:CreateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+        { 'cloudformation:RoleArn': `${IAM}:role/{ExecRole}` },
+      ),
+    ],
+  },
+  {
+    id: 'ec2-run-instances-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'an instance profile with the execution role',
+    requests: [
+      pass('{ExecRole}', 'ec2.amazonaws.com'),
+      cli('ec2:RunInstances', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0'),
+    ],
+  },
+  {
+    id: 'glue-dev-endpoint-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'a Glue dev endpoint running as the execution role',
+    requests: [pass('{ExecRole}', 'glue.amazonaws.com'), cli('glue:CreateDevEndpoint', '*')],
+  },
+  {
+    id: 'codebuild-project-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'a CodeBuild project running as the execution role',
+    requests: [
+      pass('{ExecRole}', 'codebuild.amazonaws.com'),
+      cli('codebuild:CreateProject', 'arn:{Partition}:codebuild:{Region}:{Account}:project/x'),
+    ],
+  },
+  {
+    id: 'datapipeline-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'a Data Pipeline running as the execution role',
+    requests: [pass('{ExecRole}', 'datapipeline.amazonaws.com'), cli('datapipeline:CreatePipeline', '*')],
+  },
+  {
+    id: 'sagemaker-notebook-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'a SageMaker notebook running as the execution role',
+    requests: [
+      pass('{ExecRole}', 'sagemaker.amazonaws.com'),
+      cli('sagemaker:CreateNotebookInstance', 'arn:{Partition}:sagemaker:{Region}:{Account}:notebook-instance/x'),
+    ],
+  },
+  {
+    id: 'ecs-run-task-pass-exec-role',
+    class: 'privilege-escalation',
+    why: 'an ECS task running as the execution role',
+    requests: [
+      pass('{ExecRole}', 'ecs-tasks.amazonaws.com'),
+      cli('ecs:RunTask', 'arn:{Partition}:ecs:{Region}:{Account}:task-definition/x:1'),
+    ],
+  },
+  {
+    id: 'ssm-send-command',
+    class: 'privilege-escalation',
+    why: 'running a shell on an instance of the account',
+    requests: [cli('ssm:SendCommand', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0')],
+  },
+  {
+    id: 'ssm-start-session',
+    class: 'privilege-escalation',
+    why: 'a shell on an instance of the account',
+    requests: [cli('ssm:StartSession', 'arn:{Partition}:ec2:{Region}:{Account}:instance/i-0123456789abcdef0')],
+  },
 
   // ------------------------------------------------------------------------------------------ code injection
   ...CR_FUNCTIONS.flatMap((f): Attack[] => [
-    { id: `lambda-update-function-code-${f}`, class: 'code-injection', why: 'own code in the framework\'s custom-resource function, which runs as the custom-resource role (IAM writes on role/*)', requests: [cli('lambda:UpdateFunctionCode', `${FN}:{${f}}`)] },
-    { id: `lambda-update-function-configuration-${f}`, class: 'code-injection', why: 'a foreign layer plus AWS_LAMBDA_EXEC_WRAPPER on the custom-resource function', requests: [cli('lambda:UpdateFunctionConfiguration', `${FN}:{${f}}`, { 'lambda:Layer': [FOREIGN_LAYER] })] },
-    { id: `lambda-invoke-${f}`, class: 'code-injection', why: 'invoking the custom-resource function with a crafted event (it acts on what the event names)', requests: [cli('lambda:InvokeFunction', `${FN}:{${f}}`)] },
-    { id: `lambda-publish-version-alias-${f}`, class: 'code-injection', why: 'repointing an alias of the custom-resource function', requests: [cli('lambda:UpdateAlias', `${FN}:{${f}}:live`)] },
+    {
+      id: `lambda-update-function-code-${f}`,
+      class: 'code-injection',
+      why: "own code in the framework's custom-resource function, which runs as the custom-resource role (IAM writes on role/*)",
+      requests: [cli('lambda:UpdateFunctionCode', `${FN}:{${f}}`)],
+    },
+    {
+      id: `lambda-update-function-configuration-${f}`,
+      class: 'code-injection',
+      why: 'a foreign layer plus AWS_LAMBDA_EXEC_WRAPPER on the custom-resource function',
+      requests: [cli('lambda:UpdateFunctionConfiguration', `${FN}:{${f}}`, { 'lambda:Layer': [FOREIGN_LAYER] })],
+    },
+    {
+      id: `lambda-invoke-${f}`,
+      class: 'code-injection',
+      why: 'invoking the custom-resource function with a crafted event (it acts on what the event names)',
+      requests: [cli('lambda:InvokeFunction', `${FN}:{${f}}`)],
+    },
+    {
+      id: `lambda-publish-version-alias-${f}`,
+      class: 'code-injection',
+      why: 'repointing an alias of the custom-resource function',
+      requests: [cli('lambda:UpdateAlias', `${FN}:{${f}}:live`)],
+    },
   ]),
 
   // ------------------------------------------------------------------------------------------ resource policies
-  { id: 'lambda-add-permission-public-via-stack', class: 'resource-policy', deniedFor: DEV_CI, why: 'anyone may invoke an own function (AWS::Lambda::Permission Principal *), through the stack', requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '*' })] },
-  { id: 'lambda-add-permission-foreign-account-via-stack', class: 'resource-policy', why: 'another account may invoke an own function, through the stack', requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '{AttackerAccount}' })] },
-  { id: 'lambda-add-permission-cli', class: 'resource-policy', why: 'a function policy straight from the CLI', requests: [cli('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '{AttackerAccount}' })] },
-  { id: 'lambda-add-layer-permission-public', class: 'resource-policy', deniedFor: DEV_CI, why: 'sharing an own layer with every account', requests: [cli('lambda:AddLayerVersionPermission', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-deps:1')] },
-  { id: 'sns-set-topic-attributes-other-service-topic', class: 'resource-policy', why: 'rewriting another service\'s topic policy (AWS::SNS::TopicPolicy in the own stack)', requests: [cfn('sns:SetTopicAttributes', 'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events', OTHER_SERVICE_TAG)] },
-  { id: 'sns-set-topic-attributes-foreign-topic', class: 'resource-policy', why: 'rewriting the policy of a topic no service stack owns (the security team\'s alerts)', requests: [cfn('sns:SetTopicAttributes', 'arn:{Partition}:sns:{Region}:{Account}:security-alerts')] },
-  { id: 'sqs-set-queue-attributes-other-service-queue', class: 'resource-policy', why: 'rewriting another service\'s queue policy (AWS::SQS::QueuePolicy in the own stack)', requests: [cfn('sqs:SetQueueAttributes', 'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs', OTHER_SERVICE_TAG)] },
-  { id: 's3-put-bucket-policy-other-stage-deployment-bucket', class: 'resource-policy', why: 'a bucket policy on the neighbour stage\'s deployment bucket (AWS::S3::BucketPolicy in the own stack)', requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::{OtherStageBucket}')] },
-  { id: 's3-put-bucket-policy-foreign-bucket', class: 'resource-policy', why: 'a bucket policy on any bucket of the account', requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::acme-finance-exports')] },
-  { id: 's3-put-bucket-policy-own-deployment-bucket', class: 'resource-policy', deniedFor: DEV_CI, why: 'opening the deployment bucket through the stack (admin sets its TLS-only policy)', requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::{Bucket}')] },
-  { id: 's3-delete-public-access-block-foreign-bucket', class: 'resource-policy', why: 'lifting the public access block of any bucket of the account', requests: [cfn('s3:PutBucketPublicAccessBlock', 'arn:{Partition}:s3:::acme-finance-exports')] },
-  { id: 'events-put-permission-default-bus', class: 'resource-policy', why: 'letting another account put events on the default bus', requests: [cfn('events:PutPermission', '*')] },
-  { id: 'events-put-targets-foreign-account-bus', class: 'resource-policy', why: 'forwarding the default bus (CloudTrail events included) to another account\'s bus', requests: [cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-api-rule-1', { 'events:TargetArn': ['arn:{Partition}:events:{Region}:{AttackerAccount}:event-bus/default'] })] },
-  { id: 'events-put-targets-other-service-function', class: 'resource-policy', why: 'an own rule invoking another service\'s function', requests: [cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-api-rule-1', { 'events:TargetArn': [`${FN}:{OtherServiceFunction}`] })] },
-  { id: 'sns-subscribe-own-topic-https-endpoint', class: 'resource-policy', why: 'copying a topic\'s messages to an outside https endpoint', requests: [cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-events', { 'sns:Protocol': 'https', 'sns:Endpoint': 'https://attacker.example.com/hook' })] },
-  { id: 'sns-subscribe-foreign-queue', class: 'resource-policy', why: 'copying a topic\'s messages to another account\'s queue', requests: [cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-events', { 'sns:Protocol': 'sqs', 'sns:Endpoint': 'arn:{Partition}:sqs:{Region}:{AttackerAccount}:loot' })] },
-  { id: 'sns-subscribe-other-service-topic', class: 'resource-policy', why: 'subscribing an own function to another service\'s topic', requests: [cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events', { ...OTHER_SERVICE_TAG, 'sns:Protocol': 'lambda', 'sns:Endpoint': `${FN}:{OwnFunction}` })] },
+  {
+    id: 'lambda-add-permission-public-via-stack',
+    class: 'resource-policy',
+    deniedFor: DEV_CI,
+    why: 'anyone may invoke an own function (AWS::Lambda::Permission Principal *), through the stack',
+    requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '*' })],
+  },
+  {
+    id: 'lambda-add-permission-foreign-account-via-stack',
+    class: 'resource-policy',
+    why: 'another account may invoke an own function, through the stack',
+    requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '{AttackerAccount}' })],
+  },
+  {
+    id: 'lambda-add-permission-cli',
+    class: 'resource-policy',
+    why: 'a function policy straight from the CLI',
+    requests: [cli('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': '{AttackerAccount}' })],
+  },
+  {
+    id: 'lambda-add-layer-permission-public',
+    class: 'resource-policy',
+    deniedFor: DEV_CI,
+    why: 'sharing an own layer with every account',
+    requests: [
+      cli(
+        'lambda:AddLayerVersionPermission',
+        'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-deps:1',
+      ),
+    ],
+  },
+  {
+    id: 'sns-set-topic-attributes-other-service-topic',
+    class: 'resource-policy',
+    why: "rewriting another service's topic policy (AWS::SNS::TopicPolicy in the own stack)",
+    requests: [
+      cfn(
+        'sns:SetTopicAttributes',
+        'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events',
+        OTHER_SERVICE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'sns-set-topic-attributes-foreign-topic',
+    class: 'resource-policy',
+    why: "rewriting the policy of a topic no service stack owns (the security team's alerts)",
+    requests: [cfn('sns:SetTopicAttributes', 'arn:{Partition}:sns:{Region}:{Account}:security-alerts')],
+  },
+  {
+    id: 'sqs-set-queue-attributes-other-service-queue',
+    class: 'resource-policy',
+    why: "rewriting another service's queue policy (AWS::SQS::QueuePolicy in the own stack)",
+    requests: [
+      cfn(
+        'sqs:SetQueueAttributes',
+        'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs',
+        OTHER_SERVICE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 's3-put-bucket-policy-other-stage-deployment-bucket',
+    class: 'resource-policy',
+    why: "a bucket policy on the neighbour stage's deployment bucket (AWS::S3::BucketPolicy in the own stack)",
+    requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::{OtherStageBucket}')],
+  },
+  {
+    id: 's3-put-bucket-policy-foreign-bucket',
+    class: 'resource-policy',
+    why: 'a bucket policy on any bucket of the account',
+    requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::acme-finance-exports')],
+  },
+  {
+    id: 's3-put-bucket-policy-own-deployment-bucket',
+    class: 'resource-policy',
+    deniedFor: DEV_CI,
+    why: 'opening the deployment bucket through the stack (admin sets its TLS-only policy)',
+    requests: [cfn('s3:PutBucketPolicy', 'arn:{Partition}:s3:::{Bucket}')],
+  },
+  {
+    id: 's3-delete-public-access-block-foreign-bucket',
+    class: 'resource-policy',
+    why: 'lifting the public access block of any bucket of the account',
+    requests: [cfn('s3:PutBucketPublicAccessBlock', 'arn:{Partition}:s3:::acme-finance-exports')],
+  },
+  {
+    id: 'events-put-permission-default-bus',
+    class: 'resource-policy',
+    why: 'letting another account put events on the default bus',
+    requests: [cfn('events:PutPermission', '*')],
+  },
+  {
+    id: 'events-put-targets-foreign-account-bus',
+    class: 'resource-policy',
+    why: "forwarding the default bus (CloudTrail events included) to another account's bus",
+    requests: [
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-api-rule-1', {
+        'events:TargetArn': ['arn:{Partition}:events:{Region}:{AttackerAccount}:event-bus/default'],
+      }),
+    ],
+  },
+  {
+    id: 'events-put-targets-other-service-function',
+    class: 'resource-policy',
+    why: "an own rule invoking another service's function",
+    requests: [
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-api-rule-1', {
+        'events:TargetArn': [`${FN}:{OtherServiceFunction}`],
+      }),
+    ],
+  },
+  {
+    id: 'sns-subscribe-own-topic-https-endpoint',
+    class: 'resource-policy',
+    why: "copying a topic's messages to an outside https endpoint",
+    requests: [
+      cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-events', {
+        'sns:Protocol': 'https',
+        'sns:Endpoint': 'https://attacker.example.com/hook',
+      }),
+    ],
+  },
+  {
+    id: 'sns-subscribe-foreign-queue',
+    class: 'resource-policy',
+    why: "copying a topic's messages to another account's queue",
+    requests: [
+      cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-events', {
+        'sns:Protocol': 'sqs',
+        'sns:Endpoint': 'arn:{Partition}:sqs:{Region}:{AttackerAccount}:loot',
+      }),
+    ],
+  },
+  {
+    id: 'sns-subscribe-other-service-topic',
+    class: 'resource-policy',
+    why: "subscribing an own function to another service's topic",
+    requests: [
+      cfn('sns:Subscribe', 'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events', {
+        ...OTHER_SERVICE_TAG,
+        'sns:Protocol': 'lambda',
+        'sns:Endpoint': `${FN}:{OwnFunction}`,
+      }),
+    ],
+  },
 
   // ------------------------------------------------------------------------------------------ foreign resources
-  { id: 'apigateway-put-method-other-stage-api', class: 'foreign-resource', why: 'an unauthenticated method on the neighbour stage\'s REST API (its Lambda permissions allow <api>/*/*)', requests: [cfn('apigateway:PUT', `${API}/restapis/{OtherStageApiId}/resources/abc123/methods/GET`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-post-resource-other-service-api', class: 'foreign-resource', why: 'a new resource path on another service\'s REST API', requests: [cfn('apigateway:POST', `${API}/restapis/{OtherServiceApiId}/resources/abc123`, OTHER_SERVICE_TAG)] },
-  { id: 'apigateway-post-deployment-other-stage-api', class: 'foreign-resource', why: 'deploying the neighbour stage\'s REST API', requests: [cfn('apigateway:POST', `${API}/restapis/{OtherStageApiId}/deployments`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-delete-other-stage-api', class: 'foreign-resource', why: 'deleting the neighbour stage\'s REST API', requests: [cfn('apigateway:DELETE', `${API}/restapis/{OtherStageApiId}`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-patch-other-stage-api-policy', class: 'foreign-resource', why: 'rewriting the neighbour stage\'s REST API policy', requests: [cfn('apigateway:PATCH', `${API}/restapis/{OtherStageApiId}`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-patch-other-stage-stage-cli', class: 'foreign-resource', why: 'PATCH of the neighbour stage\'s API stage (throttling 0, stage variables, access-log destination)', requests: [cli('apigateway:PATCH', `${API}/restapis/{OtherStageApiId}/stages/{OtherStage}`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-patch-other-service-stage-cli', class: 'foreign-resource', why: 'PATCH of another service\'s API stage', requests: [cli('apigateway:PATCH', `${API}/restapis/{OtherServiceApiId}/stages/{Stage}`, OTHER_SERVICE_TAG)] },
-  { id: 'apigateway-untag-other-stage-stage-cli', class: 'foreign-resource', why: 'removing the tags that scope the neighbour stage\'s API stage', requests: [cli('apigateway:DELETE', `${API}/tags/arn%3Aaws%3Aapigateway%3A{Region}%3A%3A%2Frestapis%2F{OtherStageApiId}%2Fstages%2F{OtherStage}`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-get-apikeys', class: 'foreign-resource', why: 'GET /apikeys?includeValues=true: every API key value of the region in one call', requests: [cli('apigateway:GET', `${API}/apikeys`)] },
-  { id: 'apigateway-get-other-service-apikey', class: 'foreign-resource', why: 'reading another service\'s API key value', requests: [cli('apigateway:GET', `${API}/apikeys/k3y0th3r`, OTHER_SERVICE_TAG)] },
-  { id: 'apigateway-patch-other-service-usage-plan', class: 'foreign-resource', why: 'changing another service\'s usage plan (quota, throttle, keys)', requests: [cli('apigateway:PATCH', `${API}/usageplans/pl4n0th3r`, OTHER_SERVICE_TAG)] },
-  { id: 'apigateway-patch-other-stage-http-api-route', class: 'foreign-resource', why: 'a route without authorizer on the neighbour stage\'s HTTP API', requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/routes/r0ut3`, OTHER_STAGE_TAG)] },
-  { id: 'apigateway-delete-other-service-http-api', class: 'foreign-resource', why: 'deleting another service\'s HTTP API', requests: [cfn('apigateway:DELETE', `${API}/apis/{OtherServiceApiId}`, OTHER_SERVICE_TAG)] },
-  { id: 'logs-put-subscription-filter-cloudtrail', class: 'foreign-resource', why: 'streaming CloudTrail\'s log group to an own function', requests: [cfn('logs:PutSubscriptionFilter', 'arn:{Partition}:logs:{Region}:{Account}:log-group:aws-cloudtrail-logs-{Account}-a1b2c3d4')] },
-  { id: 'logs-delete-subscription-filter-siem-cli', class: 'foreign-resource', why: 'removing the SIEM\'s subscription filter from a security log group', requests: [cli('logs:DeleteSubscriptionFilter', 'arn:{Partition}:logs:{Region}:{Account}:log-group:aws-cloudtrail-logs-{Account}-a1b2c3d4')] },
-  { id: 'logs-delete-other-stage-log-group', class: 'foreign-resource', why: 'deleting the neighbour stage\'s function logs', requests: [cfn('logs:DeleteLogGroup', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}')] },
-  { id: 'logs-put-retention-other-service-log-group', class: 'foreign-resource', why: 'one-day retention on another service\'s logs', requests: [cfn('logs:PutRetentionPolicy', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherServiceFunction}')] },
-  { id: 'logs-read-other-stage-logs', class: 'foreign-resource', why: 'reading the neighbour stage\'s logs', requests: [cli('logs:FilterLogEvents', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}')] },
-  { id: 's3-put-bucket-notification-other-stage-deployment-bucket', class: 'foreign-resource', why: 'notifications on the neighbour stage\'s deployment bucket (its templates and code) to an own function', requests: [cfn('s3:PutBucketNotification', 'arn:{Partition}:s3:::{OtherStageBucket}')] },
-  { id: 's3-put-bucket-notification-foreign-bucket', class: 'foreign-resource', why: 'notifications on any bucket of the account (object keys leak, own code runs on each upload)', requests: [cfn('s3:PutBucketNotification', 'arn:{Partition}:s3:::acme-finance-exports')] },
-  { id: 's3-delete-other-stage-deployment-bucket', class: 'foreign-resource', why: 'deleting the neighbour stage\'s deployment bucket', requests: [cfn('s3:DeleteBucket', 'arn:{Partition}:s3:::{OtherStageBucket}')] },
-  { id: 's3-put-lifecycle-foreign-bucket', class: 'foreign-resource', why: 'a one-day expiry on any bucket of the account', requests: [cfn('s3:PutLifecycleConfiguration', 'arn:{Partition}:s3:::acme-finance-exports')] },
-  { id: 's3-put-other-stage-artifact', class: 'foreign-resource', why: 'replacing the neighbour stage\'s template or code artifact', requests: [cli('s3:PutObject', 'arn:{Partition}:s3:::{OtherStageBucket}/{Prefix}/{Service}/{OtherStage}/1795526522406-2026-11-24T13:22:02.406Z/compiled-cloudformation-template.json')] },
-  { id: 's3-get-other-service-artifact', class: 'foreign-resource', why: 'reading another service\'s code', requests: [cli('s3:GetObject', 'arn:{Partition}:s3:::{OtherServiceBucket}/{Prefix}/{OtherService}/{Stage}/1795526522406-2026-11-24T13:22:02.406Z/{OtherService}.zip')] },
-  { id: 'lambda-get-layer-version-other-service', class: 'foreign-resource', why: 'reading another service\'s layer code', requests: [cli('lambda:GetLayerVersion', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{OtherService}-{Stage}-deps:1')] },
-  { id: 'lambda-publish-layer-other-stage', class: 'foreign-resource', why: 'a new version of the neighbour stage\'s layer', requests: [cli('lambda:PublishLayerVersion', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{OtherStage}-deps')] },
-  { id: 'lambda-update-function-code-other-region', class: 'foreign-resource', why: 'a function of the same name in another region (the service lives in one region; IamRegion defaults to *)', requests: [cli('lambda:UpdateFunctionCode', 'arn:{Partition}:lambda:{OtherRegion}:{Account}:function:{OwnFunction}', { 'aws:RequestedRegion': '{OtherRegion}' })] },
-  { id: 'lambda-invoke-other-stage-function', class: 'foreign-resource', why: 'invoking the neighbour stage\'s function', requests: [cli('lambda:InvokeFunction', `${FN}:{OtherStageFunction}`)] },
-  { id: 'lambda-update-configuration-other-service', class: 'foreign-resource', why: 'another service\'s function configuration (environment, layers)', requests: [cli('lambda:UpdateFunctionConfiguration', `${FN}:{OtherServiceFunction}`)] },
-  { id: 'lambda-event-source-mapping-other-service', class: 'foreign-resource', why: 'repointing an event source mapping to another service\'s function', requests: [cfn('lambda:UpdateEventSourceMapping', 'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:0b5e1c2a-1111-4222-8333-444444444444', { 'lambda:FunctionArn': `${FN}:{OtherServiceFunction}` })] },
-  { id: 'ssm-overwrite-v4-bucket-parameter', class: 'foreign-resource', why: 'redirecting every v4 service of the region to an own bucket (/serverless-framework/deployment/s3-bucket)', requests: [cli('ssm:PutParameter', 'arn:{Partition}:ssm:{Region}:{Account}:parameter/serverless-framework/deployment/s3-bucket', { 'ssm:Overwrite': 'true' })] },
-  { id: 'ssm-read-other-stage-parameter', class: 'foreign-resource', why: 'reading the neighbour stage\'s parameters', requests: [cli('ssm:GetParameter', 'arn:{Partition}:ssm:{Region}:{Account}:parameter/{Service}/{OtherStage}/db-password')] },
-  { id: 'cloudformation-update-other-stage-stack', class: 'foreign-resource', why: 'updating the neighbour stage\'s stack', requests: [cli('cloudformation:UpdateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{OtherStageStack}/6f1e1f3c-0000-4000-8000-00000000abcd')] },
-  { id: 'cloudformation-delete-other-service-stack', class: 'foreign-resource', why: 'deleting another service\'s stack', requests: [cli('cloudformation:DeleteStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{OtherServiceStack}/6f1e1f3c-0000-4000-8000-00000000abcd')] },
-  { id: 'cloudformation-update-access-stack', class: 'foreign-resource', why: 'rewriting the groups themselves (the Access stack)', requests: [cli('cloudformation:UpdateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{AccessStack}/6f1e1f3c-0000-4000-8000-00000000abcd')] },
-  { id: 'dynamodb-update-other-stage-table', class: 'foreign-resource', why: 'the neighbour stage\'s table settings (stream, TTL, backups)', requests: [cfn('dynamodb:UpdateTable', 'arn:{Partition}:dynamodb:{Region}:{Account}:table/{Service}-{OtherStage}-records')] },
-  { id: 'events-put-rule-other-stage', class: 'foreign-resource', why: 'rewriting the neighbour stage\'s rule', requests: [cfn('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{OtherStage}-api-rule-1', OTHER_STAGE_TAG)] },
-  { id: 'events-put-targets-other-stage-schedule-rule', class: 'foreign-resource', why: 'retargeting the neighbour stage\'s schedule rule (named by CloudFormation after its stack)', requests: [cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{OtherStageScheduleRule}', { ...OTHER_STAGE_TAG, 'events:TargetArn': [`${FN}:{OwnFunction}`] })] },
-  { id: 'events-put-rule-other-service-bus', class: 'foreign-resource', why: 'a rule named like the service on another service\'s custom bus (reads its events)', requests: [cfn('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{OtherService}-bus/{Service}-{Stage}-api-rule-1')] },
-  { id: 'events-delete-other-service-bus', class: 'foreign-resource', why: 'deleting another service\'s event bus', requests: [cfn('events:DeleteEventBus', 'arn:{Partition}:events:{Region}:{Account}:event-bus/{OtherService}-bus', OTHER_SERVICE_TAG)] },
-  { id: 'sqs-delete-other-service-queue', class: 'foreign-resource', why: 'deleting another service\'s queue', requests: [cfn('sqs:DeleteQueue', 'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs', OTHER_SERVICE_TAG)] },
-  { id: 'sns-delete-other-service-topic', class: 'foreign-resource', why: 'deleting another service\'s topic', requests: [cfn('sns:DeleteTopic', 'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events', OTHER_SERVICE_TAG)] },
-  { id: 'kinesis-register-consumer-other-service-stream', class: 'foreign-resource', why: 'an enhanced fan-out consumer on another service\'s stream (reads it all)', requests: [cfn('kinesis:RegisterStreamConsumer', 'arn:{Partition}:kinesis:{Region}:{Account}:stream/{OtherService}-{Stage}-clicks')] },
-  { id: 'scheduler-update-other-stage-schedule', class: 'foreign-resource', why: 'repointing the neighbour stage\'s schedule', requests: [cfn('scheduler:UpdateSchedule', 'arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{OtherStageStack}-NightlySchedule-Q7R8S9T0U1V2')] },
+  {
+    id: 'apigateway-put-method-other-stage-api',
+    class: 'foreign-resource',
+    why: "an unauthenticated method on the neighbour stage's REST API (its Lambda permissions allow <api>/*/*)",
+    requests: [
+      cfn('apigateway:PUT', `${API}/restapis/{OtherStageApiId}/resources/abc123/methods/GET`, OTHER_STAGE_TAG),
+    ],
+  },
+  {
+    id: 'apigateway-post-resource-other-service-api',
+    class: 'foreign-resource',
+    why: "a new resource path on another service's REST API",
+    requests: [cfn('apigateway:POST', `${API}/restapis/{OtherServiceApiId}/resources/abc123`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'apigateway-post-deployment-other-stage-api',
+    class: 'foreign-resource',
+    why: "deploying the neighbour stage's REST API",
+    requests: [cfn('apigateway:POST', `${API}/restapis/{OtherStageApiId}/deployments`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-delete-other-stage-api',
+    class: 'foreign-resource',
+    why: "deleting the neighbour stage's REST API",
+    requests: [cfn('apigateway:DELETE', `${API}/restapis/{OtherStageApiId}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-stage-api-policy',
+    class: 'foreign-resource',
+    why: "rewriting the neighbour stage's REST API policy",
+    requests: [cfn('apigateway:PATCH', `${API}/restapis/{OtherStageApiId}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-stage-stage-cli',
+    class: 'foreign-resource',
+    why: "PATCH of the neighbour stage's API stage (throttling 0, stage variables, access-log destination)",
+    requests: [cli('apigateway:PATCH', `${API}/restapis/{OtherStageApiId}/stages/{OtherStage}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-service-stage-cli',
+    class: 'foreign-resource',
+    why: "PATCH of another service's API stage",
+    requests: [cli('apigateway:PATCH', `${API}/restapis/{OtherServiceApiId}/stages/{Stage}`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'apigateway-untag-other-stage-stage-cli',
+    class: 'foreign-resource',
+    why: "removing the tags that scope the neighbour stage's API stage",
+    requests: [
+      cli(
+        'apigateway:DELETE',
+        `${API}/tags/arn%3Aaws%3Aapigateway%3A{Region}%3A%3A%2Frestapis%2F{OtherStageApiId}%2Fstages%2F{OtherStage}`,
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'apigateway-get-apikeys',
+    class: 'foreign-resource',
+    why: 'GET /apikeys?includeValues=true: every API key value of the region in one call',
+    requests: [cli('apigateway:GET', `${API}/apikeys`)],
+  },
+  {
+    id: 'apigateway-get-other-service-apikey',
+    class: 'foreign-resource',
+    why: "reading another service's API key value",
+    requests: [cli('apigateway:GET', `${API}/apikeys/k3y0th3r`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-service-usage-plan',
+    class: 'foreign-resource',
+    why: "changing another service's usage plan (quota, throttle, keys)",
+    requests: [cli('apigateway:PATCH', `${API}/usageplans/pl4n0th3r`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-stage-http-api-route',
+    class: 'foreign-resource',
+    why: "a route without authorizer on the neighbour stage's HTTP API",
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/routes/r0ut3`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-delete-other-service-http-api',
+    class: 'foreign-resource',
+    why: "deleting another service's HTTP API",
+    requests: [cfn('apigateway:DELETE', `${API}/apis/{OtherServiceApiId}`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'logs-put-subscription-filter-cloudtrail',
+    class: 'foreign-resource',
+    why: "streaming CloudTrail's log group to an own function",
+    requests: [
+      cfn(
+        'logs:PutSubscriptionFilter',
+        'arn:{Partition}:logs:{Region}:{Account}:log-group:aws-cloudtrail-logs-{Account}-a1b2c3d4',
+      ),
+    ],
+  },
+  {
+    id: 'logs-delete-subscription-filter-siem-cli',
+    class: 'foreign-resource',
+    why: "removing the SIEM's subscription filter from a security log group",
+    requests: [
+      cli(
+        'logs:DeleteSubscriptionFilter',
+        'arn:{Partition}:logs:{Region}:{Account}:log-group:aws-cloudtrail-logs-{Account}-a1b2c3d4',
+      ),
+    ],
+  },
+  {
+    id: 'logs-delete-other-stage-log-group',
+    class: 'foreign-resource',
+    why: "deleting the neighbour stage's function logs",
+    requests: [
+      cfn('logs:DeleteLogGroup', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}'),
+    ],
+  },
+  {
+    id: 'logs-put-retention-other-service-log-group',
+    class: 'foreign-resource',
+    why: "one-day retention on another service's logs",
+    requests: [
+      cfn(
+        'logs:PutRetentionPolicy',
+        'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherServiceFunction}',
+      ),
+    ],
+  },
+  {
+    id: 'logs-read-other-stage-logs',
+    class: 'foreign-resource',
+    why: "reading the neighbour stage's logs",
+    requests: [
+      cli('logs:FilterLogEvents', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}'),
+    ],
+  },
+  {
+    id: 's3-put-bucket-notification-other-stage-deployment-bucket',
+    class: 'foreign-resource',
+    why: "notifications on the neighbour stage's deployment bucket (its templates and code) to an own function",
+    requests: [cfn('s3:PutBucketNotification', 'arn:{Partition}:s3:::{OtherStageBucket}')],
+  },
+  {
+    id: 's3-put-bucket-notification-foreign-bucket',
+    class: 'foreign-resource',
+    why: 'notifications on any bucket of the account (object keys leak, own code runs on each upload)',
+    requests: [cfn('s3:PutBucketNotification', 'arn:{Partition}:s3:::acme-finance-exports')],
+  },
+  {
+    id: 's3-delete-other-stage-deployment-bucket',
+    class: 'foreign-resource',
+    why: "deleting the neighbour stage's deployment bucket",
+    requests: [cfn('s3:DeleteBucket', 'arn:{Partition}:s3:::{OtherStageBucket}')],
+  },
+  {
+    id: 's3-put-lifecycle-foreign-bucket',
+    class: 'foreign-resource',
+    why: 'a one-day expiry on any bucket of the account',
+    requests: [cfn('s3:PutLifecycleConfiguration', 'arn:{Partition}:s3:::acme-finance-exports')],
+  },
+  {
+    id: 's3-put-other-stage-artifact',
+    class: 'foreign-resource',
+    why: "replacing the neighbour stage's template or code artifact",
+    requests: [
+      cli(
+        's3:PutObject',
+        'arn:{Partition}:s3:::{OtherStageBucket}/{Prefix}/{Service}/{OtherStage}/1795526522406-2026-11-24T13:22:02.406Z/compiled-cloudformation-template.json',
+      ),
+    ],
+  },
+  {
+    id: 's3-get-other-service-artifact',
+    class: 'foreign-resource',
+    why: "reading another service's code",
+    requests: [
+      cli(
+        's3:GetObject',
+        'arn:{Partition}:s3:::{OtherServiceBucket}/{Prefix}/{OtherService}/{Stage}/1795526522406-2026-11-24T13:22:02.406Z/{OtherService}.zip',
+      ),
+    ],
+  },
+  {
+    id: 'lambda-get-layer-version-other-service',
+    class: 'foreign-resource',
+    why: "reading another service's layer code",
+    requests: [
+      cli('lambda:GetLayerVersion', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{OtherService}-{Stage}-deps:1'),
+    ],
+  },
+  {
+    id: 'lambda-publish-layer-other-stage',
+    class: 'foreign-resource',
+    why: "a new version of the neighbour stage's layer",
+    requests: [
+      cli('lambda:PublishLayerVersion', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{OtherStage}-deps'),
+    ],
+  },
+  {
+    id: 'lambda-update-function-code-other-region',
+    class: 'foreign-resource',
+    why: 'a function of the same name in another region (the service lives in one region; IamRegion defaults to *)',
+    requests: [
+      cli('lambda:UpdateFunctionCode', 'arn:{Partition}:lambda:{OtherRegion}:{Account}:function:{OwnFunction}', {
+        'aws:RequestedRegion': '{OtherRegion}',
+      }),
+    ],
+  },
+  {
+    id: 'lambda-invoke-other-stage-function',
+    class: 'foreign-resource',
+    why: "invoking the neighbour stage's function",
+    requests: [cli('lambda:InvokeFunction', `${FN}:{OtherStageFunction}`)],
+  },
+  {
+    id: 'lambda-update-configuration-other-service',
+    class: 'foreign-resource',
+    why: "another service's function configuration (environment, layers)",
+    requests: [cli('lambda:UpdateFunctionConfiguration', `${FN}:{OtherServiceFunction}`)],
+  },
+  {
+    id: 'lambda-event-source-mapping-other-service',
+    class: 'foreign-resource',
+    why: "repointing an event source mapping to another service's function",
+    requests: [
+      cfn(
+        'lambda:UpdateEventSourceMapping',
+        'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:0b5e1c2a-1111-4222-8333-444444444444',
+        { 'lambda:FunctionArn': `${FN}:{OtherServiceFunction}` },
+      ),
+    ],
+  },
+  {
+    id: 'ssm-overwrite-v4-bucket-parameter',
+    class: 'foreign-resource',
+    why: 'redirecting every v4 service of the region to an own bucket (/serverless-framework/deployment/s3-bucket)',
+    requests: [
+      cli(
+        'ssm:PutParameter',
+        'arn:{Partition}:ssm:{Region}:{Account}:parameter/serverless-framework/deployment/s3-bucket',
+        { 'ssm:Overwrite': 'true' },
+      ),
+    ],
+  },
+  {
+    id: 'ssm-read-other-stage-parameter',
+    class: 'foreign-resource',
+    why: "reading the neighbour stage's parameters",
+    requests: [
+      cli('ssm:GetParameter', 'arn:{Partition}:ssm:{Region}:{Account}:parameter/{Service}/{OtherStage}/db-password'),
+    ],
+  },
+  {
+    id: 'cloudformation-update-other-stage-stack',
+    class: 'foreign-resource',
+    why: "updating the neighbour stage's stack",
+    requests: [
+      cli(
+        'cloudformation:UpdateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{OtherStageStack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+      ),
+    ],
+  },
+  {
+    id: 'cloudformation-delete-other-service-stack',
+    class: 'foreign-resource',
+    why: "deleting another service's stack",
+    requests: [
+      cli(
+        'cloudformation:DeleteStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{OtherServiceStack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+      ),
+    ],
+  },
+  {
+    id: 'cloudformation-update-access-stack',
+    class: 'foreign-resource',
+    why: 'rewriting the groups themselves (the Access stack)',
+    requests: [
+      cli(
+        'cloudformation:UpdateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{AccessStack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+      ),
+    ],
+  },
+  {
+    id: 'dynamodb-update-other-stage-table',
+    class: 'foreign-resource',
+    why: "the neighbour stage's table settings (stream, TTL, backups)",
+    requests: [
+      cfn('dynamodb:UpdateTable', 'arn:{Partition}:dynamodb:{Region}:{Account}:table/{Service}-{OtherStage}-records'),
+    ],
+  },
+  {
+    id: 'events-put-rule-other-stage',
+    class: 'foreign-resource',
+    why: "rewriting the neighbour stage's rule",
+    requests: [
+      cfn(
+        'events:PutRule',
+        'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{OtherStage}-api-rule-1',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'events-put-targets-other-stage-schedule-rule',
+    class: 'foreign-resource',
+    why: "retargeting the neighbour stage's schedule rule (named by CloudFormation after its stack)",
+    requests: [
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{OtherStageScheduleRule}', {
+        ...OTHER_STAGE_TAG,
+        'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
+  {
+    id: 'events-put-rule-other-service-bus',
+    class: 'foreign-resource',
+    why: "a rule named like the service on another service's custom bus (reads its events)",
+    requests: [
+      cfn(
+        'events:PutRule',
+        'arn:{Partition}:events:{Region}:{Account}:rule/{OtherService}-bus/{Service}-{Stage}-api-rule-1',
+      ),
+    ],
+  },
+  {
+    id: 'events-delete-other-service-bus',
+    class: 'foreign-resource',
+    why: "deleting another service's event bus",
+    requests: [
+      cfn(
+        'events:DeleteEventBus',
+        'arn:{Partition}:events:{Region}:{Account}:event-bus/{OtherService}-bus',
+        OTHER_SERVICE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'sqs-delete-other-service-queue',
+    class: 'foreign-resource',
+    why: "deleting another service's queue",
+    requests: [
+      cfn('sqs:DeleteQueue', 'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs', OTHER_SERVICE_TAG),
+    ],
+  },
+  {
+    id: 'sns-delete-other-service-topic',
+    class: 'foreign-resource',
+    why: "deleting another service's topic",
+    requests: [
+      cfn('sns:DeleteTopic', 'arn:{Partition}:sns:{Region}:{Account}:{OtherService}-{Stage}-events', OTHER_SERVICE_TAG),
+    ],
+  },
+  {
+    id: 'kinesis-register-consumer-other-service-stream',
+    class: 'foreign-resource',
+    why: "an enhanced fan-out consumer on another service's stream (reads it all)",
+    requests: [
+      cfn(
+        'kinesis:RegisterStreamConsumer',
+        'arn:{Partition}:kinesis:{Region}:{Account}:stream/{OtherService}-{Stage}-clicks',
+      ),
+    ],
+  },
+  {
+    id: 'scheduler-update-other-stage-schedule',
+    class: 'foreign-resource',
+    why: "repointing the neighbour stage's schedule",
+    requests: [
+      cfn(
+        'scheduler:UpdateSchedule',
+        'arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{OtherStageStack}-NightlySchedule-Q7R8S9T0U1V2',
+      ),
+    ],
+  },
 
   // ------------------------------------------------------------------------------------------ role passing
-  { id: 'iam-pass-custom-resource-role-cli', class: 'role-passing', why: 'an own function run as the custom-resource role', requests: [pass('{CrRole}', 'lambda.amazonaws.com')] },
-  { id: 'iam-pass-custom-resource-role-via-stack', class: 'role-passing', deniedFor: DEV_CI, why: 'an own function given role: IamRoleCustomResourcesLambdaExecution in a stack update', requests: [pass('{CrRole}', 'lambda.amazonaws.com', 'cloudformation')] },
-  { id: 'iam-pass-other-stage-custom-resource-role-via-stack', class: 'role-passing', why: 'an own function run as the neighbour stage\'s custom-resource role', requests: [pass('{OtherStageCrRole}', 'lambda.amazonaws.com', 'cloudformation')] },
-  { id: 'iam-pass-service-named-role-via-stack', class: 'role-passing', deniedFor: DEV_CI, why: 'an own function run as a role of the own stack that is not an execution role', requests: [pass('{Service}-{Stage}-Admin', 'lambda.amazonaws.com', 'cloudformation')] },
-  { id: 'iam-pass-admin-role-via-stack', class: 'role-passing', why: 'an own function run as an administrator role', requests: [pass('Admin', 'lambda.amazonaws.com', 'cloudformation')] },
-  { id: 'iam-pass-other-stage-exec-role', class: 'role-passing', why: 'an own function run as the neighbour stage\'s execution role', requests: [pass('{OtherStageExecRole}', 'lambda.amazonaws.com')] },
-  { id: 'iam-pass-other-service-exec-role-via-stack', class: 'role-passing', why: 'an own function run as another service\'s execution role', requests: [pass('{OtherServiceExecRole}', 'lambda.amazonaws.com', 'cloudformation')] },
-  ...['ec2.amazonaws.com', 'cloudformation.amazonaws.com', 'states.amazonaws.com', 'codebuild.amazonaws.com', 'glue.amazonaws.com', 'ecs-tasks.amazonaws.com', 'sagemaker.amazonaws.com', 'datapipeline.amazonaws.com'].flatMap((svc): Attack[] => [
-    { id: `iam-pass-exec-role-to-${svc.split('.')[0]}`, class: 'role-passing', why: `the execution role handed to ${svc}, which runs arbitrary code with it`, requests: [pass('{ExecRole}', svc)] },
-    { id: `iam-pass-macro-role-to-${svc.split('.')[0]}-via-stack`, class: 'role-passing', why: `the macro's execution role handed to ${svc} through the stack`, requests: [pass('{MacroRole}', svc, 'cloudformation')] },
+  {
+    id: 'iam-pass-custom-resource-role-cli',
+    class: 'role-passing',
+    why: 'an own function run as the custom-resource role',
+    requests: [pass('{CrRole}', 'lambda.amazonaws.com')],
+  },
+  {
+    id: 'iam-pass-custom-resource-role-via-stack',
+    class: 'role-passing',
+    deniedFor: DEV_CI,
+    why: 'an own function given role: IamRoleCustomResourcesLambdaExecution in a stack update',
+    requests: [pass('{CrRole}', 'lambda.amazonaws.com', 'cloudformation')],
+  },
+  {
+    id: 'iam-pass-other-stage-custom-resource-role-via-stack',
+    class: 'role-passing',
+    why: "an own function run as the neighbour stage's custom-resource role",
+    requests: [pass('{OtherStageCrRole}', 'lambda.amazonaws.com', 'cloudformation')],
+  },
+  {
+    id: 'iam-pass-service-named-role-via-stack',
+    class: 'role-passing',
+    deniedFor: DEV_CI,
+    why: 'an own function run as a role of the own stack that is not an execution role',
+    requests: [pass('{Service}-{Stage}-Admin', 'lambda.amazonaws.com', 'cloudformation')],
+  },
+  {
+    id: 'iam-pass-admin-role-via-stack',
+    class: 'role-passing',
+    why: 'an own function run as an administrator role',
+    requests: [pass('Admin', 'lambda.amazonaws.com', 'cloudformation')],
+  },
+  {
+    id: 'iam-pass-other-stage-exec-role',
+    class: 'role-passing',
+    why: "an own function run as the neighbour stage's execution role",
+    requests: [pass('{OtherStageExecRole}', 'lambda.amazonaws.com')],
+  },
+  {
+    id: 'iam-pass-other-service-exec-role-via-stack',
+    class: 'role-passing',
+    why: "an own function run as another service's execution role",
+    requests: [pass('{OtherServiceExecRole}', 'lambda.amazonaws.com', 'cloudformation')],
+  },
+  ...[
+    'ec2.amazonaws.com',
+    'cloudformation.amazonaws.com',
+    'states.amazonaws.com',
+    'codebuild.amazonaws.com',
+    'glue.amazonaws.com',
+    'ecs-tasks.amazonaws.com',
+    'sagemaker.amazonaws.com',
+    'datapipeline.amazonaws.com',
+  ].flatMap((svc): Attack[] => [
+    {
+      id: `iam-pass-exec-role-to-${svc.split('.')[0]}`,
+      class: 'role-passing',
+      why: `the execution role handed to ${svc}, which runs arbitrary code with it`,
+      requests: [pass('{ExecRole}', svc)],
+    },
+    {
+      id: `iam-pass-macro-role-to-${svc.split('.')[0]}-via-stack`,
+      class: 'role-passing',
+      why: `the macro's execution role handed to ${svc} through the stack`,
+      requests: [pass('{MacroRole}', svc, 'cloudformation')],
+    },
   ]),
 
   // ------------------------------------------------------------------------------------------ boundary removal
-  { id: 'iam-delete-role-permissions-boundary-exec-role', class: 'boundary-removal', why: 'lifting the execution role\'s boundary through the stack', requests: [cfn('iam:DeleteRolePermissionsBoundary', `${IAM}:role/{ExecRole}`, { 'iam:PermissionsBoundary': '{Boundary}' })] },
-  { id: 'iam-put-role-permissions-boundary-admin-access', class: 'boundary-removal', why: 'AdministratorAccess as the execution role\'s boundary', requests: [cfn('iam:PutRolePermissionsBoundary', `${IAM}:role/{ExecRole}`, { 'iam:PermissionsBoundary': ADMIN_POLICY })] },
-  { id: 'iam-create-role-without-boundary', class: 'boundary-removal', why: 'a role named like the service, without boundary, through the stack (then AdministratorAccess on it)', requests: [cfn('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`), cfn('iam:AttachRolePolicy', `${IAM}:role/{Service}-{Stage}-escalate`, { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-create-role-admin-boundary', class: 'boundary-removal', why: 'a role named like the service with AdministratorAccess as its boundary', requests: [cfn('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`, { 'iam:PermissionsBoundary': ADMIN_POLICY })] },
-  { id: 'iam-put-role-policy-exec-role-unbounded', class: 'boundary-removal', why: 'an inline *:* policy on an execution role that carries no boundary, through the stack', requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{ExecRole}`)] },
-  { id: 'iam-attach-admin-policy-exec-role-unbounded', class: 'boundary-removal', why: 'AdministratorAccess on an execution role that carries no boundary, through the stack', requests: [cfn('iam:AttachRolePolicy', `${IAM}:role/{ExecRole}`, { 'iam:PolicyARN': ADMIN_POLICY })] },
-  { id: 'iam-update-assume-role-policy-exec-role-unbounded', class: 'boundary-removal', why: 'trusting an outside account on an unbounded execution role, through the stack', requests: [cfn('iam:UpdateAssumeRolePolicy', `${IAM}:role/{ExecRole}`)] },
-  { id: 'iam-put-role-policy-custom-resource-role-unbounded', class: 'boundary-removal', why: 'an inline *:* policy on the custom-resource role, through the stack', requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{CrRole}`)] },
-  { id: 'iam-create-role-exec-role-other-boundary', class: 'boundary-removal', why: 'recreating the execution role with a weaker boundary', requests: [cfn('iam:CreateRole', `${IAM}:role/{ExecRole}`, { 'iam:PermissionsBoundary': 'arn:{Partition}:iam::{Account}:policy/another-boundary' })] },
+  {
+    id: 'iam-delete-role-permissions-boundary-exec-role',
+    class: 'boundary-removal',
+    why: "lifting the execution role's boundary through the stack",
+    requests: [
+      cfn('iam:DeleteRolePermissionsBoundary', `${IAM}:role/{ExecRole}`, { 'iam:PermissionsBoundary': '{Boundary}' }),
+    ],
+  },
+  {
+    id: 'iam-put-role-permissions-boundary-admin-access',
+    class: 'boundary-removal',
+    why: "AdministratorAccess as the execution role's boundary",
+    requests: [
+      cfn('iam:PutRolePermissionsBoundary', `${IAM}:role/{ExecRole}`, { 'iam:PermissionsBoundary': ADMIN_POLICY }),
+    ],
+  },
+  {
+    id: 'iam-create-role-without-boundary',
+    class: 'boundary-removal',
+    why: 'a role named like the service, without boundary, through the stack (then AdministratorAccess on it)',
+    requests: [
+      cfn('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`),
+      cfn('iam:AttachRolePolicy', `${IAM}:role/{Service}-{Stage}-escalate`, { 'iam:PolicyARN': ADMIN_POLICY }),
+    ],
+  },
+  {
+    id: 'iam-create-role-admin-boundary',
+    class: 'boundary-removal',
+    why: 'a role named like the service with AdministratorAccess as its boundary',
+    requests: [
+      cfn('iam:CreateRole', `${IAM}:role/{Service}-{Stage}-escalate`, { 'iam:PermissionsBoundary': ADMIN_POLICY }),
+    ],
+  },
+  {
+    id: 'iam-put-role-policy-exec-role-unbounded',
+    class: 'boundary-removal',
+    why: 'an inline *:* policy on an execution role that carries no boundary, through the stack',
+    requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{ExecRole}`)],
+  },
+  {
+    id: 'iam-attach-admin-policy-exec-role-unbounded',
+    class: 'boundary-removal',
+    why: 'AdministratorAccess on an execution role that carries no boundary, through the stack',
+    requests: [cfn('iam:AttachRolePolicy', `${IAM}:role/{ExecRole}`, { 'iam:PolicyARN': ADMIN_POLICY })],
+  },
+  {
+    id: 'iam-update-assume-role-policy-exec-role-unbounded',
+    class: 'boundary-removal',
+    why: 'trusting an outside account on an unbounded execution role, through the stack',
+    requests: [cfn('iam:UpdateAssumeRolePolicy', `${IAM}:role/{ExecRole}`)],
+  },
+  {
+    id: 'iam-put-role-policy-custom-resource-role-unbounded',
+    class: 'boundary-removal',
+    why: 'an inline *:* policy on the custom-resource role, through the stack',
+    requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{CrRole}`)],
+  },
+  {
+    id: 'iam-create-role-exec-role-other-boundary',
+    class: 'boundary-removal',
+    why: 'recreating the execution role with a weaker boundary',
+    requests: [
+      cfn('iam:CreateRole', `${IAM}:role/{ExecRole}`, {
+        'iam:PermissionsBoundary': 'arn:{Partition}:iam::{Account}:policy/another-boundary',
+      }),
+    ],
+  },
 
   // ------------------------------------------------------------------------------------------ service-role reuse
-  { id: 'cloudformation-update-stack-foreign-role', class: 'service-role-reuse', why: 'an own stack update run with an administrator role as service role', requests: [cli('cloudformation:UpdateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd', { 'cloudformation:RoleArn': `${IAM}:role/Admin` })] },
-  { id: 'cloudformation-create-change-set-other-service-role', class: 'service-role-reuse', why: 'an own change set run with another service\'s deployment role', requests: [cli('cloudformation:CreateChangeSet', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd', { 'cloudformation:RoleArn': `${IAM}:role/{OtherServiceStack}-deployment`, 'cloudformation:ChangeSetName': '{Stack}-change-set', 'cloudformation:TemplateUrl': 'https://s3.amazonaws.com/{Bucket}/{Prefix}/{Service}/{Stage}/1795526522406-2026-11-24T13:22:02.406Z/compiled-cloudformation-template.json' })] },
-  { id: 'cloudformation-update-stack-without-role', class: 'service-role-reuse', requires: ['deployment-role'], why: 'an own stack update without RoleArn: CloudFormation reuses the role the stack remembers', requests: [cli('cloudformation:UpdateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd')] },
+  {
+    id: 'cloudformation-update-stack-foreign-role',
+    class: 'service-role-reuse',
+    why: 'an own stack update run with an administrator role as service role',
+    requests: [
+      cli(
+        'cloudformation:UpdateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+        { 'cloudformation:RoleArn': `${IAM}:role/Admin` },
+      ),
+    ],
+  },
+  {
+    id: 'cloudformation-create-change-set-other-service-role',
+    class: 'service-role-reuse',
+    why: "an own change set run with another service's deployment role",
+    requests: [
+      cli(
+        'cloudformation:CreateChangeSet',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+        {
+          'cloudformation:RoleArn': `${IAM}:role/{OtherServiceStack}-deployment`,
+          'cloudformation:ChangeSetName': '{Stack}-change-set',
+          'cloudformation:TemplateUrl':
+            'https://s3.amazonaws.com/{Bucket}/{Prefix}/{Service}/{Stage}/1795526522406-2026-11-24T13:22:02.406Z/compiled-cloudformation-template.json',
+        },
+      ),
+    ],
+  },
+  {
+    id: 'cloudformation-update-stack-without-role',
+    class: 'service-role-reuse',
+    requires: ['deployment-role'],
+    why: 'an own stack update without RoleArn: CloudFormation reuses the role the stack remembers',
+    requests: [
+      cli(
+        'cloudformation:UpdateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+      ),
+    ],
+  },
 
   // Deployment-role mode built by the macro (issue 11): the roles CloudFormation acts with.
-  { id: 'cloudformation-update-stack-admin-deployment-role', class: 'service-role-reuse', deniedFor: DEV_CI, requires: ['macro-admin-deployment-role'], why: 'a developer riding on admin\'s lifecycle role (create/delete functions, roles) for an own stack update', requests: [cli('cloudformation:UpdateStack', 'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd', { 'cloudformation:RoleArn': `${IAM}:role/{AdminDeploymentRole}` })] },
-  { id: 'iam-pass-admin-deployment-role', class: 'service-role-reuse', deniedFor: DEV_CI, requires: ['macro-admin-deployment-role'], why: 'passing admin\'s deployment role to CloudFormation', requests: [pass('{AdminDeploymentRole}', 'cloudformation.amazonaws.com')] },
-  { id: 'iam-pass-admin-deployment-role-to-lambda', class: 'role-passing', requires: ['macro-admin-deployment-role'], why: 'a function running as admin\'s deployment role', requests: [pass('{AdminDeploymentRole}', 'lambda.amazonaws.com')] },
-  { id: 'iam-pass-update-deployment-role-to-lambda', class: 'role-passing', requires: ['macro-update-deployment-role'], why: 'a function running as the update deployment role', requests: [pass('{UpdateDeploymentRole}', 'lambda.amazonaws.com')] },
-  { id: 'sts-assume-admin-deployment-role', class: 'service-role-reuse', requires: ['macro-admin-deployment-role'], why: 'assuming admin\'s deployment role directly', requests: [cli('sts:AssumeRole', `${IAM}:role/{AdminDeploymentRole}`)] },
-  { id: 'iam-put-role-policy-admin-deployment-role-via-stack', class: 'boundary-removal', requires: ['macro-admin-deployment-role'], why: 'widening admin\'s deployment role through the own stack', requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{AdminDeploymentRole}`)] },
-  { id: 'iam-put-role-policy-update-deployment-role-via-stack', class: 'boundary-removal', requires: ['macro-update-deployment-role'], why: 'widening the update deployment role through the own stack', requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{UpdateDeploymentRole}`)] },
+  {
+    id: 'cloudformation-update-stack-admin-deployment-role',
+    class: 'service-role-reuse',
+    deniedFor: DEV_CI,
+    requires: ['macro-admin-deployment-role'],
+    why: "a developer riding on admin's lifecycle role (create/delete functions, roles) for an own stack update",
+    requests: [
+      cli(
+        'cloudformation:UpdateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}/6f1e1f3c-0000-4000-8000-00000000abcd',
+        { 'cloudformation:RoleArn': `${IAM}:role/{AdminDeploymentRole}` },
+      ),
+    ],
+  },
+  {
+    id: 'iam-pass-admin-deployment-role',
+    class: 'service-role-reuse',
+    deniedFor: DEV_CI,
+    requires: ['macro-admin-deployment-role'],
+    why: "passing admin's deployment role to CloudFormation",
+    requests: [pass('{AdminDeploymentRole}', 'cloudformation.amazonaws.com')],
+  },
+  {
+    id: 'iam-pass-admin-deployment-role-to-lambda',
+    class: 'role-passing',
+    requires: ['macro-admin-deployment-role'],
+    why: "a function running as admin's deployment role",
+    requests: [pass('{AdminDeploymentRole}', 'lambda.amazonaws.com')],
+  },
+  {
+    id: 'iam-pass-update-deployment-role-to-lambda',
+    class: 'role-passing',
+    requires: ['macro-update-deployment-role'],
+    why: 'a function running as the update deployment role',
+    requests: [pass('{UpdateDeploymentRole}', 'lambda.amazonaws.com')],
+  },
+  {
+    id: 'sts-assume-admin-deployment-role',
+    class: 'service-role-reuse',
+    requires: ['macro-admin-deployment-role'],
+    why: "assuming admin's deployment role directly",
+    requests: [cli('sts:AssumeRole', `${IAM}:role/{AdminDeploymentRole}`)],
+  },
+  {
+    id: 'iam-put-role-policy-admin-deployment-role-via-stack',
+    class: 'boundary-removal',
+    requires: ['macro-admin-deployment-role'],
+    why: "widening admin's deployment role through the own stack",
+    requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{AdminDeploymentRole}`)],
+  },
+  {
+    id: 'iam-put-role-policy-update-deployment-role-via-stack',
+    class: 'boundary-removal',
+    requires: ['macro-update-deployment-role'],
+    why: 'widening the update deployment role through the own stack',
+    requests: [cfn('iam:PutRolePolicy', `${IAM}:role/{UpdateDeploymentRole}`)],
+  },
 
   // ------------------------------------------------------------------------------------------ execution role
-  { id: 'lambda-role-write-other-stage-logs', class: 'execution-role', deniedFor: ['lambda'], why: 'code of the service writing into the neighbour stage\'s logs', requests: [cli('logs:PutLogEvents', 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}:log-stream:x')] },
-  { id: 'lambda-role-delete-foreign-eni', class: 'execution-role', deniedFor: ['lambda'], why: 'deleting another VPC\'s network interface (ENIs of other services, load balancers, databases)', requests: [cli('ec2:DeleteNetworkInterface', 'arn:{Partition}:ec2:{Region}:{Account}:network-interface/eni-0f0e0d0c0b0a09080', { 'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/vpc-0foreign0000000000', 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/subnet-0foreign000000000' })] },
-  { id: 'lambda-role-unassign-foreign-eni-ips', class: 'execution-role', deniedFor: ['lambda'], why: 'taking addresses away from another VPC\'s network interface', requests: [cli('ec2:UnassignPrivateIpAddresses', 'arn:{Partition}:ec2:{Region}:{Account}:network-interface/eni-0f0e0d0c0b0a09080', { 'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/vpc-0foreign0000000000', 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/subnet-0foreign000000000' })] },
-  { id: 'lambda-role-read-other-stage-secret', class: 'execution-role', deniedFor: ['lambda'], why: 'reading the neighbour stage\'s secret', requests: [cli('secretsmanager:GetSecretValue', 'arn:{Partition}:secretsmanager:{Region}:{Account}:secret:{Service}/{OtherStage}/db-AbCdEf')] },
-  { id: 'lambda-role-pass-role', class: 'execution-role', deniedFor: ['lambda'], why: 'code passing any role on', requests: [pass('{ExecRole}', 'lambda.amazonaws.com')] },
-  { id: 'lambda-role-invoke-other-service', class: 'execution-role', deniedFor: ['lambda'], why: 'code invoking another service\'s function', requests: [cli('lambda:InvokeFunction', `${FN}:{OtherServiceFunction}`)] },
+  {
+    id: 'lambda-role-write-other-stage-logs',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: "code of the service writing into the neighbour stage's logs",
+    requests: [
+      cli(
+        'logs:PutLogEvents',
+        'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherStageFunction}:log-stream:x',
+      ),
+    ],
+  },
+  {
+    id: 'lambda-role-delete-foreign-eni',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: "deleting another VPC's network interface (ENIs of other services, load balancers, databases)",
+    requests: [
+      cli(
+        'ec2:DeleteNetworkInterface',
+        'arn:{Partition}:ec2:{Region}:{Account}:network-interface/eni-0f0e0d0c0b0a09080',
+        {
+          'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/vpc-0foreign0000000000',
+          'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/subnet-0foreign000000000',
+        },
+      ),
+    ],
+  },
+  {
+    id: 'lambda-role-unassign-foreign-eni-ips',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: "taking addresses away from another VPC's network interface",
+    requests: [
+      cli(
+        'ec2:UnassignPrivateIpAddresses',
+        'arn:{Partition}:ec2:{Region}:{Account}:network-interface/eni-0f0e0d0c0b0a09080',
+        {
+          'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/vpc-0foreign0000000000',
+          'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/subnet-0foreign000000000',
+        },
+      ),
+    ],
+  },
+  {
+    id: 'lambda-role-read-other-stage-secret',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: "reading the neighbour stage's secret",
+    requests: [
+      cli(
+        'secretsmanager:GetSecretValue',
+        'arn:{Partition}:secretsmanager:{Region}:{Account}:secret:{Service}/{OtherStage}/db-AbCdEf',
+      ),
+    ],
+  },
+  {
+    id: 'lambda-role-pass-role',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: 'code passing any role on',
+    requests: [pass('{ExecRole}', 'lambda.amazonaws.com')],
+  },
+  {
+    id: 'lambda-role-invoke-other-service',
+    class: 'execution-role',
+    deniedFor: ['lambda'],
+    why: "code invoking another service's function",
+    requests: [cli('lambda:InvokeFunction', `${FN}:{OtherServiceFunction}`)],
+  },
 ];

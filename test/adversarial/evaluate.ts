@@ -32,7 +32,10 @@ export function applies(a: Attack, s: Subject): boolean {
 export function fillNames(text: string, s: Subject, where: string): string {
   const out = text.replace(/\{([A-Za-z0-9]+)\}/g, (_m, name: string) => {
     const v = s.names[name];
-    if (v === undefined) throw new Error(`${where}: unknown placeholder {${name}}; subjects.ts namesOf defines ${Object.keys(s.names).join(', ')}`);
+    if (v === undefined)
+      throw new Error(
+        `${where}: unknown placeholder {${name}}; subjects.ts namesOf defines ${Object.keys(s.names).join(', ')}`,
+      );
     return v;
   });
   if (/\{[^}]*\}/.test(out)) throw new Error(`${where}: ${JSON.stringify(out)} keeps an unfilled placeholder`);
@@ -48,12 +51,18 @@ export function requestFor(r: AttackRequest, s: Subject, attackId: string): SimR
     'aws:PrincipalAccount': s.names.Account,
     'aws:ViaAWSService': r.via === 'cloudformation' ? 'true' : 'false',
     ...(r.via === 'cloudformation'
-      ? { 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:CalledViaFirst': 'cloudformation.amazonaws.com', 'aws:CalledViaLast': 'cloudformation.amazonaws.com' }
+      ? {
+          'aws:CalledVia': ['cloudformation.amazonaws.com'],
+          'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+          'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+        }
       : {}),
   };
   const context: Record<string, string | string[]> = { ...base };
   for (const [k, v] of Object.entries(r.context ?? {})) {
-    context[fillNames(k, s, attackId)] = Array.isArray(v) ? v.map((x) => fillNames(x, s, attackId)) : fillNames(v as string, s, attackId);
+    context[fillNames(k, s, attackId)] = Array.isArray(v)
+      ? v.map((x) => fillNames(x, s, attackId))
+      : fillNames(v as string, s, attackId);
   }
   return { action: r.action, resource: fillNames(r.resource, s, attackId), context };
 }
@@ -79,7 +88,14 @@ interface Compiled {
   readonly resources?: readonly RegExp[];
 }
 const compiled = new WeakMap<readonly PolicyDoc[], Compiled[]>();
-const glob = (p: string, flags: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+const glob = (p: string, flags: string) =>
+  new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  );
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
 function statementsOf(policies: readonly PolicyDoc[]): Compiled[] {
@@ -111,7 +127,8 @@ const reducedCache = new Map<string, readonly PolicyDoc[]>();
  */
 export function relevantPolicies(policies: readonly PolicyDoc[], r: SimRequest): readonly PolicyDoc[] | undefined {
   const matches = (st: Compiled) =>
-    (!st.actions || st.actions.some((x) => x.test(r.action))) && (!st.resources || r.resource === '*' || st.resources.some((x) => x.test(r.resource)));
+    (!st.actions || st.actions.some((x) => x.test(r.action))) &&
+    (!st.resources || r.resource === '*' || st.resources.some((x) => x.test(r.resource)));
   const kept = statementsOf(policies).filter((st) => !st.allow || matches(st));
   if (!kept.some((st) => st.allow)) return undefined;
   const document = { Version: '2012-10-17', Statement: kept.map((st) => st.statement) };

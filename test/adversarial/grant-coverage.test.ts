@@ -27,7 +27,8 @@ const DATA = JSON.parse(readFileSync(FILE, 'utf8')) as { justified: Record_[]; s
 function keysOfRecord(r: Record_, grants: readonly Grant[]): string[] {
   const out = new Set<string>();
   for (const g of grants.filter((x) => x.entry === r.entry)) {
-    if (r.actions?.includes(g.action) && (!r.roles || r.roles.includes(g.role))) out.add(actionKey(g.entry, g.action, g.role));
+    if (r.actions?.includes(g.action) && (!r.roles || r.roles.includes(g.role)))
+      out.add(actionKey(g.entry, g.action, g.role));
     if (r.resources?.includes(g.resource)) out.add(patternKey(g.entry, g.resource));
   }
   return [...out];
@@ -44,10 +45,13 @@ function uncoveredOf(grants: readonly Grant[], evidence: ReadonlyMap<string, Evi
 
 function unexplainedOf(grants: readonly Grant[], uncovered: Uncovered): string[] {
   const listed = new Set([...DATA.justified, ...DATA.surplus].flatMap((r) => keysOfRecord(r, grants)));
-  return [...uncovered].filter(([k]) => !listed.has(k)).map(([, v]) =>
-    v.action
-      ? `surplus grant: ${v.entry} grants ${v.action} to ${v.role}${v.module ? ` (submodule ${v.module})` : ''}, and no recorded or catalogued framework call needs it: remove it from the catalog, or justify it in test/adversarial/grant-justifications.json`
-      : `surplus grant: ${v.entry} grants resource pattern ${v.resource}${v.module ? ` (submodule ${v.module})` : ''}, and no framework call falls on it: remove the pattern, or justify it in test/adversarial/grant-justifications.json`);
+  return [...uncovered]
+    .filter(([k]) => !listed.has(k))
+    .map(([, v]) =>
+      v.action
+        ? `surplus grant: ${v.entry} grants ${v.action} to ${v.role}${v.module ? ` (submodule ${v.module})` : ''}, and no recorded or catalogued framework call needs it: remove it from the catalog, or justify it in test/adversarial/grant-justifications.json`
+        : `surplus grant: ${v.entry} grants resource pattern ${v.resource}${v.module ? ` (submodule ${v.module})` : ''}, and no framework call falls on it: remove the pattern, or justify it in test/adversarial/grant-justifications.json`,
+    );
 }
 
 describe('grant coverage', () => {
@@ -78,35 +82,53 @@ describe('grant coverage', () => {
   test('the coverage can fail: an unused grant added to the catalog is reported, naming entry, action and role', () => {
     // The issue's example: an unused states:* entry.
     const unused: CatalogEntry = {
-      id: 'states.unused', roles: ['developer'], actions: ['states:*'], resources: ['arn:{Partition}:states:{Region}:{Account}:stateMachine:{Service}-{Stage}-*'],
-      reason: 'an invented grant no framework call needs', source: SAR,
+      id: 'states.unused',
+      roles: ['developer'],
+      actions: ['states:*'],
+      resources: ['arn:{Partition}:states:{Region}:{Account}:stateMachine:{Service}-{Stage}-*'],
+      reason: 'an invented grant no framework call needs',
+      source: SAR,
     };
     const widened = [...grants, ...grantsOf(unused)];
     const problems = unexplainedOf(widened, uncoveredOf(widened, evidence));
     expect(problems).toEqual([
-      expect.stringMatching(/^surplus grant: states\.unused grants states:\* to developer, and no recorded or catalogued framework call needs it/),
+      expect.stringMatching(
+        /^surplus grant: states\.unused grants states:\* to developer, and no recorded or catalogued framework call needs it/,
+      ),
       expect.stringMatching(/^surplus grant: states\.unused grants resource pattern arn:\{Partition\}:states:/),
     ]);
   });
 
   test('every justification and surplus record still stands for an uncovered grant (remove the ones now covered or gone)', () => {
     const stale: string[] = [];
-    for (const [kind, list] of [['justified', DATA.justified], ['surplus', DATA.surplus]] as const) {
+    for (const [kind, list] of [
+      ['justified', DATA.justified],
+      ['surplus', DATA.surplus],
+    ] as const) {
       for (const r of list) {
         for (const a of r.actions ?? []) {
           const keys = keysOfRecord({ ...r, actions: [a], resources: [] }, grants);
-          if (!keys.some((k) => uncovered.has(k))) stale.push(`grant-justifications.json ${kind}: ${r.entry} ${a}${r.roles ? ` (${r.roles.join(', ')})` : ''} is covered by a framework call or no longer granted: remove it`);
-          for (const k of keys) if (!uncovered.has(k) && r.roles) stale.push(`grant-justifications.json ${kind}: ${k} is covered or gone: remove that role`);
+          if (!keys.some((k) => uncovered.has(k)))
+            stale.push(
+              `grant-justifications.json ${kind}: ${r.entry} ${a}${r.roles ? ` (${r.roles.join(', ')})` : ''} is covered by a framework call or no longer granted: remove it`,
+            );
+          for (const k of keys)
+            if (!uncovered.has(k) && r.roles)
+              stale.push(`grant-justifications.json ${kind}: ${k} is covered or gone: remove that role`);
         }
         for (const p of r.resources ?? []) {
           const keys = keysOfRecord({ ...r, actions: [], resources: [p] }, grants);
-          if (!keys.some((k) => uncovered.has(k))) stale.push(`grant-justifications.json ${kind}: ${r.entry} resource ${p} is covered by a framework call or no longer granted: remove it`);
+          if (!keys.some((k) => uncovered.has(k)))
+            stale.push(
+              `grant-justifications.json ${kind}: ${r.entry} resource ${p} is covered by a framework call or no longer granted: remove it`,
+            );
         }
       }
     }
     if (process.env.GRANT_REPORT) {
-      // eslint-disable-next-line no-console
-      console.log(`surplus grants (defects):\n${DATA.surplus.map((r) => `${r.entry}: ${[...(r.actions ?? []), ...(r.resources ?? [])].join(', ')}${r.roles ? ` [${r.roles.join(', ')}]` : ''} (${r.owner}): ${r.reason}`).join('\n')}`);
+      console.log(
+        `surplus grants (defects):\n${DATA.surplus.map((r) => `${r.entry}: ${[...(r.actions ?? []), ...(r.resources ?? [])].join(', ')}${r.roles ? ` [${r.roles.join(', ')}]` : ''} (${r.owner}): ${r.reason}`).join('\n')}`,
+      );
     }
     expect(stale).toEqual([]);
   });

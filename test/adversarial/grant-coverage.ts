@@ -28,9 +28,24 @@ import { EXPECTED, V4_CATALOG } from '../../scripts/lib/prove/evaluate';
 import { ON_BEHALF } from '../../scripts/lib/prove/on-behalf';
 import type { StepKind } from '../../scripts/lib/prove/types';
 import {
-  accessPropertiesOf, ARTIFACT_DIR, concretize, fixtureInfo, loadModel, loadTemplate, namesOf, OWN_SUFFIXES, PARTITION, selectCalls,
+  accessPropertiesOf,
+  ARTIFACT_DIR,
+  concretize,
+  fixtureInfo,
+  loadModel,
+  loadTemplate,
+  namesOf,
+  OWN_SUFFIXES,
+  PARTITION,
+  selectCalls,
 } from '../../scripts/lib/prove/calls';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, Resolver, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import {
+  ACCESS_LOGICAL_ID,
+  MACRO_REGION,
+  policiesFor,
+  Resolver,
+  type ProofPolicies,
+} from '../../scripts/lib/prove/policies';
 import { expectationFor } from '../../scripts/lib/prove/role-matrix';
 import { expand, kitchenSinkProperties } from '../proof/submodule-requests';
 import { ACCOUNT_ID, PRINCIPAL, simulate, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
@@ -56,10 +71,17 @@ export const actionKey = (entry: string, action: string, role: Role) => `${entry
 export const patternKey = (entry: string, pattern: string) => `${entry} | resource ${pattern}`;
 
 /** The coverage keys of the catalog: every (entry, action, role) and every (entry, resource pattern). */
-export function keysOf(grants: readonly Grant[]): Map<string, { entry: string; action?: string; role?: Role; resource?: string; module?: string }> {
+export function keysOf(
+  grants: readonly Grant[],
+): Map<string, { entry: string; action?: string; role?: Role; resource?: string; module?: string }> {
   const keys = new Map<string, { entry: string; action?: string; role?: Role; resource?: string; module?: string }>();
   for (const g of grants) {
-    keys.set(actionKey(g.entry, g.action, g.role), { entry: g.entry, action: g.action, role: g.role, module: g.module });
+    keys.set(actionKey(g.entry, g.action, g.role), {
+      entry: g.entry,
+      action: g.action,
+      role: g.role,
+      module: g.module,
+    });
     keys.set(patternKey(g.entry, g.resource), { entry: g.entry, resource: g.resource, module: g.module });
   }
   return keys;
@@ -86,7 +108,10 @@ export function grantsOf(e: CatalogEntry, module?: string): Grant[] {
   const grants: Grant[] = [];
   if (e.effect === 'Deny') return grants; // a Deny statement grants nothing: it is a closure, not a grant to cover
   const roles = new Set<Role>([...e.roles, ...(e.alsoFor?.roles ?? [])]);
-  for (const role of roles) for (const action of e.actions) for (const resource of e.resources) grants.push({ entry: e.id, action, resource, role, ...(module ? { module } : {}) });
+  for (const role of roles)
+    for (const action of e.actions)
+      for (const resource of e.resources)
+        grants.push({ entry: e.id, action, resource, role, ...(module ? { module } : {}) });
   return grants;
 }
 
@@ -110,7 +135,12 @@ interface Scenario {
 }
 
 function configOf(properties: Record<string, unknown>): AccessConfig {
-  return parseAccess(ACCESS_LOGICAL_ID, { Type: ACCESS_TYPE, Properties: properties }, { region: MACRO_REGION, accountId: ACCOUNT_ID, templateParameterValues: {} }, SUBMODULES.map((s) => s.property));
+  return parseAccess(
+    ACCESS_LOGICAL_ID,
+    { Type: ACCESS_TYPE, Properties: properties },
+    { region: MACRO_REGION, accountId: ACCOUNT_ID, templateParameterValues: {} },
+    SUBMODULES.map((s) => s.property),
+  );
 }
 
 async function fixtureScenario(dir: string, observed: boolean): Promise<Scenario> {
@@ -123,13 +153,24 @@ async function fixtureScenario(dir: string, observed: boolean): Promise<Scenario
   const deploymentPrefix = model.deploymentPrefix !== 'serverless' ? model.deploymentPrefix : undefined;
   const observedName = observed && !model.customBucket ? own.global.BucketName : undefined;
   const proof = await policiesFor({
-    serviceName: model.service, stage: model.stage, region: model.region, stackName, deploymentBucket: model.customBucket, deploymentPrefix,
-    observedBucketName: observedName, extraProperties: extra,
+    serviceName: model.service,
+    stage: model.stage,
+    region: model.region,
+    stackName,
+    deploymentBucket: model.customBucket,
+    deploymentPrefix,
+    observedBucketName: observedName,
+    extraProperties: extra,
   });
   const config = configOf({
-    ServiceName: model.service, SlsServiceName: model.service, Stage: model.stage, Region: model.region,
-    ...(stackName ? { StackName: stackName } : {}), ...(model.customBucket ? { DeploymentBucket: model.customBucket } : {}),
-    ...(deploymentPrefix ? { DeploymentPrefix: deploymentPrefix } : {}), ...extra,
+    ServiceName: model.service,
+    SlsServiceName: model.service,
+    Stage: model.stage,
+    Region: model.region,
+    ...(stackName ? { StackName: stackName } : {}),
+    ...(model.customBucket ? { DeploymentBucket: model.customBucket } : {}),
+    ...(deploymentPrefix ? { DeploymentPrefix: deploymentPrefix } : {}),
+    ...extra,
   });
   const calls = selection.selected.map((sel) => {
     const call = concretize(sel, own, 'own', 'own');
@@ -150,19 +191,32 @@ async function v4Scenario(): Promise<Scenario> {
   const proof = await policiesFor({ serviceName: service, stage, region, extraProperties: props });
   const config = configOf({ ServiceName: service, SlsServiceName: service, Stage: stage, Region: region, ...props });
   const values: Record<string, string> = {
-    Partition: PARTITION, Region: region, Account: ACCOUNT_ID, Service: service, Stage: stage, StackName: `${service}-${stage}`,
-    StackId: '6f1e1f3c-0000-4000-8000-00000000abcd', Prefix: 'serverless', ArtifactDir: ARTIFACT_DIR, Bucket: bucket,
+    Partition: PARTITION,
+    Region: region,
+    Account: ACCOUNT_ID,
+    Service: service,
+    Stage: stage,
+    StackName: `${service}-${stage}`,
+    StackId: '6f1e1f3c-0000-4000-8000-00000000abcd',
+    Prefix: 'serverless',
+    ArtifactDir: ARTIFACT_DIR,
+    Bucket: bucket,
   };
-  const fill = (t: string) => t.replace(/\$\{(\w+)\}/g, (_w, k: string) => {
-    if (!(k in values)) throw new Error(`v4-catalog.json: unknown placeholder \${${k}}`);
-    return values[k];
-  });
+  const fill = (t: string) =>
+    t.replace(/\$\{(\w+)\}/g, (_w, k: string) => {
+      if (!(k in values)) throw new Error(`v4-catalog.json: unknown placeholder \${${k}}`);
+      return values[k];
+    });
   const kinds = Object.keys(EXPECTED) as StepKind[];
   const calls = V4_CATALOG.calls.map((c) => {
     const used = c.commands.includes('*') ? kinds : (c.commands as StepKind[]);
     const roles = GROUP_ROLES.filter((r) => used.some((k) => EXPECTED[k]?.[r] === 'allow'));
     const context: Record<string, string | string[]> = {
-      'aws:RequestedRegion': region, 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': PRINCIPAL, 'aws:PrincipalAccount': ACCOUNT_ID,
+      'aws:RequestedRegion': region,
+      'aws:SecureTransport': 'true',
+      'aws:ViaAWSService': 'false',
+      'aws:PrincipalArn': PRINCIPAL,
+      'aws:PrincipalAccount': ACCOUNT_ID,
       ...Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, fill(v)])),
     };
     return { request: { action: c.action, resource: fill(c.resource), context }, roles, origin: `v4-catalog ${c.id}` };
@@ -170,7 +224,14 @@ async function v4Scenario(): Promise<Scenario> {
   return { label: 'v4 shared bucket (01-basic service)', config, proof, shared, calls };
 }
 
-const glob = (p: string, flags: string) => new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+const glob = (p: string, flags: string) =>
+  new RegExp(
+    `^${p
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    flags,
+  );
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export interface Evidence {
@@ -186,10 +247,16 @@ export async function coverage(): Promise<{ grants: Grant[]; evidence: Map<strin
   const sink = await expand('tapir', 'dev', kitchenSinkProperties());
   for (const { entry } of sink.entries.values()) entries.set(sidOf(entry.id), entry);
   const evidence = new Map<string, Evidence>();
-  const scenarios = [...(await Promise.all(FIXTURES.map((f) => fixtureScenario(f.dir, f.observed)))), await v4Scenario()];
+  const scenarios = [
+    ...(await Promise.all(FIXTURES.map((f) => fixtureScenario(f.dir, f.observed)))),
+    await v4Scenario(),
+  ];
   let calls = 0;
   for (const sc of scenarios) {
-    const resources = sc.proof.fragment.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+    const resources = sc.proof.fragment.Resources as Record<
+      string,
+      { Type?: string; Properties?: Record<string, unknown> }
+    >;
     const resolver = new Resolver(resources, sc.observed, sc.proof.accessStackName, sc.shared);
     const tokens = arnTokens(sc.config);
     const rendered = new Map<string, RegExp[]>();
@@ -200,9 +267,13 @@ export async function coverage(): Promise<{ grants: Grant[]; evidence: Map<strin
       let res = rendered.get(key);
       if (!res) {
         // A pattern over an empty list token (no FunctionNames, say) renders to nothing for this scenario.
-        const empty = [...pattern.matchAll(/\{([A-Za-z]+)\}/g)].some(([, t]) => Array.isArray(tokens[t]) && (tokens[t] as readonly string[]).length === 0);
+        const empty = [...pattern.matchAll(/\{([A-Za-z]+)\}/g)].some(
+          ([, t]) => Array.isArray(tokens[t]) && (tokens[t] as readonly string[]).length === 0,
+        );
         const st = empty ? undefined : renderEntry({ ...e, resources: [pattern] }, tokens).statement;
-        res = st ? list(resolver.resolve(st.Resource, `${e.id}.Resource`) as string | string[]).map((r) => glob(r, '')) : [];
+        res = st
+          ? list(resolver.resolve(st.Resource, `${e.id}.Resource`) as string | string[]).map((r) => glob(r, ''))
+          : [];
         rendered.set(key, res);
       }
       return res.some((r) => r.test(resource));
@@ -268,9 +339,11 @@ function catalogued(grants: readonly Grant[], evidence: Map<string, Evidence>): 
     if (evidence.has(key)) continue;
     const stackOnly = JSON.stringify(e.condition ?? {}).includes('aws:CalledVia');
     const matches = (action: string) => glob(g.action, 'i').test(action);
-    if (stackOnly && [...viaStack].some(([a, roles]) => matches(a) && roles.has(g.role))) evidence.set(key, { grant: key, origin: 'cfn-on-behalf.json', scenario: 'catalogued' });
+    if (stackOnly && [...viaStack].some(([a, roles]) => matches(a) && roles.has(g.role)))
+      evidence.set(key, { grant: key, origin: 'cfn-on-behalf.json', scenario: 'catalogued' });
     // call-map.json says which actions the CLI uses, not who: it counts for the entry's own roles, never for the
     // roles an option adds (alsoFor: ManyLambdas gives developer and ci admin's lifecycle).
-    else if (!stackOnly && e.roles.includes(g.role) && [...cli].some(matches)) evidence.set(key, { grant: key, origin: 'call-map.json', scenario: 'catalogued' });
+    else if (!stackOnly && e.roles.includes(g.role) && [...cli].some(matches))
+      evidence.set(key, { grant: key, origin: 'call-map.json', scenario: 'catalogued' });
   }
 }

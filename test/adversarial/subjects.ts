@@ -15,6 +15,7 @@
  * The intrinsics an expansion leaves in its policies are resolved by the proof's Resolver (test/proof/policies.ts),
  * so there is one reading of "what CloudFormation would make of it".
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP_ROLES, type Role } from '../../functions/catalog/types';
@@ -86,11 +87,19 @@ const ctx = (input: Record<string, unknown>) => ({
 
 /** The macro's output for a template (the repository's one harness: transform stripping, parameter defaults, handler). */
 function expand(input: Record<string, unknown>, label: string): Promise<Record<string, unknown>> {
-  return expandTemplate(input, { region: MACRO_REGION, accountId: ACCOUNT_ID, macroNames: [MACRO_NAME], requestId: `adversarial-${label}`, what: label });
+  return expandTemplate(input, {
+    region: MACRO_REGION,
+    accountId: ACCOUNT_ID,
+    macroNames: [MACRO_NAME],
+    requestId: `adversarial-${label}`,
+    what: label,
+  });
 }
 
 function accessResources(input: Record<string, unknown>): [string, Record<string, unknown>][] {
-  return Object.entries((input.Resources ?? {}) as Record<string, Record<string, unknown>>).filter(([, r]) => r?.Type === ACCESS_TYPE);
+  return Object.entries((input.Resources ?? {}) as Record<string, Record<string, unknown>>).filter(
+    ([, r]) => r?.Type === ACCESS_TYPE,
+  );
 }
 
 /** The same template with every Access resource switched to Serverless v4's shared bucket (unless it names one). */
@@ -108,29 +117,46 @@ function asV4Shared(input: Record<string, unknown>): Record<string, unknown> | u
 
 async function expandedTemplates(): Promise<Expanded[]> {
   const out: Expanded[] = [];
-  for (const file of readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const input = parseTemplate(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Record<string, unknown>;
     out.push({ source: 'example', file, input, fragment: await expand(input, file) });
     const v4 = asV4Shared(input);
     if (v4) out.push({ source: 'example-v4', file, input: v4, fragment: await expand(v4, `${file}-v4`) });
   }
-  for (const file of readdirSync(GOLDEN_OUTPUT_DIR).filter((f) => f.endsWith('.json') && !f.startsWith('error_')).sort()) {
-    const input = parseTemplate(readFileSync(join(GOLDEN_INPUT_DIR, file.replace(/\.json$/, '.yaml')), 'utf8')) as Record<string, unknown>;
-    out.push({ source: 'golden', file, input, fragment: JSON.parse(readFileSync(join(GOLDEN_OUTPUT_DIR, file), 'utf8')) as Record<string, unknown> });
+  for (const file of readdirSync(GOLDEN_OUTPUT_DIR)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('error_'))
+    .sort()) {
+    const input = parseTemplate(
+      readFileSync(join(GOLDEN_INPUT_DIR, file.replace(/\.json$/, '.yaml')), 'utf8'),
+    ) as Record<string, unknown>;
+    out.push({
+      source: 'golden',
+      file,
+      input,
+      fragment: JSON.parse(readFileSync(join(GOLDEN_OUTPUT_DIR, file), 'utf8')) as Record<string, unknown>,
+    });
   }
   return out;
 }
 
 /** The managed policies of each role of one Access resource, as logical ids. */
-function policyIdsByRole(resources: Resources, id: string, config: AccessConfig): Partial<Record<SubjectRole, string[]>> {
+function policyIdsByRole(
+  resources: Resources,
+  id: string,
+  config: AccessConfig,
+): Partial<Record<SubjectRole, string[]>> {
   const byRole: Partial<Record<SubjectRole, string[]>> = {};
   if (!config.disableGroups) {
     for (const role of GROUP_ROLES) {
       const group = resources[logicalIds.group(id, role)];
       if (group?.Type !== 'AWS::IAM::Group') throw new Error(`${id}: no ${role} group in the expansion`);
-      if (group.Properties?.Policies !== undefined) throw new Error(`${id}: the ${role} group has inline policies; the suite reads ManagedPolicyArns only`);
+      if (group.Properties?.Policies !== undefined)
+        throw new Error(`${id}: the ${role} group has inline policies; the suite reads ManagedPolicyArns only`);
       byRole[role] = ((group.Properties?.ManagedPolicyArns ?? []) as { Ref?: string }[]).map((a, i) => {
-        if (typeof a?.Ref !== 'string' || resources[a.Ref]?.Type !== 'AWS::IAM::ManagedPolicy') throw new Error(`${id}: ${role} group policy ${i} is not a Ref to a policy of the expansion`);
+        if (typeof a?.Ref !== 'string' || resources[a.Ref]?.Type !== 'AWS::IAM::ManagedPolicy')
+          throw new Error(`${id}: ${role} group policy ${i} is not a Ref to a policy of the expansion`);
         return a.Ref;
       });
     }
@@ -142,12 +168,19 @@ function policyIdsByRole(resources: Resources, id: string, config: AccessConfig)
       }
     }
   }
-  const lambda = Object.keys(resources).filter((k) => k === logicalIds.lambdaPolicy(id) || new RegExp(`^${logicalIds.lambdaPolicy(id)}\\d+$`).test(k));
+  const lambda = Object.keys(resources).filter(
+    (k) => k === logicalIds.lambdaPolicy(id) || new RegExp(`^${logicalIds.lambdaPolicy(id)}\\d+$`).test(k),
+  );
   if (lambda.length) byRole.lambda = lambda.sort();
   return byRole;
 }
 
-function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNames: readonly string[]): Record<string, string> {
+function namesOf(
+  config: AccessConfig,
+  fragment: Resources,
+  id: string,
+  policyNames: readonly string[],
+): Record<string, string> {
   const service = config.slsServiceName;
   const stage = concrete(config.iamStage);
   const stack = concrete(config.stackName);
@@ -157,19 +190,29 @@ function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNa
   const otherServiceStack = `${otherService}-${stage}`;
   const region = config.region;
   const mode = config.deploymentBucket.mode;
-  const bucket = mode === 'custom' ? (config.deploymentBucket as { name: string }).name
-    : mode === 'shared' ? sharedBucketName(region)
-      : generatedBucketName(stack, OWN_SUFFIXES.bucketSuffix);
-  const neighbourBucket = (s: string) => (mode === 'custom' ? bucket : mode === 'shared' ? sharedBucketName(region) : generatedBucketName(s, OTHER_SUFFIXES.bucketSuffix));
+  const bucket =
+    mode === 'custom'
+      ? (config.deploymentBucket as { name: string }).name
+      : mode === 'shared'
+        ? sharedBucketName(region)
+        : generatedBucketName(stack, OWN_SUFFIXES.bucketSuffix);
+  const neighbourBucket = (s: string) =>
+    mode === 'custom'
+      ? bucket
+      : mode === 'shared'
+        ? sharedBucketName(region)
+        : generatedBucketName(s, OTHER_SUFFIXES.bucketSuffix);
   const crFunction = (kind: string, svc = service, stg = stage) => {
     const name = `${svc}-${stg}-custom-resource-${kind}`;
-    return name.length > 64 ? `${name.slice(0, 32)}${require('node:crypto').createHash('md5').update(name).digest('hex')}` : name;
+    return name.length > 64 ? `${name.slice(0, 32)}${createHash('md5').update(name).digest('hex')}` : name;
   };
-  const lambdaRole = config.lambdaRoleName ?? String((fragment[logicalIds.lambdaRole(id)]?.Properties?.RoleName) ?? '');
-  const boundary = config.permissionsBoundary
-    ?? Object.entries(fragment).filter(([k, r]) => k.startsWith(id) && /Boundary/.test(k) && r.Type === 'AWS::IAM::ManagedPolicy')
-      .map(([, r]) => `arn:aws:iam::${ACCOUNT_ID}:policy/${String(r.Properties?.ManagedPolicyName)}`)[0]
-    ?? `arn:aws:iam::${ACCOUNT_ID}:policy/${config.resourcePrefix}-${config.stage}-boundary`;
+  const lambdaRole = config.lambdaRoleName ?? String(fragment[logicalIds.lambdaRole(id)]?.Properties?.RoleName ?? '');
+  const boundary =
+    config.permissionsBoundary ??
+    Object.entries(fragment)
+      .filter(([k, r]) => k.startsWith(id) && /Boundary/.test(k) && r.Type === 'AWS::IAM::ManagedPolicy')
+      .map(([, r]) => `arn:aws:iam::${ACCOUNT_ID}:policy/${String(r.Properties?.ManagedPolicyName)}`)[0] ??
+    `arn:aws:iam::${ACCOUNT_ID}:policy/${config.resourcePrefix}-${config.stage}-boundary`;
   return {
     Partition: 'aws',
     Region: region,
@@ -196,8 +239,18 @@ function namesOf(config: AccessConfig, fragment: Resources, id: string, policyNa
     MacroRole: lambdaRole,
     CrRole: cfnGeneratedName(stack, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix),
     // A schedule rule of the neighbour stack, named by CloudFormation (<stack>-<LogicalId>-<suffix>, stack cut when long).
-    OtherStageScheduleRule: cfnGeneratedName(otherStageStack, 'ApiEventsRuleSchedule1', 64, OTHER_SUFFIXES.generatedSuffix),
-    OtherStageCrRole: cfnGeneratedName(otherStageStack, 'IamRoleCustomResourcesLambdaExecution', 64, OTHER_SUFFIXES.generatedSuffix),
+    OtherStageScheduleRule: cfnGeneratedName(
+      otherStageStack,
+      'ApiEventsRuleSchedule1',
+      64,
+      OTHER_SUFFIXES.generatedSuffix,
+    ),
+    OtherStageCrRole: cfnGeneratedName(
+      otherStageStack,
+      'IamRoleCustomResourcesLambdaExecution',
+      64,
+      OTHER_SUFFIXES.generatedSuffix,
+    ),
     CrFunctionApigw: crFunction('apigw-cw-role'),
     CrFunctionS3: crFunction('existing-s3'),
     CrFunctionEventBridge: crFunction('event-bridge'),
@@ -233,20 +286,32 @@ export function loadSubjects(): Promise<Subject[]> {
     for (const t of await expandedTemplates()) {
       const resources = (t.fragment.Resources ?? {}) as Resources;
       for (const [id, resource] of accessResources(t.input)) {
-        const config = parseAccess(id, resource, ctx(t.input), SUBMODULES.map((s) => s.property));
+        const config = parseAccess(
+          id,
+          resource,
+          ctx(t.input),
+          SUBMODULES.map((s) => s.property),
+        );
         const mode = config.deploymentBucket.mode;
-        const states: BucketState[] = mode === 'custom' ? ['custom'] : !config.resolveDeploymentBucket ? ['pattern'] : ['pattern', 'exact'];
+        const states: BucketState[] =
+          mode === 'custom' ? ['custom'] : !config.resolveDeploymentBucket ? ['pattern'] : ['pattern', 'exact'];
         const byRole = policyIdsByRole(resources, id, config);
         const policyNames = (byRole.developer ?? []).map((p) => String(resources[p]?.Properties?.ManagedPolicyName));
         for (const state of states) {
           const names = namesOf(config, resources, id, policyNames);
           const observed = state === 'exact' && mode === 'generated' ? names.Bucket : undefined;
-          const shared = state === 'exact' && mode === 'shared' ? JSON.stringify({ bucketName: names.Bucket, bucketRegion: config.region }) : undefined;
+          const shared =
+            state === 'exact' && mode === 'shared'
+              ? JSON.stringify({ bucketName: names.Bucket, bucketRegion: config.region })
+              : undefined;
           const resolver = new Resolver(resources, observed, names.AccessStack, shared);
           const policies: Partial<Record<SubjectRole, PolicyDoc[]>> = {};
           try {
             for (const [role, ids] of Object.entries(byRole) as [SubjectRole, string[]][]) {
-              policies[role] = ids.map((p) => ({ name: p, document: resolver.resolve(resources[p]?.Properties?.PolicyDocument, `${t.file}:${p}`) }));
+              policies[role] = ids.map((p) => ({
+                name: p,
+                document: resolver.resolve(resources[p]?.Properties?.PolicyDocument, `${t.file}:${p}`),
+              }));
             }
           } catch (e) {
             if (!(e instanceof BucketResolutionError)) throw e;
@@ -256,19 +321,43 @@ export function loadSubjects(): Promise<Subject[]> {
           // Deployment-role mode (issue 11): CloudFormation service roles the expansion creates (trusting
           // cloudformation.amazonaws.com); the one whose logical id or name says admin is admin's lifecycle role.
           const serviceRoles = Object.entries(resources)
-            .filter(([k, r]) => k.startsWith(id) && r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes('cloudformation.amazonaws.com') && r.Properties?.RoleName !== undefined)
-            .map(([k, r]) => ({ logicalId: k, name: String(resolver.resolve(r.Properties?.RoleName, `${t.file}:${k}.RoleName`)) }));
+            .filter(
+              ([k, r]) =>
+                k.startsWith(id) &&
+                r.Type === 'AWS::IAM::Role' &&
+                JSON.stringify(r.Properties?.AssumeRolePolicyDocument ?? {}).includes('cloudformation.amazonaws.com') &&
+                r.Properties?.RoleName !== undefined,
+            )
+            .map(([k, r]) => ({
+              logicalId: k,
+              name: String(resolver.resolve(r.Properties?.RoleName, `${t.file}:${k}.RoleName`)),
+            }));
           const adminRole = serviceRoles.find((r) => /admin/i.test(r.logicalId) || /admin/i.test(r.name));
           const updateRole = serviceRoles.find((r) => r !== adminRole);
-          const allNames = { ...names, ...(adminRole ? { AdminDeploymentRole: adminRole.name } : {}), ...(updateRole ? { UpdateDeploymentRole: updateRole.name } : {}) };
+          const allNames = {
+            ...names,
+            ...(adminRole ? { AdminDeploymentRole: adminRole.name } : {}),
+            ...(updateRole ? { UpdateDeploymentRole: updateRole.name } : {}),
+          };
           const features = new Set<string>([`bucket:${mode}`, `state:${state}`]);
           if (adminRole) features.add('macro-admin-deployment-role');
           if (updateRole) features.add('macro-update-deployment-role');
           if (config.deploymentRoleArn) features.add('deployment-role');
           if (config.permissionsBoundary) features.add('permissions-boundary');
           if (config.manyLambdas) features.add('many-lambdas');
-          for (const s of SUBMODULES) if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
-          subjects.push({ id: `${t.source}:${t.file}#${id}[${state}]`, source: t.source, file: t.file, logicalId: id, bucketState: state, config, policies, features, names: allNames });
+          for (const s of SUBMODULES)
+            if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
+          subjects.push({
+            id: `${t.source}:${t.file}#${id}[${state}]`,
+            source: t.source,
+            file: t.file,
+            logicalId: id,
+            bucketState: state,
+            config,
+            policies,
+            features,
+            names: allNames,
+          });
         }
       }
     }

@@ -16,7 +16,11 @@ function firstDifference(expected: string, actual: string): string {
   const b = actual.split('\n');
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  const show = (lines: string[]) => lines.slice(Math.max(0, i - 2), i + 3).map((l, k) => `  ${Math.max(0, i - 2) + k + 1}: ${l}`).join('\n');
+  const show = (lines: string[]) =>
+    lines
+      .slice(Math.max(0, i - 2), i + 3)
+      .map((l, k) => `  ${Math.max(0, i - 2) + k + 1}: ${l}`)
+      .join('\n');
   return `first difference at line ${i + 1}\n--- committed output\n${show(a)}\n+++ macro now gives\n${show(b)}`;
 }
 
@@ -30,11 +34,16 @@ afterAll(() => jest.restoreAllMocks());
 
 describe('golden pairs', () => {
   test('the folder holds pairs: every input has an output and every output an input', () => {
-    const outputs = readdirSync(OUTPUT_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    const outputs = readdirSync(OUTPUT_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''))
+      .sort();
     const missing = features.filter((f) => !outputs.includes(f));
     const orphans = outputs.filter((f) => !features.includes(f));
     if (missing.length || orphans.length) {
-      throw new Error(`missing outputs: [${missing.join(', ')}]; outputs without input: [${orphans.join(', ')}]. ${HINT}`);
+      throw new Error(
+        `missing outputs: [${missing.join(', ')}]; outputs without input: [${orphans.join(', ')}]. ${HINT}`,
+      );
     }
     expect(features.length).toBeGreaterThan(0);
   });
@@ -45,7 +54,9 @@ describe('golden pairs', () => {
     const committed = readFileSync(outputFile, 'utf8');
     const actual = await renderGolden(feature);
     if (actual !== committed) {
-      throw new Error(`test/golden/output/${feature}.json is out of date: ${firstDifference(committed, actual)}\n${HINT}`);
+      throw new Error(
+        `test/golden/output/${feature}.json is out of date: ${firstDifference(committed, actual)}\n${HINT}`,
+      );
     }
     const parsed = JSON.parse(committed) as Record<string, unknown>;
     if (isErrorCase(feature)) {

@@ -32,7 +32,13 @@ import { buildAll } from '../../scripts/build';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { expandTemplate } from '../../scripts/lib/harness';
 import { SERVICES_DIR } from '../../scripts/lib/repo-data';
-import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
+import {
+  buildStackSetTemplate,
+  codeKeyFor,
+  serverlessFunctions,
+  zipFiles,
+  type Template,
+} from '../../scripts/lib/stackset-template';
 import { awsClientConfig, deleteStack, deployStack, MotoServer, startMoto, updateStack } from '../../scripts/lib/moto';
 
 const ACCOUNT = '123456789012'; // moto's default account
@@ -74,15 +80,24 @@ async function deployMacroStack(endpoint: string, prepared: MacroStack): Promise
   } finally {
     s3.destroy();
   }
-  const { exports } = await deployStack(endpoint, MACRO_STACK, prepared.template, { CodeBucketPrefix: CODE_BUCKET_PREFIX });
-  expect(exports[RESOLVER_EXPORT]).toMatch(new RegExp(`^arn:aws:lambda:${REGION}:${ACCOUNT}:function:${MACRO_STACK}-BucketResolverFunction-[A-Z0-9]+$`));
+  const { exports } = await deployStack(endpoint, MACRO_STACK, prepared.template, {
+    CodeBucketPrefix: CODE_BUCKET_PREFIX,
+  });
+  expect(exports[RESOLVER_EXPORT]).toMatch(
+    new RegExp(`^arn:aws:lambda:${REGION}:${ACCOUNT}:function:${MACRO_STACK}-BucketResolverFunction-[A-Z0-9]+$`),
+  );
   return exports[RESOLVER_EXPORT];
 }
 
 // --- helpers ---------------------------------------------------------------------------------------------
 
 function expand(template: Record<string, unknown>): Promise<Record<string, unknown>> {
-  return expandTemplate(template, { region: REGION, accountId: ACCOUNT, macroNames: [MACRO_NAME], requestId: 'bucket-resolver-moto' });
+  return expandTemplate(template, {
+    region: REGION,
+    accountId: ACCOUNT,
+    macroNames: [MACRO_NAME],
+    requestId: 'bucket-resolver-moto',
+  });
 }
 
 function accessTemplate(properties: Record<string, unknown>) {
@@ -96,14 +111,21 @@ function accessTemplate(properties: Record<string, unknown>) {
 const ORDERS = { ServiceName: 'orders', SlsServiceName: 'orders', Stage: 'dev' }; // 01-basic: service orders
 
 function fixtureTemplate(fixture: string, stage: string): object {
-  return JSON.parse(readFileSync(join(SERVICES_DIR, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'));
+  return JSON.parse(
+    readFileSync(join(SERVICES_DIR, fixture, stage, 'cloudformation-template-create-stack.json'), 'utf8'),
+  );
 }
 
 interface Invocation {
   Event: Record<string, unknown>;
   Attempts: { exitCode: number | null; timedOut: boolean; durationMs: number; stdout: string; stderr: string }[];
   Responses: string[];
-  Outcome: { Status: 'SUCCESS' | 'FAILED'; Reason?: string; PhysicalResourceId?: string; Data?: Record<string, string> };
+  Outcome: {
+    Status: 'SUCCESS' | 'FAILED';
+    Reason?: string;
+    PhysicalResourceId?: string;
+    Data?: Record<string, string>;
+  };
 }
 
 async function invocations(endpoint: string): Promise<Invocation[]> {
@@ -124,8 +146,12 @@ async function s3ResourcesOfPolicies(iam: IAMClient, outputs: Record<string, str
   const resources: string[] = [];
   for (const PolicyArn of arns) {
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn }));
-    const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId }));
-    const document = JSON.parse(decodeURIComponent(PolicyVersion!.Document!)) as { Statement: { Resource?: string | string[] }[] };
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy!.DefaultVersionId }),
+    );
+    const document = JSON.parse(decodeURIComponent(PolicyVersion!.Document!)) as {
+      Statement: { Resource?: string | string[] }[];
+    };
     for (const s of document.Statement) resources.push(...[s.Resource ?? []].flat().filter((r) => S3_ARN.test(r)));
   }
   return resources;
@@ -185,7 +211,10 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
     const { StackResourceDetail } = await cfn.send(
       new DescribeStackResourceCommand({ StackName: 'orders-access-dev', LogicalResourceId: 'AccessDeploymentBucket' }),
     );
-    expect(StackResourceDetail).toMatchObject({ ResourceType: 'Custom::ServerlessDeploymentBucket', PhysicalResourceId: 'orders-dev-deployment-bucket' });
+    expect(StackResourceDetail).toMatchObject({
+      ResourceType: 'Custom::ServerlessDeploymentBucket',
+      PhysicalResourceId: 'orders-dev-deployment-bucket',
+    });
     expectDeploymentBucketStatements(await s3ResourcesOfPolicies(iam, created.outputs), pattern);
 
     const [create] = await invocations(moto.endpoint);
@@ -195,9 +224,17 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
       LogicalResourceId: 'AccessDeploymentBucket',
       ResourceType: 'Custom::ServerlessDeploymentBucket',
       StackId: created.stackId,
-      ResourceProperties: { ServiceToken: resolverArn, StackName: 'orders-dev', Mode: 'generated', Region: REGION, Partition: 'aws' },
+      ResourceProperties: {
+        ServiceToken: resolverArn,
+        StackName: 'orders-dev',
+        Mode: 'generated',
+        Region: REGION,
+        Partition: 'aws',
+      },
     });
-    expect(create.Event.ResponseURL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cloudformation-custom-resource-response-useast1\/.+X-Amz-Signature=/);
+    expect(create.Event.ResponseURL).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/cloudformation-custom-resource-response-useast1\/.+X-Amz-Signature=/,
+    );
     expect(create.Attempts).toHaveLength(1);
     expect(create.Responses).toHaveLength(1); // exactly one answer
     expect(create.Outcome).toEqual({
@@ -208,14 +245,20 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
         BucketNamePattern: 'orders-dev-serverlessdeploymentbuck*',
         BucketArn: pattern,
         Exact: 'false',
-        Source: expect.stringMatching(/^generated-pattern: stack orders-dev has no ServerlessDeploymentBucket yet in us-east-1/),
+        Source: expect.stringMatching(
+          /^generated-pattern: stack orders-dev has no ServerlessDeploymentBucket yet in us-east-1/,
+        ),
       },
     });
 
     // the admin's first `serverless deploy`, then the documented narrowing: a stack update with a new token
     await deployStack(moto.endpoint, 'orders-dev', fixtureTemplate('01-basic', 'dev'));
     const bucket = await frameworkBucket('orders-dev');
-    const updated = await updateStack(moto.endpoint, 'orders-access-dev', await expand(accessTemplate({ ...ORDERS, DeploymentBucketToken: 'first-deploy' })));
+    const updated = await updateStack(
+      moto.endpoint,
+      'orders-access-dev',
+      await expand(accessTemplate({ ...ORDERS, DeploymentBucketToken: 'first-deploy' })),
+    );
     expect(updated.outputs.AccessDeploymentBucketArn).toBe(`arn:aws:s3:::${bucket}`);
     expect(updated.exports['orders-access-dev-Access-DeploymentBucketArn']).toBe(`arn:aws:s3:::${bucket}`);
     const resources = await s3ResourcesOfPolicies(iam, updated.outputs);
@@ -234,7 +277,12 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
     expect(update.Outcome).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: 'orders-dev-deployment-bucket',
-      Data: { BucketName: bucket, BucketArn: `arn:aws:s3:::${bucket}`, Exact: 'true', Source: expect.stringMatching(/^stack-resource: /) },
+      Data: {
+        BucketName: bucket,
+        BucketArn: `arn:aws:s3:::${bucket}`,
+        Exact: 'true',
+        Source: expect.stringMatching(/^stack-resource: /),
+      },
     });
   });
 
@@ -247,14 +295,22 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
     expect(outputs.AccessDeploymentBucketArn).toBe(`arn:aws:s3:::${bucket}`);
     expectDeploymentBucketStatements(await s3ResourcesOfPolicies(iam, outputs), `arn:aws:s3:::${bucket}`);
     for (const group of ['AdminGroupName', 'DeveloperGroupName', 'CiGroupName']) {
-      const { AttachedPolicies = [] } = await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: outputs[`Access${group}`] }));
+      const { AttachedPolicies = [] } = await iam.send(
+        new ListAttachedGroupPoliciesCommand({ GroupName: outputs[`Access${group}`] }),
+      );
       expect(AttachedPolicies.length).toBeGreaterThan(0);
     }
 
     await deleteStack(moto.endpoint, 'orders-access-dev');
     const all = await invocations(moto.endpoint);
-    expect(all.map((i) => [i.Event.RequestType, i.Outcome.Status])).toEqual([['Create', 'SUCCESS'], ['Delete', 'SUCCESS']]);
-    expect(all[1].Event).toMatchObject({ PhysicalResourceId: 'orders-dev-deployment-bucket', ResourceProperties: { StackName: 'orders-dev' } });
+    expect(all.map((i) => [i.Event.RequestType, i.Outcome.Status])).toEqual([
+      ['Create', 'SUCCESS'],
+      ['Delete', 'SUCCESS'],
+    ]);
+    expect(all[1].Event).toMatchObject({
+      PhysicalResourceId: 'orders-dev-deployment-bucket',
+      ResourceProperties: { StackName: 'orders-dev' },
+    });
     const { Policies = [] } = await iam.send(new ListPoliciesCommand({ Scope: 'Local' }));
     expect(Policies.map((p) => p.PolicyName)).toEqual([]);
     const { Groups = [] } = await iam.send(new ListGroupsCommand({}));
@@ -285,22 +341,28 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
     const { Stacks: after } = await cfn.send(new DescribeStacksCommand({ StackName: stackId }));
     expect(after![0].StackStatus).toBe('DELETE_COMPLETE');
     const events = await stackEvents(cfn, stackId);
-    expect(events.filter((e) => e.LogicalResourceId === 'AccessDeploymentBucket').map((e) => e.ResourceStatus)).toEqual([
-      'CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_SKIPPED',
-    ]);
-    expect((await iam.send(new ListRolesCommand({}))).Roles!.map((r) => r.RoleName)).not.toContain('cf-orders-dev-us-east-1-lambdaRole');
+    expect(events.filter((e) => e.LogicalResourceId === 'AccessDeploymentBucket').map((e) => e.ResourceStatus)).toEqual(
+      ['CREATE_IN_PROGRESS', 'CREATE_COMPLETE', 'DELETE_IN_PROGRESS', 'DELETE_FAILED', 'DELETE_SKIPPED'],
+    );
+    expect((await iam.send(new ListRolesCommand({}))).Roles!.map((r) => r.RoleName)).not.toContain(
+      'cf-orders-dev-us-east-1-lambdaRole',
+    );
   });
 
-  it('FAILED: an invalid Mode rolls the Access stack back with the resolver\'s reason, and the rollback sends Delete', async () => {
+  it("FAILED: an invalid Mode rolls the Access stack back with the resolver's reason, and the rollback sends Delete", async () => {
     const template = await expand(accessTemplate(ORDERS));
-    const resolver = (template.Resources as Record<string, { Properties: Record<string, unknown> }>).AccessDeploymentBucket;
+    const resolver = (template.Resources as Record<string, { Properties: Record<string, unknown> }>)
+      .AccessDeploymentBucket;
     resolver.Properties.Mode = 'bogus';
 
     await expect(deployStack(moto.endpoint, 'orders-access-dev', template)).rejects.toThrow(
       "ended ROLLBACK_COMPLETE: AccessDeploymentBucket CREATE_FAILED: Received response status [FAILED] from custom resource. Message returned: BucketResolutionError: Property Mode 'bogus' is not 'generated', 'custom' or 'shared'.",
     );
     const all = await invocations(moto.endpoint);
-    expect(all.map((i) => [i.Event.RequestType, i.Outcome.Status])).toEqual([['Create', 'FAILED'], ['Delete', 'SUCCESS']]);
+    expect(all.map((i) => [i.Event.RequestType, i.Outcome.Status])).toEqual([
+      ['Create', 'FAILED'],
+      ['Delete', 'SUCCESS'],
+    ]);
     expect(all[0].Outcome.PhysicalResourceId).toBe('orders-dev-deployment-bucket'); // stable even when failing
     expect(all[1].Event.PhysicalResourceId).toBe('orders-dev-deployment-bucket');
     expect((await iam.send(new ListGroupsCommand({}))).Groups).toEqual([]);
@@ -310,12 +372,22 @@ describe('Custom::ServerlessDeploymentBucket on moto, served by the resolver bun
   it('10-long-names: moto cuts the 40-character stack name its own way, outside the pattern, so the resolver keeps the pattern', async () => {
     // Not AWS's rule (moto keeps the whole logical id and cuts the stack part to 23 characters): this checks
     // that an observed name the naming rule does not predict never widens the grant.
-    await deployStack(moto.endpoint, 'analytics-pipeline-processor-development', fixtureTemplate('10-long-names', 'development'));
+    await deployStack(
+      moto.endpoint,
+      'analytics-pipeline-processor-development',
+      fixtureTemplate('10-long-names', 'development'),
+    );
     const bucket = await frameworkBucket('analytics-pipeline-processor-development');
     const { outputs } = await deployStack(
       moto.endpoint,
       'analytics-access-development',
-      await expand(accessTemplate({ ServiceName: 'analytics-pipeline-processor', SlsServiceName: 'analytics-pipeline-processor', Stage: 'development' })),
+      await expand(
+        accessTemplate({
+          ServiceName: 'analytics-pipeline-processor',
+          SlsServiceName: 'analytics-pipeline-processor',
+          Stage: 'development',
+        }),
+      ),
     );
     expect(outputs.AccessDeploymentBucketArn).toBe('arn:aws:s3:::analytics-pipeline-proce-serverlessdeploymentbuck*');
     const [create] = await invocations(moto.endpoint);
@@ -392,13 +464,19 @@ describe('moto_server_ext.py Custom:: emulation', () => {
         EchoFunction: {
           Type: 'AWS::Lambda::Function',
           Properties: {
-            Runtime: 'nodejs24.x', Handler: 'src/echo.handler', Timeout: 5, Role: { 'Fn::GetAtt': ['EchoRole', 'Arn'] },
+            Runtime: 'nodejs24.x',
+            Handler: 'src/echo.handler',
+            Timeout: 5,
+            Role: { 'Fn::GetAtt': ['EchoRole', 'Arn'] },
             Code: { S3Bucket: 'echo-code', S3Key: 'echo.zip' },
           },
         },
         Echo: { Type: type, Properties: { ServiceToken: { 'Fn::GetAtt': ['EchoFunction', 'Arn'] }, ...properties } },
         // refers to the custom resource, so its Delete has to wait for this one
-        Marker: { Type: 'AWS::SSM::Parameter', Properties: { Name: 'echo-marker', Type: 'String', Value: { 'Fn::GetAtt': ['Echo', 'Id'] } } },
+        Marker: {
+          Type: 'AWS::SSM::Parameter',
+          Properties: { Name: 'echo-marker', Type: 'String', Value: { 'Fn::GetAtt': ['Echo', 'Id'] } },
+        },
       },
       Outputs: { Ref: { Value: { Ref: 'Echo' } }, Seen: { Value: { 'Fn::GetAtt': ['Echo', 'Seen'] } } },
     };
@@ -416,24 +494,43 @@ describe('moto_server_ext.py Custom:: emulation', () => {
 
   it('sends the real event (properties as strings), reads PhysicalResourceId and Data; Update carries the old properties; a new id is a replacement', async () => {
     await uploadEcho();
-    const created = await deployStack(moto.endpoint, 'echo', echoTemplate({ Id: 'one', Count: 3, Flag: true, List: [1, 'a'] }));
+    const created = await deployStack(
+      moto.endpoint,
+      'echo',
+      echoTemplate({ Id: 'one', Count: 3, Flag: true, List: [1, 'a'] }),
+    );
     expect(created.outputs.Ref).toBe('echo-one');
     const seen = JSON.parse(created.outputs.Seen);
     expect(seen).toMatchObject({
-      RequestType: 'Create', ResourceType: 'Custom::Echo', Old: null, PhysicalResourceId: null,
+      RequestType: 'Create',
+      ResourceType: 'Custom::Echo',
+      Old: null,
+      PhysicalResourceId: null,
       Props: { Id: 'one', Count: '3', Flag: 'true', List: ['1', 'a'] },
-      Endpoint: moto.endpoint, Region: REGION, FunctionName: expect.stringMatching(/^echo-EchoFunction-/),
+      Endpoint: moto.endpoint,
+      Region: REGION,
+      FunctionName: expect.stringMatching(/^echo-EchoFunction-/),
     });
     expect(seen.Remaining).toBeGreaterThan(1000);
     expect(seen.Remaining).toBeLessThanOrEqual(5000);
 
-    const updated = await updateStack(moto.endpoint, 'echo', echoTemplate({ Id: 'two', Count: 3, Flag: true, List: [1, 'a'] }));
+    const updated = await updateStack(
+      moto.endpoint,
+      'echo',
+      echoTemplate({ Id: 'two', Count: 3, Flag: true, List: [1, 'a'] }),
+    );
     expect(updated.outputs.Ref).toBe('echo-two');
     expect(JSON.parse(updated.outputs.Seen)).toMatchObject({
-      RequestType: 'Update', PhysicalResourceId: 'echo-one', Old: { Id: 'one' }, Props: { Id: 'two' },
+      RequestType: 'Update',
+      PhysicalResourceId: 'echo-one',
+      Old: { Id: 'one' },
+      Props: { Id: 'two' },
     });
     // unchanged properties: no request at all
-    await updateStack(moto.endpoint, 'echo', { ...echoTemplate({ Id: 'two', Count: 3, Flag: true, List: [1, 'a'] }), Description: 'only this changed' });
+    await updateStack(moto.endpoint, 'echo', {
+      ...echoTemplate({ Id: 'two', Count: 3, Flag: true, List: [1, 'a'] }),
+      Description: 'only this changed',
+    });
 
     await deleteStack(moto.endpoint, 'echo');
     const all = await invocations(moto.endpoint);
@@ -468,10 +565,16 @@ describe('moto_server_ext.py Custom:: emulation', () => {
   it('POST /moto-api/ext/lambda-code runs a registered file for a function whose zip holds something else', async () => {
     const lambda = new LambdaClient(awsClientConfig(moto.endpoint));
     try {
-      const role = await deployStack(moto.endpoint, 'role', { Resources: { R: LAMBDA_ROLE }, Outputs: { Arn: { Value: { 'Fn::GetAtt': ['R', 'Arn'] } } } });
+      const role = await deployStack(moto.endpoint, 'role', {
+        Resources: { R: LAMBDA_ROLE },
+        Outputs: { Arn: { Value: { 'Fn::GetAtt': ['R', 'Arn'] } } },
+      });
       const { FunctionArn } = await lambda.send(
         new CreateFunctionCommand({
-          FunctionName: 'registered', Runtime: 'nodejs24.x', Handler: 'index.handler', Role: role.outputs.Arn,
+          FunctionName: 'registered',
+          Runtime: 'nodejs24.x',
+          Handler: 'index.handler',
+          Role: role.outputs.Arn,
           Code: { ZipFile: zipFiles([{ name: 'README', data: Buffer.from('not code') }]) },
         }),
       );
@@ -481,7 +584,9 @@ describe('moto_server_ext.py Custom:: emulation', () => {
       });
       expect(res.status).toBe(200);
       const { outputs } = await deployStack(moto.endpoint, 'registered', {
-        Resources: { Echo: { Type: 'AWS::CloudFormation::CustomResource', Properties: { ServiceToken: FunctionArn, Id: 'r' } } },
+        Resources: {
+          Echo: { Type: 'AWS::CloudFormation::CustomResource', Properties: { ServiceToken: FunctionArn, Id: 'r' } },
+        },
         Outputs: { Ref: { Value: { Ref: 'Echo' } } },
       });
       expect(outputs.Ref).toBe('echo-r');

@@ -18,7 +18,13 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { buildAll } from '../../scripts/build';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { expandTemplate, MACRO_NAMES, readTemplate, withoutOwnTransform } from '../../scripts/lib/harness';
-import { buildStackSetTemplate, codeKeyFor, serverlessFunctions, zipFiles, type Template } from '../../scripts/lib/stackset-template';
+import {
+  buildStackSetTemplate,
+  codeKeyFor,
+  serverlessFunctions,
+  zipFiles,
+  type Template,
+} from '../../scripts/lib/stackset-template';
 import { errorsOf, lintTemplates, type LintFinding } from '../support/cfn-lint';
 import { awsClientConfig, deployStack, MotoServer, startMoto } from '../../scripts/lib/moto';
 
@@ -38,10 +44,18 @@ type Expanded = Template & { Resources: Record<string, Resource>; Outputs?: Reco
 /** examples/*.yaml, then the golden inputs that must expand (error_* cases are the macro's refusals). */
 function templateFiles(): { name: string; file: string }[] {
   const list = (dir: string, keep: (f: string) => boolean) =>
-    existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml') && keep(f)).sort().map((f) => join(dir, f)) : [];
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml') && keep(f))
+          .sort()
+          .map((f) => join(dir, f))
+      : [];
   return [
     ...list(join(REPO, 'examples'), () => true).map((file) => ({ name: `examples/${basename(file, '.yaml')}`, file })),
-    ...list(join(REPO, 'test', 'golden', 'input'), (f) => !f.startsWith('error_')).map((file) => ({ name: `golden/${basename(file, '.yaml')}`, file })),
+    ...list(join(REPO, 'test', 'golden', 'input'), (f) => !f.startsWith('error_')).map((file) => ({
+      name: `golden/${basename(file, '.yaml')}`,
+      file,
+    })),
   ];
 }
 
@@ -49,8 +63,14 @@ function templateFiles(): { name: string; file: string }[] {
 async function expandFile(file: string): Promise<Expanded> {
   const template = readTemplate(file);
   const { rest } = withoutOwnTransform(template);
-  if (rest !== undefined) throw new Error(`${file}: uses other transforms too (${JSON.stringify(rest)}); moto cannot run them`);
-  return (await expandTemplate(template, { region: REGION, accountId: ACCOUNT, requestId: `deploy-examples-${basename(file)}`, what: file })) as Expanded;
+  if (rest !== undefined)
+    throw new Error(`${file}: uses other transforms too (${JSON.stringify(rest)}); moto cannot run them`);
+  return (await expandTemplate(template, {
+    region: REGION,
+    accountId: ACCOUNT,
+    requestId: `deploy-examples-${basename(file)}`,
+    what: file,
+  })) as Expanded;
 }
 
 /** template.yaml as `npm run rollout` deploys it (no transform, code zips in S3), built from fresh bundles. */
@@ -111,7 +131,9 @@ describe('examples and golden inputs: expanded, linted, deployed on moto', () =>
     } finally {
       s3.destroy();
     }
-    const { exports } = await deployStack(moto.endpoint, 'formidable-serverless', macroStack.template, { CodeBucketPrefix: CODE_BUCKET_PREFIX });
+    const { exports } = await deployStack(moto.endpoint, 'formidable-serverless', macroStack.template, {
+      CodeBucketPrefix: CODE_BUCKET_PREFIX,
+    });
     return exports[RESOLVER_EXPORT];
   }
 
@@ -125,7 +147,10 @@ describe('examples and golden inputs: expanded, linted, deployed on moto', () =>
       .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
       .flatMap((r) => (r.Properties!.Roles ?? []) as unknown[])
       .filter((role): role is string => typeof role === 'string');
-    const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
     for (const RoleName of new Set(names)) {
       await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: JSON.stringify(trust) }));
     }
@@ -146,19 +171,26 @@ describe('examples and golden inputs: expanded, linted, deployed on moto', () =>
     expect(result.status).toBe('CREATE_COMPLETE');
 
     const { StackResourceSummaries = [] } = await cfn.send(new ListStackResourcesCommand({ StackName: stackName }));
-    const physical = Object.fromEntries(StackResourceSummaries.map((r) => [r.LogicalResourceId!, r.PhysicalResourceId!]));
+    const physical = Object.fromEntries(
+      StackResourceSummaries.map((r) => [r.LogicalResourceId!, r.PhysicalResourceId!]),
+    );
     const resources = Object.entries(template.Resources);
     // every resource exists (moto skips types it does not model, silently; moto_server_ext.py adds the ones used here)
-    expect(resources.filter(([id, r]) => !(id in physical) && !r.Condition).map(([id, r]) => `${id} (${r.Type})`)).toEqual([]);
+    expect(
+      resources.filter(([id, r]) => !(id in physical) && !r.Condition).map(([id, r]) => `${id} (${r.Type})`),
+    ).toEqual([]);
 
     // 3. every custom resource was served by the resolver and answered a bucket ARN
     for (const [id, r] of resources.filter(([, r]) => r.Type === 'Custom::ServerlessDeploymentBucket')) {
       expect(r.Properties!.ServiceToken).toEqual({ 'Fn::ImportValue': RESOLVER_EXPORT });
       expect(physical[id]).toMatch(/-deployment-bucket$/);
-      const output = Object.entries(result.outputs).find(([k]) => k === `${id.replace(/DeploymentBucket$/, '')}DeploymentBucketArn`);
+      const output = Object.entries(result.outputs).find(
+        ([k]) => k === `${id.replace(/DeploymentBucket$/, '')}DeploymentBucketArn`,
+      );
       expect(output?.[1]).toMatch(/^arn:aws:s3:::[a-z0-9.*?-]+$/);
     }
-    if (resources.some(([, r]) => r.Type === 'Custom::ServerlessDeploymentBucket')) expect(resolverArn).toMatch(/^arn:aws:lambda:/);
+    if (resources.some(([, r]) => r.Type === 'Custom::ServerlessDeploymentBucket'))
+      expect(resolverArn).toMatch(/^arn:aws:lambda:/);
 
     // 4. the groups, each with exactly the managed policies the template attaches to it
     const groups = resources.filter(([, r]) => r.Type === 'AWS::IAM::Group');
@@ -169,7 +201,11 @@ describe('examples and golden inputs: expanded, linted, deployed on moto', () =>
       expect(Group?.GroupName).toBe(groupName);
       const refs = (group.Properties!.ManagedPolicyArns ?? []) as unknown[];
       const fromPolicies = resources
-        .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && (r.Properties!.Groups ?? []).some((g: unknown) => JSON.stringify(g) === JSON.stringify({ Ref: id })))
+        .filter(
+          ([, r]) =>
+            r.Type === 'AWS::IAM::ManagedPolicy' &&
+            (r.Properties!.Groups ?? []).some((g: unknown) => JSON.stringify(g) === JSON.stringify({ Ref: id })),
+        )
         .map(([pid]) => ({ Ref: pid }));
       const expected = [...refs, ...fromPolicies].map((ref) => {
         const logical = (ref as { Ref?: string }).Ref;
@@ -190,7 +226,11 @@ describe('examples and golden inputs: expanded, linted, deployed on moto', () =>
       expect(result.exports[exportName]).toBe(result.outputs[key]);
     }
     const { Exports = [] } = await cfn.send(new ListExportsCommand({}));
-    expect(Exports.map((e) => e.Name).filter((n) => n !== RESOLVER_EXPORT).sort()).toEqual(Object.keys(result.exports).sort());
+    expect(
+      Exports.map((e) => e.Name)
+        .filter((n) => n !== RESOLVER_EXPORT)
+        .sort(),
+    ).toEqual(Object.keys(result.exports).sort());
   });
 
   it('the SAM template: cfn-lint template.yaml reports nothing', () => {

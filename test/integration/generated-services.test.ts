@@ -20,7 +20,8 @@ import { checkMotoAvailable } from '../../scripts/lib/moto';
 jest.setTimeout(30 * 60 * 1000);
 
 const ROOT = join(__dirname, '..', '..');
-const EVENTS = (coverage as unknown as { eventTypes: Record<string, { service: string; resourceTypes: string[] }> }).eventTypes;
+const EVENTS = (coverage as unknown as { eventTypes: Record<string, { service: string; resourceTypes: string[] }> })
+  .eventTypes;
 const SERVICES = [...new Set(Object.values(EVENTS).map((e) => e.service))].sort();
 /** The service osls 3 also runs (the one with the most resource types moto cannot build). */
 const OSLS3_SERVICE = 'test/fixtures/generated/edge';
@@ -32,10 +33,30 @@ beforeAll(async () => {
   checkMotoAvailable();
   const specs = SERVICES.map((s) => specForPath(join(ROOT, s), ['dev']));
   const [v4line, v3line] = await Promise.all([
-    runProof({ specs, frameworks: [frameworkById('osls4')], workers: 2, fullStages: 1, bucketResolution: 'pattern', v4: false }),
-    runProof({ specs: [specForPath(join(ROOT, OSLS3_SERVICE), ['dev'])], frameworks: [frameworkById('osls3')], workers: 1, fullStages: 1, bucketResolution: 'pattern', v4: false }),
+    runProof({
+      specs,
+      frameworks: [frameworkById('osls4')],
+      workers: 2,
+      fullStages: 1,
+      bucketResolution: 'pattern',
+      v4: false,
+    }),
+    runProof({
+      specs: [specForPath(join(ROOT, OSLS3_SERVICE), ['dev'])],
+      frameworks: [frameworkById('osls3')],
+      workers: 1,
+      fullStages: 1,
+      bucketResolution: 'pattern',
+      v4: false,
+    }),
   ]);
-  result = { units: [...v4line.units, ...v3line.units], v4: [], durationMs: Math.max(v4line.durationMs, v3line.durationMs), motoVersion: v4line.motoVersion, workDirs: [] };
+  result = {
+    units: [...v4line.units, ...v3line.units],
+    v4: [],
+    durationMs: Math.max(v4line.durationMs, v3line.durationMs),
+    motoVersion: v4line.motoVersion,
+    workDirs: [],
+  };
   report = formatReport(result);
 });
 
@@ -51,13 +72,15 @@ describe('npm run prove on the generated services (every event type of the frame
       expect(create).toBeDefined();
       for (const role of ['admin', 'developer', 'ci'] as const) {
         const cells = create?.cells[role];
-        for (const target of ['own', 'other-stage', 'other-service'] as const) expect(cells && cells[target].allowed + cells[target].denied).toBeGreaterThan(0);
+        for (const target of ['own', 'other-stage', 'other-service'] as const)
+          expect(cells && cells[target].allowed + cells[target].denied).toBeGreaterThan(0);
       }
       expect(create?.outcome.admin).toEqual(expect.objectContaining({ expected: 'allow', ok: true }));
       expect(create?.outcome.developer).toEqual(expect.objectContaining({ expected: 'deny', ok: true }));
       expect(create?.outcome.ci).toEqual(expect.objectContaining({ expected: 'deny', ok: true }));
       const update = u.steps.find((s) => s.stage === 'dev' && s.step.kind === 'deploy-update');
-      for (const role of ['admin', 'developer', 'ci'] as const) expect(update?.outcome[role]).toEqual(expect.objectContaining({ expected: 'allow', ok: true }));
+      for (const role of ['admin', 'developer', 'ci'] as const)
+        expect(update?.outcome[role]).toEqual(expect.objectContaining({ expected: 'allow', ok: true }));
       const remove = u.steps.find((s) => s.stage === 'dev' && s.step.kind === 'remove');
       expect(remove?.outcome.admin).toEqual(expect.objectContaining({ expected: 'allow', ok: true }));
       expect(remove?.outcome.developer).toEqual(expect.objectContaining({ expected: 'deny', ok: true }));
@@ -65,19 +88,35 @@ describe('npm run prove on the generated services (every event type of the frame
       // Every resource type of the service's template was judged through its on-behalf entry.
       const template = create?.step.after?.template;
       const types = new Set(Object.values(template?.Resources ?? {}).map((r) => tableKey(r.Type)));
-      const judged = new Set((create?.requests ?? []).filter((r) => r.via === 'cloudformation').map((r) => r.mapId.replace(/^cfn:/, '').replace(/\.create$/, '')));
-      expect({ service: u.run.spec.id, unjudged: [...types].filter((t) => !judged.has(t)).sort() }).toEqual({ service: u.run.spec.id, unjudged: [] });
+      const judged = new Set(
+        (create?.requests ?? [])
+          .filter((r) => r.via === 'cloudformation')
+          .map((r) => r.mapId.replace(/^cfn:/, '').replace(/\.create$/, '')),
+      );
+      expect({ service: u.run.spec.id, unjudged: [...types].filter((t) => !judged.has(t)).sort() }).toEqual({
+        service: u.run.spec.id,
+        unjudged: [],
+      });
     }
   });
 
   it('runs every event type of the framework, and says what moto could not run', () => {
     const ran = new Set(result.units.map((u) => join('test/fixtures/generated', u.run.spec.id)));
-    for (const [event, e] of Object.entries(EVENTS)) expect({ event, ran: ran.has(e.service) }).toEqual({ event, ran: true });
+    for (const [event, e] of Object.entries(EVENTS))
+      expect({ event, ran: ran.has(e.service) }).toEqual({ event, ran: true });
     const allowed = [
-      /^Lambda Invoke answered by moto/, /^the presigned Code.Location download/, /^custom resources completed by moto/,
-      /^the generated deployment bucket named by AWS/, /^moto (rejected|could not)/, /^deploy \(update\) after a code change, not run: /, /^remove, not run: /,
+      /^Lambda Invoke answered by moto/,
+      /^the presigned Code.Location download/,
+      /^custom resources completed by moto/,
+      /^the generated deployment bucket named by AWS/,
+      /^moto (rejected|could not)/,
+      /^deploy \(update\) after a code change, not run: /,
+      /^remove, not run: /,
     ];
-    for (const u of result.units) for (const s of u.steps) for (const e of s.step.emulated) expect({ e, known: allowed.some((p) => p.test(e)) }).toEqual({ e, known: true });
+    for (const u of result.units)
+      for (const s of u.steps)
+        for (const e of s.step.emulated)
+          expect({ e, known: allowed.some((p) => p.test(e)) }).toEqual({ e, known: true });
     // A stage whose stack moto could not create lists the steps it did not run, never judges them.
     for (const u of result.units) {
       const emulatedCreate = u.run.stages.some((s) => s.full && s.emulatedCreate);

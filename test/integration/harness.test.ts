@@ -33,7 +33,9 @@ function policy(statement: object) {
 }
 
 /** Two groups, one managed policy attached to both groups and a role, Outputs with Export, a Condition. */
-const OWN_STACK = { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/orders-${Stage}/*' };
+const OWN_STACK = {
+  'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/orders-${Stage}/*',
+};
 
 function groupsTemplate(
   policyStatement: object = { Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: OWN_STACK },
@@ -150,7 +152,9 @@ describe('moto with the AWS::IAM::Group extension', () => {
       expect(AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([outputs.PolicyArn]);
     }
 
-    const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: outputs.LambdaRoleName }));
+    const { AttachedPolicies } = await iam.send(
+      new ListAttachedRolePoliciesCommand({ RoleName: outputs.LambdaRoleName }),
+    );
     expect(AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([outputs.PolicyArn]);
 
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: outputs.PolicyArn }));
@@ -169,11 +173,21 @@ describe('moto with the AWS::IAM::Group extension', () => {
 
   it('updates: a renamed group keeps its attachment, the policy gets a new default version, Outputs/Exports follow', async () => {
     const before = await deployStack(moto.endpoint, 'orders-access-dev', groupsTemplate());
-    const widened = { Effect: 'Allow', Action: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'], Resource: OWN_STACK };
-    const { outputs, exports } = await updateStack(moto.endpoint, 'orders-access-dev', groupsTemplate(widened, 'orders-${Stage}-devs'));
+    const widened = {
+      Effect: 'Allow',
+      Action: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackEvents'],
+      Resource: OWN_STACK,
+    };
+    const { outputs, exports } = await updateStack(
+      moto.endpoint,
+      'orders-access-dev',
+      groupsTemplate(widened, 'orders-${Stage}-devs'),
+    );
 
     expect(outputs.DevelopersGroupName).toBe('orders-dev-devs');
-    expect(exports['orders-access-dev-DevelopersGroupArn']).toBe(`arn:aws:iam::${ACCOUNT}:group/serverless/orders-dev-devs`);
+    expect(exports['orders-access-dev-DevelopersGroupArn']).toBe(
+      `arn:aws:iam::${ACCOUNT}:group/serverless/orders-dev-devs`,
+    );
     expect(outputs.PolicyArn).toBe(before.outputs.PolicyArn); // updated in place, not replaced
     await expect(iam.send(new GetGroupCommand({ GroupName: 'orders-dev-developers' }))).rejects.toThrow(/not found/i);
     for (const groupName of ['orders-dev-devs', outputs.CiGroupName]) {
@@ -182,27 +196,33 @@ describe('moto with the AWS::IAM::Group extension', () => {
     }
     const { Policy } = await iam.send(new GetPolicyCommand({ PolicyArn: outputs.PolicyArn }));
     expect(Policy?.DefaultVersionId).toBe('v2');
-    const { PolicyVersion } = await iam.send(new GetPolicyVersionCommand({ PolicyArn: outputs.PolicyArn, VersionId: 'v2' }));
+    const { PolicyVersion } = await iam.send(
+      new GetPolicyVersionCommand({ PolicyArn: outputs.PolicyArn, VersionId: 'v2' }),
+    );
     expect(JSON.parse(decodeURIComponent(PolicyVersion!.Document!)).Statement[0].Action).toEqual(widened.Action);
   });
 
   it('reset() drops all state', async () => {
     const { outputs } = await deployStack(moto.endpoint, 'orders-access-dev', groupsTemplate());
     await moto.reset();
-    await expect(iam.send(new GetGroupCommand({ GroupName: outputs.DevelopersGroupName }))).rejects.toThrow(/not found/i);
+    await expect(iam.send(new GetGroupCommand({ GroupName: outputs.DevelopersGroupName }))).rejects.toThrow(
+      /not found/i,
+    );
   });
 
   it('deleteStack removes the groups, the policy and the role', async () => {
     const { outputs } = await deployStack(moto.endpoint, 'orders-access-dev', groupsTemplate());
     await deleteStack(moto.endpoint, 'orders-access-dev');
-    await expect(iam.send(new GetGroupCommand({ GroupName: outputs.DevelopersGroupName }))).rejects.toThrow(/not found/i);
+    await expect(iam.send(new GetGroupCommand({ GroupName: outputs.DevelopersGroupName }))).rejects.toThrow(
+      /not found/i,
+    );
     const { Policies = [] } = await iam.send(new ListPoliciesCommand({ Scope: 'Local' }));
     expect(Policies).toEqual([]);
     const { Roles = [] } = await iam.send(new ListRolesCommand({}));
     expect(Roles).toEqual([]);
   });
 
-  it('a malformed policy fails the deployment with IAM\'s reason and rolls back', async () => {
+  it("a malformed policy fails the deployment with IAM's reason and rolls back", async () => {
     const template = groupsTemplate({ Effect: 'allow', Action: 'cloudformation:DescribeStacks', Resource: '*' });
     await expect(deployStack(moto.endpoint, 'orders-access-bad', template)).rejects.toThrow(
       /ROLLBACK_COMPLETE: .*MalformedPolicyDocument/,

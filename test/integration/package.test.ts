@@ -14,7 +14,13 @@ let tarball: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'pack-test-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  ) as { filename: string; files: { path: string }[] }[];
   tarball = join(dir, packed[0].filename);
   writeFileSync(join(dir, 'files.json'), JSON.stringify(packed[0].files.map((f) => f.path).sort()));
   app = join(dir, 'app');
@@ -27,19 +33,37 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The installed bin link (what npx runs), executed through its #! line: plain node. */
 function cli(args: string[]) {
-  const r = spawnSync(join(app, 'node_modules', '.bin', 'serverless-access'), args, { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  const r = spawnSync(join(app, 'node_modules', '.bin', 'serverless-access'), args, {
+    cwd: app,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
 test('the tarball ships the bundled command, the schema, the macro bundles, README and LICENSE, and no source', () => {
   const files = JSON.parse(readFileSync(join(dir, 'files.json'), 'utf8')) as string[];
-  for (const f of ['dist/cli.js', 'schema/formidable-serverless-access.json', 'dist/macro/index.js', 'dist/bucket-resolver/index.js', 'template.yaml', 'README.md', 'LICENSE', 'package.json']) expect(files).toContain(f);
+  for (const f of [
+    'dist/cli.js',
+    'schema/formidable-serverless-access.json',
+    'dist/macro/index.js',
+    'dist/bucket-resolver/index.js',
+    'template.yaml',
+    'README.md',
+    'LICENSE',
+    'package.json',
+  ])
+    expect(files).toContain(f);
   expect(files.filter((f) => /^(scripts|test|functions|bin)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
-  const pkg = JSON.parse(readFileSync(join(app, 'node_modules', 'serverless-access', 'package.json'), 'utf8')) as Record<string, unknown>;
+  const pkg = JSON.parse(
+    readFileSync(join(app, 'node_modules', 'serverless-access', 'package.json'), 'utf8'),
+  ) as Record<string, unknown>;
   expect(pkg.private).toBeUndefined();
   expect(pkg.bin).toEqual({ 'serverless-access': 'dist/cli.js' });
   expect(pkg.dependencies ?? {}).toEqual({});
-  expect(readFileSync(join(app, 'node_modules', 'serverless-access', 'dist', 'cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+  expect(readFileSync(join(app, 'node_modules', 'serverless-access', 'dist', 'cli.js'), 'utf8')).toMatch(
+    /^#!\/usr\/bin\/env node\n/,
+  );
 });
 
 test('npx serverless-access --help, and --help on every command', () => {
@@ -66,7 +90,10 @@ test('expand runs the macro on an example, plain node', () => {
 test('explain writes the HTML page; lint validates against the shipped schema before cfn-lint', () => {
   expect(cli(['explain', 'tapir.yaml', '--out', 'access.html']).code).toBe(0);
   expect(readFileSync(join(app, 'access.html'), 'utf8')).toContain('group <code>cf-tapir-dev-developer</code>');
-  writeFileSync(join(app, 'bad.yaml'), "Resources:\n  A:\n    Type: Formidable::Serverless::Access\n    Properties: {ServiceName: x1, Stagee: dev}\n");
+  writeFileSync(
+    join(app, 'bad.yaml'),
+    'Resources:\n  A:\n    Type: Formidable::Serverless::Access\n    Properties: {ServiceName: x1, Stagee: dev}\n',
+  );
   const r = cli(['lint', 'bad.yaml', '--cfn-lint', '/nonexistent']);
   expect(r.out).toContain('SA-SCHEMA Error: A.Stagee: Stagee is not a property of the schema');
 });

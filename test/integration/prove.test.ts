@@ -21,8 +21,20 @@ import { checkMotoAvailable } from '../../scripts/lib/moto';
 jest.setTimeout(30 * 60 * 1000);
 
 const LIFECYCLE: readonly StepKind[] = [
-  'package', 'deploy-create', 'deploy-nochange', 'deploy-update', 'deploy-update-other-method', 'deploy-function', 'info',
-  'invoke', 'logs', 'deploy-list', 'rollback', 'rollback-function', 'metrics', 'remove',
+  'package',
+  'deploy-create',
+  'deploy-nochange',
+  'deploy-update',
+  'deploy-update-other-method',
+  'deploy-function',
+  'info',
+  'invoke',
+  'logs',
+  'deploy-list',
+  'rollback',
+  'rollback-function',
+  'metrics',
+  'remove',
 ];
 
 /** Our step kinds and the command names of test/fixtures/recorded/traces.json (01-basic, dev). */
@@ -50,8 +62,22 @@ beforeAll(async () => {
   checkMotoAvailable();
   const specs = defaultSpecs();
   const [v4line, v3line] = await Promise.all([
-    runProof({ specs, frameworks: [frameworkById('osls4')], workers: 2, fullStages: 1, bucketResolution: 'pattern', v4: true }),
-    runProof({ specs: specs.filter((s) => s.id === '01-basic'), frameworks: [frameworkById('osls3')], workers: 1, fullStages: 1, bucketResolution: 'pattern', v4: false }),
+    runProof({
+      specs,
+      frameworks: [frameworkById('osls4')],
+      workers: 2,
+      fullStages: 1,
+      bucketResolution: 'pattern',
+      v4: true,
+    }),
+    runProof({
+      specs: specs.filter((s) => s.id === '01-basic'),
+      frameworks: [frameworkById('osls3')],
+      workers: 1,
+      fullStages: 1,
+      bucketResolution: 'pattern',
+      v4: false,
+    }),
   ]);
   result = {
     units: [...v4line.units, ...v3line.units],
@@ -73,7 +99,11 @@ describe('npm run prove (osls 4 on the default fixtures, osls 3 on 01-basic)', (
   it('ran the whole lifecycle of every service with both framework lines', () => {
     for (const u of result.units) {
       const kinds = new Set(u.steps.filter((s) => s.stage === u.run.stages[0].stage).map((s) => s.step.kind));
-      expect({ service: u.run.spec.id, framework: u.run.framework.label, missing: LIFECYCLE.filter((k) => !kinds.has(k)) }).toEqual({
+      expect({
+        service: u.run.spec.id,
+        framework: u.run.framework.label,
+        missing: LIFECYCLE.filter((k) => !kinds.has(k)),
+      }).toEqual({
         service: u.run.spec.id,
         framework: u.run.framework.label,
         missing: [],
@@ -107,21 +137,40 @@ describe('npm run prove (osls 4 on the default fixtures, osls 3 on 01-basic)', (
         const trace = recorded[TRACE_COMMANDS[s.step.kind] ?? ''];
         if (!trace) continue;
         compared++;
-        const ours = s.step.calls.filter((c) => c.sdk !== 'http').map((c) => `${c.service}.${c.op}`).sort();
+        const ours = s.step.calls
+          .filter((c) => c.sdk !== 'http')
+          .map((c) => `${c.service}.${c.op}`)
+          .sort();
         const theirs = trace.calls.map((c) => c.call).sort();
-        if (trace.exit === 'rc=0') expect({ step: s.step.kind, calls: ours }).toEqual({ step: s.step.kind, calls: theirs });
+        if (trace.exit === 'rc=0')
+          expect({ step: s.step.kind, calls: ours }).toEqual({ step: s.step.kind, calls: theirs });
         // The earlier run failed part-way on moto (Invoke without Docker, the code download): ours continues past it.
-        else expect({ step: s.step.kind, calls: ours }).toEqual({ step: s.step.kind, calls: expect.arrayContaining(theirs) });
+        else
+          expect({ step: s.step.kind, calls: ours }).toEqual({
+            step: s.step.kind,
+            calls: expect.arrayContaining(theirs),
+          });
       }
       expect(compared).toBeGreaterThanOrEqual(u.run.framework.id === 'osls4' ? 12 : 5);
     }
   });
 
   it('runs every step on moto, emulating only what moto cannot serve (listed in docs/prove.md)', () => {
-    const allowed = [/^Lambda Invoke answered by moto/, /^the presigned Code.Location download/, /^custom resources completed by moto/, /^the generated deployment bucket named by AWS/, /^serverless@4: /];
+    const allowed = [
+      /^Lambda Invoke answered by moto/,
+      /^the presigned Code.Location download/,
+      /^custom resources completed by moto/,
+      /^the generated deployment bucket named by AWS/,
+      /^serverless@4: /,
+    ];
     for (const u of [...result.units, ...result.v4]) {
       for (const s of u.steps) for (const e of s.step.emulated) expect(allowed.some((p) => p.test(e))).toBe(true);
-      for (const s of u.steps) expect({ service: u.run.spec.id, step: s.step.kind, exitCode: s.step.exitCode }).toEqual({ service: u.run.spec.id, step: s.step.kind, exitCode: 0 });
+      for (const s of u.steps)
+        expect({ service: u.run.spec.id, step: s.step.kind, exitCode: s.step.exitCode }).toEqual({
+          service: u.run.spec.id,
+          step: s.step.kind,
+          exitCode: 0,
+        });
     }
   });
 

@@ -11,7 +11,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ListStackResourcesCommand, CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListOpenIDConnectProvidersCommand, GetGroupCommand, ListAttachedGroupPoliciesCommand } from '@aws-sdk/client-iam';
+import {
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListOpenIDConnectProvidersCommand,
+  GetGroupCommand,
+  ListAttachedGroupPoliciesCommand,
+} from '@aws-sdk/client-iam';
 import { expandTemplate, readTemplate } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { awsClientConfig, deployStack, startMoto, type StartedMoto } from '../../scripts/lib/moto';
@@ -35,12 +42,18 @@ function resolved(value: unknown, physical: Record<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => resolved(v, physical));
   if (!value || typeof value !== 'object') return value;
   const o = value as Record<string, unknown>;
-  if (typeof o['Fn::Sub'] === 'string') return o['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', ACCOUNT);
+  if (typeof o['Fn::Sub'] === 'string')
+    return o['Fn::Sub'].replace('${AWS::Partition}', 'aws').replace('${AWS::AccountId}', ACCOUNT);
   if (typeof o.Ref === 'string') return physical[o.Ref];
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, resolved(v, physical)]));
 }
 
-const FILES = ['examples/roles.yaml', 'test/golden/input/roles-sso-github.yaml', 'test/golden/input/roles-only-immutable-subject.yaml', 'test/golden/input/roles-gitlab.yaml'];
+const FILES = [
+  'examples/roles.yaml',
+  'test/golden/input/roles-sso-github.yaml',
+  'test/golden/input/roles-only-immutable-subject.yaml',
+  'test/golden/input/roles-gitlab.yaml',
+];
 
 describe('Roles on moto', () => {
   let moto: StartedMoto;
@@ -64,16 +77,24 @@ describe('Roles on moto', () => {
     const result = await deployStack(moto.endpoint, stackName, template);
     expect(result.status).toBe('CREATE_COMPLETE');
     const { StackResourceSummaries = [] } = await cfn.send(new ListStackResourcesCommand({ StackName: stackName }));
-    const physical = Object.fromEntries(StackResourceSummaries.map((r) => [r.LogicalResourceId!, r.PhysicalResourceId!]));
+    const physical = Object.fromEntries(
+      StackResourceSummaries.map((r) => [r.LogicalResourceId!, r.PhysicalResourceId!]),
+    );
 
-    const roles = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::IAM::Role' && /(Admin|Developer|Ci)Role$/.test(id));
+    const roles = Object.entries(template.Resources).filter(
+      ([id, r]) => r.Type === 'AWS::IAM::Role' && /(Admin|Developer|Ci)Role$/.test(id),
+    );
     expect(roles.length).toBeGreaterThan(0);
     for (const [id, r] of roles) {
       const { Role } = await iam.send(new GetRoleCommand({ RoleName: r.Properties.RoleName }));
       expect(Role?.RoleName).toBe(physical[id]);
-      expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(resolved(r.Properties.AssumeRolePolicyDocument, physical));
+      expect(JSON.parse(decodeURIComponent(Role!.AssumeRolePolicyDocument!))).toEqual(
+        resolved(r.Properties.AssumeRolePolicyDocument, physical),
+      );
       expect(Role?.MaxSessionDuration).toBe(r.Properties.MaxSessionDuration ?? 3600);
-      const { AttachedPolicies = [] } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: r.Properties.RoleName }));
+      const { AttachedPolicies = [] } = await iam.send(
+        new ListAttachedRolePoliciesCommand({ RoleName: r.Properties.RoleName }),
+      );
       const expected = (r.Properties.ManagedPolicyArns as { Ref: string }[]).map((ref) => physical[ref.Ref]).sort();
       expect(AttachedPolicies.map((p) => p.PolicyArn).sort()).toEqual(expected);
       expect(expected.length).toBeGreaterThan(0);
@@ -89,7 +110,9 @@ describe('Roles on moto', () => {
     const providers = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::OIDCProvider');
     const { OpenIDConnectProviderList = [] } = await iam.send(new ListOpenIDConnectProvidersCommand({}));
     expect(OpenIDConnectProviderList.map((p) => p.Arn).sort()).toEqual(
-      providers.map(([, r]) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(r.Properties.Url).replace('https://', '')}`).sort(),
+      providers
+        .map(([, r]) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${String(r.Properties.Url).replace('https://', '')}`)
+        .sort(),
     );
     for (const [id] of providers) expect(result.outputs[`${id}Arn`]).toBe(physical[id]);
   });
@@ -100,7 +123,9 @@ describe('Roles on moto', () => {
     await deployStack(moto.endpoint, 'first', template);
     const second = JSON.parse(JSON.stringify(template).replace(/cf-tapir-prod-/g, 'cf-tapir-prod2-')) as Template;
     second.Outputs = {};
-    await expect(deployStack(moto.endpoint, 'second', second)).rejects.toThrow(/EntityAlreadyExists|already exists|Unknown/i);
+    await expect(deployStack(moto.endpoint, 'second', second)).rejects.toThrow(
+      /EntityAlreadyExists|already exists|Unknown/i,
+    );
   });
 
   test('examples/sso-permission-set.yaml: the permission set with its customer managed policy references', async () => {
@@ -109,6 +134,8 @@ describe('Roles on moto', () => {
     const result = await deployStack(moto.endpoint, 'sso', template);
     expect(result.status).toBe('CREATE_COMPLETE');
     // AWS spells it arn:aws:sso:::permissionSet/ssoins-.../ps-...; moto 5.2.1 writes instance/ instead of permissionSet/
-    expect(result.outputs.PermissionSetArn).toMatch(/^arn:aws:sso:::(permissionSet|instance)\/ssoins-0123456789abcdef\/ps-[0-9a-z]+$/);
+    expect(result.outputs.PermissionSetArn).toMatch(
+      /^arn:aws:sso:::(permissionSet|instance)\/ssoins-0123456789abcdef\/ps-[0-9a-z]+$/,
+    );
   });
 });

@@ -14,7 +14,14 @@ import { macroBoundaryArn } from '../../functions/core/boundary';
 import { cfnGeneratedName } from '../../functions/core/generated-names';
 import { OWN_SUFFIXES, PARTITION } from '../../scripts/lib/prove/calls';
 import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
-import { ACCOUNT_ID, PRINCIPAL, simulate, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
+import {
+  ACCOUNT_ID,
+  PRINCIPAL,
+  simulate,
+  type Decision,
+  type PolicyDoc,
+  type SimRequest,
+} from '../../scripts/lib/prove/simulate';
 
 const SERVICE = 'orders';
 const STAGE = 'dev';
@@ -25,19 +32,31 @@ const OTHER_BOUNDARY = `arn:${PARTITION}:iam::${ACCOUNT_ID}:policy/another-bound
 const ADMIN_POLICY = `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`;
 const DEPLOYMENT_ROLE = `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/acme-cfn-orders-dev`;
 const iam = (path: string) => `arn:${PARTITION}:iam::${ACCOUNT_ID}:${path}`;
-const stackArn = (name: string) => `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${name}/6f1e1f3c-0000-4000-8000-00000000abcd`;
+const stackArn = (name: string) =>
+  `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${name}/6f1e1f3c-0000-4000-8000-00000000abcd`;
 const FRAMEWORK_ROLE = `${STACK}-${REGION}-lambdaRole`;
 const PER_FUNCTION_ROLE = `${STACK}-create-${REGION}-lambdaRole`;
 const MACRO_ROLE = `cf-${SERVICE}-${STAGE}-lambda-execution`;
 const CR_ROLE = cfnGeneratedName(STACK, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix);
 
 const cli: Record<string, string | string[]> = {
-  'aws:RequestedRegion': REGION, 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': PRINCIPAL, 'aws:PrincipalAccount': ACCOUNT_ID,
+  'aws:RequestedRegion': REGION,
+  'aws:SecureTransport': 'true',
+  'aws:ViaAWSService': 'false',
+  'aws:PrincipalArn': PRINCIPAL,
+  'aws:PrincipalAccount': ACCOUNT_ID,
 };
 const viaCfn = (c: Record<string, string | string[]>) => ({
-  ...c, 'aws:ViaAWSService': 'true', 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:CalledViaFirst': 'cloudformation.amazonaws.com', 'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+  ...c,
+  'aws:ViaAWSService': 'true',
+  'aws:CalledVia': ['cloudformation.amazonaws.com'],
+  'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+  'aws:CalledViaLast': 'cloudformation.amazonaws.com',
 });
-const ways = [['cli', cli], ['cloudformation', viaCfn(cli)]] as const;
+const ways = [
+  ['cli', cli],
+  ['cloudformation', viaCfn(cli)],
+] as const;
 
 interface Case {
   readonly id: string;
@@ -53,110 +72,341 @@ function groupCases(deploymentRole: boolean): Case[] {
   for (const [via, ctx] of ways) {
     // Minting roles named like the service.
     list.push(
-      { id: `create-unbounded-role-${via}`, request: { action: 'iam:CreateRole', resource: iam(`role/${STACK}-admin`), context: ctx }, expected: 'Denied' },
-      { id: `create-role-other-boundary-${via}`, request: { action: 'iam:CreateRole', resource: iam(`role/${STACK}-admin`), context: bounded(ctx, OTHER_BOUNDARY) }, expected: 'Denied' },
-      { id: `attach-admin-policy-bounded-role-${via}`, request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${STACK}-admin`), context: { ...bounded(ctx), 'iam:PolicyARN': ADMIN_POLICY } }, expected: 'Denied' },
-      { id: `attach-admin-policy-unbounded-role-${via}`, request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${STACK}-admin`), context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY } }, expected: 'Denied' },
+      {
+        id: `create-unbounded-role-${via}`,
+        request: { action: 'iam:CreateRole', resource: iam(`role/${STACK}-admin`), context: ctx },
+        expected: 'Denied',
+      },
+      {
+        id: `create-role-other-boundary-${via}`,
+        request: {
+          action: 'iam:CreateRole',
+          resource: iam(`role/${STACK}-admin`),
+          context: bounded(ctx, OTHER_BOUNDARY),
+        },
+        expected: 'Denied',
+      },
+      {
+        id: `attach-admin-policy-bounded-role-${via}`,
+        request: {
+          action: 'iam:AttachRolePolicy',
+          resource: iam(`role/${STACK}-admin`),
+          context: { ...bounded(ctx), 'iam:PolicyARN': ADMIN_POLICY },
+        },
+        expected: 'Denied',
+      },
+      {
+        id: `attach-admin-policy-unbounded-role-${via}`,
+        request: {
+          action: 'iam:AttachRolePolicy',
+          resource: iam(`role/${STACK}-admin`),
+          context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY },
+        },
+        expected: 'Denied',
+      },
     );
     // The execution roles' trust and inline policy, without the boundary; the macro's role never.
     for (const role of [FRAMEWORK_ROLE, PER_FUNCTION_ROLE, CR_ROLE]) {
       list.push(
-        { id: `put-role-policy-${role}-${via}`, request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: ctx }, expected: 'Denied' },
-        { id: `update-trust-${role}-${via}`, request: { action: 'iam:UpdateAssumeRolePolicy', resource: iam(`role/${role}`), context: ctx }, expected: 'Denied' },
-        { id: `delete-boundary-${role}-${via}`, request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx) }, expected: 'Denied' },
-        { id: `swap-boundary-${role}-${via}`, request: { action: 'iam:PutRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, OTHER_BOUNDARY) }, expected: 'Denied' },
+        {
+          id: `put-role-policy-${role}-${via}`,
+          request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: ctx },
+          expected: 'Denied',
+        },
+        {
+          id: `update-trust-${role}-${via}`,
+          request: { action: 'iam:UpdateAssumeRolePolicy', resource: iam(`role/${role}`), context: ctx },
+          expected: 'Denied',
+        },
+        {
+          id: `delete-boundary-${role}-${via}`,
+          request: {
+            action: 'iam:DeleteRolePermissionsBoundary',
+            resource: iam(`role/${role}`),
+            context: bounded(ctx),
+          },
+          expected: 'Denied',
+        },
+        {
+          id: `swap-boundary-${role}-${via}`,
+          request: {
+            action: 'iam:PutRolePermissionsBoundary',
+            resource: iam(`role/${role}`),
+            context: bounded(ctx, OTHER_BOUNDARY),
+          },
+          expected: 'Denied',
+        },
         // Positive control: admin writes the bounded role through the stack (the framework's iam.role.statements).
-        { id: `put-role-policy-bounded-${role}-${via}`, request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: bounded(ctx) }, expected: 'Denied', admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
+        {
+          id: `put-role-policy-bounded-${role}-${via}`,
+          request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: bounded(ctx) },
+          expected: 'Denied',
+          admin: via === 'cloudformation' ? 'Allowed' : 'Denied',
+        },
       );
     }
-    for (const action of ['iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:AttachRolePolicy', 'iam:DeleteRole']) {
-      list.push({ id: `${action}-macro-role-${via}`, request: { action, resource: iam(`role/${MACRO_ROLE}`), context: { ...bounded(ctx), ...(action === 'iam:AttachRolePolicy' ? { 'iam:PolicyARN': ADMIN_POLICY } : {}) } }, expected: 'Denied' });
+    for (const action of [
+      'iam:PutRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:DeleteRolePermissionsBoundary',
+      'iam:AttachRolePolicy',
+      'iam:DeleteRole',
+    ]) {
+      list.push({
+        id: `${action}-macro-role-${via}`,
+        request: {
+          action,
+          resource: iam(`role/${MACRO_ROLE}`),
+          context: { ...bounded(ctx), ...(action === 'iam:AttachRolePolicy' ? { 'iam:PolicyARN': ADMIN_POLICY } : {}) },
+        },
+        expected: 'Denied',
+      });
     }
     // The boundary policy itself.
-    for (const action of ['iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:DeletePolicy', 'iam:DeletePolicyVersion', 'iam:TagPolicy']) {
-      list.push({ id: `${action}-boundary-${via}`, request: { action, resource: BOUNDARY, context: ctx }, expected: 'Denied' });
+    for (const action of [
+      'iam:CreatePolicyVersion',
+      'iam:SetDefaultPolicyVersion',
+      'iam:DeletePolicy',
+      'iam:DeletePolicyVersion',
+      'iam:TagPolicy',
+    ]) {
+      list.push({
+        id: `${action}-boundary-${via}`,
+        request: { action, resource: BOUNDARY, context: ctx },
+        expected: 'Denied',
+      });
     }
   }
   // The Access stack holds the boundary and the groups: no group may change or delete it.
   const access = stackArn(`formidable-access-${SERVICE}-${STAGE}`);
   list.push(
-    { id: 'update-access-stack', request: { action: 'cloudformation:UpdateStack', resource: access, context: cli }, expected: 'Denied' },
-    { id: 'delete-access-stack', request: { action: 'cloudformation:DeleteStack', resource: access, context: cli }, expected: 'Denied' },
-    { id: 'change-set-access-stack', request: { action: 'cloudformation:CreateChangeSet', resource: access, context: { ...cli, 'cloudformation:ChangeSetName': `formidable-access-${SERVICE}-${STAGE}-change-set` } }, expected: 'Denied' },
-    { id: 'execute-change-set-access-stack', request: { action: 'cloudformation:ExecuteChangeSet', resource: access, context: { ...cli, 'cloudformation:ChangeSetName': `formidable-access-${SERVICE}-${STAGE}-change-set` } }, expected: 'Denied' },
+    {
+      id: 'update-access-stack',
+      request: { action: 'cloudformation:UpdateStack', resource: access, context: cli },
+      expected: 'Denied',
+    },
+    {
+      id: 'delete-access-stack',
+      request: { action: 'cloudformation:DeleteStack', resource: access, context: cli },
+      expected: 'Denied',
+    },
+    {
+      id: 'change-set-access-stack',
+      request: {
+        action: 'cloudformation:CreateChangeSet',
+        resource: access,
+        context: { ...cli, 'cloudformation:ChangeSetName': `formidable-access-${SERVICE}-${STAGE}-change-set` },
+      },
+      expected: 'Denied',
+    },
+    {
+      id: 'execute-change-set-access-stack',
+      request: {
+        action: 'cloudformation:ExecuteChangeSet',
+        resource: access,
+        context: { ...cli, 'cloudformation:ChangeSetName': `formidable-access-${SERVICE}-${STAGE}-change-set` },
+      },
+      expected: 'Denied',
+    },
   );
   // Passing roles that are not the deployment role to CloudFormation.
   for (const role of [FRAMEWORK_ROLE, PER_FUNCTION_ROLE, MACRO_ROLE, CR_ROLE, `${STACK}-admin`, 'Admin']) {
-    list.push({ id: `pass-${role}-to-cloudformation`, request: { action: 'iam:PassRole', resource: iam(`role/${role}`), context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, expected: 'Denied' });
+    list.push({
+      id: `pass-${role}-to-cloudformation`,
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${role}`),
+        context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+      },
+      expected: 'Denied',
+    });
   }
   // Per-function roles go to Lambda only (developer and ci pass them; admin too).
   list.push(
-    { id: 'pass-per-function-role-to-lambda', request: { action: 'iam:PassRole', resource: iam(`role/${PER_FUNCTION_ROLE}`), context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, expected: 'Allowed' },
-    { id: 'pass-per-function-role-to-ec2', request: { action: 'iam:PassRole', resource: iam(`role/${PER_FUNCTION_ROLE}`), context: { ...cli, 'iam:PassedToService': 'ec2.amazonaws.com' } }, expected: 'Denied' },
-    { id: 'pass-short-per-function-role-to-lambda', request: { action: 'iam:PassRole', resource: iam(`role/${STACK}-a-very-long-function-name-${REGION}`), context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, expected: 'Allowed' },
+    {
+      id: 'pass-per-function-role-to-lambda',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${PER_FUNCTION_ROLE}`),
+        context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      expected: 'Allowed',
+    },
+    {
+      id: 'pass-per-function-role-to-ec2',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${PER_FUNCTION_ROLE}`),
+        context: { ...cli, 'iam:PassedToService': 'ec2.amazonaws.com' },
+      },
+      expected: 'Denied',
+    },
+    {
+      id: 'pass-short-per-function-role-to-lambda',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${STACK}-a-very-long-function-name-${REGION}`),
+        context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      expected: 'Allowed',
+    },
   );
   // Stack operations with a role they were not given, or without their role.
   const own = stackArn(STACK);
   const templateUrl = `https://s3.amazonaws.com/bucket/serverless/${SERVICE}/${STAGE}/1/compiled-cloudformation-template.json`;
-  const changeSet = { 'cloudformation:ChangeSetName': `${STACK}-change-set`, 'cloudformation:TemplateUrl': templateUrl };
+  const changeSet = {
+    'cloudformation:ChangeSetName': `${STACK}-change-set`,
+    'cloudformation:TemplateUrl': templateUrl,
+  };
   const withRole = (role?: string): Record<string, string> => (role ? { 'cloudformation:RoleArn': role } : {});
   const stranger = iam('role/Admin');
   for (const role of [stranger, iam(`role/${FRAMEWORK_ROLE}`)]) {
     list.push(
-      { id: `update-stack-as-${role}`, request: { action: 'cloudformation:UpdateStack', resource: own, context: { ...cli, 'cloudformation:TemplateUrl': templateUrl, ...withRole(role) } }, expected: 'Denied' },
-      { id: `change-set-as-${role}`, request: { action: 'cloudformation:CreateChangeSet', resource: own, context: { ...cli, ...changeSet, ...withRole(role) } }, expected: 'Denied' },
-      { id: `delete-stack-as-${role}`, request: { action: 'cloudformation:DeleteStack', resource: own, context: { ...cli, ...withRole(role) } }, expected: 'Denied' },
-      { id: `continue-rollback-as-${role}`, request: { action: 'cloudformation:ContinueUpdateRollback', resource: own, context: { ...cli, ...withRole(role) } }, expected: 'Denied' },
+      {
+        id: `update-stack-as-${role}`,
+        request: {
+          action: 'cloudformation:UpdateStack',
+          resource: own,
+          context: { ...cli, 'cloudformation:TemplateUrl': templateUrl, ...withRole(role) },
+        },
+        expected: 'Denied',
+      },
+      {
+        id: `change-set-as-${role}`,
+        request: {
+          action: 'cloudformation:CreateChangeSet',
+          resource: own,
+          context: { ...cli, ...changeSet, ...withRole(role) },
+        },
+        expected: 'Denied',
+      },
+      {
+        id: `delete-stack-as-${role}`,
+        request: { action: 'cloudformation:DeleteStack', resource: own, context: { ...cli, ...withRole(role) } },
+        expected: 'Denied',
+      },
+      {
+        id: `continue-rollback-as-${role}`,
+        request: {
+          action: 'cloudformation:ContinueUpdateRollback',
+          resource: own,
+          context: { ...cli, ...withRole(role) },
+        },
+        expected: 'Denied',
+      },
     );
   }
   // The own role (positive control) and no role: with a deployment role, updating without it is denied.
   const ownRole = deploymentRole ? DEPLOYMENT_ROLE : undefined;
   list.push(
-    { id: 'update-stack-own-way', request: { action: 'cloudformation:UpdateStack', resource: own, context: { ...cli, 'cloudformation:TemplateUrl': templateUrl, ...withRole(ownRole) } }, expected: 'Allowed' },
-    { id: 'change-set-own-way', request: { action: 'cloudformation:CreateChangeSet', resource: own, context: { ...cli, ...changeSet, ...withRole(ownRole) } }, expected: 'Allowed' },
+    {
+      id: 'update-stack-own-way',
+      request: {
+        action: 'cloudformation:UpdateStack',
+        resource: own,
+        context: { ...cli, 'cloudformation:TemplateUrl': templateUrl, ...withRole(ownRole) },
+      },
+      expected: 'Allowed',
+    },
+    {
+      id: 'change-set-own-way',
+      request: {
+        action: 'cloudformation:CreateChangeSet',
+        resource: own,
+        context: { ...cli, ...changeSet, ...withRole(ownRole) },
+      },
+      expected: 'Allowed',
+    },
   );
   if (deploymentRole) {
     list.push(
-      { id: 'update-stack-without-its-role', request: { action: 'cloudformation:UpdateStack', resource: own, context: { ...cli, 'cloudformation:TemplateUrl': templateUrl } }, expected: 'Denied' },
-      { id: 'change-set-without-its-role', request: { action: 'cloudformation:CreateChangeSet', resource: own, context: { ...cli, ...changeSet } }, expected: 'Denied' },
-      { id: 'delete-stack-without-its-role', request: { action: 'cloudformation:DeleteStack', resource: own, context: cli }, expected: 'Denied' },
-      { id: 'pass-deployment-role-to-cloudformation', request: { action: 'iam:PassRole', resource: DEPLOYMENT_ROLE, context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, expected: 'Allowed' },
-      { id: 'pass-deployment-role-to-lambda', request: { action: 'iam:PassRole', resource: DEPLOYMENT_ROLE, context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, expected: 'Denied' },
+      {
+        id: 'update-stack-without-its-role',
+        request: {
+          action: 'cloudformation:UpdateStack',
+          resource: own,
+          context: { ...cli, 'cloudformation:TemplateUrl': templateUrl },
+        },
+        expected: 'Denied',
+      },
+      {
+        id: 'change-set-without-its-role',
+        request: { action: 'cloudformation:CreateChangeSet', resource: own, context: { ...cli, ...changeSet } },
+        expected: 'Denied',
+      },
+      {
+        id: 'delete-stack-without-its-role',
+        request: { action: 'cloudformation:DeleteStack', resource: own, context: cli },
+        expected: 'Denied',
+      },
+      {
+        id: 'pass-deployment-role-to-cloudformation',
+        request: {
+          action: 'iam:PassRole',
+          resource: DEPLOYMENT_ROLE,
+          context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+        },
+        expected: 'Allowed',
+      },
+      {
+        id: 'pass-deployment-role-to-lambda',
+        request: {
+          action: 'iam:PassRole',
+          resource: DEPLOYMENT_ROLE,
+          context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
+        },
+        expected: 'Denied',
+      },
     );
   }
   return list;
 }
 
 describe.each([
-  ['the macro\'s boundary (default)', false],
-  ['the macro\'s boundary with DeploymentRoleArn', true],
+  ["the macro's boundary (default)", false],
+  ["the macro's boundary with DeploymentRoleArn", true],
 ] as const)('groups, %s', (_label, deploymentRole) => {
   let policies: ProofPolicies;
   beforeAll(async () => {
-    policies = await policiesFor({ serviceName: SERVICE, stage: STAGE, region: REGION, extraProperties: deploymentRole ? { DeploymentRoleArn: DEPLOYMENT_ROLE } : {} });
+    policies = await policiesFor({
+      serviceName: SERVICE,
+      stage: STAGE,
+      region: REGION,
+      extraProperties: deploymentRole ? { DeploymentRoleArn: DEPLOYMENT_ROLE } : {},
+    });
   });
 
-  test.each(GROUP_ROLES.map((r) => [r] as const))('%s: the boundary tier is denied, the framework\'s own way allowed', async (role) => {
-    const list = groupCases(deploymentRole);
-    expect(new Set(list.map((c) => c.id)).size).toBe(list.length);
-    const wrong: string[] = [];
-    for (const c of list) {
-      const expected = role === 'admin' && c.admin ? c.admin : c.expected;
-      const r = await simulate(policies.groups[role], c.request);
-      if (r.decision !== expected) wrong.push(`${c.id}: ${c.request.action} expected ${expected}, got ${r.decision}${r.allowSids.length ? ` via ${r.allowSids.join(', ')}` : ''}`);
-    }
-    expect(wrong).toEqual([]);
-  });
+  test.each(GROUP_ROLES.map((r) => [r] as const))(
+    "%s: the boundary tier is denied, the framework's own way allowed",
+    async (role) => {
+      const list = groupCases(deploymentRole);
+      expect(new Set(list.map((c) => c.id)).size).toBe(list.length);
+      const wrong: string[] = [];
+      for (const c of list) {
+        const expected = role === 'admin' && c.admin ? c.admin : c.expected;
+        const r = await simulate(policies.groups[role], c.request);
+        if (r.decision !== expected)
+          wrong.push(
+            `${c.id}: ${c.request.action} expected ${expected}, got ${r.decision}${r.allowSids.length ? ` via ${r.allowSids.join(', ')}` : ''}`,
+          );
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 });
 
-describe('the boundary as the ceiling of the service\'s roles', () => {
+describe("the boundary as the ceiling of the service's roles", () => {
   let boundary: PolicyDoc[];
   beforeAll(async () => {
     const p = await policiesFor({
-      serviceName: SERVICE, stage: STAGE, region: REGION,
+      serviceName: SERVICE,
+      stage: STAGE,
+      region: REGION,
       extraProperties: {
         ExistingBuckets: ['acme-uploads'],
-        BoundaryStatements: [{ Action: 'dynamodb:GetItem', Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers` }],
+        BoundaryStatements: [
+          { Action: 'dynamodb:GetItem', Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers` },
+        ],
       },
     });
     const resources = p.fragment.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -165,42 +415,289 @@ describe('the boundary as the ceiling of the service\'s roles', () => {
     expect(JSON.stringify(policy.Properties.PolicyDocument)).not.toMatch(/Fn::|"Ref"/);
     boundary = [{ name: 'boundary', document: policy.Properties.PolicyDocument }];
     // The macro's execution role carries it.
-    expect(resources[`${ACCESS_LOGICAL_ID}LambdaRole`].Properties.PermissionsBoundary).toEqual({ Ref: `${ACCESS_LOGICAL_ID}Boundary` });
+    expect(resources[`${ACCESS_LOGICAL_ID}LambdaRole`].Properties.PermissionsBoundary).toEqual({
+      Ref: `${ACCESS_LOGICAL_ID}Boundary`,
+    });
   });
 
   const as = (role: string) => ({ ...cli, 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': iam(`role/${role}`) });
   const lambdaArn = (fn: string) => `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
   const cases: Array<[string, string, SimRequest, Decision]> = [
     // Code of the service: its own resources by name.
-    ['own queue', FRAMEWORK_ROLE, { action: 'sqs:SendMessage', resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${STACK}-jobs`, context: as(FRAMEWORK_ROLE) }, 'Allowed'],
-    ['another stage\'s queue', FRAMEWORK_ROLE, { action: 'sqs:SendMessage', resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${SERVICE}-prod-jobs`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['own table', PER_FUNCTION_ROLE, { action: 'dynamodb:PutItem', resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/${STACK}-orders`, context: as(PER_FUNCTION_ROLE) }, 'Allowed'],
-    ['declared table (BoundaryStatements)', FRAMEWORK_ROLE, { action: 'dynamodb:GetItem', resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers`, context: as(FRAMEWORK_ROLE) }, 'Allowed'],
-    ['declared table, undeclared action', FRAMEWORK_ROLE, { action: 'dynamodb:DeleteItem', resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['another service\'s table', FRAMEWORK_ROLE, { action: 'dynamodb:GetItem', resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/payments-dev-charges`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['own parameter', FRAMEWORK_ROLE, { action: 'ssm:GetParameter', resource: `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT_ID}:parameter/${SERVICE}/${STAGE}/db-url`, context: as(FRAMEWORK_ROLE) }, 'Allowed'],
-    ['another stage\'s parameter', FRAMEWORK_ROLE, { action: 'ssm:GetParameter', resource: `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT_ID}:parameter/${SERVICE}/prod/db-url`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['IAM from code', FRAMEWORK_ROLE, { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['a queue policy', FRAMEWORK_ROLE, { action: 'sqs:SetQueueAttributes', resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${STACK}-jobs`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
+    [
+      'own queue',
+      FRAMEWORK_ROLE,
+      {
+        action: 'sqs:SendMessage',
+        resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${STACK}-jobs`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      "another stage's queue",
+      FRAMEWORK_ROLE,
+      {
+        action: 'sqs:SendMessage',
+        resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${SERVICE}-prod-jobs`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'own table',
+      PER_FUNCTION_ROLE,
+      {
+        action: 'dynamodb:PutItem',
+        resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/${STACK}-orders`,
+        context: as(PER_FUNCTION_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      'declared table (BoundaryStatements)',
+      FRAMEWORK_ROLE,
+      {
+        action: 'dynamodb:GetItem',
+        resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      'declared table, undeclared action',
+      FRAMEWORK_ROLE,
+      {
+        action: 'dynamodb:DeleteItem',
+        resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      "another service's table",
+      FRAMEWORK_ROLE,
+      {
+        action: 'dynamodb:GetItem',
+        resource: `arn:${PARTITION}:dynamodb:${REGION}:${ACCOUNT_ID}:table/payments-dev-charges`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'own parameter',
+      FRAMEWORK_ROLE,
+      {
+        action: 'ssm:GetParameter',
+        resource: `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT_ID}:parameter/${SERVICE}/${STAGE}/db-url`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      "another stage's parameter",
+      FRAMEWORK_ROLE,
+      {
+        action: 'ssm:GetParameter',
+        resource: `arn:${PARTITION}:ssm:${REGION}:${ACCOUNT_ID}:parameter/${SERVICE}/prod/db-url`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'IAM from code',
+      FRAMEWORK_ROLE,
+      { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(FRAMEWORK_ROLE) },
+      'Denied',
+    ],
+    [
+      'a queue policy',
+      FRAMEWORK_ROLE,
+      {
+        action: 'sqs:SetQueueAttributes',
+        resource: `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT_ID}:${STACK}-jobs`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
     // The custom-resource calls belong to the custom-resource role only.
-    ['CloudWatch role, execution role', FRAMEWORK_ROLE, { action: 'iam:CreateRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: as(FRAMEWORK_ROLE) }, 'Denied'],
-    ['CloudWatch role, custom-resource role', CR_ROLE, { action: 'iam:CreateRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) }, 'Allowed'],
-    ['another role, custom-resource role', CR_ROLE, { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(CR_ROLE) }, 'Denied'],
-    ['its managed policy', CR_ROLE, { action: 'iam:AttachRolePolicy', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: { ...as(CR_ROLE), 'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs` } }, 'Allowed'],
-    ['AdministratorAccess on it', CR_ROLE, { action: 'iam:AttachRolePolicy', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: { ...as(CR_ROLE), 'iam:PolicyARN': ADMIN_POLICY } }, 'Denied'],
-    ['it passed to API Gateway', CR_ROLE, { action: 'iam:PassRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: { ...as(CR_ROLE), 'iam:PassedToService': 'apigateway.amazonaws.com' } }, 'Allowed'],
-    ['it passed to Lambda', CR_ROLE, { action: 'iam:PassRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: { ...as(CR_ROLE), 'iam:PassedToService': 'lambda.amazonaws.com' } }, 'Denied'],
-    ['declared bucket\'s notifications', CR_ROLE, { action: 's3:PutBucketNotification', resource: `arn:${PARTITION}:s3:::acme-uploads`, context: as(CR_ROLE) }, 'Allowed'],
-    ['another bucket\'s notifications', CR_ROLE, { action: 's3:PutBucketNotification', resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: as(CR_ROLE) }, 'Denied'],
-    ['S3 may invoke an own function', CR_ROLE, { action: 'lambda:AddPermission', resource: lambdaArn(`${STACK}-create`), context: { ...as(CR_ROLE), 'lambda:Principal': 's3.amazonaws.com' } }, 'Allowed'],
-    ['anyone may invoke an own function', CR_ROLE, { action: 'lambda:AddPermission', resource: lambdaArn(`${STACK}-create`), context: { ...as(CR_ROLE), 'lambda:Principal': '*' } }, 'Denied'],
-    ['S3 may invoke another service\'s function', CR_ROLE, { action: 'lambda:AddPermission', resource: lambdaArn('payments-dev-charge'), context: { ...as(CR_ROLE), 'lambda:Principal': 's3.amazonaws.com' } }, 'Denied'],
-    ['legacy rule targets an own function', CR_ROLE, { action: 'events:PutTargets', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`, context: { ...as(CR_ROLE), 'events:TargetArn': [lambdaArn(`${STACK}-create`)] } }, 'Allowed'],
-    ['legacy rule on a custom bus', CR_ROLE, { action: 'events:PutRule', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/${STACK}-create-rule-1`, context: as(CR_ROLE) }, 'Allowed'],
-    ['another service\'s rule on a custom bus', CR_ROLE, { action: 'events:PutRule', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/payments-dev-charge-rule-1`, context: as(CR_ROLE) }, 'Denied'],
-    ['a bus not named like the service', CR_ROLE, { action: 'events:CreateEventBus', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/partner-bus`, context: as(CR_ROLE) }, 'Denied'],
-    ['legacy rule targets a foreign bus', CR_ROLE, { action: 'events:PutTargets', resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`, context: { ...as(CR_ROLE), 'events:TargetArn': [lambdaArn(`${STACK}-create`), `arn:${PARTITION}:events:${REGION}:999999999999:event-bus/default`] } }, 'Denied'],
-    ['the account\'s API Gateway settings, execution role', FRAMEWORK_ROLE, { action: 'apigateway:PATCH', resource: `arn:${PARTITION}:apigateway:${REGION}::/account`, context: as(FRAMEWORK_ROLE) }, 'Denied'],
+    [
+      'CloudWatch role, execution role',
+      FRAMEWORK_ROLE,
+      {
+        action: 'iam:CreateRole',
+        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'CloudWatch role, custom-resource role',
+      CR_ROLE,
+      { action: 'iam:CreateRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) },
+      'Allowed',
+    ],
+    [
+      'another role, custom-resource role',
+      CR_ROLE,
+      { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(CR_ROLE) },
+      'Denied',
+    ],
+    [
+      'its managed policy',
+      CR_ROLE,
+      {
+        action: 'iam:AttachRolePolicy',
+        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        context: {
+          ...as(CR_ROLE),
+          'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+        },
+      },
+      'Allowed',
+    ],
+    [
+      'AdministratorAccess on it',
+      CR_ROLE,
+      {
+        action: 'iam:AttachRolePolicy',
+        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        context: { ...as(CR_ROLE), 'iam:PolicyARN': ADMIN_POLICY },
+      },
+      'Denied',
+    ],
+    [
+      'it passed to API Gateway',
+      CR_ROLE,
+      {
+        action: 'iam:PassRole',
+        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        context: { ...as(CR_ROLE), 'iam:PassedToService': 'apigateway.amazonaws.com' },
+      },
+      'Allowed',
+    ],
+    [
+      'it passed to Lambda',
+      CR_ROLE,
+      {
+        action: 'iam:PassRole',
+        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        context: { ...as(CR_ROLE), 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      'Denied',
+    ],
+    [
+      "declared bucket's notifications",
+      CR_ROLE,
+      { action: 's3:PutBucketNotification', resource: `arn:${PARTITION}:s3:::acme-uploads`, context: as(CR_ROLE) },
+      'Allowed',
+    ],
+    [
+      "another bucket's notifications",
+      CR_ROLE,
+      {
+        action: 's3:PutBucketNotification',
+        resource: `arn:${PARTITION}:s3:::acme-finance-exports`,
+        context: as(CR_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'S3 may invoke an own function',
+      CR_ROLE,
+      {
+        action: 'lambda:AddPermission',
+        resource: lambdaArn(`${STACK}-create`),
+        context: { ...as(CR_ROLE), 'lambda:Principal': 's3.amazonaws.com' },
+      },
+      'Allowed',
+    ],
+    [
+      'anyone may invoke an own function',
+      CR_ROLE,
+      {
+        action: 'lambda:AddPermission',
+        resource: lambdaArn(`${STACK}-create`),
+        context: { ...as(CR_ROLE), 'lambda:Principal': '*' },
+      },
+      'Denied',
+    ],
+    [
+      "S3 may invoke another service's function",
+      CR_ROLE,
+      {
+        action: 'lambda:AddPermission',
+        resource: lambdaArn('payments-dev-charge'),
+        context: { ...as(CR_ROLE), 'lambda:Principal': 's3.amazonaws.com' },
+      },
+      'Denied',
+    ],
+    [
+      'legacy rule targets an own function',
+      CR_ROLE,
+      {
+        action: 'events:PutTargets',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`,
+        context: { ...as(CR_ROLE), 'events:TargetArn': [lambdaArn(`${STACK}-create`)] },
+      },
+      'Allowed',
+    ],
+    [
+      'legacy rule on a custom bus',
+      CR_ROLE,
+      {
+        action: 'events:PutRule',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/${STACK}-create-rule-1`,
+        context: as(CR_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      "another service's rule on a custom bus",
+      CR_ROLE,
+      {
+        action: 'events:PutRule',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/payments-dev-charge-rule-1`,
+        context: as(CR_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'a bus not named like the service',
+      CR_ROLE,
+      {
+        action: 'events:CreateEventBus',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:event-bus/partner-bus`,
+        context: as(CR_ROLE),
+      },
+      'Denied',
+    ],
+    [
+      'legacy rule targets a foreign bus',
+      CR_ROLE,
+      {
+        action: 'events:PutTargets',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-1`,
+        context: {
+          ...as(CR_ROLE),
+          'events:TargetArn': [
+            lambdaArn(`${STACK}-create`),
+            `arn:${PARTITION}:events:${REGION}:999999999999:event-bus/default`,
+          ],
+        },
+      },
+      'Denied',
+    ],
+    [
+      "the account's API Gateway settings, execution role",
+      FRAMEWORK_ROLE,
+      {
+        action: 'apigateway:PATCH',
+        resource: `arn:${PARTITION}:apigateway:${REGION}::/account`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
   ];
   test.each(cases)('%s (%s): %#', async (_label, _role, request, expected) => {
     const r = await simulate(boundary, request);

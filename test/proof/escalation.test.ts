@@ -27,17 +27,41 @@ interface Service {
 }
 
 const SERVICES: readonly Service[] = [
-  { fixture: '01-basic', service: 'orders', stage: 'dev', region: 'us-east-1', bucket: generatedBucketName('orders-dev', OWN_SUFFIXES.bucketSuffix) },
-  { fixture: '09-custom-deployment-bucket', service: 'uploads', stage: 'dev', region: 'us-east-1', bucket: 'acme-serverless-deployments-us-east-1', customBucket: true, deploymentPrefix: 'deployments' },
   {
-    fixture: '08-tracing-iam', service: 'billing', stage: 'dev', region: 'us-east-1', bucket: generatedBucketName('billing-dev', OWN_SUFFIXES.bucketSuffix),
+    fixture: '01-basic',
+    service: 'orders',
+    stage: 'dev',
+    region: 'us-east-1',
+    bucket: generatedBucketName('orders-dev', OWN_SUFFIXES.bucketSuffix),
+  },
+  {
+    fixture: '09-custom-deployment-bucket',
+    service: 'uploads',
+    stage: 'dev',
+    region: 'us-east-1',
+    bucket: 'acme-serverless-deployments-us-east-1',
+    customBucket: true,
+    deploymentPrefix: 'deployments',
+  },
+  {
+    fixture: '08-tracing-iam',
+    service: 'billing',
+    stage: 'dev',
+    region: 'us-east-1',
+    bucket: generatedBucketName('billing-dev', OWN_SUFFIXES.bucketSuffix),
     permissionsBoundary: `arn:${PARTITION}:iam::${ACCOUNT_ID}:policy/acme-lambda-boundary`,
   },
 ];
 const OTHER_BOUNDARY = `arn:${PARTITION}:iam::${ACCOUNT_ID}:policy/another-boundary`;
 
 /** Another service in the same account, whose resources must stay out of reach. */
-const OTHER = { service: 'payments', stage: 'dev', role: 'payments-dev-us-east-1-lambdaRole', fn: 'payments-dev-charge', stack: 'payments-dev' };
+const OTHER = {
+  service: 'payments',
+  stage: 'dev',
+  role: 'payments-dev-us-east-1-lambdaRole',
+  fn: 'payments-dev-charge',
+  stack: 'payments-dev',
+};
 const ADMIN_POLICY = `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`;
 
 interface Case {
@@ -50,7 +74,8 @@ interface Case {
 
 function cases(s: Service, p: ProofPolicies): Case[] {
   const r = p.fragment.Resources as Record<string, { Properties?: Record<string, unknown> }>;
-  const groupName = (role: GroupRole) => String(r[`${ACCESS_LOGICAL_ID}${role.charAt(0).toUpperCase()}${role.slice(1)}Group`]?.Properties?.GroupName);
+  const groupName = (role: GroupRole) =>
+    String(r[`${ACCESS_LOGICAL_ID}${role.charAt(0).toUpperCase()}${role.slice(1)}Group`]?.Properties?.GroupName);
   const macroRole = String(r[`${ACCESS_LOGICAL_ID}LambdaRole`]?.Properties?.RoleName);
   const frameworkRole = `${s.service}-${s.stage}-${s.region}-lambdaRole`;
   const stack = `${s.service}-${s.stage}`;
@@ -58,25 +83,77 @@ function cases(s: Service, p: ProofPolicies): Case[] {
   // The stack that holds the Access resource (the groups themselves).
   const ACCESS_STACK = p.accessStackName;
   const cli: Record<string, string | string[]> = {
-    'aws:RequestedRegion': s.region, 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': PRINCIPAL, 'aws:PrincipalAccount': ACCOUNT_ID,
+    'aws:RequestedRegion': s.region,
+    'aws:SecureTransport': 'true',
+    'aws:ViaAWSService': 'false',
+    'aws:PrincipalArn': PRINCIPAL,
+    'aws:PrincipalAccount': ACCOUNT_ID,
   };
   const iamCli = { ...cli, 'aws:RequestedRegion': 'us-east-1' };
   const viaCfn = (c: Record<string, string | string[]>) => ({
-    ...c, 'aws:ViaAWSService': 'true', 'aws:CalledVia': ['cloudformation.amazonaws.com'], 'aws:CalledViaFirst': 'cloudformation.amazonaws.com', 'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+    ...c,
+    'aws:ViaAWSService': 'true',
+    'aws:CalledVia': ['cloudformation.amazonaws.com'],
+    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
   });
   const iam = (path: string) => `arn:${PARTITION}:iam::${ACCOUNT_ID}:${path}`;
-  const stackArn = (name: string) => `arn:${PARTITION}:cloudformation:${s.region}:${ACCOUNT_ID}:stack/${name}/6f1e1f3c-0000-4000-8000-00000000abcd`;
+  const stackArn = (name: string) =>
+    `arn:${PARTITION}:cloudformation:${s.region}:${ACCOUNT_ID}:stack/${name}/6f1e1f3c-0000-4000-8000-00000000abcd`;
   const templateUrl = `https://s3.amazonaws.com/${s.bucket}/${s.deploymentPrefix ?? 'serverless'}/${s.service}/${s.stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
   const list: Case[] = [
-    { id: 'iam-create-user', why: 'a new user with its own keys escapes the groups', request: { action: 'iam:CreateUser', resource: iam('user/mallory'), context: iamCli }, admin: 'Denied' },
-    { id: 'iam-create-access-key-other-user', why: 'keys of another (admin) user', request: { action: 'iam:CreateAccessKey', resource: iam('user/alice-admin'), context: iamCli }, admin: 'Denied' },
-    { id: 'iam-create-access-key-self', why: 'own keys are managed by the platform, not by the group policies', request: { action: 'iam:CreateAccessKey', resource: PRINCIPAL, context: iamCli }, admin: 'Denied' },
-    { id: 'iam-attach-user-policy-self', why: 'AdministratorAccess on oneself', request: { action: 'iam:AttachUserPolicy', resource: PRINCIPAL, context: { ...iamCli, 'iam:PolicyARN': ADMIN_POLICY } }, admin: 'Denied' },
+    {
+      id: 'iam-create-user',
+      why: 'a new user with its own keys escapes the groups',
+      request: { action: 'iam:CreateUser', resource: iam('user/mallory'), context: iamCli },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-create-access-key-other-user',
+      why: 'keys of another (admin) user',
+      request: { action: 'iam:CreateAccessKey', resource: iam('user/alice-admin'), context: iamCli },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-create-access-key-self',
+      why: 'own keys are managed by the platform, not by the group policies',
+      request: { action: 'iam:CreateAccessKey', resource: PRINCIPAL, context: iamCli },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-attach-user-policy-self',
+      why: 'AdministratorAccess on oneself',
+      request: {
+        action: 'iam:AttachUserPolicy',
+        resource: PRINCIPAL,
+        context: { ...iamCli, 'iam:PolicyARN': ADMIN_POLICY },
+      },
+      admin: 'Denied',
+    },
     ...GROUP_ROLES.flatMap((g): Case[] => [
-      { id: `iam-attach-group-policy-${g}-group`, why: `AdministratorAccess on the ${g} group`, request: { action: 'iam:AttachGroupPolicy', resource: iam(`group/${groupName(g)}`), context: { ...iamCli, 'iam:PolicyARN': ADMIN_POLICY } }, admin: 'Denied' },
-      { id: `iam-put-group-policy-${g}-group`, why: `an inline policy on the ${g} group`, request: { action: 'iam:PutGroupPolicy', resource: iam(`group/${groupName(g)}`), context: iamCli }, admin: 'Denied' },
+      {
+        id: `iam-attach-group-policy-${g}-group`,
+        why: `AdministratorAccess on the ${g} group`,
+        request: {
+          action: 'iam:AttachGroupPolicy',
+          resource: iam(`group/${groupName(g)}`),
+          context: { ...iamCli, 'iam:PolicyARN': ADMIN_POLICY },
+        },
+        admin: 'Denied',
+      },
+      {
+        id: `iam-put-group-policy-${g}-group`,
+        why: `an inline policy on the ${g} group`,
+        request: { action: 'iam:PutGroupPolicy', resource: iam(`group/${groupName(g)}`), context: iamCli },
+        admin: 'Denied',
+      },
     ]),
-    { id: 'iam-add-user-to-admin-group', why: 'joining the admin group', request: { action: 'iam:AddUserToGroup', resource: iam(`group/${groupName('admin')}`), context: iamCli }, admin: 'Denied' },
+    {
+      id: 'iam-add-user-to-admin-group',
+      why: 'joining the admin group',
+      request: { action: 'iam:AddUserToGroup', resource: iam(`group/${groupName('admin')}`), context: iamCli },
+      admin: 'Denied',
+    },
     // The execution roles: the framework's and the one the macro creates for provider.iam.role.
     ...[frameworkRole, macroRole].flatMap((role): Case[] =>
       (['cli', 'cloudformation'] as const).flatMap((via): Case[] => {
@@ -88,25 +165,112 @@ function cases(s: Service, p: ProofPolicies): Case[] {
         // Every service is bounded (the macro's boundary by default, or its own PermissionsBoundary): admin's
         // writes need that boundary on the role, so these requests (which carry none) are Denied.
         const adminChanges: Decision = 'Denied';
-        const boundary = s.permissionsBoundary ?? macroBoundaryArn({ resourcePrefix: `cf-${s.service}`, stage: s.stage }, PARTITION, ACCOUNT_ID);
+        const boundary =
+          s.permissionsBoundary ??
+          macroBoundaryArn({ resourcePrefix: `cf-${s.service}`, stage: s.stage }, PARTITION, ACCOUNT_ID);
         const bounded = (c: Record<string, string | string[]>, b: string) => ({ ...c, 'iam:PermissionsBoundary': b });
-        const boundaryCases: Case[] = role !== frameworkRole ? [] : [
-          // The boundary caps whatever is attached: admin may change the bounded framework role through the stack,
-          // but never attach an administrator policy to it (iam.execution-roles-bounded-attach).
-          { id: `iam-attach-role-policy-${role}-${via}-bounded`, why: 'AdministratorAccess on the bounded execution role', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...bounded(ctx, boundary), 'iam:PolicyARN': ADMIN_POLICY } }, admin: 'Denied' },
-          { id: `iam-attach-role-policy-${role}-${via}-bounded-vpc`, why: 'the VPC access policy on the bounded execution role (provider.vpc)', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...bounded(ctx, boundary), 'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole` } }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
-          { id: `iam-create-role-${role}-${via}-bounded`, why: 'recreating the execution role with its boundary', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, boundary) }, admin: via === 'cloudformation' ? 'Allowed' : 'Denied' },
-          { id: `iam-create-role-${role}-${via}-other-boundary`, why: 'recreating the execution role with a weaker boundary', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, OTHER_BOUNDARY) }, admin: 'Denied' },
-          { id: `iam-put-role-permissions-boundary-${role}-${via}-other-boundary`, why: 'swapping the boundary for a weaker one', request: { action: 'iam:PutRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, OTHER_BOUNDARY) }, admin: 'Denied' },
-          { id: `iam-delete-role-permissions-boundary-${role}-${via}-bounded`, why: 'lifting the execution role\'s boundary', request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: bounded(ctx, boundary) }, admin: 'Denied' },
-        ];
+        const boundaryCases: Case[] =
+          role !== frameworkRole
+            ? []
+            : [
+                // The boundary caps whatever is attached: admin may change the bounded framework role through the stack,
+                // but never attach an administrator policy to it (iam.execution-roles-bounded-attach).
+                {
+                  id: `iam-attach-role-policy-${role}-${via}-bounded`,
+                  why: 'AdministratorAccess on the bounded execution role',
+                  request: {
+                    action: 'iam:AttachRolePolicy',
+                    resource: iam(`role/${role}`),
+                    context: { ...bounded(ctx, boundary), 'iam:PolicyARN': ADMIN_POLICY },
+                  },
+                  admin: 'Denied',
+                },
+                {
+                  id: `iam-attach-role-policy-${role}-${via}-bounded-vpc`,
+                  why: 'the VPC access policy on the bounded execution role (provider.vpc)',
+                  request: {
+                    action: 'iam:AttachRolePolicy',
+                    resource: iam(`role/${role}`),
+                    context: {
+                      ...bounded(ctx, boundary),
+                      'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+                    },
+                  },
+                  admin: via === 'cloudformation' ? 'Allowed' : 'Denied',
+                },
+                {
+                  id: `iam-create-role-${role}-${via}-bounded`,
+                  why: 'recreating the execution role with its boundary',
+                  request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: bounded(ctx, boundary) },
+                  admin: via === 'cloudformation' ? 'Allowed' : 'Denied',
+                },
+                {
+                  id: `iam-create-role-${role}-${via}-other-boundary`,
+                  why: 'recreating the execution role with a weaker boundary',
+                  request: {
+                    action: 'iam:CreateRole',
+                    resource: iam(`role/${role}`),
+                    context: bounded(ctx, OTHER_BOUNDARY),
+                  },
+                  admin: 'Denied',
+                },
+                {
+                  id: `iam-put-role-permissions-boundary-${role}-${via}-other-boundary`,
+                  why: 'swapping the boundary for a weaker one',
+                  request: {
+                    action: 'iam:PutRolePermissionsBoundary',
+                    resource: iam(`role/${role}`),
+                    context: bounded(ctx, OTHER_BOUNDARY),
+                  },
+                  admin: 'Denied',
+                },
+                {
+                  id: `iam-delete-role-permissions-boundary-${role}-${via}-bounded`,
+                  why: "lifting the execution role's boundary",
+                  request: {
+                    action: 'iam:DeleteRolePermissionsBoundary',
+                    resource: iam(`role/${role}`),
+                    context: bounded(ctx, boundary),
+                  },
+                  admin: 'Denied',
+                },
+              ];
         return [
           ...boundaryCases,
-          { id: `iam-attach-role-policy-${role}-${via}`, why: 'AdministratorAccess on the execution role, then run code as it', request: { action: 'iam:AttachRolePolicy', resource: iam(`role/${role}`), context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY } }, admin: 'Denied' },
-          { id: `iam-put-role-policy-${role}-${via}`, why: 'an inline *:* policy on the execution role', request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: ctx }, admin: adminChanges },
-          { id: `iam-update-assume-role-policy-${role}-${via}`, why: 'trusting oneself to assume the execution role', request: { action: 'iam:UpdateAssumeRolePolicy', resource: iam(`role/${role}`), context: ctx }, admin: adminChanges },
-          { id: `iam-create-role-${role}-${via}`, why: 'recreating the execution role with another trust or policy', request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: ctx }, admin: adminChanges },
-          { id: `iam-delete-role-permissions-boundary-${role}-${via}`, why: 'lifting the execution role\'s boundary', request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: ctx }, admin: 'Denied' },
+          {
+            id: `iam-attach-role-policy-${role}-${via}`,
+            why: 'AdministratorAccess on the execution role, then run code as it',
+            request: {
+              action: 'iam:AttachRolePolicy',
+              resource: iam(`role/${role}`),
+              context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY },
+            },
+            admin: 'Denied',
+          },
+          {
+            id: `iam-put-role-policy-${role}-${via}`,
+            why: 'an inline *:* policy on the execution role',
+            request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: ctx },
+            admin: adminChanges,
+          },
+          {
+            id: `iam-update-assume-role-policy-${role}-${via}`,
+            why: 'trusting oneself to assume the execution role',
+            request: { action: 'iam:UpdateAssumeRolePolicy', resource: iam(`role/${role}`), context: ctx },
+            admin: adminChanges,
+          },
+          {
+            id: `iam-create-role-${role}-${via}`,
+            why: 'recreating the execution role with another trust or policy',
+            request: { action: 'iam:CreateRole', resource: iam(`role/${role}`), context: ctx },
+            admin: adminChanges,
+          },
+          {
+            id: `iam-delete-role-permissions-boundary-${role}-${via}`,
+            why: "lifting the execution role's boundary",
+            request: { action: 'iam:DeleteRolePermissionsBoundary', resource: iam(`role/${role}`), context: ctx },
+            admin: 'Denied',
+          },
         ];
       }),
     ),
@@ -121,45 +285,234 @@ function cases(s: Service, p: ProofPolicies): Case[] {
       return [
         {
           id: `iam-pass-custom-resource-role-${via}`,
-          why: via === 'cli' ? 'an own function run as the custom-resource role (update-function-configuration --role)' : 'a stack update that gives an own function `role: IamRoleCustomResourcesLambdaExecution`',
-          request: { action: 'iam:PassRole', resource: role, context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' } },
+          why:
+            via === 'cli'
+              ? 'an own function run as the custom-resource role (update-function-configuration --role)'
+              : 'a stack update that gives an own function `role: IamRoleCustomResourcesLambdaExecution`',
+          request: {
+            action: 'iam:PassRole',
+            resource: role,
+            context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' },
+          },
           // admin through the stack: by design (the framework's custom-resource functions); with PermissionsBoundary
           // the role admin can create carries the boundary (iam.execution-roles-bounded), without it (PermissionsBoundary: none) admin can
           // give the execution role any inline policy.
           admin: via === 'cli' ? 'Denied' : 'Allowed',
         },
-        { id: `iam-pass-custom-resource-role-${via}-scheduler`, why: 'a schedule run as the custom-resource role', request: { action: 'iam:PassRole', resource: role, context: { ...ctx, 'iam:PassedToService': 'scheduler.amazonaws.com' } }, admin: 'Denied' },
+        {
+          id: `iam-pass-custom-resource-role-${via}-scheduler`,
+          why: 'a schedule run as the custom-resource role',
+          request: {
+            action: 'iam:PassRole',
+            resource: role,
+            context: { ...ctx, 'iam:PassedToService': 'scheduler.amazonaws.com' },
+          },
+          admin: 'Denied',
+        },
         // A role named <service>-<stage>-* that is not an execution role (the pattern developers passed before).
-        { id: `iam-pass-service-prefixed-role-${via}`, why: 'an own function run as another role of the own stack (role/<service>-<stage>-Admin)', request: { action: 'iam:PassRole', resource: iam(`role/${stack}-Admin`), context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' } }, admin: via === 'cli' ? 'Denied' : undefined },
+        {
+          id: `iam-pass-service-prefixed-role-${via}`,
+          why: 'an own function run as another role of the own stack (role/<service>-<stage>-Admin)',
+          request: {
+            action: 'iam:PassRole',
+            resource: iam(`role/${stack}-Admin`),
+            context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' },
+          },
+          admin: via === 'cli' ? 'Denied' : undefined,
+        },
       ];
     }),
-    { id: 'iam-pass-admin-role', why: 'a Lambda running as an admin role', request: { action: 'iam:PassRole', resource: iam('role/Admin'), context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, admin: 'Denied' },
-    { id: 'iam-pass-other-service-role', why: 'a Lambda running as another service\'s role', request: { action: 'iam:PassRole', resource: iam(`role/${OTHER.role}`), context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' } }, admin: 'Denied' },
-    { id: 'iam-pass-own-role-to-ec2', why: 'an instance profile with the execution role', request: { action: 'iam:PassRole', resource: iam(`role/${frameworkRole}`), context: { ...iamCli, 'iam:PassedToService': 'ec2.amazonaws.com' } }, admin: 'Denied' },
-    { id: 'iam-pass-own-role-to-cloudformation', why: 'a stack run with the execution role as service role', request: { action: 'iam:PassRole', resource: iam(`role/${frameworkRole}`), context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, admin: 'Denied' },
-    { id: 'iam-pass-macro-role-to-cloudformation', why: 'a stack run with the macro\'s execution role as service role', request: { action: 'iam:PassRole', resource: iam(`role/${macroRole}`), context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' } }, admin: 'Denied' },
-    { id: 'sts-assume-admin-role', why: 'assuming a foreign admin role', request: { action: 'sts:AssumeRole', resource: iam('role/Admin'), context: iamCli }, admin: 'Denied' },
-    { id: 'sts-assume-other-service-role', why: 'assuming another service\'s role', request: { action: 'sts:AssumeRole', resource: iam(`role/${OTHER.role}`), context: iamCli }, admin: 'Denied' },
-    { id: 'sts-assume-own-execution-role', why: 'assuming the execution role directly', request: { action: 'sts:AssumeRole', resource: iam(`role/${frameworkRole}`), context: iamCli }, admin: 'Denied' },
+    {
+      id: 'iam-pass-admin-role',
+      why: 'a Lambda running as an admin role',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam('role/Admin'),
+        context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-pass-other-service-role',
+      why: "a Lambda running as another service's role",
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${OTHER.role}`),
+        context: { ...iamCli, 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-pass-own-role-to-ec2',
+      why: 'an instance profile with the execution role',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${frameworkRole}`),
+        context: { ...iamCli, 'iam:PassedToService': 'ec2.amazonaws.com' },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-pass-own-role-to-cloudformation',
+      why: 'a stack run with the execution role as service role',
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${frameworkRole}`),
+        context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'iam-pass-macro-role-to-cloudformation',
+      why: "a stack run with the macro's execution role as service role",
+      request: {
+        action: 'iam:PassRole',
+        resource: iam(`role/${macroRole}`),
+        context: { ...iamCli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'sts-assume-admin-role',
+      why: 'assuming a foreign admin role',
+      request: { action: 'sts:AssumeRole', resource: iam('role/Admin'), context: iamCli },
+      admin: 'Denied',
+    },
+    {
+      id: 'sts-assume-other-service-role',
+      why: "assuming another service's role",
+      request: { action: 'sts:AssumeRole', resource: iam(`role/${OTHER.role}`), context: iamCli },
+      admin: 'Denied',
+    },
+    {
+      id: 'sts-assume-own-execution-role',
+      why: 'assuming the execution role directly',
+      request: { action: 'sts:AssumeRole', resource: iam(`role/${frameworkRole}`), context: iamCli },
+      admin: 'Denied',
+    },
     ...[ACCESS_STACK, OTHER.stack].flatMap((name): Case[] => [
-      { id: `cfn-update-stack-${name}`, why: name === ACCESS_STACK ? 'rewriting the groups themselves' : 'another service\'s stack', request: { action: 'cloudformation:UpdateStack', resource: stackArn(name), context: { ...cli, 'cloudformation:TemplateUrl': templateUrl } }, admin: 'Denied' },
-      { id: `cfn-delete-stack-${name}`, why: name === ACCESS_STACK ? 'deleting the groups' : 'another service\'s stack', request: { action: 'cloudformation:DeleteStack', resource: stackArn(name), context: cli }, admin: 'Denied' },
-      { id: `cfn-create-change-set-${name}`, why: 'a change set named like the own one on a foreign stack', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(name), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set`, 'cloudformation:TemplateUrl': templateUrl } }, admin: 'Denied' },
-      { id: `cfn-create-change-set-${name}-own-name`, why: 'a change set with the stack\'s own framework name', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(name), context: { ...cli, 'cloudformation:ChangeSetName': `${name}-change-set`, 'cloudformation:TemplateUrl': templateUrl } }, admin: 'Denied' },
+      {
+        id: `cfn-update-stack-${name}`,
+        why: name === ACCESS_STACK ? 'rewriting the groups themselves' : "another service's stack",
+        request: {
+          action: 'cloudformation:UpdateStack',
+          resource: stackArn(name),
+          context: { ...cli, 'cloudformation:TemplateUrl': templateUrl },
+        },
+        admin: 'Denied',
+      },
+      {
+        id: `cfn-delete-stack-${name}`,
+        why: name === ACCESS_STACK ? 'deleting the groups' : "another service's stack",
+        request: { action: 'cloudformation:DeleteStack', resource: stackArn(name), context: cli },
+        admin: 'Denied',
+      },
+      {
+        id: `cfn-create-change-set-${name}`,
+        why: 'a change set named like the own one on a foreign stack',
+        request: {
+          action: 'cloudformation:CreateChangeSet',
+          resource: stackArn(name),
+          context: {
+            ...cli,
+            'cloudformation:ChangeSetName': `${stack}-change-set`,
+            'cloudformation:TemplateUrl': templateUrl,
+          },
+        },
+        admin: 'Denied',
+      },
+      {
+        id: `cfn-create-change-set-${name}-own-name`,
+        why: "a change set with the stack's own framework name",
+        request: {
+          action: 'cloudformation:CreateChangeSet',
+          resource: stackArn(name),
+          context: {
+            ...cli,
+            'cloudformation:ChangeSetName': `${name}-change-set`,
+            'cloudformation:TemplateUrl': templateUrl,
+          },
+        },
+        admin: 'Denied',
+      },
     ]),
-    { id: 'cfn-create-change-set-own-stack-template-body', why: 'creating the stack (first deploy) from a template body, which only admin may', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set` } } },
-    { id: 'cfn-import-into-own-stack', why: 'adopting a foreign resource into the own stack (import change set)', request: { action: 'cloudformation:CreateChangeSet', resource: stackArn(stack), context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set`, 'cloudformation:TemplateUrl': templateUrl, 'cloudformation:ImportResourceTypes': ['AWS::S3::Bucket'] } }, admin: 'Denied' },
-    { id: 'lambda-update-other-service-code', why: 'another service\'s function code', request: { action: 'lambda:UpdateFunctionCode', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${OTHER.fn}`, context: cli }, admin: 'Denied' },
+    {
+      id: 'cfn-create-change-set-own-stack-template-body',
+      why: 'creating the stack (first deploy) from a template body, which only admin may',
+      request: {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stackArn(stack),
+        context: { ...cli, 'cloudformation:ChangeSetName': `${stack}-change-set` },
+      },
+    },
+    {
+      id: 'cfn-import-into-own-stack',
+      why: 'adopting a foreign resource into the own stack (import change set)',
+      request: {
+        action: 'cloudformation:CreateChangeSet',
+        resource: stackArn(stack),
+        context: {
+          ...cli,
+          'cloudformation:ChangeSetName': `${stack}-change-set`,
+          'cloudformation:TemplateUrl': templateUrl,
+          'cloudformation:ImportResourceTypes': ['AWS::S3::Bucket'],
+        },
+      },
+      admin: 'Denied',
+    },
+    {
+      id: 'lambda-update-other-service-code',
+      why: "another service's function code",
+      request: {
+        action: 'lambda:UpdateFunctionCode',
+        resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${OTHER.fn}`,
+        context: cli,
+      },
+      admin: 'Denied',
+    },
     // The framework's custom-resource functions run as its custom-resource role: nobody changes or invokes them
     // directly, and no event source may be pointed at them (lambda.custom-resource-functions-*).
     ...(['custom-resource-apigw-cw-role', 'custom-resource-existing-s3'] as const).flatMap((kind): Case[] => {
       const fn = `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-${kind}`;
       return [
-        { id: `lambda-update-code-${kind}-cli`, why: 'own code run as the custom-resource role', request: { action: 'lambda:UpdateFunctionCode', resource: fn, context: cli }, admin: 'Denied' },
-        { id: `lambda-update-configuration-${kind}-cli`, why: 'a foreign layer or handler run as the custom-resource role', request: { action: 'lambda:UpdateFunctionConfiguration', resource: fn, context: cli }, admin: 'Denied' },
-        { id: `lambda-invoke-${kind}-cli`, why: 'a crafted custom-resource event makes the function use its role', request: { action: 'lambda:InvokeFunction', resource: fn, context: cli }, admin: 'Denied' },
-        { id: `lambda-add-permission-${kind}-cloudformation`, why: 'an AWS::Lambda::Permission that lets an event source invoke it', request: { action: 'lambda:AddPermission', resource: fn, context: { ...viaCfn(cli), 'lambda:Principal': 'events.amazonaws.com' } }, admin: 'Denied' },
-        { id: `lambda-create-mapping-${kind}-cloudformation`, why: 'a queue that feeds it crafted events', request: { action: 'lambda:CreateEventSourceMapping', resource: '*', context: { ...viaCfn(cli), 'lambda:FunctionArn': fn } }, admin: 'Denied' },
+        {
+          id: `lambda-update-code-${kind}-cli`,
+          why: 'own code run as the custom-resource role',
+          request: { action: 'lambda:UpdateFunctionCode', resource: fn, context: cli },
+          admin: 'Denied',
+        },
+        {
+          id: `lambda-update-configuration-${kind}-cli`,
+          why: 'a foreign layer or handler run as the custom-resource role',
+          request: { action: 'lambda:UpdateFunctionConfiguration', resource: fn, context: cli },
+          admin: 'Denied',
+        },
+        {
+          id: `lambda-invoke-${kind}-cli`,
+          why: 'a crafted custom-resource event makes the function use its role',
+          request: { action: 'lambda:InvokeFunction', resource: fn, context: cli },
+          admin: 'Denied',
+        },
+        {
+          id: `lambda-add-permission-${kind}-cloudformation`,
+          why: 'an AWS::Lambda::Permission that lets an event source invoke it',
+          request: {
+            action: 'lambda:AddPermission',
+            resource: fn,
+            context: { ...viaCfn(cli), 'lambda:Principal': 'events.amazonaws.com' },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: `lambda-create-mapping-${kind}-cloudformation`,
+          why: 'a queue that feeds it crafted events',
+          request: {
+            action: 'lambda:CreateEventSourceMapping',
+            resource: '*',
+            context: { ...viaCfn(cli), 'lambda:FunctionArn': fn },
+          },
+          admin: 'Denied',
+        },
       ];
     }),
     // API Gateway: the stack tag CloudFormation stamps on REST APIs (inherited by their children), keys and plans.
@@ -167,13 +520,64 @@ function cases(s: Service, p: ProofPolicies): Case[] {
       const ag = (path: string) => `arn:${PARTITION}:apigateway:${s.region}::${path}`;
       const foreign = { 'aws:ResourceTag/aws:cloudformation:stack-name': OTHER.stack };
       return [
-        { id: 'apigateway-put-method-other-api-cloudformation', why: 'an unauthenticated method on another service\'s REST API through the own stack', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5/resources/abc123/methods/GET'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
-        { id: 'apigateway-post-deployment-other-api-cloudformation', why: 'redeploying another service\'s REST API through the own stack', request: { action: 'apigateway:POST', resource: ag('/restapis/a1b2c3d4e5/deployments'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
-        { id: 'apigateway-put-rest-api-other-cloudformation', why: 'overwriting another REST API from an OpenAPI body', request: { action: 'apigateway:PUT', resource: ag('/restapis/a1b2c3d4e5'), context: { ...viaCfn(cli), ...foreign } }, admin: 'Denied' },
-        { id: 'apigateway-patch-other-stage-cli', why: 'throttling 0 or logging off on another API\'s stage', request: { action: 'apigateway:PATCH', resource: ag(`/restapis/a1b2c3d4e5/stages/${s.stage}`), context: { ...cli, ...foreign } }, admin: 'Denied' },
-        { id: 'apigateway-list-api-keys-cli', why: 'every API key value of the region in one call', request: { action: 'apigateway:GET', resource: ag('/apikeys'), context: cli }, admin: 'Denied' },
-        { id: 'apigateway-get-other-api-key-cli', why: 'another service\'s API key value', request: { action: 'apigateway:GET', resource: ag('/apikeys/k1l2m3n4o5'), context: { ...cli, ...foreign } }, admin: 'Denied' },
-        { id: 'apigateway-patch-other-usage-plan-cli', why: 'quotas of another service\'s usage plan', request: { action: 'apigateway:PATCH', resource: ag('/usageplans/p1q2r3'), context: { ...cli, ...foreign } }, admin: 'Denied' },
+        {
+          id: 'apigateway-put-method-other-api-cloudformation',
+          why: "an unauthenticated method on another service's REST API through the own stack",
+          request: {
+            action: 'apigateway:PUT',
+            resource: ag('/restapis/a1b2c3d4e5/resources/abc123/methods/GET'),
+            context: { ...viaCfn(cli), ...foreign },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-post-deployment-other-api-cloudformation',
+          why: "redeploying another service's REST API through the own stack",
+          request: {
+            action: 'apigateway:POST',
+            resource: ag('/restapis/a1b2c3d4e5/deployments'),
+            context: { ...viaCfn(cli), ...foreign },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-put-rest-api-other-cloudformation',
+          why: 'overwriting another REST API from an OpenAPI body',
+          request: {
+            action: 'apigateway:PUT',
+            resource: ag('/restapis/a1b2c3d4e5'),
+            context: { ...viaCfn(cli), ...foreign },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-patch-other-stage-cli',
+          why: "throttling 0 or logging off on another API's stage",
+          request: {
+            action: 'apigateway:PATCH',
+            resource: ag(`/restapis/a1b2c3d4e5/stages/${s.stage}`),
+            context: { ...cli, ...foreign },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-list-api-keys-cli',
+          why: 'every API key value of the region in one call',
+          request: { action: 'apigateway:GET', resource: ag('/apikeys'), context: cli },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-get-other-api-key-cli',
+          why: "another service's API key value",
+          request: { action: 'apigateway:GET', resource: ag('/apikeys/k1l2m3n4o5'), context: { ...cli, ...foreign } },
+          admin: 'Denied',
+        },
+        {
+          id: 'apigateway-patch-other-usage-plan-cli',
+          why: "quotas of another service's usage plan",
+          request: { action: 'apigateway:PATCH', resource: ag('/usageplans/p1q2r3'), context: { ...cli, ...foreign } },
+          admin: 'Denied',
+        },
       ];
     })(),
     // Resource policies and wiring through the own stack, toward what another owner holds.
@@ -183,25 +587,135 @@ function cases(s: Service, p: ProofPolicies): Case[] {
       const sns = (name: string) => `arn:${PARTITION}:sns:${s.region}:${ACCOUNT_ID}:${name}`;
       const events = (path: string) => `arn:${PARTITION}:events:${s.region}:${ACCOUNT_ID}:${path}`;
       return [
-        { id: 'sns-set-topic-attributes-foreign-topic-cloudformation', why: 'an AWS::SNS::TopicPolicy that opens another owner\'s topic', request: { action: 'sns:SetTopicAttributes', resource: sns('acme-billing-alerts'), context: cfn }, admin: 'Denied' },
-        { id: 'sns-subscribe-https-own-topic-cloudformation', why: 'an https endpoint that receives the own topic\'s messages', request: { action: 'sns:Subscribe', resource: sns(`${stack}-alerts`), context: { ...cfn, 'sns:Protocol': 'https', 'sns:Endpoint': 'https://attacker.example/hook' } }, admin: 'Denied' },
-        { id: 'sns-subscribe-foreign-queue-cloudformation', why: 'another account\'s queue subscribed to the own topic', request: { action: 'sns:Subscribe', resource: sns(`${stack}-alerts`), context: { ...cfn, 'sns:Protocol': 'sqs', 'sns:Endpoint': 'arn:aws:sqs:us-east-1:210987654321:exfil' } }, admin: 'Denied' },
-        { id: 'events-put-targets-foreign-bus-cloudformation', why: 'the default bus (CloudTrail events) forwarded to another account\'s bus', request: { action: 'events:PutTargets', resource: events(`rule/${stack}-forward`), context: { ...cfn, 'events:TargetArn': ['arn:aws:events:us-east-1:210987654321:event-bus/default'] } }, admin: 'Denied' },
-        { id: 'events-put-rule-foreign-bus-cloudformation', why: 'a rule on another owner\'s custom bus', request: { action: 'events:PutRule', resource: events(`rule/acme-org-bus/${stack}-copy`), context: cfn }, admin: 'Denied' },
-        { id: 'lambda-add-permission-account-cloudformation', why: 'another account may invoke an own function', request: { action: 'lambda:AddPermission', resource: own, context: { ...cfn, 'lambda:Principal': '210987654321' } }, admin: 'Denied' },
-        { id: 'logs-put-subscription-filter-cloudtrail-cloudformation', why: 'CloudTrail\'s log group streamed to an own function', request: { action: 'logs:PutSubscriptionFilter', resource: `arn:${PARTITION}:logs:${s.region}:${ACCOUNT_ID}:log-group:aws-cloudtrail-logs-123456789012`, context: cfn }, admin: 'Denied' },
-        { id: 's3-put-bucket-notification-deployment-bucket-cloudformation', why: 'another stage\'s deployment bucket wired to an own function', request: { action: 's3:PutBucketNotification', resource: `arn:${PARTITION}:s3:::${s.service}-prod-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: cfn }, admin: 'Denied' },
-        { id: 's3-delete-foreign-bucket-cloudformation', why: 'deleting any bucket through the own stack', request: { action: 's3:DeleteBucket', resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: cfn }, admin: 'Denied' },
-        { id: 'lambda-get-foreign-layer', why: 'another service\'s layer code', request: { action: 'lambda:GetLayerVersion', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:layer:${OTHER.service}-dev-secrets:1`, context: cli }, admin: 'Denied' },
+        {
+          id: 'sns-set-topic-attributes-foreign-topic-cloudformation',
+          why: "an AWS::SNS::TopicPolicy that opens another owner's topic",
+          request: { action: 'sns:SetTopicAttributes', resource: sns('acme-billing-alerts'), context: cfn },
+          admin: 'Denied',
+        },
+        {
+          id: 'sns-subscribe-https-own-topic-cloudformation',
+          why: "an https endpoint that receives the own topic's messages",
+          request: {
+            action: 'sns:Subscribe',
+            resource: sns(`${stack}-alerts`),
+            context: { ...cfn, 'sns:Protocol': 'https', 'sns:Endpoint': 'https://attacker.example/hook' },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'sns-subscribe-foreign-queue-cloudformation',
+          why: "another account's queue subscribed to the own topic",
+          request: {
+            action: 'sns:Subscribe',
+            resource: sns(`${stack}-alerts`),
+            context: { ...cfn, 'sns:Protocol': 'sqs', 'sns:Endpoint': 'arn:aws:sqs:us-east-1:210987654321:exfil' },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'events-put-targets-foreign-bus-cloudformation',
+          why: "the default bus (CloudTrail events) forwarded to another account's bus",
+          request: {
+            action: 'events:PutTargets',
+            resource: events(`rule/${stack}-forward`),
+            context: { ...cfn, 'events:TargetArn': ['arn:aws:events:us-east-1:210987654321:event-bus/default'] },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'events-put-rule-foreign-bus-cloudformation',
+          why: "a rule on another owner's custom bus",
+          request: { action: 'events:PutRule', resource: events(`rule/acme-org-bus/${stack}-copy`), context: cfn },
+          admin: 'Denied',
+        },
+        {
+          id: 'lambda-add-permission-account-cloudformation',
+          why: 'another account may invoke an own function',
+          request: {
+            action: 'lambda:AddPermission',
+            resource: own,
+            context: { ...cfn, 'lambda:Principal': '210987654321' },
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 'logs-put-subscription-filter-cloudtrail-cloudformation',
+          why: "CloudTrail's log group streamed to an own function",
+          request: {
+            action: 'logs:PutSubscriptionFilter',
+            resource: `arn:${PARTITION}:logs:${s.region}:${ACCOUNT_ID}:log-group:aws-cloudtrail-logs-123456789012`,
+            context: cfn,
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 's3-put-bucket-notification-deployment-bucket-cloudformation',
+          why: "another stage's deployment bucket wired to an own function",
+          request: {
+            action: 's3:PutBucketNotification',
+            resource: `arn:${PARTITION}:s3:::${s.service}-prod-serverlessdeploymentbucket-q7r8s9t0u1v2`,
+            context: cfn,
+          },
+          admin: 'Denied',
+        },
+        {
+          id: 's3-delete-foreign-bucket-cloudformation',
+          why: 'deleting any bucket through the own stack',
+          request: { action: 's3:DeleteBucket', resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: cfn },
+          admin: 'Denied',
+        },
+        {
+          id: 'lambda-get-foreign-layer',
+          why: "another service's layer code",
+          request: {
+            action: 'lambda:GetLayerVersion',
+            resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:layer:${OTHER.service}-dev-secrets:1`,
+            context: cli,
+          },
+          admin: 'Denied',
+        },
       ];
     })(),
-    { id: 'lambda-add-permission-cli', why: 'letting anyone invoke an own function, bypassing the stack', request: { action: 'lambda:AddPermission', resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-anything`, context: cli }, admin: 'Denied' },
+    {
+      id: 'lambda-add-permission-cli',
+      why: 'letting anyone invoke an own function, bypassing the stack',
+      request: {
+        action: 'lambda:AddPermission',
+        resource: `arn:${PARTITION}:lambda:${s.region}:${ACCOUNT_ID}:function:${stack}-anything`,
+        context: cli,
+      },
+      admin: 'Denied',
+    },
     ...['s3:PutBucketPolicy', 's3:DeleteBucketPolicy'].flatMap((action): Case[] => [
-      { id: `${action}-other-service-deployment-bucket-cloudformation`, why: 'an AWS::S3::BucketPolicy in the own stack on another service\'s deployment bucket', request: { action, resource: `arn:${PARTITION}:s3:::${OTHER.stack}-serverlessdeploymentbucket-q7r8s9t0u1v2`, context: viaCfn(cli) }, admin: 'Denied' },
-      { id: `${action}-foreign-bucket-cloudformation`, why: 'an AWS::S3::BucketPolicy in the own stack on any bucket of the account', request: { action, resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: viaCfn(cli) }, admin: 'Denied' },
+      {
+        id: `${action}-other-service-deployment-bucket-cloudformation`,
+        why: "an AWS::S3::BucketPolicy in the own stack on another service's deployment bucket",
+        request: {
+          action,
+          resource: `arn:${PARTITION}:s3:::${OTHER.stack}-serverlessdeploymentbucket-q7r8s9t0u1v2`,
+          context: viaCfn(cli),
+        },
+        admin: 'Denied',
+      },
+      {
+        id: `${action}-foreign-bucket-cloudformation`,
+        why: 'an AWS::S3::BucketPolicy in the own stack on any bucket of the account',
+        request: { action, resource: `arn:${PARTITION}:s3:::acme-finance-exports`, context: viaCfn(cli) },
+        admin: 'Denied',
+      },
     ]),
-    { id: 's3-put-deployment-bucket-policy-cli', why: 'opening the deployment bucket', request: { action: 's3:PutBucketPolicy', resource: `arn:${PARTITION}:s3:::${s.bucket}`, context: cli }, admin: s.customBucket ? 'Denied' : undefined },
-    { id: 's3-put-deployment-bucket-policy-cloudformation', why: 'opening the deployment bucket through the own stack', request: { action: 's3:PutBucketPolicy', resource: `arn:${PARTITION}:s3:::${s.bucket}`, context: viaCfn(cli) } },
+    {
+      id: 's3-put-deployment-bucket-policy-cli',
+      why: 'opening the deployment bucket',
+      request: { action: 's3:PutBucketPolicy', resource: `arn:${PARTITION}:s3:::${s.bucket}`, context: cli },
+      admin: s.customBucket ? 'Denied' : undefined,
+    },
+    {
+      id: 's3-put-deployment-bucket-policy-cloudformation',
+      why: 'opening the deployment bucket through the own stack',
+      request: { action: 's3:PutBucketPolicy', resource: `arn:${PARTITION}:s3:::${s.bucket}`, context: viaCfn(cli) },
+    },
   ];
   return list;
 }
@@ -213,8 +727,11 @@ describe.each(SERVICES.map((s) => [s.fixture, s] as const))('%s', (_fixture, s) 
   let policies: ProofPolicies;
   beforeAll(async () => {
     policies = await policiesFor({
-      serviceName: s.service, stage: s.stage, region: s.region,
-      deploymentBucket: s.customBucket ? s.bucket : undefined, deploymentPrefix: s.deploymentPrefix,
+      serviceName: s.service,
+      stage: s.stage,
+      region: s.region,
+      deploymentBucket: s.customBucket ? s.bucket : undefined,
+      deploymentPrefix: s.deploymentPrefix,
       observedBucketName: s.customBucket ? undefined : s.bucket,
       extraProperties: s.permissionsBoundary ? { PermissionsBoundary: s.permissionsBoundary } : undefined,
     });
@@ -230,12 +747,26 @@ describe.each(SERVICES.map((s) => [s.fixture, s] as const))('%s', (_fixture, s) 
       const r = await simulate(policies.groups[role], c.request);
       if (r.decision === expected) continue;
       const m: Mismatch = {
-        suite: 'escalation', fixture: s.fixture, bucketMode: s.customBucket ? 'custom' : 'observed', role, variant: 'own', variantLabel: 'own',
-        entry: c.id, action: c.request.action, resource: c.request.resource, context: c.request.context, expected, actual: r.decision, sids: r.allowSids,
+        suite: 'escalation',
+        fixture: s.fixture,
+        bucketMode: s.customBucket ? 'custom' : 'observed',
+        role,
+        variant: 'own',
+        variantLabel: 'own',
+        entry: c.id,
+        action: c.request.action,
+        resource: c.request.resource,
+        context: c.request.context,
+        expected,
+        actual: r.decision,
+        sids: r.allowSids,
       };
       const gap = knownGapFor(m);
       mismatches.push({ m, gap: gap?.id });
-      if (!gap) unexplained.push(`${s.fixture} ${role} ${c.id} (${c.why}): ${c.request.action} ${c.request.resource} expected ${expected}, got ${r.decision}${r.allowSids.length ? ` via ${r.allowSids.join(', ')}` : ''}`);
+      if (!gap)
+        unexplained.push(
+          `${s.fixture} ${role} ${c.id} (${c.why}): ${c.request.action} ${c.request.resource} expected ${expected}, got ${r.decision}${r.allowSids.length ? ` via ${r.allowSids.join(', ')}` : ''}`,
+        );
     }
     complete++;
     expect(unexplained).toEqual([]);
@@ -245,5 +776,7 @@ describe.each(SERVICES.map((s) => [s.fixture, s] as const))('%s', (_fixture, s) 
 test('every known escalation gap still occurs (remove the ones the catalog has fixed)', () => {
   if (complete < SERVICES.length * GROUP_ROLES.length) return; // a filtered run cannot tell
   const hit = new Set(mismatches.map((x) => x.gap).filter(Boolean));
-  expect(EXPECTED_MISMATCHES.filter((g) => g.suite === 'escalation' && !hit.has(g.id)).map((g) => `${g.status} ${g.id}`)).toEqual([]);
+  expect(
+    EXPECTED_MISMATCHES.filter((g) => g.suite === 'escalation' && !hit.has(g.id)).map((g) => `${g.status} ${g.id}`),
+  ).toEqual([]);
 });

@@ -30,24 +30,35 @@ describe('the role matrix: command level and call level agree', () => {
   // `deploy` is left to the call level: which of its calls a group may make depends on the situation (first
   // deploy, update, a restored deployment bucket, a direct create, a changed log subscription), each a row.
   test('every command of the recorded calls is placed (deploy, `*` and invoke local aside)', () => {
-    const commands = [...new Set(cli.map((e) => e.command))].filter((c) => !['deploy', '*', 'invoke local'].includes(c));
+    const commands = [...new Set(cli.map((e) => e.command))].filter(
+      (c) => !['deploy', '*', 'invoke local'].includes(c),
+    );
     expect(commands.filter((c) => !STEPS_OF[c])).toEqual([]);
   });
 
-  test.each(GROUP_ROLES.map((r) => [r]))('%s: a command it may run has no call it is denied (unless the framework tolerates the denial)', (role) => {
-    const conflicts = cli
-      .filter((e) => (STEPS_OF[e.command] ?? []).some((k) => COMMAND_MATRIX[k][role] === 'allow'))
-      .filter((e) => !e.errorTolerated && expectationFor(e, role).expect === 'Denied')
-      .map((e) => `${e.id} ${e.command}: ${e.service}:${e.action}`);
-    expect(conflicts).toEqual([]);
-  });
+  test.each(GROUP_ROLES.map((r) => [r]))(
+    '%s: a command it may run has no call it is denied (unless the framework tolerates the denial)',
+    (role) => {
+      const conflicts = cli
+        .filter((e) => (STEPS_OF[e.command] ?? []).some((k) => COMMAND_MATRIX[k][role] === 'allow'))
+        .filter((e) => !e.errorTolerated && expectationFor(e, role).expect === 'Denied')
+        .map((e) => `${e.id} ${e.command}: ${e.service}:${e.action}`);
+      expect(conflicts).toEqual([]);
+    },
+  );
 
   test.each(GROUP_ROLES.map((r) => [r]))('%s: a command it may not run has at least one call it is denied', (role) => {
     const denied = Object.entries(STEPS_OF)
       .filter(([, steps]) => steps.every((k) => COMMAND_MATRIX[k][role] === 'deny'))
       .map(([command]) => command)
       .concat(COMMAND_MATRIX['deploy-create'][role] === 'deny' ? ['first deploy'] : []);
-    const withoutDenial = denied.filter((c) => !cli.some((e) => (c === 'first deploy' ? firstDeploy(e) : e.command === c) && expectationFor(e, role).expect === 'Denied'));
+    const withoutDenial = denied.filter(
+      (c) =>
+        !cli.some(
+          (e) =>
+            (c === 'first deploy' ? firstDeploy(e) : e.command === c) && expectationFor(e, role).expect === 'Denied',
+        ),
+    );
     expect(withoutDenial).toEqual([]);
   });
 });

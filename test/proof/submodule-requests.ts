@@ -22,7 +22,15 @@ import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
-import { ACCOUNT_ID, PRINCIPAL, simulate, SimulationInputError, type PolicyDoc, type SimRequest, type SimResult } from '../../scripts/lib/prove/simulate';
+import {
+  ACCOUNT_ID,
+  PRINCIPAL,
+  simulate,
+  SimulationInputError,
+  type PolicyDoc,
+  type SimRequest,
+  type SimResult,
+} from '../../scripts/lib/prove/simulate';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];
@@ -31,9 +39,12 @@ export const KITCHEN_SINK = join(__dirname, '..', 'golden', 'input', 'kitchen-si
 
 /** The kitchen sink's Access properties without ServiceName and Stage (the proof sets those). */
 export function kitchenSinkProperties(): Record<string, unknown> {
-  const template = parseTemplate(readFileSync(KITCHEN_SINK, 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+  const template = parseTemplate(readFileSync(KITCHEN_SINK, 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
   const access = Object.values(template.Resources).filter((r) => r.Type === ACCESS_TYPE);
-  if (access.length !== 1) throw new Error(`${KITCHEN_SINK} should hold exactly one ${ACCESS_TYPE}, not ${access.length}`);
+  if (access.length !== 1)
+    throw new Error(`${KITCHEN_SINK} should hold exactly one ${ACCESS_TYPE}, not ${access.length}`);
   const { ServiceName: _service, Stage: _stage, ...rest } = access[0].Properties;
   return rest;
 }
@@ -67,14 +78,20 @@ function accessProperties(service: string, stage: string, extra: Record<string, 
 export async function expand(service: string, stage: string, extra: Record<string, unknown>): Promise<Expanded> {
   const proof = await policiesFor({ serviceName: service, stage, extraProperties: extra });
   const ctx = { region: MACRO_REGION, accountId: ACCOUNT_ID, templateParameterValues: {} };
-  const config = parseAccess(ACCESS_LOGICAL_ID, { Type: ACCESS_TYPE, Properties: accessProperties(service, stage, extra) }, ctx, SUBMODULES.map((s) => s.property));
+  const config = parseAccess(
+    ACCESS_LOGICAL_ID,
+    { Type: ACCESS_TYPE, Properties: accessProperties(service, stage, extra) },
+    ctx,
+    SUBMODULES.map((s) => s.property),
+  );
   const entries = new Map<string, SubmoduleEntry>();
   for (const module of SUBMODULES) {
     const value = config.submoduleProperties[module.property];
     if (!isSubmoduleOn(value)) continue;
     const problems: string[] = [];
     const options = module.parse(value, (path, detail) => problems.push(`${path} ${detail}`), config);
-    if (options === undefined || problems.length) throw new Error(`${module.property} does not parse: ${problems.join('; ')}`);
+    if (options === undefined || problems.length)
+      throw new Error(`${module.property} does not parse: ${problems.join('; ')}`);
     for (const entry of module.entries(options, config)) {
       const sid = sidOf(entry.id);
       if (entries.has(sid)) throw new Error(`two submodule entries share the Sid ${sid}`);
@@ -83,19 +100,36 @@ export async function expand(service: string, stage: string, extra: Record<strin
   }
   const resources = proof.fragment.Resources as Resources;
   const key = resources[`${ACCESS_LOGICAL_ID}KmsKey`];
-  const keyPolicy = key ? resolve(key.Properties?.KeyPolicy, resources, proof.accessStackName, 'KmsKey.KeyPolicy') : undefined;
+  const keyPolicy = key
+    ? resolve(key.Properties?.KeyPolicy, resources, proof.accessStackName, 'KmsKey.KeyPolicy')
+    : undefined;
   const cdRole = resources[`${ACCESS_LOGICAL_ID}CodeDeployRole`];
   const codeDeployRole = cdRole
-    ? (cdRole.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({ name: p.PolicyName, document: resolve(p.PolicyDocument, resources, proof.accessStackName, `CodeDeployRole.${p.PolicyName}`) }))
+    ? (cdRole.Properties?.Policies as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({
+        name: p.PolicyName,
+        document: resolve(p.PolicyDocument, resources, proof.accessStackName, `CodeDeployRole.${p.PolicyName}`),
+      }))
     : undefined;
-  return { service, stage, config, proof, policies: { ...proof.groups, lambda: lambdaPolicies(proof) }, entries, keyPolicy, codeDeployRole };
+  return {
+    service,
+    stage,
+    config,
+    proof,
+    policies: { ...proof.groups, lambda: lambdaPolicies(proof) },
+    entries,
+    keyPolicy,
+    codeDeployRole,
+  };
 }
 
 type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 /** Which roles an entry's statement must reach for this config: the groups of its audience, and lambda. */
 export function rolesOf(entry: CatalogEntry, config: AccessConfig): ProofRole[] {
-  return [...audienceOf(entry, config), ...(entry.roles.includes('lambda') && (!entry.when || entry.when(config)) ? ['lambda' as const] : [])];
+  return [
+    ...audienceOf(entry, config),
+    ...(entry.roles.includes('lambda') && (!entry.when || entry.when(config)) ? ['lambda' as const] : []),
+  ];
 }
 
 /** The managed policies attached to the execution role the macro creates, resolved. */
@@ -103,8 +137,15 @@ function lambdaPolicies(proof: ProofPolicies): PolicyDoc[] {
   const resources = proof.fragment.Resources as Resources;
   const role = `${ACCESS_LOGICAL_ID}LambdaRole`;
   const docs = Object.entries(resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r.Properties?.Roles ?? []).includes(JSON.stringify({ Ref: role })))
-    .map(([id, r]) => ({ name: id, document: resolve(r.Properties?.PolicyDocument, resources, proof.accessStackName, `${id}.PolicyDocument`) }));
+    .filter(
+      ([, r]) =>
+        r.Type === 'AWS::IAM::ManagedPolicy' &&
+        JSON.stringify(r.Properties?.Roles ?? []).includes(JSON.stringify({ Ref: role })),
+    )
+    .map(([id, r]) => ({
+      name: id,
+      document: resolve(r.Properties?.PolicyDocument, resources, proof.accessStackName, `${id}.PolicyDocument`),
+    }));
   if (!docs.length) throw new Error(`no managed policy is attached to ${role}`);
   return docs;
 }
@@ -120,7 +161,11 @@ function resolve(value: unknown, resources: Resources, stackName: string, path: 
   const keys = Object.keys(obj);
   if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) {
     const pseudo: Record<string, string> = {
-      'AWS::Partition': 'aws', 'AWS::Region': MACRO_REGION, 'AWS::AccountId': ACCOUNT_ID, 'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': stackName,
+      'AWS::Partition': 'aws',
+      'AWS::Region': MACRO_REGION,
+      'AWS::AccountId': ACCOUNT_ID,
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': stackName,
     };
     if (keys[0] === 'Fn::Sub' && typeof obj['Fn::Sub'] === 'string') {
       return (obj['Fn::Sub'] as string).replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
@@ -133,7 +178,8 @@ function resolve(value: unknown, resources: Resources, stackName: string, path: 
     const getAtt = obj['Fn::GetAtt'];
     if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
       const role = resources[String(getAtt[0])];
-      if (role?.Type === 'AWS::IAM::Role' && typeof role.Properties?.RoleName === 'string') return `arn:aws:iam::${ACCOUNT_ID}:role/${role.Properties.RoleName}`;
+      if (role?.Type === 'AWS::IAM::Role' && typeof role.Properties?.RoleName === 'string')
+        return `arn:aws:iam::${ACCOUNT_ID}:role/${role.Properties.RoleName}`;
     }
     throw new Error(`${path}: cannot resolve ${JSON.stringify(obj)}`);
   }
@@ -166,7 +212,8 @@ export function submoduleStatements(x: Expanded, role: ProofRole): SubmoduleStat
       const hit = x.entries.get(st.Sid);
       if (!hit) continue;
       const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
-      for (const r of list(st.Resource)) if (typeof r !== 'string') throw new Error(`${role} ${st.Sid}: unresolved resource ${JSON.stringify(r)}`);
+      for (const r of list(st.Resource))
+        if (typeof r !== 'string') throw new Error(`${role} ${st.Sid}: unresolved resource ${JSON.stringify(r)}`);
       out.push({ ...hit, role, statement: st, actions: list(st.Action), resources: list(st.Resource) });
     }
   }
@@ -188,7 +235,11 @@ const FILLERS: ReadonlyArray<readonly [service: string, pattern: RegExp, replace
   ['ec2', /^(subnet\/)\*$/, '$1subnet-0a1b2c3d4e5f67890'],
   // The plugin's application: <stack>-<StackNameAlnum>DeploymentApplication-<suffix>; its groups <stack>-<Fn>DeploymentGroup.
   ['codedeploy', /^(application:[^*/]+)\*$/, '$1ServiceDeploymentApplication-1A2B3C4D5E6F'],
-  ['codedeploy', /^(deploymentgroup:[^*/]+)\*(\/[^*/]+)\*$/, '$1ServiceDeploymentApplication-1A2B3C4D5E6F$2HelloLambdaFunctionDeploymentGroup'],
+  [
+    'codedeploy',
+    /^(deploymentgroup:[^*/]+)\*(\/[^*/]+)\*$/,
+    '$1ServiceDeploymentApplication-1A2B3C4D5E6F$2HelloLambdaFunctionDeploymentGroup',
+  ],
   ['codedeploy', /^(deploymentconfig:CodeDeployDefault\.Lambda)\*$/, '$1Canary10Percent5Minutes'],
   ['cloudwatch', /^(alarm:[^*]+-)\*$/, '$1hello-errors'],
   ['cloudwatch', /^(alarm:)\*$/, '$1user-named-alarm'],
@@ -219,7 +270,14 @@ export function concreteArns(pattern: string): string[] {
     rests = [filler[2]].flat().map((replacement) => rest.replace(filler[1], replacement));
   }
   return rests.map((r) => {
-    const arn = ['arn', partition === '*' ? 'aws' : partition, service, region === '*' ? MACRO_REGION : region, account, r].join(':');
+    const arn = [
+      'arn',
+      partition === '*' ? 'aws' : partition,
+      service,
+      region === '*' ? MACRO_REGION : region,
+      account,
+      r,
+    ].join(':');
     if (/[*?]/.test(arn)) throw new Error(`${pattern}: still holds a wildcard once filled: ${arn}`);
     return arn;
   });
@@ -230,13 +288,22 @@ export function concreteArns(pattern: string): string[] {
 
 /** What every request carries: a direct call from the CLI in the macro's region. */
 export const CLI_CONTEXT: Readonly<Record<string, string>> = {
-  'aws:RequestedRegion': MACRO_REGION, 'aws:SecureTransport': 'true', 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': PRINCIPAL, 'aws:PrincipalAccount': ACCOUNT_ID,
+  'aws:RequestedRegion': MACRO_REGION,
+  'aws:SecureTransport': 'true',
+  'aws:ViaAWSService': 'false',
+  'aws:PrincipalArn': PRINCIPAL,
+  'aws:PrincipalAccount': ACCOUNT_ID,
 };
 
-export function viaCloudFormation(context: Readonly<Record<string, string | string[]>>): Record<string, string | string[]> {
+export function viaCloudFormation(
+  context: Readonly<Record<string, string | string[]>>,
+): Record<string, string | string[]> {
   return {
-    ...context, 'aws:ViaAWSService': 'true', 'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com', 'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+    ...context,
+    'aws:ViaAWSService': 'true',
+    'aws:CalledVia': ['cloudformation.amazonaws.com'],
+    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
   };
 }
 
@@ -319,14 +386,19 @@ function resourceTypeArns(action: string): Promise<string[]> {
 /** An ARN of a resource type of iam-data, its variables filled with example values. */
 export function exampleOfType(typeArn: string): string {
   const values: Record<string, string> = { Partition: 'aws', Region: MACRO_REGION, Account: ACCOUNT_ID };
-  return typeArn.replace(/\$\{([A-Za-z0-9]+)\}/g, (_w, name: string) => values[name] ?? `example-${name.toLowerCase()}`);
+  return typeArn.replace(
+    /\$\{([A-Za-z0-9]+)\}/g,
+    (_w, name: string) => values[name] ?? `example-${name.toLowerCase()}`,
+  );
 }
 
 /**
  * One request per action and resource pattern the action accepts (by iam-data's resource types), with the
  * context the statement's Condition needs. A statement whose resource is `*` gives one request per action on `*`.
  */
-export async function derive(statement: Pick<SubmoduleStatement, 'actions' | 'resources' | 'statement'>): Promise<Derivation> {
+export async function derive(
+  statement: Pick<SubmoduleStatement, 'actions' | 'resources' | 'statement'>,
+): Promise<Derivation> {
   const context = contextFor(statement.statement.Condition);
   const requests: DerivedRequest[] = [];
   const unmatchedActions: string[] = [];
@@ -362,7 +434,12 @@ export async function derive(statement: Pick<SubmoduleStatement, 'actions' | 're
       }
       any = true;
       used.add(index);
-      requests.push({ action, index, pattern: statement.resources[index], request: { action, resource: arn, context } });
+      requests.push({
+        action,
+        index,
+        pattern: statement.resources[index],
+        request: { action, resource: arn, context },
+      });
     });
     if (!any) (ambiguous ? ambiguousActions : unmatchedActions).push(action);
   }
@@ -381,27 +458,52 @@ const withPolicyCache = new Map<string, Promise<SimResult>>();
  * iam-simulate denies KMS requests without one. Same strictness as simulate.ts: a concrete resource, a
  * 'single' result and no ignored context key.
  */
-export function simulateOn(policies: readonly PolicyDoc[], request: SimRequest, resourcePolicy?: unknown): Promise<SimResult> {
+export function simulateOn(
+  policies: readonly PolicyDoc[],
+  request: SimRequest,
+  resourcePolicy?: unknown,
+): Promise<SimResult> {
   if (resourcePolicy === undefined) return simulate(policies, request);
   const key = JSON.stringify([policies, request, resourcePolicy]);
   let hit = withPolicyCache.get(key);
   if (!hit) {
     hit = (async (): Promise<SimResult> => {
-      if (/[*?]/.test(request.resource)) throw new SimulationInputError(`${request.action} on ${request.resource}: simulate a concrete ARN`);
-      const response = await runSimulation({
-        request: { principal: PRINCIPAL, action: request.action, resource: { resource: request.resource, accountId: ACCOUNT_ID }, contextVariables: { ...request.context } },
-        identityPolicies: policies.map((p) => ({ name: p.name, policy: p.document })),
-        resourcePolicy,
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-      }, {});
-      if (response.resultType !== 'single') throw new SimulationInputError(`${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`);
+      if (/[*?]/.test(request.resource))
+        throw new SimulationInputError(`${request.action} on ${request.resource}: simulate a concrete ARN`);
+      const response = await runSimulation(
+        {
+          request: {
+            principal: PRINCIPAL,
+            action: request.action,
+            resource: { resource: request.resource, accountId: ACCOUNT_ID },
+            contextVariables: { ...request.context },
+          },
+          identityPolicies: policies.map((p) => ({ name: p.name, policy: p.document })),
+          resourcePolicy,
+          serviceControlPolicies: [],
+          resourceControlPolicies: [],
+        },
+        {},
+      );
+      if (response.resultType !== 'single')
+        throw new SimulationInputError(
+          `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
+        );
       const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length) throw new SimulationInputError(`${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`);
+      if (ignored.length)
+        throw new SimulationInputError(
+          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
+        );
       const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) => (list ?? []).map((st) => st.explain?.identifier ?? '?');
+      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
+        (list ?? []).map((st) => st.explain?.identifier ?? '?');
       const overall = response.overallResult;
-      return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [], denySids: sids(identity?.denyStatements) };
+      return {
+        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
+        overall,
+        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
+        denySids: sids(identity?.denyStatements),
+      };
     })();
     withPolicyCache.set(key, hit);
   }

@@ -52,7 +52,9 @@ export function lintTemplates(templates: Record<string, object>): Record<string,
       maxBuffer: 64 * 1024 * 1024,
     });
     if (run.error) {
-      throw new Error(`cfn-lint could not be run (${run.error.message}); the Python cfn-lint 1.x is preinstalled in the project image and must be on PATH`);
+      throw new Error(
+        `cfn-lint could not be run (${run.error.message}); the Python cfn-lint 1.x is preinstalled in the project image and must be on PATH`,
+      );
     }
     // exit status is a bit mask: 2 error, 4 warning, 8 informational; 1 (or a signal) means cfn-lint itself failed
     if (run.status === null || (run.status & 1) !== 0) {

@@ -56,14 +56,19 @@ export class TrustPolicyError extends Error {
 
 const asList = (v: Json): string[] => {
   const list = Array.isArray(v) ? v : [v];
-  for (const x of list) if (typeof x !== 'string') throw new TrustPolicyError(`expected strings, got ${JSON.stringify(x)} (resolve intrinsics before evaluating)`);
+  for (const x of list)
+    if (typeof x !== 'string')
+      throw new TrustPolicyError(`expected strings, got ${JSON.stringify(x)} (resolve intrinsics before evaluating)`);
   return list as string[];
 };
 
 /** IAM's wildcard match: `*` any run of characters (also none), `?` exactly one. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (/\$\{/.test(pattern)) throw new TrustPolicyError(`policy variables are not supported: ${pattern}`);
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$()|[\]\\{}]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^$()|[\]\\{}]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
 }
 
@@ -107,7 +112,12 @@ function lookup(context: TrustRequest['context'], key: string): ContextValue | u
   return found[0]?.[1];
 }
 
-function conditionHolds(operatorName: string, key: string, policyValues: Json, context: TrustRequest['context']): boolean {
+function conditionHolds(
+  operatorName: string,
+  key: string,
+  policyValues: Json,
+  context: TrustRequest['context'],
+): boolean {
   let name = operatorName;
   let set: 'any' | 'all' | undefined;
   const qualifier = /^(ForAnyValue|ForAllValues):(.+)$/i.exec(name);
@@ -119,7 +129,9 @@ function conditionHolds(operatorName: string, key: string, policyValues: Json, c
   if (ifExists) name = name.replace(/IfExists$/i, '');
   const op = OPERATORS[name.toLowerCase()];
   if (!op) throw new TrustPolicyError(`condition operator ${operatorName} is not supported`);
-  const values = asList(typeof policyValues === 'boolean' || typeof policyValues === 'number' ? String(policyValues) : policyValues);
+  const values = asList(
+    typeof policyValues === 'boolean' || typeof policyValues === 'number' ? String(policyValues) : policyValues,
+  );
   const raw = lookup(context, key);
 
   if (set) {
@@ -134,7 +146,8 @@ function conditionHolds(operatorName: string, key: string, policyValues: Json, c
     return op.negated ? requestValues.every((v) => !matchesAny(v)) : requestValues.every(matchesAny);
   }
   if (raw === undefined) return ifExists || op.negated;
-  if (typeof raw !== 'string') throw new TrustPolicyError(`${key} carries several values; use ForAnyValue:/ForAllValues: in the policy`);
+  if (typeof raw !== 'string')
+    throw new TrustPolicyError(`${key} carries several values; use ForAnyValue:/ForAllValues: in the policy`);
   const hit = values.some((p) => op.test(p, raw));
   return op.negated ? !hit : hit;
 }
@@ -143,7 +156,8 @@ const accountOf = (arn: string): string | undefined => /^arn:[^:]+:(?:iam|sts)::
 
 function principalMatches(principal: Json, request: TrustRequest): boolean {
   if (principal === '*') return true;
-  if (!principal || typeof principal !== 'object' || Array.isArray(principal)) throw new TrustPolicyError(`unsupported Principal ${JSON.stringify(principal)}`);
+  if (!principal || typeof principal !== 'object' || Array.isArray(principal))
+    throw new TrustPolicyError(`unsupported Principal ${JSON.stringify(principal)}`);
   for (const [type, value] of Object.entries(principal as Record<string, Json>)) {
     const list = asList(value);
     if (type === 'AWS') {
@@ -153,7 +167,8 @@ function principalMatches(principal: Json, request: TrustRequest): boolean {
         if (entry === '*') return true;
         const account = /^\d{12}$/.test(entry) ? entry : /^arn:[^:]+:iam::(\d{12}):root$/.exec(entry)?.[1];
         if (account ? accountOf(caller) === account : entry === caller) return true;
-        if (/[*?]/.test(entry)) throw new TrustPolicyError(`wildcards in an AWS principal are not allowed by IAM: ${entry}`);
+        if (/[*?]/.test(entry))
+          throw new TrustPolicyError(`wildcards in an AWS principal are not allowed by IAM: ${entry}`);
       }
     } else if (type === 'Federated') {
       if ('federated' in request.principal && list.includes(request.principal.federated)) return true;
@@ -168,12 +183,14 @@ function statementMatches(s: Statement, request: TrustRequest): boolean {
   if (s.NotPrincipal !== undefined) throw new TrustPolicyError('NotPrincipal is not supported');
   if (s.Resource !== undefined) throw new TrustPolicyError('a trust policy statement has no Resource');
   if (s.Principal === undefined) throw new TrustPolicyError('a trust policy statement needs a Principal');
-  if ((s.Action === undefined) === (s.NotAction === undefined)) throw new TrustPolicyError('a statement needs exactly one of Action and NotAction');
+  if ((s.Action === undefined) === (s.NotAction === undefined))
+    throw new TrustPolicyError('a statement needs exactly one of Action and NotAction');
   const actionHit = (list: string[]) => list.some((a) => wildcardMatch(a, request.action, true));
   if (s.Action !== undefined ? !actionHit(asList(s.Action)) : actionHit(asList(s.NotAction))) return false;
   if (!principalMatches(s.Principal, request)) return false;
   for (const [operator, keys] of Object.entries(s.Condition ?? {})) {
-    for (const [key, values] of Object.entries(keys)) if (!conditionHolds(operator, key, values, request.context)) return false;
+    for (const [key, values] of Object.entries(keys))
+      if (!conditionHolds(operator, key, values, request.context)) return false;
   }
   return true;
 }
@@ -186,7 +203,8 @@ export function evaluateTrust(policy: Json, request: TrustRequest): TrustDecisio
   const allowSids: string[] = [];
   const denySids: string[] = [];
   statements.forEach((s, i) => {
-    if (s.Effect !== 'Allow' && s.Effect !== 'Deny') throw new TrustPolicyError(`statement ${i}: Effect must be Allow or Deny`);
+    if (s.Effect !== 'Allow' && s.Effect !== 'Deny')
+      throw new TrustPolicyError(`statement ${i}: Effect must be Allow or Deny`);
     if (statementMatches(s, request)) (s.Effect === 'Allow' ? allowSids : denySids).push(s.Sid ?? `#${i}`);
   });
   return { decision: allowSids.length && !denySids.length ? 'Allowed' : 'Denied', allowSids, denySids };

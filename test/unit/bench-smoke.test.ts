@@ -1,5 +1,14 @@
 /** The bench's measuring functions, run once with tiny inputs: well-formed rows, no wall-clock assertion. */
-import { accessTemplate, checks, measureBundles, measureProcessing, measureQuotas, policyChars, report, worstCase } from '../../scripts/bench';
+import {
+  accessTemplate,
+  checks,
+  measureBundles,
+  measureProcessing,
+  measureQuotas,
+  policyChars,
+  report,
+  worstCase,
+} from '../../scripts/bench';
 import { join } from 'node:path';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
@@ -37,7 +46,23 @@ test('IAM quota rows for the examples, and the verdict table', async () => {
     else expect(q.chars).toBeGreaterThan(0);
   }
   expect(quotas.some((q) => q.kind === 'group') && quotas.some((q) => q.kind === 'role')).toBe(true);
-  const all = checks([{ resources: 100, inputBytes: 1, outputBytes: 2, floorMs: 1, transformMs: 1, handlerMs: 1, transformRatio: 2, handlerRatio: 2, perResourceMs: 0.01 }], [], quotas);
+  const all = checks(
+    [
+      {
+        resources: 100,
+        inputBytes: 1,
+        outputBytes: 2,
+        floorMs: 1,
+        transformMs: 1,
+        handlerMs: 1,
+        transformRatio: 2,
+        handlerRatio: 2,
+        perResourceMs: 0.01,
+      },
+    ],
+    [],
+    quotas,
+  );
   expect(all[0]).toMatchObject({ pass: true, value: '2.00x' });
   const text = report([], [], quotas, all);
   expect(text).toMatch(/## IAM quotas per group and role/);
@@ -46,7 +71,9 @@ test('IAM quota rows for the examples, and the verdict table', async () => {
 
 test('policy characters count unresolved values at their longest, without whitespace', () => {
   expect(policyChars({ A: 'b c' })).toBe('{"A":"bc"}'.length);
-  expect(worstCase({ 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}', { B: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, {})).toBe(`arn:aws-iso-b:s3:::arn:aws-iso-b:s3:::${'b'.repeat(63)}`);
+  expect(
+    worstCase({ 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}', { B: { 'Fn::GetAtt': ['Bucket', 'Arn'] } }] }, {}),
+  ).toBe(`arn:aws-iso-b:s3:::arn:aws-iso-b:s3:::${'b'.repeat(63)}`);
   expect(worstCase({ Ref: 'Stage' }, { Stage: 'dev' })).toBe('dev');
 });
 
@@ -73,10 +100,22 @@ test('processing trials: each size measured interleaved in every trial; the verd
     expect(r.handlerRatio).toBe(r.handlerRatioTrials?.median);
   }
   expect(spread([1, 2, 3, 4, 100])).toEqual({ median: 3, iqr: 2, min: 1, max: 100, trials: 5 });
-  const row = (n: number, perResource: number[]) => ({ resources: n, inputBytes: 1, outputBytes: 1, floorMs: 1, transformMs: 1, handlerMs: 1, transformRatio: 2, handlerRatio: 2, perResourceMs: 1, perResourceTrials: perResource });
+  const row = (n: number, perResource: number[]) => ({
+    resources: n,
+    inputBytes: 1,
+    outputBytes: 1,
+    floorMs: 1,
+    transformMs: 1,
+    handlerMs: 1,
+    transformRatio: 2,
+    handlerRatio: 2,
+    perResourceMs: 1,
+    perResourceTrials: perResource,
+  });
   // a median 0.1 over the target, inside half the IQR: noise; 0.5 over with a tight spread: a FAIL
   expect(linearity(row(10, [1, 1, 1, 1]), row(100, [1.2, 1.4, 1.8, 2.0])).median).toBeCloseTo(1.6);
-  const verdict = (ten: number[], big: number[]) => checks([row(10, ten), row(100, big)], [], []).find((c) => c.target.startsWith('linear'))!.pass;
+  const verdict = (ten: number[], big: number[]) =>
+    checks([row(10, ten), row(100, big)], [], []).find((c) => c.target.startsWith('linear'))!.pass;
   expect(verdict([1, 1, 1, 1], [1.2, 1.4, 1.8, 2.0])).toBe(true);
   expect(verdict([1, 1, 1, 1], [1.95, 2.0, 2.0, 2.05])).toBe(false);
 });

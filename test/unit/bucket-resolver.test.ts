@@ -282,7 +282,11 @@ describe('bucket resolver: the custom-resource contract', () => {
 
   test('custom bucket: the name as given, no SDK call', async () => {
     const { body } = await invoke(
-      event('Create', { Mode: 'custom', CustomBucketName: 'acme-serverless-deployments-us-east-1', StackName: 'uploads-dev' }),
+      event('Create', {
+        Mode: 'custom',
+        CustomBucketName: 'acme-serverless-deployments-us-east-1',
+        StackName: 'uploads-dev',
+      }),
     );
     expect(body.Status).toBe('SUCCESS');
     expect(body.PhysicalResourceId).toBe('uploads-dev-deployment-bucket');
@@ -369,7 +373,9 @@ describe('bucket resolver: the custom-resource contract', () => {
     const { puts, body, deadline } = await invoke(event('Create'), 2500);
     expect(puts).toHaveLength(1);
     expect(body.Status).toBe('FAILED');
-    expect(body.Reason).toMatch(/DescribeStackResource ServerlessDeploymentBucket of stack orders-dev in us-east-1: still throttled after \d+ attempts/);
+    expect(body.Reason).toMatch(
+      /DescribeStackResource ServerlessDeploymentBucket of stack orders-dev in us-east-1: still throttled after \d+ attempts/,
+    );
     expect(body.Reason).toMatch(/Throttling: Rate exceeded$/);
     expect(puts[0].at).toBeLessThan(deadline);
     expect(cfn.commandCalls(DescribeStackResourceCommand).length).toBeGreaterThan(2);
@@ -434,9 +440,9 @@ describe('bucket resolver: the custom-resource contract', () => {
   });
 
   test('the timer answers FAILED before the deadline when the work hangs, and the late result is dropped', async () => {
-    cfn.on(DescribeStackResourceCommand).callsFake(
-      () => new Promise((resolve) => setTimeout(() => resolve(bucketResource(ORDERS_BUCKET)), 1000)),
-    );
+    cfn
+      .on(DescribeStackResourceCommand)
+      .callsFake(() => new Promise((resolve) => setTimeout(() => resolve(bucketResource(ORDERS_BUCKET)), 1000)));
     const { puts, body, deadline, started, returnedAt } = await invoke(event('Create'), 1500, 900);
     expect(puts).toHaveLength(1);
     expect(body.Status).toBe('FAILED');
@@ -474,7 +480,9 @@ describe('bucket resolver: the custom-resource contract', () => {
 
   test('defaults: Mode generated, Region from AWS_REGION, Partition from the region', async () => {
     process.env.AWS_REGION = 'cn-north-1';
-    cfn.on(DescribeStackResourceCommand).rejects(cfnError('ValidationError', 'Stack with id orders-dev does not exist'));
+    cfn
+      .on(DescribeStackResourceCommand)
+      .rejects(cfnError('ValidationError', 'Stack with id orders-dev does not exist'));
     const e = event('Create');
     const props = e.ResourceProperties as Record<string, unknown>;
     delete props.Mode;
@@ -508,13 +516,22 @@ describe('bucket resolver: the custom-resource contract', () => {
 });
 
 describe('bucket resolution (pure)', () => {
-  const base: BucketResolutionInput = { StackName: 'orders-dev', Partition: 'aws', Mode: 'generated', Region: 'us-east-1' };
+  const base: BucketResolutionInput = {
+    StackName: 'orders-dev',
+    Partition: 'aws',
+    Mode: 'generated',
+    Region: 'us-east-1',
+  };
 
   test.each<BucketResolutionInput>([
     base,
     { ...base, ObservedBucketName: ORDERS_BUCKET },
     { ...base, ObservedBucketName: 'unrelated' },
-    { ...base, StackName: 'lambda-info-http-endpoint-dev', ObservedBucketName: 'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2' },
+    {
+      ...base,
+      StackName: 'lambda-info-http-endpoint-dev',
+      ObservedBucketName: 'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2',
+    },
     { ...base, Partition: 'aws-us-gov', Region: 'us-gov-west-1' },
     { ...base, Mode: 'custom', CustomBucketName: 'acme-deployments' },
     { ...base, Mode: 'shared', SharedParameterValue: null },
@@ -534,14 +551,19 @@ describe('bucket resolution (pure)', () => {
       SharedParameterValue: '{"bucketName":"admin-made-bucket","bucketRegion":"eu-west-1"}',
     });
     expect(r).toMatchObject({ BucketName: 'admin-made-bucket', BucketNamePattern: 'admin-made-bucket', Exact: 'true' });
-    expect(r.Source).toMatch(/\(bucketRegion eu-west-1\) names a bucket outside serverless-framework-deployments-us-east-1-\*/);
+    expect(r.Source).toMatch(
+      /\(bucketRegion eu-west-1\) names a bucket outside serverless-framework-deployments-us-east-1-\*/,
+    );
   });
 
   test.each([
     [{ ...base, Mode: 'other' as never }, /Mode 'other'/],
     [{ ...base, Region: 'nowhere' }, /Region 'nowhere'/],
     [{ ...base, Mode: 'custom' as const, CustomBucketName: 'bucket-*' }, /without wildcards/],
-    [{ ...base, Mode: 'shared' as const, SharedParameterValue: '{"bucketRegion":"us-east-1"}' }, /no valid "bucketName"/],
+    [
+      { ...base, Mode: 'shared' as const, SharedParameterValue: '{"bucketRegion":"us-east-1"}' },
+      /no valid "bucketName"/,
+    ],
   ])('rejects %j', (input, message) => {
     expect(() => resolveDeploymentBucket(input)).toThrow(BucketResolutionError);
     expect(() => resolveDeploymentBucket(input)).toThrow(message);

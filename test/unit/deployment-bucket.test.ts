@@ -18,18 +18,42 @@ import {
 const OBSERVED: ReadonlyArray<readonly [stack: string, bucket: string, note: string]> = [
   ['apollo-lambda-dev', 'apollo-lambda-dev-serverlessdeploymentbucket-1s10e00wvoe5f', 'observed; 13-char suffix'],
   ['gel-api-dev', 'gel-api-dev-serverlessdeploymentbucket-d34v77eas9bz', 'observed; 12-char suffix'],
-  ['hello-world-lambda-dev', 'hello-world-lambda-dev-serverlessdeploymentbucket-1uxn2sj38npih', 'observed; 22 chars, whole at 63'],
-  ['ch-stack-core-admin-prd', 'ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d', 'terraform-aws-serverless; 23 chars + 12-char suffix = 63, kept whole'],
-  ['notification-service-dev', 'notification-service-dev-serverlessdeploymentbuck-w65o70jxcvl5', 'observed; 24 chars, cut'],
-  ['foreign-currency-trade-dev', 'foreign-currency-trade-d-serverlessdeploymentbuck-hqoo7u3wymd1', 'observed; cut mid-word'],
-  ['lambda-info-http-endpoint-dev', 'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2', 'observed; cut mid-word'],
+  [
+    'hello-world-lambda-dev',
+    'hello-world-lambda-dev-serverlessdeploymentbucket-1uxn2sj38npih',
+    'observed; 22 chars, whole at 63',
+  ],
+  [
+    'ch-stack-core-admin-prd',
+    'ch-stack-core-admin-prd-serverlessdeploymentbucket-dffvcreiko7d',
+    'terraform-aws-serverless; 23 chars + 12-char suffix = 63, kept whole',
+  ],
+  [
+    'notification-service-dev',
+    'notification-service-dev-serverlessdeploymentbuck-w65o70jxcvl5',
+    'observed; 24 chars, cut',
+  ],
+  [
+    'foreign-currency-trade-dev',
+    'foreign-currency-trade-d-serverlessdeploymentbuck-hqoo7u3wymd1',
+    'observed; cut mid-word',
+  ],
+  [
+    'lambda-info-http-endpoint-dev',
+    'lambda-info-http-endpoin-serverlessdeploymentbuck-2u8uz2i7cap2',
+    'observed; cut mid-word',
+  ],
   [
     'thisisareallylongservicenametotestthebucketlengthandseeiftruncated-dev',
     'thisisareallylongservice-serverlessdeploymentbuck-1aljxweu3wjjd',
     'serverless/serverless#2791; 13-char suffix, 63',
   ],
   // The stage is not in the source ("probably"); any stage gives the same cut, which ends on a '-'.
-  ['fe-dev-matching-2021-03-prod', 'fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537', 'observed; trailing "-" dropped'],
+  [
+    'fe-dev-matching-2021-03-prod',
+    'fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537',
+    'observed; trailing "-" dropped',
+  ],
 ];
 
 /** Names with a made-up or redacted part: checked for shape, not used as proof of the rule. */
@@ -72,7 +96,9 @@ describe('generated deployment bucket names', () => {
   test('patterns are the tightest prefix, lower-cased', () => {
     expect(generatedBucketNamePattern('apollo-lambda-dev')).toBe('apollo-lambda-dev-serverlessdeploymentbuck*');
     expect(generatedBucketNamePattern('Gel-API-Dev')).toBe('gel-api-dev-serverlessdeploymentbuck*');
-    expect(generatedBucketNamePattern('lambda-info-http-endpoint-dev')).toBe('lambda-info-http-endpoin-serverlessdeploymentbuck*');
+    expect(generatedBucketNamePattern('lambda-info-http-endpoint-dev')).toBe(
+      'lambda-info-http-endpoin-serverlessdeploymentbuck*',
+    );
     expect(generatedBucketNamePattern('analytics-pipeline-processor-development')).toBe(
       'analytics-pipeline-proce-serverlessdeploymentbuck*',
     );
@@ -81,8 +107,12 @@ describe('generated deployment bucket names', () => {
   test('a cut ending on "-" accepts the name with and without that dash', () => {
     const pattern = generatedBucketNamePattern('fe-dev-matching-2021-03-prod');
     expect(pattern).toBe('fe-dev-matching-2021-03-*serverlessdeploymentbuck*');
-    expect(matchesBucketNamePattern('fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537', pattern)).toBe(true);
-    expect(matchesBucketNamePattern('fe-dev-matching-2021-03--serverlessdeploymentbuck-t3kpj3way537', pattern)).toBe(true);
+    expect(matchesBucketNamePattern('fe-dev-matching-2021-03-serverlessdeploymentbuck-t3kpj3way537', pattern)).toBe(
+      true,
+    );
+    expect(matchesBucketNamePattern('fe-dev-matching-2021-03--serverlessdeploymentbuck-t3kpj3way537', pattern)).toBe(
+      true,
+    );
     // A 23-character stack ending in '-' is kept whole with a 12-character suffix (double dash) and cut
     // with a 13-character one.
     const stack23 = 'abcdefghij-klmnopqrstu-';

@@ -4,7 +4,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDiff } from '../../scripts/diff';
-import { diffPermissions, permissionsOf, principalPermissions, processedTemplate, render, securityTable, type Template } from '../../scripts/lib/iam-diff';
+import {
+  diffPermissions,
+  permissionsOf,
+  principalPermissions,
+  processedTemplate,
+  render,
+  securityTable,
+  type Template,
+} from '../../scripts/lib/iam-diff';
 
 const TAPIR = join(__dirname, '..', '..', 'examples', 'tapir.yaml');
 const tapirText = readFileSync(TAPIR, 'utf8');
@@ -17,7 +25,10 @@ beforeAll(async () => {
   processed = await processedTemplate(tapirText, 'tapir.yaml');
   writeFileSync(join(dir, 'tapir.json'), JSON.stringify(processed, null, 2));
   // the same service with IamStage '*': every ARN and condition that named the dev stage now matches any stage
-  writeFileSync(join(dir, 'wide.yaml'), tapirText.replace('      Stage: !Ref Stage\n', "      Stage: !Ref Stage\n      IamStage: '*'\n"));
+  writeFileSync(
+    join(dir, 'wide.yaml'),
+    tapirText.replace('      Stage: !Ref Stage\n', "      Stage: !Ref Stage\n      IamStage: '*'\n"),
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => cfnMock.reset());
@@ -36,7 +47,9 @@ function clone<T>(v: T): T {
 function statement(t: Template, sid: string): { Sid: string; Action: string | string[]; Resource: unknown } {
   for (const r of Object.values(t.Resources ?? {})) {
     if (r.Type !== 'AWS::IAM::ManagedPolicy') continue;
-    const s = ((r.Properties?.PolicyDocument as { Statement: { Sid: string; Action: string | string[]; Resource: unknown }[] }).Statement).find((x) => x.Sid === sid);
+    const s = (
+      r.Properties?.PolicyDocument as { Statement: { Sid: string; Action: string | string[]; Resource: unknown }[] }
+    ).Statement.find((x) => x.Sid === sid);
     if (s) return s;
   }
   throw new Error(`no statement ${sid}`);
@@ -58,20 +71,41 @@ describe('serverless-access diff', () => {
     expect(out).toMatch(/\+ │ arn:\*:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/sls-tapir-\*-\*:\*/);
     expect(out).toMatch(/- │ arn:\*:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/sls-tapir-dev-\*:\*/);
     // the per-principal list covers the groups too (their policies are attached through ManagedPolicyArns)
-    for (const group of ['admin', 'developer', 'ci']) expect(out).toMatch(new RegExp(`group cf-tapir-dev-${group} \\(TapirAccess${group[0].toUpperCase()}${group.slice(1)}Group\\): \\d+ gained, \\d+ lost`));
+    for (const group of ['admin', 'developer', 'ci'])
+      expect(out).toMatch(
+        new RegExp(
+          `group cf-tapir-dev-${group} \\(TapirAccess${group[0].toUpperCase()}${group.slice(1)}Group\\): \\d+ gained, \\d+ lost`,
+        ),
+      );
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 2 gained, 2 lost/);
     expect(out).toContain('      on arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-*/*');
     expect(out).toContain('      on arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-dev/*');
     expect(out).toContain('IAM permissions changed');
     // the same change in the terms of `explain`: the developer's stack updates leave its own stage
-    expect(out).toMatch(/\+ group cf-tapir-dev-developer: cloudformation update, account-wide \([^)]*CloudformationStackUpdate/);
-    expect(out).toMatch(/- group cf-tapir-dev-developer: cloudformation update, own stage \([^)]*CloudformationStackUpdate/);
+    expect(out).toMatch(
+      /\+ group cf-tapir-dev-developer: cloudformation update, account-wide \([^)]*CloudformationStackUpdate/,
+    );
+    expect(out).toMatch(
+      /- group cf-tapir-dev-developer: cloudformation update, own stage \([^)]*CloudformationStackUpdate/,
+    );
 
     const wide = await processedTemplate(readFileSync(join(dir, 'wide.yaml'), 'utf8'), 'wide');
     const diffs = diffPermissions(processed, wide);
     const dev = diffs.find((d) => d.id === 'TapirAccessDeveloperGroup')!;
-    expect(dev.gained.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-*/*')).toBe(true);
-    expect(dev.lost.some((p) => p.action === 'cloudformation:UpdateStack' && p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-dev/*')).toBe(true);
+    expect(
+      dev.gained.some(
+        (p) =>
+          p.action === 'cloudformation:UpdateStack' &&
+          p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-*/*',
+      ),
+    ).toBe(true);
+    expect(
+      dev.lost.some(
+        (p) =>
+          p.action === 'cloudformation:UpdateStack' &&
+          p.resource === 'arn:*:cloudformation:us-east-1:123456789012:stack/sls-tapir-dev/*',
+      ),
+    ).toBe(true);
     expect(securityTable(processed, wide).changed).toBe(true);
   });
 
@@ -88,23 +122,49 @@ describe('serverless-access diff', () => {
     const { code, out } = await diff([join(dir, 'tapir.json'), join(dir, 'removed.json')]);
     expect(code).toBe(1);
     const diffs = diffPermissions(processed, edited);
-    expect(diffs.map((d) => d.id).sort()).toEqual(['TapirAccessAdminGroup', 'TapirAccessCiGroup', 'TapirAccessDeveloperGroup', 'TapirAccessLambdaRole']);
+    expect(diffs.map((d) => d.id).sort()).toEqual([
+      'TapirAccessAdminGroup',
+      'TapirAccessCiGroup',
+      'TapirAccessDeveloperGroup',
+      'TapirAccessLambdaRole',
+    ]);
     for (const d of diffs) expect(d.gained).toEqual([]);
     const role = diffs.find((d) => d.id === 'TapirAccessLambdaRole')!;
-    expect(role.lost).toEqual([{ effect: 'Allow', action: 'logs:PutLogEvents', resource: 'arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*', sid: 'LambdaRoleLogs' }]);
+    expect(role.lost).toEqual([
+      {
+        effect: 'Allow',
+        action: 'logs:PutLogEvents',
+        resource: 'arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*',
+        sid: 'LambdaRoleLogs',
+      },
+    ]);
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
-    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual(['apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apikeys/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*', 'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/usageplans/*']);
+    expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual([
+      'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apikeys/*',
+      'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*',
+      'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/usageplans/*',
+    ]);
     expect(out).toMatch(/role cf-tapir-dev-lambda-execution \(TapirAccessLambdaRole\): 0 gained, 1 lost/);
-    expect(out).toContain('  - logs:PutLogEvents\n      on arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*');
-    expect(out).toContain('  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}');
+    expect(out).toContain(
+      '  - logs:PutLogEvents\n      on arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*',
+    );
+    expect(out).toContain(
+      '  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}',
+    );
   });
 
   test('--deployed STACK compares with the processed template of the deployed stack', async () => {
     cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(processed) });
-    const cfn = new CloudFormationClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const cfn = new CloudFormationClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const same = await diff(['--deployed', 'tapir-access', TAPIR], cfn);
     expect(same.code).toBe(0);
-    expect(cfnMock.commandCalls(GetTemplateCommand)[0].args[0].input).toEqual({ StackName: 'tapir-access', TemplateStage: 'Processed' });
+    expect(cfnMock.commandCalls(GetTemplateCommand)[0].args[0].input).toEqual({
+      StackName: 'tapir-access',
+      TemplateStage: 'Processed',
+    });
     expect(same.out).toContain('IAM changes from deployed stack tapir-access to');
     const wider = await diff(['--deployed', 'tapir-access', join(dir, 'wide.yaml')], cfn);
     expect(wider.code).toBe(1);
@@ -126,10 +186,51 @@ describe('serverless-access diff', () => {
 describe('permission model', () => {
   const template: Template = {
     Resources: {
-      Team: { Type: 'AWS::IAM::Group', Properties: { GroupName: { 'Fn::Sub': 'team-${Stage}' }, ManagedPolicyArns: [{ Ref: 'Shared' }, 'arn:aws:iam::aws:policy/ReadOnlyAccess'], Policies: [{ PolicyName: 'inline', PolicyDocument: { Statement: [{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }] } }] } },
+      Team: {
+        Type: 'AWS::IAM::Group',
+        Properties: {
+          GroupName: { 'Fn::Sub': 'team-${Stage}' },
+          ManagedPolicyArns: [{ Ref: 'Shared' }, 'arn:aws:iam::aws:policy/ReadOnlyAccess'],
+          Policies: [
+            {
+              PolicyName: 'inline',
+              PolicyDocument: { Statement: [{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }] },
+            },
+          ],
+        },
+      },
       Fn: { Type: 'AWS::IAM::Role', Properties: { AssumeRolePolicyDocument: {} } },
-      Shared: { Type: 'AWS::IAM::ManagedPolicy', Properties: { Groups: [{ Ref: 'Team' }], Roles: ['custom-role'], PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}/*', { B: { Ref: 'Bucket' } }] } }] } } },
-      Extra: { Type: 'AWS::IAM::Policy', Properties: { PolicyName: 'x', Roles: [{ Ref: 'Fn' }], PolicyDocument: { Statement: { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['Q', 'Arn'] }, Condition: { Bool: { 'aws:SecureTransport': 'true' } } } } } },
+      Shared: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          Groups: [{ Ref: 'Team' }],
+          Roles: ['custom-role'],
+          PolicyDocument: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['s3:GetObject'],
+                Resource: { 'Fn::Sub': ['arn:${AWS::Partition}:s3:::${B}/*', { B: { Ref: 'Bucket' } }] },
+              },
+            ],
+          },
+        },
+      },
+      Extra: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          PolicyName: 'x',
+          Roles: [{ Ref: 'Fn' }],
+          PolicyDocument: {
+            Statement: {
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: { 'Fn::GetAtt': ['Q', 'Arn'] },
+              Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+            },
+          },
+        },
+      },
     },
   };
 
@@ -137,21 +238,37 @@ describe('permission model', () => {
     const p = principalPermissions(template);
     const team = p.get('Team')!;
     expect(team.name).toBe('team-${Stage}');
-    expect([...team.permissions.keys()].sort()).toEqual(['Allow s3:GetObject arn:${AWS::Partition}:s3:::${Bucket}/*', 'Deny NOT iam:* *']);
+    expect([...team.permissions.keys()].sort()).toEqual([
+      'Allow s3:GetObject arn:${AWS::Partition}:s3:::${Bucket}/*',
+      'Deny NOT iam:* *',
+    ]);
     expect([...team.attachedArns]).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
-    expect([...p.get('role:custom-role')!.permissions.keys()]).toEqual(['Allow s3:GetObject arn:${AWS::Partition}:s3:::${Bucket}/*']);
-    expect([...p.get('Fn')!.permissions.keys()]).toEqual(['Allow sqs:SendMessage ${Q.Arn} if {Bool: {aws:SecureTransport: true}}']);
+    expect([...p.get('role:custom-role')!.permissions.keys()]).toEqual([
+      'Allow s3:GetObject arn:${AWS::Partition}:s3:::${Bucket}/*',
+    ]);
+    expect([...p.get('Fn')!.permissions.keys()]).toEqual([
+      'Allow sqs:SendMessage ${Q.Arn} if {Bool: {aws:SecureTransport: true}}',
+    ]);
   });
 
   test('an attachment change alone is a change', () => {
     const after = clone(template);
     (after.Resources!.Team.Properties!.ManagedPolicyArns as unknown[]).pop();
     const d = diffPermissions(template, after);
-    expect(d).toEqual([expect.objectContaining({ id: 'Team', attachedLost: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], gained: [], lost: [] })]);
+    expect(d).toEqual([
+      expect.objectContaining({
+        id: 'Team',
+        attachedLost: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        gained: [],
+        lost: [],
+      }),
+    ]);
   });
 
   test('render and permissionsOf', () => {
-    expect(render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::b']] })).toBe('arn:${AWS::Partition}:s3:::b');
+    expect(render({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::b']] })).toBe(
+      'arn:${AWS::Partition}:s3:::b',
+    );
     expect(permissionsOf({ Statement: [{ Effect: 'Allow', Action: ['a:B', 'a:C'], NotResource: 'x' }] })).toEqual([
       { effect: 'Allow', action: 'a:B', resource: 'NOT x' },
       { effect: 'Allow', action: 'a:C', resource: 'NOT x' },

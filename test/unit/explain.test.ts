@@ -13,7 +13,13 @@ import { sidOf } from '../../functions/core/iam/render';
 import { htmlPage, markdown, runExplain } from '../../scripts/explain';
 import { dumpDom } from '../../scripts/lib/chromium';
 import { processedTemplate } from '../../scripts/lib/iam-diff';
-import { catalogBySid, permissionMatrix, scopeOf, whatOf, type PrincipalMatrix } from '../../scripts/lib/permission-matrix';
+import {
+  catalogBySid,
+  permissionMatrix,
+  scopeOf,
+  whatOf,
+  type PrincipalMatrix,
+} from '../../scripts/lib/permission-matrix';
 
 const EXAMPLES = join(__dirname, '..', '..', 'examples');
 let dir: string;
@@ -30,15 +36,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const io = () => {
   let out = '';
   let err = '';
-  return { io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t) }, get out() { return out; }, get err() { return err; } };
+  return {
+    io: { out: (t: string) => void (out += t), err: (t: string) => void (err += t) },
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+  };
 };
 
 describe('classification', () => {
   test.each([
-    ['iam:PassRole', 'pass role'], ['iam:CreateRole', 'IAM'], ['iam:GetRole', 'read'], ['lambda:AddPermission', 'IAM'],
-    ['lambda:GetFunction', 'read'], ['lambda:UpdateFunctionCode', 'update'], ['lambda:CreateFunction', 'create/delete'],
-    ['cloudformation:DeleteStack', 'create/delete'], ['apigateway:GET', 'read'], ['apigateway:PATCH', 'update'],
-    ['apigateway:POST', 'create/delete'], ['s3:PutBucketPolicy', 'IAM'], ['logs:FilterLogEvents', 'read'],
+    ['iam:PassRole', 'pass role'],
+    ['iam:CreateRole', 'IAM'],
+    ['iam:GetRole', 'read'],
+    ['lambda:AddPermission', 'IAM'],
+    ['lambda:GetFunction', 'read'],
+    ['lambda:UpdateFunctionCode', 'update'],
+    ['lambda:CreateFunction', 'create/delete'],
+    ['cloudformation:DeleteStack', 'create/delete'],
+    ['apigateway:GET', 'read'],
+    ['apigateway:PATCH', 'update'],
+    ['apigateway:POST', 'create/delete'],
+    ['s3:PutBucketPolicy', 'IAM'],
+    ['logs:FilterLogEvents', 'read'],
   ])('%s is %s', (action, what) => expect(whatOf(action)).toBe(what));
 
   test('scope: own names, a resource of the template, the stack only, account-wide', () => {
@@ -47,32 +70,69 @@ describe('classification', () => {
     expect(scopeOf({ resource: 'arn:*:lambda:*:1:function:sls-tapir-dev-*' }, names, ids)).toBe('own stage');
     expect(scopeOf({ resource: 'arn:*:lambda:*:1:function:sls-tapir-development-*' }, names, ids)).toBe('account-wide');
     expect(scopeOf({ resource: '${TapirAccessDeploymentBucket.BucketArn}/x' }, names, ids)).toBe('own stage');
-    expect(scopeOf({ resource: '*', condition: '{StringLike: {lambda:FunctionArn: arn:*:lambda:*:1:function:sls-tapir-dev-*}}' }, names, ids)).toBe('own stage');
-    expect(scopeOf({ resource: 'arn:*:sqs:*:1:*', condition: '{ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}}' }, names, ids)).toBe('via the stack only');
+    expect(
+      scopeOf(
+        { resource: '*', condition: '{StringLike: {lambda:FunctionArn: arn:*:lambda:*:1:function:sls-tapir-dev-*}}' },
+        names,
+        ids,
+      ),
+    ).toBe('own stage');
+    expect(
+      scopeOf(
+        {
+          resource: 'arn:*:sqs:*:1:*',
+          condition: '{ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}}',
+        },
+        names,
+        ids,
+      ),
+    ).toBe('via the stack only');
     expect(scopeOf({ resource: '*' }, names, ids)).toBe('account-wide');
   });
 });
 
 describe('the matrix of examples/tapir.yaml', () => {
   test('three groups, the execution role and its boundary; developer and ci create, delete and change no IAM', () => {
-    expect(matrix.map((p) => `${p.kind} ${p.name}`)).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution', 'boundary cf-tapir-dev-boundary']);
+    expect(matrix.map((p) => `${p.kind} ${p.name}`)).toEqual([
+      'group cf-tapir-dev-admin',
+      'group cf-tapir-dev-ci',
+      'group cf-tapir-dev-developer',
+      'role cf-tapir-dev-lambda-execution',
+      'boundary cf-tapir-dev-boundary',
+    ]);
     expect(matrix.find((m) => m.kind === 'boundary')?.boundaryOf).toEqual(['role cf-tapir-dev-lambda-execution']);
     for (const name of ['cf-tapir-dev-developer', 'cf-tapir-dev-ci']) {
       const p = matrix.find((m) => m.name === name)!;
       expect(p.rows.get('iam')?.get('IAM')).toBeUndefined();
-      expect(p.rows.get('cloudformation')?.get('create/delete')?.statements.map((s) => s.sid)).not.toContain('CloudformationStackLifecycle');
-      expect(p.rows.get('lambda')?.get('create/delete')?.statements.map((s) => s.sid) ?? []).not.toContain('LambdaFunctionLifecycle');
+      expect(
+        p.rows
+          .get('cloudformation')
+          ?.get('create/delete')
+          ?.statements.map((s) => s.sid),
+      ).not.toContain('CloudformationStackLifecycle');
+      expect(
+        p.rows
+          .get('lambda')
+          ?.get('create/delete')
+          ?.statements.map((s) => s.sid) ?? [],
+      ).not.toContain('LambdaFunctionLifecycle');
     }
     const admin = matrix.find((m) => m.name === 'cf-tapir-dev-admin')!;
     expect(admin.rows.get('cloudformation')?.get('create/delete')).toMatchObject({ scope: 'own stage' });
   });
 
   test('every statement in the template appears in a cell with its catalog reason; every account-wide statement has one', () => {
-    const reasons = new Map([...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS].map((e) => [sidOf(e.id), e.reason]));
+    const reasons = new Map(
+      [...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS].map((e) => [sidOf(e.id), e.reason]),
+    );
     const sids = new Set<string>();
-    for (const r of Object.values(processed.Resources ?? {})) for (const s of ((r.Properties?.PolicyDocument as { Statement?: { Sid: string }[] })?.Statement ?? [])) sids.add(s.Sid);
+    for (const r of Object.values(processed.Resources ?? {}))
+      for (const s of (r.Properties?.PolicyDocument as { Statement?: { Sid: string }[] })?.Statement ?? [])
+        sids.add(s.Sid);
     const shown = new Map<string, { reason?: string; scope: string }>();
-    for (const p of matrix) for (const row of p.rows.values()) for (const cell of row.values()) for (const s of cell.statements) shown.set(s.sid, s);
+    for (const p of matrix)
+      for (const row of p.rows.values())
+        for (const cell of row.values()) for (const s of cell.statements) shown.set(s.sid, s);
     expect([...sids].sort()).toEqual([...shown.keys()].sort());
     for (const [sid, s] of shown) expect({ sid, reason: s.reason }).toEqual({ sid, reason: reasons.get(sid) });
   });
@@ -83,26 +143,36 @@ describe('the matrix of examples/tapir.yaml', () => {
     for (const p of matrix.filter((m) => m.kind === 'group')) {
       const cell = p.rows.get('lambda')?.get('IAM');
       expect(cell?.denied).toContain('lambda:AddPermission');
-      expect(cell?.statements.find((s) => s.sid === 'LambdaCustomResourceFunctionsTriggers')).toMatchObject({ effect: 'Deny', id: 'lambda.custom-resource-functions-triggers' });
+      expect(cell?.statements.find((s) => s.sid === 'LambdaCustomResourceFunctionsTriggers')).toMatchObject({
+        effect: 'Deny',
+        id: 'lambda.custom-resource-functions-triggers',
+      });
     }
     // the execution role and the boundary carry no Deny
-    for (const p of matrix.filter((m) => m.kind !== 'group')) for (const row of p.rows.values()) for (const cell of row.values()) expect(cell.denied).toEqual([]);
+    for (const p of matrix.filter((m) => m.kind !== 'group'))
+      for (const row of p.rows.values()) for (const cell of row.values()) expect(cell.denied).toEqual([]);
     const text = markdown(matrix, 'tapir.yaml');
     expect(text).toMatch(/^\| lambda \| .*⊘ denied<br>.*`LambdaCustomResourceFunctionsDirect`/m);
-    expect(text).toContain('| `LambdaCustomResourceFunctionsTriggers` | `lambda.custom-resource-functions-triggers` | ⊘ denied (own stage) |');
+    expect(text).toContain(
+      '| `LambdaCustomResourceFunctionsTriggers` | `lambda.custom-resource-functions-triggers` | ⊘ denied (own stage) |',
+    );
   });
 
   test('Markdown: a table per principal with the five columns, and the statements with reasons', () => {
     const text = markdown(matrix, 'tapir.yaml');
     expect(text.match(/^\| service \| read \| update \| create\/delete \| IAM \| pass role \|$/gm)).toHaveLength(5);
     expect(text).toMatch(/^\| lambda \| .*account-wide.*\| .*own stage/m);
-    expect(text).toContain('## boundary cf-tapir-dev-boundary\n\nPermissions boundary: the ceiling of every role of the service (carried by role cf-tapir-dev-lambda-execution).');
+    expect(text).toContain(
+      '## boundary cf-tapir-dev-boundary\n\nPermissions boundary: the ceiling of every role of the service (carried by role cf-tapir-dev-lambda-execution).',
+    );
     // the merged statement lists every service's ARNs: each action counts against its own service's only (dynamodb
     // is the stage's tables), while its ec2 network-interface ARNs span the account
     const boundary = text.slice(text.indexOf('## boundary'));
     expect(boundary).toMatch(/^\| dynamodb \| ● own stage<br>`BoundaryOwnResources` \|/m);
     expect(boundary).toMatch(/^\| ec2 \| .*\| ○ account-wide<br>`BoundaryOwnResources` \|/m);
-    expect(boundary).toMatch(/\| `BoundaryOwnResources` \| `boundary.own-resources` \| ○ account-wide \| The union of the boundary\.\* entries/);
+    expect(boundary).toMatch(
+      /\| `BoundaryOwnResources` \| `boundary.own-resources` \| ○ account-wide \| The union of the boundary\.\* entries/,
+    );
     expect(text).toContain('| `CloudformationStackLifecycle` | `cloudformation.stack-lifecycle` | ● own stage |');
   });
 });
@@ -138,9 +208,18 @@ describe('the HTML page in headless Chromium', () => {
     const dom = dumpDom(file, 1280, 1000);
     const json = /<pre id="probe-result">(.*?)<\/pre>/s.exec(dom)?.[1];
     expect(json).toBeDefined();
-    const r = JSON.parse(json!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Record<string, unknown>;
+    const r = JSON.parse(json!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')) as Record<
+      string,
+      unknown
+    >;
     expect(r.tables).toBe(5);
-    expect(r.headings).toEqual(['group cf-tapir-dev-admin', 'group cf-tapir-dev-ci', 'group cf-tapir-dev-developer', 'role cf-tapir-dev-lambda-execution', 'boundary cf-tapir-dev-boundary']);
+    expect(r.headings).toEqual([
+      'group cf-tapir-dev-admin',
+      'group cf-tapir-dev-ci',
+      'group cf-tapir-dev-developer',
+      'role cf-tapir-dev-lambda-execution',
+      'boundary cf-tapir-dev-boundary',
+    ]);
     expect(r.denied).toBeGreaterThan(0);
     expect(r.deniedTitled).toBe(r.denied);
     expect(r.columns).toEqual(['service', 'read', 'update', 'create/delete', 'IAM', 'pass role']);
@@ -170,8 +249,16 @@ describe('the command', () => {
     const cfnMock = mockClient(CloudFormationClient);
     cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(processed) });
     const a = io();
-    expect(await runExplain(['--deployed', 'tapir-access', '--region', 'us-east-1'], { cfn: new CloudFormationClient({ region: 'us-east-1' }), io: a.io })).toBe(0);
-    expect(cfnMock.commandCalls(GetTemplateCommand)[0].args[0].input).toEqual({ StackName: 'tapir-access', TemplateStage: 'Processed' });
+    expect(
+      await runExplain(['--deployed', 'tapir-access', '--region', 'us-east-1'], {
+        cfn: new CloudFormationClient({ region: 'us-east-1' }),
+        io: a.io,
+      }),
+    ).toBe(0);
+    expect(cfnMock.commandCalls(GetTemplateCommand)[0].args[0].input).toEqual({
+      StackName: 'tapir-access',
+      TemplateStage: 'Processed',
+    });
     expect(a.out).toContain('# Permissions of deployed stack tapir-access');
     expect(a.out).toContain('## group cf-tapir-dev-developer');
     cfnMock.restore();
@@ -184,7 +271,26 @@ describe('the command', () => {
   });
 
   test('unknown Sids say so instead of inventing a reason', () => {
-    const m = permissionMatrix({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r', Policies: [{ PolicyDocument: { Statement: [{ Sid: 'Mine', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }] } } } }, catalogBySid());
+    const m = permissionMatrix(
+      {
+        Resources: {
+          R: {
+            Type: 'AWS::IAM::Role',
+            Properties: {
+              RoleName: 'r',
+              Policies: [
+                {
+                  PolicyDocument: {
+                    Statement: [{ Sid: 'Mine', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      catalogBySid(),
+    );
     expect(markdown(m, 'x')).toContain('| `Mine` | - | ○ account-wide | (not in the catalog) |');
   });
 });

@@ -22,7 +22,10 @@ const EVENTS_DIR = 'lib/plugins/aws/package/compile/events';
 
 interface Coverage {
   eventTypes: Record<string, { resourceTypes: string[]; service: string }>;
-  resourceTypes: Record<string, { create?: string[]; update?: string[]; delete?: string[]; updateAdminOnly?: Record<string, string> }>;
+  resourceTypes: Record<
+    string,
+    { create?: string[]; update?: string[]; delete?: string[]; updateAdminOnly?: Record<string, string> }
+  >;
 }
 const COVERAGE = coverage as unknown as Coverage;
 
@@ -37,7 +40,10 @@ function walk(dir: string): string[] {
 function emittedTypes(files: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const f of files) {
-    for (const m of readFileSync(f, 'utf8').matchAll(/["']?Type["']?\s*:\s*["']((?:AWS|Custom)::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)["']/g)) out.add(m[1]);
+    for (const m of readFileSync(f, 'utf8').matchAll(
+      /["']?Type["']?\s*:\s*["']((?:AWS|Custom)::[A-Za-z0-9]+(?:::[A-Za-z0-9]+)?)["']/g,
+    ))
+      out.add(m[1]);
   }
   return out;
 }
@@ -89,30 +95,61 @@ describe.each(FRAMEWORKS)('%s: event and resource types of the installed framewo
 });
 
 /** A catalog resource pattern (placeholders are wildcards) as a regular expression. */
-const pattern = (r: string) => new RegExp(`^${r.replace(/\{[A-Za-z]+\}/g, '*').replace(/[.+?^$()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+const pattern = (r: string) =>
+  new RegExp(
+    `^${r
+      .replace(/\{[A-Za-z]+\}/g, '*')
+      .replace(/[.+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
 /** Sample physical id: shaped like the framework's names (<service>-<stage>-<name>), so name patterns match. */
 const ID = 'svc-dev-x1y2';
 const sampleArn = (t: string) =>
-  t.replace(/\{Partition\}/g, 'aws').replace(/\{Region\}/g, 'us-east-1').replace(/\{Account\}/g, '123456789012').replace(/\{[A-Za-z]+(:[^}]*)?\}/g, ID);
+  t
+    .replace(/\{Partition\}/g, 'aws')
+    .replace(/\{Region\}/g, 'us-east-1')
+    .replace(/\{Account\}/g, '123456789012')
+    .replace(/\{[A-Za-z]+(:[^}]*)?\}/g, ID);
 /**
  * Whether a request ARN template names only random ids (API Gateway ids: its {ref} and *Id properties): a sample id then stands for any
  * real one. Names chosen by the service (log groups, buckets, functions) follow patterns a sample cannot honour.
  */
 const idsOnly = (t: string) =>
-  [...t.matchAll(/\{([^}]*)\}/g)].every((m) => /^(Partition|Region|Account|p:[A-Za-z]*(Id|HttpMethod|StageName))$/.test(m[1]) || (m[1] === 'ref' && t.includes(':apigateway:')));
+  [...t.matchAll(/\{([^}]*)\}/g)].every(
+    (m) =>
+      /^(Partition|Region|Account|p:[A-Za-z]*(Id|HttpMethod|StageName))$/.test(m[1]) ||
+      (m[1] === 'ref' && t.includes(':apigateway:')),
+  );
 /** A stack holding the tagged API Gateway resources under the sample id: the harness's stack-tag step sees them as own. */
 const OWN_STACK: StackState = {
   stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/svc-dev/1',
-  template: { Resources: { A: { Type: 'AWS::ApiGateway::RestApi' }, K: { Type: 'AWS::ApiGateway::ApiKey' }, U: { Type: 'AWS::ApiGateway::UsagePlan' } } },
+  template: {
+    Resources: {
+      A: { Type: 'AWS::ApiGateway::RestApi' },
+      K: { Type: 'AWS::ApiGateway::ApiKey' },
+      U: { Type: 'AWS::ApiGateway::UsagePlan' },
+    },
+  },
   physical: { A: ID, K: ID, U: ID },
 } as unknown as StackState;
 
 /** The context keys the proof's request for this template can carry (the same builders the proof uses). */
 function requestKeys(t: OnBehalfTemplate, resource: string): Set<string> {
-  const keys = new Set(Object.keys(globalContext({ partition: 'aws', region: 'us-east-1', account: '123456789012', stackId: () => undefined }, 'cloudformation')));
+  const keys = new Set(
+    Object.keys(
+      globalContext(
+        { partition: 'aws', region: 'us-east-1', account: '123456789012', stackId: () => undefined },
+        'cloudformation',
+      ),
+    ),
+  );
   for (const k of Object.keys(t.context ?? {})) keys.add(k === '$requestTags' ? 'aws:RequestTag/*' : k);
   if ('$requestTags' in (t.context ?? {})) keys.add('aws:TagKeys');
-  const [tagged] = withStackTags([{ action: t.action, resource, context: {}, via: 'cloudformation', origin: '', mapId: '' }], 'svc-dev', [OWN_STACK]);
+  const [tagged] = withStackTags(
+    [{ action: t.action, resource, context: {}, via: 'cloudformation', origin: '', mapId: '' }],
+    'svc-dev',
+    [OWN_STACK],
+  );
   for (const k of Object.keys(tagged.context)) keys.add(k);
   return keys;
 }
@@ -134,49 +171,64 @@ function mismatch(e: CatalogEntry, t: OnBehalfTemplate, resource: string, checkR
 describe('framework-coverage.json', () => {
   const byId = new Map(CORE_CATALOG.map((e) => [e.id, e]));
 
-  test.each(Object.keys(COVERAGE.resourceTypes).sort())('%s: its catalog entries grant every on-behalf action to the roles that run it', (type) => {
-    const cov = COVERAGE.resourceTypes[type];
-    const entry = ON_BEHALF[type];
-    const problems: string[] = [];
-    if (!entry) problems.push('no cfn-on-behalf.json entry');
-    for (const handler of ['create', 'update', 'delete'] as const) {
-      const ids = cov[handler] ?? [];
-      for (const id of ids) if (!byId.has(id)) problems.push(`${handler}: ${id} is no catalog entry`);
-      for (const t of entry?.[handler] ?? []) {
-        const adminOnly = handler !== 'update' || !!cov.updateAdminOnly?.[t.action];
-        const raw = t.resource.replace('{arn}', entry?.arn ?? '');
-        const resource = sampleArn(raw);
-        const checkResource = raw.startsWith('arn:') && idsOnly(raw);
-        for (const role of adminOnly ? (['admin'] as const) : (['admin', 'developer', 'ci'] as const)) {
-          const why: string[] = [];
-          const granted = ids.some((id) => {
-            const e = byId.get(id);
-            if (!e || !e.actions.includes(t.action) || !e.roles.includes(role)) return false;
-            const m = mismatch(e, t, resource, checkResource);
-            if (m) why.push(m);
-            return !m;
-          });
-          if (!granted) problems.push(`${handler}: ${t.action} on ${resource} for ${role} is granted by none of [${ids.join(', ')}]${why.length ? ` (${why.join('; ')})` : ''}`);
+  test.each(Object.keys(COVERAGE.resourceTypes).sort())(
+    '%s: its catalog entries grant every on-behalf action to the roles that run it',
+    (type) => {
+      const cov = COVERAGE.resourceTypes[type];
+      const entry = ON_BEHALF[type];
+      const problems: string[] = [];
+      if (!entry) problems.push('no cfn-on-behalf.json entry');
+      for (const handler of ['create', 'update', 'delete'] as const) {
+        const ids = cov[handler] ?? [];
+        for (const id of ids) if (!byId.has(id)) problems.push(`${handler}: ${id} is no catalog entry`);
+        for (const t of entry?.[handler] ?? []) {
+          const adminOnly = handler !== 'update' || !!cov.updateAdminOnly?.[t.action];
+          const raw = t.resource.replace('{arn}', entry?.arn ?? '');
+          const resource = sampleArn(raw);
+          const checkResource = raw.startsWith('arn:') && idsOnly(raw);
+          for (const role of adminOnly ? (['admin'] as const) : (['admin', 'developer', 'ci'] as const)) {
+            const why: string[] = [];
+            const granted = ids.some((id) => {
+              const e = byId.get(id);
+              if (!e || !e.actions.includes(t.action) || !e.roles.includes(role)) return false;
+              const m = mismatch(e, t, resource, checkResource);
+              if (m) why.push(m);
+              return !m;
+            });
+            if (!granted)
+              problems.push(
+                `${handler}: ${t.action} on ${resource} for ${role} is granted by none of [${ids.join(', ')}]${why.length ? ` (${why.join('; ')})` : ''}`,
+              );
+          }
+        }
+        // Listed entries must each grant at least one of the handler's actions (no stale ids).
+        for (const id of ids) {
+          const e = byId.get(id);
+          if (e && !(entry?.[handler] ?? []).some((t) => e.actions.includes(t.action)))
+            problems.push(`${handler}: ${id} grants none of its actions`);
         }
       }
-      // Listed entries must each grant at least one of the handler's actions (no stale ids).
-      for (const id of ids) {
-        const e = byId.get(id);
-        if (e && !(entry?.[handler] ?? []).some((t) => e.actions.includes(t.action))) problems.push(`${handler}: ${id} grants none of its actions`);
+      for (const action of Object.keys(cov.updateAdminOnly ?? {})) {
+        if (!(entry?.update ?? []).some((t) => t.action === action))
+          problems.push(`updateAdminOnly: ${action} is no update action of ${type}`);
       }
-    }
-    for (const action of Object.keys(cov.updateAdminOnly ?? {})) {
-      if (!(entry?.update ?? []).some((t) => t.action === action)) problems.push(`updateAdminOnly: ${action} is no update action of ${type}`);
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    },
+  );
 
-  test.each(Object.entries(COVERAGE.eventTypes).sort())('%s: its generated service uses it, and its resource types are covered', (event, e) => {
-    const file = join(ROOT, e.service, 'serverless.yml');
-    expect(existsSync(file)).toBe(true);
-    const service = parse(readFileSync(file, 'utf8')) as { functions?: Record<string, { events?: Record<string, unknown>[] }> };
-    const used = new Set(Object.values(service.functions ?? {}).flatMap((f) => (f.events ?? []).flatMap((ev) => Object.keys(ev))));
-    expect(used.has(event)).toBe(true);
-    expect(e.resourceTypes.filter((t) => !COVERAGE.resourceTypes[tableKey(t)])).toEqual([]);
-  });
+  test.each(Object.entries(COVERAGE.eventTypes).sort())(
+    '%s: its generated service uses it, and its resource types are covered',
+    (event, e) => {
+      const file = join(ROOT, e.service, 'serverless.yml');
+      expect(existsSync(file)).toBe(true);
+      const service = parse(readFileSync(file, 'utf8')) as {
+        functions?: Record<string, { events?: Record<string, unknown>[] }>;
+      };
+      const used = new Set(
+        Object.values(service.functions ?? {}).flatMap((f) => (f.events ?? []).flatMap((ev) => Object.keys(ev))),
+      );
+      expect(used.has(event)).toBe(true);
+      expect(e.resourceTypes.filter((t) => !COVERAGE.resourceTypes[tableKey(t)])).toEqual([]);
+    },
+  );
 });

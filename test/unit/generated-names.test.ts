@@ -18,8 +18,12 @@ const CASES: readonly [stack: string, logicalId: string, max: number, suffix: st
 
 describe('generated names', () => {
   test('observed custom-resource role names', () => {
-    expect(cfnGeneratedName('rekognition-dev', 'IamRoleCustomResourcesLambdaExecution', 64, 'ABCDEFGHIJKLM')).toBe('rekognition-dev-IamRoleCustomResourcesLambdaExecut-ABCDEFGHIJKLM');
-    expect(cfnGeneratedName('serverless-chat-dev', 'IamRoleCustomResourcesLambdaExecution', 64, 'kCHBU8MBRVhg')).toBe('serverless-chat-dev-IamRoleCustomResourcesLambdaExe-kCHBU8MBRVhg');
+    expect(cfnGeneratedName('rekognition-dev', 'IamRoleCustomResourcesLambdaExecution', 64, 'ABCDEFGHIJKLM')).toBe(
+      'rekognition-dev-IamRoleCustomResourcesLambdaExecut-ABCDEFGHIJKLM',
+    );
+    expect(cfnGeneratedName('serverless-chat-dev', 'IamRoleCustomResourcesLambdaExecution', 64, 'kCHBU8MBRVhg')).toBe(
+      'serverless-chat-dev-IamRoleCustomResourcesLambdaExe-kCHBU8MBRVhg',
+    );
   });
 
   test('the stack head drops the trailing dash of the cut', () => {
@@ -35,7 +39,10 @@ describe('generated names', () => {
       'ext = importlib.util.module_from_spec(spec); spec.loader.exec_module(ext)',
       'print(json.dumps([ext.aws_generated(*c) for c in json.loads(sys.argv[1])]))',
     ].join('\n');
-    const run = spawnSync('python3', ['-c', script, JSON.stringify(CASES)], { encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore' } });
+    const run = spawnSync('python3', ['-c', script, JSON.stringify(CASES)], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    });
     expect(run.status === 0 ? '' : run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]')).toEqual(CASES.map((c) => cfnGeneratedName(...c)));
   });

@@ -13,10 +13,14 @@ import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 const ACCESS = 'Formidable::Serverless::Access';
 const ctx = { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} };
 const access = (service: string) => ({ Type: ACCESS, Properties: { ServiceName: service, Stage: 'dev' } });
-const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`S${String(i).padStart(3, '0')}Access`, access(`svc${i}`)]));
+const many = (n: number) =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`S${String(i).padStart(3, '0')}Access`, access(`svc${i}`)]));
 
 function tapirTwice(): { template: Record<string, unknown>; values: Record<string, unknown> } {
-  const t = parseTemplate(readFileSync(join(__dirname, '..', '..', 'examples', 'tapir.yaml'), 'utf8')) as Record<string, unknown> & { Resources: Record<string, { Properties: Record<string, unknown> }> };
+  const t = parseTemplate(readFileSync(join(__dirname, '..', '..', 'examples', 'tapir.yaml'), 'utf8')) as Record<
+    string,
+    unknown
+  > & { Resources: Record<string, { Properties: Record<string, unknown> }> };
   const second = JSON.parse(JSON.stringify(t.Resources.TapirAccess)) as { Properties: Record<string, unknown> };
   second.Properties.ServiceName = 'okapi';
   t.Resources.OkapiAccess = second;
@@ -31,7 +35,9 @@ describe('footprint', () => {
     const { template, values } = tapirTwice();
     delete (template.Resources as Record<string, unknown>).OkapiAccess;
     const out = transformTemplate(template, { ...ctx, templateParameterValues: values });
-    expect(Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group')).toHaveLength(3);
+    expect(
+      Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group'),
+    ).toHaveLength(3);
     expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(TEMPLATE_LIMITS.bodyBytes);
     expect(JSON.stringify(out)).not.toContain('"Reason"');
   });
@@ -39,7 +45,9 @@ describe('footprint', () => {
   test('two plain Access resources (examples/tapir.yaml twice) fit the 1,000,000 bytes of a template from S3', () => {
     const { template, values } = tapirTwice();
     const out = transformTemplate(template, { ...ctx, templateParameterValues: values });
-    expect(Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group')).toHaveLength(6);
+    expect(
+      Object.values(out.Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::IAM::Group'),
+    ).toHaveLength(6);
     const bytes = Buffer.byteLength(JSON.stringify(out));
     expect(bytes).toBeLessThanOrEqual(TEMPLATE_LIMITS.bytes);
     // no per-policy statement list: the Sid is the way back to the catalog
@@ -49,13 +57,21 @@ describe('footprint', () => {
   test('one plain Access resource adds six outputs (the deployment bucket, three group names, the role ARN and the boundary ARN), 25 of them fit 200 outputs', () => {
     const out = transformTemplate({ Resources: many(25) }, ctx);
     expect(Object.keys(out.Outputs ?? {}).filter((k) => k.startsWith('S000Access'))).toEqual([
-      'S000AccessDeploymentBucketArn', 'S000AccessAdminGroupName', 'S000AccessDeveloperGroupName', 'S000AccessCiGroupName', 'S000AccessBoundaryArn', 'S000AccessLambdaRoleArn',
+      'S000AccessDeploymentBucketArn',
+      'S000AccessAdminGroupName',
+      'S000AccessDeveloperGroupName',
+      'S000AccessCiGroupName',
+      'S000AccessBoundaryArn',
+      'S000AccessLambdaRoleArn',
     ]);
     expect(Object.keys(out.Outputs ?? {}).length).toBeLessThanOrEqual(TEMPLATE_LIMITS.outputs);
   });
 
   test('policy ARNs are outputs only when DisableGroups leaves them as the interface', () => {
-    const out = transformTemplate({ Resources: { AppAccess: { Type: ACCESS, Properties: { ServiceName: 'tapir', DisableGroups: true } } } }, ctx);
+    const out = transformTemplate(
+      { Resources: { AppAccess: { Type: ACCESS, Properties: { ServiceName: 'tapir', DisableGroups: true } } } },
+      ctx,
+    );
     const keys = Object.keys(out.Outputs ?? {});
     expect(keys.some((k) => /Policy\d+Arn$/.test(k))).toBe(true);
     expect(keys.some((k) => k.endsWith('GroupName'))).toBe(false);
@@ -65,7 +81,13 @@ describe('footprint', () => {
 describe('limits', () => {
   test('over 500 resources: the macro fails and names the Access resources to move', async () => {
     const fragment = { Resources: many(50) };
-    const r = await handler({ region: 'us-east-1', accountId: '123456789012', fragment, requestId: 'x', templateParameterValues: {} });
+    const r = await handler({
+      region: 'us-east-1',
+      accountId: '123456789012',
+      fragment,
+      requestId: 'x',
+      templateParameterValues: {},
+    });
     expect(r.status).toBe('failure');
     expect(r.errorMessage).toMatch(/The processed template has \d+ resources \(CloudFormation allows 500\)/);
     const moved = /Move ([A-Za-z0-9, ]+) to another stack \((\d+) of 50 Access resources/.exec(r.errorMessage ?? '');
@@ -76,7 +98,9 @@ describe('limits', () => {
     const rest = Object.fromEntries(Object.entries(fragment.Resources).filter(([id]) => !ids.includes(id)));
     expect(() => transformTemplate({ Resources: rest }, ctx)).not.toThrow();
     const plusOne = Object.fromEntries(Object.entries(fragment.Resources).filter(([id]) => !ids.slice(1).includes(id)));
-    expect(() => transformTemplate({ Resources: plusOne }, ctx)).toThrow(/The processed template has .*CloudFormation allows/);
+    expect(() => transformTemplate({ Resources: plusOne }, ctx)).toThrow(
+      /The processed template has .*CloudFormation allows/,
+    );
   });
 
   test('over 200 outputs: the template keeps its own, the message names the Access resources', () => {
@@ -87,12 +111,20 @@ describe('limits', () => {
   });
 
   test('over 1,000,000 bytes', () => {
-    const big = { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v' }, Metadata: { Blob: 'x'.repeat(990_000) } };
-    expect(() => transformTemplate({ Resources: { Big: big, ...many(1) } }, ctx)).toThrow(/bytes of JSON \(CloudFormation allows 1000000 from S3\)\. Move S000Access/);
+    const big = {
+      Type: 'AWS::SSM::Parameter',
+      Properties: { Type: 'String', Value: 'v' },
+      Metadata: { Blob: 'x'.repeat(990_000) },
+    };
+    expect(() => transformTemplate({ Resources: { Big: big, ...many(1) } }, ctx)).toThrow(
+      /bytes of JSON \(CloudFormation allows 1000000 from S3\)\. Move S000Access/,
+    );
   });
 
   test('a template over the limit without its Access resources says to split the template itself', () => {
-    expect(() => checkLimits({ resources: 600, outputs: 0, bytes: 10 }, [{ logicalId: 'A', resources: 11, outputs: 4, bytes: 5 }])).toThrow(/split the template itself/);
+    expect(() =>
+      checkLimits({ resources: 600, outputs: 0, bytes: 10 }, [{ logicalId: 'A', resources: 11, outputs: 4, bytes: 5 }]),
+    ).toThrow(/split the template itself/);
   });
 
   test('within every limit: nothing to say', () => {
@@ -102,12 +134,44 @@ describe('limits', () => {
 
 describe('the byte count is exact (policy documents are counted from rendering, not serialised again)', () => {
   const withBlob = (n: number, extra: Record<string, unknown>) => ({
-    Resources: { Big: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Value: 'v' }, Metadata: { Blob: 'x'.repeat(n) } }, ...extra },
+    Resources: {
+      Big: {
+        Type: 'AWS::SSM::Parameter',
+        Properties: { Type: 'String', Value: 'v' },
+        Metadata: { Blob: 'x'.repeat(n) },
+      },
+      ...extra,
+    },
   });
   test.each([
     ['plain', { S0Access: access('tapir') }],
-    ['submodules and lists', { K: { Type: ACCESS, Properties: { ServiceName: 'koala', Stage: 'prod', Xray: true, Kms: true, FunctionNames: ['custom-fn'], LayerNames: ['shared'], Secrets: { Names: ['db'] } } } }],
-    ['condition and a custom role', { C: { Type: ACCESS, Condition: 'On', Properties: { ServiceName: 'wombat', LambdaRoleName: 'custom-role', DeploymentBucket: 'my-bucket' } } }],
+    [
+      'submodules and lists',
+      {
+        K: {
+          Type: ACCESS,
+          Properties: {
+            ServiceName: 'koala',
+            Stage: 'prod',
+            Xray: true,
+            Kms: true,
+            FunctionNames: ['custom-fn'],
+            LayerNames: ['shared'],
+            Secrets: { Names: ['db'] },
+          },
+        },
+      },
+    ],
+    [
+      'condition and a custom role',
+      {
+        C: {
+          Type: ACCESS,
+          Condition: 'On',
+          Properties: { ServiceName: 'wombat', LambdaRoleName: 'custom-role', DeploymentBucket: 'my-bucket' },
+        },
+      },
+    ],
   ])('%s: 1,000,000 bytes pass, 1,000,001 fail', (_name, extra) => {
     const probe = transformTemplate(withBlob(10, extra), ctx);
     const base = Buffer.byteLength(JSON.stringify(probe)) - 10;

@@ -33,7 +33,11 @@ describe('fitName', () => {
   });
 
   test('a 35-character service with a 19-character stage: its execution role becomes a 64-character name that starts with the prefix', () => {
-    const fitted = fitName('iam-role', 'cf-hippopotamus-migration-orchestrator-performance-testing', '-lambda-execution');
+    const fitted = fitName(
+      'iam-role',
+      'cf-hippopotamus-migration-orchestrator-performance-testing',
+      '-lambda-execution',
+    );
     expect(fitted).toMatch(new RegExp(`^cf-hippopotamus-migration-orchestrator-${HASH}-lambda-execution$`));
     expect(fitted.length).toBeLessThanOrEqual(64);
     // Pinned: a change of the algorithm renames every deployed shortened resource, which must be deliberate.
@@ -41,7 +45,11 @@ describe('fitName', () => {
   });
 
   test('the IAM limits the expansion checks are the ones names are fitted to', () => {
-    expect(IAM_NAME_LIMITS).toEqual({ group: NAME_LIMITS['iam-group'], policy: NAME_LIMITS['iam-policy'], role: NAME_LIMITS['iam-role'] });
+    expect(IAM_NAME_LIMITS).toEqual({
+      group: NAME_LIMITS['iam-group'],
+      policy: NAME_LIMITS['iam-policy'],
+      role: NAME_LIMITS['iam-role'],
+    });
   });
 
   test('deterministic: the same input gives the same name, every time', () => {
@@ -56,18 +64,23 @@ describe('fitName', () => {
     for (const n of inputs) names.add(fitName('iam-role', n, '-lambda-execution'));
     expect(names.size).toBe(inputs.length);
     // The same full name cut differently (head/tail split) is still the same full name.
-    expect(fitName('iam-role', `${'q'.repeat(60)}-x`, '-ci')).not.toBe(fitName('iam-role', `${'q'.repeat(60)}-y`, '-ci'));
+    expect(fitName('iam-role', `${'q'.repeat(60)}-x`, '-ci')).not.toBe(
+      fitName('iam-role', `${'q'.repeat(60)}-y`, '-ci'),
+    );
   });
 
-  test.each(Object.entries(NAME_LIMITS) as [NameKind, number][])('%s: every length up to far past %i fits', (kind, limit) => {
-    for (const length of [1, limit - 1, limit, limit + 1, limit + 9, 2 * limit + 5]) {
-      const name = 'n'.repeat(length);
-      const fitted = fitName(kind, name);
-      expect(fitted.length).toBeLessThanOrEqual(limit);
-      if (length <= limit) expect(fitted).toBe(name);
-      else expect(fitted).toMatch(new RegExp(`^n+-${HASH}$`));
-    }
-  });
+  test.each(Object.entries(NAME_LIMITS) as [NameKind, number][])(
+    '%s: every length up to far past %i fits',
+    (kind, limit) => {
+      for (const length of [1, limit - 1, limit, limit + 1, limit + 9, 2 * limit + 5]) {
+        const name = 'n'.repeat(length);
+        const fitted = fitName(kind, name);
+        expect(fitted.length).toBeLessThanOrEqual(limit);
+        if (length <= limit) expect(fitted).toBe(name);
+        else expect(fitted).toMatch(new RegExp(`^n+-${HASH}$`));
+      }
+    },
+  );
 
   test('a tail longer than half the limit is cut with the rest, and the name still fits', () => {
     const fitted = fitName('iam-role', 'cf-orders-development-environment', `-${'developers'.repeat(4)}`);
@@ -79,7 +92,9 @@ describe('fitName', () => {
     const fitted = fitName('iam-role', `cf-${'abc-'.repeat(20)}`, '-ci');
     expect(fitted).not.toMatch(/--/);
     expect(fitted).toMatch(/^[a-z0-9-]+$/);
-    expect(fitName('kms-alias', `alias/${'s'.repeat(150)}/${'t'.repeat(150)}`)).toMatch(new RegExp(`^alias/s+/t+-${HASH}$`));
+    expect(fitName('kms-alias', `alias/${'s'.repeat(150)}/${'t'.repeat(150)}`)).toMatch(
+      new RegExp(`^alias/s+/t+-${HASH}$`),
+    );
   });
 });
 
@@ -90,8 +105,12 @@ type Resources = Record<string, { Type: string; Properties?: Record<string, unkn
 
 async function expand(properties: Record<string, unknown>): Promise<Resources> {
   const r = await handler({
-    region: 'us-east-1', accountId: '123456789012', transformId: '123456789012::FormidableServerless', requestId: 'names',
-    params: {}, templateParameterValues: {},
+    region: 'us-east-1',
+    accountId: '123456789012',
+    transformId: '123456789012::FormidableServerless',
+    requestId: 'names',
+    params: {},
+    templateParameterValues: {},
     fragment: { Resources: { LongAccess: { Type: 'Formidable::Serverless::Access', Properties: properties } } },
   });
   if (r.status !== 'success') throw new Error(String(r.errorMessage));
@@ -107,7 +126,10 @@ function strings(v: unknown): string[] {
 }
 
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`).test(value);
 }
 
@@ -146,32 +168,54 @@ const CANARY_STAGE = 20;
 
 describe('a real expansion with long names', () => {
   const cases: [string, Record<string, unknown>][] = [
-    ['a 35-character service with a 19-character stage', { ServiceName: 'hippopotamus-migration-orchestrator', SlsServiceName: 'hippopotamus-migration-orchestrator', Stage: 'performance-testing', Canary: true }],
+    [
+      'a 35-character service with a 19-character stage',
+      {
+        ServiceName: 'hippopotamus-migration-orchestrator',
+        SlsServiceName: 'hippopotamus-migration-orchestrator',
+        Stage: 'performance-testing',
+        Canary: true,
+      },
+    ],
     // At their longest, the names make the ARNs long enough that every submodule at once needs more than IAM's
     // 10 managed policies per group (a clear error of its own): the submodules are spread over three cases.
     // Since the catalog's Deny statements and the longer conditions (issue 10), Kms + Alarms + Dashboard fit the
     // admin group's 10 policies only with a Stage of at most 35 characters (40 needs 11 policies, which the macro
     // refuses with its fix), and the CodeDeploy role only with at most 20 (25 needs 11): those two cases shorten Stage; Secrets
     // moved to the VPC case, which fits with the 45-character Stage.
-    ['every name at its longest, with the submodules that name things', {
-      ...LONGEST,
-      Stage: exactly(35, 'performance-testing-'),
-      Kms: true,
-      Alarms: { Functions: [{ Name: `reconcile-${'every-warehouse-'.repeat(7)}now`, FunctionName: 'reconcile' }], Topic: { Emails: ['ops@example.com'] }, Api: true },
-      Dashboard: true,
-    }],
-    ['every name at its longest, with the CodeDeploy role', { ...LONGEST, Stage: exactly(CANARY_STAGE, 'performance-testing-'), Canary: true }],
-    ['every name at its longest, with the VPC the macro creates (its Name tags) and Secrets', { ...LONGEST, Vpc: { Mode: 'create' }, Secrets: { Names: ['db-password'] } }],
+    [
+      'every name at its longest, with the submodules that name things',
+      {
+        ...LONGEST,
+        Stage: exactly(35, 'performance-testing-'),
+        Kms: true,
+        Alarms: {
+          Functions: [{ Name: `reconcile-${'every-warehouse-'.repeat(7)}now`, FunctionName: 'reconcile' }],
+          Topic: { Emails: ['ops@example.com'] },
+          Api: true,
+        },
+        Dashboard: true,
+      },
+    ],
+    [
+      'every name at its longest, with the CodeDeploy role',
+      { ...LONGEST, Stage: exactly(CANARY_STAGE, 'performance-testing-'), Canary: true },
+    ],
+    [
+      'every name at its longest, with the VPC the macro creates (its Name tags) and Secrets',
+      { ...LONGEST, Vpc: { Mode: 'create' }, Secrets: { Names: ['db-password'] } },
+    ],
   ];
 
-  test('the longest inputs are at the properties\' maxima', () => {
+  test("the longest inputs are at the properties' maxima", () => {
     expect(LONGEST.ServiceName).toHaveLength(100);
     expect(LONGEST.Stage).toHaveLength(45);
     expect(LONGEST.ResourcePrefix).toHaveLength(100);
-    for (const k of ['RoleAdminName', 'RoleDeveloperName', 'RoleCiName'] as const) expect(LONGEST[k].length).toBeGreaterThan(55);
+    for (const k of ['RoleAdminName', 'RoleDeveloperName', 'RoleCiName'] as const)
+      expect(LONGEST[k].length).toBeGreaterThan(55);
   });
 
-  test.each(cases)('%s: every name the macro creates fits AWS\'s limit for it', async (_name, properties) => {
+  test.each(cases)("%s: every name the macro creates fits AWS's limit for it", async (_name, properties) => {
     const resources = await expand(properties);
     let checked = 0;
     for (const [id, r] of Object.entries(resources)) {
@@ -179,53 +223,80 @@ describe('a real expansion with long names', () => {
         const v = r.Properties?.[prop];
         if (typeof v !== 'string') continue;
         checked++;
-        if (v.length > NAME_LIMITS[kind]) throw new Error(`${id}.${prop} '${v}' is ${v.length} characters; ${kind} allows ${NAME_LIMITS[kind]}`);
+        if (v.length > NAME_LIMITS[kind])
+          throw new Error(`${id}.${prop} '${v}' is ${v.length} characters; ${kind} allows ${NAME_LIMITS[kind]}`);
       }
       const tags = r.Properties?.Tags;
-      const values = Array.isArray(tags) ? (tags as { Value: string }[]).map((t) => t.Value) : Object.values((tags ?? {}) as Record<string, string>);
+      const values = Array.isArray(tags)
+        ? (tags as { Value: string }[]).map((t) => t.Value)
+        : Object.values((tags ?? {}) as Record<string, string>);
       for (const v of values) expect(v.length).toBeLessThanOrEqual(NAME_LIMITS['tag-value']);
     }
     expect(checked).toBeGreaterThan(8);
   });
 
-  test.each(cases)('%s: the policies name every role the macro creates exactly (no wildcard, never the full name)', async (_name, properties) => {
-    const resources = await expand(properties);
-    const policyText = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Role')
-      .flatMap((r) => strings(r.Properties?.PolicyDocument ?? r.Properties?.Policies));
-    const roles = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Role').map((r) => String(r.Properties?.RoleName));
-    expect(roles.length).toBe(properties.Canary ? 2 : 1);
-    const roleArns = policyText.filter((s) => s.includes(':role/')).map((s) => s.slice(s.indexOf(':role/') + 6));
-    for (const role of roles) {
-      // Each created role is granted on (PassRole, or the execution role's own statements) by its exact name.
-      expect(roleArns).toContain(role);
-    }
-    const prefix = `${properties.ResourcePrefix ?? `cf-${properties.ServiceName}`}-${properties.Stage}`;
-    for (const arn of roleArns) {
-      // A grant on a macro role never uses the full (unshortened) name, nor a pattern over the macro's prefix.
-      if (arn.startsWith(prefix.slice(0, 20))) expect(roles).toContain(arn);
-    }
-  });
+  test.each(cases)(
+    '%s: the policies name every role the macro creates exactly (no wildcard, never the full name)',
+    async (_name, properties) => {
+      const resources = await expand(properties);
+      const policyText = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Role')
+        .flatMap((r) => strings(r.Properties?.PolicyDocument ?? r.Properties?.Policies));
+      const roles = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Role')
+        .map((r) => String(r.Properties?.RoleName));
+      expect(roles.length).toBe(properties.Canary ? 2 : 1);
+      const roleArns = policyText.filter((s) => s.includes(':role/')).map((s) => s.slice(s.indexOf(':role/') + 6));
+      for (const role of roles) {
+        // Each created role is granted on (PassRole, or the execution role's own statements) by its exact name.
+        expect(roleArns).toContain(role);
+      }
+      const prefix = `${properties.ResourcePrefix ?? `cf-${properties.ServiceName}`}-${properties.Stage}`;
+      for (const arn of roleArns) {
+        // A grant on a macro role never uses the full (unshortened) name, nor a pattern over the macro's prefix.
+        if (arn.startsWith(prefix.slice(0, 20))) expect(roles).toContain(arn);
+      }
+    },
+  );
 
-  test('alarms and the dashboard: shortened names stay inside the groups\' grants; the KMS condition names the alias', async () => {
+  test("alarms and the dashboard: shortened names stay inside the groups' grants; the KMS condition names the alias", async () => {
     const resources = await expand(cases[1][1]);
     expect(cases[1][0]).toMatch(/submodules that name/);
-    const policyText = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').flatMap((r) => strings(r.Properties?.PolicyDocument));
-    const alarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm').map((r) => String(r.Properties?.AlarmName));
+    const policyText = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((r) => strings(r.Properties?.PolicyDocument));
+    const alarms = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map((r) => String(r.Properties?.AlarmName));
     expect(alarms.some((a) => new RegExp(`-${HASH}-errors$`).test(a))).toBe(true);
     const alarmPatterns = policyText.filter((s) => s.includes(':alarm:'));
     for (const a of alarms) {
-      expect(alarmPatterns.some((p) => globMatches(p.replace(/^arn:\*:cloudwatch:\*:/, 'arn:aws:cloudwatch:us-east-1:'), `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a}`))).toBe(true);
+      expect(
+        alarmPatterns.some((p) =>
+          globMatches(
+            p.replace(/^arn:\*:cloudwatch:\*:/, 'arn:aws:cloudwatch:us-east-1:'),
+            `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${a}`,
+          ),
+        ),
+      ).toBe(true);
     }
-    const dashboard = Object.values(resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')?.Properties?.DashboardName as string;
-    expect(policyText.filter((s) => s.includes(':dashboard/')).map((s) => s.slice(s.indexOf(':dashboard/') + 11))).toEqual(expect.arrayContaining([dashboard]));
+    const dashboard = Object.values(resources).find((r) => r.Type === 'AWS::CloudWatch::Dashboard')?.Properties
+      ?.DashboardName as string;
+    expect(
+      policyText.filter((s) => s.includes(':dashboard/')).map((s) => s.slice(s.indexOf(':dashboard/') + 11)),
+    ).toEqual(expect.arrayContaining([dashboard]));
     const alias = Object.values(resources).find((r) => r.Type === 'AWS::KMS::Alias')?.Properties?.AliasName as string;
     expect(policyText).toContain(alias);
   });
 
   test('the outputs show the real names: groups and roles; every managed policy is attached to one of them', async () => {
     const r = await handler({
-      region: 'us-east-1', accountId: '123456789012', transformId: '123456789012::FormidableServerless', requestId: 'names',
-      params: {}, templateParameterValues: {},
+      region: 'us-east-1',
+      accountId: '123456789012',
+      transformId: '123456789012::FormidableServerless',
+      requestId: 'names',
+      params: {},
+      templateParameterValues: {},
       fragment: { Resources: { LongAccess: { Type: 'Formidable::Serverless::Access', Properties: cases[0][1] } } },
     });
     const fragment = r.fragment as { Resources: Resources; Outputs: Record<string, { Value: unknown }> };
@@ -234,14 +305,19 @@ describe('a real expansion with long names', () => {
     // each policy is found through the group or role it is attached to, whose real name is an output
     const attached = new Set<string>();
     for (const res of Object.values(fragment.Resources)) {
-      for (const arn of ((res as { Properties?: { ManagedPolicyArns?: unknown[] } }).Properties?.ManagedPolicyArns ?? [])) strings(arn).forEach((x) => attached.add(x));
+      for (const arn of (res as { Properties?: { ManagedPolicyArns?: unknown[] } }).Properties?.ManagedPolicyArns ?? [])
+        strings(arn).forEach((x) => attached.add(x));
     }
     for (const [id, res] of Object.entries(fragment.Resources)) {
-      if (['AWS::IAM::Group', 'AWS::IAM::Role'].includes(res.Type)) expect([id, referenced.has(id)]).toEqual([id, true]);
+      if (['AWS::IAM::Group', 'AWS::IAM::Role'].includes(res.Type))
+        expect([id, referenced.has(id)]).toEqual([id, true]);
       if (res.Type === 'AWS::IAM::ManagedPolicy') {
         const roles = ((res as { Properties?: { Roles?: unknown[] } }).Properties?.Roles ?? []).flatMap(strings);
         // the permissions boundary is attached to no principal: its ARN is an output of its own
-        expect([id, attached.has(id) || roles.some((r) => referenced.has(r)) || referenced.has(id)]).toEqual([id, true]);
+        expect([id, attached.has(id) || roles.some((r) => referenced.has(r)) || referenced.has(id)]).toEqual([
+          id,
+          true,
+        ]);
       }
     }
   });

@@ -6,7 +6,15 @@ import { parseAccess, type AccessConfig } from '../../functions/core/config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from '../../functions/core/deployment-bucket';
 import { fill, sidOf } from '../../functions/core/iam/render';
 import {
-  arnTokens, deploymentBucketName, exportName, groupName, lambdaPolicyName, lambdaRoleName, logicalIds, pascal, policyName,
+  arnTokens,
+  deploymentBucketName,
+  exportName,
+  groupName,
+  lambdaPolicyName,
+  lambdaRoleName,
+  logicalIds,
+  pascal,
+  policyName,
 } from '../../functions/core/naming';
 
 function config(properties: Record<string, unknown>, logicalId = 'TapirAccess'): AccessConfig {
@@ -20,12 +28,15 @@ function config(properties: Record<string, unknown>, logicalId = 'TapirAccess'):
 
 /** IAM's wildcard match of a whole string (`*` any run, `?` one character). */
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${source}$`).test(value);
 }
 
 describe('defaults the names derive from', () => {
-  test('IamRegion defaults to the service\'s Region; * only when chosen', () => {
+  test("IamRegion defaults to the service's Region; * only when chosen", () => {
     expect(config({ ServiceName: 'tapir', Region: 'eu-west-1' }).iamRegion).toBe('eu-west-1');
     expect(config({ ServiceName: 'tapir', Region: 'eu-west-1', IamRegion: '*' }).iamRegion).toBe('*');
   });
@@ -33,9 +44,17 @@ describe('defaults the names derive from', () => {
   test('ServiceName alone: stage development, prefix cf-<service>, framework service sls-<service>', () => {
     const c = config({ ServiceName: 'tapir' });
     expect(c).toMatchObject({
-      stage: 'development', iamStage: 'development', resourcePrefix: 'cf-tapir', slsServiceName: 'sls-tapir',
-      stackName: 'sls-tapir-development', deploymentPrefix: 'serverless', iamPartition: '*', iamRegion: 'us-east-1',
-      iamAccountId: '123456789012', region: 'us-east-1', roleNames: { admin: 'admin', developer: 'developer', ci: 'ci' },
+      stage: 'development',
+      iamStage: 'development',
+      resourcePrefix: 'cf-tapir',
+      slsServiceName: 'sls-tapir',
+      stackName: 'sls-tapir-development',
+      deploymentPrefix: 'serverless',
+      iamPartition: '*',
+      iamRegion: 'us-east-1',
+      iamAccountId: '123456789012',
+      region: 'us-east-1',
+      roleNames: { admin: 'admin', developer: 'developer', ci: 'ci' },
     });
   });
 
@@ -46,7 +65,9 @@ describe('defaults the names derive from', () => {
   });
 
   test('a numeric IamAccountId (an unquoted YAML number, leading zeros lost) is refused with the fix', () => {
-    expect(() => config({ ServiceName: 'tapir', IamAccountId: 12345678901 })).toThrow(/IamAccountId' should be a quoted string/);
+    expect(() => config({ ServiceName: 'tapir', IamAccountId: 12345678901 })).toThrow(
+      /IamAccountId' should be a quoted string/,
+    );
   });
 });
 
@@ -62,12 +83,25 @@ describe('IAM names', () => {
   });
 
   test('groups follow ResourcePrefix, Stage and the role names', () => {
-    const custom = config({ ServiceName: 'tapir', Stage: 'prod', ResourcePrefix: 'acme', RoleAdminName: 'owners', RoleDeveloperName: 'engineers', RoleCiName: 'pipeline' });
-    expect([groupName(custom, 'admin'), groupName(custom, 'developer'), groupName(custom, 'ci')]).toEqual(['acme-prod-owners', 'acme-prod-engineers', 'acme-prod-pipeline']);
+    const custom = config({
+      ServiceName: 'tapir',
+      Stage: 'prod',
+      ResourcePrefix: 'acme',
+      RoleAdminName: 'owners',
+      RoleDeveloperName: 'engineers',
+      RoleCiName: 'pipeline',
+    });
+    expect([groupName(custom, 'admin'), groupName(custom, 'developer'), groupName(custom, 'ci')]).toEqual([
+      'acme-prod-owners',
+      'acme-prod-engineers',
+      'acme-prod-pipeline',
+    ]);
   });
 
   test('group names use Stage, never the IamStage wildcard', () => {
-    expect(groupName(config({ ServiceName: 'tapir', Stage: 'preview', IamStage: 'pr-*' }), 'ci')).toBe('cf-tapir-preview-ci');
+    expect(groupName(config({ ServiceName: 'tapir', Stage: 'preview', IamStage: 'pr-*' }), 'ci')).toBe(
+      'cf-tapir-preview-ci',
+    );
   });
 
   test('a policy alone in its audience has no number; several are numbered from 1', () => {
@@ -86,7 +120,11 @@ describe('IAM names', () => {
   });
 
   test('the long names of fixture 10 fit IAM (groups, policies 128; role 64)', () => {
-    const long = config({ ServiceName: 'analytics-pipeline-processor', SlsServiceName: 'analytics-pipeline-processor', Stage: 'development' });
+    const long = config({
+      ServiceName: 'analytics-pipeline-processor',
+      SlsServiceName: 'analytics-pipeline-processor',
+      Stage: 'development',
+    });
     expect(groupName(long, 'developer')).toBe('cf-analytics-pipeline-processor-development-developer');
     expect(lambdaRoleName(long)).toBe('cf-analytics-pipeline-processor-development-lambda-execution');
     expect(lambdaRoleName(long).length).toBeLessThanOrEqual(64);
@@ -109,14 +147,19 @@ describe('logical ids and exports', () => {
 
   test('logical ids are alphanumeric, as CloudFormation requires', () => {
     const ids = [
-      logicalIds.group('A1', 'developer'), logicalIds.policy('A1', 'developer-ci', 4), logicalIds.lambdaRole('A1'),
-      logicalIds.lambdaPolicy('A1'), logicalIds.deploymentBucket('A1'),
+      logicalIds.group('A1', 'developer'),
+      logicalIds.policy('A1', 'developer-ci', 4),
+      logicalIds.lambdaRole('A1'),
+      logicalIds.lambdaPolicy('A1'),
+      logicalIds.deploymentBucket('A1'),
     ];
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9]+$/);
   });
 
   test('export names carry the stack name, so two stacks never clash', () => {
-    expect(exportName('TapirAccess', 'AdminGroupName')).toEqual({ 'Fn::Sub': '${AWS::StackName}-TapirAccess-AdminGroupName' });
+    expect(exportName('TapirAccess', 'AdminGroupName')).toEqual({
+      'Fn::Sub': '${AWS::StackName}-TapirAccess-AdminGroupName',
+    });
   });
 
   test('pascal upper-cases the first letter only', () => {
@@ -138,35 +181,79 @@ describe('tokens', () => {
   test('literal tokens of a default Access resource', () => {
     const t = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev', ResolveDeploymentBucket: false }));
     expect(t).toMatchObject({
-      Partition: '*', Region: 'us-east-1', Account: '123456789012', ServiceRegion: 'us-east-1', Service: 'sls-tapir', Stage: 'dev',
-      StackName: 'sls-tapir-dev', StackNameHead: 'sls-tapir-dev', ArtifactPrefix: 'serverless/sls-tapir/dev',
+      Partition: '*',
+      Region: 'us-east-1',
+      Account: '123456789012',
+      ServiceRegion: 'us-east-1',
+      Service: 'sls-tapir',
+      Stage: 'dev',
+      StackName: 'sls-tapir-dev',
+      StackNameHead: 'sls-tapir-dev',
+      ArtifactPrefix: 'serverless/sls-tapir/dev',
       LambdaRole: 'cf-tapir-dev-lambda-execution',
     });
   });
 
   test('IamPartition, IamRegion, IamAccountId and IamStage fill the ARN segments', () => {
-    const t = arnTokens(config({ ServiceName: 'tapir', Stage: 'prod', IamPartition: 'aws-cn', IamRegion: 'cn-north-1', IamAccountId: '210987654321', IamStage: 'prod-*' }));
-    expect(t).toMatchObject({ Partition: 'aws-cn', Region: 'cn-north-1', Account: '210987654321', Stage: 'prod-*', ArtifactPrefix: 'serverless/sls-tapir/prod-*' });
+    const t = arnTokens(
+      config({
+        ServiceName: 'tapir',
+        Stage: 'prod',
+        IamPartition: 'aws-cn',
+        IamRegion: 'cn-north-1',
+        IamAccountId: '210987654321',
+        IamStage: 'prod-*',
+      }),
+    );
+    expect(t).toMatchObject({
+      Partition: 'aws-cn',
+      Region: 'cn-north-1',
+      Account: '210987654321',
+      Stage: 'prod-*',
+      ArtifactPrefix: 'serverless/sls-tapir/prod-*',
+    });
   });
 
   test('StackNameHead is the stack name cut at 24 characters', () => {
-    expect(arnTokens(config({ ServiceName: 'analytics-pipeline-processor', SlsServiceName: 'analytics-pipeline-processor', Stage: 'development' })).StackNameHead)
-      .toBe('analytics-pipeline-proce');
+    expect(
+      arnTokens(
+        config({
+          ServiceName: 'analytics-pipeline-processor',
+          SlsServiceName: 'analytics-pipeline-processor',
+          Stage: 'development',
+        }),
+      ).StackNameHead,
+    ).toBe('analytics-pipeline-proce');
     expect(arnTokens(config({ ServiceName: 'tapir', StackName: 'a'.repeat(24) })).StackNameHead).toBe('a'.repeat(24));
   });
 
-  test('GeneratedNameHeads: CloudFormation\'s 24- and 25-character cuts of a long stack, the whole name of a short one', () => {
-    expect(arnTokens(config({ ServiceName: 'hippo', SlsServiceName: 'hippopotamus-migration-orchestrator', Stage: 'performance-testing' })).GeneratedNameHeads)
-      .toEqual(['hippopotamus-migration-o', 'hippopotamus-migration-or']);
+  test("GeneratedNameHeads: CloudFormation's 24- and 25-character cuts of a long stack, the whole name of a short one", () => {
+    expect(
+      arnTokens(
+        config({
+          ServiceName: 'hippo',
+          SlsServiceName: 'hippopotamus-migration-orchestrator',
+          Stage: 'performance-testing',
+        }),
+      ).GeneratedNameHeads,
+    ).toEqual(['hippopotamus-migration-o', 'hippopotamus-migration-or']);
     expect(arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' })).GeneratedNameHeads).toEqual(['sls-tapir-dev']);
     // A cut that ends on a hyphen drops it (the pattern adds its own).
-    expect(arnTokens(config({ ServiceName: 'xy', StackName: `${'a'.repeat(23)}-bcdef` })).GeneratedNameHeads).toEqual(['a'.repeat(23), `${'a'.repeat(23)}-b`]);
+    expect(arnTokens(config({ ServiceName: 'xy', StackName: `${'a'.repeat(23)}-bcdef` })).GeneratedNameHeads).toEqual([
+      'a'.repeat(23),
+      `${'a'.repeat(23)}-b`,
+    ]);
   });
 
-  test('the deployment bucket: the resolver\'s BucketArn when resolving, else a literal ARN', () => {
+  test("the deployment bucket: the resolver's BucketArn when resolving, else a literal ARN", () => {
     const resolving = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' }));
-    expect(resolving.DeploymentBucketArn).toEqual({ expression: { 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] }, maxLength: expect.any(Number) });
-    const custom = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', DeploymentBucket: 'acme-deployments' }));
+    expect(resolving.DeploymentBucketArn).toEqual({
+      expression: { 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] },
+      maxLength: expect.any(Number),
+    });
+    const custom = arnTokens(
+      config({ ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', DeploymentBucket: 'acme-deployments' }),
+    );
     expect(custom.DeploymentBucketArn).toBe('arn:aws:s3:::acme-deployments');
   });
 
@@ -177,27 +264,48 @@ describe('tokens', () => {
   });
 
   test('deploymentBucketName per mode', () => {
-    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev', DeploymentBucket: { Name: 'acme-deployments' } }))).toBe('acme-deployments');
-    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev', Region: 'eu-central-1', DeploymentBucket: { Shared: true } })))
-      .toBe(v4SharedBucketNamePattern('eu-central-1'));
-    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev' }))).toBe(generatedBucketNamePattern('sls-tapir-dev'));
-    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev' }))).toBe('sls-tapir-dev-serverlessdeploymentbuck*');
+    expect(
+      deploymentBucketName(
+        config({ ServiceName: 'tapir', Stage: 'dev', DeploymentBucket: { Name: 'acme-deployments' } }),
+      ),
+    ).toBe('acme-deployments');
+    expect(
+      deploymentBucketName(
+        config({ ServiceName: 'tapir', Stage: 'dev', Region: 'eu-central-1', DeploymentBucket: { Shared: true } }),
+      ),
+    ).toBe(v4SharedBucketNamePattern('eu-central-1'));
+    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev' }))).toBe(
+      generatedBucketNamePattern('sls-tapir-dev'),
+    );
+    expect(deploymentBucketName(config({ ServiceName: 'tapir', Stage: 'dev' }))).toBe(
+      'sls-tapir-dev-serverlessdeploymentbuck*',
+    );
   });
 
   test('fill: literal tokens give a string, an expression token alone gives the expression', () => {
     const tokens = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws' }));
-    expect(fill('arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*', tokens))
-      .toEqual({ value: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*', maxLength: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*'.length });
-    expect(fill('{DeploymentBucketArn}', tokens).value).toEqual({ 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] });
+    expect(fill('arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*', tokens)).toEqual({
+      value: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*',
+      maxLength: 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-*'.length,
+    });
+    expect(fill('{DeploymentBucketArn}', tokens).value).toEqual({
+      'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'],
+    });
   });
 
   test('fill: an expression token inside text gives an Fn::Sub, with a literal ${ (an IAM policy variable) escaped', () => {
     const tokens = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' }));
     const { value, maxLength } = fill('{DeploymentBucketArn}/{ArtifactPrefix}/${aws:username}/*', tokens);
     expect(value).toEqual({
-      'Fn::Sub': ['${DeploymentBucketArn}/serverless/sls-tapir/dev/${!aws:username}/*', { DeploymentBucketArn: { 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] } }],
+      'Fn::Sub': [
+        '${DeploymentBucketArn}/serverless/sls-tapir/dev/${!aws:username}/*',
+        { DeploymentBucketArn: { 'Fn::GetAtt': ['TapirAccessDeploymentBucket', 'BucketArn'] } },
+      ],
     });
-    expect(maxLength).toBe((tokens.DeploymentBucketArn as { maxLength: number }).maxLength + '/serverless/sls-tapir/dev/${aws:username}/*'.length);
+    expect(maxLength).toBe(
+      (tokens.DeploymentBucketArn as { maxLength: number }).maxLength +
+        '/serverless/sls-tapir/dev/${aws:username}/*'.length,
+    );
   });
 
   test('fill: an unknown token is a programming error, not a silent empty string', () => {
@@ -208,9 +316,13 @@ describe('tokens', () => {
     const dev = arnTokens(config({ ServiceName: 'tapir', Stage: 'dev' }));
     const pattern = fill('arn:aws:lambda:us-east-1:{Account}:function:{Service}-{Stage}-*', dev).value as string;
     expect(globMatches(pattern, 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-dev-hello')).toBe(true);
-    expect(globMatches(pattern, 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-development-hello')).toBe(false);
+    expect(globMatches(pattern, 'arn:aws:lambda:us-east-1:123456789012:function:sls-tapir-development-hello')).toBe(
+      false,
+    );
     const artifacts = fill('{ArtifactPrefix}/*', dev).value as string;
     expect(globMatches(artifacts, 'serverless/sls-tapir/dev/1700000000000-2024-01-01/compiled.json')).toBe(true);
-    expect(globMatches(artifacts, 'serverless/sls-tapir/development/1700000000000-2024-01-01/compiled.json')).toBe(false);
+    expect(globMatches(artifacts, 'serverless/sls-tapir/development/1700000000000-2024-01-01/compiled.json')).toBe(
+      false,
+    );
   });
 });

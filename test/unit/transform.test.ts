@@ -16,20 +16,42 @@ import { parameterValues } from '../../scripts/lib/harness';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
 import { goldenFeatures, INPUT_DIR, isErrorCase } from '../../scripts/update-golden';
 
-type Template = Record<string, unknown> & { Resources: Record<string, Resource>; Outputs?: Record<string, Record<string, unknown>> };
-type Resource = Record<string, unknown> & { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
-interface Statement { Sid: string; Action: string | string[]; Resource: unknown; Condition?: unknown }
+type Template = Record<string, unknown> & {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, Record<string, unknown>>;
+};
+type Resource = Record<string, unknown> & {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+};
+interface Statement {
+  Sid: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
 
 const ACCESS = 'Formidable::Serverless::Access';
 const ctx = { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} };
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-const transform = (t: unknown, values: Record<string, unknown> = {}) => transformTemplate(clone(t), { ...ctx, templateParameterValues: values }) as Template;
-const access = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ Type: ACCESS, ...extra, Properties: properties });
+const transform = (t: unknown, values: Record<string, unknown> = {}) =>
+  transformTemplate(clone(t), { ...ctx, templateParameterValues: values }) as Template;
+const access = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  Type: ACCESS,
+  ...extra,
+  Properties: properties,
+});
 
 async function viaHandler(fragment: unknown, templateParameterValues: Record<string, unknown> = {}) {
   return handler({
-    region: 'us-east-1', accountId: '123456789012', fragment, transformId: '123456789012::FormidableServerless',
-    params: {}, requestId: 'transform-test', templateParameterValues,
+    region: 'us-east-1',
+    accountId: '123456789012',
+    fragment,
+    transformId: '123456789012::FormidableServerless',
+    params: {},
+    requestId: 'transform-test',
+    templateParameterValues,
   });
 }
 
@@ -95,15 +117,30 @@ describe('everything but the Access resources is returned unchanged', () => {
 
   test('the short forms were read as their long forms', () => {
     const first = input.Resources.First.Properties as Record<string, unknown>;
-    expect(first.Value).toEqual({ 'Fn::Join': ['-', [{ Ref: 'Stage' }, { 'Fn::FindInMap': ['Regions', { Ref: 'AWS::Region' }, 'Short'] }, { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] }]] });
+    expect(first.Value).toEqual({
+      'Fn::Join': [
+        '-',
+        [
+          { Ref: 'Stage' },
+          { 'Fn::FindInMap': ['Regions', { Ref: 'AWS::Region' }, 'Short'] },
+          { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+        ],
+      ],
+    });
     expect((input.Conditions as Record<string, unknown>).NotDev).toEqual({ 'Fn::Not': [{ Condition: 'IsDev' }] });
-    expect((input.Resources.Network.Properties as { Tags: unknown[] }).Tags[2]).toEqual({ Key: 'arn', Value: { 'Fn::GetAtt': ['First', 'Value'] } });
+    expect((input.Resources.Network.Properties as { Tags: unknown[] }).Tags[2]).toEqual({
+      Key: 'arn',
+      Value: { 'Fn::GetAtt': ['First', 'Value'] },
+    });
   });
 
-  test.each(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions'])('section %s: deep-equal, same key order', (key) => {
-    expect(output[key]).toEqual(input[key]);
-    expect(JSON.stringify(output[key])).toBe(JSON.stringify(input[key]));
-  });
+  test.each(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Mappings', 'Conditions'])(
+    'section %s: deep-equal, same key order',
+    (key) => {
+      expect(output[key]).toEqual(input[key]);
+      expect(JSON.stringify(output[key])).toBe(JSON.stringify(input[key]));
+    },
+  );
 
   test.each(['First', 'Network', 'Last'])('resource %s: deep-equal, same key order', (id) => {
     expect(JSON.stringify(output.Resources[id])).toBe(JSON.stringify(input.Resources[id]));
@@ -137,14 +174,36 @@ describe('templates without Access resources come back identical', () => {
   const plain: Array<[string, unknown]> = [
     ['an empty template', {}],
     ['no Resources section', { AWSTemplateFormatVersion: '2010-09-09', Outputs: { A: { Value: 'a' } } }],
-    ['only other resources', { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::StackName}-t' } } } }, Outputs: { T: { Value: { Ref: 'Topic' } } } }],
-    ['a resource named like an expansion', { Resources: { TapirAccessAdminGroup: { Type: 'AWS::IAM::Group' }, TapirAccess: { Type: 'AWS::SNS::Topic' } } }],
-    ['a Ref to a resource called Access', { Resources: { Access: { Type: 'AWS::SNS::Topic' }, Sub: { Type: 'AWS::SNS::Subscription', DependsOn: 'Access', Properties: { TopicArn: { Ref: 'Access' } } } } }],
-    ['the short-form template without its Access resource', (() => {
-      const t = parseTemplate(SHORT_FORMS) as Template;
-      delete t.Resources.TapirAccess;
-      return t;
-    })()],
+    [
+      'only other resources',
+      {
+        Resources: {
+          Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Sub': '${AWS::StackName}-t' } } },
+        },
+        Outputs: { T: { Value: { Ref: 'Topic' } } },
+      },
+    ],
+    [
+      'a resource named like an expansion',
+      { Resources: { TapirAccessAdminGroup: { Type: 'AWS::IAM::Group' }, TapirAccess: { Type: 'AWS::SNS::Topic' } } },
+    ],
+    [
+      'a Ref to a resource called Access',
+      {
+        Resources: {
+          Access: { Type: 'AWS::SNS::Topic' },
+          Sub: { Type: 'AWS::SNS::Subscription', DependsOn: 'Access', Properties: { TopicArn: { Ref: 'Access' } } },
+        },
+      },
+    ],
+    [
+      'the short-form template without its Access resource',
+      (() => {
+        const t = parseTemplate(SHORT_FORMS) as Template;
+        delete t.Resources.TapirAccess;
+        return t;
+      })(),
+    ],
   ];
 
   test.each(plain)('%s', async (_name, template) => {
@@ -173,13 +232,30 @@ describe('several Access resources', () => {
     const middle = ids.indexOf('Middle');
     expect(ids.slice(0, middle).every((id) => id.startsWith('DevAccess'))).toBe(true);
     expect(ids.slice(middle + 1).every((id) => id.startsWith('ProdAccess'))).toBe(true);
-    expect(ids).toEqual(expect.arrayContaining(['DevAccessAdminGroup', 'ProdAccessAdminGroup', 'DevAccessLambdaRole', 'ProdAccessLambdaRole']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'DevAccessAdminGroup',
+        'ProdAccessAdminGroup',
+        'DevAccessLambdaRole',
+        'ProdAccessLambdaRole',
+      ]),
+    );
   });
 
   test('their names differ by stage and their settings stay their own', () => {
-    const groups = Object.values(output.Resources).filter((r) => r.Type === 'AWS::IAM::Group').map((r) => r.Properties?.GroupName);
-    expect(groups).toEqual(['cf-tapir-dev-admin', 'cf-tapir-dev-developer', 'cf-tapir-dev-ci', 'cf-tapir-prod-admin', 'cf-tapir-prod-developer', 'cf-tapir-prod-ci']);
-    const text = (prefix: string) => JSON.stringify(Object.entries(output.Resources).filter(([id]) => id.startsWith(prefix)));
+    const groups = Object.values(output.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Group')
+      .map((r) => r.Properties?.GroupName);
+    expect(groups).toEqual([
+      'cf-tapir-dev-admin',
+      'cf-tapir-dev-developer',
+      'cf-tapir-dev-ci',
+      'cf-tapir-prod-admin',
+      'cf-tapir-prod-developer',
+      'cf-tapir-prod-ci',
+    ]);
+    const text = (prefix: string) =>
+      JSON.stringify(Object.entries(output.Resources).filter(([id]) => id.startsWith(prefix)));
     expect(text('ProdAccess')).toContain('arn:*:s3:::acme-deployments');
     expect(text('DevAccess')).not.toContain('acme-deployments');
     expect(text('DevAccess')).not.toContain('sls-tapir-prod');
@@ -189,22 +265,55 @@ describe('several Access resources', () => {
 
 describe('Ref, Fn::GetAtt, Fn::Sub and DependsOn that point at an Access resource', () => {
   const rewrite = (value: unknown, properties: Record<string, unknown> = { ServiceName: 'tapir', Stage: 'dev' }) =>
-    transform({ Resources: { TapirAccess: access(properties) }, Outputs: { Out: { Value: value } } }).Outputs?.Out.Value;
+    transform({ Resources: { TapirAccess: access(properties) }, Outputs: { Out: { Value: value } } }).Outputs?.Out
+      .Value;
 
   test.each([
     ['Ref gives the developer group', { Ref: 'TapirAccess' }, { Ref: 'TapirAccessDeveloperGroup' }],
     ['GetAtt AdminGroupName', { 'Fn::GetAtt': ['TapirAccess', 'AdminGroupName'] }, { Ref: 'TapirAccessAdminGroup' }],
-    ['GetAtt DeveloperGroupName', { 'Fn::GetAtt': ['TapirAccess', 'DeveloperGroupName'] }, { Ref: 'TapirAccessDeveloperGroup' }],
+    [
+      'GetAtt DeveloperGroupName',
+      { 'Fn::GetAtt': ['TapirAccess', 'DeveloperGroupName'] },
+      { Ref: 'TapirAccessDeveloperGroup' },
+    ],
     ['GetAtt CiGroupName', { 'Fn::GetAtt': ['TapirAccess', 'CiGroupName'] }, { Ref: 'TapirAccessCiGroup' }],
-    ['GetAtt AdminGroupArn', { 'Fn::GetAtt': ['TapirAccess', 'AdminGroupArn'] }, { 'Fn::GetAtt': ['TapirAccessAdminGroup', 'Arn'] }],
-    ['GetAtt CiGroupArn (dotted string form)', { 'Fn::GetAtt': 'TapirAccess.CiGroupArn' }, { 'Fn::GetAtt': ['TapirAccessCiGroup', 'Arn'] }],
-    ['GetAtt LambdaRoleArn', { 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleArn'] }, { 'Fn::GetAtt': ['TapirAccessLambdaRole', 'Arn'] }],
+    [
+      'GetAtt AdminGroupArn',
+      { 'Fn::GetAtt': ['TapirAccess', 'AdminGroupArn'] },
+      { 'Fn::GetAtt': ['TapirAccessAdminGroup', 'Arn'] },
+    ],
+    [
+      'GetAtt CiGroupArn (dotted string form)',
+      { 'Fn::GetAtt': 'TapirAccess.CiGroupArn' },
+      { 'Fn::GetAtt': ['TapirAccessCiGroup', 'Arn'] },
+    ],
+    [
+      'GetAtt LambdaRoleArn',
+      { 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleArn'] },
+      { 'Fn::GetAtt': ['TapirAccessLambdaRole', 'Arn'] },
+    ],
     ['GetAtt LambdaRoleName', { 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleName'] }, { Ref: 'TapirAccessLambdaRole' }],
     ['${X} in Fn::Sub', { 'Fn::Sub': 'group ${TapirAccess}' }, { 'Fn::Sub': 'group ${TapirAccessDeveloperGroup}' }],
-    ['${X.Attribute} in Fn::Sub', { 'Fn::Sub': '${TapirAccess.AdminGroupArn} ${TapirAccess.LambdaRoleName}' }, { 'Fn::Sub': '${TapirAccessAdminGroup.Arn} ${TapirAccessLambdaRole}' }],
-    ['${!X} stays literal', { 'Fn::Sub': '${!TapirAccess} ${AWS::Region}' }, { 'Fn::Sub': '${!TapirAccess} ${AWS::Region}' }],
-    ['Fn::Sub list form: text and variables', { 'Fn::Sub': ['${TapirAccess}-${V}', { V: { Ref: 'TapirAccess' } }] }, { 'Fn::Sub': ['${TapirAccessDeveloperGroup}-${V}', { V: { Ref: 'TapirAccessDeveloperGroup' } }] }],
-    ['nested in other intrinsics', { 'Fn::Join': [',', [{ Ref: 'TapirAccess' }, { 'Fn::GetAtt': ['TapirAccess', 'CiGroupName'] }]] }, { 'Fn::Join': [',', [{ Ref: 'TapirAccessDeveloperGroup' }, { Ref: 'TapirAccessCiGroup' }]] }],
+    [
+      '${X.Attribute} in Fn::Sub',
+      { 'Fn::Sub': '${TapirAccess.AdminGroupArn} ${TapirAccess.LambdaRoleName}' },
+      { 'Fn::Sub': '${TapirAccessAdminGroup.Arn} ${TapirAccessLambdaRole}' },
+    ],
+    [
+      '${!X} stays literal',
+      { 'Fn::Sub': '${!TapirAccess} ${AWS::Region}' },
+      { 'Fn::Sub': '${!TapirAccess} ${AWS::Region}' },
+    ],
+    [
+      'Fn::Sub list form: text and variables',
+      { 'Fn::Sub': ['${TapirAccess}-${V}', { V: { Ref: 'TapirAccess' } }] },
+      { 'Fn::Sub': ['${TapirAccessDeveloperGroup}-${V}', { V: { Ref: 'TapirAccessDeveloperGroup' } }] },
+    ],
+    [
+      'nested in other intrinsics',
+      { 'Fn::Join': [',', [{ Ref: 'TapirAccess' }, { 'Fn::GetAtt': ['TapirAccess', 'CiGroupName'] }]] },
+      { 'Fn::Join': [',', [{ Ref: 'TapirAccessDeveloperGroup' }, { Ref: 'TapirAccessCiGroup' }]] },
+    ],
     ['a Ref to something else is untouched', { Ref: 'AWS::StackName' }, { Ref: 'AWS::StackName' }],
   ])('%s', (_name, value, expected) => {
     expect(rewrite(value)).toEqual(expected);
@@ -213,9 +322,14 @@ describe('Ref, Fn::GetAtt, Fn::Sub and DependsOn that point at an Access resourc
   test('with a custom LambdaRoleName the role attributes are the name and its ARN', () => {
     const props = { ServiceName: 'tapir', Stage: 'dev', LambdaRoleName: 'tapir-runtime' };
     expect(rewrite({ 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleName'] }, props)).toBe('tapir-runtime');
-    expect(rewrite({ 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleArn'] }, props)).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tapir-runtime' });
-    expect(rewrite({ 'Fn::Sub': 'role ${TapirAccess.LambdaRoleArn} named ${TapirAccess.LambdaRoleName}' }, props))
-      .toEqual({ 'Fn::Sub': 'role arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tapir-runtime named tapir-runtime' });
+    expect(rewrite({ 'Fn::GetAtt': ['TapirAccess', 'LambdaRoleArn'] }, props)).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tapir-runtime',
+    });
+    expect(
+      rewrite({ 'Fn::Sub': 'role ${TapirAccess.LambdaRoleArn} named ${TapirAccess.LambdaRoleName}' }, props),
+    ).toEqual({
+      'Fn::Sub': 'role arn:${AWS::Partition}:iam::${AWS::AccountId}:role/tapir-runtime named tapir-runtime',
+    });
   });
 
   test('DependsOn the Access resource waits for everything it expands into', () => {
@@ -238,7 +352,10 @@ describe('Ref, Fn::GetAtt, Fn::Sub and DependsOn that point at an Access resourc
       Conditions: { On: { 'Fn::Equals': ['a', 'a'] } },
       Resources: {
         Marker: { Type: 'AWS::SNS::Topic' },
-        TapirAccess: access({ ServiceName: 'tapir', Stage: 'dev' }, { Condition: 'On', DependsOn: 'Marker', Metadata: { Owner: 'platform' } }),
+        TapirAccess: access(
+          { ServiceName: 'tapir', Stage: 'dev' },
+          { Condition: 'On', DependsOn: 'Marker', Metadata: { Owner: 'platform' } },
+        ),
       },
     });
     const expanded = Object.entries(out.Resources).filter(([id]) => id.startsWith('TapirAccess'));
@@ -288,22 +405,56 @@ function worstCase(v: unknown): unknown {
 }
 
 const EXTRA: Array<[string, Template, Record<string, unknown>]> = [
-  ['kitchen sink: shared bucket, ManyLambdas, wildcard stage, literal partition', {
-    Resources: { KitchenAccess: access({ ServiceName: 'kitchen', Stage: 'preview', IamStage: 'pr-*', ManyLambdas: true, DeploymentBucket: { Shared: true }, IamPartition: 'aws', IamRegion: 'eu-west-1', Tags: { team: 'a' } }) },
-  }, {}],
-  ['longest names IAM allows', {
-    Resources: { LongAccess: access({ ServiceName: `s${'e'.repeat(99)}`, Stage: 'a'.repeat(30), ResourcePrefix: 'p'.repeat(40), LambdaRoleName: 'r'.repeat(64), ManyLambdas: true, StackName: `k${'s'.repeat(127)}` }) },
-  }, {}],
-  ['no resolver (ResolveDeploymentBucket: false)', {
-    Resources: { PlainAccess: access({ ServiceName: 'plain', Stage: 'dev', ResolveDeploymentBucket: false }) },
-  }, {}],
+  [
+    'kitchen sink: shared bucket, ManyLambdas, wildcard stage, literal partition',
+    {
+      Resources: {
+        KitchenAccess: access({
+          ServiceName: 'kitchen',
+          Stage: 'preview',
+          IamStage: 'pr-*',
+          ManyLambdas: true,
+          DeploymentBucket: { Shared: true },
+          IamPartition: 'aws',
+          IamRegion: 'eu-west-1',
+          Tags: { team: 'a' },
+        }),
+      },
+    },
+    {},
+  ],
+  [
+    'longest names IAM allows',
+    {
+      Resources: {
+        LongAccess: access({
+          ServiceName: `s${'e'.repeat(99)}`,
+          Stage: 'a'.repeat(30),
+          ResourcePrefix: 'p'.repeat(40),
+          LambdaRoleName: 'r'.repeat(64),
+          ManyLambdas: true,
+          StackName: `k${'s'.repeat(127)}`,
+        }),
+      },
+    },
+    {},
+  ],
+  [
+    'no resolver (ResolveDeploymentBucket: false)',
+    {
+      Resources: { PlainAccess: access({ ServiceName: 'plain', Stage: 'dev', ResolveDeploymentBucket: false }) },
+    },
+    {},
+  ],
 ];
 
-const GOLDEN: Array<[string, Template, Record<string, unknown>]> = goldenFeatures().filter((f) => !isErrorCase(f)).map((f) => {
-  const t = parseTemplate(readFileSync(join(INPUT_DIR, `${f}.yaml`), 'utf8')) as Template;
-  const { Transform: _ignored, ...fragment } = t;
-  return [`golden ${f}`, fragment as Template, parameterValues(t, {})];
-});
+const GOLDEN: Array<[string, Template, Record<string, unknown>]> = goldenFeatures()
+  .filter((f) => !isErrorCase(f))
+  .map((f) => {
+    const t = parseTemplate(readFileSync(join(INPUT_DIR, `${f}.yaml`), 'utf8')) as Template;
+    const { Transform: _ignored, ...fragment } = t;
+    return [`golden ${f}`, fragment as Template, parameterValues(t, {})];
+  });
 
 const CASES = [...GOLDEN, ...EXTRA];
 
@@ -312,7 +463,12 @@ function submoduleEntries(template: Template, values: Record<string, unknown>): 
   const out: CatalogEntry[] = [];
   for (const [id, r] of Object.entries(template.Resources)) {
     if (r.Type !== ACCESS) continue;
-    const config = parseAccess(id, r, { ...ctx, templateParameterValues: values }, SUBMODULES.map((m) => m.property));
+    const config = parseAccess(
+      id,
+      r,
+      { ...ctx, templateParameterValues: values },
+      SUBMODULES.map((m) => m.property),
+    );
     for (const m of SUBMODULES) {
       const v = config.submoduleProperties[m.property];
       if (v === undefined || v === false || v === 'false') continue;
@@ -360,30 +516,53 @@ describe.each(CASES)('%s', (_name, template, values) => {
 
   test('statement Sids are unique within each policy', () => {
     for (const [id, r] of policies()) {
-      const sids = ((r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement).map((s) => s.Sid);
+      const sids = (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement.map((s) => s.Sid);
       expect({ id, duplicates: sids.filter((s, i) => sids.indexOf(s) !== i) }).toEqual({ id, duplicates: [] });
       for (const sid of sids) expect(sid).toMatch(/^[A-Za-z0-9]+$/);
     }
   });
 
   test("each statement's Sid is its catalog id in PascalCase, and no reason travels in the template", () => {
-    const ids = [...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS, ...submoduleEntries(template, values)].map((e) => e.id);
+    const ids = [
+      ...CORE_CATALOG,
+      ...BOUNDARY_CATALOG,
+      OWN_RESOURCES,
+      CUSTOM_RESOURCE_CALLS,
+      ...submoduleEntries(template, values),
+    ].map((e) => e.id);
     for (let i = 0; i < 20; i++) ids.push(`boundary.declared-${i + 1}`);
-    const sids = new Set(ids.map((id) => id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')));
+    const sids = new Set(
+      ids.map((id) =>
+        id
+          .split(/[^A-Za-z0-9]+/)
+          .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+          .join(''),
+      ),
+    );
     for (const [id, r] of policies()) {
       const statements = (r.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
-      for (const s of statements) expect({ id, sid: s.Sid, known: sids.has(s.Sid) }).toEqual({ id, sid: s.Sid, known: true });
+      for (const s of statements)
+        expect({ id, sid: s.Sid, known: sids.has(s.Sid) }).toEqual({ id, sid: s.Sid, known: true });
       expect(r.Metadata?.[ACCESS]).toBeUndefined();
     }
   });
 
-  test('statements are in canonical form: the catalog entry\'s effect, sorted unique actions, Version 2012-10-17', () => {
+  test("statements are in canonical form: the catalog entry's effect, sorted unique actions, Version 2012-10-17", () => {
     // A statement's Sid is its catalog id in PascalCase; its Effect is the entry's (Allow unless a Deny guard rail).
-    const pascalId = (id: string) => id.split(/[^A-Za-z0-9]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+    const pascalId = (id: string) =>
+      id
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join('');
     // Every source of statements: the catalog, the boundary's fixed and merged statements (always Allow), the
     // declared BoundaryStatements (Allow, their Sid BoundaryDeclared<n>) and the submodules' entries.
     const sources: Array<{ id: string; effect?: string }> = [
-      ...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS, ...submoduleEntries(template, values),
+      ...CORE_CATALOG,
+      ...BOUNDARY_CATALOG,
+      OWN_RESOURCES,
+      CUSTOM_RESOURCE_CALLS,
+      ...submoduleEntries(template, values),
     ];
     for (let i = 0; i < 20; i++) sources.push({ id: `boundary.declared-${i + 1}` });
     const effects = new Map(sources.map((e) => [pascalId(e.id), e.effect ?? 'Allow']));

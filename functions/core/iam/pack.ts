@@ -39,7 +39,9 @@ export function pack(statements: readonly RenderedStatement[], budget = POLICY_B
   for (const s of statements) {
     const cost = s.size + 1; // the comma that separates it from its neighbour
     if (DOCUMENT_OVERHEAD + cost > budget) {
-      throw new PolicyTooLargeError(`has a statement ${s.id} that alone needs ${s.size} characters, over the ${budget}-character budget of one managed policy`);
+      throw new PolicyTooLargeError(
+        `has a statement ${s.id} that alone needs ${s.size} characters, over the ${budget}-character budget of one managed policy`,
+      );
     }
     const i = sizes.findIndex((used) => used + cost <= budget);
     if (i >= 0) {

@@ -65,7 +65,8 @@ export function fill(pattern: string, tokens: Tokens): { value: PolicyValue; max
     maxLength += parts[i + 1].length;
   }
   if (!vars) return { value: text, maxLength };
-  if (parts.length === 3 && parts[0] === '' && parts[2] === '') return { value: vars[parts[1]] as Record<string, unknown>, maxLength };
+  if (parts.length === 3 && parts[0] === '' && parts[2] === '')
+    return { value: vars[parts[1]] as Record<string, unknown>, maxLength };
   // Literal `${` must be escaped as `${!` inside Fn::Sub; placeholders become `${Name}`.
   // eslint-disable-next-line no-control-regex -- NUL delimits placeholders: it cannot occur in template text
   const sub = text.replace(/\$\{/g, '${!').replace(/\u0000([A-Za-z]+)\u0000/g, '${$1}');
@@ -82,14 +83,21 @@ function expandLists(pattern: string, tokens: Tokens): string[] {
   for (let i = 1; i < parts.length; i += 2) {
     const v = tokens[parts[i]];
     if (v !== undefined && isList(v)) {
-      const head = parts.slice(0, i).map((p, j) => (j % 2 ? `{${p}}` : p)).join('');
-      const tail = parts.slice(i + 1).map((p, j) => (j % 2 ? `{${p}}` : p)).join('');
+      const head = parts
+        .slice(0, i)
+        .map((p, j) => (j % 2 ? `{${p}}` : p))
+        .join('');
+      const tail = parts
+        .slice(i + 1)
+        .map((p, j) => (j % 2 ? `{${p}}` : p))
+        .join('');
       return v.flatMap((item) => expandLists(`${head}${item}${tail}`, tokens));
     }
   }
   return [pattern];
 }
-const hasListToken = (pattern: string, tokens: Tokens) => compile(pattern).some((p, i) => i % 2 === 1 && isList(tokens[p] ?? ''));
+const hasListToken = (pattern: string, tokens: Tokens) =>
+  compile(pattern).some((p, i) => i % 2 === 1 && isList(tokens[p] ?? ''));
 
 interface Prepared {
   readonly sid: string;
@@ -109,10 +117,16 @@ function build(entry: CatalogEntry, resources: readonly string[], condition: Con
   const action = one([...new Set(entry.actions)].sort());
   const empty = (): PolicyValue => '';
   const shape: Statement = {
-    Sid: sid, Effect: effect, Action: action, Resource: one(resources.map(empty)),
+    Sid: sid,
+    Effect: effect,
+    Action: action,
+    Resource: one(resources.map(empty)),
     ...(condition ? { Condition: renderCondition(condition, empty) } : {}),
   };
-  const patterns = [...entry.resources, ...Object.values(entry.condition ?? {}).flatMap((keys) => Object.values(keys).flat())];
+  const patterns = [
+    ...entry.resources,
+    ...Object.values(entry.condition ?? {}).flatMap((keys) => Object.values(keys).flat()),
+  ];
   const tokenNames = [...new Set(patterns.flatMap((x) => compile(x).filter((_, i) => i % 2 === 1)))];
   return { sid, effect, action, resources, condition, tokenNames, baseSize: JSON.stringify(shape).length };
 }
@@ -155,7 +169,8 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
   const lists = p.tokenNames.map((n) => tokens[n]).filter((v): v is readonly string[] => v !== undefined && isList(v));
   if (lists.some((l) => l.length > 0)) return renderWithLists(entry, p, tokens);
   if (lists.length) p = prepareWithoutLists(entry, tokens);
-  if (p.resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its empty lists are dropped`);
+  if (p.resources.length === 0)
+    throw new Error(`catalog entry ${entry.id} has no resource left once its empty lists are dropped`);
   // Each filled value adds its length; an expression counts at its longest resolution.
   let size = p.baseSize;
   let jsonSize = p.baseSize;
@@ -192,16 +207,30 @@ function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): Rend
       return value;
     });
   const resources = fillAll(p.resources);
-  if (resources.length === 0) throw new Error(`catalog entry ${entry.id} has no resource left once its lists are expanded`);
+  if (resources.length === 0)
+    throw new Error(`catalog entry ${entry.id} has no resource left once its lists are expanded`);
   const condition = entry.condition ? renderConditionLists(entry.condition, fillAll) : undefined;
   const statement: Statement = {
-    Sid: p.sid, Effect: p.effect, Action: p.action, Resource: one(resources), ...(condition ? { Condition: condition } : {}),
+    Sid: p.sid,
+    Effect: p.effect,
+    Action: p.action,
+    Resource: one(resources),
+    ...(condition ? { Condition: condition } : {}),
   };
   const json = JSON.stringify(statement, (_k, v) => (expressions.has(v) ? 0 : v)).length - occurrences;
-  return { id: entry.id, reason: entry.reason, statement, size: json + extra, jsonSize: JSON.stringify(statement).length };
+  return {
+    id: entry.id,
+    reason: entry.reason,
+    statement,
+    size: json + extra,
+    jsonSize: JSON.stringify(statement).length,
+  };
 }
 
-function renderConditionLists(block: ConditionBlock, f: (ps: readonly string[]) => PolicyValue[]): Statement['Condition'] {
+function renderConditionLists(
+  block: ConditionBlock,
+  f: (ps: readonly string[]) => PolicyValue[],
+): Statement['Condition'] {
   const out: Record<string, Record<string, PolicyValue | PolicyValue[]>> = {};
   for (const op in block) {
     const rendered: Record<string, PolicyValue | PolicyValue[]> = {};

@@ -64,7 +64,8 @@ export function wireCustomResourceRole(file: string, compiled: CfnTemplate | und
   const role = compiled?.Resources?.[CUSTOM_RESOURCE_ROLE] as { Properties?: Record<string, unknown> } | undefined;
   if (!role || role.Properties?.PermissionsBoundary !== undefined) return false;
   const doc = load(file);
-  if (ownBoundaryOrRole(doc) && doc.getIn(['provider', 'iam', 'role', 'permissionsBoundary']) === undefined) return false;
+  if (ownBoundaryOrRole(doc) && doc.getIn(['provider', 'iam', 'role', 'permissionsBoundary']) === undefined)
+    return false;
   const arn = doc.getIn(['provider', 'iam', 'role', 'permissionsBoundary']) ?? wiredBoundary(account);
   doc.setIn(['resources', 'extensions', CUSTOM_RESOURCE_ROLE, 'Properties', 'PermissionsBoundary'], arn);
   writeFileSync(file, doc.toString());
@@ -77,20 +78,31 @@ export function wireCustomResourceRole(file: string, compiled: CfnTemplate | und
  */
 export async function unboundedRoles(endpoint: string, facts: ServiceFacts, expected: string): Promise<string[]> {
   const cfn = cfnClient(endpoint, facts.region);
-  const iam = new IAMClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy' } });
+  const iam = new IAMClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy' },
+  });
   try {
     const roles: StackResourceSummary[] = [];
     let token: string | undefined;
     do {
       const page = await cfn.send(new ListStackResourcesCommand({ StackName: facts.stackName, NextToken: token }));
-      roles.push(...(page.StackResourceSummaries ?? []).filter((r) => r.ResourceType === 'AWS::IAM::Role' && r.PhysicalResourceId));
+      roles.push(
+        ...(page.StackResourceSummaries ?? []).filter(
+          (r) => r.ResourceType === 'AWS::IAM::Role' && r.PhysicalResourceId,
+        ),
+      );
       token = page.NextToken;
     } while (token);
     const problems: string[] = [];
     for (const r of roles) {
       const role = (await iam.send(new GetRoleCommand({ RoleName: r.PhysicalResourceId }))).Role;
       const actual = role?.PermissionsBoundary?.PermissionsBoundaryArn;
-      if (actual !== expected) problems.push(`role ${r.LogicalResourceId} (${r.PhysicalResourceId}) carries ${actual ? `boundary ${actual}` : 'no boundary'}, not ${expected}`);
+      if (actual !== expected)
+        problems.push(
+          `role ${r.LogicalResourceId} (${r.PhysicalResourceId}) carries ${actual ? `boundary ${actual}` : 'no boundary'}, not ${expected}`,
+        );
     }
     return problems;
   } finally {

@@ -26,7 +26,9 @@ export interface CallMapEntry {
   readonly tolerated?: string;
 }
 
-export const CALL_MAP: Readonly<Record<string, CallMapEntry>> = (callMapJson as unknown as { calls: Record<string, CallMapEntry> }).calls;
+export const CALL_MAP: Readonly<Record<string, CallMapEntry>> = (
+  callMapJson as unknown as { calls: Record<string, CallMapEntry> }
+).calls;
 
 /** What placeholders resolve against besides the call's input. */
 export interface MapEnv {
@@ -70,7 +72,9 @@ function present(v: unknown): boolean {
 export function stackArn(nameOrArn: string, env: MapEnv): string {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
   const known = env.stackId(nameOrArn);
-  return known ?? `arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${nameOrArn}/${ABSENT_STACK_ID}`;
+  return (
+    known ?? `arn:${env.partition}:cloudformation:${env.region}:${env.account}:stack/${nameOrArn}/${ABSENT_STACK_ID}`
+  );
 }
 
 /** Lambda accepts a name, a partial ARN (123456789012:function:name) or a full ARN, with or without a qualifier. */
@@ -98,7 +102,9 @@ export function s3UrlToArn(url: string, partition: string): string {
 function asString(v: unknown, what: string): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new MissingInputError(`${what} is ${v === undefined ? 'missing' : `not a string (${JSON.stringify(v)?.slice(0, 80)})`}`);
+  throw new MissingInputError(
+    `${what} is ${v === undefined ? 'missing' : `not a string (${JSON.stringify(v)?.slice(0, 80)})`}`,
+  );
 }
 
 const PLACEHOLDER = /\{([A-Za-z0-9]+)(?::([^}]*))?\}/g;
@@ -177,7 +183,11 @@ export function globalContext(env: MapEnv, via: 'cli' | 'cloudformation'): Recor
 }
 
 /** Expand one request template against one call. */
-export function expandTemplate(t: RequestTemplate, input: unknown, env: MapEnv): { action: string; resource: string; context: Record<string, string | string[]> }[] {
+export function expandTemplate(
+  t: RequestTemplate,
+  input: unknown,
+  env: MapEnv,
+): { action: string; resource: string; context: Record<string, string | string[]> }[] {
   if (t.when && !present(get(input, t.when))) return [];
   const items: unknown[] = t.forEach ? ((get(input, t.forEach) as unknown[] | undefined) ?? []) : [undefined];
   return items.map((item) => {
@@ -190,8 +200,13 @@ export function expandTemplate(t: RequestTemplate, input: unknown, env: MapEnv):
       const v = fillContext(value, input, env);
       if (v !== undefined) context[key] = v;
     }
-    const versioned = t.versionAction && item && typeof item === 'object' && present((item as Record<string, unknown>).VersionId);
-    return { action: versioned ? (t.versionAction as string) : t.action, resource: fillTemplate(t.resource, input, env, item), context };
+    const versioned =
+      t.versionAction && item && typeof item === 'object' && present((item as Record<string, unknown>).VersionId);
+    return {
+      action: versioned ? (t.versionAction as string) : t.action,
+      resource: fillTemplate(t.resource, input, env, item),
+      context,
+    };
   });
 }
 

@@ -82,17 +82,20 @@ export interface OutOfScopeRule {
 export const OUT_OF_SCOPE: readonly OutOfScopeRule[] = [
   {
     id: 'sts-get-caller-identity',
-    reason: 'sts:GetCallerIdentity needs no permission: AWS answers it for every principal and no policy can deny it, so there is nothing to prove.',
+    reason:
+      'sts:GetCallerIdentity needs no permission: AWS answers it for every principal and no policy can deny it, so there is nothing to prove.',
     applies: (e) => e.service === 'sts' && e.action === 'GetCallerIdentity',
   },
   {
     id: 'ecr-image-functions',
-    reason: 'Image (ECR) functions are not covered by the statement catalog; remove\'s ecr:DescribeRepositories (0124) tolerates AccessDenied, so remove works without it.',
+    reason:
+      "Image (ECR) functions are not covered by the statement catalog; remove's ecr:DescribeRepositories (0124) tolerates AccessDenied, so remove works without it.",
     applies: (e) => e.service === 'ecr',
   },
   {
     id: 'cloudformation-service-role',
-    reason: 'provider.iam.deploymentRole is set: CloudFormation creates, updates and deletes resources with that service role, not with the caller\'s credentials (the caller only passes the role, entries 0054/0114/0133).',
+    reason:
+      "provider.iam.deploymentRole is set: CloudFormation creates, updates and deletes resources with that service role, not with the caller's credentials (the caller only passes the role, entries 0054/0114/0133).",
     applies: (e, m) => e.via === 'cloudformation-on-behalf' && !!m.cfnRoleArn && !!e.resourceType,
   },
   {
@@ -102,8 +105,12 @@ export const OUT_OF_SCOPE: readonly OutOfScopeRule[] = [
   },
   {
     id: 'registry-conditional',
-    reason: 'required: false on-behalf permissions are registry-listed for properties these fixtures do not set (KMS keys, VPC, code signing, object lock, ...); the ones whose property a fixture sets are in OPTIONAL_ENTRIES.',
-    applies: (e, m) => e.via === 'cloudformation-on-behalf' && e.required === false && !OPTIONAL_ENTRIES.some((o) => o.ids.includes(e.id) && o.when(m)),
+    reason:
+      'required: false on-behalf permissions are registry-listed for properties these fixtures do not set (KMS keys, VPC, code signing, object lock, ...); the ones whose property a fixture sets are in OPTIONAL_ENTRIES.',
+    applies: (e, m) =>
+      e.via === 'cloudformation-on-behalf' &&
+      e.required === false &&
+      !OPTIONAL_ENTRIES.some((o) => o.ids.includes(e.id) && o.when(m)),
   },
 ];
 
@@ -115,18 +122,42 @@ export const OUT_OF_SCOPE: readonly OutOfScopeRule[] = [
  * uncoveredTemplateResources; the test checks they all come from `resources:`). Functions that use such a
  * role are still proven: their PassRole names the role CloudFormation generates for it.
  */
-export const OUT_OF_SCOPE_TEMPLATE_RESOURCES = 'the service\'s own resources: section';
+export const OUT_OF_SCOPE_TEMPLATE_RESOURCES = "the service's own resources: section";
 
 /**
  * `required: false` on-behalf entries whose property the fixture sets. (0301 lambda:GetLayerVersion for
  * layers is left out: the catalog gives it a function ARN, which is not a resource of that action.)
  */
-export const OPTIONAL_ENTRIES: readonly { ids: readonly string[]; reason: string; when: (m: ServiceModel) => boolean }[] = [
-  { ids: ['0186', '0195'], reason: 'provider.logRetentionInDays sets RetentionInDays on the function log groups', when: (m) => m.provider.logRetentionInDays !== undefined },
-  { ids: ['0288', '0316'], reason: 'functions.<f>.reservedConcurrency sets ReservedConcurrentExecutions', when: (m) => m.functions.some((f) => f.raw.reservedConcurrency !== undefined) },
-  { ids: ['0236', '0244', '0243'], reason: 'provider.iam.role.managedPolicies attaches managed policies to the execution role', when: (m) => !!m.providerRole?.managedPolicies },
-  { ids: ['0246'], reason: 'provider.iam.role.permissionsBoundary sets the execution role\'s boundary', when: (m) => !!m.providerRole?.permissionsBoundary },
-  { ids: ['0237', '0248'], reason: 'provider.iam.role.tags tags the execution role', when: (m) => !!m.providerRole?.tags },
+export const OPTIONAL_ENTRIES: readonly {
+  ids: readonly string[];
+  reason: string;
+  when: (m: ServiceModel) => boolean;
+}[] = [
+  {
+    ids: ['0186', '0195'],
+    reason: 'provider.logRetentionInDays sets RetentionInDays on the function log groups',
+    when: (m) => m.provider.logRetentionInDays !== undefined,
+  },
+  {
+    ids: ['0288', '0316'],
+    reason: 'functions.<f>.reservedConcurrency sets ReservedConcurrentExecutions',
+    when: (m) => m.functions.some((f) => f.raw.reservedConcurrency !== undefined),
+  },
+  {
+    ids: ['0236', '0244', '0243'],
+    reason: 'provider.iam.role.managedPolicies attaches managed policies to the execution role',
+    when: (m) => !!m.providerRole?.managedPolicies,
+  },
+  {
+    ids: ['0246'],
+    reason: "provider.iam.role.permissionsBoundary sets the execution role's boundary",
+    when: (m) => !!m.providerRole?.permissionsBoundary,
+  },
+  {
+    ids: ['0237', '0248'],
+    reason: 'provider.iam.role.tags tags the execution role',
+    when: (m) => !!m.providerRole?.tags,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -176,8 +207,9 @@ export function fixtureInfo(dir: string): FixtureInfo {
   const raw = readFileSync(join(FIXTURES_DIR, dir, 'serverless.yml'), 'utf8');
   const service = /^service:\s*(\S+)\s*$/m.exec(raw)?.[1];
   if (!service) throw new Error(`${dir}/serverless.yml has no service`);
-  const stages = ['dev', 'prod', 'development', 'integration', 'development-sandbox', 'integration-testing']
-    .filter((s) => existsSync(join(FIXTURES_DIR, dir, s)));
+  const stages = ['dev', 'prod', 'development', 'integration', 'development-sandbox', 'integration-testing'].filter(
+    (s) => existsSync(join(FIXTURES_DIR, dir, s)),
+  );
   if (stages.length !== 2) throw new Error(`${dir}: expected two stage folders, found ${stages.join(', ')}`);
   return { dir, service, stages: [stages[0], stages[1]] };
 }
@@ -214,7 +246,10 @@ export function loadModel(fixture: string, stage: string, service?: string): Ser
       raw,
     };
   });
-  const layers = Object.entries((doc.layers ?? {}) as Yaml).map(([key, l]) => ({ key, name: typeof l?.name === 'string' ? l.name : key }));
+  const layers = Object.entries((doc.layers ?? {}) as Yaml).map(([key, l]) => ({
+    key,
+    name: typeof l?.name === 'string' ? l.name : key,
+  }));
   return {
     fixture,
     service: svc,
@@ -251,9 +286,13 @@ export function accessPropertiesOf(m: ServiceModel): Record<string, unknown> {
 
 function resolveVariables(value: unknown, service: string, stage: string): unknown {
   if (typeof value === 'string') {
-    const out = value.replace(/\$\{sls:stage\}|\$\{opt:stage\}|\$\{self:provider\.stage\}/g, stage).replace(/\$\{self:service\}/g, service);
+    const out = value
+      .replace(/\$\{sls:stage\}|\$\{opt:stage\}|\$\{self:provider\.stage\}/g, stage)
+      .replace(/\$\{self:service\}/g, service);
     if (/\$\{[^}]*\}/.test(out) && !out.includes('${aws:') && !out.startsWith('$request')) {
-      throw new Error(`serverless.yml value ${JSON.stringify(value)} uses a variable the proof's model does not resolve`);
+      throw new Error(
+        `serverless.yml value ${JSON.stringify(value)} uses a variable the proof's model does not resolve`,
+      );
     }
     return out;
   }
@@ -275,7 +314,8 @@ function functionRole(role: unknown, executionRoleName: string, resources: Yaml,
   if (typeof role === 'string' && role.startsWith('arn:')) return role.slice(role.lastIndexOf('/') + 1);
   const logicalId = typeof role === 'string' ? role : (role as Yaml)?.['Fn::GetAtt']?.[0];
   const r = typeof logicalId === 'string' ? resources[logicalId] : undefined;
-  if (!r || r.Type !== 'AWS::IAM::Role') throw new Error(`function role ${JSON.stringify(role)} is not an in-template AWS::IAM::Role`);
+  if (!r || r.Type !== 'AWS::IAM::Role')
+    throw new Error(`function role ${JSON.stringify(role)} is not an in-template AWS::IAM::Role`);
   return r.Properties?.RoleName ?? cfnGeneratedName(stackName, logicalId, 64, 'A1B2C3D4E5F6G');
 }
 
@@ -336,13 +376,20 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
     DeploymentPrefix: m.deploymentPrefix,
     ApiStage: m.provider.apiGateway?.stage ?? m.stage,
     ExecutionRoleName: m.executionRoleName,
-    CustomResourceRoleName: cfnGeneratedName(m.stackName, 'IamRoleCustomResourcesLambdaExecution', 64, opts.generatedSuffix),
+    CustomResourceRoleName: cfnGeneratedName(
+      m.stackName,
+      'IamRoleCustomResourcesLambdaExecution',
+      64,
+      opts.generatedSuffix,
+    ),
     ArtifactDir: ARTIFACT_DIR,
     ArtifactFile: `${m.service}.zip`,
     RestApiId: restApiId,
     HttpApiId: fakeId('httpapi', m),
     UsagePlanId: fakeId('usageplan', m, 6),
-    TagsResource: encodeURIComponent(`arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.provider.apiGateway?.stage ?? m.stage}`),
+    TagsResource: encodeURIComponent(
+      `arn:${PARTITION}:apigateway:${m.region}::/restapis/${restApiId}/stages/${m.provider.apiGateway?.stage ?? m.stage}`,
+    ),
     FunctionVersion: '3',
     LayerVersion: '1',
     ...(m.cfnRoleArn ? { CfnRoleArn: m.cfnRoleArn } : {}),
@@ -367,26 +414,43 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
         schedule++;
         if (o.method === 'scheduler') {
           add(`scheduler:${f.key}:${schedule}`, {
-            SchedulerScheduleName: o.name ?? cfnGeneratedName(m.stackName, `${f.norm}SchedulerSchedule${schedule}`, 64, opts.generatedSuffix),
+            SchedulerScheduleName:
+              o.name ??
+              cfnGeneratedName(m.stackName, `${f.norm}SchedulerSchedule${schedule}`, 64, opts.generatedSuffix),
             ExecutionRoleName: f.roleName,
           });
         } else {
           add(`schedule:${f.key}:${schedule}`, {
-            ScheduleRuleName: o.name ?? cfnGeneratedName(m.stackName, `${f.norm}EventsRuleSchedule${schedule}`, 64, opts.generatedSuffix),
+            ScheduleRuleName:
+              o.name ??
+              cfnGeneratedName(m.stackName, `${f.norm}EventsRuleSchedule${schedule}`, 64, opts.generatedSuffix),
           });
         }
       } else if (type === 'eventBridge') {
         eventBridge++;
-        const bus = typeof o.eventBus === 'string' && o.eventBus !== 'default' ? o.eventBus.replace(/^arn:.*:event-bus\//, '') : undefined;
-        add(`ebrule:${f.key}:${eventBridge}`, { EventBridgeRuleName: eventBridgeRuleName(f.name, eventBridge), EventBusPath: bus ? `${bus}/` : '' });
+        const bus =
+          typeof o.eventBus === 'string' && o.eventBus !== 'default'
+            ? o.eventBus.replace(/^arn:.*:event-bus\//, '')
+            : undefined;
+        add(`ebrule:${f.key}:${eventBridge}`, {
+          EventBridgeRuleName: eventBridgeRuleName(f.name, eventBridge),
+          EventBusPath: bus ? `${bus}/` : '',
+        });
         if (bus && !String(o.eventBus).startsWith('arn:')) add(`bus:${f.key}:${eventBridge}`, { EventBusName: bus });
       } else if (type === 'sqs' || type === 'stream') {
         mapping++;
-        add(`esm:${f.key}:${mapping}`, { FunctionName: f.name, EsmUuid: uuidOf(`${m.service}:${m.stage}:${f.key}:${mapping}`) });
+        add(`esm:${f.key}:${mapping}`, {
+          FunctionName: f.name,
+          EsmUuid: uuidOf(`${m.service}:${m.stage}:${f.key}:${mapping}`),
+        });
         const arn = typeof spec === 'string' ? spec : o.arn;
         if (type === 'stream' && o.consumer && typeof arn === 'string') {
           const stream = arn.slice(arn.lastIndexOf('/') + 1);
-          add(`consumer:${f.key}:${mapping}`, { StreamName: stream, ConsumerName: `${f.key}${stream}Consumer`, ConsumerCreationTimestamp: '1795526522' });
+          add(`consumer:${f.key}:${mapping}`, {
+            StreamName: stream,
+            ConsumerName: `${f.key}${stream}Consumer`,
+            ConsumerCreationTimestamp: '1795526522',
+          });
         }
       } else if (type === 'sns') {
         topic++;
@@ -413,7 +477,10 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
   // Instance keys never contain a stage or service name, so the same key finds the same thing in a variant.
   for (const l of m.layers) add(`layer:${l.key}`, { LayerName: l.name, ArtifactFile: `${l.key}.zip` });
   for (const kind of ['existing-s3', 'existing-cup', 'event-bridge', 'apigw-cw-role']) {
-    add(`crfn:${kind}`, { CustomResourceFunctionName: customResourceFunctionName(m.service, m.stage, kind), ArtifactFile: 'custom-resources.zip' });
+    add(`crfn:${kind}`, {
+      CustomResourceFunctionName: customResourceFunctionName(m.service, m.stage, kind),
+      ArtifactFile: 'custom-resources.zip',
+    });
   }
   const logs = m.provider.logs ?? {};
   if (logs.httpApi) add('apilog:http', { ApiLogGroupName: `/aws/http-api/${m.stackName}` });
@@ -429,14 +496,16 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
     'AWS::ApiGateway::Model': 'models/Model',
   };
   const collection = (path: string) => path.slice(0, path.lastIndexOf('/'));
-  for (const [type, path] of Object.entries(restSub)) add(`restsub:${type}`, { RestSubPath: path, RestSubCollection: collection(path) });
+  for (const [type, path] of Object.entries(restSub))
+    add(`restsub:${type}`, { RestSubPath: path, RestSubCollection: collection(path) });
   const httpSub: Record<string, string> = {
     'AWS::ApiGatewayV2::Stage': 'stages/$default',
     'AWS::ApiGatewayV2::Route': `routes/${fakeId('route', m, 7)}`,
     'AWS::ApiGatewayV2::Integration': `integrations/${fakeId('int', m, 7)}`,
     'AWS::ApiGatewayV2::Authorizer': `authorizers/${fakeId('hauth', m, 6)}`,
   };
-  for (const [type, path] of Object.entries(httpSub)) add(`httpsub:${type}`, { HttpSubPath: path, HttpSubCollection: collection(path) });
+  for (const [type, path] of Object.entries(httpSub))
+    add(`httpsub:${type}`, { HttpSubPath: path, HttpSubCollection: collection(path) });
   const apiKeys = (m.provider.apiGateway?.apiKeys ?? []) as unknown[];
   apiKeys.forEach((_k, i) => {
     add(`apikey:${i + 1}`, { ApiKeyId: fakeId(`apikey${i}`, m) });
@@ -473,19 +542,35 @@ interface GroupDef {
 }
 
 const fnKeysWith = (m: ServiceModel, t: Template, suffix: string | RegExp) =>
-  m.functions.filter((f) => Object.keys(t.Resources).some((id) => (typeof suffix === 'string' ? id === `${f.norm}${suffix}` : id.startsWith(f.norm) && suffix.test(id.slice(f.norm.length))))).map((f) => `fn:${f.key}`);
-const keysWithPrefix = (names: Names, prefix: string) => [...names.instances.keys()].filter((k) => k.startsWith(prefix));
+  m.functions
+    .filter((f) =>
+      Object.keys(t.Resources).some((id) =>
+        typeof suffix === 'string'
+          ? id === `${f.norm}${suffix}`
+          : id.startsWith(f.norm) && suffix.test(id.slice(f.norm.length)),
+      ),
+    )
+    .map((f) => `fn:${f.key}`);
+const keysWithPrefix = (names: Names, prefix: string) =>
+  [...names.instances.keys()].filter((k) => k.startsWith(prefix));
 const crKinds = (t: Template) =>
   Object.keys(t.Resources)
     .filter((id) => /^CustomDashresourceDash.*LambdaFunction$/.test(id))
     .map((id) => `crfn:${id.slice('CustomDashresourceDash'.length, -'LambdaFunction'.length).replace(/Dash/g, '-')}`);
 const isFrameworkFunction = (id: string, m: ServiceModel) => m.functions.some((f) => id === `${f.norm}LambdaFunction`);
 
-const instancesWithPrefix = (prefix: string) => (_t: Template, _m: ServiceModel, names: Names) => keysWithPrefix(names, prefix);
+const instancesWithPrefix = (prefix: string) => (_t: Template, _m: ServiceModel, names: Names) =>
+  keysWithPrefix(names, prefix);
 
 export const GROUPS: Readonly<Record<string, GroupDef>> = {
-  'AWS::S3::Bucket|ServerlessDeploymentBucket': { matches: (id) => id === 'ServerlessDeploymentBucket', instances: () => [] },
-  'AWS::S3::BucketPolicy|ServerlessDeploymentBucketPolicy': { matches: (id) => id === 'ServerlessDeploymentBucketPolicy', instances: () => [] },
+  'AWS::S3::Bucket|ServerlessDeploymentBucket': {
+    matches: (id) => id === 'ServerlessDeploymentBucket',
+    instances: () => [],
+  },
+  'AWS::S3::BucketPolicy|ServerlessDeploymentBucketPolicy': {
+    matches: (id) => id === 'ServerlessDeploymentBucketPolicy',
+    instances: () => [],
+  },
   'AWS::Logs::LogGroup|<Function>LogGroup': {
     matches: (id, type, m) => type === 'AWS::Logs::LogGroup' && m.functions.some((f) => id === `${f.norm}LogGroup`),
     instances: (t, m) => fnKeysWith(m, t, 'LogGroup'),
@@ -493,10 +578,19 @@ export const GROUPS: Readonly<Record<string, GroupDef>> = {
   'AWS::Logs::LogGroup|HttpApiLogGroup / WebsocketsLogGroup / ApiGatewayLogGroup': {
     matches: (id) => ['HttpApiLogGroup', 'WebsocketsLogGroup', 'ApiGatewayLogGroup'].includes(id),
     instances: (t) =>
-      [['HttpApiLogGroup', 'apilog:http'], ['WebsocketsLogGroup', 'apilog:websocket'], ['ApiGatewayLogGroup', 'apilog:rest']].filter(([id]) => t.Resources[id]).map(([, k]) => k),
+      [
+        ['HttpApiLogGroup', 'apilog:http'],
+        ['WebsocketsLogGroup', 'apilog:websocket'],
+        ['ApiGatewayLogGroup', 'apilog:rest'],
+      ]
+        .filter(([id]) => t.Resources[id])
+        .map(([, k]) => k),
   },
   'AWS::IAM::Role|IamRoleLambdaExecution': { matches: (id) => id === 'IamRoleLambdaExecution', instances: () => [] },
-  'AWS::IAM::Role|IamRoleCustomResourcesLambdaExecution': { matches: (id) => id === 'IamRoleCustomResourcesLambdaExecution', instances: () => [] },
+  'AWS::IAM::Role|IamRoleCustomResourcesLambdaExecution': {
+    matches: (id) => id === 'IamRoleCustomResourcesLambdaExecution',
+    instances: () => [],
+  },
   'AWS::Lambda::Function|<Function>LambdaFunction': {
     matches: (id, type, m) => type === 'AWS::Lambda::Function' && isFrameworkFunction(id, m),
     instances: (t, m) => fnKeysWith(m, t, 'LambdaFunction'),
@@ -509,7 +603,10 @@ export const GROUPS: Readonly<Record<string, GroupDef>> = {
     matches: (_id, type) => type === 'AWS::Lambda::Version',
     instances: (t, m) => fnKeysWith(m, t, /^LambdaVersion[0-9A-Za-z]+$/),
   },
-  'AWS::Lambda::Url|<Function>LambdaFunctionUrl': { matches: (_id, type) => type === 'AWS::Lambda::Url', instances: (t, m) => fnKeysWith(m, t, 'LambdaFunctionUrl') },
+  'AWS::Lambda::Url|<Function>LambdaFunctionUrl': {
+    matches: (_id, type) => type === 'AWS::Lambda::Url',
+    instances: (t, m) => fnKeysWith(m, t, 'LambdaFunctionUrl'),
+  },
   'AWS::Lambda::Permission|<Function>LambdaPermission*': {
     matches: (_id, type) => type === 'AWS::Lambda::Permission',
     instances: (t, m) => {
@@ -521,39 +618,130 @@ export const GROUPS: Readonly<Record<string, GroupDef>> = {
       return m.functions.filter((f) => targets.has(`${f.norm}LambdaFunction`)).map((f) => `fn:${f.key}`);
     },
   },
-  'AWS::Lambda::EventSourceMapping|<Function>EventSourceMapping*': { matches: (_id, type) => type === 'AWS::Lambda::EventSourceMapping', instances: instancesWithPrefix('esm:') },
-  'AWS::Lambda::LayerVersion|<Layer>LambdaLayer': { matches: (_id, type) => type === 'AWS::Lambda::LayerVersion', instances: instancesWithPrefix('layer:') },
+  'AWS::Lambda::EventSourceMapping|<Function>EventSourceMapping*': {
+    matches: (_id, type) => type === 'AWS::Lambda::EventSourceMapping',
+    instances: instancesWithPrefix('esm:'),
+  },
+  'AWS::Lambda::LayerVersion|<Layer>LambdaLayer': {
+    matches: (_id, type) => type === 'AWS::Lambda::LayerVersion',
+    instances: instancesWithPrefix('layer:'),
+  },
   'AWS::Lambda::LayerVersionPermission|<Layer><Account>LambdaLayerPermission': {
     matches: (_id, type) => type === 'AWS::Lambda::LayerVersionPermission',
-    instances: (t, m) => m.layers.filter((l) => Object.keys(t.Resources).some((id) => id.startsWith(normalize(l.key)) && id.includes('LambdaLayerPermission'))).map((l) => `layer:${l.key}`),
+    instances: (t, m) =>
+      m.layers
+        .filter((l) =>
+          Object.keys(t.Resources).some(
+            (id) => id.startsWith(normalize(l.key)) && id.includes('LambdaLayerPermission'),
+          ),
+        )
+        .map((l) => `layer:${l.key}`),
   },
-  'AWS::Events::Rule|<Function>EventsRuleSchedule<n>': { matches: (id, type) => type === 'AWS::Events::Rule' && /EventsRuleSchedule\d+$/.test(id), instances: instancesWithPrefix('schedule:') },
-  'AWS::Scheduler::Schedule|<Function>SchedulerSchedule<n>': { matches: (_id, type) => type === 'AWS::Scheduler::Schedule', instances: instancesWithPrefix('scheduler:') },
-  'AWS::Events::Rule|<Name>EventBridgeRule': { matches: (id, type) => type === 'AWS::Events::Rule' && id.endsWith('EventBridgeRule'), instances: instancesWithPrefix('ebrule:') },
-  'AWS::Events::EventBus|<Bus>EventBridgeEventBus': { matches: (_id, type) => type === 'AWS::Events::EventBus', instances: instancesWithPrefix('bus:') },
-  'AWS::SNS::Topic|SNSTopic<Name>': { matches: (_id, type) => type === 'AWS::SNS::Topic', instances: instancesWithPrefix('topic:') },
-  'AWS::SNS::Subscription|<Function>SnsSubscription<Topic>': { matches: (_id, type) => type === 'AWS::SNS::Subscription', instances: instancesWithPrefix('snssub:') },
-  'AWS::SQS::QueuePolicy|<Topic>To<Function>DLQPolicy': { matches: (id, type) => type === 'AWS::SQS::QueuePolicy' && id.endsWith('DLQPolicy'), instances: instancesWithPrefix('dlq:') },
-  'AWS::Logs::SubscriptionFilter|<Function>LogsSubscriptionFilterCloudWatchLog<n>': { matches: (_id, type) => type === 'AWS::Logs::SubscriptionFilter', instances: instancesWithPrefix('subfilter:') },
-  'AWS::Kinesis::StreamConsumer|<Function><Stream>ConsumerStreamConsumer': { matches: (_id, type) => type === 'AWS::Kinesis::StreamConsumer', instances: instancesWithPrefix('consumer:') },
-  'AWS::S3::Bucket|S3Bucket<Name>': { matches: (id, type) => type === 'AWS::S3::Bucket' && id.startsWith('S3Bucket'), instances: instancesWithPrefix('s3bucket:') },
+  'AWS::Events::Rule|<Function>EventsRuleSchedule<n>': {
+    matches: (id, type) => type === 'AWS::Events::Rule' && /EventsRuleSchedule\d+$/.test(id),
+    instances: instancesWithPrefix('schedule:'),
+  },
+  'AWS::Scheduler::Schedule|<Function>SchedulerSchedule<n>': {
+    matches: (_id, type) => type === 'AWS::Scheduler::Schedule',
+    instances: instancesWithPrefix('scheduler:'),
+  },
+  'AWS::Events::Rule|<Name>EventBridgeRule': {
+    matches: (id, type) => type === 'AWS::Events::Rule' && id.endsWith('EventBridgeRule'),
+    instances: instancesWithPrefix('ebrule:'),
+  },
+  'AWS::Events::EventBus|<Bus>EventBridgeEventBus': {
+    matches: (_id, type) => type === 'AWS::Events::EventBus',
+    instances: instancesWithPrefix('bus:'),
+  },
+  'AWS::SNS::Topic|SNSTopic<Name>': {
+    matches: (_id, type) => type === 'AWS::SNS::Topic',
+    instances: instancesWithPrefix('topic:'),
+  },
+  'AWS::SNS::Subscription|<Function>SnsSubscription<Topic>': {
+    matches: (_id, type) => type === 'AWS::SNS::Subscription',
+    instances: instancesWithPrefix('snssub:'),
+  },
+  'AWS::SQS::QueuePolicy|<Topic>To<Function>DLQPolicy': {
+    matches: (id, type) => type === 'AWS::SQS::QueuePolicy' && id.endsWith('DLQPolicy'),
+    instances: instancesWithPrefix('dlq:'),
+  },
+  'AWS::Logs::SubscriptionFilter|<Function>LogsSubscriptionFilterCloudWatchLog<n>': {
+    matches: (_id, type) => type === 'AWS::Logs::SubscriptionFilter',
+    instances: instancesWithPrefix('subfilter:'),
+  },
+  'AWS::Kinesis::StreamConsumer|<Function><Stream>ConsumerStreamConsumer': {
+    matches: (_id, type) => type === 'AWS::Kinesis::StreamConsumer',
+    instances: instancesWithPrefix('consumer:'),
+  },
+  'AWS::S3::Bucket|S3Bucket<Name>': {
+    matches: (id, type) => type === 'AWS::S3::Bucket' && id.startsWith('S3Bucket'),
+    instances: instancesWithPrefix('s3bucket:'),
+  },
   'AWS::ApiGateway::RestApi|ApiGatewayRestApi': { matches: (id) => id === 'ApiGatewayRestApi', instances: () => [] },
   'AWS::ApiGateway::Method|ApiGatewayResource*/ApiGatewayMethod*/Authorizer/Deployment/RequestValidator/Model': {
-    matches: (_id, type) => ['AWS::ApiGateway::Resource', 'AWS::ApiGateway::Method', 'AWS::ApiGateway::Authorizer', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::RequestValidator', 'AWS::ApiGateway::Model'].includes(type),
-    instances: (t) => [...new Set(Object.values(t.Resources).map((r) => r.Type))].filter((type) => type.startsWith('AWS::ApiGateway::') && /::(Resource|Method|Authorizer|Deployment|RequestValidator|Model)$/.test(type)).map((type) => `restsub:${type}`),
+    matches: (_id, type) =>
+      [
+        'AWS::ApiGateway::Resource',
+        'AWS::ApiGateway::Method',
+        'AWS::ApiGateway::Authorizer',
+        'AWS::ApiGateway::Deployment',
+        'AWS::ApiGateway::RequestValidator',
+        'AWS::ApiGateway::Model',
+      ].includes(type),
+    instances: (t) =>
+      [...new Set(Object.values(t.Resources).map((r) => r.Type))]
+        .filter(
+          (type) =>
+            type.startsWith('AWS::ApiGateway::') &&
+            /::(Resource|Method|Authorizer|Deployment|RequestValidator|Model)$/.test(type),
+        )
+        .map((type) => `restsub:${type}`),
   },
-  'AWS::ApiGateway::ApiKey|ApiGatewayApiKey<n>': { matches: (_id, type) => type === 'AWS::ApiGateway::ApiKey', instances: instancesWithPrefix('apikey:') },
-  'AWS::ApiGateway::UsagePlan|ApiGatewayUsagePlan*': { matches: (_id, type) => type === 'AWS::ApiGateway::UsagePlan', instances: () => [] },
-  'AWS::ApiGateway::UsagePlanKey|ApiGatewayUsagePlanKey<n>': { matches: (_id, type) => type === 'AWS::ApiGateway::UsagePlanKey', instances: instancesWithPrefix('usageplankey:') },
-  'AWS::ApiGatewayV2::Api|HttpApi / WebsocketsApi': { matches: (_id, type) => type === 'AWS::ApiGatewayV2::Api', instances: () => [] },
+  'AWS::ApiGateway::ApiKey|ApiGatewayApiKey<n>': {
+    matches: (_id, type) => type === 'AWS::ApiGateway::ApiKey',
+    instances: instancesWithPrefix('apikey:'),
+  },
+  'AWS::ApiGateway::UsagePlan|ApiGatewayUsagePlan*': {
+    matches: (_id, type) => type === 'AWS::ApiGateway::UsagePlan',
+    instances: () => [],
+  },
+  'AWS::ApiGateway::UsagePlanKey|ApiGatewayUsagePlanKey<n>': {
+    matches: (_id, type) => type === 'AWS::ApiGateway::UsagePlanKey',
+    instances: instancesWithPrefix('usageplankey:'),
+  },
+  'AWS::ApiGatewayV2::Api|HttpApi / WebsocketsApi': {
+    matches: (_id, type) => type === 'AWS::ApiGatewayV2::Api',
+    instances: () => [],
+  },
   'AWS::ApiGatewayV2::Route|HttpApiStage/Route/Integration/Authorizer, Websockets*': {
-    matches: (_id, type) => ['AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Authorizer'].includes(type),
-    instances: (t) => [...new Set(Object.values(t.Resources).map((r) => r.Type))].filter((type) => /^AWS::ApiGatewayV2::(Stage|Route|Integration|Authorizer)$/.test(type)).map((type) => `httpsub:${type}`),
+    matches: (_id, type) =>
+      [
+        'AWS::ApiGatewayV2::Stage',
+        'AWS::ApiGatewayV2::Route',
+        'AWS::ApiGatewayV2::Integration',
+        'AWS::ApiGatewayV2::Authorizer',
+      ].includes(type),
+    instances: (t) =>
+      [...new Set(Object.values(t.Resources).map((r) => r.Type))]
+        .filter((type) => /^AWS::ApiGatewayV2::(Stage|Route|Integration|Authorizer)$/.test(type))
+        .map((type) => `httpsub:${type}`),
   },
-  'AWS::CloudFront::Distribution|CloudFrontDistribution': { matches: (_id, type) => type === 'AWS::CloudFront::Distribution', instances: () => [] },
-  'AWS::ElasticLoadBalancingV2::TargetGroup|<Function>AlbTargetGroup<id>': { matches: (_id, type) => type === 'AWS::ElasticLoadBalancingV2::TargetGroup', instances: () => [] },
-  'AWS::ElasticLoadBalancingV2::ListenerRule|<Function>AlbListenerRule<n>': { matches: (_id, type) => type === 'AWS::ElasticLoadBalancingV2::ListenerRule', instances: () => [] },
-  'AWS::Cognito::UserPool|CognitoUserPool<Name>': { matches: (_id, type) => type === 'AWS::Cognito::UserPool', instances: () => [] },
+  'AWS::CloudFront::Distribution|CloudFrontDistribution': {
+    matches: (_id, type) => type === 'AWS::CloudFront::Distribution',
+    instances: () => [],
+  },
+  'AWS::ElasticLoadBalancingV2::TargetGroup|<Function>AlbTargetGroup<id>': {
+    matches: (_id, type) => type === 'AWS::ElasticLoadBalancingV2::TargetGroup',
+    instances: () => [],
+  },
+  'AWS::ElasticLoadBalancingV2::ListenerRule|<Function>AlbListenerRule<n>': {
+    matches: (_id, type) => type === 'AWS::ElasticLoadBalancingV2::ListenerRule',
+    instances: () => [],
+  },
+  'AWS::Cognito::UserPool|CognitoUserPool<Name>': {
+    matches: (_id, type) => type === 'AWS::Cognito::UserPool',
+    instances: () => [],
+  },
   'Custom::*|*CustomS31 / *CustomCognitoUserPool1 / *CustomEventBridge<n> / CustomApiGatewayAccountCloudWatchRole': {
     matches: (_id, type) => type.startsWith('Custom::'),
     instances: (t) => crKinds(t),
@@ -565,13 +753,18 @@ export const GROUPS: Readonly<Record<string, GroupDef>> = {
 
 type Condition = (m: ServiceModel) => boolean;
 const always: Condition = () => true;
-const hasEvent = (m: ServiceModel, type: string) => m.functions.some((f) => f.events.some((e) => Object.keys(e)[0] === type));
+const hasEvent = (m: ServiceModel, type: string) =>
+  m.functions.some((f) => f.events.some((e) => Object.keys(e)[0] === type));
 const defaultBucket: Condition = (m) => !m.customBucket;
 const changesets: Condition = (m) => m.deploymentMethod === 'changesets';
 const direct: Condition = (m) => m.deploymentMethod === 'direct';
-const apiKeys: Condition = (m) => Array.isArray(m.provider.apiGateway?.apiKeys) && m.provider.apiGateway.apiKeys.length > 0;
+const apiKeys: Condition = (m) =>
+  Array.isArray(m.provider.apiGateway?.apiKeys) && m.provider.apiGateway.apiKeys.length > 0;
 const versioning: Condition = (m) => !!m.provider.deploymentBucket?.versioning;
-const uses = (needle: string): Condition => (m) => m.raw.includes(needle);
+const uses =
+  (needle: string): Condition =>
+  (m) =>
+    m.raw.includes(needle);
 
 export const CLI_CONDITIONS: Readonly<Record<string, Condition>> = {
   'variable ${aws:accountId} used in serverless.yml': uses('${aws:accountId}'),
@@ -583,7 +776,8 @@ export const CLI_CONDITIONS: Readonly<Record<string, Condition>> = {
   'function image given as ECR URI with a tag (no digest)': (m) => m.functions.some((f) => f.raw.image !== undefined),
   'provider.ecr.images (docker build + push at package time)': (m) => !!m.provider.ecr,
   always,
-  'stack absent AND default deployment bucket AND deploymentMethod=changesets': (m) => defaultBucket(m) && changesets(m),
+  'stack absent AND default deployment bucket AND deploymentMethod=changesets': (m) =>
+    defaultBucket(m) && changesets(m),
   'stack absent AND default deployment bucket AND deploymentMethod=direct': (m) => defaultBucket(m) && direct(m),
   'after every CreateStack/UpdateStack/ExecuteChangeSet/DeleteStack': always,
   'default deployment bucket (no provider.deploymentBucket)': defaultBucket,
@@ -596,38 +790,59 @@ export const CLI_CONDITIONS: Readonly<Record<string, Condition>> = {
   'always (skipped with --force); one call per function': always,
   'functions have cloudwatchLog events': (m) => hasEvent(m, 'cloudwatchLog'),
   'cloudwatchLog events AND the log group already has subscription filters': (m) => hasEvent(m, 'cloudwatchLog'),
-  'cloudwatchLog events AND an old filter of this stack must be removed first (2-filter limit)': (m) => hasEvent(m, 'cloudwatchLog'),
+  'cloudwatchLog events AND an old filter of this stack must be removed first (2-filter limit)': (m) =>
+    hasEvent(m, 'cloudwatchLog'),
   'deployment needed (not skipped)': always,
   'deployment needed': always,
   'deployment needed AND deploymentMethod=changesets': changesets,
-  'deployment needed AND deploymentMethod=changesets AND provider.stackPolicy': (m) => changesets(m) && !!m.provider.stackPolicy,
+  'deployment needed AND deploymentMethod=changesets AND provider.stackPolicy': (m) =>
+    changesets(m) && !!m.provider.stackPolicy,
   'deployment needed AND deploymentMethod=direct': direct,
   'provider.iam.deploymentRole (or legacy provider.cfnRole) set': (m) => !!m.cfnRoleArn,
   'provider.apiGateway.apiKeys defined': apiKeys,
   'provider.httpApi.id (external HTTP API) set': (m) => m.provider.httpApi?.id !== undefined,
   'provider.httpApi.id given as Fn::ImportValue': (m) => m.provider.httpApi?.id?.['Fn::ImportValue'] !== undefined,
   'http (REST) events AND no provider.apiGateway.restApiId AND any of provider.tracing.apiGateway / provider.logs.restApi / provider.tags / provider.stackTags / provider.apiGateway.metrics set':
-    (m) => hasEvent(m, 'http') && !m.provider.apiGateway?.restApiId && !!(m.provider.tracing?.apiGateway || m.provider.logs?.restApi || m.provider.tags || m.provider.stackTags || m.provider.apiGateway?.metrics),
-  'osls v4: provider.deletionProtection set (true/false or {stages})': (m) => m.provider.deletionProtection !== undefined,
+    (m) =>
+      hasEvent(m, 'http') &&
+      !m.provider.apiGateway?.restApiId &&
+      !!(
+        m.provider.tracing?.apiGateway ||
+        m.provider.logs?.restApi ||
+        m.provider.tags ||
+        m.provider.stackTags ||
+        m.provider.apiGateway?.metrics
+      ),
+  'osls v4: provider.deletionProtection set (true/false or {stages})': (m) =>
+    m.provider.deletionProtection !== undefined,
   'osls v4: provider.pruneFunctionVersions set': (m) => m.provider.pruneFunctionVersions !== undefined,
   'deployment happened (cleanup)': always,
-  'more than maxPreviousDeploymentArtifacts deployments stored (or empty change set: the just-uploaded directory)': always,
+  'more than maxPreviousDeploymentArtifacts deployments stored (or empty change set: the just-uploaded directory)':
+    always,
   'code hash changed or --force (not with --update-config)': always,
   'after UpdateFunctionCode': always,
   'configuration differs from the deployed one': always,
   // deploy function passes a role only when one is configured as an ARN or a logical id with RoleName
   // (deploy-function.js normalizeArnRole); a logical id without RoleName makes the command fail first.
   'function/provider role set AND it differs from the deployed role': (m) =>
-    m.functions.some((f) => typeof f.raw.role === 'string' && (f.raw.role.startsWith('arn:') || !!m.resources[f.raw.role]?.Properties?.RoleName)) || typeof m.provider.iam?.role === 'string',
-  'function role given as {Fn::GetAtt: [<LogicalId>, Arn]}': (m) => m.functions.some((f) => typeof f.raw.role === 'object' && f.raw.role?.['Fn::GetAtt']),
-  'function role given as a logical id of an in-template role with RoleName': (m) => m.functions.some((f) => typeof f.raw.role === 'string' && !!m.resources[f.raw.role]?.Properties?.RoleName),
+    m.functions.some(
+      (f) =>
+        typeof f.raw.role === 'string' &&
+        (f.raw.role.startsWith('arn:') || !!m.resources[f.raw.role]?.Properties?.RoleName),
+    ) || typeof m.provider.iam?.role === 'string',
+  'function role given as {Fn::GetAtt: [<LogicalId>, Arn]}': (m) =>
+    m.functions.some((f) => typeof f.raw.role === 'object' && f.raw.role?.['Fn::GetAtt']),
+  'function role given as a logical id of an in-template role with RoleName': (m) =>
+    m.functions.some((f) => typeof f.raw.role === 'string' && !!m.resources[f.raw.role]?.Properties?.RoleName),
   'image function given by tag': (m) => m.functions.some((f) => f.raw.image !== undefined),
   'default deployment bucket': defaultBucket,
   'one per function': always,
   'one per function (paginated)': always,
   'always (repeated with --tail)': always,
-  'environment variable uses Ref': (m) => /\bRef\b/.test(JSON.stringify([m.provider.environment, ...m.functions.map((f) => f.raw.environment)])),
-  'environment variable uses Fn::ImportValue': (m) => JSON.stringify([m.provider.environment, ...m.functions.map((f) => f.raw.environment)]).includes('ImportValue'),
+  'environment variable uses Ref': (m) =>
+    /\bRef\b/.test(JSON.stringify([m.provider.environment, ...m.functions.map((f) => f.raw.environment)])),
+  'environment variable uses Fn::ImportValue': (m) =>
+    JSON.stringify([m.provider.environment, ...m.functions.map((f) => f.raw.environment)]).includes('ImportValue'),
   '--docker with layers given by ARN': () => false, // invoke local --docker runs on the developer's machine; no fixture uses it
   'always; 4 calls per function (or only -f)': always,
   '-t <timestamp> given': always,
@@ -691,19 +906,27 @@ export function selectCalls(own: Names, template: Template): Selection {
     let instances: readonly string[] = [''];
     if (entry.via === 'cli' || !entry.resourceType) {
       const cond = CLI_CONDITIONS[entry.condition];
-      if (!cond && entry.via === 'cli') throw new Error(`catalog entry ${entry.id}: unknown condition ${JSON.stringify(entry.condition)}; map it in CLI_CONDITIONS`);
+      if (!cond && entry.via === 'cli')
+        throw new Error(
+          `catalog entry ${entry.id}: unknown condition ${JSON.stringify(entry.condition)}; map it in CLI_CONDITIONS`,
+        );
       applies = entry.via === 'cli' ? cond(m) : true; // 0046/0113: TemplateURL reads of every deploy and rollback -t
       if (!applies) {
         excluded.push({ entry, why: 'condition-false' });
         continue;
       }
-      const placeholder = CLI_INSTANCE_PLACEHOLDERS.find(([p]) => resourceTemplate(entry).includes(p) || Object.values(entry.requestContext ?? {}).some((v) => v?.includes(p)));
+      const placeholder = CLI_INSTANCE_PLACEHOLDERS.find(
+        ([p]) =>
+          resourceTemplate(entry).includes(p) || Object.values(entry.requestContext ?? {}).some((v) => v?.includes(p)),
+      );
       if (placeholder) instances = keysWithPrefix(own, placeholder[1]);
     } else {
       const key = groupOf(entry) as string;
       const g = GROUPS[key];
       if (!g) throw new Error(`catalog entry ${entry.id}: unknown resource group ${key}; describe it in GROUPS`);
-      const present = Object.entries(template.Resources).filter(([id, r]) => g.matches(id, r.Type, m)).map(([id]) => id);
+      const present = Object.entries(template.Resources)
+        .filter(([id, r]) => g.matches(id, r.Type, m))
+        .map(([id]) => id);
       if (!present.length) {
         excluded.push({ entry, why: 'group-absent' });
         continue;
@@ -717,10 +940,13 @@ export function selectCalls(own: Names, template: Template): Selection {
       continue;
     }
     if (instances.length === 1 && instances[0] === '' && entry.resource !== '*' && needsInstance(entry, own)) {
-      throw new Error(`catalog entry ${entry.id} (${groupOf(entry) ?? entry.command}) needs a per-instance placeholder but no instance was found for ${m.fixture}`);
+      throw new Error(
+        `catalog entry ${entry.id} (${groupOf(entry) ?? entry.command}) needs a per-instance placeholder but no instance was found for ${m.fixture}`,
+      );
     }
     for (const instance of instances) {
-      if (instance && !own.instances.has(instance)) throw new Error(`${m.fixture}: entry ${entry.id} wants instance ${instance}, which the model does not know`);
+      if (instance && !own.instances.has(instance))
+        throw new Error(`${m.fixture}: entry ${entry.id} wants instance ${instance}, which the model does not know`);
       selected.push({ entry, instance });
     }
   }
@@ -773,7 +999,8 @@ const NORMALIZE: readonly [RegExp, string][] = [
   [/::\/tags\/\*$/, '::/tags/${TagsResource}'],
 ];
 
-const REST_SUB_GROUP = 'AWS::ApiGateway::Method|ApiGatewayResource*/ApiGatewayMethod*/Authorizer/Deployment/RequestValidator/Model';
+const REST_SUB_GROUP =
+  'AWS::ApiGateway::Method|ApiGatewayResource*/ApiGatewayMethod*/Authorizer/Deployment/RequestValidator/Model';
 const HTTP_SUB_GROUP = 'AWS::ApiGatewayV2::Route|HttpApiStage/Route/Integration/Authorizer, Websockets*';
 
 /** The concrete ARN template of an entry (placeholders left in). */
@@ -782,7 +1009,11 @@ export function resourceTemplate(e: CatalogCall): string {
   for (const [from, to] of NORMALIZE) r = r.replace(from, to);
   const g = groupOf(e);
   // The catalog names the stream for every consumer call; IAM authorizes Describe/Deregister on the consumer.
-  if (/^(Describe|Deregister)StreamConsumer$/.test(e.action)) r = r.replace(/stream\/\$\{StreamName\}$/, 'stream/${StreamName}/consumer/${ConsumerName}:${ConsumerCreationTimestamp}');
+  if (/^(Describe|Deregister)StreamConsumer$/.test(e.action))
+    r = r.replace(
+      /stream\/\$\{StreamName\}$/,
+      'stream/${StreamName}/consumer/${ConsumerName}:${ConsumerCreationTimestamp}',
+    );
   // Sub-resources of an API: an item ARN, or its collection for POST (API Gateway creates by POSTing to it).
   const sub = e.action === 'POST' ? 'Collection' : 'Path';
   if (g === REST_SUB_GROUP) r = r.replace(/\/restapis\/\$\{RestApiId\}$/, `/restapis/\${RestApiId}/\${RestSub${sub}}`);
@@ -799,13 +1030,22 @@ function fill(text: string, b: Binding, where: string): string {
 }
 
 /** Stack calls that carry a template: TemplateURL (condition key cloudformation:TemplateUrl) or TemplateBody. */
-const TEMPLATE_ACTIONS = new Set(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:ValidateTemplate']);
+const TEMPLATE_ACTIONS = new Set([
+  'cloudformation:CreateChangeSet',
+  'cloudformation:CreateStack',
+  'cloudformation:UpdateStack',
+  'cloudformation:ValidateTemplate',
+]);
 /**
  * Entries whose note names neither TemplateURL nor TemplateBody, decided by the note of the entry they are a
  * variant of.
  */
 const TEMPLATE_SOURCE_OVERRIDES: Readonly<Record<string, { source: 'url' | 'body'; reason: string }>> = {
-  '0037': { source: 'body', reason: 'deploymentMethod=direct variant of 0035: TemplateBody = deployed template + core resources (ensure-valid-bucket-exists.js)' },
+  '0037': {
+    source: 'body',
+    reason:
+      'deploymentMethod=direct variant of 0035: TemplateBody = deployed template + core resources (ensure-valid-bucket-exists.js)',
+  },
 };
 
 /**
@@ -820,33 +1060,61 @@ export function templateSource(e: CatalogCall): 'url' | 'body' | undefined {
   if (override) return override.source;
   const url = /TemplateURL/.test(e.note);
   const body = /TemplateBody/.test(e.note);
-  if (url === body) throw new Error(`catalog entry ${e.id} (${e.action}): its note names ${url ? 'both TemplateURL and TemplateBody' : 'neither TemplateURL nor TemplateBody'}; decide it in TEMPLATE_SOURCE_OVERRIDES`);
+  if (url === body)
+    throw new Error(
+      `catalog entry ${e.id} (${e.action}): its note names ${url ? 'both TemplateURL and TemplateBody' : 'neither TemplateURL nor TemplateBody'}; decide it in TEMPLATE_SOURCE_OVERRIDES`,
+    );
   return url ? 'url' : 'body';
 }
 
-const ROLE_ARN_ACTIONS = new Set(['cloudformation:CreateChangeSet', 'cloudformation:CreateStack', 'cloudformation:UpdateStack', 'cloudformation:DeleteStack']);
+const ROLE_ARN_ACTIONS = new Set([
+  'cloudformation:CreateChangeSet',
+  'cloudformation:CreateStack',
+  'cloudformation:UpdateStack',
+  'cloudformation:DeleteStack',
+]);
 /**
  * IAM role writes whose request carries iam:PermissionsBoundary: the boundary the request sets (CreateRole,
  * PutRolePermissionsBoundary) or the one the role already carries (the others).
  */
 export const BOUNDARY_KEYED_ROLE_WRITES = new Set([
-  'iam:AttachRolePolicy', 'iam:CreateRole', 'iam:DeleteRole', 'iam:DeleteRolePermissionsBoundary', 'iam:DeleteRolePolicy', 'iam:DetachRolePolicy',
-  'iam:PutRolePermissionsBoundary', 'iam:PutRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UpdateRole', 'iam:UpdateRoleDescription',
+  'iam:AttachRolePolicy',
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateRole',
+  'iam:UpdateRoleDescription',
 ]);
 /** IAM is global: its calls are made to us-east-1. */
 const GLOBAL_SERVICES = new Set(['iam', 'sts', 'cloudfront']);
 
 /** The principal of the first event of a function that gives an AWS service invoke rights (osls compile/events/*). */
 const EVENT_PRINCIPAL: Readonly<Record<string, (region: string) => string>> = {
-  http: () => 'apigateway.amazonaws.com', httpApi: () => 'apigateway.amazonaws.com', websocket: () => 'apigateway.amazonaws.com',
-  s3: () => 's3.amazonaws.com', sns: () => 'sns.amazonaws.com', schedule: () => 'events.amazonaws.com', eventBridge: () => 'events.amazonaws.com',
-  cloudwatchEvent: () => 'events.amazonaws.com', alb: () => 'elasticloadbalancing.amazonaws.com', cloudwatchLog: (r) => `logs.${r}.amazonaws.com`,
-  cloudFront: () => 'edgelambda.amazonaws.com', iot: () => 'iot.amazonaws.com', cognitoUserPool: () => 'cognito-idp.amazonaws.com',
-  alexaSkill: () => 'alexa-appkit.amazon.com', alexaSmartHome: () => 'alexa-connectedhome.amazon.com',
+  http: () => 'apigateway.amazonaws.com',
+  httpApi: () => 'apigateway.amazonaws.com',
+  websocket: () => 'apigateway.amazonaws.com',
+  s3: () => 's3.amazonaws.com',
+  sns: () => 'sns.amazonaws.com',
+  schedule: () => 'events.amazonaws.com',
+  eventBridge: () => 'events.amazonaws.com',
+  cloudwatchEvent: () => 'events.amazonaws.com',
+  alb: () => 'elasticloadbalancing.amazonaws.com',
+  cloudwatchLog: (r) => `logs.${r}.amazonaws.com`,
+  cloudFront: () => 'edgelambda.amazonaws.com',
+  iot: () => 'iot.amazonaws.com',
+  cognitoUserPool: () => 'cognito-idp.amazonaws.com',
+  alexaSkill: () => 'alexa-appkit.amazon.com',
+  alexaSmartHome: () => 'alexa-connectedhome.amazon.com',
 };
 function permissionPrincipal(m: ServiceModel, functionName: string | undefined): string {
   const f = m.functions.find((x) => x.name === functionName);
-  for (const e of f?.events ?? []) for (const key of Object.keys(e ?? {})) if (EVENT_PRINCIPAL[key]) return EVENT_PRINCIPAL[key](m.region);
+  for (const e of f?.events ?? [])
+    for (const key of Object.keys(e ?? {})) if (EVENT_PRINCIPAL[key]) return EVENT_PRINCIPAL[key](m.region);
   // url: true (auth NONE): the framework grants the function URL to everyone; else an authorizer API Gateway calls.
   return f?.raw.url ? '*' : 'apigateway.amazonaws.com';
 }
@@ -859,7 +1127,9 @@ function permissionPrincipal(m: ServiceModel, functionName: string | undefined):
 export function resourceStackTag(resource: string, b: Binding): string | undefined {
   const m = /^arn:[^:]+:apigateway:[^:]*::\/(restapis|apikeys|usageplans)\/([^/]+)/.exec(resource);
   if (!m) return undefined;
-  const own = { restapis: b.RestApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[m[1] as 'restapis' | 'apikeys' | 'usageplans'];
+  const own = { restapis: b.RestApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[
+    m[1] as 'restapis' | 'apikeys' | 'usageplans'
+  ];
   return own !== undefined && m[2] === own ? b.StackName : undefined;
 }
 
@@ -889,14 +1159,19 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   }
   for (const [k, v] of Object.entries(entry.requestContext ?? {})) if (v !== null) context[k] = fill(v, b, where);
   if (/EventSourceMapping$/.test(entry.action)) {
-    context['lambda:FunctionArn'] = `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${b.FunctionName}`;
+    context['lambda:FunctionArn'] =
+      `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${b.FunctionName}`;
   }
   if (templateSource(entry) === 'url') {
-    context['cloudformation:TemplateUrl'] = `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
+    context['cloudformation:TemplateUrl'] =
+      `https://s3.amazonaws.com/${b.BucketName}/${b.DeploymentPrefix}/${b.Service}/${b.Stage}/${ARTIFACT_DIR}/compiled-cloudformation-template.json`;
   }
   // The function an event instance (`<kind>:<function key>:<n>`) belongs to: the target, endpoint or principal it sets.
-  const instanceFunction = sel.instance ? names.model.functions.find((f) => f.key === sel.instance?.split(':')[1]) : undefined;
-  const fnArn = (name: string | undefined) => `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${name}`;
+  const instanceFunction = sel.instance
+    ? names.model.functions.find((f) => f.key === sel.instance?.split(':')[1])
+    : undefined;
+  const fnArn = (name: string | undefined) =>
+    `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${name}`;
   if (action === 'lambda:AddPermission') context['lambda:Principal'] = permissionPrincipal(names.model, b.FunctionName);
   if (action === 'events:PutTargets') context['events:TargetArn'] = [fnArn(instanceFunction?.name ?? b.FunctionName)];
   if (action === 'sns:Subscribe') {
@@ -905,15 +1180,19 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
   }
   const tagged = resourceStackTag(resource, b);
   if (tagged) context['aws:ResourceTag/aws:cloudformation:stack-name'] = tagged;
-  if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn) context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
+  if (ROLE_ARN_ACTIONS.has(action) && names.model.cfnRoleArn)
+    context['cloudformation:RoleArn'] = names.model.cfnRoleArn;
   // provider.iam.role.permissionsBoundary puts the boundary on IamRoleLambdaExecution only (osls
   // merge-iam-templates.js); roles of `resources:` never carry it. A service without its own boundary is wired as the
   // README says for the macro's boundary (PermissionsBoundary omitted): provider.iam.role.permissionsBoundary and
   // resources.extensions.IamRoleCustomResourcesLambdaExecution.Properties.PermissionsBoundary both name it.
   const own = names.model.providerRole?.permissionsBoundary;
-  const boundary = own ?? macroBoundaryArn({ resourcePrefix: `cf-${names.model.service}`, stage: names.model.stage }, PARTITION, ACCOUNT_ID);
-  const carries = (entry.logicalId === 'IamRoleLambdaExecution' && resource.endsWith(`:role/${names.global.ExecutionRoleName}`))
-    || (!own && entry.logicalId === 'IamRoleCustomResourcesLambdaExecution');
+  const boundary =
+    own ??
+    macroBoundaryArn({ resourcePrefix: `cf-${names.model.service}`, stage: names.model.stage }, PARTITION, ACCOUNT_ID);
+  const carries =
+    (entry.logicalId === 'IamRoleLambdaExecution' && resource.endsWith(`:role/${names.global.ExecutionRoleName}`)) ||
+    (!own && entry.logicalId === 'IamRoleCustomResourcesLambdaExecution');
   if (BOUNDARY_KEYED_ROLE_WRITES.has(action) && carries) context['iam:PermissionsBoundary'] = boundary;
   return { entry, instance: sel.instance, variant, variantLabel, request: { action, resource, context } };
 }

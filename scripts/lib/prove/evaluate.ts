@@ -22,7 +22,17 @@ import { onBehalfRequests } from './on-behalf';
 import { withStackTags } from './resource-tags';
 import { COMMAND_MATRIX, type CommandExpectation } from './role-matrix';
 import { ACCOUNT, PARTITION, type StageRun, type UnitRun } from './runner';
-import { ROLES, type GroupRole, type IamRequest, type RecordedCall, type ServiceFacts, type StackState, type StepKind, type StepRecord, type Target } from './types';
+import {
+  ROLES,
+  type GroupRole,
+  type IamRequest,
+  type RecordedCall,
+  type ServiceFacts,
+  type StackState,
+  type StepKind,
+  type StepRecord,
+  type Target,
+} from './types';
 
 export type Expectation = CommandExpectation;
 
@@ -115,7 +125,11 @@ export interface EvaluateOptions {
 
 const emptyCell = (): Cell => ({ allowed: 0, denied: 0, excepted: 0, unscoped: 0 });
 
-function accessInput(facts: ServiceFacts, observedBucketName?: string, extraProperties?: Record<string, unknown>): AccessInput {
+function accessInput(
+  facts: ServiceFacts,
+  observedBucketName?: string,
+  extraProperties?: Record<string, unknown>,
+): AccessInput {
   return {
     serviceName: facts.service,
     stage: facts.stage,
@@ -129,7 +143,11 @@ function accessInput(facts: ServiceFacts, observedBucketName?: string, extraProp
 }
 
 const policyCache = new Map<string, Promise<Record<GroupRole, readonly PolicyDoc[]>>>();
-export function groupPolicies(facts: ServiceFacts, observedBucketName?: string, extraProperties?: Record<string, unknown>): Promise<Record<GroupRole, readonly PolicyDoc[]>> {
+export function groupPolicies(
+  facts: ServiceFacts,
+  observedBucketName?: string,
+  extraProperties?: Record<string, unknown>,
+): Promise<Record<GroupRole, readonly PolicyDoc[]>> {
   const input = accessInput(facts, observedBucketName, extraProperties);
   const key = JSON.stringify(input);
   let p = policyCache.get(key);
@@ -150,7 +168,11 @@ function mapEnv(facts: ServiceFacts, states: readonly (StackState | undefined)[]
 }
 
 /** Every IAM request of a step: the recorded calls, mapped, and CloudFormation's on-behalf calls. */
-export function stepRequests(step: StepRecord, facts: ServiceFacts, states: readonly (StackState | undefined)[]): { requests: IamRequest[]; errors: string[] } {
+export function stepRequests(
+  step: StepRecord,
+  facts: ServiceFacts,
+  states: readonly (StackState | undefined)[],
+): { requests: IamRequest[]; errors: string[] } {
   const env = mapEnv(facts, [step.before, step.after, ...states]);
   const requests: IamRequest[] = [];
   const errors: string[] = [];
@@ -163,10 +185,19 @@ export function stepRequests(step: StepRecord, facts: ServiceFacts, states: read
     }
   }
   // With a stack service role (provider.iam.deploymentRole) CloudFormation acts as that role, not as the caller.
-  const serviceRole = step.calls.some((c) => c.service === 'CloudFormation' && typeof c.input.RoleARN === 'string' && c.input.RoleARN !== '');
+  const serviceRole = step.calls.some(
+    (c) => c.service === 'CloudFormation' && typeof c.input.RoleARN === 'string' && c.input.RoleARN !== '',
+  );
   if (!serviceRole) {
     try {
-      requests.push(...onBehalfRequests(step.before, step.after, { partition: PARTITION, region: facts.region, account: ACCOUNT, stackName: facts.stackName }));
+      requests.push(
+        ...onBehalfRequests(step.before, step.after, {
+          partition: PARTITION,
+          region: facts.region,
+          account: ACCOUNT,
+          stackName: facts.stackName,
+        }),
+      );
     } catch (e) {
       errors.push(`on-behalf derivation: ${(e as Error).message}`);
     }
@@ -221,17 +252,33 @@ export function rewrite(value: string, pairs: readonly [string, string][]): stri
 
 export function rewriteRequest(r: IamRequest, pairs: readonly [string, string][]): IamRequest {
   const context: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(r.context)) context[k] = Array.isArray(v) ? v.map((x) => rewrite(x, pairs)) : rewrite(v, pairs);
+  for (const [k, v] of Object.entries(r.context))
+    context[k] = Array.isArray(v) ? v.map((x) => rewrite(x, pairs)) : rewrite(v, pairs);
   return { ...r, resource: rewrite(r.resource, pairs), context };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
-function findException(target: Target, role: GroupRole, request: IamRequest, m: MatchContext, expected: Expectation): Exception | undefined {
-  return EXCEPTIONS.find((x) => x.waives === expected && x.targets.includes(target) && (!x.roles || x.roles.includes(role)) && x.match(request, m));
+function findException(
+  target: Target,
+  role: GroupRole,
+  request: IamRequest,
+  m: MatchContext,
+  expected: Expectation,
+): Exception | undefined {
+  return EXCEPTIONS.find(
+    (x) =>
+      x.waives === expected &&
+      x.targets.includes(target) &&
+      (!x.roles || x.roles.includes(role)) &&
+      x.match(request, m),
+  );
 }
 
-async function simulateSafe(policies: readonly PolicyDoc[], r: IamRequest): Promise<{ sim?: SimResult; error?: string }> {
+async function simulateSafe(
+  policies: readonly PolicyDoc[],
+  r: IamRequest,
+): Promise<{ sim?: SimResult; error?: string }> {
   try {
     return { sim: await simulate(policies, { action: r.action, resource: r.resource, context: r.context }) };
   } catch (e) {
@@ -256,14 +303,21 @@ interface Accumulator {
   readonly exceptionsUsed: Map<string, number>;
 }
 
-async function evaluateStep(step: StepRecord, requests: readonly IamRequest[], c: StepContext, acc: Accumulator): Promise<StepResult> {
+async function evaluateStep(
+  step: StepRecord,
+  requests: readonly IamRequest[],
+  c: StepContext,
+  acc: Accumulator,
+): Promise<StepResult> {
   const use = (x: Exception) => acc.exceptionsUsed.set(x.id, (acc.exceptionsUsed.get(x.id) ?? 0) + 1);
   const base = { service: c.service, framework: c.frameworkLabel, stage: c.stageRun.stage, step: step.kind };
   const callOf = (r: IamRequest) => {
     const seq = /#(\d+)$/.exec(r.origin)?.[1];
     return seq ? step.calls.find((x) => x.seq === Number(seq)) : undefined;
   };
-  const cells = Object.fromEntries(ROLES.map((r) => [r, { own: emptyCell(), 'other-service': emptyCell(), 'other-stage': emptyCell() }])) as StepResult['cells'];
+  const cells = Object.fromEntries(
+    ROLES.map((r) => [r, { own: emptyCell(), 'other-service': emptyCell(), 'other-stage': emptyCell() }]),
+  ) as StepResult['cells'];
   const outcome = {} as StepResult['outcome'];
   for (const role of ROLES) {
     const expected = c.expectationOf(role);
@@ -275,7 +329,16 @@ async function evaluateStep(step: StepRecord, requests: readonly IamRequest[], c
       if (r.noIam) continue;
       const { sim, error } = await simulateSafe(c.policies[role], r);
       if (error) {
-        acc.mismatches.push({ ...base, role, target: 'own', expected: 'a valid simulation', actual: 'simulation error', request: r, call: callOf(r), detail: error });
+        acc.mismatches.push({
+          ...base,
+          role,
+          target: 'own',
+          expected: 'a valid simulation',
+          actual: 'simulation error',
+          request: r,
+          call: callOf(r),
+          detail: error,
+        });
         continue;
       }
       const decision = (sim as SimResult).decision;
@@ -305,11 +368,24 @@ async function evaluateStep(step: StepRecord, requests: readonly IamRequest[], c
       acc.mismatches.push(
         expected === 'allow'
           ? {
-              ...base, role, target: 'own', expected: 'Allowed', actual: 'Denied', request: firstUnexplained?.request, sim: firstUnexplained?.sim,
+              ...base,
+              role,
+              target: 'own',
+              expected: 'Allowed',
+              actual: 'Denied',
+              request: firstUnexplained?.request,
+              sim: firstUnexplained?.sim,
               call: firstUnexplained ? callOf(firstUnexplained.request) : undefined,
               detail: `${role} cannot run ${STEP_LABEL[step.kind]} on its own service: this request is denied`,
             }
-          : { ...base, role, target: 'own', expected: 'command denied', actual: 'every request Allowed', detail: `${role} can run ${STEP_LABEL[step.kind]} on its own service, which the role matrix reserves for admin` },
+          : {
+              ...base,
+              role,
+              target: 'own',
+              expected: 'command denied',
+              actual: 'every request Allowed',
+              detail: `${role} can run ${STEP_LABEL[step.kind]} on its own service, which the role matrix reserves for admin`,
+            },
       );
     }
 
@@ -327,7 +403,16 @@ async function evaluateStep(step: StepRecord, requests: readonly IamRequest[], c
         }
         const { sim, error } = await simulateSafe(c.policies[role], replay);
         if (error) {
-          acc.mismatches.push({ ...base, role, target: nb.target, expected: 'a valid simulation', actual: 'simulation error', request: replay, call: callOf(r), detail: error });
+          acc.mismatches.push({
+            ...base,
+            role,
+            target: nb.target,
+            expected: 'a valid simulation',
+            actual: 'simulation error',
+            request: replay,
+            call: callOf(r),
+            detail: error,
+          });
           continue;
         }
         if ((sim as SimResult).decision === 'Denied') {
@@ -362,8 +447,10 @@ function neighboursOf(run: UnitRun, i: number): Neighbour[] {
   const stageRun = run.stages[i];
   const otherStage = run.stages[(i + 1) % run.stages.length];
   const neighbours: Neighbour[] = [];
-  if (otherStage && otherStage !== stageRun) neighbours.push({ target: 'other-stage', facts: otherStage.facts, state: otherStage.created });
-  if (run.otherService) neighbours.push({ target: 'other-service', facts: run.otherService.facts, state: run.otherService.state });
+  if (otherStage && otherStage !== stageRun)
+    neighbours.push({ target: 'other-stage', facts: otherStage.facts, state: otherStage.created });
+  if (run.otherService)
+    neighbours.push({ target: 'other-service', facts: run.otherService.facts, state: run.otherService.state });
   return neighbours;
 }
 
@@ -381,14 +468,35 @@ export async function evaluateUnit(run: UnitRun, opts: EvaluateOptions): Promise
       const { requests, errors } = stepRequests(step, stageRun.facts, stageRun.states);
       requestCount += requests.length;
       for (const detail of errors) {
-        acc.mismatches.push({ service: run.spec.id, framework: run.framework.label, stage: stageRun.stage, step: step.kind, role: 'admin', target: 'own', expected: 'every call mapped', actual: 'unmapped', detail });
+        acc.mismatches.push({
+          service: run.spec.id,
+          framework: run.framework.label,
+          stage: stageRun.stage,
+          step: step.kind,
+          role: 'admin',
+          target: 'own',
+          expected: 'every call mapped',
+          actual: 'unmapped',
+          detail,
+        });
       }
       const kind = step.kind;
       steps.push(
-        await evaluateStep(step, requests, {
-          service: run.spec.id, framework: run.framework, frameworkLabel: run.framework.label, stageRun, neighbours, pairsOf, policies,
-          expectationOf: (role) => EXPECTED[kind][role],
-        }, acc),
+        await evaluateStep(
+          step,
+          requests,
+          {
+            service: run.spec.id,
+            framework: run.framework,
+            frameworkLabel: run.framework.label,
+            stageRun,
+            neighbours,
+            pairsOf,
+            policies,
+            expectationOf: (role) => EXPECTED[kind][role],
+          },
+          acc,
+        ),
       );
     }
   }
@@ -408,26 +516,41 @@ interface V4Call {
   readonly tolerated?: string;
   readonly source: string;
 }
-export const V4_CATALOG = v4Catalog as unknown as { sharedBucket: string; artifactDir: string; calls: readonly V4Call[] };
+export const V4_CATALOG = v4Catalog as unknown as {
+  sharedBucket: string;
+  artifactDir: string;
+  calls: readonly V4Call[];
+};
 export const V4_LABEL = 'serverless@4 (catalog)';
 
 export function v4Requests(kind: StepKind, facts: ServiceFacts, stackId: string): IamRequest[] {
   const values: Record<string, string> = {
-    Partition: PARTITION, Region: facts.region, Account: ACCOUNT, Service: facts.service, Stage: facts.stage, StackName: facts.stackName,
-    StackId: stackId.split('/').pop() as string, Prefix: facts.deploymentPrefix ?? 'serverless', ArtifactDir: V4_CATALOG.artifactDir,
+    Partition: PARTITION,
+    Region: facts.region,
+    Account: ACCOUNT,
+    Service: facts.service,
+    Stage: facts.stage,
+    StackName: facts.stackName,
+    StackId: stackId.split('/').pop() as string,
+    Prefix: facts.deploymentPrefix ?? 'serverless',
+    ArtifactDir: V4_CATALOG.artifactDir,
   };
   values.Bucket = V4_CATALOG.sharedBucket.replace(/\$\{(\w+)\}/g, (_w, k: string) => values[k]);
-  const fill = (t: string) => t.replace(/\$\{(\w+)\}/g, (_w, k: string) => {
-    if (!(k in values)) throw new Error(`v4-catalog.json: unknown placeholder \${${k}}`);
-    return values[k];
-  });
+  const fill = (t: string) =>
+    t.replace(/\$\{(\w+)\}/g, (_w, k: string) => {
+      if (!(k in values)) throw new Error(`v4-catalog.json: unknown placeholder \${${k}}`);
+      return values[k];
+    });
   const env = { partition: PARTITION, region: facts.region, account: ACCOUNT, stackId: () => undefined };
   return V4_CATALOG.calls
     .filter((c) => c.commands.includes('*') || c.commands.includes(kind))
     .map((c) => ({
       action: c.action,
       resource: fill(c.resource),
-      context: { ...globalContext(env, 'cli'), ...Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, fill(v)])) },
+      context: {
+        ...globalContext(env, 'cli'),
+        ...Object.fromEntries(Object.entries(c.context ?? {}).map(([k, v]) => [k, fill(v)])),
+      },
       via: 'cli' as const,
       origin: `v4-catalog ${c.id}${c.when ? ` (when ${c.when})` : ''}`,
       mapId: `v4:${c.id}`,
@@ -445,19 +568,40 @@ export async function evaluateV4(run: UnitRun): Promise<UnitEvaluation> {
     const neighbours = neighboursOf(run, i);
     const pairsOf = new Map(neighbours.map((nb) => [nb.target, rewritePairs(stageRun, nb)]));
     const policies = await groupPolicies(stageRun.facts, undefined, { DeploymentBucket: { Shared: true } });
-    const stackId = stageRun.created?.stackId ?? `arn:${PARTITION}:cloudformation:${stageRun.facts.region}:${ACCOUNT}:stack/${stageRun.facts.stackName}/${ABSENT_STACK_ID}`;
+    const stackId =
+      stageRun.created?.stackId ??
+      `arn:${PARTITION}:cloudformation:${stageRun.facts.region}:${ACCOUNT}:stack/${stageRun.facts.stackName}/${ABSENT_STACK_ID}`;
     const kinds = [...new Set(stageRun.steps.map((s) => s.kind))];
     for (const kind of kinds) {
       const requests = v4Requests(kind, stageRun.facts, stackId);
       if (!requests.length) continue;
       requestCount += requests.length;
-      const step: StepRecord = { kind, argv: ['(v4-catalog.json)'], exitCode: 0, calls: [], emulated: ['serverless@4: the calls v4 adds, from v4-catalog.json (v4 cannot run offline)'], durationMs: 0, output: '' };
+      const step: StepRecord = {
+        kind,
+        argv: ['(v4-catalog.json)'],
+        exitCode: 0,
+        calls: [],
+        emulated: ['serverless@4: the calls v4 adds, from v4-catalog.json (v4 cannot run offline)'],
+        durationMs: 0,
+        output: '',
+      };
       steps.push(
-        await evaluateStep(step, requests, {
-          service: run.spec.id, framework: run.framework, frameworkLabel: V4_LABEL, stageRun, neighbours, pairsOf, policies,
-          // Only part of the command: where the matrix denies the command, these calls alone prove nothing.
-          expectationOf: (role) => (EXPECTED[kind][role] === 'allow' ? 'allow' : 'n/a'),
-        }, acc),
+        await evaluateStep(
+          step,
+          requests,
+          {
+            service: run.spec.id,
+            framework: run.framework,
+            frameworkLabel: V4_LABEL,
+            stageRun,
+            neighbours,
+            pairsOf,
+            policies,
+            // Only part of the command: where the matrix denies the command, these calls alone prove nothing.
+            expectationOf: (role) => (EXPECTED[kind][role] === 'allow' ? 'allow' : 'n/a'),
+          },
+          acc,
+        ),
       );
     }
   }

@@ -26,13 +26,39 @@ export const DEFAULT_FIXTURES: readonly DefaultFixture[] = [
       why: 'moto variant m03: without cors (moto crashes on the MOCK OPTIONS integration) and logs.restApi (its account-role custom resource is emulated elsewhere)',
     },
   },
-  { id: '04-queues-topics-schedule', covers: 'SQS (own and existing queue), SNS (created and existing topic, DLQ), schedule rules, EventBridge Scheduler' },
-  { id: '05-streams-s3-eventbridge', covers: 'DynamoDB and Kinesis streams (consumer), S3 (created and existing bucket: custom resource), EventBridge bus, log subscription' },
-  { id: '06-layer', covers: 'layers (default name, custom name shared with an account and retained), an external layer' },
-  { id: '08-tracing-iam', covers: 'X-Ray tracing, execution-role statements, managed policies, permissions boundary, a function with its own role' },
-  { id: '09-custom-deployment-bucket', covers: 'a pre-existing deployment bucket with a custom prefix (created first)' },
-  { id: '10-long-names', stages: ['development', 'integration'], covers: '40-character stack names: truncated deployment bucket, hashed custom-resource names (ap-southeast-2)' },
-  { id: '11-custom-stack-name', covers: 'custom stack, API, function and role names, deployment role, direct deploys, stack policy, notification ARNs (us-west-2)' },
+  {
+    id: '04-queues-topics-schedule',
+    covers:
+      'SQS (own and existing queue), SNS (created and existing topic, DLQ), schedule rules, EventBridge Scheduler',
+  },
+  {
+    id: '05-streams-s3-eventbridge',
+    covers:
+      'DynamoDB and Kinesis streams (consumer), S3 (created and existing bucket: custom resource), EventBridge bus, log subscription',
+  },
+  {
+    id: '06-layer',
+    covers: 'layers (default name, custom name shared with an account and retained), an external layer',
+  },
+  {
+    id: '08-tracing-iam',
+    covers:
+      'X-Ray tracing, execution-role statements, managed policies, permissions boundary, a function with its own role',
+  },
+  {
+    id: '09-custom-deployment-bucket',
+    covers: 'a pre-existing deployment bucket with a custom prefix (created first)',
+  },
+  {
+    id: '10-long-names',
+    stages: ['development', 'integration'],
+    covers: '40-character stack names: truncated deployment bucket, hashed custom-resource names (ap-southeast-2)',
+  },
+  {
+    id: '11-custom-stack-name',
+    covers:
+      'custom stack, API, function and role names, deployment role, direct deploys, stack policy, notification ARNs (us-west-2)',
+  },
 ];
 
 /**

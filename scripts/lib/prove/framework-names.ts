@@ -21,14 +21,54 @@ interface NameRule {
 
 /** Name properties of what the framework creates, with AWS's limit (API references) and the fix. */
 export const FRAMEWORK_NAME_RULES: Readonly<Record<string, NameRule>> = {
-  'AWS::IAM::Role': { property: 'RoleName', limit: 64, source: 'IAM CreateRole RoleName', fix: 'set provider.iam.role.name (at most 64 characters), or point provider.iam.role at the macro\'s execution role (output LambdaRoleArn)' },
-  'AWS::Lambda::Function': { property: 'FunctionName', limit: 64, source: 'Lambda CreateFunction FunctionName', fix: 'set functions.<key>.name (and list it in the Access resource\'s FunctionNames), or shorten the function key' },
-  'AWS::Events::Rule': { property: 'Name', limit: 64, source: 'EventBridge PutRule Name', fix: 'set the event\'s name (schedule.name, eventBridge.name) to at most 64 characters' },
-  'AWS::Scheduler::Schedule': { property: 'Name', limit: 64, source: 'EventBridge Scheduler CreateSchedule Name', fix: 'set schedule.name to at most 64 characters' },
-  'AWS::SQS::Queue': { property: 'QueueName', limit: 80, source: 'SQS CreateQueue QueueName', fix: 'shorten the queue name in resources:' },
-  'AWS::S3::Bucket': { property: 'BucketName', limit: 63, source: 'S3 bucket naming rules', fix: 'shorten the bucket name' },
-  'AWS::Lambda::LayerVersion': { property: 'LayerName', limit: 140, source: 'Lambda PublishLayerVersion LayerName', fix: 'set layers.<key>.name' },
-  'AWS::IAM::ManagedPolicy': { property: 'ManagedPolicyName', limit: 128, source: 'IAM CreatePolicy PolicyName', fix: 'shorten the policy name in resources:' },
+  'AWS::IAM::Role': {
+    property: 'RoleName',
+    limit: 64,
+    source: 'IAM CreateRole RoleName',
+    fix: "set provider.iam.role.name (at most 64 characters), or point provider.iam.role at the macro's execution role (output LambdaRoleArn)",
+  },
+  'AWS::Lambda::Function': {
+    property: 'FunctionName',
+    limit: 64,
+    source: 'Lambda CreateFunction FunctionName',
+    fix: "set functions.<key>.name (and list it in the Access resource's FunctionNames), or shorten the function key",
+  },
+  'AWS::Events::Rule': {
+    property: 'Name',
+    limit: 64,
+    source: 'EventBridge PutRule Name',
+    fix: "set the event's name (schedule.name, eventBridge.name) to at most 64 characters",
+  },
+  'AWS::Scheduler::Schedule': {
+    property: 'Name',
+    limit: 64,
+    source: 'EventBridge Scheduler CreateSchedule Name',
+    fix: 'set schedule.name to at most 64 characters',
+  },
+  'AWS::SQS::Queue': {
+    property: 'QueueName',
+    limit: 80,
+    source: 'SQS CreateQueue QueueName',
+    fix: 'shorten the queue name in resources:',
+  },
+  'AWS::S3::Bucket': {
+    property: 'BucketName',
+    limit: 63,
+    source: 'S3 bucket naming rules',
+    fix: 'shorten the bucket name',
+  },
+  'AWS::Lambda::LayerVersion': {
+    property: 'LayerName',
+    limit: 140,
+    source: 'Lambda PublishLayerVersion LayerName',
+    fix: 'set layers.<key>.name',
+  },
+  'AWS::IAM::ManagedPolicy': {
+    property: 'ManagedPolicyName',
+    limit: 128,
+    source: 'IAM CreatePolicy PolicyName',
+    fix: 'shorten the policy name in resources:',
+  },
 };
 
 /** A name as CloudFormation would resolve it, when it is literal up to pseudo parameters; otherwise undefined. */
@@ -60,7 +100,10 @@ export interface FrameworkNameProblem {
 }
 
 /** Every name of the template that AWS would refuse as too long. */
-export function frameworkNameProblems(template: CfnTemplate, pseudo: Readonly<Record<string, string>>): FrameworkNameProblem[] {
+export function frameworkNameProblems(
+  template: CfnTemplate,
+  pseudo: Readonly<Record<string, string>>,
+): FrameworkNameProblem[] {
   const out: FrameworkNameProblem[] = [];
   for (const [logicalId, r] of Object.entries(template.Resources ?? {})) {
     const rule = FRAMEWORK_NAME_RULES[r.Type];
@@ -72,7 +115,8 @@ export function frameworkNameProblems(template: CfnTemplate, pseudo: Readonly<Re
       type: r.Type,
       name,
       limit: rule.limit,
-      message: `the framework names ${logicalId} (${r.Type}) '${name}', ${name.length} characters; AWS allows ${rule.limit} (${rule.source}), ` +
+      message:
+        `the framework names ${logicalId} (${r.Type}) '${name}', ${name.length} characters; AWS allows ${rule.limit} (${rule.source}), ` +
         `so a deploy to AWS fails although moto accepts it. Fix: ${rule.fix}.`,
     });
   }
@@ -80,10 +124,23 @@ export function frameworkNameProblems(template: CfnTemplate, pseudo: Readonly<Re
 }
 
 /** The check for one packaged service folder (its compiled update template), as lines for the proof's report. */
-export function packagedNameProblems(workDir: string, stage: string, region: string, stackName: string, account: string, partition: string): string[] {
+export function packagedNameProblems(
+  workDir: string,
+  stage: string,
+  region: string,
+  stackName: string,
+  account: string,
+  partition: string,
+): string[] {
   const file = join(workDir, '.serverless', 'cloudformation-template-update-stack.json');
   if (!existsSync(file)) return [];
   const template = JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate;
-  const pseudo = { 'AWS::Region': region, 'AWS::AccountId': account, 'AWS::Partition': partition, 'AWS::StackName': stackName, 'AWS::URLSuffix': 'amazonaws.com' };
+  const pseudo = {
+    'AWS::Region': region,
+    'AWS::AccountId': account,
+    'AWS::Partition': partition,
+    'AWS::StackName': stackName,
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   return frameworkNameProblems(template, pseudo).map((p) => `${stage} package: ${p.message}`);
 }

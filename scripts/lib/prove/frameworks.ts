@@ -15,7 +15,10 @@ export interface Framework {
 const ROOT = join(__dirname, '..', '..', '..');
 
 function framework(id: string, dir: string, sdk: 2 | 3): Framework {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', dir, 'package.json'), 'utf8')) as { name: string; version: string };
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules', dir, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   return { id, label: `${pkg.name}@${pkg.version}`, bin: join(ROOT, 'node_modules', dir, 'bin', 'serverless.js'), sdk };
 }
 
@@ -27,6 +30,11 @@ export function frameworks(): readonly Framework[] {
 
 export function frameworkById(id: string): Framework {
   const f = frameworks().find((x) => x.id === id || x.label === id);
-  if (!f) throw new Error(`unknown framework '${id}'; known: ${frameworks().map((x) => x.id).join(', ')}`);
+  if (!f)
+    throw new Error(
+      `unknown framework '${id}'; known: ${frameworks()
+        .map((x) => x.id)
+        .join(', ')}`,
+    );
   return f;
 }

@@ -31,7 +31,9 @@ export interface OnBehalfType {
   readonly delete?: readonly OnBehalfTemplate[];
 }
 
-export const ON_BEHALF: Readonly<Record<string, OnBehalfType>> = (table as unknown as { types: Record<string, OnBehalfType> }).types;
+export const ON_BEHALF: Readonly<Record<string, OnBehalfType>> = (
+  table as unknown as { types: Record<string, OnBehalfType> }
+).types;
 
 export function tableKey(type: string): string {
   return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' ? 'Custom::*' : type;
@@ -43,7 +45,6 @@ export interface StackEnv {
   readonly account: string;
   readonly stackName: string;
 }
-
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
@@ -69,7 +70,12 @@ interface FillCtx {
 }
 
 function fill(template: string, c: FillCtx, item?: unknown): string {
-  const mapEnv: MapEnv = { partition: c.env.partition, region: c.env.region, account: c.env.account, stackId: () => undefined };
+  const mapEnv: MapEnv = {
+    partition: c.env.partition,
+    region: c.env.region,
+    account: c.env.account,
+    stackId: () => undefined,
+  };
   return template.replace(/\{([A-Za-z0-9]+)(?::([^}]*))?\}/g, (_w, fn: string, arg = '') => {
     switch (fn) {
       case 'Partition':
@@ -121,21 +127,46 @@ function contextOf(t: OnBehalfTemplate, c: FillCtx, item: unknown): Record<strin
 }
 
 /** The requests of one resource's handler (`previous`: the state before an update, to see what changed). */
-export function handlerRequests(logicalId: string, handler: Handler, state: StackState, env: StackEnv, previous?: StackState): IamRequest[] {
+export function handlerRequests(
+  logicalId: string,
+  handler: Handler,
+  state: StackState,
+  env: StackEnv,
+  previous?: StackState,
+): IamRequest[] {
   const resource = state.template.Resources?.[logicalId];
   if (!resource) return [];
   const entry = ON_BEHALF[tableKey(resource.Type)];
   const origin = `${resource.Type} ${logicalId} (${handler})`;
   if (!entry) {
-    return [{ action: '?', resource: '?', context: {}, via: 'cloudformation', origin, mapId: `cfn:${resource.Type}`, noIam: `UNMAPPED: no cfn-on-behalf.json entry for ${resource.Type}` }];
+    return [
+      {
+        action: '?',
+        resource: '?',
+        context: {},
+        via: 'cloudformation',
+        origin,
+        mapId: `cfn:${resource.Type}`,
+        noIam: `UNMAPPED: no cfn-on-behalf.json entry for ${resource.Type}`,
+      },
+    ];
   }
   const evalEnv: EvalEnv = { ...env, stackId: state.stackId, template: state.template, physical: state.physical };
   const props = resolvedProperties(logicalId, evalEnv);
   const base: FillCtx = { logicalId, props, evalEnv, env };
   const ctx: FillCtx = { ...base, arn: entry.arn === '-' ? undefined : fill(entry.arn, base) };
-  const before = previous ? resolvedProperties(logicalId, { ...env, stackId: previous.stackId, template: previous.template, physical: previous.physical }) : undefined;
+  const before = previous
+    ? resolvedProperties(logicalId, {
+        ...env,
+        stackId: previous.stackId,
+        template: previous.template,
+        physical: previous.physical,
+      })
+    : undefined;
   const changedKeys = before
-    ? [...new Set([...Object.keys(before), ...Object.keys(props)])].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(props[k]))
+    ? [...new Set([...Object.keys(before), ...Object.keys(props)])].filter(
+        (k) => JSON.stringify(before[k]) !== JSON.stringify(props[k]),
+      )
     : undefined;
   const out: IamRequest[] = [];
   for (const t of entry[handler] ?? []) {
@@ -147,7 +178,10 @@ export function handlerRequests(logicalId: string, handler: Handler, state: Stac
       out.push({
         action: t.action,
         resource: fill(t.resource, ctx, item),
-        context: { ...globalContext({ ...env, stackId: () => undefined }, 'cloudformation'), ...contextOf(t, ctx, item) },
+        context: {
+          ...globalContext({ ...env, stackId: () => undefined }, 'cloudformation'),
+          ...contextOf(t, ctx, item),
+        },
         via: 'cloudformation',
         origin,
         mapId: `cfn:${tableKey(resource.Type)}.${handler}`,
@@ -163,16 +197,26 @@ function retained(template: CfnTemplate, logicalId: string): boolean {
 }
 
 /** Which resources a stack change creates, updates and deletes. */
-export function diffStacks(before: StackState | undefined, after: StackState | undefined, env: StackEnv): { logicalId: string; handler: Handler; state: StackState; previous?: StackState }[] {
+export function diffStacks(
+  before: StackState | undefined,
+  after: StackState | undefined,
+  env: StackEnv,
+): { logicalId: string; handler: Handler; state: StackState; previous?: StackState }[] {
   const out: { logicalId: string; handler: Handler; state: StackState; previous?: StackState }[] = [];
   const b = before?.template.Resources ?? {};
   const a = after?.template.Resources ?? {};
   for (const id of Object.keys(a)) {
-    if (!(id in b) || b[id].Type !== a[id].Type) out.push({ logicalId: id, handler: 'create', state: after as StackState });
+    if (!(id in b) || b[id].Type !== a[id].Type)
+      out.push({ logicalId: id, handler: 'create', state: after as StackState });
   }
   for (const id of Object.keys(a)) {
     if (!(id in b) || b[id].Type !== a[id].Type) continue;
-    const evalOf = (s: StackState): EvalEnv => ({ ...env, stackId: s.stackId, template: s.template, physical: s.physical });
+    const evalOf = (s: StackState): EvalEnv => ({
+      ...env,
+      stackId: s.stackId,
+      template: s.template,
+      physical: s.physical,
+    });
     const pb = JSON.stringify(resolvedProperties(id, evalOf(before as StackState)));
     const pa = JSON.stringify(resolvedProperties(id, evalOf(after as StackState)));
     if (pb !== pa) out.push({ logicalId: id, handler: 'update', state: after as StackState, previous: before });
@@ -186,6 +230,12 @@ export function diffStacks(before: StackState | undefined, after: StackState | u
 }
 
 /** Every on-behalf request of a stack change. */
-export function onBehalfRequests(before: StackState | undefined, after: StackState | undefined, env: StackEnv): IamRequest[] {
-  return diffStacks(before, after, env).flatMap(({ logicalId, handler, state, previous }) => handlerRequests(logicalId, handler, state, env, previous));
+export function onBehalfRequests(
+  before: StackState | undefined,
+  after: StackState | undefined,
+  env: StackEnv,
+): IamRequest[] {
+  return diffStacks(before, after, env).flatMap(({ logicalId, handler, state, previous }) =>
+    handlerRequests(logicalId, handler, state, env, previous),
+  );
 }

@@ -9,7 +9,11 @@
  * (`Custom::ServerlessDeploymentBucket`, answered by the resolver's own pure core with what it would have
  * observed). Anything else throws: a proof over a policy we cannot read is no proof.
  */
-import { resolveDeploymentBucket, type BucketResolution, type BucketResolutionInput } from '../../../functions/core/bucket-resolution';
+import {
+  resolveDeploymentBucket,
+  type BucketResolution,
+  type BucketResolutionInput,
+} from '../../../functions/core/bucket-resolution';
 import { GROUP_ROLES, type GroupRole } from '../../../functions/catalog/types';
 import { logicalIds } from '../../../functions/core/naming';
 import { accessTemplate, expandTemplate } from '../harness';
@@ -90,16 +94,22 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
     const group = resources[groupId];
     if (!group || group.Type !== 'AWS::IAM::Group') throw new Error(`the expansion has no ${role} group ${groupId}`);
     const props = group.Properties ?? {};
-    if (props.Policies !== undefined) throw new Error(`group ${groupId} has inline Policies; the proof only reads ManagedPolicyArns`);
+    if (props.Policies !== undefined)
+      throw new Error(`group ${groupId} has inline Policies; the proof only reads ManagedPolicyArns`);
     const arns = props.ManagedPolicyArns;
     if (!Array.isArray(arns) || arns.length === 0) throw new Error(`group ${groupId} has no ManagedPolicyArns`);
     groups[role] = arns.map((arn, i) => {
       const ref = (arn as { Ref?: unknown })?.Ref;
       const target = typeof ref === 'string' ? resources[ref] : undefined;
       if (!target || target.Type !== 'AWS::IAM::ManagedPolicy') {
-        throw new UnresolvedIntrinsicError(`${groupId}.ManagedPolicyArns[${i}] = ${JSON.stringify(arn)} is not a Ref to a ManagedPolicy of the expansion`);
+        throw new UnresolvedIntrinsicError(
+          `${groupId}.ManagedPolicyArns[${i}] = ${JSON.stringify(arn)} is not a Ref to a ManagedPolicy of the expansion`,
+        );
       }
-      return { name: String(ref), document: resolver.resolve(target.Properties?.PolicyDocument, `${ref}.PolicyDocument`) };
+      return {
+        name: String(ref),
+        document: resolver.resolve(target.Properties?.PolicyDocument, `${ref}.PolicyDocument`),
+      };
     });
   }
   return { groups, fragment, bucket: resolver.bucket, accessStackName };
@@ -122,7 +132,8 @@ export class Resolver {
 
   private pseudo(name: string): string | undefined {
     if (name === 'AWS::StackName') return this.accessStackName;
-    if (name === 'AWS::StackId') return `arn:aws:cloudformation:${MACRO_REGION}:${ACCOUNT_ID}:stack/${this.accessStackName}/0a0a0a0a-1111-4222-8333-444444444444`;
+    if (name === 'AWS::StackId')
+      return `arn:aws:cloudformation:${MACRO_REGION}:${ACCOUNT_ID}:stack/${this.accessStackName}/0a0a0a0a-1111-4222-8333-444444444444`;
     return pseudo(name);
   }
 
@@ -131,7 +142,8 @@ export class Resolver {
     if (Array.isArray(value)) return value.map((v, i) => this.resolve(v, `${path}[${i}]`));
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(obj);
-    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return this.intrinsic(keys[0], obj[keys[0]], path);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::')))
+      return this.intrinsic(keys[0], obj[keys[0]], path);
     const out: Record<string, unknown> = {};
     for (const k of keys) out[k] = this.resolve(obj[k], `${path}.${k}`);
     return out;
@@ -166,14 +178,17 @@ export class Resolver {
         });
       }
     }
-    throw new UnresolvedIntrinsicError(`${path}: cannot resolve ${JSON.stringify({ [fn]: arg })}; teach scripts/lib/prove/policies.ts what CloudFormation would make of it`);
+    throw new UnresolvedIntrinsicError(
+      `${path}: cannot resolve ${JSON.stringify({ [fn]: arg })}; teach scripts/lib/prove/policies.ts what CloudFormation would make of it`,
+    );
   }
 
   private bucketAnswer(props: Record<string, unknown>, path: string): BucketResolution {
     if (!this.bucket) {
       // Only the inputs the resolver's core reads (its ServiceToken is an import, irrelevant here).
       const input: Record<string, unknown> = {};
-      for (const k of ['StackName', 'Partition', 'Mode', 'Region', 'CustomBucketName']) input[k] = this.resolve(props[k], `${path}.${k}`);
+      for (const k of ['StackName', 'Partition', 'Mode', 'Region', 'CustomBucketName'])
+        input[k] = this.resolve(props[k], `${path}.${k}`);
       this.bucket = resolveDeploymentBucket({
         StackName: input.StackName,
         Partition: input.Partition,

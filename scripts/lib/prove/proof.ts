@@ -52,19 +52,36 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
         const workRoot = mkdtempSync(join(tmpdir(), `prove-${job.spec.id}-${job.framework.id}-`));
         workDirs.push(workRoot);
         try {
-          if (!homes.has(job.framework.id)) homes.set(job.framework.id, mkdtempSync(join(tmpdir(), `prove-home-${job.framework.id}-`)));
+          if (!homes.has(job.framework.id))
+            homes.set(job.framework.id, mkdtempSync(join(tmpdir(), `prove-home-${job.framework.id}-`)));
           const home = homes.get(job.framework.id) as string;
           // One service's failure (a folder the framework cannot read, policies the macro refuses, a moto
           // crash) is reported as that unit's failure, with its message; the other services still run.
           let run: UnitRun | undefined;
           try {
-            run = await runUnit(job.spec, { framework: job.framework, moto, workRoot, fullStages: opts.fullStages, home, log: opts.log });
+            run = await runUnit(job.spec, {
+              framework: job.framework,
+              moto,
+              workRoot,
+              fullStages: opts.fullStages,
+              home,
+              log: opts.log,
+            });
             units.push(await evaluateUnit(run, opts));
             if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));
           } catch (e) {
-            const failed: UnitRun = run ?? { spec: job.spec, framework: job.framework, stages: [], world: [], errors: [], notRun: [], durationMs: 0 };
+            const failed: UnitRun = run ?? {
+              spec: job.spec,
+              framework: job.framework,
+              stages: [],
+              world: [],
+              errors: [],
+              notRun: [],
+              durationMs: 0,
+            };
             failed.errors.push(`the proof of this service stopped: ${e instanceof Error ? e.message : String(e)}`);
-            if (!units.some((u) => u.run === failed)) units.push({ run: failed, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
+            if (!units.some((u) => u.run === failed))
+              units.push({ run: failed, steps: [], mismatches: [], exceptionsUsed: new Map(), requestCount: 0 });
           }
           opts.log?.(`[${job.framework.id} ${job.spec.id}] done in ${((run?.durationMs ?? 0) / 1000).toFixed(0)} s`);
         } finally {
@@ -77,13 +94,24 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers) }, worker));
-  const order = (u: UnitEvaluation) => `${opts.specs.findIndex((s) => s.id === u.run.spec.id)}`.padStart(4, '0') + opts.frameworks.findIndex((f) => f.id === u.run.framework.id);
+  const order = (u: UnitEvaluation) =>
+    `${opts.specs.findIndex((s) => s.id === u.run.spec.id)}`.padStart(4, '0') +
+    opts.frameworks.findIndex((f) => f.id === u.run.framework.id);
   units.sort((a, b) => order(a).localeCompare(order(b)));
   v4.sort((a, b) => order(a).localeCompare(order(b)));
-  return { units, v4, durationMs: Date.now() - started, motoVersion: motoVersion(), workDirs: opts.keepWork ? workDirs : [] };
+  return {
+    units,
+    v4,
+    durationMs: Date.now() - started,
+    motoVersion: motoVersion(),
+    workDirs: opts.keepWork ? workDirs : [],
+  };
 }
 
 /** Everything that makes the proof fail: mismatches and lifecycle steps that did not complete. */
 export function failures(result: ProofResult): number {
-  return [...result.units, ...result.v4].reduce((n, u) => n + u.mismatches.length, 0) + result.units.reduce((n, u) => n + u.run.errors.length, 0);
+  return (
+    [...result.units, ...result.v4].reduce((n, u) => n + u.mismatches.length, 0) +
+    result.units.reduce((n, u) => n + u.run.errors.length, 0)
+  );
 }

@@ -27,10 +27,26 @@ const MAX_STRING = 65536;
 let seq = 0;
 
 const V2_SERVICE_IDS = {
-  apigateway: 'API Gateway', apigatewayv2: 'ApiGatewayV2', cloudformation: 'CloudFormation', cloudwatch: 'CloudWatch',
-  cloudwatchlogs: 'CloudWatch Logs', ecr: 'ECR', iam: 'IAM', lambda: 'Lambda', s3: 'S3', sts: 'STS', ssm: 'SSM',
-  sns: 'SNS', sqs: 'SQS', kinesis: 'Kinesis', cloudwatchevents: 'CloudWatch Events', eventbridge: 'EventBridge',
-  dynamodb: 'DynamoDB', cognitoidentityserviceprovider: 'Cognito Identity Provider', iot: 'IoT', kms: 'KMS',
+  apigateway: 'API Gateway',
+  apigatewayv2: 'ApiGatewayV2',
+  cloudformation: 'CloudFormation',
+  cloudwatch: 'CloudWatch',
+  cloudwatchlogs: 'CloudWatch Logs',
+  ecr: 'ECR',
+  iam: 'IAM',
+  lambda: 'Lambda',
+  s3: 'S3',
+  sts: 'STS',
+  ssm: 'SSM',
+  sns: 'SNS',
+  sqs: 'SQS',
+  kinesis: 'Kinesis',
+  cloudwatchevents: 'CloudWatch Events',
+  eventbridge: 'EventBridge',
+  dynamodb: 'DynamoDB',
+  cognitoidentityserviceprovider: 'Cognito Identity Provider',
+  iot: 'IoT',
+  kms: 'KMS',
 };
 
 function isBinary(v) {
@@ -75,14 +91,24 @@ function start(sdk, service, op, input) {
 }
 
 function settle(id, error) {
-  write({ seq: id, done: true, ok: !error, ...(error ? { error: errorName(error), message: String(error.message || '').slice(0, 300) } : {}) });
+  write({
+    seq: id,
+    done: true,
+    ok: !error,
+    ...(error ? { error: errorName(error), message: String(error.message || '').slice(0, 300) } : {}),
+  });
 }
 
 const patched = new WeakSet();
 const origLoad = Module._load;
 Module._load = function load(request) {
   const exp = origLoad.apply(this, arguments);
-  if ((request === '@smithy/core/client' || request === '@smithy/smithy-client') && exp && exp.Client && !patched.has(exp.Client)) {
+  if (
+    (request === '@smithy/core/client' || request === '@smithy/smithy-client') &&
+    exp &&
+    exp.Client &&
+    !patched.has(exp.Client)
+  ) {
     patched.add(exp.Client);
     const send = exp.Client.prototype.send;
     exp.Client.prototype.send = function recordedSend(command, ...rest) {

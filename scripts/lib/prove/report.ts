@@ -21,7 +21,10 @@ function unitTitle(u: UnitEvaluation, label: string): string {
   const r = u.run;
   const f = r.stages[0]?.facts;
   const where = f ? `${f.service} (${f.region})` : '';
-  const nb = [r.stages.length > 1 ? `stage ${r.stages.map((s) => s.stage).join('/')}` : '', r.otherService ? `other service ${r.otherService.facts.service}` : '']
+  const nb = [
+    r.stages.length > 1 ? `stage ${r.stages.map((s) => s.stage).join('/')}` : '',
+    r.otherService ? `other service ${r.otherService.facts.service}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${r.spec.id} · ${label} · ${where}${nb ? ` · replayed against ${nb}` : ''}${r.spec.overlay ? ` · ${r.spec.overlay.why}` : ''}`;
@@ -36,26 +39,38 @@ export function unitTable(u: UnitEvaluation, label: string): string[] {
   for (const s of u.steps) {
     const emulated = s.step.emulated.length ? ' (e)' : '';
     const failed = s.step.exitCode !== 0 ? ' !' : '';
-    lines.push(`  ${s.stage.padEnd(12)}${`${STEP_LABEL[s.step.kind]}${emulated}${failed}`.padEnd(22)}${ROLES.map((r) => roleCells(s, r)).join('  ')}`);
+    lines.push(
+      `  ${s.stage.padEnd(12)}${`${STEP_LABEL[s.step.kind]}${emulated}${failed}`.padEnd(22)}${ROLES.map((r) => roleCells(s, r)).join('  ')}`,
+    );
   }
   return lines;
 }
 
 function describeMismatch(m: Mismatch, full: boolean): string[] {
-  const lines = [`${m.service} · ${m.framework} · ${m.stage} · ${STEP_LABEL[m.step]} · ${m.role} · ${m.target}: expected ${m.expected}, got ${m.actual}`, `  ${m.detail.split('\n')[0]}`];
+  const lines = [
+    `${m.service} · ${m.framework} · ${m.stage} · ${STEP_LABEL[m.step]} · ${m.role} · ${m.target}: expected ${m.expected}, got ${m.actual}`,
+    `  ${m.detail.split('\n')[0]}`,
+  ];
   if (!full) {
     if (m.request) lines.push(`  ${m.request.action} ${m.request.resource}  (${m.request.origin})`);
     return lines;
   }
-  if (m.call) lines.push(`  call:      ${m.call.service}.${m.call.op} #${m.call.seq} ${JSON.stringify(m.call.input).slice(0, 600)}`);
+  if (m.call)
+    lines.push(
+      `  call:      ${m.call.service}.${m.call.op} #${m.call.seq} ${JSON.stringify(m.call.input).slice(0, 600)}`,
+    );
   if (m.request) {
-    lines.push(`  request:   ${m.request.action} (${m.request.via === 'cloudformation' ? 'by CloudFormation with the caller\'s credentials' : 'by the CLI'}; ${m.request.origin}; map ${m.request.mapId})`);
+    lines.push(
+      `  request:   ${m.request.action} (${m.request.via === 'cloudformation' ? "by CloudFormation with the caller's credentials" : 'by the CLI'}; ${m.request.origin}; map ${m.request.mapId})`,
+    );
     lines.push(`  ARN:       ${m.request.resource}`);
     lines.push(`  context:   ${JSON.stringify(m.request.context)}`);
   }
   if (m.sim) {
     const sids = m.sim.decision === 'Allowed' ? m.sim.allowSids : m.sim.denySids;
-    lines.push(`  statement: ${sids.length ? sids.join(', ') : m.sim.decision === 'Allowed' ? '(unnamed)' : 'none matched'} (${m.sim.overall}${m.sim.unvalidated ? `, unvalidated: ${m.sim.unvalidated}` : ''})`);
+    lines.push(
+      `  statement: ${sids.length ? sids.join(', ') : m.sim.decision === 'Allowed' ? '(unnamed)' : 'none matched'} (${m.sim.overall}${m.sim.unvalidated ? `, unvalidated: ${m.sim.unvalidated}` : ''})`,
+    );
   }
   for (const l of m.detail.split('\n').slice(1)) lines.push(`  ${l}`);
   return lines;
@@ -66,9 +81,15 @@ export function formatReport(result: ProofResult): string {
   const all = [...result.units, ...result.v4];
   const frameworks = [...new Set(result.units.map((u) => u.run.framework.label))];
   lines.push(`Proof of the Formidable::Serverless::Access policies against the real Serverless Framework CLI`);
-  lines.push(`frameworks: ${frameworks.join(', ')} (recorded on moto ${result.motoVersion})${result.v4.length ? '; serverless@4 from scripts/lib/prove/v4-catalog.json' : ''}`);
-  lines.push(`cells: allowed/denied requests, against the group's own service+stage (own), the other service (svc) and the other stage (stg);`);
-  lines.push(`       * = some results explained by known-gaps.ts; per role: ok = may run it, no = may not (denied as the role matrix says), XX = mismatch;`);
+  lines.push(
+    `frameworks: ${frameworks.join(', ')} (recorded on moto ${result.motoVersion})${result.v4.length ? '; serverless@4 from scripts/lib/prove/v4-catalog.json' : ''}`,
+  );
+  lines.push(
+    `cells: allowed/denied requests, against the group's own service+stage (own), the other service (svc) and the other stage (stg);`,
+  );
+  lines.push(
+    `       * = some results explained by known-gaps.ts; per role: ok = may run it, no = may not (denied as the role matrix says), XX = mismatch;`,
+  );
   lines.push(`       (e) = part of the step emulated (see below), ! = the CLI failed`);
 
   for (const u of result.units) lines.push(...unitTable(u, u.run.framework.label));
@@ -85,10 +106,12 @@ export function formatReport(result: ProofResult): string {
   }
 
   const emulations = new Map<string, Set<string>>();
-  for (const u of result.units) for (const s of u.steps) for (const e of s.step.emulated) {
-    if (!emulations.has(e)) emulations.set(e, new Set());
-    emulations.get(e)?.add(STEP_LABEL[s.step.kind]);
-  }
+  for (const u of result.units)
+    for (const s of u.steps)
+      for (const e of s.step.emulated) {
+        if (!emulations.has(e)) emulations.set(e, new Set());
+        emulations.get(e)?.add(STEP_LABEL[s.step.kind]);
+      }
   if (emulations.size) {
     lines.push('', 'Emulated (everything else ran on moto as recorded):');
     for (const [e, steps] of emulations) lines.push(`  - ${[...steps].join(', ')}: ${e}`);
@@ -119,13 +142,17 @@ export function formatReport(result: ProofResult): string {
     }
   }
 
-  const notRun = result.units.flatMap((u) => u.run.notRun.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`));
+  const notRun = result.units.flatMap((u) =>
+    u.run.notRun.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`),
+  );
   if (notRun.length) {
     lines.push('', `Not run (${notRun.length}; not counted as proven):`);
     for (const e of notRun) lines.push(`  - ${e}`);
   }
   const mismatches = all.flatMap((u) => u.mismatches);
-  const runErrors = result.units.flatMap((u) => u.run.errors.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`));
+  const runErrors = result.units.flatMap((u) =>
+    u.run.errors.map((e) => `${u.run.spec.id} · ${u.run.framework.label} · ${e}`),
+  );
   if (runErrors.length) {
     lines.push('', `Lifecycle steps that did not complete (${runErrors.length}):`);
     for (const e of runErrors) lines.push(...e.split('\n').map((l, i) => (i ? `    ${l}` : `  - ${l}`)));

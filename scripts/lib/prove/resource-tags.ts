@@ -31,7 +31,11 @@ function taggedIds(states: readonly (StackState | undefined)[]): Set<string> {
 }
 
 /** The requests, with the stack tag on those that name a tagged resource of the own stack (or its children). */
-export function withStackTags(requests: readonly IamRequest[], stackName: string, states: readonly (StackState | undefined)[]): IamRequest[] {
+export function withStackTags(
+  requests: readonly IamRequest[],
+  stackName: string,
+  states: readonly (StackState | undefined)[],
+): IamRequest[] {
   const ids = taggedIds(states);
   return requests.map((r) => {
     const m = /^arn:[^:]+:apigateway:[^:]*::\/((?:restapis|apikeys|usageplans)\/[^/]+)/.exec(r.resource);

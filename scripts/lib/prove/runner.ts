@@ -16,7 +16,18 @@
  */
 import { spawn } from 'child_process';
 import { createHash } from 'crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'fs';
 import { join } from 'path';
 import {
   CloudFormationClient,
@@ -105,7 +116,16 @@ interface CliResult {
 
 function cliEnv(endpoint: string, home: string, traceFile: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE']) delete env[k];
+  for (const k of [
+    'AWS_PROFILE',
+    'AWS_DEFAULT_PROFILE',
+    'AWS_SESSION_TOKEN',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+  ])
+    delete env[k];
   return {
     ...env,
     AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
@@ -151,9 +171,21 @@ export function readTrace(file: string): RecordedCall[] {
     const seq = rec.seq as number;
     if (rec.done) {
       const c = calls.get(seq);
-      if (c) calls.set(seq, { ...c, ok: rec.ok as boolean, ...(rec.error ? { error: String(rec.error) } : {}), ...(rec.message ? { message: String(rec.message) } : {}) });
+      if (c)
+        calls.set(seq, {
+          ...c,
+          ok: rec.ok as boolean,
+          ...(rec.error ? { error: String(rec.error) } : {}),
+          ...(rec.message ? { message: String(rec.message) } : {}),
+        });
     } else {
-      calls.set(seq, { seq, sdk: rec.sdk as RecordedCall['sdk'], service: String(rec.service), op: String(rec.op), input: (rec.input ?? {}) as Record<string, unknown> });
+      calls.set(seq, {
+        seq,
+        sdk: rec.sdk as RecordedCall['sdk'],
+        service: String(rec.service),
+        op: String(rec.op),
+        input: (rec.input ?? {}) as Record<string, unknown>,
+      });
     }
   }
   return [...calls.values()].sort((a, b) => a.seq - b.seq);
@@ -201,14 +233,17 @@ export function serverlessFile(dir: string): string {
 /** The service name as serverless.yml writes it (`service: x` or `service:\n  name: x`). */
 export function declaredService(dir: string): string {
   const text = readFileSync(serverlessFile(dir), 'utf8');
-  const m = /^service:\s*([A-Za-z][0-9A-Za-z-]*)\s*$/m.exec(text) ?? /^service:\s*\n\s+name:\s*([A-Za-z][0-9A-Za-z-]*)\s*$/m.exec(text);
+  const m =
+    /^service:\s*([A-Za-z][0-9A-Za-z-]*)\s*$/m.exec(text) ??
+    /^service:\s*\n\s+name:\s*([A-Za-z][0-9A-Za-z-]*)\s*$/m.exec(text);
   if (!m) throw new Error(`${serverlessFile(dir)}: cannot read a literal 'service:' name`);
   return m[1];
 }
 
 /** serverless.yml with provider.deploymentMethod set (replaced, or inserted under provider:). */
 export function withDeploymentMethod(text: string, method: 'direct' | 'changesets'): string {
-  if (/^(\s+)deploymentMethod:.*$/m.test(text)) return text.replace(/^(\s+)deploymentMethod:.*$/m, `$1deploymentMethod: ${method}`);
+  if (/^(\s+)deploymentMethod:.*$/m.test(text))
+    return text.replace(/^(\s+)deploymentMethod:.*$/m, `$1deploymentMethod: ${method}`);
   const m = /^provider:\s*\n(\s+)/m.exec(text);
   if (!m) throw new Error('serverless.yml has no provider: block to set deploymentMethod in');
   return text.replace(/^provider:\s*\n/m, `provider:\n${m[1]}deploymentMethod: ${method}\n`);
@@ -230,7 +265,8 @@ export function retrocycle(root: unknown): unknown {
   const walk = (v: unknown, depth: number): unknown => {
     if (!v || typeof v !== 'object' || depth > 64) return v;
     const o = v as Record<string, unknown>;
-    if (Object.keys(o).length === 1 && typeof o.$ref === 'string' && o.$ref.startsWith('$')) return walk(at(o.$ref), depth + 1);
+    if (Object.keys(o).length === 1 && typeof o.$ref === 'string' && o.$ref.startsWith('$'))
+      return walk(at(o.$ref), depth + 1);
     if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x, depth + 1)]));
   };
@@ -247,7 +283,10 @@ export function readFacts(workDir: string, stage: string): ServiceFacts {
   const s = state.service;
   const provider = s.provider ?? {};
   const service = typeof s.service === 'string' ? s.service : s.serviceObject?.name;
-  const bucket = typeof provider.deploymentBucket === 'string' ? provider.deploymentBucket : provider.deploymentBucketObject?.name ?? provider.deploymentBucket?.name;
+  const bucket =
+    typeof provider.deploymentBucket === 'string'
+      ? provider.deploymentBucket
+      : (provider.deploymentBucketObject?.name ?? provider.deploymentBucket?.name);
   const functions: Record<string, { name: string }> = {};
   for (const [key, f] of Object.entries<FrameworkState>(s.functions ?? {})) functions[key] = { name: String(f.name) };
   const role = provider.iam?.deploymentRole ?? provider.cfnRole;
@@ -276,7 +315,11 @@ function compiledTemplate(workDir: string, kind: 'create' | 'update'): CfnTempla
 // Stack state, read from moto directly (not recorded)
 
 export function cfnClient(endpoint: string, region: string): CloudFormationClient {
-  return new CloudFormationClient({ endpoint, region, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy' } });
+  return new CloudFormationClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'dummy' },
+  });
 }
 
 export async function stackState(endpoint: string, facts: ServiceFacts): Promise<StackState | undefined> {
@@ -299,8 +342,19 @@ export async function stackState(endpoint: string, facts: ServiceFacts): Promise
     const body = (await cfn.send(new GetTemplateCommand({ StackName: stack.StackId }))).TemplateBody ?? '{}';
     const template = JSON.parse(body) as CfnTemplate;
     const moto: Record<string, string> = {};
-    for (const s of summaries) if (s.LogicalResourceId && s.PhysicalResourceId) moto[s.LogicalResourceId] = s.PhysicalResourceId;
-    const physical = physicalIds(template, { partition: PARTITION, region: facts.region, account: ACCOUNT, stackName: facts.stackName, stackId: stack.StackId }, moto);
+    for (const s of summaries)
+      if (s.LogicalResourceId && s.PhysicalResourceId) moto[s.LogicalResourceId] = s.PhysicalResourceId;
+    const physical = physicalIds(
+      template,
+      {
+        partition: PARTITION,
+        region: facts.region,
+        account: ACCOUNT,
+        stackName: facts.stackName,
+        stackId: stack.StackId,
+      },
+      moto,
+    );
     return { template, physical, stackId: stack.StackId };
   } finally {
     cfn.destroy();
@@ -323,9 +377,12 @@ export function worldItems(facts: ServiceFacts, template: CfnTemplate): WorldIte
   const add = (region: string, type: string, key: string, properties: Record<string, unknown>) =>
     items.set(`${region}|${type}|${key}`, { region, type, properties, label: `${type.replace(/^AWS::/, '')} ${key}` });
   const text = JSON.stringify(template.Resources ?? {});
-  for (const m of text.matchAll(/arn:aws:sqs:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)/g)) add(m[1], 'AWS::SQS::Queue', m[2], { QueueName: m[2] });
-  for (const m of text.matchAll(/arn:aws:sns:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)/g)) add(m[1], 'AWS::SNS::Topic', m[2], { TopicName: m[2] });
-  for (const m of text.matchAll(/arn:aws:kinesis:([a-z0-9-]+):\d{12}:stream\/([A-Za-z0-9_.-]+)/g)) add(m[1], 'AWS::Kinesis::Stream', m[2], { Name: m[2], ShardCount: 1 });
+  for (const m of text.matchAll(/arn:aws:sqs:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)/g))
+    add(m[1], 'AWS::SQS::Queue', m[2], { QueueName: m[2] });
+  for (const m of text.matchAll(/arn:aws:sns:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)/g))
+    add(m[1], 'AWS::SNS::Topic', m[2], { TopicName: m[2] });
+  for (const m of text.matchAll(/arn:aws:kinesis:([a-z0-9-]+):\d{12}:stream\/([A-Za-z0-9_.-]+)/g))
+    add(m[1], 'AWS::Kinesis::Stream', m[2], { Name: m[2], ShardCount: 1 });
   for (const m of text.matchAll(/arn:aws:iam::\d{12}:policy\/([A-Za-z0-9_+=,.@-]+)/g)) {
     add('us-east-1', 'AWS::IAM::ManagedPolicy', m[1], {
       ManagedPolicyName: m[1],
@@ -334,10 +391,13 @@ export function worldItems(facts: ServiceFacts, template: CfnTemplate): WorldIte
   }
   for (const r of Object.values(template.Resources ?? {})) {
     const p = r.Properties ?? {};
-    if (r.Type === 'Custom::S3' && typeof p.BucketName === 'string') add(facts.region, 'AWS::S3::Bucket', p.BucketName, { BucketName: p.BucketName });
-    if (r.Type === 'AWS::Logs::SubscriptionFilter' && typeof p.LogGroupName === 'string') add(facts.region, 'AWS::Logs::LogGroup', p.LogGroupName, { LogGroupName: p.LogGroupName });
+    if (r.Type === 'Custom::S3' && typeof p.BucketName === 'string')
+      add(facts.region, 'AWS::S3::Bucket', p.BucketName, { BucketName: p.BucketName });
+    if (r.Type === 'AWS::Logs::SubscriptionFilter' && typeof p.LogGroupName === 'string')
+      add(facts.region, 'AWS::Logs::LogGroup', p.LogGroupName, { LogGroupName: p.LogGroupName });
   }
-  if (facts.deploymentBucket) add(facts.region, 'AWS::S3::Bucket', facts.deploymentBucket, { BucketName: facts.deploymentBucket });
+  if (facts.deploymentBucket)
+    add(facts.region, 'AWS::S3::Bucket', facts.deploymentBucket, { BucketName: facts.deploymentBucket });
   for (const arn of facts.notificationArns ?? []) {
     const m = /^arn:aws:sns:([a-z0-9-]+):\d{12}:([A-Za-z0-9_.-]+)$/.exec(arn);
     if (m) add(m[1], 'AWS::SNS::Topic', m[2], { TopicName: m[2] });
@@ -346,7 +406,12 @@ export function worldItems(facts: ServiceFacts, template: CfnTemplate): WorldIte
     const name = facts.deploymentRole.slice(facts.deploymentRole.lastIndexOf('/') + 1);
     add('us-east-1', 'AWS::IAM::Role', name, {
       RoleName: name,
-      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'cloudformation.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
     });
   }
   return [...items.values()];
@@ -358,10 +423,19 @@ async function createWorld(endpoint: string, items: readonly WorldItem[]): Promi
   for (const [region, list] of byRegion) {
     const cfn = cfnClient(endpoint, region);
     try {
-      const Resources = Object.fromEntries(list.map((i, n) => [`World${n}`, { Type: i.type, Properties: i.properties }]));
-      await cfn.send(new CreateStackCommand({ StackName: 'prove-world', TemplateBody: JSON.stringify({ Resources }), Capabilities: ['CAPABILITY_NAMED_IAM'] }));
+      const Resources = Object.fromEntries(
+        list.map((i, n) => [`World${n}`, { Type: i.type, Properties: i.properties }]),
+      );
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'prove-world',
+          TemplateBody: JSON.stringify({ Resources }),
+          Capabilities: ['CAPABILITY_NAMED_IAM'],
+        }),
+      );
       const stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'prove-world' }))).Stacks?.[0];
-      if (stack?.StackStatus !== 'CREATE_COMPLETE') throw new Error(`the world stack in ${region} ended ${stack?.StackStatus}`);
+      if (stack?.StackStatus !== 'CREATE_COMPLETE')
+        throw new Error(`the world stack in ${region} ended ${stack?.StackStatus}`);
     } finally {
       cfn.destroy();
     }
@@ -372,18 +446,30 @@ async function createWorld(endpoint: string, items: readonly WorldItem[]): Promi
 // The lifecycle
 
 const EMULATION = {
-  invoke: 'Lambda Invoke answered by moto without running the code (moto_prove_ext.py; moto needs Docker); the request is the real one',
-  presigned: 'the presigned Code.Location download answered by the recorder with a small zip (recorder.cjs); no IAM is involved',
+  invoke:
+    'Lambda Invoke answered by moto without running the code (moto_prove_ext.py; moto needs Docker); the request is the real one',
+  presigned:
+    'the presigned Code.Location download answered by the recorder with a small zip (recorder.cjs); no IAM is involved',
   custom: 'custom resources completed by moto without invoking their Lambda (moto_prove_ext.py; moto needs Docker)',
-  bucketName: 'the generated deployment bucket named by AWS\'s rule, truncation included (moto_prove_ext.py)',
+  bucketName: "the generated deployment bucket named by AWS's rule, truncation included (moto_prove_ext.py)",
 } as const;
 
-function emulationsOf(kind: StepKind, calls: readonly RecordedCall[], before: StackState | undefined, after: StackState | undefined): string[] {
+function emulationsOf(
+  kind: StepKind,
+  calls: readonly RecordedCall[],
+  before: StackState | undefined,
+  after: StackState | undefined,
+): string[] {
   const out: string[] = [];
   if (calls.some((c) => c.service === 'Lambda' && c.op === 'Invoke')) out.push(EMULATION.invoke);
   if (calls.some((c) => c.service === 'presigned-url')) out.push(EMULATION.presigned);
-  const customs = (s?: StackState) => Object.values(s?.template.Resources ?? {}).some((r) => r.Type.startsWith('Custom::'));
-  if ((kind.startsWith('deploy') || kind === 'rollback' || kind === 'remove') && (customs(before) || customs(after)) && JSON.stringify(before?.template) !== JSON.stringify(after?.template)) {
+  const customs = (s?: StackState) =>
+    Object.values(s?.template.Resources ?? {}).some((r) => r.Type.startsWith('Custom::'));
+  if (
+    (kind.startsWith('deploy') || kind === 'rollback' || kind === 'remove') &&
+    (customs(before) || customs(after)) &&
+    JSON.stringify(before?.template) !== JSON.stringify(after?.template)
+  ) {
     out.push(EMULATION.custom);
   }
   if (kind === 'deploy-create' && after?.template.Resources?.ServerlessDeploymentBucket) out.push(EMULATION.bucketName);
@@ -401,13 +487,29 @@ export interface StackFailure {
 export async function stackFailure(endpoint: string, facts: ServiceFacts): Promise<StackFailure | undefined> {
   const cfn = cfnClient(endpoint, facts.region);
   try {
-    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: facts.stackName })).catch(() => undefined))?.Stacks?.[0];
-    const events = (await cfn.send(new DescribeStackEventsCommand({ StackName: stack?.StackId ?? facts.stackName })).catch(() => undefined))?.StackEvents ?? [];
+    const stack = (await cfn.send(new DescribeStacksCommand({ StackName: facts.stackName })).catch(() => undefined))
+      ?.Stacks?.[0];
+    const events =
+      (
+        await cfn
+          .send(new DescribeStackEventsCommand({ StackName: stack?.StackId ?? facts.stackName }))
+          .catch(() => undefined)
+      )?.StackEvents ?? [];
     // Newest first: the earliest failure of the last operation is the cause.
-    const failed = events.filter((e) => /_FAILED$/.test(e.ResourceStatus ?? '') && e.LogicalResourceId !== facts.stackName && e.ResourceType !== 'AWS::CloudFormation::Stack');
+    const failed = events.filter(
+      (e) =>
+        /_FAILED$/.test(e.ResourceStatus ?? '') &&
+        e.LogicalResourceId !== facts.stackName &&
+        e.ResourceType !== 'AWS::CloudFormation::Stack',
+    );
     const first = failed[failed.length - 1];
     if (!first) return undefined;
-    return { logicalId: first.LogicalResourceId ?? '?', type: first.ResourceType ?? '?', reason: (first.ResourceStatusReason ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 200), ...(stack?.StackId ? { stackId: stack.StackId } : {}) };
+    return {
+      logicalId: first.LogicalResourceId ?? '?',
+      type: first.ResourceType ?? '?',
+      reason: (first.ResourceStatusReason ?? 'no reason given').replace(/\s+/g, ' ').slice(0, 200),
+      ...(stack?.StackId ? { stackId: stack.StackId } : {}),
+    };
   } finally {
     cfn.destroy();
   }
@@ -417,14 +519,31 @@ const STACK_WRITES = new Set(['CreateStack', 'UpdateStack', 'CreateChangeSet', '
 
 /** moto refused the stack write itself (it checks some resources synchronously): the last such call that failed. */
 export function rejectedStackCall(calls: readonly RecordedCall[]): StackFailure | undefined {
-  const call = [...calls].reverse().find((c) => c.service === 'CloudFormation' && STACK_WRITES.has(c.op) && c.ok === false);
+  const call = [...calls]
+    .reverse()
+    .find((c) => c.service === 'CloudFormation' && STACK_WRITES.has(c.op) && c.ok === false);
   if (!call) return undefined;
-  return { logicalId: `CloudFormation.${call.op}`, type: 'the whole template', reason: ([call.error, call.message].filter(Boolean).join(': ') || 'no reason given').replace(/\s+/g, ' ').slice(0, 200) };
+  return {
+    logicalId: `CloudFormation.${call.op}`,
+    type: 'the whole template',
+    reason: ([call.error, call.message].filter(Boolean).join(': ') || 'no reason given')
+      .replace(/\s+/g, ' ')
+      .slice(0, 200),
+  };
 }
 
 /** A stack state built from the framework's compiled template (physical ids synthesized, `keep` reused by logical id). */
-export function emulatedState(template: CfnTemplate, facts: ServiceFacts, stackId: string, keep?: StackState): StackState {
-  const synthesized = physicalIds(template, { partition: PARTITION, region: facts.region, account: ACCOUNT, stackName: facts.stackName, stackId }, {});
+export function emulatedState(
+  template: CfnTemplate,
+  facts: ServiceFacts,
+  stackId: string,
+  keep?: StackState,
+): StackState {
+  const synthesized = physicalIds(
+    template,
+    { partition: PARTITION, region: facts.region, account: ACCOUNT, stackName: facts.stackName, stackId },
+    {},
+  );
   const physical = { ...synthesized };
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (keep?.physical[id] && keep.template.Resources?.[id]?.Type === r.Type) physical[id] = keep.physical[id];
@@ -463,7 +582,13 @@ class Unit {
    * moto cannot complete (a resource it cannot create or update) keeps its recorded calls, and its stack state
    * after is the framework's compiled template (emulated, and said so), never the half-built stack moto holds.
    */
-  async step(dir: string, facts: ServiceFacts | undefined, kind: StepKind, args: string[], stageRun?: StageRun): Promise<StepRecord> {
+  async step(
+    dir: string,
+    facts: ServiceFacts | undefined,
+    kind: StepKind,
+    args: string[],
+    stageRun?: StageRun,
+  ): Promise<StepRecord> {
     const n = ++this.counter;
     const trace = join(this.opts.workRoot, 'traces', `${String(n).padStart(3, '0')}-${kind}.jsonl`);
     mkdirSync(join(this.opts.workRoot, 'traces'), { recursive: true });
@@ -494,21 +619,35 @@ class Unit {
       emulated,
       durationMs: result.durationMs,
       output: result.output.slice(-8000),
-      ...(result.exitCode !== 0 ? { outputTail: result.output.split('\n').filter((l) => l.trim()).slice(-12).join('\n') } : {}),
+      ...(result.exitCode !== 0
+        ? {
+            outputTail: result.output
+              .split('\n')
+              .filter((l) => l.trim())
+              .slice(-12)
+              .join('\n'),
+          }
+        : {}),
     };
-    this.log(`${kind} ${args.join(' ')}: exit ${result.exitCode}, ${calls.length} calls, ${(result.durationMs / 1000).toFixed(1)} s`);
+    this.log(
+      `${kind} ${args.join(' ')}: exit ${result.exitCode}, ${calls.length} calls, ${(result.durationMs / 1000).toFixed(1)} s`,
+    );
     if (result.exitCode !== 0 && !emulatedFailure) {
-      this.run.errors.push(`${stageRun?.stage ?? '-'} ${kind} (${args.join(' ')}) exited ${result.exitCode}:\n${record.outputTail}`);
+      this.run.errors.push(
+        `${stageRun?.stage ?? '-'} ${kind} (${args.join(' ')}) exited ${result.exitCode}:\n${record.outputTail}`,
+      );
     }
     if (stageRun) {
       stageRun.steps.push(record);
       if (after) stageRun.states.push(after);
-      if (emulatedFailure && kind === 'deploy-create') stageRun.emulatedCreate = `${emulatedFailure.logicalId}${emulatedFailure.logicalId.startsWith('CloudFormation.') ? '' : ` (${emulatedFailure.type})`}: ${emulatedFailure.reason}`;
+      if (emulatedFailure && kind === 'deploy-create')
+        stageRun.emulatedCreate = `${emulatedFailure.logicalId}${emulatedFailure.logicalId.startsWith('CloudFormation.') ? '' : ` (${emulatedFailure.type})`}: ${emulatedFailure.reason}`;
     }
     // The boundary (README): after each deploy, every role of the stack carries the macro's boundary (moto, GetRole).
     if (facts && after && this.bounded.has(dir) && /^deploy-(create|nochange|update)/.test(kind)) {
       const expected = macroBoundaryOf(facts.service, facts.stage, ACCOUNT, PARTITION);
-      for (const p of await unboundedRoles(this.opts.moto.endpoint, facts, expected)) this.run.errors.push(`${facts.stage} ${kind}: ${p}`);
+      for (const p of await unboundedRoles(this.opts.moto.endpoint, facts, expected))
+        this.run.errors.push(`${facts.stage} ${kind}: ${p}`);
     }
     return record;
   }
@@ -517,9 +656,25 @@ class Unit {
    * A step emulated without the CLI, for a stage whose stack moto could not create: CloudFormation's calls from
    * the change between two compiled templates (or the deletion of everything), none of the CLI's own calls.
    */
-  emulatedStep(stageRun: StageRun, kind: StepKind, argv: string[], after: StackState | undefined, why: string): StepRecord {
+  emulatedStep(
+    stageRun: StageRun,
+    kind: StepKind,
+    argv: string[],
+    after: StackState | undefined,
+    why: string,
+  ): StepRecord {
     const before = stageRun.states[stageRun.states.length - 1];
-    const record: StepRecord = { kind, argv, exitCode: 0, calls: [], before, after, emulated: [why], durationMs: 0, output: '' };
+    const record: StepRecord = {
+      kind,
+      argv,
+      exitCode: 0,
+      calls: [],
+      before,
+      after,
+      emulated: [why],
+      durationMs: 0,
+      output: '',
+    };
     stageRun.steps.push(record);
     if (after) stageRun.states.push(after);
     this.log(`${kind} ${argv.join(' ')}: emulated (${why.slice(0, 80)}...)`);
@@ -534,7 +689,15 @@ class Unit {
 /** Run one service with one framework version; never throws for CLI failures (they are in `errors`). */
 export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<UnitRun> {
   const started = Date.now();
-  const run: UnitRun = { spec, framework: opts.framework, stages: [], world: [], errors: [], notRun: [], durationMs: 0 };
+  const run: UnitRun = {
+    spec,
+    framework: opts.framework,
+    stages: [],
+    world: [],
+    errors: [],
+    notRun: [],
+    durationMs: 0,
+  };
   const unit = new Unit(opts, run);
   await opts.moto.reset();
   const service = declaredService(spec.overlay?.dir ?? spec.dir);
@@ -551,7 +714,10 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
   if (wireBoundary(serverlessFile(otherDir), ACCOUNT)) unit.bounded.add(otherDir);
   // The custom-resource role's line only where the framework generates that role (the extension fails elsewhere).
   const wireCustomResources = async (dir: string, stage: string) => {
-    if (unit.bounded.has(dir) && wireCustomResourceRole(serverlessFile(dir), compiledTemplate(dir, 'update'), ACCOUNT)) {
+    if (
+      unit.bounded.has(dir) &&
+      wireCustomResourceRole(serverlessFile(dir), compiledTemplate(dir, 'update'), ACCOUNT)
+    ) {
       await unit.step(dir, undefined, 'package', ['package', '--stage', stage]);
     }
   };
@@ -564,18 +730,24 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     await unit.step(dir, undefined, 'package', ['package', '--stage', stage], stageRun);
     await wireCustomResources(dir, stage);
     if (!existsSync(join(dir, '.serverless', 'serverless-state.json'))) {
-      run.errors.push(`${stage}: package wrote no .serverless/serverless-state.json; the proof stops here for this service`);
+      run.errors.push(
+        `${stage}: package wrote no .serverless/serverless-state.json; the proof stops here for this service`,
+      );
       run.durationMs = Date.now() - started;
       return run;
     }
     (stageRun as { facts: ServiceFacts }).facts = readFacts(dir, stage);
     // Names the framework generates that AWS would refuse (moto accepts them): reported with the fix.
-    run.errors.push(...packagedNameProblems(dir, stage, stageRun.facts.region, stageRun.facts.stackName, ACCOUNT, PARTITION));
+    run.errors.push(
+      ...packagedNameProblems(dir, stage, stageRun.facts.region, stageRun.facts.stackName, ACCOUNT, PARTITION),
+    );
     run.stages.push(stageRun);
   }
   await unit.step(otherDir, undefined, 'package', ['package', '--stage', spec.stages[0]]);
   await wireCustomResources(otherDir, spec.stages[0]);
-  const otherFacts = existsSync(join(otherDir, '.serverless', 'serverless-state.json')) ? readFacts(otherDir, spec.stages[0]) : undefined;
+  const otherFacts = existsSync(join(otherDir, '.serverless', 'serverless-state.json'))
+    ? readFacts(otherDir, spec.stages[0])
+    : undefined;
 
   // 2. the world the service expects
   const world = new Map<string, WorldItem>();
@@ -596,7 +768,13 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
 
   // 3. create every stage and the neighbour service
   for (const s of run.stages) {
-    const rec = await unit.step(dirs.get(s.stage) as string, s.facts, 'deploy-create', ['deploy', '--stage', s.stage], s);
+    const rec = await unit.step(
+      dirs.get(s.stage) as string,
+      s.facts,
+      'deploy-create',
+      ['deploy', '--stage', s.stage],
+      s,
+    );
     s.created = rec.after;
   }
   if (otherFacts) {
@@ -613,12 +791,19 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     const template = compiledTemplate(dir, 'update');
     const created = s.created as StackState;
     if (template) {
-      unit.emulatedStep(s, 'deploy-update', ['deploy', '--stage', s.stage], emulatedState(template, s.facts, created.stackId, s.states[s.states.length - 1]),
-        `deploy (update) after a code change, not run: ${why}; CloudFormation's calls derived from the change between the two compiled templates (cfn-on-behalf.json); the CLI's own calls are not part of this step`);
+      unit.emulatedStep(
+        s,
+        'deploy-update',
+        ['deploy', '--stage', s.stage],
+        emulatedState(template, s.facts, created.stackId, s.states[s.states.length - 1]),
+        `deploy (update) after a code change, not run: ${why}; CloudFormation's calls derived from the change between the two compiled templates (cfn-on-behalf.json); the CLI's own calls are not part of this step`,
+      );
     } else {
       run.errors.push(`${s.stage}: package after a code change wrote no template; deploy (update) not emulated`);
     }
-    run.notRun.push(`${s.stage}: deploy (no change), deploy (other method), deploy function, info, invoke, logs, deploy list, rollback, rollback function and metrics not run: ${why}`);
+    run.notRun.push(
+      `${s.stage}: deploy (no change), deploy (other method), deploy function, info, invoke, logs, deploy list, rollback, rollback function and metrics not run: ${why}`,
+    );
   }
   for (const s of run.stages.filter((x) => x.full && !x.emulatedCreate)) {
     const dir = dirs.get(s.stage) as string;
@@ -647,14 +832,26 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     const stamps = [...list.output.matchAll(/Timestamp: (\d+)/g)].map((m) => m[1]);
     if (stamps.length) await unit.step(dir, s.facts, 'rollback', ['rollback', '-t', stamps[0], ...st], s);
     else run.errors.push(`${s.stage}: deploy list printed no timestamp; rollback -t skipped`);
-    if (fn) await unit.step(dir, s.facts, 'rollback-function', ['rollback', 'function', '-f', fn, '--function-version', '1', ...st], s);
+    if (fn)
+      await unit.step(
+        dir,
+        s.facts,
+        'rollback-function',
+        ['rollback', 'function', '-f', fn, '--function-version', '1', ...st],
+        s,
+      );
     await unit.step(dir, s.facts, 'metrics', ['metrics', ...st], s);
   }
   // 5. remove
   for (const s of run.stages.filter((x) => x.full)) {
     if (s.emulatedCreate) {
-      unit.emulatedStep(s, 'remove', ['remove', '--stage', s.stage], undefined,
-        `remove, not run: the stack could not be created on moto (${s.emulatedCreate}); CloudFormation's delete calls derived from the compiled template (cfn-on-behalf.json); the CLI's own calls are not part of this step`);
+      unit.emulatedStep(
+        s,
+        'remove',
+        ['remove', '--stage', s.stage],
+        undefined,
+        `remove, not run: the stack could not be created on moto (${s.emulatedCreate}); CloudFormation's delete calls derived from the compiled template (cfn-on-behalf.json); the CLI's own calls are not part of this step`,
+      );
       continue;
     }
     await unit.step(dirs.get(s.stage) as string, s.facts, 'remove', ['remove', '--stage', s.stage], s);

@@ -52,11 +52,13 @@ export interface SimResult {
 export const UNVALIDATED_REQUESTS: readonly { id: string; reason: string }[] = [
   {
     id: 'apigateway-merged-resource-types',
-    reason: 'iam-data merges API Gateway V1 and V2 resource types; the simulator rejects valid /apis/... and shared-type /restapis/... ARNs with no.resource.types',
+    reason:
+      'iam-data merges API Gateway V1 and V2 resource types; the simulator rejects valid /apis/... and shared-type /restapis/... ARNs with no.resource.types',
   },
   {
     id: 'lambda-alias-or-version',
-    reason: 'Lambda\'s "function alias" and "function version" types share one ARN pattern (function:<name>:<qualifier>); for actions that accept only those two (provisioned concurrency) the simulator answers multiple.resource.types',
+    reason:
+      'Lambda\'s "function alias" and "function version" types share one ARN pattern (function:<name>:<qualifier>); for actions that accept only those two (provisioned concurrency) the simulator answers multiple.resource.types',
   },
 ];
 
@@ -72,7 +74,15 @@ function apigatewayArnPatterns(): Promise<RegExp[]> {
       for (const one of arn.split(/,\s*/)) {
         const source = one
           .split(/(\$\{[A-Za-z]+\})/)
-          .map((part) => (/^\$\{[A-Za-z]+\}$/.test(part) ? (part === '${Account}' ? '\\d{12}' : part === '${Region}' || part === '${Partition}' ? '[a-z0-9-]+' : '[^/]+') : part.replace(/[.*+?^()|[\]\\{}$]/g, '\\$&')))
+          .map((part) =>
+            /^\$\{[A-Za-z]+\}$/.test(part)
+              ? part === '${Account}'
+                ? '\\d{12}'
+                : part === '${Region}' || part === '${Partition}'
+                  ? '[a-z0-9-]+'
+                  : '[^/]+'
+              : part.replace(/[.*+?^()|[\]\\{}$]/g, '\\$&'),
+          )
           .join('');
         out.push(new RegExp(`^${source}$`));
       }
@@ -112,11 +122,19 @@ function forService(set: PolicySet, service: string): readonly { name: string; p
   if (!list) {
     const concerns = (st: Stmt) =>
       st.NotAction !== undefined ||
-      (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']).some((a) => a === '*' || a.toLowerCase().startsWith(`${service.toLowerCase()}:`));
+      (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']).some(
+        (a) => a === '*' || a.toLowerCase().startsWith(`${service.toLowerCase()}:`),
+      );
     list = set.docs
-      .map((d) => ({ name: d.name, statements: ((d.document as { Statement: Stmt[] }).Statement ?? []).filter(concerns) }))
+      .map((d) => ({
+        name: d.name,
+        statements: ((d.document as { Statement: Stmt[] }).Statement ?? []).filter(concerns),
+      }))
       .filter((d) => d.statements.length > 0)
-      .map((d) => ({ name: d.name, policy: createValidatedPolicy({ Version: '2012-10-17', Statement: d.statements }, validateIdentityPolicy) }));
+      .map((d) => ({
+        name: d.name,
+        policy: createValidatedPolicy({ Version: '2012-10-17', Statement: d.statements }, validateIdentityPolicy),
+      }));
     set.byService.set(service, list);
   }
   return list;
@@ -130,7 +148,9 @@ function policySet(docs: readonly PolicyDoc[]): PolicySet {
   const key = createHash('sha256').update(JSON.stringify(docs)).digest('hex').slice(0, 16);
   set = policySetsByKey.get(key);
   if (!set) {
-    const invalid = docs.map((d) => ({ name: d.name, errors: validateIdentityPolicy(d.document) })).filter((p) => p.errors.length);
+    const invalid = docs
+      .map((d) => ({ name: d.name, errors: validateIdentityPolicy(d.document) }))
+      .filter((p) => p.errors.length);
     if (invalid.length) throw new SimulationInputError(`invalid policy documents: ${JSON.stringify(invalid)}`);
     set = { key, docs, byService: new Map() };
     policySetsByKey.set(key, set);
@@ -175,7 +195,9 @@ function sortedContext(context: Readonly<Record<string, string | string[]>>): [s
 
 async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
   if (request.resource !== '*' && /[*?]/.test(request.resource)) {
-    throw new SimulationInputError(`${request.action} on ${request.resource}: the request names a wildcard; simulate a concrete ARN`);
+    throw new SimulationInputError(
+      `${request.action} on ${request.resource}: the request names a wildcard; simulate a concrete ARN`,
+    );
   }
   const simulation: Simulation = {
     request: {
@@ -192,33 +214,59 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
   // costs ~30 ms: remembered per (action, resource), so a rejected ARN goes straight to the unvalidated evaluation.
   const verb = /^apigateway:(GET|POST|PUT|PATCH|DELETE)$/.test(request.action);
   const rejectedKey = `${request.action} ${request.resource}`;
-  const response = verb && apigatewayRejected.has(rejectedKey)
-    ? ({ resultType: 'error', errors: { message: 'no.resource.types' } } as const)
-    : await runSimulation(simulation, {});
+  const response =
+    verb && apigatewayRejected.has(rejectedKey)
+      ? ({ resultType: 'error', errors: { message: 'no.resource.types' } } as const)
+      : await runSimulation(simulation, {});
   if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && verb) {
     apigatewayRejected.add(rejectedKey);
     if ((await apigatewayArnPatterns()).some((p) => p.test(request.resource))) {
       if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
-        throw new SimulationInputError(`${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`);
+        throw new SimulationInputError(
+          `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
+        );
       }
       const overall = runUnsafeSimulation(simulation, {});
       unvalidated++;
-      return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: [], denySids: [], unvalidated: UNVALIDATED_REQUESTS[0].id };
+      return {
+        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
+        overall,
+        allowSids: [],
+        denySids: [],
+        unvalidated: UNVALIDATED_REQUESTS[0].id,
+      };
     }
   }
-  if (response.resultType === 'error' && response.errors.message === 'multiple.resource.types' && request.action.startsWith('lambda:') && QUALIFIED_FUNCTION_ARN.test(request.resource)) {
+  if (
+    response.resultType === 'error' &&
+    response.errors.message === 'multiple.resource.types' &&
+    request.action.startsWith('lambda:') &&
+    QUALIFIED_FUNCTION_ARN.test(request.resource)
+  ) {
     if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
-      throw new SimulationInputError(`${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`);
+      throw new SimulationInputError(
+        `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
+      );
     }
     const overall = runUnsafeSimulation(simulation, {});
     unvalidated++;
-    return { decision: overall === 'Allowed' ? 'Allowed' : 'Denied', overall, allowSids: [], denySids: [], unvalidated: UNVALIDATED_REQUESTS[1].id };
+    return {
+      decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
+      overall,
+      allowSids: [],
+      denySids: [],
+      unvalidated: UNVALIDATED_REQUESTS[1].id,
+    };
   }
   if (response.resultType === 'error') {
-    throw new SimulationInputError(`${request.action} on ${request.resource}: simulation input rejected: ${JSON.stringify(response.errors)}`);
+    throw new SimulationInputError(
+      `${request.action} on ${request.resource}: simulation input rejected: ${JSON.stringify(response.errors)}`,
+    );
   }
   if (response.resultType !== 'single') {
-    throw new SimulationInputError(`${request.action} on ${request.resource}: expected resultType 'single', got '${response.resultType}'`);
+    throw new SimulationInputError(
+      `${request.action} on ${request.resource}: expected resultType 'single', got '${response.resultType}'`,
+    );
   }
   const ignored = response.result.ignoredContextKeys ?? [];
   if (ignored.length) {
@@ -227,7 +275,8 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
     );
   }
   const identity = response.result.analysis.identityAnalysis;
-  const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) => (list ?? []).map((s) => s.explain?.identifier ?? '?');
+  const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
+    (list ?? []).map((s) => s.explain?.identifier ?? '?');
   const overall = response.overallResult;
   return {
     decision: overall === 'Allowed' ? 'Allowed' : 'Denied',

@@ -23,9 +23,20 @@ export interface EvalEnv {
 
 /** Types whose PhysicalResourceId moto reports as AWS does (a name, or the API id). */
 const MOTO_PHYSICAL_TRUSTED = new Set([
-  'AWS::Lambda::Function', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::Logs::LogGroup', 'AWS::ApiGateway::RestApi',
-  'AWS::ApiGateway::Resource', 'AWS::Events::Rule', 'AWS::Events::EventBus', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic',
-  'AWS::SQS::Queue', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::UsagePlan', 'AWS::Lambda::EventSourceMapping',
+  'AWS::Lambda::Function',
+  'AWS::IAM::Role',
+  'AWS::S3::Bucket',
+  'AWS::Logs::LogGroup',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Resource',
+  'AWS::Events::Rule',
+  'AWS::Events::EventBus',
+  'AWS::DynamoDB::Table',
+  'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
+  'AWS::ApiGateway::ApiKey',
+  'AWS::ApiGateway::UsagePlan',
+  'AWS::Lambda::EventSourceMapping',
   'AWS::Kinesis::StreamConsumer',
 ]);
 
@@ -46,8 +57,14 @@ const NAME_PROPERTY: Record<string, string> = {
 
 /** Generated-name limits (test/fixtures/recorded/README.md, "Generated names"): S3 names are lower-cased. */
 const GENERATED_LIMIT: Record<string, number> = {
-  'AWS::S3::Bucket': 63, 'AWS::IAM::Role': 64, 'AWS::Events::Rule': 64, 'AWS::Scheduler::Schedule': 64,
-  'AWS::SQS::Queue': 80, 'AWS::SNS::Topic': 256, 'AWS::Logs::LogGroup': 512, 'AWS::Lambda::Function': 64,
+  'AWS::S3::Bucket': 63,
+  'AWS::IAM::Role': 64,
+  'AWS::Events::Rule': 64,
+  'AWS::Scheduler::Schedule': 64,
+  'AWS::SQS::Queue': 80,
+  'AWS::SNS::Topic': 256,
+  'AWS::Logs::LogGroup': 512,
+  'AWS::Lambda::Function': 64,
   'AWS::DynamoDB::Table': 255,
 };
 
@@ -104,7 +121,12 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
   const limit = GENERATED_LIMIT[r.Type];
   if (limit) {
     const lower = r.Type === 'AWS::S3::Bucket';
-    const name = cfnGeneratedName(base.stackName, logicalId, limit, syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+    const name = cfnGeneratedName(
+      base.stackName,
+      logicalId,
+      limit,
+      syntheticId(seed, 12, lower ? 'abcdefghijklmnopqrstuvwxyz0123456789' : 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+    );
     return lower ? name.toLowerCase() : name;
   }
   const hex = (n: number) => syntheticId(seed, n, '0123456789abcdef');
@@ -112,12 +134,18 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
   switch (r.Type) {
     case 'AWS::ElasticLoadBalancingV2::TargetGroup': {
       // Ref and the physical id are the ARN: targetgroup/<name>/<16 hex>.
-      const name = typeof props.Name === 'string' ? props.Name : cfnGeneratedName(base.stackName, logicalId, 32, syntheticId(seed, 6));
+      const name =
+        typeof props.Name === 'string'
+          ? props.Name
+          : cfnGeneratedName(base.stackName, logicalId, 32, syntheticId(seed, 6));
       return `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:targetgroup/${name}/${hex(16)}`;
     }
     case 'AWS::ElasticLoadBalancingV2::ListenerRule': {
       // listener-rule/app/<lb>/<lb id>/<listener id>/<16 hex>, under the listener the rule names.
-      const listener = typeof props.ListenerArn === 'string' ? props.ListenerArn : `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:listener/app/unknown/${hex(16)}/${hex(16)}`;
+      const listener =
+        typeof props.ListenerArn === 'string'
+          ? props.ListenerArn
+          : `arn:${base.partition}:elasticloadbalancing:${base.region}:${base.account}:listener/app/unknown/${hex(16)}/${hex(16)}`;
       return `${listener.replace(':listener/', ':listener-rule/')}/${hex(16)}`;
     }
     case 'AWS::CloudFront::Distribution':
@@ -131,9 +159,18 @@ function synthesize(logicalId: string, r: CfnResourceJson, base: Omit<EvalEnv, '
       return `${base.region}_${syntheticId(seed, 9, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')}`;
     case 'AWS::IoT::TopicRule':
       // Rule names allow letters, digits and underscores only: CloudFormation names them <LogicalId>_<random>.
-      return typeof props.RuleName === 'string' ? props.RuleName : `${logicalId}_${syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+      return typeof props.RuleName === 'string'
+        ? props.RuleName
+        : `${logicalId}_${syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
     case 'AWS::IoT::ProvisioningTemplate':
-      return typeof props.TemplateName === 'string' ? props.TemplateName : cfnGeneratedName(base.stackName, logicalId, 36, syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'));
+      return typeof props.TemplateName === 'string'
+        ? props.TemplateName
+        : cfnGeneratedName(
+            base.stackName,
+            logicalId,
+            36,
+            syntheticId(seed, 12, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
+          );
     default:
       break;
   }
@@ -209,7 +246,7 @@ export function getAtt(logicalOrName: string, attr: string, env: EvalEnv, typeOv
   if (!type) throw new UnresolvedError(`GetAtt of unknown ${logicalOrName}`);
   const id = typeOverride ? logicalOrName : env.physical[logicalOrName];
   const { partition: p, region, account } = env;
-  const props = typeOverride ? {} : env.template.Resources?.[logicalOrName]?.Properties ?? {};
+  const props = typeOverride ? {} : (env.template.Resources?.[logicalOrName]?.Properties ?? {});
   switch (`${type}.${attr}`) {
     case 'AWS::Lambda::Function.Arn':
       return `arn:${p}:lambda:${region}:${account}:function:${functionNameOf(id)}`;
@@ -247,7 +284,9 @@ export function getAtt(logicalOrName: string, attr: string, env: EvalEnv, typeOv
       return `https://${id}.execute-api.${region}.amazonaws.com`;
     case 'AWS::Kinesis::StreamConsumer.ConsumerARN': {
       // AWS appends the creation timestamp (…/consumer/<name>:<epoch>); moto leaves it out.
-      const arn = id.startsWith('arn:') ? id : `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}`;
+      const arn = id.startsWith('arn:')
+        ? id
+        : `${String(resolve(props.StreamARN, env))}/consumer/${String(resolve(props.ConsumerName, env))}`;
       return /\/consumer\/[^:]+$/.test(arn) ? `${arn}:1700000000` : arn;
     }
     case 'AWS::Lambda::Url.FunctionUrl':

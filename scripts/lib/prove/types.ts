@@ -38,7 +38,11 @@ export type StepKind =
   | 'metrics'
   | 'remove';
 
-export type CfnTemplate = { Resources?: Record<string, CfnResourceJson>; Outputs?: Record<string, unknown>; [k: string]: unknown };
+export type CfnTemplate = {
+  Resources?: Record<string, CfnResourceJson>;
+  Outputs?: Record<string, unknown>;
+  [k: string]: unknown;
+};
 export interface CfnResourceJson {
   Type: string;
   Properties?: Record<string, unknown>;

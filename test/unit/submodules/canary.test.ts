@@ -2,25 +2,67 @@ import type { CatalogEntry } from '../../../functions/catalog/types';
 import { handler } from '../../../functions/handlers/macro';
 import { canary, canaryArns } from '../../../functions/submodules/canary';
 import {
-  configFor, entryProblems, escalationProblems, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse,
+  configFor,
+  entryProblems,
+  escalationProblems,
+  expandProperties,
+  fillTokens,
+  fragmentOf,
+  namesServiceAndStage,
+  optionsOf,
+  parse,
 } from './helpers';
 
 describe('Canary: parse', () => {
   test('true means the macro-created CodeDeploy role', () => {
-    expect(optionsOf(canary, true)).toEqual({ serviceRole: 'macro', roleName: 'cf-tapir-dev-codedeploy', permissionsBoundary: undefined });
+    expect(optionsOf(canary, true)).toEqual({
+      serviceRole: 'macro',
+      roleName: 'cf-tapir-dev-codedeploy',
+      permissionsBoundary: undefined,
+    });
   });
 
   test('ServiceRole plugin with a permissions boundary', () => {
-    const o = optionsOf(canary, { ServiceRole: 'plugin', PermissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary' });
-    expect(o).toMatchObject({ serviceRole: 'plugin', permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary' });
+    const o = optionsOf(canary, {
+      ServiceRole: 'plugin',
+      PermissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+    });
+    expect(o).toMatchObject({
+      serviceRole: 'plugin',
+      permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+    });
   });
 
   test.each([
-    ['an unknown ServiceRole', { ServiceRole: 'own' }, ["Canary.ServiceRole should be one of macro, plugin, not 'own'."]],
-    ['a boundary with the macro role', { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/b' }, ['Canary.PermissionsBoundary applies to ServiceRole: plugin only (the role the macro creates needs none); remove it or set ServiceRole: plugin.']],
-    ['a boundary that is no policy ARN', { ServiceRole: 'plugin', PermissionsBoundary: 'boundary' }, ['Canary.PermissionsBoundary should be the ARN of a managed policy, as custom.deploymentSettings.codeDeployRolePermissionsBoundary (arn:aws:iam::123456789012:policy/boundary).']],
-    ['a misspelt option', { Servicerole: 'macro' }, ["Canary.Servicerole is not an option of Canary; did you mean 'ServiceRole'?"]],
-    ['a string', 'yes', ["Canary should be true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary, not 'yes'."]],
+    [
+      'an unknown ServiceRole',
+      { ServiceRole: 'own' },
+      ["Canary.ServiceRole should be one of macro, plugin, not 'own'."],
+    ],
+    [
+      'a boundary with the macro role',
+      { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/b' },
+      [
+        'Canary.PermissionsBoundary applies to ServiceRole: plugin only (the role the macro creates needs none); remove it or set ServiceRole: plugin.',
+      ],
+    ],
+    [
+      'a boundary that is no policy ARN',
+      { ServiceRole: 'plugin', PermissionsBoundary: 'boundary' },
+      [
+        'Canary.PermissionsBoundary should be the ARN of a managed policy, as custom.deploymentSettings.codeDeployRolePermissionsBoundary (arn:aws:iam::123456789012:policy/boundary).',
+      ],
+    ],
+    [
+      'a misspelt option',
+      { Servicerole: 'macro' },
+      ["Canary.Servicerole is not an option of Canary; did you mean 'ServiceRole'?"],
+    ],
+    [
+      'a string',
+      'yes',
+      ["Canary should be true, or a map with ServiceRole (macro or plugin) and PermissionsBoundary, not 'yes'."],
+    ],
   ])('%s fails naming the path', (_name, value, errors) => {
     const r = parse(canary, value);
     expect(r.options).toBeUndefined();
@@ -28,11 +70,17 @@ describe('Canary: parse', () => {
   });
 
   test('a CodeDeploy role name over 64 characters is shortened, and its grants name the shortened role', () => {
-    const config = configFor({ Stage: 'a-very-long-stage-name-for-testing', ResourcePrefix: 'an-equally-long-resource-prefix' });
+    const config = configFor({
+      Stage: 'a-very-long-stage-name-for-testing',
+      ResourcePrefix: 'an-equally-long-resource-prefix',
+    });
     const o = optionsOf(canary, true, config) as { roleName: string };
     expect(o.roleName).toMatch(/^an-equally-long-resource-prefix-a-very-long-[0-9a-f]{8}-codedeploy$/);
     expect(o.roleName.length).toBeLessThanOrEqual(64);
-    const roles = canary.entries(o as never, config).flatMap((e) => e.resources ?? []).filter((r) => r.includes(':role/'));
+    const roles = canary
+      .entries(o as never, config)
+      .flatMap((e) => e.resources ?? [])
+      .filter((r) => r.includes(':role/'));
     expect(roles.length).toBeGreaterThan(0);
     for (const r of roles) expect(r).toBe(`arn:{Partition}:iam::{Account}:role/${o.roleName}`);
   });
@@ -41,17 +89,29 @@ describe('Canary: parse', () => {
 describe('Canary: names the plugin generates', () => {
   test('a stack name of up to 24 characters stays whole', () => {
     const a = canaryArns(configFor());
-    expect(fillTokens(a.application, configFor())).toBe('arn:aws:codedeploy:us-east-1:123456789012:application:sls-tapir-dev-*');
-    expect(fillTokens(a.deploymentGroup, configFor())).toBe('arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:sls-tapir-dev-*/sls-tapir-dev-*');
-    expect(fillTokens(a.pluginRole, configFor())).toBe('arn:aws:iam::123456789012:role/sls-tapir-dev-CodeDeployServiceRole-*');
+    expect(fillTokens(a.application, configFor())).toBe(
+      'arn:aws:codedeploy:us-east-1:123456789012:application:sls-tapir-dev-*',
+    );
+    expect(fillTokens(a.deploymentGroup, configFor())).toBe(
+      'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:sls-tapir-dev-*/sls-tapir-dev-*',
+    );
+    expect(fillTokens(a.pluginRole, configFor())).toBe(
+      'arn:aws:iam::123456789012:role/sls-tapir-dev-CodeDeployServiceRole-*',
+    );
   });
 
   test('a longer stack name is matched by its first 24 characters', () => {
     const config = configFor({ ServiceName: 'analytics-pipeline-processor', Stage: 'development' });
     const a = canaryArns(config);
-    expect(fillTokens(a.application, config)).toBe('arn:aws:codedeploy:us-east-1:123456789012:application:sls-analytics-pipeline-p*');
-    expect(fillTokens(a.deploymentGroup, config)).toBe('arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:sls-analytics-pipeline-p*/sls-analytics-pipeline-processor-development-*');
-    expect(fillTokens(a.pluginRole, config)).toBe('arn:aws:iam::123456789012:role/sls-analytics-pipeline-p*CodeDeployServiceRole-*');
+    expect(fillTokens(a.application, config)).toBe(
+      'arn:aws:codedeploy:us-east-1:123456789012:application:sls-analytics-pipeline-p*',
+    );
+    expect(fillTokens(a.deploymentGroup, config)).toBe(
+      'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:sls-analytics-pipeline-p*/sls-analytics-pipeline-processor-development-*',
+    );
+    expect(fillTokens(a.pluginRole, config)).toBe(
+      'arn:aws:iam::123456789012:role/sls-analytics-pipeline-p*CodeDeployServiceRole-*',
+    );
   });
 });
 
@@ -78,11 +138,15 @@ describe.each([
     expect(pass).toHaveLength(1);
     expect(pass[0].condition).toEqual({ StringEquals: { 'iam:PassedToService': 'codedeploy.amazonaws.com' } });
     expect(pass[0].resources).toHaveLength(1);
-    expect(fillTokens(pass[0].resources[0], config)).toMatch(/role\/(cf-tapir-dev-codedeploy|sls-tapir-dev-CodeDeployServiceRole-\*)$/);
+    expect(fillTokens(pass[0].resources[0], config)).toMatch(
+      /role\/(cf-tapir-dev-codedeploy|sls-tapir-dev-CodeDeployServiceRole-\*)$/,
+    );
   });
 
-  test('no IAM write reaches developer or ci; IAM writes are admin\'s and only via CloudFormation', () => {
-    const iamWrites = entries.filter((e) => e.actions.some((a) => a.startsWith('iam:') && a !== 'iam:GetRole' && a !== 'iam:PassRole'));
+  test("no IAM write reaches developer or ci; IAM writes are admin's and only via CloudFormation", () => {
+    const iamWrites = entries.filter((e) =>
+      e.actions.some((a) => a.startsWith('iam:') && a !== 'iam:GetRole' && a !== 'iam:PassRole'),
+    );
     for (const e of iamWrites) {
       expect(devOrCi(e)).toBe(false);
       expect(e.alsoFor).toBeUndefined();
@@ -90,13 +154,16 @@ describe.each([
     }
   });
 
-  test('every resource names the service and stage (deployment configs are AWS\'s; \'*\' only through the stack)', () => {
+  test("every resource names the service and stage (deployment configs are AWS's; '*' only through the stack)", () => {
     for (const e of entries) {
       for (const r of e.resources) {
         const arn = fillTokens(r, config);
         if (arn.includes(':deploymentconfig:CodeDeployDefault.Lambda')) continue;
         if (arn === '*') {
-          expect({ id: e.id, condition: e.condition }).toEqual({ id: e.id, condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } } });
+          expect({ id: e.id, condition: e.condition }).toEqual({
+            id: e.id,
+            condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+          });
           continue;
         }
         expect({ id: e.id, arn, scoped: namesServiceAndStage(arn, config) }).toEqual({ id: e.id, arn, scoped: true });
@@ -112,7 +179,9 @@ describe.each([
 
   test('alarms the service declares may only notify SNS', () => {
     const put = entries.find((e) => e.actions.includes('cloudwatch:PutMetricAlarm'));
-    expect(put?.condition?.['ForAllValues:ArnLike']).toEqual({ 'cloudwatch:AlarmActions': 'arn:{Partition}:sns:{Region}:{Account}:*' });
+    expect(put?.condition?.['ForAllValues:ArnLike']).toEqual({
+      'cloudwatch:AlarmActions': 'arn:{Partition}:sns:{Region}:{Account}:*',
+    });
   });
 });
 
@@ -120,7 +189,7 @@ describe('Canary: plugin role statements', () => {
   const value = { ServiceRole: 'plugin', PermissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary' };
   const entries = canary.entries(optionsOf(canary, value), configFor({ Canary: value }));
 
-  test('role creation requires the boundary and the stack; attachments only the plugin\'s three policies', () => {
+  test("role creation requires the boundary and the stack; attachments only the plugin's three policies", () => {
     const create = entries.find((e) => e.id === 'canary.plugin-role-create');
     expect(create?.condition).toEqual({
       'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
@@ -142,7 +211,7 @@ describe('Canary: plugin role statements', () => {
 });
 
 describe('Canary: the CodeDeploy role the macro creates', () => {
-  test('trusted by CodeDeploy only, reaching the service\'s functions only, tagged, exported', async () => {
+  test("trusted by CodeDeploy only, reaching the service's functions only, tagged, exported", async () => {
     const t = fragmentOf(await expandProperties({ Canary: true, Tags: { team: 'platform' } }));
     const role = t.Resources.TapirAccessCodeDeployRole;
     expect(role.Type).toBe('AWS::IAM::Role');
@@ -151,24 +220,50 @@ describe('Canary: the CodeDeploy role the macro creates', () => {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'codedeploy.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
-    const statements = (role.Properties.Policies as Array<{ PolicyDocument: { Statement: Array<{ Sid: string; Action: string | string[]; Resource: string | string[] }> } }>)[0].PolicyDocument.Statement;
-    expect(statements.map((s) => s.Sid)).toEqual(['CodedeployRoleShiftAlias', 'CodedeployRoleAlarms', 'CodedeployRoleTriggers']);
+    const statements = (
+      role.Properties.Policies as Array<{
+        PolicyDocument: { Statement: Array<{ Sid: string; Action: string | string[]; Resource: string | string[] }> };
+      }>
+    )[0].PolicyDocument.Statement;
+    expect(statements.map((s) => s.Sid)).toEqual([
+      'CodedeployRoleShiftAlias',
+      'CodedeployRoleAlarms',
+      'CodedeployRoleTriggers',
+    ]);
     expect(statements[0].Resource).toBe('arn:*:lambda:us-east-1:123456789012:function:sls-tapir-dev-*');
     expect(statements[2].Resource).toBe('arn:*:sns:us-east-1:123456789012:sls-tapir-dev-*');
     expect(JSON.stringify(statements)).not.toMatch(/"iam:|"lambda:\*"|"Resource":"\*"/);
-    expect(role.Properties.Tags).toEqual([{ Key: 'team', Value: 'platform' }, { Key: 'service', Value: 'tapir' }, { Key: 'stage', Value: 'dev' }]);
-    expect(t.Outputs?.TapirAccessCodeDeployRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['TapirAccessCodeDeployRole', 'Arn'] });
+    expect(role.Properties.Tags).toEqual([
+      { Key: 'team', Value: 'platform' },
+      { Key: 'service', Value: 'tapir' },
+      { Key: 'stage', Value: 'dev' },
+    ]);
+    expect(t.Outputs?.TapirAccessCodeDeployRoleArn?.Value).toEqual({
+      'Fn::GetAtt': ['TapirAccessCodeDeployRole', 'Arn'],
+    });
   });
 
-  test('the Access resource\'s Condition is carried over to the role and its output', async () => {
+  test("the Access resource's Condition is carried over to the role and its output", async () => {
     const r = await handler({
-      region: 'us-east-1', accountId: '123456789012', requestId: 't', templateParameterValues: {},
+      region: 'us-east-1',
+      accountId: '123456789012',
+      requestId: 't',
+      templateParameterValues: {},
       fragment: {
         Conditions: { IsProd: { 'Fn::Equals': ['a', 'a'] } },
-        Resources: { TapirAccess: { Type: 'Formidable::Serverless::Access', Condition: 'IsProd', Properties: { ServiceName: 'tapir', Canary: true } } },
+        Resources: {
+          TapirAccess: {
+            Type: 'Formidable::Serverless::Access',
+            Condition: 'IsProd',
+            Properties: { ServiceName: 'tapir', Canary: true },
+          },
+        },
       },
     });
-    const t = fragmentOf(r) as unknown as { Resources: Record<string, { Condition?: string }>; Outputs: Record<string, { Condition?: string }> };
+    const t = fragmentOf(r) as unknown as {
+      Resources: Record<string, { Condition?: string }>;
+      Outputs: Record<string, { Condition?: string }>;
+    };
     expect(t.Resources.TapirAccessCodeDeployRole.Condition).toBe('IsProd');
     expect(t.Outputs.TapirAccessCodeDeployRoleArn.Condition).toBe('IsProd');
   });

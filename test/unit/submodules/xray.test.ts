@@ -1,5 +1,13 @@
 import { xray } from '../../../functions/submodules/xray';
-import { configFor, entryProblems, escalationProblems, expandProperties, fragmentOf, optionsOf, parse } from './helpers';
+import {
+  configFor,
+  entryProblems,
+  escalationProblems,
+  expandProperties,
+  fragmentOf,
+  optionsOf,
+  parse,
+} from './helpers';
 
 describe('Xray: parse', () => {
   test.each([
@@ -14,11 +22,19 @@ describe('Xray: parse', () => {
   });
 
   test.each([
-    ['a number', 3, ["Xray should be true, or a map with Readers (the groups that may read traces), not 3."]],
-    ['a list', ['admin'], ['Xray should be true, or a map with Readers (the groups that may read traces), not a list.']],
+    ['a number', 3, ['Xray should be true, or a map with Readers (the groups that may read traces), not 3.']],
+    [
+      'a list',
+      ['admin'],
+      ['Xray should be true, or a map with Readers (the groups that may read traces), not a list.'],
+    ],
     ['an unknown option', { Reader: ['admin'] }, ["Xray.Reader is not an option of Xray; did you mean 'Readers'?"]],
     ['an unknown role', { Readers: ['admins'] }, ["Xray.Readers[0] 'admins' should be one of admin, developer, ci."]],
-    ['Readers not a list', { Readers: 'admin' }, ["Xray.Readers should be a list of groups (admin, developer, ci), not 'admin'."]],
+    [
+      'Readers not a list',
+      { Readers: 'admin' },
+      ["Xray.Readers should be a list of groups (admin, developer, ci), not 'admin'."],
+    ],
   ])('%s fails naming the path', (_name, value, errors) => {
     const r = parse(xray, value);
     expect(r.options).toBeUndefined();
@@ -51,7 +67,10 @@ describe('Xray: entries', () => {
   });
 
   test('Readers narrows the audience', () => {
-    expect(xray.entries(optionsOf(xray, { Readers: ['admin', 'developer'] }), config)[1].roles).toEqual(['admin', 'developer']);
+    expect(xray.entries(optionsOf(xray, { Readers: ['admin', 'developer'] }), config)[1].roles).toEqual([
+      'admin',
+      'developer',
+    ]);
   });
 
   test('it creates no resources', () => {
@@ -62,7 +81,9 @@ describe('Xray: entries', () => {
 describe('Xray: expansion', () => {
   test('the execution role policy and a group policy carry the statements', async () => {
     const t = fragmentOf(await expandProperties({ Xray: true }));
-    const docs = Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').map((r) => JSON.stringify(r.Properties.PolicyDocument));
+    const docs = Object.values(t.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
+      .map((r) => JSON.stringify(r.Properties.PolicyDocument));
     const lambda = JSON.stringify(t.Resources.TapirAccessLambdaPolicy.Properties.PolicyDocument);
     expect(lambda).toContain('"Sid":"XrayLambdaPutTraces"');
     expect(docs.filter((d) => d.includes('"Sid":"XrayReadTraces"'))).toHaveLength(1);
