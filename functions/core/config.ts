@@ -500,6 +500,14 @@ export function parseAccess(
   const resourcePrefix = str('ResourcePrefix') ?? `cf-${serviceName ?? ''}`;
   const slsServiceName = str('SlsServiceName') ?? `sls-${serviceName ?? ''}`;
   const stackName = str('StackName') ?? `${slsServiceName}-${iamStage}`;
+  // The framework's default stack name, <service>-<stage>, is refused by CloudFormation past 128 characters: such a
+  // service must set provider.stackName, and the Access resource StackName with it.
+  if (props.StackName === undefined && stackName.length > 128) {
+    fail(
+      'StackName',
+      `is required here: the default '<SlsServiceName>-<IamStage>' is ${stackName.length} characters long and CloudFormation allows 128. Set provider.stackName in serverless.yml and StackName to the same name.`,
+    );
+  }
   const deploymentBucket = parseBucket(values.DeploymentBucket, fail);
   const roleNames = {
     admin: str('RoleAdminName') ?? 'admin',

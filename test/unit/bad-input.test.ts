@@ -521,6 +521,13 @@ const CASES: Case[] = [
     fix: /must be a CloudFormation stack name/,
   },
   {
+    name: 'a default stack name past 128 characters',
+    template: withApp({ ServiceName: 'a'.repeat(100), Stage: 's'.repeat(40) }),
+    id: 'AppAccess',
+    path: "Property 'StackName'",
+    fix: /is required here: the default '<SlsServiceName>-<IamStage>' is 145 characters long and CloudFormation allows 128\. Set provider\.stackName/,
+  },
+  {
     name: 'DeploymentPrefix with a leading slash',
     template: withApp({ ServiceName: 'tapir', DeploymentPrefix: '/builds' }),
     id: 'AppAccess',

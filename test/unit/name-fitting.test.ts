@@ -156,6 +156,8 @@ const LONGEST = {
   // policy names past 128.
   Stage: exactly(45, 'performance-testing-'),
   ResourcePrefix: exactly(100, 'platform-team-access-'),
+  // <service>-<stage> is past CloudFormation's 128 characters, so the service names its stack (provider.stackName)
+  StackName: exactly(128, 'sls-hippopotamus-migration-'),
   RoleAdminName: `administrators-${'of-the-service-'.repeat(3)}x`,
   RoleDeveloperName: `developers-${'of-the-service-'.repeat(3)}xyz`,
   RoleCiName: `continuous-integration-${'pipeline-'.repeat(4)}`.slice(0, 64),
