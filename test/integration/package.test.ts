@@ -84,7 +84,7 @@ test('expand runs the macro on an example, plain node', () => {
   expect(r.code).toBe(0);
   const t = JSON.parse(r.out) as { Resources: Record<string, { Type: string }> };
   expect(Object.values(t.Resources).filter((x) => x.Type === 'AWS::IAM::Group')).toHaveLength(3);
-  expect(r.err).toMatch(/processed template: \d+ bytes of compact JSON, 11 resources/);
+  expect(r.err).toMatch(/processed template: \d+ bytes of compact JSON, 13 resources/);
 });
 
 test('explain writes the HTML page; lint validates against the shipped schema before cfn-lint', () => {
