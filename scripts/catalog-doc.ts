@@ -1,8 +1,9 @@
 /**
  * npm run catalog:doc
  * Writes docs/catalog.md from the statement catalog (functions/catalog/), one table per AWS service, in the
- * manner of cfn-lint's generated docs/rules.md. Nobody edits the file by hand: test/unit/catalog.test.ts
- * fails when it differs from what this script writes.
+ * manner of cfn-lint's generated docs/rules.md. Nobody edits the file by hand: test/unit/applicability.test.ts
+ * fails when it differs from what this script writes. Applicability is rendered from the entries' data by
+ * functions/catalog/applicability.ts, the module whose evaluator the expansion uses.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
