@@ -1,17 +1,8 @@
 import type { CatalogEntry } from '../../../functions/catalog/types';
 import { handler } from '../../../functions/handlers/macro';
 import { canary, canaryArns } from '../../../functions/submodules/canary';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  namesServiceAndStage,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Canary: parse', () => {
   test('true means the macro-created CodeDeploy role', () => {
@@ -128,9 +119,9 @@ describe.each([
   });
 
   test('developer and ci gain no escalation path, with or without ManyLambdas', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
     const many = configFor({ Canary: value, ManyLambdas: true });
-    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many), many)).toEqual([]);
+    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many))).toEqual([]);
   });
 
   test('iam:PassRole only to codedeploy.amazonaws.com, on the one CodeDeploy role', () => {
