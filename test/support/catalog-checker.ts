@@ -10,7 +10,8 @@
  * resource types), and the reason says so;
  * every resource pattern fits a resource type of some action and every action has a fitting pattern (ARN parts
  * compared one by one); condition operators that IAM knows and keys the actions send; no path from developer
- * or ci to IAM or STS (PassRole only to services it names). Rules of a set (`catalogProblems`): ids unique, and the Sids derived from them too.
+ * or ci to IAM or STS (PassRole only to services it names). Rules of a set (`catalogProblems`): ids unique, and the Sids derived from them too;
+ * one reference page per AWS service.
  */
 import {
   getGlobalConditionKeyByName,
@@ -339,11 +340,22 @@ export function escalationProblems(entries: readonly CatalogEntry[]): string[] {
   return entries.flatMap((e) => escalationOf(e).map((p) => `${e.id}: ${p}`));
 }
 
-/** Problems of a set of entries that expand together: ids, and the Sids derived from them, are unique. */
+/**
+ * Problems of a set of entries that expand together: ids, and the Sids derived from them, are unique, and the
+ * entries of one AWS service cite the same reference page.
+ */
 export function catalogProblems(entries: readonly CatalogEntry[]): string[] {
   const ids = entries.map((e) => e.id);
   const sids = ids.map(sidOf);
+  const pages = new Map<string, Set<string>>();
+  for (const e of entries) {
+    const service = e.actions[0]?.split(':')[0] ?? '';
+    pages.set(service, new Set([...(pages.get(service) ?? []), e.source]));
+  }
   return [
+    ...[...pages]
+      .filter(([, s]) => s.size > 1)
+      .map(([service, s]) => `the entries of ${service} cite different pages: ${[...s].join(', ')}`),
     ...ids.filter((id, i) => ids.indexOf(id) !== i).map((id) => `id ${id} is used twice`),
     ...sids
       .filter((s, i) => sids.indexOf(s) !== i && ids.indexOf(ids[i]) === i)

@@ -99,7 +99,10 @@ test('developer and ci never get an IAM write; PassRole only to named services',
   expect(escalationProblems([iam({ roles: ['admin'], actions: ['iam:CreateRole'] })])).toEqual([]);
 });
 
-test('ids and their Sids are unique in a set', () => {
+test('ids and their Sids are unique in a set, and one service cites one page', () => {
+  expect(catalogProblems([sound, { ...sound, id: 'sqs.other', source: `${SAR}list_amazonsns.html` }])).toEqual([
+    `the entries of sqs cite different pages: ${SAR}list_amazonsqs.html, ${SAR}list_amazonsns.html`,
+  ]);
   expect(catalogProblems([sound, sound])).toEqual(['id sqs.queues-read is used twice']);
   expect(catalogProblems([sound, { ...sound, id: 'sqs.queues--read' }])).toContain(
     'Sid SqsQueuesRead comes from two ids',
