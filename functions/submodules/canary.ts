@@ -324,14 +324,8 @@ export const canary: Submodule<CanaryOptions> = {
   resources(options: CanaryOptions, ctx: ExpansionContext): Record<string, CfnResource> {
     if (options.serviceRole !== 'macro') return {};
     const arn = canaryArns(ctx.config);
-    const statements = codeDeployRoleEntries(arn).map((e) => {
-      const st = renderEntry(e, ctx.tokens).statement;
-      // Two patterns may fill to the same ARN (a default StackName is <service>-<stage>).
-      const resources = Array.isArray(st.Resource)
-        ? [...new Map(st.Resource.map((r) => [JSON.stringify(r), r])).values()]
-        : [st.Resource];
-      return { ...st, Resource: resources.length === 1 ? resources[0] : resources };
-    });
+    // The renderer drops repeats once patterns are filled (a default StackName is <service>-<stage>).
+    const statements = codeDeployRoleEntries(arn).map((e) => renderEntry(e, ctx.tokens).statement);
     return {
       CodeDeployRole: {
         Type: 'AWS::IAM::Role',
@@ -398,7 +392,7 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
       roles: ['lambda'],
       source: `${SAR}list_amazonsns.html`,
       actions: ['sns:Publish'],
-      resources: [...new Set(arn.topics)],
+      resources: arn.topics,
       reason: 'triggerConfigurations notify topics of the service (named <service>-<stage>-* or after the stack).',
     },
   ];
