@@ -325,7 +325,9 @@ export const canary: Submodule<CanaryOptions> = {
     if (options.serviceRole !== 'macro') return {};
     const arn = canaryArns(ctx.config);
     // The renderer drops repeats once patterns are filled (a default StackName is <service>-<stage>).
-    const statements = codeDeployRoleEntries(arn).map((e) => renderEntry(e, ctx.tokens).statement);
+    const statements = codeDeployRoleEntries(arn)
+      .filter((e) => e.roles.includes('codedeploy'))
+      .map((e) => renderEntry(e, ctx.tokens).statement);
     return {
       CodeDeployRole: {
         Type: 'AWS::IAM::Role',
@@ -361,14 +363,15 @@ export const canary: Submodule<CanaryOptions> = {
 
 /**
  * What CodeDeploy does during a Lambda traffic shift, for the service's functions only (the plugin's own role
- * holds AWSLambda_FullAccess: every function of the account).
+ * holds AWSLambda_FullAccess: every function of the account). These are the statements of the CodeDeploy role
+ * this submodule creates (labelled `codedeploy`), never of the groups or the execution role.
  */
-function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry[] {
+export function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry[] {
   const lambda = `${SAR}list_awslambda.html`;
   return [
     {
       id: 'codedeploy-role.shift-alias',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: lambda,
       actions: [
         'lambda:GetAlias',
@@ -381,7 +384,7 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
     },
     {
       id: 'codedeploy-role.alarms',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: cloudwatch,
       actions: ['cloudwatch:DescribeAlarms'],
       resources: ['arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:*'],
@@ -389,7 +392,7 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
     },
     {
       id: 'codedeploy-role.triggers',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: `${SAR}list_amazonsns.html`,
       actions: ['sns:Publish'],
       resources: arn.topics,
