@@ -7,8 +7,11 @@
  */
 import type { Applicability } from './applicability';
 
-/** The three groups, plus the Lambda execution role the macro creates. */
-export type Role = 'admin' | 'developer' | 'ci' | 'lambda';
+/**
+ * The principal a statement is for: the three groups, the Lambda execution role the macro creates, or the
+ * CodeDeploy service role the Canary submodule creates (its statements go into that role's own policy).
+ */
+export type Role = 'admin' | 'developer' | 'ci' | 'lambda' | 'codedeploy';
 export const GROUP_ROLES = ['admin', 'developer', 'ci'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 

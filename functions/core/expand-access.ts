@@ -42,6 +42,9 @@ export interface EnabledSubmodule {
   readonly options: unknown;
 }
 
+/** The principals whose policies the expansion fills from the catalog: the groups and the execution role. */
+const EXPANDED_PRINCIPALS: readonly Role[] = [...GROUP_ROLES, 'lambda'];
+
 /** Which group roles an entry applies to for this config (the "audience" of its statement). */
 export function audienceOf(entry: CatalogEntry, config: AccessConfig): GroupRole[] {
   if (!applies(entry.when, config)) return [];
@@ -59,6 +62,11 @@ export function expandAccess(
   const id = config.logicalId;
   const tokens = arnTokens(config);
   const entries: CatalogEntry[] = [...CORE_CATALOG, ...submodules.flatMap((s) => s.module.entries(s.options, config))];
+  for (const e of entries) {
+    const other = [...e.roles, ...(e.alsoFor?.roles ?? [])].find((r) => !EXPANDED_PRINCIPALS.includes(r));
+    // A statement for a role a submodule creates (codedeploy) belongs in that role's own policy, not here.
+    if (other) throw new Error(`catalog entry ${e.id} is for ${other}, which gets no statement from the expansion`);
+  }
   const tags = [
     ...Object.entries(config.tags)
       .filter(([k]) => k !== 'service' && k !== 'stage')

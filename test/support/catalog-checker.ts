@@ -27,7 +27,9 @@ import type { AccessConfig } from '../../functions/core/config';
 import { sidOf } from '../../functions/core/iam/render';
 import { arnTokens } from '../../functions/core/naming';
 
-const ROLES: readonly Role[] = ['admin', 'developer', 'ci', 'lambda'];
+/** Every principal an entry may name (a Record, so a new Role fails the typecheck until it is listed). */
+const ROLE_NAMES: Record<Role, true> = { admin: true, developer: true, ci: true, lambda: true, codedeploy: true };
+const ROLES = Object.keys(ROLE_NAMES);
 const ID = /^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/;
 const SOURCE = new RegExp(`^${SAR.replace(/[.]/g, '\\.')}list_[a-z0-9-]+\\.html$`);
 /** What a reason read in a deployed policy's Metadata must not hold: internal codes, issue numbers, paths. */
