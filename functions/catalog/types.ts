@@ -5,7 +5,7 @@
  * Resource patterns use `{Token}` placeholders that `functions/core/naming.ts` fills in per Access
  * resource (`{Partition}`, `{Region}`, `{Account}`, `{Service}`, `{Stage}`, `{StackName}`, ...).
  */
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
 /**
  * The principal a statement is for: the three groups, the Lambda execution role the macro creates, or the
@@ -35,10 +35,10 @@ export interface CatalogEntry {
   readonly reason: string;
   /** The Service Authorization Reference page of the service. */
   readonly source: string;
-  /** When the entry applies; absent means always. */
-  readonly when?: (config: AccessConfig) => boolean;
-  /** Roles that get it only when a predicate holds (e.g. ManyLambdas gives developer/ci admin's lifecycle). */
-  readonly alsoFor?: { readonly roles: readonly Role[]; readonly when: (config: AccessConfig) => boolean };
+  /** When the entry applies, as data (functions/catalog/applicability.ts); absent means always. */
+  readonly when?: Applicability;
+  /** Roles that get it only when a condition holds (e.g. ManyLambdas gives developer/ci admin's lifecycle). */
+  readonly alsoFor?: { readonly roles: readonly Role[]; readonly when: Applicability };
 }
 
 export const SAR = 'https://docs.aws.amazon.com/service-authorization/latest/reference/';

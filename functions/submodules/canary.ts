@@ -41,7 +41,7 @@ export interface CanaryOptions {
 const codedeploy = `${SAR}list_awscodedeploy.html`;
 const iamSource = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const cloudwatch = `${SAR}list_amazoncloudwatch.html`;
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: AccessConfig) => c.manyLambdas };
+const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 
 /** The managed policies the plugin attaches to its CodeDeployServiceRole (lib/CfTemplateGenerators/Iam.js). */
 export const PLUGIN_ROLE_POLICIES = [
