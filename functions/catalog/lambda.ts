@@ -1,9 +1,8 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 /**
  * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
  * functions: a queue or stream must not feed them events.
@@ -150,7 +149,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.function-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: [
       'lambda:CreateFunction',
@@ -165,7 +164,6 @@ export const lambda: readonly CatalogEntry[] = [
     reason:
       "Adding or removing a function (first deploy, sls remove) is admin's; ManyLambdas extends it to developer and ci.",
   },
-
   {
     id: 'lambda.event-source-mapping-read',
     roles: ALL,
@@ -231,7 +229,7 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.external-layer-read',
     roles: ALL,
     source,
-    when: (c) => c.externalLayerArns.length > 0,
+    when: { property: 'ExternalLayerArns', nonEmpty: true },
     actions: ['lambda:GetLayerVersion'],
     resources: ['{ExternalLayerArns}'],
     reason: 'Functions that use a layer of another service or account (ExternalLayerArns) need GetLayerVersion on it.',

@@ -1,5 +1,5 @@
 import { ARN, withStreams } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
 /** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
@@ -9,7 +9,6 @@ const SUBSCRIBED = [
 ];
 /** The functions' log groups (ARN.logGroups without the API access logs): the only ones `sls logs` reads. */
 const FUNCTION_LOG_GROUPS = ARN.logGroups.filter((g) => g.includes(':log-group:/aws/lambda/'));
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
 
 export const logs: readonly CatalogEntry[] = [
   {
@@ -45,7 +44,7 @@ export const logs: readonly CatalogEntry[] = [
   {
     id: 'logs.log-groups-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup'],
     resources: withStreams(ARN.logGroups),

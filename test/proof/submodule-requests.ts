@@ -16,6 +16,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { GROUP_ROLES, type CatalogEntry, type Role } from '../../functions/catalog/types';
 import { isSubmoduleOn, parseAccess, type AccessConfig } from '../../functions/core/config';
+import { applies } from '../../functions/catalog/applicability';
 import { audienceOf } from '../../functions/core/expand-access';
 import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
@@ -33,10 +34,12 @@ import {
   PRINCIPAL,
   simulate,
   SimulationInputError,
+  singleResult,
   type PolicyDoc,
   type SimRequest,
   type SimResult,
 } from '../../scripts/lib/prove/simulate';
+import { cliContext, viaCloudFormation } from './cases';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];
@@ -134,7 +137,7 @@ type Resources = Record<string, { Type: string; Properties?: Record<string, unkn
 export function rolesOf(entry: CatalogEntry, config: AccessConfig): ProofRole[] {
   return [
     ...audienceOf(entry, config),
-    ...(entry.roles.includes('lambda') && (!entry.when || entry.when(config)) ? ['lambda' as const] : []),
+    ...(entry.roles.includes('lambda') && applies(entry.when, config) ? ['lambda' as const] : []),
   ];
 }
 
@@ -302,25 +305,8 @@ export function concreteArns(pattern: string): string[] {
 // Context
 
 /** What every request carries: a direct call from the CLI in the macro's region. */
-export const CLI_CONTEXT: Readonly<Record<string, string>> = {
-  'aws:RequestedRegion': MACRO_REGION,
-  'aws:SecureTransport': 'true',
-  'aws:ViaAWSService': 'false',
-  'aws:PrincipalArn': PRINCIPAL,
-  'aws:PrincipalAccount': ACCOUNT_ID,
-};
-
-export function viaCloudFormation(
-  context: Readonly<Record<string, string | string[]>>,
-): Record<string, string | string[]> {
-  return {
-    ...context,
-    'aws:ViaAWSService': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-  };
-}
+export const CLI_CONTEXT: Readonly<Record<string, string>> = cliContext(MACRO_REGION);
+export { viaCloudFormation };
 
 /** A value that satisfies a `...Like` condition value: ARNs through concreteArn, `lambda.*.amazonaws.com` in the region. */
 function likeValue(value: string): string {
@@ -504,21 +490,7 @@ export function simulateOn(
         throw new SimulationInputError(
           `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
         );
-      const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length)
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
-        );
-      const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
-        (list ?? []).map((st) => st.explain?.identifier ?? '?');
-      const overall = response.overallResult;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
-        denySids: sids(identity?.denyStatements),
-      };
+      return singleResult(request, response);
     })();
     withPolicyCache.set(key, hit);
   }

@@ -1,17 +1,11 @@
 import type { CatalogEntry } from '../../../functions/catalog/types';
 import { handler } from '../../../functions/handlers/macro';
-import { canary, canaryArns } from '../../../functions/submodules/canary';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  namesServiceAndStage,
-  optionsOf,
-  parse,
-} from './helpers';
+import { expandAccess } from '../../../functions/core/expand-access';
+import { sidOf } from '../../../functions/core/iam/render';
+import { canary, canaryArns, codeDeployRoleEntries } from '../../../functions/submodules/canary';
+import type { Submodule } from '../../../functions/submodules/types';
+import { configFor, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Canary: parse', () => {
   test('true means the macro-created CodeDeploy role', () => {
@@ -128,9 +122,9 @@ describe.each([
   });
 
   test('developer and ci gain no escalation path, with or without ManyLambdas', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
     const many = configFor({ Canary: value, ManyLambdas: true });
-    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many), many)).toEqual([]);
+    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many))).toEqual([]);
   });
 
   test('iam:PassRole only to codedeploy.amazonaws.com, on the one CodeDeploy role', () => {
@@ -266,5 +260,56 @@ describe('Canary: the CodeDeploy role the macro creates', () => {
     };
     expect(t.Resources.TapirAccessCodeDeployRole.Condition).toBe('IsProd');
     expect(t.Outputs.TapirAccessCodeDeployRoleArn.Condition).toBe('IsProd');
+  });
+});
+
+describe('Canary: each statement is labelled with the principal that gets it', () => {
+  const config = configFor({ Canary: true });
+
+  test("the CodeDeploy role's statements are labelled codedeploy, and are exactly that role's policy", async () => {
+    const own = codeDeployRoleEntries(canaryArns(config));
+    expect(own.map((e) => [e.id, e.roles])).toEqual([
+      ['codedeploy-role.shift-alias', ['codedeploy']],
+      ['codedeploy-role.alarms', ['codedeploy']],
+      ['codedeploy-role.triggers', ['codedeploy']],
+    ]);
+    const t = fragmentOf(await expandProperties({ Canary: true }));
+    const policies = t.Resources.TapirAccessCodeDeployRole.Properties.Policies as Array<{
+      PolicyDocument: { Statement: Array<{ Sid: string }> };
+    }>;
+    expect(policies[0].PolicyDocument.Statement.map((s) => s.Sid)).toEqual(own.map((e) => sidOf(e.id)));
+  });
+
+  test.each(codeDeployRoleEntries(canaryArns(config)).map((e) => [e.id, e] as const))(
+    '%s (on the CodeDeploy role) holds to the catalog rules',
+    async (_id, e) => {
+      expect(await entryProblems(e, config)).toEqual([]);
+    },
+  );
+
+  test.each([true, { ServiceRole: 'plugin' }])(
+    'the entries the expansion places (Canary: %j) are for the groups or the execution role only',
+    (value) => {
+      const entries = canary.entries(optionsOf(canary, value), configFor({ Canary: value }));
+      const principals = new Set(entries.flatMap((e) => [...e.roles, ...(e.alsoFor?.roles ?? [])]));
+      expect([...principals].sort()).toEqual(['admin', 'ci', 'developer', 'lambda']);
+    },
+  );
+
+  test('an entry the expansion cannot place (a submodule-created role) is refused, not dropped', () => {
+    const misplaced: Submodule<unknown> = {
+      ...(canary as Submodule<unknown>),
+      entries: () => [{ ...codeDeployRoleEntries(canaryArns(config))[0] }],
+    };
+    expect(() =>
+      expandAccess(
+        config,
+        [{ module: misplaced, options: optionsOf(canary, true) }],
+        { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'tapir', Canary: true } },
+        'FormidableServerless',
+      ),
+    ).toThrow(
+      'catalog entry codedeploy-role.shift-alias is for codedeploy, which gets no statement from the expansion',
+    );
   });
 });
