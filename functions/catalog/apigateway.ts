@@ -25,7 +25,7 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:GET'],
     // GET /apis (a listing) and GET /tags/* are called by no framework version: HTTP APIs are read by id (GetApi).
-    resources: [api('/restapis'), api('/restapis/*'), api('/usageplans'), api('/apis/*')],
+    resources: [api('/restapis'), api('/restapis/*'), api('/apis/*'), api('/usageplans')],
     reason: 'info and the post-deploy stage update find the API by listing; ids are random, so reads span the region.',
   },
   {

@@ -164,7 +164,6 @@ export const lambda: readonly CatalogEntry[] = [
     reason:
       "Adding or removing a function (first deploy, sls remove) is admin's; ManyLambdas extends it to developer and ci.",
   },
-
   {
     id: 'lambda.event-source-mapping-read',
     roles: ALL,
