@@ -608,6 +608,33 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cfn('apigateway:DELETE', `${API}/apis/{OtherServiceApiId}`, OTHER_SERVICE_TAG)],
   },
   {
+    id: 'apigateway-add-route-other-service-websocket-api',
+    class: 'foreign-resource',
+    why: "a new unauthenticated route (and its integration) on another service's WebSocket API",
+    requests: [
+      cfn('apigateway:POST', `${API}/apis/{OtherServiceApiId}/routes`, OTHER_SERVICE_TAG),
+      cfn('apigateway:POST', `${API}/apis/{OtherServiceApiId}/integrations`, OTHER_SERVICE_TAG),
+    ],
+  },
+  {
+    id: 'apigateway-patch-other-stage-http-api-stage-access-log',
+    class: 'foreign-resource',
+    why: "redirecting the neighbour stage's HTTP API access log (or throttling it to 0) through the own stack",
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/stages/{OtherStage}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-stage-http-api-route-untagged',
+    class: 'foreign-resource',
+    why: 'the same route change where AWS leaves the API tag out of a V2 child request (inheritance documented for V1 only)',
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/routes/r0ut3`)],
+  },
+  {
+    id: 'apigateway-patch-untagged-http-api',
+    class: 'foreign-resource',
+    why: 'an HTTP API made outside CloudFormation (no stack tag): CORS, endpoint, routes by reimport',
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherServiceApiId}`)],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
