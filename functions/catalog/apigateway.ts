@@ -75,14 +75,14 @@ export const apigateway: readonly CatalogEntry[] = [
       "Each deploy changes methods and deployments of the service's own REST API (its stack tag), through the stack.",
   },
   {
-    id: 'apigateway.rest-api-settings',
+    id: 'apigateway.api-settings',
     roles: ALL,
     source,
     actions: ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:UpdateRestApiPolicy'],
-    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')],
+    resources: [api('/restapis/*'), api('/apis/*'), api('/apikeys/*'), api('/usageplans/*')],
     condition: OWN_STACK_VIA_CLOUDFORMATION,
     reason:
-      "Changing the REST API's settings, API keys or usage plans updates the service's own (their stack tag), via the stack.",
+      "Changing an API's settings (REST, HTTP, WebSocket), API keys or usage plans: the service's own (stack tag), via the stack.",
   },
   {
     id: 'apigateway.http-api-changes',
@@ -93,15 +93,6 @@ export const apigateway: readonly CatalogEntry[] = [
     condition: OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION,
     reason:
       "Each deploy changes routes and stages of the HTTP/WebSocket API: never a child of another stack's API, via the stack.",
-  },
-  {
-    id: 'apigateway.http-api-settings',
-    roles: ALL,
-    source,
-    actions: ['apigateway:PATCH', 'apigateway:PUT'],
-    resources: [api('/apis/*')],
-    condition: OWN_STACK_VIA_CLOUDFORMATION,
-    reason: "Changing the HTTP API's settings (CORS, description) updates the service's own (its stack tag), via the stack.",
   },
   {
     id: 'apigateway.api-create',

@@ -42,6 +42,7 @@ export interface AccessConfig {
   readonly layerNames: readonly string[];
   /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
   readonly topicNames: readonly string[];
+  readonly queueNames: readonly string[];
   /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
   readonly eventBucketNames: readonly string[];
   /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
@@ -276,6 +277,13 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)',
     description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).',
+  },
+  QueueNames: {
+    kind: 'list',
+    pattern: /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/,
+    patternHelp:
+      'must be an SQS queue name (QueueName of an AWS::SQS::Queue in resources: letters, digits, hyphens and underscores, .fifo for FIFO queues)',
+    description: 'SQS queues outside <service>-<stage>-* the service declares (resources: AWS::SQS::Queue QueueName).',
   },
   EventBucketNames: {
     kind: 'list',
@@ -554,6 +562,7 @@ export function parseAccess(
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
     topicNames: list('TopicNames'),
+    queueNames: list('QueueNames'),
     eventBucketNames: list('EventBucketNames'),
     eventBusNames: list('EventBusNames'),
     subscribedLogGroupNames: list('SubscribedLogGroupNames'),

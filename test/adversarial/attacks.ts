@@ -895,6 +895,30 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    id: 'sqs-delete-other-stage-generated-queue',
+    class: 'foreign-resource',
+    why: "deleting the neighbour stage's unnamed queue (CloudFormation names it <stack>-<LogicalId>-<suffix>)",
+    requests: [
+      cfn(
+        'sqs:DeleteQueue',
+        'arn:{Partition}:sqs:{Region}:{Account}:{OtherStageStack}-JobsQueue-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'sqs-set-attributes-other-service-queue',
+    class: 'resource-policy',
+    why: "opening another service's queue to every account (Policy attribute) through the own stack",
+    requests: [
+      cfn(
+        'sqs:SetQueueAttributes',
+        'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs',
+        OTHER_SERVICE_TAG,
+      ),
+    ],
+  },
+  {
     id: 'sns-delete-other-service-topic',
     class: 'foreign-resource',
     why: "deleting another service's topic",

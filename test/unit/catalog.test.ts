@@ -48,6 +48,7 @@ const EXAMPLE_CONFIG = parseAccess(
       LayerNames: ['sharp'],
       ExecutionRoleNames: ['acme-exec'],
       TopicNames: ['shared-topic'],
+      QueueNames: ['acme-jobs.fifo'],
       EventBucketNames: ['acme-uploads'],
       EventBusNames: ['partner-bus'],
       SubscribedLogGroupNames: ['/acme/app/dev'],

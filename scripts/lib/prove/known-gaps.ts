@@ -276,7 +276,7 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       expected: 'Denied',
     },
     finding:
-      "apigateway.http-api-changes grants POST/PUT/PATCH/DELETE on /apis/*/* to all groups, only through CloudFormation. HTTP and WebSocket routes, integrations and authorizers name their API by property (ApiId), API ids are random and, unlike REST children (scoped by the stack tag they inherit from the REST API), V2 children inherit no tag, so a stack of the own service may name another stage's or service's HTTP API (replayed: POST/PATCH/DELETE on …/apis/<other id>/routes…).",
+      "apigateway.http-api-changes grants POST/PUT/PATCH/DELETE on /apis/*/* to all groups, only through CloudFormation, with StringLikeIfExists aws:ResourceTag/aws:cloudformation:stack-name = the own stack. HTTP and WebSocket routes, integrations and authorizers name their API by property (ApiId) and API ids are random; the Service Authorization Reference lists aws:ResourceTag on every V2 child type, but the developer guide documents tag inheritance for V1 children only. Where AWS sends the other API's tag the write is Denied; where it sends none (as this proof models a neighbour's child), a stack of the own service may name another stage's or service's HTTP API (replayed: POST/PATCH/DELETE on …/apis/<other id>/routes…). The API itself (/apis/<id>) carries its own stamped tag and is scoped strictly.",
     proposedFix:
       'A resolver that reads the physical ids of ApiGatewayRestApi / HttpApi / WebsocketsApi from the framework stack would allow /restapis/<id>/* and /apis/<id>/* exactly (see api-gateway-stage-update-any-api).',
     decision:
@@ -368,7 +368,8 @@ export const EXEMPTIONS: readonly KnownGap[] = [
     finding:
       "API Gateway ids are random: no ARN names this service's API in advance. REST APIs, their children, API keys and " +
       'usage plans are scoped by the stack tag CloudFormation stamps; what stays open is reads of REST APIs and plans ' +
-      '(region-wide), HTTP/WebSocket API writes (only through CloudFormation: V2 children inherit no tag) and tag writes ' +
+      '(region-wide), writes to HTTP/WebSocket API children where AWS leaves the API tag out (the catalog holds them with ' +
+      'StringLikeIfExists on it, only through CloudFormation; the proof sends a neighbour API no tag) and tag writes ' +
       "on another service's REST stage of the same stage name (/tags/ ARNs take no resource tag).",
     run: {
       waives: 'deny',
