@@ -14,13 +14,13 @@ function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
   return [
     {
       ...entry,
-      when: (cfg) => !cfg.deploymentRoleArn,
+      when: { property: 'DeploymentRoleArn', present: false },
       condition: { ...c, Null: { ...(c.Null ?? {}), 'cloudformation:RoleArn': 'true' } },
     },
     {
       ...entry,
       id: `${entry.id}-deployment-role`,
-      when: (cfg) => !!cfg.deploymentRoleArn,
+      when: { property: 'DeploymentRoleArn', present: true },
       reason: `${entry.reason.replace(/\.$/, '')}; DeploymentRoleArn only.`,
       condition: { ...c, StringEquals: { ...(c.StringEquals ?? {}), 'cloudformation:RoleArn': '{DeploymentRole}' } },
     },
