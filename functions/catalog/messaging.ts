@@ -13,11 +13,15 @@ const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'
  * outside that prefix (read off serverless.yml). Never another service's or stage's queue.
  */
 const QUEUES = [
-  'arn:{Partition}:sqs:{Region}:{Account}:{OwnQueuePrefixes}-*',
+  'arn:{Partition}:sqs:{Region}:{Account}:{OwnNamePrefixes}-*',
   'arn:{Partition}:sqs:{Region}:{Account}:{QueueNames}',
 ];
-const STREAMS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*'];
-const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
+/** Streams a stream event registers a consumer on: the service's own (named or generated) and StreamNames. */
+const STREAMS = [
+  'arn:{Partition}:kinesis:{Region}:{Account}:stream/{OwnNamePrefixes}-*',
+  'arn:{Partition}:kinesis:{Region}:{Account}:stream/{StreamNames}',
+];
+const CONSUMERS = STREAMS.map((s) => `${s}/consumer/*`);
 
 /** Topics and queues are the service's (<service>-<stage>-*) or listed (TopicNames, QueueNames); streams are another owner's. */
 export const messaging: readonly CatalogEntry[] = [
@@ -100,7 +104,8 @@ export const messaging: readonly CatalogEntry[] = [
     actions: ['kinesis:RegisterStreamConsumer'],
     resources: STREAMS,
     condition: VIA_CLOUDFORMATION,
-    reason: 'stream events with consumer: true register a consumer on a stream another owner names; through the stack.',
+    reason:
+      'stream events with consumer: true register a consumer on the own or a listed stream (StreamNames); via the stack.',
   },
   {
     id: 'kinesis.stream-consumers',
@@ -109,6 +114,7 @@ export const messaging: readonly CatalogEntry[] = [
     actions: ['kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer'],
     resources: CONSUMERS,
     condition: VIA_CLOUDFORMATION,
-    reason: 'CloudFormation reads and, when the event goes, deregisters that consumer; through the stack.',
+    reason:
+      'CloudFormation reads and, when the event goes, deregisters that consumer (own or StreamNames streams); via the stack.',
   },
 ];

@@ -43,6 +43,7 @@ export interface AccessConfig {
   /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
   readonly topicNames: readonly string[];
   readonly queueNames: readonly string[];
+  readonly streamNames: readonly string[];
   /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
   readonly eventBucketNames: readonly string[];
   /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
@@ -284,6 +285,13 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be an SQS queue name (QueueName of an AWS::SQS::Queue in resources: letters, digits, hyphens and underscores, .fifo for FIFO queues)',
     description: 'SQS queues outside <service>-<stage>-* the service declares (resources: AWS::SQS::Queue QueueName).',
+  },
+  StreamNames: {
+    kind: 'list',
+    pattern: /^[a-zA-Z0-9_.-]{1,128}$/,
+    patternHelp: 'must be a Kinesis stream name (the stream of a stream event with consumer: true, from its arn)',
+    description:
+      'Kinesis streams outside <service>-<stage>-* the service registers consumers on (stream events, consumer: true).',
   },
   EventBucketNames: {
     kind: 'list',
@@ -563,6 +571,7 @@ export function parseAccess(
     layerNames: list('LayerNames'),
     topicNames: list('TopicNames'),
     queueNames: list('QueueNames'),
+    streamNames: list('StreamNames'),
     eventBucketNames: list('EventBucketNames'),
     eventBusNames: list('EventBusNames'),
     subscribedLogGroupNames: list('SubscribedLogGroupNames'),

@@ -43,9 +43,10 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     LayerNames: c.layerNames,
     TopicNames: c.topicNames,
     QueueNames: c.queueNames,
-    // Queues the service names <service>-<stage>-*, and those CloudFormation names <stack>-<LogicalId>-<suffix>
-    // (the same prefix unless StackName is custom): one pattern per distinct prefix.
-    OwnQueuePrefixes: [...new Set([`${c.slsServiceName}-${c.iamStage}`, c.stackName])],
+    StreamNames: c.streamNames,
+    // Names the service gives <service>-<stage>-*, and those CloudFormation generates <stack>-<LogicalId>-<suffix>
+    // (the same prefix unless StackName is custom): queues, streams; one pattern per distinct prefix.
+    OwnNamePrefixes: [...new Set([`${c.slsServiceName}-${c.iamStage}`, c.stackName])],
     EventBucketNames: c.eventBucketNames,
     EventBusNames: c.eventBusNames,
     SubscribedLogGroupNames: c.subscribedLogGroupNames,

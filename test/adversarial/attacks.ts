@@ -947,6 +947,17 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    id: 'kinesis-deregister-other-stage-stream-consumer',
+    class: 'foreign-resource',
+    why: "removing the neighbour stage's enhanced fan-out consumer (its functions stop receiving records)",
+    requests: [
+      cfn(
+        'kinesis:DeregisterStreamConsumer',
+        'arn:{Partition}:kinesis:{Region}:{Account}:stream/{Service}-{OtherStage}-clicks/consumer/workerclicksConsumer:1700000000',
+      ),
+    ],
+  },
+  {
     id: 'scheduler-update-other-stage-schedule',
     class: 'foreign-resource',
     why: "repointing the neighbour stage's schedule",

@@ -49,6 +49,7 @@ const EXAMPLE_CONFIG = parseAccess(
       ExecutionRoleNames: ['acme-exec'],
       TopicNames: ['shared-topic'],
       QueueNames: ['acme-jobs.fifo'],
+      StreamNames: ['acme-clicks'],
       EventBucketNames: ['acme-uploads'],
       EventBusNames: ['partner-bus'],
       SubscribedLogGroupNames: ['/acme/app/dev'],
