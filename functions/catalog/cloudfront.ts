@@ -52,7 +52,8 @@ export const cloudfront: readonly CatalogEntry[] = [
     ],
     resources: DISTRIBUTIONS,
     condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
-    reason: "The first cloudFront event creates the distribution, sls remove deletes it (its stack tag): admin's, via the stack.",
+    reason:
+      "The first cloudFront event creates the distribution, sls remove deletes it (its stack tag): admin's, via the stack.",
   },
   {
     id: 'cloudfront.distributions-create',

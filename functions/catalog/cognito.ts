@@ -32,7 +32,8 @@ export const cognito: readonly CatalogEntry[] = [
     ],
     resources: POOLS,
     condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
-    reason: "Changing a cognitoUserPool trigger updates the stack's own pool (LambdaConfig; its stack tag), via the stack.",
+    reason:
+      "Changing a cognitoUserPool trigger updates the stack's own pool (LambdaConfig; its stack tag), via the stack.",
   },
   {
     id: 'cognito.user-pools-lifecycle',
