@@ -10,13 +10,22 @@ const api = ARN.apigateway;
  * (`aws:cloudformation:stack-name`, which nobody can set or change: the `aws:` prefix is reserved), and REST
  * child resources (resources, methods, integrations, deployments, stages, authorizers, models, ...) inherit the
  * API's tags for access control (API Gateway developer guide, "API Gateway resources that can be tagged").
- * HTTP and WebSocket child resources (routes, integrations) inherit nothing, so those stay scoped by the stack
- * alone (docs/security.md).
+ * HTTP and WebSocket APIs (`/apis/{id}`) carry the same stamped tag themselves, so they are scoped like REST APIs.
+ * Their children (routes, integrations, authorizers, deployments, route responses, stages) are a different
+ * case: the Service Authorization Reference (API Gateway Management V2, resource types) lists
+ * `aws:ResourceTag/${TagKey}` on every one of them, but the developer guide documents tag inheritance for the V1
+ * API only. The children are therefore held with `StringLikeIfExists`: a foreign API's tag denies the write
+ * wherever AWS evaluates it, and a deploy never fails where it is absent (docs/security.md).
  */
 export const OWN_STACK_TAG: ConditionBlock = {
   StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
 };
 const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
+/** HTTP/WebSocket children: the API's stack tag where AWS evaluates it (SAR V2 lists it), nothing else otherwise. */
+const OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION: ConditionBlock = {
+  ...VIA_CLOUDFORMATION,
+  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
+};
 
 export const apigateway: readonly CatalogEntry[] = [
   {
@@ -70,14 +79,14 @@ export const apigateway: readonly CatalogEntry[] = [
       "Each deploy changes methods and deployments of the service's own REST API (its stack tag), through the stack.",
   },
   {
-    id: 'apigateway.rest-api-settings',
+    id: 'apigateway.api-settings',
     roles: ALL,
     source,
     actions: ['apigateway:PATCH', 'apigateway:PUT', 'apigateway:UpdateRestApiPolicy'],
-    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')],
+    resources: [api('/restapis/*'), api('/apis/*'), api('/apikeys/*'), api('/usageplans/*')],
     condition: OWN_STACK_VIA_CLOUDFORMATION,
     reason:
-      "Changing the REST API's settings, API keys or usage plans updates the service's own (their stack tag), via the stack.",
+      "Changing an API's settings (REST, HTTP, WebSocket), API keys or usage plans: the service's own (stack tag), via the stack.",
   },
   {
     id: 'apigateway.http-api-changes',
@@ -85,18 +94,9 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
     resources: [api('/apis/*/*')],
-    condition: VIA_CLOUDFORMATION,
+    condition: OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION,
     reason:
-      'Each deploy changes routes and stages of the HTTP/WebSocket API; their children carry no tag, so only the stack.',
-  },
-  {
-    id: 'apigateway.http-api-settings',
-    roles: ALL,
-    source,
-    actions: ['apigateway:PATCH', 'apigateway:PUT'],
-    resources: [api('/apis/*')],
-    condition: VIA_CLOUDFORMATION,
-    reason: "Changing the HTTP API's own settings (CORS, description) updates it, only through the stack.",
+      "Each deploy changes routes and stages of the HTTP/WebSocket API: never a child of another stack's API, via the stack.",
   },
   {
     id: 'apigateway.api-create',
@@ -124,7 +124,7 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:DELETE'],
     resources: [api('/apis/*')],
-    condition: VIA_CLOUDFORMATION,
-    reason: "Deleting an HTTP or WebSocket API (sls remove) is admin's, only through the stack.",
+    condition: OWN_STACK_VIA_CLOUDFORMATION,
+    reason: "Deleting the service's own HTTP or WebSocket API (its stack tag; sls remove) is admin's, via the stack.",
   },
 ];

@@ -1,4 +1,5 @@
 import { ARN } from './arns';
+import { OWN_STACK_TAG } from './apigateway';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 import type { Applicability } from './applicability';
 
@@ -10,9 +11,11 @@ const when: Applicability = { property: 'Events', includes: 'cloudFront' };
 /**
  * `cloudFront` events: one distribution per service (random id), cache policies from
  * provider.cloudFront.cachePolicies (random id), and Lambda@Edge associations on the function's versions.
- * CloudFront documents no resource-tag condition on distributions or cache policies, and their ids are random:
- * writes go only through CloudFormation, whose update and delete handlers only touch resources of the caller's
- * own stack; creating them is admin's.
+ * Ids are random. Distributions take tags and every distribution action accepts aws:ResourceTag (Service
+ * Authorization Reference, CloudFront, resource type distribution): writes need the stack tag CloudFormation stamps
+ * (`aws:cloudformation:stack-name`), so another service's distribution is refused. Cache policies take no tags and
+ * their actions no condition key: those writes go only through CloudFormation (docs/security.md, "What cannot be
+ * closed on AWS"). Creating either is admin's.
  */
 const DISTRIBUTIONS = ['arn:{Partition}:cloudfront::{Account}:distribution/*'];
 const CACHE_POLICIES = ['arn:{Partition}:cloudfront::{Account}:cache-policy/*'];
@@ -32,9 +35,9 @@ export const cloudfront: readonly CatalogEntry[] = [
       'cloudfront:UpdateDistribution',
     ],
     resources: DISTRIBUTIONS,
-    condition: VIA_CLOUDFORMATION,
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
     reason:
-      "A new Lambda@Edge version or changed behavior updates the stack's distribution, only through CloudFormation.",
+      "A new Lambda@Edge version or changed behavior updates the stack's own distribution (its stack tag), via the stack.",
   },
   {
     id: 'cloudfront.distributions-lifecycle',
@@ -48,8 +51,9 @@ export const cloudfront: readonly CatalogEntry[] = [
       'cloudfront:TagResource',
     ],
     resources: DISTRIBUTIONS,
-    condition: VIA_CLOUDFORMATION,
-    reason: "The first cloudFront event creates the distribution and sls remove deletes it: admin's, via the stack.",
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
+    reason:
+      "The first cloudFront event creates the distribution, sls remove deletes it (its stack tag): admin's, via the stack.",
   },
   {
     id: 'cloudfront.distributions-create',

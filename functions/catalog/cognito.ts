@@ -1,3 +1,4 @@
+import { OWN_STACK_TAG } from './apigateway';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 import type { Applicability } from './applicability';
 
@@ -9,8 +10,9 @@ const when: Applicability = { property: 'Events', includes: 'cognitoUserPool' };
 /**
  * `cognitoUserPool` events without `existing` create a pool (random id) with the function as trigger; with
  * `existing: true` the framework's custom resource attaches the trigger (Custom::CognitoUserPool, which
- * CloudFormation invokes: lambda.function-update). Cognito documents no resource-tag condition on pool updates:
- * writes only through CloudFormation.
+ * CloudFormation invokes: lambda.function-update). Pools take tags and every pool action granted here accepts
+ * aws:ResourceTag (Service Authorization Reference, Cognito user pools, resource type userpool): writes need the
+ * stack tag CloudFormation stamps, so another service's pool is refused.
  */
 const POOLS = ['arn:{Partition}:cognito-idp:{Region}:{Account}:userpool/*'];
 
@@ -29,8 +31,9 @@ export const cognito: readonly CatalogEntry[] = [
       'cognito-idp:UpdateUserPool',
     ],
     resources: POOLS,
-    condition: VIA_CLOUDFORMATION,
-    reason: "Changing a cognitoUserPool trigger updates the stack's pool (LambdaConfig), only through CloudFormation.",
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
+    reason:
+      "Changing a cognitoUserPool trigger updates the stack's own pool (LambdaConfig; its stack tag), via the stack.",
   },
   {
     id: 'cognito.user-pools-lifecycle',
@@ -44,8 +47,8 @@ export const cognito: readonly CatalogEntry[] = [
       'cognito-idp:TagResource',
     ],
     resources: POOLS,
-    condition: VIA_CLOUDFORMATION,
-    reason: "A cognitoUserPool event creates its pool (and sls remove deletes it): admin's, via the stack.",
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG },
+    reason: "A cognitoUserPool event creates its pool, sls remove deletes it (its stack tag): admin's, via the stack.",
   },
   {
     id: 'cognito.user-pools-create',

@@ -10,7 +10,8 @@ const templates: Applicability = { property: 'Events', includes: 'iotFleetProvis
 /**
  * `iot` events create topic rules (CloudFormation names them from the logical id when `name` is unset; IoT rule
  * names allow no hyphen, so no <service>-<stage>- pattern fits), `iotFleetProvisioning` events a provisioning
- * template. IoT documents no resource-tag condition on their updates: writes only through CloudFormation.
+ * template. Their IoT actions accept aws:ResourceTag (Service Authorization Reference, resource types rule and
+ * provisioningtemplate), not yet used here (the proof does not model IoT stack tags): writes only through CloudFormation.
  */
 const RULES = ['arn:{Partition}:iot:{Region}:{Account}:rule/*'];
 const TEMPLATES = ['arn:{Partition}:iot:{Region}:{Account}:provisioningtemplate/*'];

@@ -6,12 +6,24 @@ const TOPICS = [
   'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*',
   'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
 ];
-const QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:*'];
 const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'];
-const STREAMS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*'];
-const CONSUMERS = ['arn:{Partition}:kinesis:{Region}:{Account}:stream/*/consumer/*'];
+/**
+ * The service's queues: <service>-<stage>-*, the names CloudFormation generates for unnamed queues
+ * (<stack>-<LogicalId>-<suffix>; the same prefix unless StackName is custom), and the QueueNames it declares
+ * outside that prefix (read off serverless.yml). Never another service's or stage's queue.
+ */
+const QUEUES = [
+  'arn:{Partition}:sqs:{Region}:{Account}:{OwnNamePrefixes}-*',
+  'arn:{Partition}:sqs:{Region}:{Account}:{QueueNames}',
+];
+/** Streams a stream event registers a consumer on: the service's own (named or generated) and StreamNames. */
+const STREAMS = [
+  'arn:{Partition}:kinesis:{Region}:{Account}:stream/{OwnNamePrefixes}-*',
+  'arn:{Partition}:kinesis:{Region}:{Account}:stream/{StreamNames}',
+];
+const CONSUMERS = STREAMS.map((s) => `${s}/consumer/*`);
 
-/** SQS queues and stream consumers keep names the user chose; SNS topics are the service's or listed in TopicNames. */
+/** Topics and queues are the service's (<service>-<stage>-*) or listed (TopicNames, QueueNames); streams are another owner's. */
 export const messaging: readonly CatalogEntry[] = [
   {
     id: 'sns.topics-lifecycle',
@@ -72,17 +84,18 @@ export const messaging: readonly CatalogEntry[] = [
     ],
     resources: QUEUES,
     condition: VIA_CLOUDFORMATION,
-    reason: "Queues declared in the service keep user-chosen names; only the admin's stack creates and deletes them.",
+    reason:
+      "The service's queues (<service>-<stage>-*, QueueNames): only the admin's stack creates, tags and deletes them.",
   },
   {
     id: 'sqs.queues-update',
     roles: ALL,
     source: `${SAR}list_amazonsqs.html`,
     actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
-    resources: OWN_QUEUES,
+    resources: QUEUES,
     condition: VIA_CLOUDFORMATION,
     reason:
-      "Settings and policies (dead-letter targets too) only of the service's queues, <service>-<stage>-*, via the stack.",
+      "Settings and policies (dead-letter targets too) only of the service's queues (<service>-<stage>-*, QueueNames), via the stack.",
   },
   {
     id: 'kinesis.stream-consumer-register',
@@ -91,7 +104,8 @@ export const messaging: readonly CatalogEntry[] = [
     actions: ['kinesis:RegisterStreamConsumer'],
     resources: STREAMS,
     condition: VIA_CLOUDFORMATION,
-    reason: 'stream events with consumer: true register a consumer on a stream another owner names; through the stack.',
+    reason:
+      'stream events with consumer: true register a consumer on the own or a listed stream (StreamNames); via the stack.',
   },
   {
     id: 'kinesis.stream-consumers',
@@ -100,6 +114,7 @@ export const messaging: readonly CatalogEntry[] = [
     actions: ['kinesis:DeregisterStreamConsumer', 'kinesis:DescribeStreamConsumer'],
     resources: CONSUMERS,
     condition: VIA_CLOUDFORMATION,
-    reason: 'CloudFormation reads and, when the event goes, deregisters that consumer; through the stack.',
+    reason:
+      'CloudFormation reads and, when the event goes, deregisters that consumer (own or StreamNames streams); via the stack.',
   },
 ];

@@ -42,6 +42,8 @@ export interface AccessConfig {
   readonly layerNames: readonly string[];
   /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
   readonly topicNames: readonly string[];
+  readonly queueNames: readonly string[];
+  readonly streamNames: readonly string[];
   /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
   readonly eventBucketNames: readonly string[];
   /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
@@ -276,6 +278,20 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)',
     description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).',
+  },
+  QueueNames: {
+    kind: 'list',
+    pattern: /^(?:[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo)$/,
+    patternHelp:
+      'must be an SQS queue name (QueueName of an AWS::SQS::Queue in resources: letters, digits, hyphens and underscores, .fifo for FIFO queues)',
+    description: 'SQS queues outside <service>-<stage>-* the service declares (resources: AWS::SQS::Queue QueueName).',
+  },
+  StreamNames: {
+    kind: 'list',
+    pattern: /^[a-zA-Z0-9_.-]{1,128}$/,
+    patternHelp: 'must be a Kinesis stream name (the stream of a stream event with consumer: true, from its arn)',
+    description:
+      'Kinesis streams outside <service>-<stage>-* the service registers consumers on (stream events, consumer: true).',
   },
   EventBucketNames: {
     kind: 'list',
@@ -566,6 +582,8 @@ export function parseAccess(
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
     topicNames: list('TopicNames'),
+    queueNames: list('QueueNames'),
+    streamNames: list('StreamNames'),
     eventBucketNames: list('EventBucketNames'),
     eventBusNames: list('EventBusNames'),
     subscribedLogGroupNames: list('SubscribedLogGroupNames'),

@@ -1,7 +1,7 @@
 /**
  * The Access properties that list what a service's events touch outside its own names, read off its
  * serverless.yml (resolved): TopicNames (sns events and AWS::SNS::Topic resources named outside
- * `<service>-<stage>-`), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
+ * `<service>-<stage>-`), QueueNames (AWS::SQS::Queue resources named outside `<service>-<stage>-`), StreamNames (the Kinesis streams of stream events with consumer: true, by ARN), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
  * (eventBridge.eventBus outside `<service>-<stage>-`, never `default`), SubscribedLogGroupNames (cloudwatchLog
  * log groups that are not the service's own) and ExternalLayerArns (layer version ARNs the functions use that
  * are not the service's own layers). Values that are CloudFormation expressions are left out (they cannot be
@@ -20,6 +20,8 @@ export function eventAccessProperties(
 ): Record<string, string[]> {
   const own = `${service}-${stage}-`;
   const topics: string[] = [];
+  const queues: string[] = [];
+  const streams: string[] = [];
   const buckets: string[] = [];
   const buses: string[] = [];
   const logGroups: string[] = [];
@@ -34,6 +36,9 @@ export function eventAccessProperties(
         if (str(sns.topicName)) topics.push(sns.topicName);
         else if (str(sns.arn)) topics.push(lastSegment(sns.arn, ':'));
       }
+      const st = e.stream;
+      if (st && typeof st === 'object' && st.consumer === true && str(st.arn) && st.arn.includes(':kinesis:'))
+        streams.push(lastSegment(st.arn, ':stream/'));
       const s3 = e.s3;
       if (str(s3)) buckets.push(s3);
       else if (s3 && typeof s3 === 'object' && str(s3.bucket)) buckets.push(s3.bucket);
@@ -48,10 +53,13 @@ export function eventAccessProperties(
   for (const l of providerLayers) if (str(l) && l.startsWith('arn:')) layers.push(l);
   for (const r of Object.values<Yaml>(resources ?? {})) {
     if (r?.Type === 'AWS::SNS::Topic' && str(r.Properties?.TopicName)) topics.push(r.Properties.TopicName);
+    if (r?.Type === 'AWS::SQS::Queue' && str(r.Properties?.QueueName)) queues.push(r.Properties.QueueName);
   }
   const sorted = (list: string[]) => [...new Set(list)].sort();
   const out: Record<string, string[]> = {
     TopicNames: sorted(topics.filter((t) => !t.startsWith(own))),
+    QueueNames: sorted(queues.filter((q) => !q.startsWith(own))),
+    StreamNames: sorted(streams.filter((s) => !s.startsWith(own))),
     EventBucketNames: sorted(buckets),
     EventBusNames: sorted(buses.filter((b) => b !== 'default' && !b.startsWith(own))),
     SubscribedLogGroupNames: sorted(logGroups.filter((g) => !g.startsWith(`/aws/lambda/${own}`))),

@@ -42,6 +42,11 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     GeneratedNameHeads: generatedNameHeads(c.stackName),
     LayerNames: c.layerNames,
     TopicNames: c.topicNames,
+    QueueNames: c.queueNames,
+    StreamNames: c.streamNames,
+    // Names the service gives <service>-<stage>-*, and those CloudFormation generates <stack>-<LogicalId>-<suffix>
+    // (the same prefix unless StackName is custom): queues, streams; one pattern per distinct prefix.
+    OwnNamePrefixes: [...new Set([`${c.slsServiceName}-${c.iamStage}`, c.stackName])],
     EventBucketNames: c.eventBucketNames,
     EventBusNames: c.eventBusNames,
     SubscribedLogGroupNames: c.subscribedLogGroupNames,

@@ -19,7 +19,7 @@
  * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
  *   cognitoUserPool, iot, iotFleetProvisioning).
  *
- * - TopicNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
+ * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
  *
  * Properties the service does not need are left out.

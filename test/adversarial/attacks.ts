@@ -617,6 +617,33 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cfn('apigateway:DELETE', `${API}/apis/{OtherServiceApiId}`, OTHER_SERVICE_TAG)],
   },
   {
+    id: 'apigateway-add-route-other-service-websocket-api',
+    class: 'foreign-resource',
+    why: "a new unauthenticated route (and its integration) on another service's WebSocket API",
+    requests: [
+      cfn('apigateway:POST', `${API}/apis/{OtherServiceApiId}/routes`, OTHER_SERVICE_TAG),
+      cfn('apigateway:POST', `${API}/apis/{OtherServiceApiId}/integrations`, OTHER_SERVICE_TAG),
+    ],
+  },
+  {
+    id: 'apigateway-patch-other-stage-http-api-stage-access-log',
+    class: 'foreign-resource',
+    why: "redirecting the neighbour stage's HTTP API access log (or throttling it to 0) through the own stack",
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/stages/{OtherStage}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-patch-other-stage-http-api-route-untagged',
+    class: 'foreign-resource',
+    why: 'the same route change where AWS leaves the API tag out of a V2 child request (inheritance documented for V1 only)',
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherStageApiId}/routes/r0ut3`)],
+  },
+  {
+    id: 'apigateway-patch-untagged-http-api',
+    class: 'foreign-resource',
+    why: 'an HTTP API made outside CloudFormation (no stack tag): CORS, endpoint, routes by reimport',
+    requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherServiceApiId}`)],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
@@ -877,6 +904,30 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    id: 'sqs-delete-other-stage-generated-queue',
+    class: 'foreign-resource',
+    why: "deleting the neighbour stage's unnamed queue (CloudFormation names it <stack>-<LogicalId>-<suffix>)",
+    requests: [
+      cfn(
+        'sqs:DeleteQueue',
+        'arn:{Partition}:sqs:{Region}:{Account}:{OtherStageStack}-JobsQueue-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'sqs-set-attributes-other-service-queue',
+    class: 'resource-policy',
+    why: "opening another service's queue to every account (Policy attribute) through the own stack",
+    requests: [
+      cfn(
+        'sqs:SetQueueAttributes',
+        'arn:{Partition}:sqs:{Region}:{Account}:{OtherService}-{Stage}-jobs',
+        OTHER_SERVICE_TAG,
+      ),
+    ],
+  },
+  {
     id: 'sns-delete-other-service-topic',
     class: 'foreign-resource',
     why: "deleting another service's topic",
@@ -892,6 +943,17 @@ export const ATTACKS: readonly Attack[] = [
       cfn(
         'kinesis:RegisterStreamConsumer',
         'arn:{Partition}:kinesis:{Region}:{Account}:stream/{OtherService}-{Stage}-clicks',
+      ),
+    ],
+  },
+  {
+    id: 'kinesis-deregister-other-stage-stream-consumer',
+    class: 'foreign-resource',
+    why: "removing the neighbour stage's enhanced fan-out consumer (its functions stop receiving records)",
+    requests: [
+      cfn(
+        'kinesis:DeregisterStreamConsumer',
+        'arn:{Partition}:kinesis:{Region}:{Account}:stream/{Service}-{OtherStage}-clicks/consumer/workerclicksConsumer:1700000000',
       ),
     ],
   },

@@ -285,6 +285,7 @@ export const FOREIGN_TARGETS: Readonly<Record<string, ForeignTarget>> = {
     what: "another service's distribution, given an own Lambda@Edge",
     arn: 'arn:{Partition}:cloudfront::{Account}:distribution/EOTHERSERVICE01',
     values: { 'item:LambdaFunctionARN': `${FN}:{OtherServiceFunction}:1` },
+    tags: SERVICE_TAG,
   },
   'AWS::IoT::TopicRule': {
     what: "another service's topic rule",
@@ -298,6 +299,7 @@ export const FOREIGN_TARGETS: Readonly<Record<string, ForeignTarget>> = {
   'AWS::Cognito::UserPool': {
     what: "another service's user pool",
     arn: 'arn:{Partition}:cognito-idp:{Region}:{Account}:userpool/{Region}_OtherPool1',
+    tags: SERVICE_TAG,
   },
   'Custom::*': {
     what: "a custom resource whose ServiceToken is another service's function",

@@ -59,6 +59,8 @@ const EXAMPLE_CONFIG = parseAccess(
       LayerNames: ['sharp'],
       ExecutionRoleNames: ['acme-exec'],
       TopicNames: ['shared-topic'],
+      QueueNames: ['acme-jobs.fifo'],
+      StreamNames: ['acme-clicks'],
       EventBucketNames: ['acme-uploads'],
       EventBusNames: ['partner-bus'],
       SubscribedLogGroupNames: ['/acme/app/dev'],

@@ -115,7 +115,7 @@ describe('serverless-access diff', () => {
     const logs = statement(edited, 'LambdaRoleLogs');
     logs.Action = (logs.Action as string[]).filter((a) => a !== 'logs:PutLogEvents');
     // from a policy the three groups share (attached through Group.ManagedPolicyArns)
-    const read = statement(edited, 'ApigatewayRestApiSettings');
+    const read = statement(edited, 'ApigatewayApiSettings');
     read.Action = (read.Action as string[]).filter((a) => a !== 'apigateway:UpdateRestApiPolicy');
     writeFileSync(join(dir, 'removed.json'), JSON.stringify(edited));
 
@@ -141,6 +141,7 @@ describe('serverless-access diff', () => {
     const ci = diffs.find((d) => d.id === 'TapirAccessCiGroup')!;
     expect(ci.lost.map((p) => `${p.action} ${p.resource}`)).toEqual([
       'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apikeys/*',
+      'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/apis/*',
       'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/restapis/*',
       'apigateway:UpdateRestApiPolicy arn:*:apigateway:us-east-1::/usageplans/*',
     ]);
@@ -149,7 +150,7 @@ describe('serverless-access diff', () => {
       '  - logs:PutLogEvents\n      on arn:*:logs:us-east-1:123456789012:log-group:/aws/lambda/sls-tapir-dev-*:*',
     );
     expect(out).toContain(
-      '  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}',
+      '  - apigateway:UpdateRestApiPolicy\n      on arn:*:apigateway:us-east-1::/apikeys/*\n      on arn:*:apigateway:us-east-1::/apis/*\n      on arn:*:apigateway:us-east-1::/restapis/*\n      on arn:*:apigateway:us-east-1::/usageplans/*\n      if {ForAnyValue:StringEquals: {aws:CalledVia: cloudformation.amazonaws.com}, StringLike: {aws:ResourceTag/aws:cloudformation:stack-name: sls-tapir-dev}}',
     );
   });
 

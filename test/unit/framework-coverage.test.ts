@@ -126,11 +126,14 @@ const OWN_STACK: StackState = {
   template: {
     Resources: {
       A: { Type: 'AWS::ApiGateway::RestApi' },
+      H: { Type: 'AWS::ApiGatewayV2::Api' },
+      D: { Type: 'AWS::CloudFront::Distribution' },
+      P: { Type: 'AWS::Cognito::UserPool' },
       K: { Type: 'AWS::ApiGateway::ApiKey' },
       U: { Type: 'AWS::ApiGateway::UsagePlan' },
     },
   },
-  physical: { A: ID, K: ID, U: ID },
+  physical: { A: ID, H: ID, D: ID, P: ID, K: ID, U: ID },
 } as unknown as StackState;
 
 /** The context keys the proof's request for this template can carry (the same builders the proof uses). */

@@ -27,6 +27,37 @@ describe('accessPropertiesOf', () => {
     ).toEqual({ FunctionNames: ['custom-a', 'custom-b'], LayerNames: ['sharp', 'team-utils'] });
   });
 
+  test('queues named outside <service>-<stage>-* in resources:, not the own prefix, unnamed or computed ones', () => {
+    expect(
+      of({
+        resources: {
+          Resources: {
+            Jobs: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'orders-dev-jobs' } },
+            Shared: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'billing-intake.fifo' } },
+            Generated: { Type: 'AWS::SQS::Queue' },
+            Computed: { Type: 'AWS::SQS::Queue', Properties: { QueueName: { 'Fn::Sub': '${AWS::StackName}-q' } } },
+            Again: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'billing-intake.fifo' } },
+          },
+        },
+      }),
+    ).toEqual({ QueueNames: ['billing-intake.fifo'] });
+  });
+
+  test('kinesis streams that stream events register a consumer on, by ARN, not the own prefix or computed ARNs', () => {
+    const arn = (name: string) => `arn:aws:kinesis:us-east-1:123456789012:stream/${name}`;
+    expect(
+      of({
+        functions: {
+          a: { events: [{ stream: { type: 'kinesis', arn: arn('clickstream'), consumer: true } }] },
+          b: { events: [{ stream: { type: 'kinesis', arn: arn('orders-dev-events'), consumer: true } }] },
+          c: { events: [{ stream: { type: 'kinesis', arn: arn('no-consumer') } }, { stream: arn('plain') }] },
+          d: { events: [{ stream: { type: 'kinesis', arn: { 'Fn::GetAtt': ['S', 'Arn'] }, consumer: true } }] },
+          e: { events: [{ stream: { type: 'kinesis', arn: arn('clickstream'), consumer: true } }] },
+        },
+      }),
+    ).toEqual({ StreamNames: ['clickstream'] });
+  });
+
   test('the listeners of alb events, sorted and without repeats', () => {
     const listener =
       'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';

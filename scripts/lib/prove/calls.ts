@@ -1122,13 +1122,13 @@ function permissionPrincipal(m: ServiceModel, functionName: string | undefined):
 /**
  * The stack tag CloudFormation stamps on what it creates (`aws:cloudformation:stack-name`), as IAM sees it on a
  * request: on the service's REST API and the children that inherit its tags, its API keys and usage plans (and
- * their keys). HTTP/WebSocket children and tag ARNs (`/tags/...`) carry none.
+ * their keys), HTTP/WebSocket APIs and their children. Tag ARNs (`/tags/...`) carry none.
  */
 export function resourceStackTag(resource: string, b: Binding): string | undefined {
-  const m = /^arn:[^:]+:apigateway:[^:]*::\/(restapis|apikeys|usageplans)\/([^/]+)/.exec(resource);
+  const m = /^arn:[^:]+:apigateway:[^:]*::\/(restapis|apis|apikeys|usageplans)\/([^/]+)/.exec(resource);
   if (!m) return undefined;
-  const own = { restapis: b.RestApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[
-    m[1] as 'restapis' | 'apikeys' | 'usageplans'
+  const own = { restapis: b.RestApiId, apis: b.HttpApiId, apikeys: b.ApiKeyId, usageplans: b.UsagePlanId }[
+    m[1] as 'restapis' | 'apis' | 'apikeys' | 'usageplans'
   ];
   return own !== undefined && m[2] === own ? b.StackName : undefined;
 }

@@ -263,26 +263,6 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       'Accepted: PutSubscriptionFilter create == update, kept admin-only by choice. Residual: a filter-pattern change needs an admin deploy.',
   },
   {
-    id: 'api-gateway-sub-resources-any-api',
-    status: 'exemption',
-    kind: 'isolation',
-    suite: 'allow-deny',
-    match: {
-      entries: ['0661', '0662', '0663', '0664', '0665', '0666'],
-      roles: ALL,
-      variants: OTHER,
-      fixtures: ['02-http-api', '03-rest-api', '08-tracing-iam'],
-      actions: ['apigateway:PUT', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
-      expected: 'Denied',
-    },
-    finding:
-      "apigateway.http-api-changes grants POST/PUT/PATCH/DELETE on /apis/*/* to all groups, only through CloudFormation. HTTP and WebSocket routes, integrations and authorizers name their API by property (ApiId), API ids are random and, unlike REST children (scoped by the stack tag they inherit from the REST API), V2 children inherit no tag, so a stack of the own service may name another stage's or service's HTTP API (replayed: POST/PATCH/DELETE on …/apis/<other id>/routes…).",
-    proposedFix:
-      'A resolver that reads the physical ids of ApiGatewayRestApi / HttpApi / WebsocketsApi from the framework stack would allow /restapis/<id>/* and /apis/<id>/* exactly (see api-gateway-stage-update-any-api).',
-    decision:
-      "Accepted: API Gateway sub-resources and stages on random API ids, only through CloudFormation (direct calls are Denied: the statement carries aws:CalledVia). Residual: a member who edits the own template can change another API's routes/stages through the own stack; CloudTrail shows it under the own stack.",
-  },
-  {
     id: 'long-name-bucket-pattern',
     status: 'exemption',
     kind: 'isolation',
@@ -368,7 +348,9 @@ export const EXEMPTIONS: readonly KnownGap[] = [
     finding:
       "API Gateway ids are random: no ARN names this service's API in advance. REST APIs, their children, API keys and " +
       'usage plans are scoped by the stack tag CloudFormation stamps; what stays open is reads of REST APIs and the list of ' +
-      'usage plans (region-wide, no key values), HTTP/WebSocket API writes (only through CloudFormation: V2 children inherit no tag) and tag writes ' +
+      'usage plans (region-wide, no key values), writes to HTTP/WebSocket API children where AWS leaves the API tag out ' +
+      '(the catalog holds them with StringLikeIfExists on it, only through CloudFormation; the proof sends a neighbour ' +
+      'API no tag) and tag writes ' +
       "on another service's REST stage of the same stage name (/tags/ ARNs take no resource tag).",
     run: {
       waives: 'deny',
