@@ -22,7 +22,8 @@ import {
 import { logicalIds } from '../../functions/core/naming';
 import { PARTITION } from '../../scripts/lib/prove/calls';
 import { handlerRequests, type Handler } from '../../scripts/lib/prove/on-behalf';
-import { ACCESS_LOGICAL_ID, policiesFor, Resolver, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import { rolePolicies } from '../../scripts/lib/prove/deployment-roles';
+import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
 import { ACCOUNT_ID, simulate, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import { physicalIds } from '../../scripts/lib/prove/template';
 import type { CfnTemplate, IamRequest } from '../../scripts/lib/prove/types';
@@ -58,27 +59,6 @@ const asRole = (kind: DeploymentRoleKind, extra: Record<string, string | string[
   'aws:PrincipalArn': roleArn(kind),
   ...extra,
 });
-
-/** Each deployment role's managed policies, resolved as CloudFormation would. */
-function rolePolicies(p: ProofPolicies): Record<DeploymentRoleKind, PolicyDoc[]> {
-  const resources = p.fragment.Resources as Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
-  const resolver = new Resolver(resources, undefined, p.accessStackName);
-  const out = {} as Record<DeploymentRoleKind, PolicyDoc[]>;
-  for (const kind of ['admin', 'update'] as const) {
-    const ref = logicalIds.deploymentRole(ACCESS_LOGICAL_ID, kind);
-    const role = resources[ref];
-    if (role?.Type !== 'AWS::IAM::Role') throw new Error(`no ${ref} role in the expansion`);
-    out[kind] = Object.entries(resources)
-      .filter(
-        ([, r]) =>
-          r.Type === 'AWS::IAM::ManagedPolicy' &&
-          JSON.stringify(r.Properties?.Roles) === JSON.stringify([{ Ref: ref }]),
-      )
-      .map(([id, r]) => ({ name: id, document: resolver.resolve(r.Properties?.PolicyDocument, id) }));
-    if (!out[kind].length) throw new Error(`the ${kind} deployment role has no policy`);
-  }
-  return out;
-}
 
 let modePolicies: ProofPolicies;
 let roles: Record<DeploymentRoleKind, PolicyDoc[]>;
