@@ -1,64 +1,18 @@
 /**
  * npm run catalog:doc
  * Writes docs/catalog.md from the statement catalog (functions/catalog/), one table per AWS service, in the
- * manner of cfn-lint's generated docs/rules.md. Nobody edits the file by hand: test/unit/catalog.test.ts
- * fails when it differs from what this script writes.
+ * manner of cfn-lint's generated docs/rules.md. Nobody edits the file by hand: test/unit/applicability.test.ts
+ * fails when it differs from what this script writes. Applicability is rendered from the entries' data by
+ * functions/catalog/applicability.ts, the module whose evaluator the expansion uses.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CORE_CATALOG } from '../functions/catalog';
+import { describeApplicability } from '../functions/catalog/applicability';
 import type { CatalogEntry } from '../functions/catalog/types';
-import { parseAccess, type AccessConfig } from '../functions/core/config';
 import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../functions/core/boundary';
 
 export const CATALOG_DOC = join(__dirname, '..', 'docs', 'catalog.md');
-
-/**
- * The settings `when` and `alsoFor` predicates depend on, one dimension per line, each value as the Access
- * properties that give it (the first is the default). A predicate is code, so the doc describes it by the
- * values of each dimension under which it holds for some choice of the others.
- */
-export const DIMENSIONS: ReadonlyArray<
-  ReadonlyArray<{ readonly label: string; readonly properties: Record<string, unknown> }>
-> = [
-  [
-    { label: 'the generated deployment bucket', properties: {} },
-    { label: '`DeploymentBucket: <name>`', properties: { DeploymentBucket: 'example-deployment-bucket' } },
-    { label: '`DeploymentBucket: {Shared: true}`', properties: { DeploymentBucket: { Shared: true } } },
-  ],
-  [
-    { label: '`ManyLambdas: false`', properties: {} },
-    { label: '`ManyLambdas: true`', properties: { ManyLambdas: true } },
-  ],
-  [
-    { label: "the macro's boundary", properties: {} },
-    {
-      label: '`PermissionsBoundary: <ARN>`',
-      properties: { PermissionsBoundary: 'arn:aws:iam::123456789012:policy/example-boundary' },
-    },
-    { label: '`PermissionsBoundary: none`', properties: { PermissionsBoundary: 'none' } },
-  ],
-  [
-    { label: 'no `EventBucketNames`', properties: {} },
-    { label: '`EventBucketNames` set', properties: { EventBucketNames: ['example-uploads'] } },
-  ],
-  [
-    { label: 'no `ExternalLayerArns`', properties: {} },
-    {
-      label: '`ExternalLayerArns` set',
-      properties: { ExternalLayerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:example:1'] },
-    },
-  ],
-];
-
-export function variantConfig(properties: Record<string, unknown>): AccessConfig {
-  return parseAccess(
-    'ExampleAccess',
-    { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'example', Stage: 'dev', ...properties } },
-    { region: 'us-east-1', accountId: '123456789012', templateParameterValues: {} },
-    [],
-  );
-}
 
 /** The service prefix of an entry's actions (the catalog test checks that an entry has exactly one). */
 export function serviceOf(entry: CatalogEntry): string {
@@ -68,37 +22,11 @@ export function serviceOf(entry: CatalogEntry): string {
 const code = (s: string) => `\`${s.replace(/\|/g, '\\|')}\``;
 const text = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 
-/** Every combination of one value per dimension, as labels and merged properties. */
-function combinations(): Array<{ labels: string[]; properties: Record<string, unknown> }> {
-  return DIMENSIONS.reduce<Array<{ labels: string[]; properties: Record<string, unknown> }>>(
-    (acc, values) =>
-      acc.flatMap((c) =>
-        values.map((v) => ({ labels: [...c.labels, v.label], properties: { ...c.properties, ...v.properties } })),
-      ),
-    [{ labels: [], properties: {} }],
-  );
-}
-
-/** The settings under which a predicate holds, e.g. "`ManyLambdas: true`"; '' when it always holds. */
-export function describePredicate(predicate: (c: AccessConfig) => boolean): string {
-  const holding = combinations().filter((c) => predicate(variantConfig(c.properties)));
-  if (!holding.length) return 'no combination of the settings listed in scripts/catalog-doc.ts';
-  const constraints: string[] = [];
-  DIMENSIONS.forEach((values, d) => {
-    const labels = values.map((v) => v.label).filter((l) => holding.some((c) => c.labels[d] === l));
-    if (labels.length < values.length) constraints.push(labels.join(' or '));
-  });
-  return constraints.join(' and ');
-}
-
 function rolesCell(entry: CatalogEntry): string {
   const parts = [`${entry.effect === 'Deny' ? '**Deny** to ' : ''}${entry.roles.join(', ')}`];
-  const when = entry.when ? describePredicate(entry.when) : '';
-  if (when) parts.push(`only with ${when}`);
-  if (entry.alsoFor) {
-    const also = describePredicate(entry.alsoFor.when);
-    parts.push(`also ${entry.alsoFor.roles.join(', ')}${also ? ` with ${also}` : ''}`);
-  }
+  if (entry.when) parts.push(`only with ${describeApplicability(entry.when)}`);
+  if (entry.alsoFor)
+    parts.push(`also ${entry.alsoFor.roles.join(', ')} with ${describeApplicability(entry.alsoFor.when)}`);
   return parts.join('; ');
 }
 
@@ -171,9 +99,7 @@ function boundarySection(): string[] {
     '|---|---|---|---|---|',
   ];
   for (const e of BOUNDARY_CATALOG) {
-    const when = e.when
-      ? ` (only when declared: ${e.id.includes('bucket') ? '`ExistingBuckets`' : '`ExistingUserPoolIds`'})`
-      : '';
+    const when = e.when ? ` (only with ${describeApplicability(e.when)})` : '';
     out.push(
       `| ${[code(e.id), e.actions.map(code).join('<br>'), e.resources.map(code).join('<br>'), conditionCell(e), `${text(e.reason)}${when}`].join(' | ')} |`,
     );

@@ -15,6 +15,7 @@ const source = `${SAR}list_awscloudformation.html`;
 const ADMIN_DEPLOYMENT_ROLE = 'arn:{Partition}:iam::{Account}:role/{AdminDeploymentRoleName}';
 const UPDATE_DEPLOYMENT_ROLE = 'arn:{Partition}:iam::{Account}:role/{UpdateDeploymentRoleName}';
 const UPDATE_GROUPS = ['developer', 'ci'] as const;
+const DEPLOYMENT_ROLES = { property: 'DeploymentRoles', equals: true } as const;
 
 function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
   const c = entry.condition ?? {};
@@ -25,7 +26,7 @@ function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
             ...entry,
             id: `${entry.id}-${suffix}`,
             roles,
-            when: (cfg) => cfg.deploymentRoles,
+            when: DEPLOYMENT_ROLES,
             reason: `${entry.reason.replace(/\.$/, '')}; with ${whose} only.`,
             condition: { ...c, ArnLike: { ...(c.ArnLike ?? {}), 'cloudformation:RoleArn': arn } },
           },
@@ -34,13 +35,18 @@ function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
   return [
     {
       ...entry,
-      when: (cfg) => !cfg.deploymentRoleArn && !cfg.deploymentRoles,
+      when: {
+        all: [
+          { property: 'DeploymentRoleArn', present: false },
+          { property: 'DeploymentRoles', equals: false },
+        ],
+      },
       condition: { ...c, Null: { ...(c.Null ?? {}), 'cloudformation:RoleArn': 'true' } },
     },
     {
       ...entry,
       id: `${entry.id}-deployment-role`,
-      when: (cfg) => !!cfg.deploymentRoleArn,
+      when: { property: 'DeploymentRoleArn', present: true },
       reason: `${entry.reason.replace(/\.$/, '')}; DeploymentRoleArn only.`,
       condition: { ...c, StringEquals: { ...(c.StringEquals ?? {}), 'cloudformation:RoleArn': '{DeploymentRole}' } },
     },
@@ -188,7 +194,7 @@ export const cloudformation: readonly CatalogEntry[] = [
     effect: 'Deny',
     roles: ['admin'],
     source,
-    when: (c) => c.deploymentRoles,
+    when: DEPLOYMENT_ROLES,
     actions: ROLE_OPERATIONS,
     resources: [ARN.stack],
     // ArnNotLike holds when the key is absent too: no RoleARN (the stack's remembered role) is denied as well.
@@ -201,7 +207,7 @@ export const cloudformation: readonly CatalogEntry[] = [
     effect: 'Deny',
     roles: UPDATE_GROUPS,
     source,
-    when: (c) => c.deploymentRoles,
+    when: DEPLOYMENT_ROLES,
     actions: ROLE_OPERATIONS,
     resources: [ARN.stack],
     condition: { ArnNotLike: { 'cloudformation:RoleArn': UPDATE_DEPLOYMENT_ROLE } },

@@ -1,11 +1,11 @@
 import { ARN } from './arns';
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
 const source = `${SAR}list_amazoncloudfront.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** Only for services with cloudFront events (Events: [cloudFront]). */
-const when = (c: AccessConfig) => c.events.includes('cloudFront');
+const when: Applicability = { property: 'Events', includes: 'cloudFront' };
 
 /**
  * `cloudFront` events: one distribution per service (random id), cache policies from

@@ -1,10 +1,10 @@
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
 const source = `${SAR}list_amazoncognitouserpools.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** Only for services with cognitoUserPool events (Events: [cognitoUserPool]). */
-const when = (c: AccessConfig) => c.events.includes('cognitoUserPool');
+const when: Applicability = { property: 'Events', includes: 'cognitoUserPool' };
 
 /**
  * `cognitoUserPool` events without `existing` create a pool (random id) with the function as trigger; with

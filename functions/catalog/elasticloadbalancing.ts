@@ -1,10 +1,10 @@
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
 const source = `${SAR}list_awselasticloadbalancingv2.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** Only for services with alb events (Events: [alb]). */
-const when = (c: AccessConfig) => c.events.includes('alb');
+const when: Applicability = { property: 'Events', includes: 'alb' };
 
 /**
  * `alb` events: the framework creates one target group per function and listener (name: md5, or
@@ -104,7 +104,7 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
     id: 'elbv2.rules-create',
     roles: ['admin'],
     source,
-    when: (c) => when(c) && c.albListenerArns.length > 0,
+    when: { all: [when, { property: 'AlbListenerArns', nonEmpty: true }] },
     actions: ['elasticloadbalancing:CreateRule'],
     resources: LISTENERS,
     condition: VIA_CLOUDFORMATION,

@@ -1,11 +1,11 @@
 import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
 const source = `${SAR}list_awsiot.html`;
 const ALL = ['admin', 'developer', 'ci'] as const;
 /** Only for services with iot (topic rules) or iotFleetProvisioning (templates) events. */
-const rules = (c: AccessConfig) => c.events.includes('iot');
-const templates = (c: AccessConfig) => c.events.includes('iotFleetProvisioning');
+const rules: Applicability = { property: 'Events', includes: 'iot' };
+const templates: Applicability = { property: 'Events', includes: 'iotFleetProvisioning' };
 
 /**
  * `iot` events create topic rules (CloudFormation names them from the logical id when `name` is unset; IoT rule

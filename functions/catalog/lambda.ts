@@ -3,7 +3,7 @@ import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from '
 
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
+const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 /**
  * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
  * functions: a queue or stream must not feed them events.
@@ -248,7 +248,7 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.external-layer-read',
     roles: ALL,
     source,
-    when: (c) => c.externalLayerArns.length > 0,
+    when: { property: 'ExternalLayerArns', nonEmpty: true },
     actions: ['lambda:GetLayerVersion'],
     resources: ['{ExternalLayerArns}'],
     reason: 'Functions that use a layer of another service or account (ExternalLayerArns) need GetLayerVersion on it.',

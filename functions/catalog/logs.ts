@@ -7,7 +7,7 @@ const SUBSCRIBED = [
   'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
   'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
 ];
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: { manyLambdas: boolean }) => c.manyLambdas };
+const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 
 export const logs: readonly CatalogEntry[] = [
   {

@@ -4,14 +4,14 @@ import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from '
 const source = `${SAR}list_amazons3.html`;
 /** The buckets of the service's s3 events, by name (EventBucketNames): never a pattern that could name a deployment bucket. */
 const EVENT_BUCKETS = 'arn:{Partition}:s3:::{EventBucketNames}';
-const hasEventBuckets = (c: { eventBucketNames: readonly string[] }) => c.eventBucketNames.length > 0;
+const hasEventBuckets = { property: 'EventBucketNames', nonEmpty: true } as const;
 
 export const s3: readonly CatalogEntry[] = [
   {
     id: 's3.deployment-bucket-lifecycle',
     roles: ['admin'],
     source,
-    when: (c) => c.deploymentBucket.mode === 'generated',
+    when: { property: 'DeploymentBucket', mode: 'generated' },
     actions: [
       's3:CreateBucket',
       's3:DeleteBucket',
@@ -75,7 +75,7 @@ export const s3: readonly CatalogEntry[] = [
     id: 's3.v4-shared-bucket-ensure',
     roles: ALL,
     source,
-    when: (c) => c.deploymentBucket.mode === 'shared',
+    when: { property: 'DeploymentBucket', mode: 'shared' },
     actions: ['s3:CreateBucket', 's3:PutBucketVersioning'],
     resources: [ARN.deploymentBucket],
     reason: 'Serverless v4 re-issues CreateBucket (then PutBucketVersioning) on the shared bucket at every command.',

@@ -2,7 +2,7 @@ import { V4_SHARED_BUCKET_PARAMETER } from '../core/deployment-bucket';
 import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awssystemsmanager.html`;
-const shared = (c: { deploymentBucket: { mode: string } }) => c.deploymentBucket.mode === 'shared';
+const shared = { property: 'DeploymentBucket', mode: 'shared' } as const;
 const PARAMETER = `arn:{Partition}:ssm:{Region}:{Account}:parameter${V4_SHARED_BUCKET_PARAMETER}`;
 
 /** Serverless Framework v4 keeps the shared deployment bucket's name (and optionally its licence key) in SSM. */

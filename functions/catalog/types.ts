@@ -5,10 +5,13 @@
  * Resource patterns use `{Token}` placeholders that `functions/core/naming.ts` fills in per Access
  * resource (`{Partition}`, `{Region}`, `{Account}`, `{Service}`, `{Stage}`, `{StackName}`, ...).
  */
-import type { AccessConfig } from '../core/config';
+import type { Applicability } from './applicability';
 
-/** The three groups, plus the Lambda execution role the macro creates. */
-export type Role = 'admin' | 'developer' | 'ci' | 'lambda';
+/**
+ * The principal a statement is for: the three groups, the Lambda execution role the macro creates, or the
+ * CodeDeploy service role the Canary submodule creates (its statements go into that role's own policy).
+ */
+export type Role = 'admin' | 'developer' | 'ci' | 'lambda' | 'codedeploy';
 export const GROUP_ROLES = ['admin', 'developer', 'ci'] as const;
 export type GroupRole = (typeof GROUP_ROLES)[number];
 
@@ -32,10 +35,10 @@ export interface CatalogEntry {
   readonly reason: string;
   /** The Service Authorization Reference page of the service. */
   readonly source: string;
-  /** When the entry applies; absent means always. */
-  readonly when?: (config: AccessConfig) => boolean;
-  /** Roles that get it only when a predicate holds (e.g. ManyLambdas gives developer/ci admin's lifecycle). */
-  readonly alsoFor?: { readonly roles: readonly Role[]; readonly when: (config: AccessConfig) => boolean };
+  /** When the entry applies, as data (functions/catalog/applicability.ts); absent means always. */
+  readonly when?: Applicability;
+  /** Roles that get it only when a condition holds (e.g. ManyLambdas gives developer/ci admin's lifecycle). */
+  readonly alsoFor?: { readonly roles: readonly Role[]; readonly when: Applicability };
 }
 
 export const SAR = 'https://docs.aws.amazon.com/service-authorization/latest/reference/';

@@ -15,6 +15,7 @@
  */
 import type { CatalogEntry, ConditionBlock } from '../catalog/types';
 import { SAR } from '../catalog/types';
+import { applies as appliesTo } from '../catalog/applicability';
 import type { AccessConfig } from './config';
 import { InvalidResourceError } from './errors';
 import { renderEntry, type RenderedStatement } from './iam/render';
@@ -259,7 +260,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.bucket-notifications',
     roles: R,
     source: `${SAR}list_amazons3.html`,
-    when: (c) => c.existingBuckets.length > 0,
+    when: { property: 'ExistingBuckets', nonEmpty: true },
     actions: ['s3:GetBucketNotification', 's3:PutBucketNotification'],
     resources: ['arn:{Partition}:s3:::{ExistingBuckets}'],
     condition: CUSTOM_RESOURCE_ROLE,
@@ -269,7 +270,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.user-pools',
     roles: R,
     source: `${SAR}list_amazoncognitouserpools.html`,
-    when: (c) => c.existingUserPoolIds.length > 0,
+    when: { property: 'ExistingUserPoolIds', nonEmpty: true },
     actions: ['cognito-idp:DescribeUserPool', 'cognito-idp:UpdateUserPool'],
     resources: ['arn:{Partition}:cognito-idp:{Region}:{Account}:userpool/{ExistingUserPoolIds}'],
     condition: CUSTOM_RESOURCE_ROLE,
@@ -280,7 +281,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.user-pools-list',
     roles: R,
     source: `${SAR}list_amazoncognitouserpools.html`,
-    when: (c) => c.existingUserPoolIds.length > 0,
+    when: { property: 'ExistingUserPoolIds', nonEmpty: true },
     actions: ['cognito-idp:ListUserPools'],
     resources: ['*'],
     condition: CUSTOM_RESOURCE_ROLE,
@@ -380,7 +381,7 @@ export function boundaryPolicy(
   tokens: Tokens,
   lambdaEntries: readonly CatalogEntry[],
 ): PackedPolicy {
-  const applies = (e: CatalogEntry) => !e.when || e.when(config);
+  const applies = (e: CatalogEntry) => appliesTo(e.when, config);
   const scoped = (e: CatalogEntry) => !e.resources.includes('*');
   const code = BOUNDARY_CODE.filter(applies);
   const cr = BOUNDARY_CUSTOM_RESOURCES.filter(applies);

@@ -3,6 +3,7 @@
  * submodule resources and outputs. Pure: config in, resources out.
  */
 import { CORE_CATALOG } from '../catalog';
+import { applies } from '../catalog/applicability';
 import { GROUP_ROLES, type CatalogEntry, type GroupRole, type Role } from '../catalog/types';
 import type { ExpansionContext, CfnResource, Submodule } from '../submodules/types';
 import type { AccessConfig } from './config';
@@ -45,11 +46,14 @@ export interface EnabledSubmodule {
   readonly options: unknown;
 }
 
+/** The principals whose policies the expansion fills from the catalog: the groups and the execution role. */
+const EXPANDED_PRINCIPALS: readonly Role[] = [...GROUP_ROLES, 'lambda'];
+
 /** Which group roles an entry applies to for this config (the "audience" of its statement). */
 export function audienceOf(entry: CatalogEntry, config: AccessConfig): GroupRole[] {
-  if (entry.when && !entry.when(config)) return [];
+  if (!applies(entry.when, config)) return [];
   const roles = new Set<Role>(entry.roles);
-  if (entry.alsoFor && entry.alsoFor.when(config)) entry.alsoFor.roles.forEach((r) => roles.add(r));
+  if (entry.alsoFor && applies(entry.alsoFor.when, config)) entry.alsoFor.roles.forEach((r) => roles.add(r));
   return GROUP_ROLES.filter((r) => roles.has(r));
 }
 
@@ -62,6 +66,11 @@ export function expandAccess(
   const id = config.logicalId;
   const tokens = arnTokens(config);
   const entries: CatalogEntry[] = [...CORE_CATALOG, ...submodules.flatMap((s) => s.module.entries(s.options, config))];
+  for (const e of entries) {
+    const other = [...e.roles, ...(e.alsoFor?.roles ?? [])].find((r) => !EXPANDED_PRINCIPALS.includes(r));
+    // A statement for a role a submodule creates (codedeploy) belongs in that role's own policy, not here.
+    if (other) throw new Error(`catalog entry ${e.id} is for ${other}, which gets no statement from the expansion`);
+  }
   const tags = [
     ...Object.entries(config.tags)
       .filter(([k]) => k !== 'service' && k !== 'stage')
@@ -293,7 +302,7 @@ export function expandAccess(
 
   // 3. The boundary every role of the service carries (core/boundary.ts), unless PermissionsBoundary names the
   // user's own or opts out; then the Lambda execution role (unless a custom one is named) and its policy.
-  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && (!e.when || e.when(config)));
+  const lambdaEntries = entries.filter((e) => e.roles.includes('lambda') && applies(e.when, config));
   const boundaryId = logicalIds.boundary(id);
   let roleBoundary: unknown;
   if (config.boundary === 'macro') {

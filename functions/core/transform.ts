@@ -112,7 +112,8 @@ function isAccess(resource: unknown): resource is Record<string, unknown> {
   return !!resource && typeof resource === 'object' && (resource as { Type?: unknown }).Type === ACCESS_TYPE;
 }
 
-function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
+/** The submodules an Access resource turns on, with their parsed options (throws naming the property on bad options). */
+export function enableSubmodules(config: AccessConfig): EnabledSubmodule[] {
   const errors: InvalidResourceError[] = [];
   const enabled: EnabledSubmodule[] = [];
   for (const module of SUBMODULES) {

@@ -41,7 +41,7 @@ export interface CanaryOptions {
 const codedeploy = `${SAR}list_awscodedeploy.html`;
 const iamSource = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const cloudwatch = `${SAR}list_amazoncloudwatch.html`;
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: (c: AccessConfig) => c.manyLambdas };
+const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 
 /** The managed policies the plugin attaches to its CodeDeployServiceRole (lib/CfTemplateGenerators/Iam.js). */
 export const PLUGIN_ROLE_POLICIES = [
@@ -324,14 +324,10 @@ export const canary: Submodule<CanaryOptions> = {
   resources(options: CanaryOptions, ctx: ExpansionContext): Record<string, CfnResource> {
     if (options.serviceRole !== 'macro') return {};
     const arn = canaryArns(ctx.config);
-    const statements = codeDeployRoleEntries(arn).map((e) => {
-      const st = renderEntry(e, ctx.tokens).statement;
-      // Two patterns may fill to the same ARN (a default StackName is <service>-<stage>).
-      const resources = Array.isArray(st.Resource)
-        ? [...new Map(st.Resource.map((r) => [JSON.stringify(r), r])).values()]
-        : [st.Resource];
-      return { ...st, Resource: resources.length === 1 ? resources[0] : resources };
-    });
+    // The renderer drops repeats once patterns are filled (a default StackName is <service>-<stage>).
+    const statements = codeDeployRoleEntries(arn)
+      .filter((e) => e.roles.includes('codedeploy'))
+      .map((e) => renderEntry(e, ctx.tokens).statement);
     return {
       CodeDeployRole: {
         Type: 'AWS::IAM::Role',
@@ -367,14 +363,15 @@ export const canary: Submodule<CanaryOptions> = {
 
 /**
  * What CodeDeploy does during a Lambda traffic shift, for the service's functions only (the plugin's own role
- * holds AWSLambda_FullAccess: every function of the account).
+ * holds AWSLambda_FullAccess: every function of the account). These are the statements of the CodeDeploy role
+ * this submodule creates (labelled `codedeploy`), never of the groups or the execution role.
  */
-function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry[] {
+export function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry[] {
   const lambda = `${SAR}list_awslambda.html`;
   return [
     {
       id: 'codedeploy-role.shift-alias',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: lambda,
       actions: [
         'lambda:GetAlias',
@@ -387,7 +384,7 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
     },
     {
       id: 'codedeploy-role.alarms',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: cloudwatch,
       actions: ['cloudwatch:DescribeAlarms'],
       resources: ['arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:*'],
@@ -395,10 +392,10 @@ function codeDeployRoleEntries(arn: ReturnType<typeof canaryArns>): CatalogEntry
     },
     {
       id: 'codedeploy-role.triggers',
-      roles: ['lambda'],
+      roles: ['codedeploy'],
       source: `${SAR}list_amazonsns.html`,
       actions: ['sns:Publish'],
-      resources: [...new Set(arn.topics)],
+      resources: arn.topics,
       reason: 'triggerConfigurations notify topics of the service (named <service>-<stage>-* or after the stack).',
     },
   ];

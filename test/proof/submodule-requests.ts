@@ -16,6 +16,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { GROUP_ROLES, type CatalogEntry, type Role } from '../../functions/catalog/types';
 import { isSubmoduleOn, parseAccess, type AccessConfig } from '../../functions/core/config';
+import { applies } from '../../functions/catalog/applicability';
 import { audienceOf } from '../../functions/core/expand-access';
 import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
@@ -128,7 +129,7 @@ type Resources = Record<string, { Type: string; Properties?: Record<string, unkn
 export function rolesOf(entry: CatalogEntry, config: AccessConfig): ProofRole[] {
   return [
     ...audienceOf(entry, config),
-    ...(entry.roles.includes('lambda') && (!entry.when || entry.when(config)) ? ['lambda' as const] : []),
+    ...(entry.roles.includes('lambda') && applies(entry.when, config) ? ['lambda' as const] : []),
   ];
 }
 

@@ -121,7 +121,7 @@ function build(entry: CatalogEntry, resources: readonly string[], condition: Con
     Effect: effect,
     Action: action,
     Resource: one(resources.map(empty)),
-    ...(condition ? { Condition: renderCondition(condition, empty) } : {}),
+    ...(condition ? { Condition: renderConditionLists(condition, (ps) => ps.map(empty)) } : {}),
   };
   const patterns = [
     ...entry.resources,
@@ -174,38 +174,44 @@ export function renderEntry(entry: CatalogEntry, tokens: Tokens): RenderedStatem
   // Each filled value adds its length; an expression counts at its longest resolution.
   let size = p.baseSize;
   let jsonSize = p.baseSize;
-  const fillSized = (pattern: string): PolicyValue => {
-    const { value, maxLength } = fill(pattern, tokens);
-    size += maxLength;
+  let dropped = false;
+  const kept: Filled[] = [];
+  const fillSized = (pattern: string): Filled => {
+    const filled = fill(pattern, tokens);
+    size += filled.maxLength;
     // the shape held "" for the value: a string adds its length (never escaped), an expression its JSON less ""
-    jsonSize += typeof value === 'string' ? value.length : JSON.stringify(value).length - 2;
-    return value;
+    jsonSize += typeof filled.value === 'string' ? filled.value.length : JSON.stringify(filled.value).length - 2;
+    return filled;
+  };
+  const fillUnique = (patterns: readonly string[]): PolicyValue[] => {
+    const all = patterns.map(fillSized);
+    const unique = uniqueFilled(all);
+    if (unique.length < all.length) dropped = true;
+    kept.push(...unique);
+    return unique.map((f) => f.value);
   };
   const statement: Statement = {
     Sid: p.sid,
     Effect: p.effect,
     Action: p.action,
-    Resource: one(p.resources.map(fillSized)),
-    ...(p.condition ? { Condition: renderCondition(p.condition, fillSized) } : {}),
+    Resource: one(fillUnique(p.resources)),
+    ...(p.condition ? { Condition: renderConditionLists(p.condition, fillUnique) } : {}),
   };
+  // The base shape held one "" per pattern: when two patterns filled to one value, measure what is left.
+  if (dropped) return { id: entry.id, reason: entry.reason, statement, ...measure(statement, kept) };
   return { id: entry.id, reason: entry.reason, statement, size, jsonSize };
 }
 
 /** The slower path for entries with list tokens: the shape varies with the lists, so size it from JSON. */
 function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): RenderedStatement {
-  let extra = 0;
-  let occurrences = 0;
-  const expressions = new Set<unknown>();
-  const fillAll = (patterns: readonly string[]): PolicyValue[] =>
-    [...new Set(patterns.flatMap((x) => expandLists(x, tokens)))].map((x) => {
-      const { value, maxLength } = fill(x, tokens);
-      if (typeof value !== 'string') {
-        expressions.add(value);
-        occurrences += 1;
-        extra += maxLength + 2;
-      }
-      return value;
-    });
+  const kept: Filled[] = [];
+  const fillAll = (patterns: readonly string[]): PolicyValue[] => {
+    const unique = uniqueFilled(
+      [...new Set(patterns.flatMap((x) => expandLists(x, tokens)))].map((x) => fill(x, tokens)),
+    );
+    kept.push(...unique);
+    return unique.map((f) => f.value);
+  };
   const resources = fillAll(p.resources);
   if (resources.length === 0)
     throw new Error(`catalog entry ${entry.id} has no resource left once its lists are expanded`);
@@ -217,16 +223,61 @@ function renderWithLists(entry: CatalogEntry, p: Prepared, tokens: Tokens): Rend
     Resource: one(resources),
     ...(condition ? { Condition: condition } : {}),
   };
-  const json = JSON.stringify(statement, (_k, v) => (expressions.has(v) ? 0 : v)).length - occurrences;
-  return {
-    id: entry.id,
-    reason: entry.reason,
-    statement,
-    size: json + extra,
-    jsonSize: JSON.stringify(statement).length,
-  };
+  return { id: entry.id, reason: entry.reason, statement, ...measure(statement, kept) };
 }
 
+/** A filled pattern: its value and that value's longest resolution. */
+type Filled = ReturnType<typeof fill>;
+
+/**
+ * A filled value's identity: a literal by its text, an expression by its structure (object keys in sorted
+ * order, array order kept), so `{"Fn::Sub": [s, {A, B}]}` and `{"Fn::Sub": [s, {B, A}]}` are one value.
+ */
+export function valueKey(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(valueKey).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${valueKey(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The filled values without repeats, first occurrence kept (so the order is the catalog's): two patterns may
+ * fill to the same ARN or expression ({GeneratedNameHeads} and {Service}-{Stage} for a default stack name).
+ * A list in a Resource or condition value is a set to IAM, so a repeat changes nothing but the size.
+ */
+function uniqueFilled(filled: readonly Filled[]): Filled[] {
+  if (filled.length < 2) return [...filled];
+  const seen = new Set<string>();
+  return filled.filter((f) => {
+    const key = typeof f.value === 'string' ? f.value : valueKey(f.value);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Size of a statement from its JSON: every expression counted at its longest resolution, as a string of that
+ * length would be (its quotes and characters); `kept` holds one entry per value occurrence in the statement.
+ */
+function measure(statement: Statement, kept: readonly Filled[]): { size: number; jsonSize: number } {
+  const expressions = new Set<unknown>();
+  let extra = 0;
+  for (const f of kept) {
+    if (typeof f.value === 'string') continue;
+    expressions.add(f.value);
+    extra += f.maxLength;
+  }
+  const json = JSON.stringify(statement, (_k, v: unknown) => (expressions.has(v) ? '' : v)).length;
+  return { size: json + extra, jsonSize: JSON.stringify(statement).length };
+}
+
+/** A condition block with each key's patterns turned into values by `f` (a single value stays a scalar). */
 function renderConditionLists(
   block: ConditionBlock,
   f: (ps: readonly string[]) => PolicyValue[],
@@ -237,20 +288,6 @@ function renderConditionLists(
     for (const key in block[op]) {
       const v = block[op][key];
       rendered[key] = one(f(Array.isArray(v) ? v : [v as string]));
-    }
-    out[op] = rendered;
-  }
-  return out;
-}
-
-function renderCondition(block: ConditionBlock, f: (p: string) => PolicyValue): Statement['Condition'] {
-  const out: Record<string, Record<string, PolicyValue | PolicyValue[]>> = {};
-  for (const op in block) {
-    const keys = block[op];
-    const rendered: Record<string, PolicyValue | PolicyValue[]> = {};
-    for (const key in keys) {
-      const v = keys[key];
-      rendered[key] = Array.isArray(v) ? one(v.map(f)) : f(v as string);
     }
     out[op] = rendered;
   }

