@@ -24,7 +24,7 @@ export const apigateway: readonly CatalogEntry[] = [
     roles: ALL,
     source,
     actions: ['apigateway:GET'],
-    resources: [...['/restapis', '/apis', '/usageplans'].flatMap((c) => [api(c), api(`${c}/*`)]), api('/tags/*')],
+    resources: [...['/restapis', '/apis'].flatMap((c) => [api(c), api(`${c}/*`)]), api('/usageplans'), api('/tags/*')],
     reason: 'info and the post-deploy stage update find the API by listing; ids are random, so reads span the region.',
   },
   {
@@ -32,9 +32,12 @@ export const apigateway: readonly CatalogEntry[] = [
     roles: ALL,
     source,
     actions: ['apigateway:GET'],
-    resources: [api('/apikeys/*')],
+    // A usage plan's keys (/usageplans/<id>/keys/<key>) return the key values too, so plans are read under the
+    // same tag condition; the list of plans (/usageplans, remove's disassociation) carries no values.
+    resources: [api('/apikeys/*'), api('/usageplans/*')],
     condition: OWN_STACK_TAG,
-    reason: "info shows the values of the service's own API keys (their stack tag), never another service's.",
+    reason:
+      "info shows the values of the service's own API keys and usage plans (their stack tag), never another service's.",
   },
   {
     id: 'apigateway.stage-settings',

@@ -590,6 +590,15 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cli('apigateway:GET', `${API}/apikeys/k3y0th3r`, OTHER_SERVICE_TAG)],
   },
   {
+    id: 'apigateway-get-other-service-usage-plan-keys',
+    class: 'foreign-resource',
+    why: "reading another service's API key values through its usage plan (GET /usageplans/<id>/keys returns each value)",
+    requests: [
+      cli('apigateway:GET', `${API}/usageplans/pl4n0th3r/keys`, OTHER_SERVICE_TAG),
+      cli('apigateway:GET', `${API}/usageplans/pl4n0th3r/keys/k3y0th3r`, OTHER_SERVICE_TAG),
+    ],
+  },
+  {
     id: 'apigateway-patch-other-service-usage-plan',
     class: 'foreign-resource',
     why: "changing another service's usage plan (quota, throttle, keys)",

@@ -367,8 +367,8 @@ export const EXEMPTIONS: readonly KnownGap[] = [
     kind: 'non-scopable',
     finding:
       "API Gateway ids are random: no ARN names this service's API in advance. REST APIs, their children, API keys and " +
-      'usage plans are scoped by the stack tag CloudFormation stamps; what stays open is reads of REST APIs and plans ' +
-      '(region-wide), HTTP/WebSocket API writes (only through CloudFormation: V2 children inherit no tag) and tag writes ' +
+      'usage plans are scoped by the stack tag CloudFormation stamps; what stays open is reads of REST APIs and the list of ' +
+      'usage plans (region-wide, no key values), HTTP/WebSocket API writes (only through CloudFormation: V2 children inherit no tag) and tag writes ' +
       "on another service's REST stage of the same stage name (/tags/ ARNs take no resource tag).",
     run: {
       waives: 'deny',
