@@ -19,7 +19,8 @@
  *                          the resolver saw the stack (exact bucket name for every step after the first deploy)
  *   --no-v4                skip the Serverless Framework v4 catalog
  *   --deployment-roles     DeploymentRoles mode: each service passes provider.iam.deploymentRole, each group is
- *                          judged with its own role, CloudFormation's calls against that role's policy
+ *                          judged with its own role, CloudFormation's calls against that role's policy (the
+ *                          Serverless v4 catalog, which records no RoleARN, is then skipped as with --no-v4)
  *   --json FILE            also write the results (counts, mismatches) as JSON
  *   --keep                 keep the scratch folders (traces, copies of the services)
  *   --quiet                no progress lines
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     fullStages: args.firstStageOnly ? 1 : Number.MAX_SAFE_INTEGER,
     bucketResolution: args.bucketResolution,
     deploymentRoles: args.deploymentRoles,
-    v4: args.v4,
+    v4: args.v4 && !args.deploymentRoles,
     keepWork: args.keep,
     log,
   });
