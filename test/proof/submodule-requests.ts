@@ -28,6 +28,7 @@ import {
   PRINCIPAL,
   simulate,
   SimulationInputError,
+  singleResult,
   type PolicyDoc,
   type SimRequest,
   type SimResult,
@@ -474,21 +475,7 @@ export function simulateOn(
         throw new SimulationInputError(
           `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
         );
-      const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length)
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
-        );
-      const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
-        (list ?? []).map((st) => st.explain?.identifier ?? '?');
-      const overall = response.overallResult;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
-        denySids: sids(identity?.denyStatements),
-      };
+      return singleResult(request, response);
     })();
     withPolicyCache.set(key, hit);
   }
