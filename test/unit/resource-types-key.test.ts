@@ -40,7 +40,9 @@ describe.each(['osls', 'osls3'])('%s: stack writes', (fw) => {
 
   test('build their parameters in one place that always sends Capabilities', () => {
     expect(existsSync(params)).toBe(true);
-    expect(readFileSync(params, 'utf8')).toMatch(/Capabilities:\s*\[\s*'CAPABILITY_IAM',\s*'CAPABILITY_NAMED_IAM'\s*\]/);
+    expect(readFileSync(params, 'utf8')).toMatch(
+      /Capabilities:\s*\[\s*'CAPABILITY_IAM',\s*'CAPABILITY_NAMED_IAM'\s*\]/,
+    );
   });
 
   test('never send ResourceTypes, so their requests carry no cloudformation:ResourceTypes', () => {
