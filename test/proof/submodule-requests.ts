@@ -32,6 +32,7 @@ import {
   type SimRequest,
   type SimResult,
 } from '../../scripts/lib/prove/simulate';
+import { cliContext, viaCloudFormation } from './cases';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];
@@ -288,25 +289,8 @@ export function concreteArns(pattern: string): string[] {
 // Context
 
 /** What every request carries: a direct call from the CLI in the macro's region. */
-export const CLI_CONTEXT: Readonly<Record<string, string>> = {
-  'aws:RequestedRegion': MACRO_REGION,
-  'aws:SecureTransport': 'true',
-  'aws:ViaAWSService': 'false',
-  'aws:PrincipalArn': PRINCIPAL,
-  'aws:PrincipalAccount': ACCOUNT_ID,
-};
-
-export function viaCloudFormation(
-  context: Readonly<Record<string, string | string[]>>,
-): Record<string, string | string[]> {
-  return {
-    ...context,
-    'aws:ViaAWSService': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-  };
-}
+export const CLI_CONTEXT: Readonly<Record<string, string>> = cliContext(MACRO_REGION);
+export { viaCloudFormation };
 
 /** A value that satisfies a `...Like` condition value: ARNs through concreteArn, `lambda.*.amazonaws.com` in the region. */
 function likeValue(value: string): string {
