@@ -43,6 +43,28 @@ describe('accessPropertiesOf', () => {
     ).toEqual({ AlbListenerArns: [other, listener].sort(), Events: ['alb'] });
   });
 
+  test('ResourceTypes: the types of resources.Resources, and layer sharing for layers with allowedAccounts', () => {
+    expect(
+      of({
+        layers: { sharp: { path: 'l' }, shared: { path: 'l', allowedAccounts: ['210987654321'] } },
+        resources: {
+          Resources: {
+            Table: { Type: 'AWS::DynamoDB::Table' },
+            Queue: { Type: 'AWS::SQS::Queue' },
+            Other: { Type: 'AWS::DynamoDB::Table' },
+            NotAType: { Type: 'dynamodb table' },
+            NoType: { Properties: {} },
+          },
+        },
+      }),
+    ).toEqual({
+      LayerNames: ['sharp', 'shared'].sort(),
+      ResourceTypes: ['AWS::DynamoDB::Table', 'AWS::Lambda::LayerVersionPermission', 'AWS::SQS::Queue'],
+    });
+    // A layer without accounts to share with, or with an empty list, compiles no LayerVersionPermission.
+    expect(of({ layers: { shared: { name: 'orders-dev-shared', allowedAccounts: [] } } })).toEqual({});
+  });
+
   test('the event types whose statements are granted on request, sorted and without repeats', () => {
     expect(
       of({
@@ -77,7 +99,10 @@ describe('accessPropertiesOf', () => {
           },
         },
       }),
-    ).toEqual({ ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort() });
+    ).toEqual({
+      ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort(),
+      ResourceTypes: ['AWS::IAM::Role'],
+    });
   });
 
   test('a provider role given as an ARN names an execution role', () => {
