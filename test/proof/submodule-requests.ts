@@ -22,12 +22,19 @@ import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import {
+  ACCESS_LOGICAL_ID,
+  createdVpcId,
+  MACRO_REGION,
+  policiesFor,
+  type ProofPolicies,
+} from '../../scripts/lib/prove/policies';
 import {
   ACCOUNT_ID,
   PRINCIPAL,
   simulate,
   SimulationInputError,
+  singleResult,
   type PolicyDoc,
   type SimRequest,
   type SimResult,
@@ -169,14 +176,23 @@ function resolve(value: unknown, resources: Resources, stackName: string, path: 
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': stackName,
     };
-    if (keys[0] === 'Fn::Sub' && typeof obj['Fn::Sub'] === 'string') {
-      return (obj['Fn::Sub'] as string).replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
+    const sub = obj['Fn::Sub'];
+    const [text, vars] = Array.isArray(sub) ? [sub[0], (sub[1] ?? {}) as Record<string, unknown>] : [sub, {}];
+    if (keys[0] === 'Fn::Sub' && typeof text === 'string') {
+      return text.replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
         if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+        if (Object.prototype.hasOwnProperty.call(vars, name)) {
+          const v = resolve(vars[name], resources, stackName, `${path}.Fn::Sub.${name}`);
+          if (typeof v === 'string') return v;
+        }
         if (pseudo[name] === undefined) throw new Error(`${path}: cannot resolve \${${name}}`);
         return pseudo[name];
       });
     }
     if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && pseudo[obj.Ref] !== undefined) return pseudo[obj.Ref];
+    // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
+    if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && resources[obj.Ref]?.Type === 'AWS::EC2::VPC')
+      return createdVpcId(stackName);
     const getAtt = obj['Fn::GetAtt'];
     if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
       const role = resources[String(getAtt[0])];
@@ -474,21 +490,7 @@ export function simulateOn(
         throw new SimulationInputError(
           `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
         );
-      const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length)
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
-        );
-      const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
-        (list ?? []).map((st) => st.explain?.identifier ?? '?');
-      const overall = response.overallResult;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
-        denySids: sids(identity?.denyStatements),
-      };
+      return singleResult(request, response);
     })();
     withPolicyCache.set(key, hit);
   }

@@ -264,6 +264,16 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
       `${request.action} on ${request.resource}: expected resultType 'single', got '${response.resultType}'`,
     );
   }
+  return singleResult(request, response);
+}
+
+type SingleResponse = Extract<Awaited<ReturnType<typeof runSimulation>>, { resultType: 'single' }>;
+
+/**
+ * A validated simulation's answer as a SimResult: the decision and the Sids that made it. A context key the
+ * simulator ignored (not valid for this action and resource) throws: it would silently weaken the proof.
+ */
+export function singleResult(request: SimRequest, response: SingleResponse): SimResult {
   const ignored = response.result.ignoredContextKeys ?? [];
   if (ignored.length) {
     throw new SimulationInputError(
