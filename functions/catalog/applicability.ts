@@ -32,6 +32,8 @@ export type Applicability =
   | { readonly property: ListProperty; readonly nonEmpty: true }
   /** `Events` lists this event type. */
   | { readonly property: 'Events'; readonly includes: EventType }
+  /** `ResourceTypes` lists this CloudFormation resource type. */
+  | { readonly property: 'ResourceTypes'; readonly includes: string }
   | { readonly all: readonly Applicability[] }
   | { readonly not: Applicability };
 
@@ -48,6 +50,7 @@ export const APPLICABILITY_PROPERTIES = [
   'ExistingBuckets',
   'ExistingUserPoolIds',
   'Events',
+  'ResourceTypes',
 ] as const;
 
 /** The value of a string property as the user wrote it, or undefined when left out. */
@@ -91,6 +94,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
       return config.deploymentBucket.mode === condition.mode;
     case 'Events':
       return config.events.includes(condition.includes);
+    case 'ResourceTypes':
+      return config.resourceTypes.includes(condition.includes);
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn': {
       const value = stringValue(condition.property, config);
@@ -125,6 +130,7 @@ export function describeApplicability(condition: Applicability): string {
     case 'DeploymentBucket':
       return BUCKET_MODES[condition.mode];
     case 'Events':
+    case 'ResourceTypes':
       return `${code(condition.property)} listing ${code(condition.includes)}`;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn':

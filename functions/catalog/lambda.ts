@@ -205,17 +205,24 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.layers',
     roles: ALL,
     source,
-    actions: [
-      'lambda:AddLayerVersionPermission',
-      'lambda:DeleteLayerVersion',
-      'lambda:GetLayerVersion',
-      'lambda:GetLayerVersionPolicy',
-      'lambda:PublishLayerVersion',
-      'lambda:RemoveLayerVersionPermission',
-    ],
+    actions: ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion', 'lambda:PublishLayerVersion'],
     resources: [...ARN.layers, ...ARN.layerVersions],
     reason:
       'Each deploy publishes changed layers and deletes the replaced version: <service>-<stage>-* and LayerNames only.',
+  },
+  {
+    id: 'lambda.layer-sharing',
+    roles: ALL,
+    source,
+    when: { property: 'ResourceTypes', includes: 'AWS::Lambda::LayerVersionPermission' },
+    actions: [
+      'lambda:AddLayerVersionPermission',
+      'lambda:GetLayerVersionPolicy',
+      'lambda:RemoveLayerVersionPermission',
+    ],
+    resources: [...ARN.layerVersions],
+    reason:
+      'Layers with allowedAccounts share each version (LayerVersionPermission); no key names the account: ResourceTypes only.',
   },
   {
     id: 'lambda.layers-list',

@@ -58,6 +58,12 @@ export interface AccessConfig {
   readonly events: readonly string[];
   /** ALB listeners the service's alb events add rules to (functions.<fn>.events[].alb.listenerArn). */
   readonly albListenerArns: readonly string[];
+  /**
+   * Resource types the service's stack holds besides the framework's defaults (serverless.yml `resources:`, and
+   * AWS::Lambda::LayerVersionPermission for layers with allowedAccounts): grants whose handlers share a resource
+   * with other accounts are given only for the types listed.
+   */
+  readonly resourceTypes: readonly string[];
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
   /**
@@ -345,6 +351,14 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     description:
       "ALB listeners the service's alb events add rules to (their listenerArn): only admin, only through the stack.",
   },
+  ResourceTypes: {
+    kind: 'list',
+    pattern: /^(AWS::[A-Za-z0-9]+::[A-Za-z0-9]+|Custom::[A-Za-z0-9_@-]{1,60})$/,
+    patternHelp:
+      'must be a CloudFormation resource type such as AWS::Lambda::LayerVersionPermission (a Type of serverless.yml resources.Resources, or AWS::Lambda::LayerVersionPermission for layers with allowedAccounts)',
+    description:
+      "Resource types the service's stack holds besides the framework's defaults (serverless.yml resources, AWS::Lambda::LayerVersionPermission for layers with allowedAccounts); layer sharing is granted only when listed.",
+  },
   DeploymentRoleArn: {
     kind: 'string',
     pattern: /^arn:aws[a-z-]*:iam::\d{12}:role\/[A-Za-z0-9+=,.@_/-]{1,512}$/,
@@ -602,6 +616,7 @@ export function parseAccess(
     executionRoleNames: list('ExecutionRoleNames'),
     events: list('Events'),
     albListenerArns: list('AlbListenerArns'),
+    resourceTypes: list('ResourceTypes'),
     deploymentRoleArn: str('DeploymentRoleArn'),
     deploymentRoles: bool('DeploymentRoles'),
     ...boundaryOf(str('PermissionsBoundary'), values, fail),

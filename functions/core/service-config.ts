@@ -18,6 +18,8 @@
  * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`);
  * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
  *   cognitoUserPool, iot, iotFleetProvisioning).
+ * - ResourceTypes: the types of `resources.Resources`, and AWS::Lambda::LayerVersionPermission when a layer has
+ *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers).
  *
  * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
@@ -25,7 +27,11 @@
  * Properties the service does not need are left out.
  */
 
+import { CORE_PROPERTIES } from './config';
 import { eventAccessProperties } from './event-access-properties';
+
+/** The ResourceTypes property's pattern: a type it would refuse (a typo in serverless.yml) is left for cfn-lint. */
+const RESOURCE_TYPE = CORE_PROPERTIES.ResourceTypes.pattern as RegExp;
 
 type Obj = Record<string, unknown>;
 
@@ -112,6 +118,19 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   ]
     .filter((e) => onRequest.includes(e))
     .sort();
+  // What the stack holds besides the framework's defaults: the declared resources' types, and the layer sharing the
+  // framework compiles for layers.<name>.allowedAccounts (AWS::Lambda::LayerVersionPermission).
+  const sharesLayers = Object.values(isObj(config.layers) ? config.layers : {}).some(
+    (l) => isObj(l) && Array.isArray(l.allowedAccounts) && l.allowedAccounts.length > 0,
+  );
+  const resourceTypes = [
+    ...new Set([
+      ...Object.values(resources)
+        .map((r) => (isObj(r) ? r.Type : undefined))
+        .filter((t): t is string => typeof t === 'string' && RESOURCE_TYPE.test(t)),
+      ...(sharesLayers ? ['AWS::Lambda::LayerVersionPermission'] : []),
+    ]),
+  ].sort();
   return {
     ...(functionNames.length ? { FunctionNames: functionNames } : {}),
     ...(layerNames.length ? { LayerNames: layerNames } : {}),
@@ -134,5 +153,6 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     ),
     ...(events.length ? { Events: events } : {}),
     ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),
+    ...(resourceTypes.length ? { ResourceTypes: resourceTypes } : {}),
   };
 }

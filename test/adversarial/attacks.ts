@@ -404,6 +404,52 @@ export const ATTACKS: readonly Attack[] = [
       ),
     ],
   },
+  // F3: a resource-policy type added to the own stack opens the service's OWN resource to another account. The
+  // cloudformation:ResourceTypes key cannot refuse the type (it is the caller's optional ResourceTypes parameter:
+  // test/unit/resource-types-key.test.ts), so each handler call is judged here.
+  {
+    id: 'sns-topic-policy-own-topic-via-stack',
+    class: 'resource-policy',
+    why: "AWS::SNS::TopicPolicy in the own stack grants the service's topic to another account (sns:SetTopicAttributes Policy)",
+    requests: [cfn('sns:SetTopicAttributes', 'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-events')],
+  },
+  {
+    id: 'sqs-queue-policy-own-queue-via-stack',
+    class: 'resource-policy',
+    why: "AWS::SQS::QueuePolicy in the own stack lets another account read the service's queue (sqs:SetQueueAttributes Policy)",
+    requests: [cfn('sqs:SetQueueAttributes', 'arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-jobs')],
+  },
+  {
+    id: 'lambda-layer-version-permission-own-layer-via-stack',
+    class: 'resource-policy',
+    deniedFor: DEV_CI,
+    why: "AWS::Lambda::LayerVersionPermission in the own stack shares the service's layer with every account",
+    requests: [
+      cfn(
+        'lambda:AddLayerVersionPermission',
+        'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-deps:1',
+      ),
+    ],
+  },
+  {
+    id: 'events-event-bus-policy-own-bus-via-stack',
+    class: 'resource-policy',
+    why: "AWS::Events::EventBusPolicy in the own stack lets another account put events on the service's bus",
+    requests: [cfn('events:PutPermission', '*')],
+  },
+  {
+    id: 'cloudformation-nested-stack-via-stack',
+    class: 'via-stack',
+    deniedFor: DEV_CI,
+    why: "AWS::CloudFormation::Stack in the own stack: a nested stack of any template, created with the caller's credentials (admin's own stack may hold any type already; CreateStack is admin's and names the own stack only)",
+    requests: [
+      cfn(
+        'cloudformation:CreateStack',
+        'arn:{Partition}:cloudformation:{Region}:{Account}:stack/{Stack}-Nested-1A2B3C4D5E6F7/11111111-2222-3333-4444-555555555555',
+        { 'cloudformation:TemplateUrl': 'https://s3.amazonaws.com/{Bucket}/nested.json' },
+      ),
+    ],
+  },
   {
     id: 'sns-set-topic-attributes-other-service-topic',
     class: 'resource-policy',

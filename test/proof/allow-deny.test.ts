@@ -954,6 +954,8 @@ describe('fixed findings stay fixed', () => {
     expect(accessPropertiesOf(f.model)).toEqual({
       LayerNames: ['sharp'],
       ExternalLayerArns: ['arn:aws:lambda:us-east-1:123456789012:layer:external-layer:3'],
+      // layers.shared.allowedAccounts: the framework shares each version (AWS::Lambda::LayerVersionPermission).
+      ResourceTypes: ['AWS::Lambda::LayerVersionPermission'],
     });
     const layer = (name: string) => `arn:${PARTITION}:lambda:${f.model.region}:${ACCOUNT_ID}:layer:${name}`;
     const cfn = contextOf(f.model.region, 'cloudformation');
@@ -1122,7 +1124,10 @@ describe('PermissionsBoundary', () => {
     const dir = '08-tracing-iam';
     const f = await fixtureUnderTest(dir);
     const boundary = String(f.model.providerRole?.permissionsBoundary);
-    expect(accessPropertiesOf(f.model)).toEqual({ PermissionsBoundary: boundary });
+    expect(accessPropertiesOf(f.model)).toEqual({
+      PermissionsBoundary: boundary,
+      ResourceTypes: ['AWS::IAM::Role', 'AWS::SQS::Queue'],
+    });
     const selection = selectCalls(f.own, loadTemplate(dir, f.model.stage));
     const writes = selection.selected
       .map((sel) => concretize(sel, f.own, 'own', 'own'))

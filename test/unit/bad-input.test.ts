@@ -624,6 +624,13 @@ const CASES: Case[] = [
     fix: /up to 64 letters, digits, hyphens and underscores/,
   },
   {
+    name: 'a ResourceTypes item that is not a CloudFormation type',
+    template: withApp({ ServiceName: 'tapir', ResourceTypes: ['AWS::SNS::Topic', 'sns:topicpolicy'] }),
+    id: 'AppAccess',
+    path: "Property 'ResourceTypes[1]'",
+    fix: /'sns:topicpolicy' must be a CloudFormation resource type such as AWS::Lambda::LayerVersionPermission/,
+  },
+  {
     name: 'a secret name over 512 characters',
     template: withApp({ ServiceName: 'tapir', Secrets: { Names: [x(500)] } }),
     id: 'AppAccess',

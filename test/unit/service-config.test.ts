@@ -40,7 +40,7 @@ describe('accessPropertiesOf', () => {
           },
         },
       }),
-    ).toEqual({ QueueNames: ['billing-intake.fifo'] });
+    ).toEqual({ QueueNames: ['billing-intake.fifo'], ResourceTypes: ['AWS::SQS::Queue'] });
   });
 
   test('kinesis streams that stream events register a consumer on, by ARN, not the own prefix or computed ARNs', () => {
@@ -72,6 +72,28 @@ describe('accessPropertiesOf', () => {
         },
       }),
     ).toEqual({ AlbListenerArns: [other, listener].sort(), Events: ['alb'] });
+  });
+
+  test('ResourceTypes: the types of resources.Resources, and layer sharing for layers with allowedAccounts', () => {
+    expect(
+      of({
+        layers: { sharp: { path: 'l' }, shared: { path: 'l', allowedAccounts: ['210987654321'] } },
+        resources: {
+          Resources: {
+            Table: { Type: 'AWS::DynamoDB::Table' },
+            Queue: { Type: 'AWS::SQS::Queue' },
+            Other: { Type: 'AWS::DynamoDB::Table' },
+            NotAType: { Type: 'dynamodb table' },
+            NoType: { Properties: {} },
+          },
+        },
+      }),
+    ).toEqual({
+      LayerNames: ['sharp', 'shared'].sort(),
+      ResourceTypes: ['AWS::DynamoDB::Table', 'AWS::Lambda::LayerVersionPermission', 'AWS::SQS::Queue'],
+    });
+    // A layer without accounts to share with, or with an empty list, compiles no LayerVersionPermission.
+    expect(of({ layers: { shared: { name: 'orders-dev-shared', allowedAccounts: [] } } })).toEqual({});
   });
 
   test('the event types whose statements are granted on request, sorted and without repeats', () => {
@@ -108,7 +130,10 @@ describe('accessPropertiesOf', () => {
           },
         },
       }),
-    ).toEqual({ ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort() });
+    ).toEqual({
+      ExecutionRoleNames: ['orders-audit', 'orders-dev-runner', 'external-role'].sort(),
+      ResourceTypes: ['AWS::IAM::Role'],
+    });
   });
 
   test('a provider role given as an ARN names an execution role', () => {

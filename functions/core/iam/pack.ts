@@ -37,7 +37,9 @@ export function pack(statements: readonly RenderedStatement[], budget = POLICY_B
   const bins: RenderedStatement[][] = [];
   const sizes: number[] = [];
   for (const s of statements) {
-    const cost = s.size + 1; // the comma that separates it from its neighbour
+    // The longer of its longest resolution and its template JSON (an Fn::Sub with its variables can be longer than
+    // what it resolves to), plus the comma that separates it from its neighbour.
+    const cost = Math.max(s.size, s.jsonSize) + 1;
     if (DOCUMENT_OVERHEAD + cost > budget) {
       throw new PolicyTooLargeError(
         `has a statement ${s.id} that alone needs ${s.size} characters, over the ${budget}-character budget of one managed policy`,
