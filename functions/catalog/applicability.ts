@@ -18,7 +18,7 @@ export type StringProperty = 'PermissionsBoundary' | 'DeploymentRoleArn';
 
 export type Applicability =
   /** `ManyLambdas: true` (absent is false). */
-  | { readonly property: 'ManyLambdas'; readonly equals: boolean }
+  | { readonly property: 'ManyLambdas' | 'CreateApiGatewayCloudWatchRole'; readonly equals: boolean }
   /** The property is written with exactly this value, e.g. `PermissionsBoundary: none`. */
   | { readonly property: StringProperty; readonly equals: string }
   /** The property is written (`present: true`) or left out (`present: false`). */
@@ -35,6 +35,7 @@ export type Applicability =
 /** Every Access property a condition may name (the tests check each is a property of the Access resource). */
 export const APPLICABILITY_PROPERTIES = [
   'ManyLambdas',
+  'CreateApiGatewayCloudWatchRole',
   'PermissionsBoundary',
   'DeploymentRoleArn',
   'DeploymentBucket',
@@ -81,6 +82,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
   switch (condition.property) {
     case 'ManyLambdas':
       return config.manyLambdas === condition.equals;
+    case 'CreateApiGatewayCloudWatchRole':
+      return config.createApiGatewayCloudWatchRole === condition.equals;
     case 'DeploymentBucket':
       return config.deploymentBucket.mode === condition.mode;
     case 'Events':
@@ -108,13 +111,14 @@ export function describeApplicability(condition: Applicability): string {
   if ('all' in condition) return condition.all.map(describeApplicability).join(' and ');
   if ('not' in condition) {
     const inner = condition.not;
-    if ('property' in inner && 'equals' in inner && inner.property !== 'ManyLambdas')
+    if ('property' in inner && 'equals' in inner && typeof inner.equals === 'string')
       return `${code(inner.property)} unset or other than ${code(inner.equals)}`;
     return `not (${describeApplicability(inner)})`;
   }
   switch (condition.property) {
     case 'ManyLambdas':
-      return code(`ManyLambdas: ${condition.equals}`);
+    case 'CreateApiGatewayCloudWatchRole':
+      return code(`${condition.property}: ${condition.equals}`);
     case 'DeploymentBucket':
       return BUCKET_MODES[condition.mode];
     case 'Events':

@@ -219,17 +219,39 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.apigateway-account',
     roles: R,
     source: `${SAR}list_amazonapigatewaymanagement.html`,
-    actions: ['apigateway:GET', 'apigateway:PATCH'],
+    actions: ['apigateway:GET'],
     resources: ['arn:{Partition}:apigateway:{Region}::/account'],
     condition: CUSTOM_RESOURCE_ROLE,
     reason:
-      "provider.logs.restApi: the custom resource reads and sets the account's CloudWatch role (GetAccount, UpdateAccount).",
+      "provider.logs.restApi: the custom resource reads the account's CloudWatch role (GetAccount) and stops when it is already set.",
   },
   {
-    id: 'boundary-cr.cloudwatch-role',
+    id: 'boundary-cr.cloudwatch-role-read',
     roles: R,
     source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
-    actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:ListAttachedRolePolicies', 'iam:PassRole'],
+    actions: ['iam:ListAttachedRolePolicies'],
+    resources: [APIGW_CLOUDWATCH_ROLE],
+    condition: CUSTOM_RESOURCE_ROLE,
+    reason:
+      'logs.restApi without role: the custom resource checks that the existing serverlessApiGatewayCloudWatchRole has its managed policy.',
+  },
+  {
+    id: 'boundary-cr.apigateway-account-update',
+    roles: R,
+    source: `${SAR}list_amazonapigatewaymanagement.html`,
+    when: { property: 'CreateApiGatewayCloudWatchRole', equals: true },
+    actions: ['apigateway:PATCH'],
+    resources: ['arn:{Partition}:apigateway:{Region}::/account'],
+    condition: CUSTOM_RESOURCE_ROLE,
+    reason:
+      "Opt-in: the custom resource sets the region's API Gateway CloudWatch role (UpdateAccount); it may also clear it.",
+  },
+  {
+    id: 'boundary-cr.cloudwatch-role-create',
+    roles: R,
+    source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
+    when: { property: 'CreateApiGatewayCloudWatchRole', equals: true },
+    actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:PassRole'],
     resources: [APIGW_CLOUDWATCH_ROLE],
     condition: {
       ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike,
@@ -239,7 +261,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
       StringEqualsIfExists: { 'iam:PassedToService': 'apigateway.amazonaws.com' },
     },
     reason:
-      'logs.restApi: role/serverlessApiGatewayCloudWatchRole with AmazonAPIGatewayPushToCloudWatchLogs only, passed to API Gateway.',
+      'Opt-in: creates serverlessApiGatewayCloudWatchRole (any trust: no key covers it), push-to-logs policy only, passed to API Gateway.',
   },
   {
     id: 'boundary-cr.function-permissions',

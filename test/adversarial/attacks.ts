@@ -1218,4 +1218,29 @@ export const ATTACKS: readonly Attack[] = [
     why: "code invoking another service's function",
     requests: [cli('lambda:InvokeFunction', `${FN}:{OtherServiceFunction}`)],
   },
+  // ------------------------------------------------------------------------ the boundary as the roles' ceiling
+  // Code of the framework's custom-resource functions is changed by whoever may update the stack (developer, ci):
+  // it then runs as the custom-resource role, bounded only by the boundary ('boundary', aws:PrincipalArn = that role).
+  {
+    id: 'boundary-cr-create-apigw-cloudwatch-role',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['!create-apigw-cloudwatch-role'],
+    why: 'custom-resource code creating serverlessApiGatewayCloudWatchRole trusting an outsider (reads every log group)',
+    requests: [
+      cli('iam:CreateRole', `${IAM}:role/serverlessApiGatewayCloudWatchRole`, { 'aws:PrincipalArn': '{CrRoleArn}' }),
+      cli('iam:AttachRolePolicy', `${IAM}:role/serverlessApiGatewayCloudWatchRole`, {
+        'aws:PrincipalArn': '{CrRoleArn}',
+        'iam:PolicyARN': 'arn:{Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      }),
+    ],
+  },
+  {
+    id: 'boundary-cr-clear-apigw-account-logging-role',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['!create-apigw-cloudwatch-role'],
+    why: "custom-resource code clearing the region's API Gateway CloudWatch role (every API stops logging)",
+    requests: [cli('apigateway:PATCH', `${API}/account`, { 'aws:PrincipalArn': '{CrRoleArn}' })],
+  },
 ];
