@@ -15,6 +15,7 @@
  */
 import type { CatalogEntry, ConditionBlock } from '../catalog/types';
 import { SAR } from '../catalog/types';
+import { ARN } from '../catalog/arns';
 import { applies as appliesTo } from '../catalog/applicability';
 import type { AccessConfig } from './config';
 import { InvalidResourceError } from './errors';
@@ -333,11 +334,36 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
   },
 ];
 
+/**
+ * What no role of the service may do, whatever else allows it: invoke the framework's custom-resource functions
+ * (they run as the custom-resource role; a crafted CloudFormation event would make them act for the caller).
+ * CloudFormation invokes them with the caller's credentials, never as a role of the service; the Deny mirrors the
+ * groups' (lambda.custom-resource-functions-direct) and, like it, leaves calls through CloudFormation alone.
+ */
+export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
+  {
+    id: 'boundary.custom-resource-functions-invoke',
+    effect: 'Deny',
+    roles: R,
+    source: `${SAR}list_awslambda.html`,
+    actions: ['lambda:InvokeAsync', 'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'],
+    // The md5-shortened names (past 64 characters) start inside <service>-<stage>, so no boundary Allow matches them.
+    resources: [ARN.customResourceFunctions[0]],
+    condition: { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+    reason:
+      "Denied: code of the service invoking the framework's custom-resource functions (they act as the custom-resource role).",
+  },
+];
+
 /** Execution-role grants a fixed entry already allows in full (lambda-role.logs: boundary.logs), left out for size. */
 const COVERED = new Set(['lambda-role.logs']);
 
 /** Every fixed boundary entry, for the catalog checks and docs/catalog.md. */
-export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [...BOUNDARY_CODE, ...BOUNDARY_CUSTOM_RESOURCES];
+export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [
+  ...BOUNDARY_CODE,
+  ...BOUNDARY_CUSTOM_RESOURCES,
+  ...BOUNDARY_DENIES,
+];
 
 /** The merged statement of the code entries with ARNs (BOUNDARY_CODE minus its '*' entries): its id and reason. */
 export const OWN_RESOURCES = {
@@ -416,6 +442,7 @@ export function boundaryPolicy(
     merged(CUSTOM_RESOURCE_CALLS, cr.filter(scoped), tokens),
     ...cr.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
     ...[...granted].sort(byId).map((e) => renderEntry(e, tokens)),
+    ...BOUNDARY_DENIES.filter(applies).map((e) => renderEntry(e, tokens)),
   ].filter((x): x is RenderedStatement => !!x);
   config.boundaryStatements.forEach((st, i) => {
     const statement = {

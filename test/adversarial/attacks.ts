@@ -1243,4 +1243,18 @@ export const ATTACKS: readonly Attack[] = [
     why: "custom-resource code clearing the region's API Gateway CloudWatch role (every API stops logging)",
     requests: [cli('apigateway:PATCH', `${API}/account`, { 'aws:PrincipalArn': '{CrRoleArn}' })],
   },
+  {
+    id: 'boundary-exec-role-invokes-custom-resource',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: 'code of the service invoking a custom-resource function with a crafted CloudFormation event (acts as its role)',
+    requests: [cli('lambda:InvokeFunction', `${FN}:{CrFunctionApigw}`, { 'aws:PrincipalArn': '{ExecRoleArn}' })],
+  },
+  {
+    id: 'boundary-exec-role-invokes-custom-resource-s3',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: "code of the service making the existing-bucket custom resource rewrite a bucket's notifications",
+    requests: [cli('lambda:InvokeFunction', `${FN}:{CrFunctionS3}:$LATEST`, { 'aws:PrincipalArn': '{ExecRoleArn}' })],
+  },
 ];
