@@ -1,9 +1,8 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 /**
  * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
  * functions: a queue or stream must not feed them events.
@@ -151,7 +150,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.function-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: [
       'lambda:CreateFunction',
@@ -169,7 +168,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.list-functions',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: ['lambda:ListFunctions'],
     resources: ['*'],

@@ -1,5 +1,5 @@
 import { ARN, withStreams } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
 /** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
@@ -7,7 +7,6 @@ const SUBSCRIBED = [
   'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
   'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
 ];
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 
 export const logs: readonly CatalogEntry[] = [
   {
@@ -52,7 +51,7 @@ export const logs: readonly CatalogEntry[] = [
   {
     id: 'logs.log-groups-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup'],
     resources: withStreams(ARN.logGroups),

@@ -28,10 +28,12 @@ import {
   PRINCIPAL,
   simulate,
   SimulationInputError,
+  singleResult,
   type PolicyDoc,
   type SimRequest,
   type SimResult,
 } from '../../scripts/lib/prove/simulate';
+import { cliContext, viaCloudFormation } from './cases';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];
@@ -288,25 +290,8 @@ export function concreteArns(pattern: string): string[] {
 // Context
 
 /** What every request carries: a direct call from the CLI in the macro's region. */
-export const CLI_CONTEXT: Readonly<Record<string, string>> = {
-  'aws:RequestedRegion': MACRO_REGION,
-  'aws:SecureTransport': 'true',
-  'aws:ViaAWSService': 'false',
-  'aws:PrincipalArn': PRINCIPAL,
-  'aws:PrincipalAccount': ACCOUNT_ID,
-};
-
-export function viaCloudFormation(
-  context: Readonly<Record<string, string | string[]>>,
-): Record<string, string | string[]> {
-  return {
-    ...context,
-    'aws:ViaAWSService': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-  };
-}
+export const CLI_CONTEXT: Readonly<Record<string, string>> = cliContext(MACRO_REGION);
+export { viaCloudFormation };
 
 /** A value that satisfies a `...Like` condition value: ARNs through concreteArn, `lambda.*.amazonaws.com` in the region. */
 function likeValue(value: string): string {
@@ -490,21 +475,7 @@ export function simulateOn(
         throw new SimulationInputError(
           `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
         );
-      const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length)
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
-        );
-      const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
-        (list ?? []).map((st) => st.explain?.identifier ?? '?');
-      const overall = response.overallResult;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
-        denySids: sids(identity?.denyStatements),
-      };
+      return singleResult(request, response);
     })();
     withPolicyCache.set(key, hit);
   }

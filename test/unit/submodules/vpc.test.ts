@@ -1,14 +1,6 @@
 import { parseCidr, subnetCidrs, vpc } from '../../../functions/submodules/vpc';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 const EXISTING = {
   Mode: 'existing',
@@ -200,7 +192,7 @@ describe.each([
   });
 
   test('no escalation path; the groups get read-only EC2 calls', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
     const groups = entries.filter((e) => !e.roles.includes('lambda'));
     expect(groups.flatMap((e) => e.actions).every((a) => /^(ec2:Describe|ssm:GetParameter)/.test(a))).toBe(true);
   });
