@@ -1257,4 +1257,38 @@ export const ATTACKS: readonly Attack[] = [
     why: "code of the service making the existing-bucket custom resource rewrite a bucket's notifications",
     requests: [cli('lambda:InvokeFunction', `${FN}:{CrFunctionS3}:$LATEST`, { 'aws:PrincipalArn': '{ExecRoleArn}' })],
   },
+  {
+    id: 'canary-alarm-notifies-foreign-topic',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "a canary alarm of the stack publishing into another service's (or the security team's) topic",
+    requests: [
+      cfn('cloudwatch:PutMetricAlarm', 'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{Stack}-HelloErrors', {
+        'cloudwatch:AlarmActions': ['arn:{Partition}:sns:{Region}:{Account}:{OtherServiceStack}-events'],
+      }),
+    ],
+  },
+  {
+    id: 'canary-alarm-notifies-unrelated-topic',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: 'a canary alarm of the stack publishing into an account-wide topic (security-alerts)',
+    requests: [
+      cfn('cloudwatch:PutMetricAlarm', 'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{Stack}-HelloErrors', {
+        'cloudwatch:AlarmActions': ['arn:{Partition}:sns:{Region}:{Account}:security-alerts'],
+      }),
+    ],
+  },
+  {
+    id: 'boundary-exec-role-writes-outsider-bucket',
+    class: 'execution-role',
+    deniedFor: ['boundary'],
+    why: "code of the service exfiltrating into another account's bucket named like the service",
+    requests: [
+      cli('s3:PutObject', 'arn:{Partition}:s3:::{Service}-{Stage}-exfil/x', {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+        's3:ResourceAccount': '{AttackerAccount}',
+      }),
+    ],
+  },
 ];
