@@ -7,6 +7,8 @@ const SUBSCRIBED = [
   'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
   'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
 ];
+/** The functions' log groups (ARN.logGroups without the API access logs): the only ones `sls logs` reads. */
+const FUNCTION_LOG_GROUPS = ARN.logGroups.filter((g) => g.includes(':log-group:/aws/lambda/'));
 
 export const logs: readonly CatalogEntry[] = [
   {
@@ -21,15 +23,9 @@ export const logs: readonly CatalogEntry[] = [
     id: 'logs.read',
     roles: ALL,
     source,
-    actions: [
-      'logs:DescribeLogStreams',
-      'logs:FilterLogEvents',
-      'logs:GetLogEvents',
-      'logs:GetLogGroupFields',
-      'logs:StartQuery',
-    ],
-    resources: withStreams(ARN.logGroups),
-    reason: "sls logs (and --tail) read the service's function and API logs.",
+    actions: ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents'],
+    resources: withStreams(FUNCTION_LOG_GROUPS),
+    reason: "sls logs (and --tail) read the log group of one of the service's functions (/aws/lambda/<function>).",
   },
   {
     id: 'logs.log-groups-update',
@@ -38,11 +34,8 @@ export const logs: readonly CatalogEntry[] = [
     actions: [
       'logs:DeleteRetentionPolicy',
       'logs:ListTagsForResource',
-      'logs:ListTagsLogGroup',
       'logs:PutRetentionPolicy',
-      'logs:TagLogGroup',
       'logs:TagResource',
-      'logs:UntagLogGroup',
       'logs:UntagResource',
     ],
     resources: withStreams(ARN.logGroups),

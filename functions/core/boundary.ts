@@ -346,7 +346,8 @@ export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
     effect: 'Deny',
     roles: R,
     source: `${SAR}list_awslambda.html`,
-    actions: ['lambda:InvokeAsync', 'lambda:InvokeFunction', 'lambda:InvokeFunctionUrl'],
+    // The only invoke action the boundary allows (boundary.functions); an Allow of the others is needed first.
+    actions: ['lambda:InvokeFunction'],
     // The md5-shortened names (past 64 characters) start inside <service>-<stage>, so no boundary Allow matches them.
     resources: [ARN.customResourceFunctions[0]],
     condition: { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },

@@ -22,7 +22,13 @@ import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import {
+  ACCESS_LOGICAL_ID,
+  createdVpcId,
+  MACRO_REGION,
+  policiesFor,
+  type ProofPolicies,
+} from '../../scripts/lib/prove/policies';
 import {
   ACCOUNT_ID,
   PRINCIPAL,
@@ -170,14 +176,23 @@ function resolve(value: unknown, resources: Resources, stackName: string, path: 
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': stackName,
     };
-    if (keys[0] === 'Fn::Sub' && typeof obj['Fn::Sub'] === 'string') {
-      return (obj['Fn::Sub'] as string).replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
+    const sub = obj['Fn::Sub'];
+    const [text, vars] = Array.isArray(sub) ? [sub[0], (sub[1] ?? {}) as Record<string, unknown>] : [sub, {}];
+    if (keys[0] === 'Fn::Sub' && typeof text === 'string') {
+      return text.replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
         if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+        if (Object.prototype.hasOwnProperty.call(vars, name)) {
+          const v = resolve(vars[name], resources, stackName, `${path}.Fn::Sub.${name}`);
+          if (typeof v === 'string') return v;
+        }
         if (pseudo[name] === undefined) throw new Error(`${path}: cannot resolve \${${name}}`);
         return pseudo[name];
       });
     }
     if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && pseudo[obj.Ref] !== undefined) return pseudo[obj.Ref];
+    // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
+    if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && resources[obj.Ref]?.Type === 'AWS::EC2::VPC')
+      return createdVpcId(stackName);
     const getAtt = obj['Fn::GetAtt'];
     if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
       const role = resources[String(getAtt[0])];

@@ -148,7 +148,7 @@ describe('the matrix of examples/tapir.yaml', () => {
         id: 'lambda.custom-resource-functions-triggers',
       });
     }
-    // the execution role carries no Deny; the boundary only its one on the custom-resource functions' invocation
+    // the execution role carries no Deny; the boundary only its one on invoking the custom-resource functions
     for (const p of matrix.filter((m) => m.kind !== 'group'))
       for (const [service, row] of p.rows)
         for (const cell of row.values())
