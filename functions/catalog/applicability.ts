@@ -14,13 +14,13 @@ export type ListProperty =
   'EventBucketNames' | 'ExternalLayerArns' | 'AlbListenerArns' | 'ExistingBuckets' | 'ExistingUserPoolIds';
 
 /** Access properties holding true or false, false when not written. */
-export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles';
+export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles' | 'CreateApiGatewayCloudWatchRole';
 
 /** Access properties holding one string, absent when not written. */
 export type StringProperty = 'PermissionsBoundary' | 'DeploymentRoleArn';
 
 export type Applicability =
-  /** `ManyLambdas: true` or `DeploymentRoles: true` (absent is false). */
+  /** `ManyLambdas: true`, `DeploymentRoles: true` or `CreateApiGatewayCloudWatchRole: true` (absent is false). */
   | { readonly property: BooleanProperty; readonly equals: boolean }
   /** The property is written with exactly this value, e.g. `PermissionsBoundary: none`. */
   | { readonly property: StringProperty; readonly equals: string }
@@ -41,6 +41,7 @@ export type Applicability =
 export const APPLICABILITY_PROPERTIES = [
   'ManyLambdas',
   'DeploymentRoles',
+  'CreateApiGatewayCloudWatchRole',
   'PermissionsBoundary',
   'DeploymentRoleArn',
   'DeploymentBucket',
@@ -90,6 +91,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
       return config.manyLambdas === condition.equals;
     case 'DeploymentRoles':
       return config.deploymentRoles === condition.equals;
+    case 'CreateApiGatewayCloudWatchRole':
+      return config.createApiGatewayCloudWatchRole === condition.equals;
     case 'DeploymentBucket':
       return config.deploymentBucket.mode === condition.mode;
     case 'Events':
@@ -126,6 +129,7 @@ export function describeApplicability(condition: Applicability): string {
   switch (condition.property) {
     case 'ManyLambdas':
     case 'DeploymentRoles':
+    case 'CreateApiGatewayCloudWatchRole':
       return code(`${condition.property}: ${condition.equals}`);
     case 'DeploymentBucket':
       return BUCKET_MODES[condition.mode];

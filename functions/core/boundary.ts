@@ -15,6 +15,7 @@
  */
 import type { CatalogEntry, ConditionBlock } from '../catalog/types';
 import { SAR } from '../catalog/types';
+import { ARN } from '../catalog/arns';
 import { applies as appliesTo } from '../catalog/applicability';
 import type { AccessConfig } from './config';
 import { InvalidResourceError } from './errors';
@@ -219,17 +220,39 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.apigateway-account',
     roles: R,
     source: `${SAR}list_amazonapigatewaymanagement.html`,
-    actions: ['apigateway:GET', 'apigateway:PATCH'],
+    actions: ['apigateway:GET'],
     resources: ['arn:{Partition}:apigateway:{Region}::/account'],
     condition: CUSTOM_RESOURCE_ROLE,
     reason:
-      "provider.logs.restApi: the custom resource reads and sets the account's CloudWatch role (GetAccount, UpdateAccount).",
+      "provider.logs.restApi: the custom resource reads the account's CloudWatch role (GetAccount) and stops when it is already set.",
   },
   {
-    id: 'boundary-cr.cloudwatch-role',
+    id: 'boundary-cr.cloudwatch-role-read',
     roles: R,
     source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
-    actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:ListAttachedRolePolicies', 'iam:PassRole'],
+    actions: ['iam:ListAttachedRolePolicies'],
+    resources: [APIGW_CLOUDWATCH_ROLE],
+    condition: CUSTOM_RESOURCE_ROLE,
+    reason:
+      'logs.restApi without role: the custom resource checks that the existing serverlessApiGatewayCloudWatchRole has its managed policy.',
+  },
+  {
+    id: 'boundary-cr.apigateway-account-update',
+    roles: R,
+    source: `${SAR}list_amazonapigatewaymanagement.html`,
+    when: { property: 'CreateApiGatewayCloudWatchRole', equals: true },
+    actions: ['apigateway:PATCH'],
+    resources: ['arn:{Partition}:apigateway:{Region}::/account'],
+    condition: CUSTOM_RESOURCE_ROLE,
+    reason:
+      "Opt-in: the custom resource sets the region's API Gateway CloudWatch role (UpdateAccount); it may also clear it.",
+  },
+  {
+    id: 'boundary-cr.cloudwatch-role-create',
+    roles: R,
+    source: `${SAR}list_awsidentityandaccessmanagementiam.html`,
+    when: { property: 'CreateApiGatewayCloudWatchRole', equals: true },
+    actions: ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:PassRole'],
     resources: [APIGW_CLOUDWATCH_ROLE],
     condition: {
       ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike,
@@ -239,7 +262,7 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
       StringEqualsIfExists: { 'iam:PassedToService': 'apigateway.amazonaws.com' },
     },
     reason:
-      'logs.restApi: role/serverlessApiGatewayCloudWatchRole with AmazonAPIGatewayPushToCloudWatchLogs only, passed to API Gateway.',
+      'Opt-in: creates serverlessApiGatewayCloudWatchRole (any trust: no key covers it), push-to-logs policy only, passed to API Gateway.',
   },
   {
     id: 'boundary-cr.function-permissions',
@@ -311,11 +334,37 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
   },
 ];
 
+/**
+ * What no role of the service may do, whatever else allows it: invoke the framework's custom-resource functions
+ * (they run as the custom-resource role; a crafted CloudFormation event would make them act for the caller).
+ * CloudFormation invokes them with the caller's credentials, never as a role of the service; the Deny mirrors the
+ * groups' (lambda.custom-resource-functions-direct) and, like it, leaves calls through CloudFormation alone.
+ */
+export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
+  {
+    id: 'boundary.custom-resource-functions-invoke',
+    effect: 'Deny',
+    roles: R,
+    source: `${SAR}list_awslambda.html`,
+    // The only invoke action the boundary allows (boundary.functions); an Allow of the others is needed first.
+    actions: ['lambda:InvokeFunction'],
+    // The md5-shortened names (past 64 characters) start inside <service>-<stage>, so no boundary Allow matches them.
+    resources: [ARN.customResourceFunctions[0]],
+    condition: { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
+    reason:
+      "Denied: code of the service invoking the framework's custom-resource functions (they act as the custom-resource role).",
+  },
+];
+
 /** Execution-role grants a fixed entry already allows in full (lambda-role.logs: boundary.logs), left out for size. */
 const COVERED = new Set(['lambda-role.logs']);
 
 /** Every fixed boundary entry, for the catalog checks and docs/catalog.md. */
-export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [...BOUNDARY_CODE, ...BOUNDARY_CUSTOM_RESOURCES];
+export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [
+  ...BOUNDARY_CODE,
+  ...BOUNDARY_CUSTOM_RESOURCES,
+  ...BOUNDARY_DENIES,
+];
 
 /** The merged statement of the code entries with ARNs (BOUNDARY_CODE minus its '*' entries): its id and reason. */
 export const OWN_RESOURCES = {
@@ -394,6 +443,7 @@ export function boundaryPolicy(
     merged(CUSTOM_RESOURCE_CALLS, cr.filter(scoped), tokens),
     ...cr.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
     ...[...granted].sort(byId).map((e) => renderEntry(e, tokens)),
+    ...BOUNDARY_DENIES.filter(applies).map((e) => renderEntry(e, tokens)),
   ].filter((x): x is RenderedStatement => !!x);
   config.boundaryStatements.forEach((st, i) => {
     const statement = {

@@ -34,6 +34,8 @@ export interface AccessConfig {
   /** A custom execution role (the macro then creates none, but still attaches its policy). */
   readonly lambdaRoleName?: string;
   readonly manyLambdas: boolean;
+  /** CreateApiGatewayCloudWatchRole: the custom resource may create the account's API Gateway CloudWatch role. */
+  readonly createApiGatewayCloudWatchRole: boolean;
   readonly disableGroups: boolean;
   readonly tags: Readonly<Record<string, string>>;
   /** Function names chosen in serverless.yml (`functions.<fn>.name`) outside `<service>-<stage>-*`. */
@@ -263,6 +265,12 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     kind: 'boolean',
     default: false,
     description: 'Developer and ci may also add and remove functions and their log groups.',
+  },
+  CreateApiGatewayCloudWatchRole: {
+    kind: 'boolean',
+    default: false,
+    description:
+      "provider.logs.restApi without role or roleManagedExternally: the framework's custom resource may create role/serverlessApiGatewayCloudWatchRole and set it as the region's API Gateway logging role. Costs: whoever may change the custom-resource code (developer and ci, through the stack) can then create that role with any trust while it does not exist (logs:Get/Filter on every log group) and repoint or clear the region's logging role. Leave it off: create the role once and set roleManagedExternally: true.",
   },
   DisableGroups: {
     kind: 'boolean',
@@ -602,6 +610,7 @@ export function parseAccess(
     roleNames,
     lambdaRoleName: str('LambdaRoleName'),
     manyLambdas: bool('ManyLambdas'),
+    createApiGatewayCloudWatchRole: bool('CreateApiGatewayCloudWatchRole'),
     disableGroups: bool('DisableGroups'),
     tags,
     functionNames: list('FunctionNames'),

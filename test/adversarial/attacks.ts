@@ -1326,4 +1326,77 @@ export const ATTACKS: readonly Attack[] = [
     why: "code invoking another service's function",
     requests: [cli('lambda:InvokeFunction', `${FN}:{OtherServiceFunction}`)],
   },
+  // ------------------------------------------------------------------------ the boundary as the roles' ceiling
+  // Code of the framework's custom-resource functions is changed by whoever may update the stack (developer, ci):
+  // it then runs as the custom-resource role, bounded only by the boundary ('boundary', aws:PrincipalArn = that role).
+  {
+    id: 'boundary-cr-create-apigw-cloudwatch-role',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['!create-apigw-cloudwatch-role'],
+    why: 'custom-resource code creating serverlessApiGatewayCloudWatchRole trusting an outsider (reads every log group)',
+    requests: [
+      cli('iam:CreateRole', `${IAM}:role/serverlessApiGatewayCloudWatchRole`, { 'aws:PrincipalArn': '{CrRoleArn}' }),
+      cli('iam:AttachRolePolicy', `${IAM}:role/serverlessApiGatewayCloudWatchRole`, {
+        'aws:PrincipalArn': '{CrRoleArn}',
+        'iam:PolicyARN': 'arn:{Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+      }),
+    ],
+  },
+  {
+    id: 'boundary-cr-clear-apigw-account-logging-role',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['!create-apigw-cloudwatch-role'],
+    why: "custom-resource code clearing the region's API Gateway CloudWatch role (every API stops logging)",
+    requests: [cli('apigateway:PATCH', `${API}/account`, { 'aws:PrincipalArn': '{CrRoleArn}' })],
+  },
+  {
+    id: 'boundary-exec-role-invokes-custom-resource',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: 'code of the service invoking a custom-resource function with a crafted CloudFormation event (acts as its role)',
+    requests: [cli('lambda:InvokeFunction', `${FN}:{CrFunctionApigw}`, { 'aws:PrincipalArn': '{ExecRoleArn}' })],
+  },
+  {
+    id: 'boundary-exec-role-invokes-custom-resource-s3',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: "code of the service making the existing-bucket custom resource rewrite a bucket's notifications",
+    requests: [cli('lambda:InvokeFunction', `${FN}:{CrFunctionS3}:$LATEST`, { 'aws:PrincipalArn': '{ExecRoleArn}' })],
+  },
+  {
+    id: 'canary-alarm-notifies-foreign-topic',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "a canary alarm of the stack publishing into another service's (or the security team's) topic",
+    requests: [
+      cfn('cloudwatch:PutMetricAlarm', 'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{Stack}-HelloErrors', {
+        'cloudwatch:AlarmActions': ['arn:{Partition}:sns:{Region}:{Account}:{OtherServiceStack}-events'],
+      }),
+    ],
+  },
+  {
+    id: 'canary-alarm-notifies-unrelated-topic',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: 'a canary alarm of the stack publishing into an account-wide topic (security-alerts)',
+    requests: [
+      cfn('cloudwatch:PutMetricAlarm', 'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{Stack}-HelloErrors', {
+        'cloudwatch:AlarmActions': ['arn:{Partition}:sns:{Region}:{Account}:security-alerts'],
+      }),
+    ],
+  },
+  {
+    id: 'boundary-exec-role-writes-outsider-bucket',
+    class: 'execution-role',
+    deniedFor: ['boundary'],
+    why: "code of the service exfiltrating into another account's bucket named like the service",
+    requests: [
+      cli('s3:PutObject', 'arn:{Partition}:s3:::{Service}-{Stage}-exfil/x', {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+        's3:ResourceAccount': '{AttackerAccount}',
+      }),
+    ],
+  },
 ];

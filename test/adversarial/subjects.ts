@@ -38,8 +38,12 @@ export const GOLDEN_INPUT_DIR = join(ROOT, 'test', 'golden', 'input');
 export const GOLDEN_OUTPUT_DIR = join(ROOT, 'test', 'golden', 'output');
 
 export type BucketState = 'pattern' | 'exact' | 'custom';
-export type SubjectRole = Role;
-export const SUBJECT_ROLES: readonly SubjectRole[] = [...GROUP_ROLES, 'lambda'];
+/**
+ * 'boundary' is the permissions boundary the macro creates, read as the ceiling of every role of the service (the
+ * framework's execution and custom-resource roles: attacks set aws:PrincipalArn to the role they run as).
+ */
+export type SubjectRole = Role | 'boundary';
+export const SUBJECT_ROLES: readonly SubjectRole[] = [...GROUP_ROLES, 'lambda', 'boundary'];
 
 /** Placeholder values attacks are written with (`{Name}` in attacks.ts). */
 export type Names = Readonly<Record<string, string>>;
@@ -172,6 +176,8 @@ function policyIdsByRole(
     (k) => k === logicalIds.lambdaPolicy(id) || new RegExp(`^${logicalIds.lambdaPolicy(id)}\\d+$`).test(k),
   );
   if (lambda.length) byRole.lambda = lambda.sort();
+  if (resources[logicalIds.boundary(id)]?.Type === 'AWS::IAM::ManagedPolicy')
+    byRole.boundary = [logicalIds.boundary(id)];
   return byRole;
 }
 
@@ -238,6 +244,8 @@ function namesOf(
     OtherServiceExecRole: `${otherService}-${stage}-${region}-lambdaRole`,
     MacroRole: lambdaRole,
     CrRole: cfnGeneratedName(stack, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix),
+    CrRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${cfnGeneratedName(stack, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix)}`,
+    ExecRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${service}-${stage}-${region}-lambdaRole`,
     // A schedule rule of the neighbour stack, named by CloudFormation (<stack>-<LogicalId>-<suffix>, stack cut when long).
     OtherStageScheduleRule: cfnGeneratedName(
       otherStageStack,
@@ -344,6 +352,7 @@ export function loadSubjects(): Promise<Subject[]> {
           if (updateRole) features.add('macro-update-deployment-role');
           if (config.deploymentRoleArn) features.add('deployment-role');
           if (config.permissionsBoundary) features.add('permissions-boundary');
+          if (config.createApiGatewayCloudWatchRole) features.add('create-apigw-cloudwatch-role');
           if (config.manyLambdas) features.add('many-lambdas');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);

@@ -486,20 +486,32 @@ describe("the boundary as the ceiling of the service's roles", () => {
       },
       'Denied',
     ],
+    // F1 (red team): by default the custom resource only reads: the account's CloudWatch role is set up once, outside
+    // the service (provider.logs.restApi.roleManagedExternally); creating it is CreateApiGatewayCloudWatchRole.
     [
-      'CloudWatch role, custom-resource role',
+      'the account settings read, custom-resource role',
       CR_ROLE,
-      { action: 'iam:CreateRole', resource: iamArn('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) },
+      { action: 'apigateway:GET', resource: `arn:${PARTITION}:apigateway:${REGION}::/account`, context: as(CR_ROLE) },
       'Allowed',
     ],
     [
-      'another role, custom-resource role',
+      'the existing CloudWatch role checked, custom-resource role',
       CR_ROLE,
-      { action: 'iam:CreateRole', resource: iamArn('role/evil'), context: as(CR_ROLE) },
+      {
+        action: 'iam:ListAttachedRolePolicies',
+        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
+        context: as(CR_ROLE),
+      },
+      'Allowed',
+    ],
+    [
+      'CloudWatch role created without the opt-in, custom-resource role',
+      CR_ROLE,
+      { action: 'iam:CreateRole', resource: iamArn('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) },
       'Denied',
     ],
     [
-      'its managed policy',
+      'its managed policy without the opt-in',
       CR_ROLE,
       {
         action: 'iam:AttachRolePolicy',
@@ -509,28 +521,22 @@ describe("the boundary as the ceiling of the service's roles", () => {
           'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
         },
       },
-      'Allowed',
-    ],
-    [
-      'AdministratorAccess on it',
-      CR_ROLE,
-      {
-        action: 'iam:AttachRolePolicy',
-        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
-        context: { ...as(CR_ROLE), 'iam:PolicyARN': ADMIN_POLICY },
-      },
       'Denied',
     ],
     [
-      'it passed to API Gateway',
+      'the account settings changed without the opt-in',
       CR_ROLE,
-      passRole(iamArn('role/serverlessApiGatewayCloudWatchRole'), 'apigateway.amazonaws.com', as(CR_ROLE)),
-      'Allowed',
+      { action: 'apigateway:PATCH', resource: `arn:${PARTITION}:apigateway:${REGION}::/account`, context: as(CR_ROLE) },
+      'Denied',
     ],
     [
-      'it passed to Lambda',
+      'it passed to API Gateway without the opt-in',
       CR_ROLE,
-      passRole(iamArn('role/serverlessApiGatewayCloudWatchRole'), 'lambda.amazonaws.com', as(CR_ROLE)),
+      {
+        action: 'iam:PassRole',
+        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
+        context: { ...as(CR_ROLE), 'iam:PassedToService': 'apigateway.amazonaws.com' },
+      },
       'Denied',
     ],
     [
@@ -649,5 +655,71 @@ describe("the boundary as the ceiling of the service's roles", () => {
   test.each(cases)('%s (%s): %#', async (_label, _role, request, expected) => {
     const r = await simulate(boundary, request);
     expect(r.decision).toBe(expected);
+  });
+});
+
+describe('CreateApiGatewayCloudWatchRole: the custom resource may create the account CloudWatch role (opt-in)', () => {
+  let boundary: PolicyDoc[];
+  beforeAll(async () => {
+    const p = await policiesFor({
+      serviceName: SERVICE,
+      stage: STAGE,
+      region: REGION,
+      extraProperties: { CreateApiGatewayCloudWatchRole: true },
+    });
+    const resources = p.fragment.Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    boundary = [{ name: 'boundary', document: resources[`${ACCESS_LOGICAL_ID}Boundary`].Properties.PolicyDocument }];
+  });
+  const as = (role: string) => ({ ...cli, 'aws:PrincipalArn': iamArn(`role/${role}`) });
+  const role = iamArn('role/serverlessApiGatewayCloudWatchRole');
+  const push = `arn:${PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`;
+  const cases: Array<[string, SimRequest, Decision]> = [
+    ['CreateRole', { action: 'iam:CreateRole', resource: role, context: as(CR_ROLE) }, 'Allowed'],
+    [
+      'its managed policy',
+      { action: 'iam:AttachRolePolicy', resource: role, context: { ...as(CR_ROLE), 'iam:PolicyARN': push } },
+      'Allowed',
+    ],
+    [
+      'AdministratorAccess on it',
+      { action: 'iam:AttachRolePolicy', resource: role, context: { ...as(CR_ROLE), 'iam:PolicyARN': ADMIN_POLICY } },
+      'Denied',
+    ],
+    [
+      'passed to API Gateway',
+      {
+        action: 'iam:PassRole',
+        resource: role,
+        context: { ...as(CR_ROLE), 'iam:PassedToService': 'apigateway.amazonaws.com' },
+      },
+      'Allowed',
+    ],
+    [
+      'passed to Lambda',
+      {
+        action: 'iam:PassRole',
+        resource: role,
+        context: { ...as(CR_ROLE), 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+      'Denied',
+    ],
+    ['another role', { action: 'iam:CreateRole', resource: iamArn('role/evil'), context: as(CR_ROLE) }, 'Denied'],
+    [
+      'UpdateAccount',
+      { action: 'apigateway:PATCH', resource: `arn:${PARTITION}:apigateway:${REGION}::/account`, context: as(CR_ROLE) },
+      'Allowed',
+    ],
+    [
+      'UpdateAccount by the execution role',
+      {
+        action: 'apigateway:PATCH',
+        resource: `arn:${PARTITION}:apigateway:${REGION}::/account`,
+        context: as(FRAMEWORK_ROLE),
+      },
+      'Denied',
+    ],
+  ];
+  test.each(cases)('%s', async (_label, request, expected) => {
+    expect((await simulate(boundary, request)).decision).toBe(expected);
   });
 });
