@@ -98,7 +98,7 @@ export function applies(condition: Applicability | undefined, config: AccessConf
 const code = (s: string) => `\`${s}\``;
 
 const BUCKET_MODES: Record<AccessConfig['deploymentBucket']['mode'], string> = {
-  generated: `no ${code('DeploymentBucket')} (the generated bucket)`,
+  generated: `${code('DeploymentBucket')} unset (the generated bucket)`,
   custom: code('DeploymentBucket: <name>'),
   shared: code('DeploymentBucket: {Shared: true}'),
 };
@@ -122,7 +122,7 @@ export function describeApplicability(condition: Applicability): string {
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn':
       if ('equals' in condition) return code(`${condition.property}: ${condition.equals}`);
-      return condition.present ? `${code(condition.property)} set` : `no ${code(condition.property)}`;
+      return `${code(condition.property)} ${condition.present ? 'set' : 'unset'}`;
     default:
       return `${code(condition.property)} non-empty`;
   }

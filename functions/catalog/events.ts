@@ -15,16 +15,16 @@ const RULES = [
   'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
   'arn:{Partition}:events:{Region}:{Account}:rule/{EventBusNames}/{Service}-{Stage}-*',
 ];
-/** Buses: the default bus, the service's own (<service>-<stage>-*) and those listed in EventBusNames. */
+/**
+ * Buses the service creates: its own (<service>-<stage>-*) and those listed in EventBusNames. Never the default bus:
+ * only the AWS::Events::EventBus handlers call DescribeEventBus, and the framework never declares the default bus.
+ */
 const BUSES = [
-  'arn:{Partition}:events:{Region}:{Account}:event-bus/default',
   'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
   'arn:{Partition}:events:{Region}:{Account}:event-bus/{EventBusNames}',
 ];
 const RULE_UPDATE = [
   'events:DescribeRule',
-  'events:DisableRule',
-  'events:EnableRule',
   'events:ListTagsForResource',
   'events:ListTargetsByRule',
   'events:PutRule',
@@ -62,14 +62,14 @@ export const events: readonly CatalogEntry[] = [
     actions: ['events:DescribeEventBus'],
     resources: BUSES,
     condition: VIA_CLOUDFORMATION,
-    reason: 'CloudFormation reads the bus of an eventBridge event while it updates the stack; read-only.',
+    reason: "CloudFormation's AWS::Events::EventBus handlers read the service's bus while they update it; read-only.",
   },
   {
     id: 'events.buses-lifecycle',
     roles: ['admin'],
     source,
     actions: ['events:CreateEventBus', 'events:DeleteEventBus', 'events:TagResource'],
-    resources: BUSES.slice(1),
+    resources: BUSES,
     condition: VIA_CLOUDFORMATION,
     reason:
       "eventBridge events may create the service's bus (<service>-<stage>-* or EventBusNames); only via the stack.",

@@ -1,9 +1,8 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 /**
  * Mappings only for the service's own functions (hashed custom-resource names left out), never its custom-resource
  * functions: a queue or stream must not feed them events.
@@ -85,7 +84,6 @@ export const lambda: readonly CatalogEntry[] = [
     actions: [
       'lambda:GetAlias',
       'lambda:GetFunction',
-      'lambda:GetFunctionConcurrency',
       'lambda:GetFunctionConfiguration',
       'lambda:GetFunctionEventInvokeConfig',
       'lambda:GetFunctionUrlConfig',
@@ -151,7 +149,7 @@ export const lambda: readonly CatalogEntry[] = [
   {
     id: 'lambda.function-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: [
       'lambda:CreateFunction',
@@ -167,16 +165,6 @@ export const lambda: readonly CatalogEntry[] = [
       "Adding or removing a function (first deploy, sls remove) is admin's; ManyLambdas extends it to developer and ci.",
   },
   {
-    id: 'lambda.list-functions',
-    roles: ['admin'],
-    alsoFor: manyLambdas,
-    source,
-    actions: ['lambda:ListFunctions'],
-    resources: ['*'],
-    reason:
-      "The console's function list (https://docs.aws.amazon.com/lambda/latest/api/API_ListFunctions.html); the action accepts no resource ARN.",
-  },
-  {
     id: 'lambda.event-source-mapping-read',
     roles: ALL,
     source,
@@ -184,14 +172,7 @@ export const lambda: readonly CatalogEntry[] = [
     resources: [ARN.eventSourceMappings],
     reason: 'CloudFormation reads mappings (random UUIDs) while it updates them; read-only.',
   },
-  {
-    id: 'lambda.event-source-mapping-list',
-    roles: ALL,
-    source,
-    actions: ['lambda:ListEventSourceMappings'],
-    resources: ['*'],
-    reason: "CloudFormation lists a function's mappings; the action accepts no resource ARN.",
-  },
+
   {
     id: 'lambda.event-source-mapping-update',
     roles: ALL,
@@ -240,9 +221,9 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.layers-list',
     roles: ALL,
     source,
-    actions: ['lambda:ListLayerVersions', 'lambda:ListLayers'],
+    actions: ['lambda:ListLayerVersions'],
     resources: ['*'],
-    reason: 'Packaging compares layers with the last deployed version; the actions accept no resource ARN.',
+    reason: 'Packaging compares layers with the last deployed version; the action accepts no resource ARN.',
   },
   {
     id: 'lambda.external-layer-read',

@@ -1,5 +1,5 @@
 import { ARN, withStreams } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
 /** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
@@ -7,7 +7,8 @@ const SUBSCRIBED = [
   'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
   'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
 ];
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
+/** The functions' log groups (ARN.logGroups without the API access logs): the only ones `sls logs` reads. */
+const FUNCTION_LOG_GROUPS = ARN.logGroups.filter((g) => g.includes(':log-group:/aws/lambda/'));
 
 export const logs: readonly CatalogEntry[] = [
   {
@@ -22,15 +23,9 @@ export const logs: readonly CatalogEntry[] = [
     id: 'logs.read',
     roles: ALL,
     source,
-    actions: [
-      'logs:DescribeLogStreams',
-      'logs:FilterLogEvents',
-      'logs:GetLogEvents',
-      'logs:GetLogGroupFields',
-      'logs:StartQuery',
-    ],
-    resources: withStreams(ARN.logGroups),
-    reason: "sls logs (and --tail) read the service's function and API logs.",
+    actions: ['logs:DescribeLogStreams', 'logs:FilterLogEvents', 'logs:GetLogEvents'],
+    resources: withStreams(FUNCTION_LOG_GROUPS),
+    reason: "sls logs (and --tail) read the log group of one of the service's functions (/aws/lambda/<function>).",
   },
   {
     id: 'logs.log-groups-update',
@@ -39,11 +34,8 @@ export const logs: readonly CatalogEntry[] = [
     actions: [
       'logs:DeleteRetentionPolicy',
       'logs:ListTagsForResource',
-      'logs:ListTagsLogGroup',
       'logs:PutRetentionPolicy',
-      'logs:TagLogGroup',
       'logs:TagResource',
-      'logs:UntagLogGroup',
       'logs:UntagResource',
     ],
     resources: withStreams(ARN.logGroups),
@@ -52,7 +44,7 @@ export const logs: readonly CatalogEntry[] = [
   {
     id: 'logs.log-groups-lifecycle',
     roles: ['admin'],
-    alsoFor: manyLambdas,
+    alsoFor: MANY_LAMBDAS,
     source,
     actions: ['logs:CreateLogGroup', 'logs:DeleteLogGroup'],
     resources: withStreams(ARN.logGroups),

@@ -59,17 +59,18 @@ export const s3: readonly CatalogEntry[] = [
     id: 's3.artifacts',
     roles: ALL,
     source,
-    actions: [
-      's3:AbortMultipartUpload',
-      's3:DeleteObject',
-      's3:DeleteObjectVersion',
-      's3:GetObject',
-      's3:GetObjectVersion',
-      's3:PutObject',
-    ],
+    actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:GetObjectVersion', 's3:PutObject'],
     resources: [ARN.artifacts],
     reason:
       "Upload, read (TemplateURL, code) and prune this stage's artifacts; keys carry the stage even when bucket names collide.",
+  },
+  {
+    id: 's3.artifacts-versions-remove',
+    roles: ['admin'],
+    source,
+    actions: ['s3:DeleteObjectVersion'],
+    resources: [ARN.artifacts],
+    reason: "sls remove (osls 4, versioned bucket) hard-deletes every version of this stage's artifacts: admin's.",
   },
   {
     id: 's3.v4-shared-bucket-ensure',

@@ -47,3 +47,9 @@ export const SAR = 'https://docs.aws.amazon.com/service-authorization/latest/ref
 export const VIA_CLOUDFORMATION: ConditionBlock = {
   'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
 };
+
+/** `ManyLambdas: true` gives developer and ci admin's function and log-group lifecycle (`alsoFor`). */
+export const MANY_LAMBDAS: NonNullable<CatalogEntry['alsoFor']> = {
+  roles: ['developer', 'ci'],
+  when: { property: 'ManyLambdas', equals: true },
+};

@@ -403,6 +403,37 @@ export function asBoolean(v: unknown): boolean | undefined {
   return undefined;
 }
 
+/**
+ * A list property: a YAML list, or a CommaDelimitedList parameter's value (one comma-separated string, blank
+ * items dropped). Each item must be a non-empty string, matching `spec.pattern` when given; a fault names the
+ * item (`Path[i]`) and goes to `fail`. Repeats are dropped, the first kept.
+ */
+export function parseStringList(
+  path: string,
+  v: unknown,
+  fail: (path: string, detail: string) => void,
+  spec: Pick<PropertySpec, 'pattern' | 'patternHelp'> = {},
+): string[] {
+  if (v === undefined) return [];
+  const items =
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : v; // CommaDelimitedList parameters
+  if (!Array.isArray(items))
+    return (fail(path, 'should be a list of strings (a YAML list or a comma-separated string).'), []);
+  const out: string[] = [];
+  items.forEach((item: unknown, i) => {
+    if (typeof item !== 'string' || item === '')
+      fail(`${path}[${i}]`, `should be a non-empty string, not ${JSON.stringify(item)}.`);
+    else if (spec.pattern && !spec.pattern.test(item)) fail(`${path}[${i}]`, `'${item}' ${spec.patternHelp}.`);
+    else out.push(item);
+  });
+  return [...new Set(out)];
+}
+
 /** Whether a submodule property's value turns the submodule on: anything but absent, false or 'false'. */
 export function isSubmoduleOn(value: unknown): boolean {
   return value !== undefined && value !== false && value !== 'false';
@@ -484,26 +515,7 @@ export function parseAccess(
     return b ?? false;
   };
 
-  const list = (key: string): string[] => {
-    const spec = CORE_PROPERTIES[key];
-    const v = values[key];
-    if (v === undefined) return [];
-    const items =
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((x) => x.trim())
-            .filter(Boolean)
-        : v; // CommaDelimitedList parameters
-    if (!Array.isArray(items)) return (fail(key, 'should be a list of names.'), []);
-    const out: string[] = [];
-    items.forEach((item, i) => {
-      if (typeof item !== 'string') fail(`${key}[${i}]`, `should be a string, not ${typeof item}.`);
-      else if (spec.pattern && !spec.pattern.test(item)) fail(`${key}[${i}]`, `'${item}' ${spec.patternHelp}.`);
-      else out.push(item);
-    });
-    return [...new Set(out)].sort();
-  };
+  const list = (key: string): string[] => parseStringList(key, values[key], fail, CORE_PROPERTIES[key]).sort();
   const serviceName = str('ServiceName');
   if (props.ServiceName === undefined)
     fail(

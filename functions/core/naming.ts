@@ -74,6 +74,8 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     LambdaRole: lambdaRoleName(c),
     // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).
     AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
+    // The VPC the Vpc submodule creates (Mode: create; functions/submodules/vpc.ts): only its entries use it.
+    CreatedVpcId: { expression: { Ref: `${c.logicalId}Vpc` }, maxLength: 21 },
   };
 }
 

@@ -14,6 +14,7 @@
  *   `aws:PrincipalArn` ArnLike the pattern; `aws:MultiFactorAuthPresent` only for IAM users, whose sessions carry it.
  */
 import type { GroupRole } from '../catalog/types';
+import { parseStringList } from './config';
 
 export const GITHUB_HOST = 'token.actions.githubusercontent.com';
 export const GITHUB_AUDIENCE = 'sts.amazonaws.com';
@@ -88,27 +89,9 @@ function unknownKeys(path: string, value: Record<string, unknown>, known: readon
   }
 }
 
-/** An empty list, or an empty CommaDelimitedList parameter (a wrong type is stringList's error). */
+/** An empty list, or an empty CommaDelimitedList parameter (a wrong type is parseStringList's error). */
 function isEmptyList(v: unknown): boolean {
   return Array.isArray(v) ? v.length === 0 : typeof v === 'string' && v.split(',').every((x) => !x.trim());
-}
-
-function stringList(path: string, v: unknown, fail: Fail): string[] {
-  if (v === undefined) return [];
-  const items =
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : v; // CommaDelimitedList parameters
-  if (!Array.isArray(items)) return (fail(path, 'should be a list of strings.'), []);
-  const out: string[] = [];
-  items.forEach((item, i) => {
-    if (typeof item === 'string' && item !== '') out.push(item);
-    else fail(`${path}[${i}]`, `should be a non-empty string, not ${JSON.stringify(item)}.`);
-  });
-  return [...new Set(out)];
 }
 
 /** Parse `Roles`; every fault goes to `fail`. */
@@ -150,7 +133,7 @@ function parseRole(path: string, v: unknown, fail: Fail): RoleTrust | undefined 
       'is empty; list the IAM Identity Center roles, roles or IAM users that may assume the role, or remove Principals.',
     );
   }
-  const principals = stringList(`${path}.Principals`, v.Principals, fail)
+  const principals = parseStringList(`${path}.Principals`, v.Principals, fail)
     .map((p, i) => parsePrincipal(`${path}.Principals[${i}]`, p, fail))
     .filter((p): p is PrincipalPattern => !!p);
   let requireMfa = false;
@@ -295,7 +278,7 @@ const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const BRANCH = /^(?!\/)(?!.*\/\/)(?!.*\/$)(?!.*\.\.)(?!.*\.lock$)(?!.*@\{)[^\s~^:\\[\x00-\x1f\x7f]+$/;
 
 function parseBranches(path: string, v: unknown, fail: Fail): string[] {
-  return stringList(path, v, fail).filter((b, i) => {
+  return parseStringList(path, v, fail).filter((b, i) => {
     const at = `${path}[${i}]`;
     if (b.startsWith('refs/'))
       return (
@@ -391,7 +374,7 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
     else [owner, repository] = parts;
   }
   const branches = parseBranches(`${path}.Branches`, v.Branches, fail);
-  const environments = stringList(`${path}.Environments`, v.Environments, fail).filter((e, i) => {
+  const environments = parseStringList(`${path}.Environments`, v.Environments, fail).filter((e, i) => {
     if (/[*?]/.test(e))
       return (fail(`${path}.Environments[${i}]`, `'${e}' holds a wildcard; list each environment by name.`), false);
     // eslint-disable-next-line no-control-regex -- a GitHub environment name has no control characters
@@ -418,7 +401,7 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
       'trusts no workflow yet; list Branches (tokens of pushes and manual runs on those branches) and/or Environments (tokens of jobs that deploy to those environments). Pull requests and tags are never trusted.',
     );
   }
-  const workflows = stringList(`${path}.Workflows`, v.Workflows, fail).flatMap((w, i) => {
+  const workflows = parseStringList(`${path}.Workflows`, v.Workflows, fail).flatMap((w, i) => {
     const at = `${path}.Workflows[${i}]`;
     const m =
       /^(?:([A-Za-z0-9-]{1,39})\/([A-Za-z0-9._-]{1,100})\/)?(\.github\/workflows\/[A-Za-z0-9._/-]+\.ya?ml)(?:@(refs\/(?:heads|tags)\/[^\s*?]+|[0-9a-f]{40}))?$/.exec(

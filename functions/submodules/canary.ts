@@ -22,7 +22,14 @@
  * FormidableLabs/terraform-aws-serverless does); creating it is admin's, only through the stack, and it may hold only the plugin's three policies.
  */
 import { ARN } from '../catalog/arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from '../catalog/types';
+import {
+  GROUP_ROLES as ALL,
+  MANY_LAMBDAS,
+  SAR,
+  VIA_CLOUDFORMATION,
+  type CatalogEntry,
+  type ConditionBlock,
+} from '../catalog/types';
 import type { AccessConfig } from '../core/config';
 import { GENERATED_STACK_PART_LENGTH } from '../core/generated-names';
 import { fitName } from '../core/naming';
@@ -41,7 +48,6 @@ export interface CanaryOptions {
 const codedeploy = `${SAR}list_awscodedeploy.html`;
 const iamSource = `${SAR}list_awsidentityandaccessmanagementiam.html`;
 const cloudwatch = `${SAR}list_amazoncloudwatch.html`;
-const manyLambdas = { roles: ['developer', 'ci'] as const, when: { property: 'ManyLambdas', equals: true } } as const;
 
 /** The managed policies the plugin attaches to its CodeDeployServiceRole (lib/CfTemplateGenerators/Iam.js). */
 export const PLUGIN_ROLE_POLICIES = [
@@ -212,7 +218,7 @@ export const canary: Submodule<CanaryOptions> = {
       {
         id: 'canary.codedeploy-group-lifecycle',
         roles: ['admin'],
-        alsoFor: manyLambdas,
+        alsoFor: MANY_LAMBDAS,
         source: codedeploy,
         actions: ['codedeploy:CreateDeploymentGroup', 'codedeploy:DeleteDeploymentGroup'],
         resources: [arn.deploymentGroup],
@@ -267,7 +273,7 @@ export const canary: Submodule<CanaryOptions> = {
       {
         id: 'canary.stack-alarms-delete',
         roles: ['admin'],
-        alsoFor: manyLambdas,
+        alsoFor: MANY_LAMBDAS,
         source: cloudwatch,
         actions: ['cloudwatch:DeleteAlarms'],
         resources: [arn.stackAlarms],

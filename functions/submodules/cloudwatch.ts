@@ -234,89 +234,115 @@ function alarmDefinitions(o: AlarmsOptions, config: AccessConfig): Array<[string
     TreatMissingData: 'notBreaching',
     ComparisonOperator: 'GreaterThanOrEqualToThreshold',
   };
+  /** One alarm: `statistic` is a percentile (`p99`, an ExtendedStatistic) or a plain Statistic. */
+  const alarm = (
+    suffix: string,
+    name: string,
+    metric: { namespace: string; name: string; dimensions: { Name: string; Value: string }[]; statistic: string },
+    threshold: number,
+    description: string,
+  ) =>
+    out.push([
+      suffix,
+      name,
+      {
+        ...common,
+        Namespace: metric.namespace,
+        MetricName: metric.name,
+        Dimensions: metric.dimensions,
+        [/^p\d/.test(metric.statistic) ? 'ExtendedStatistic' : 'Statistic']: metric.statistic,
+        Threshold: threshold,
+        AlarmDescription: description,
+      },
+    ]);
   for (const f of o.functions) {
-    const dims = [{ Name: 'FunctionName', Value: f.name }];
+    const lambda = (name: string, statistic: string) => ({
+      namespace: 'AWS/Lambda',
+      name,
+      dimensions: [{ Name: 'FunctionName', Value: f.name }],
+      statistic,
+    });
     const id = pascalName(f.key);
     if (o.errors !== false)
-      out.push([
+      alarm(
         `Alarm${id}Errors`,
         alarmName(config, f.key, '-errors'),
-        {
-          ...common,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Errors',
-          Dimensions: dims,
-          Statistic: 'Sum',
-          Threshold: o.errors,
-          AlarmDescription: `${f.name}: ${o.errors} or more errors in ${o.period} s`,
-        },
-      ]);
+        lambda('Errors', 'Sum'),
+        o.errors,
+        `${f.name}: ${o.errors} or more errors in ${o.period} s`,
+      );
     if (o.throttles !== false)
-      out.push([
+      alarm(
         `Alarm${id}Throttles`,
         alarmName(config, f.key, '-throttles'),
-        {
-          ...common,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Throttles',
-          Dimensions: dims,
-          Statistic: 'Sum',
-          Threshold: o.throttles,
-          AlarmDescription: `${f.name}: ${o.throttles} or more throttled invocations in ${o.period} s`,
-        },
-      ]);
-    if (o.durationPercent !== false) {
-      const ms = Math.floor((f.timeout * 1000 * o.durationPercent) / 100);
-      out.push([
+        lambda('Throttles', 'Sum'),
+        o.throttles,
+        `${f.name}: ${o.throttles} or more throttled invocations in ${o.period} s`,
+      );
+    if (o.durationPercent !== false)
+      alarm(
         `Alarm${id}Duration`,
         alarmName(config, f.key, '-duration'),
-        {
-          ...common,
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Duration',
-          Dimensions: dims,
-          Statistic: 'Maximum',
-          Threshold: ms,
-          AlarmDescription: `${f.name}: an invocation took ${o.durationPercent}% of its ${f.timeout} s timeout`,
-        },
-      ]);
-    }
+        lambda('Duration', 'Maximum'),
+        Math.floor((f.timeout * 1000 * o.durationPercent) / 100),
+        `${f.name}: an invocation took ${o.durationPercent}% of its ${f.timeout} s timeout`,
+      );
   }
   if (o.api) {
     const rest = o.api.type === 'rest';
-    const dims =
+    const dimensions =
       o.api.type === 'rest' ? [{ Name: 'ApiName', Value: o.api.name }] : [{ Name: 'ApiId', Value: o.api.id }];
+    const api = (name: string, statistic: string) => ({ namespace: 'AWS/ApiGateway', name, dimensions, statistic });
     if (o.api5xx !== false)
-      out.push([
+      alarm(
         'AlarmApi5xx',
         alarmName(config, 'api', '-5xx'),
-        {
-          ...common,
-          Namespace: 'AWS/ApiGateway',
-          MetricName: rest ? '5XXError' : '5xx',
-          Dimensions: dims,
-          Statistic: 'Sum',
-          Threshold: o.api5xx,
-          AlarmDescription: `API: ${o.api5xx} or more 5xx responses in ${o.period} s`,
-        },
-      ]);
+        api(rest ? '5XXError' : '5xx', 'Sum'),
+        o.api5xx,
+        `API: ${o.api5xx} or more 5xx responses in ${o.period} s`,
+      );
     if (o.apiLatencyMs !== false)
-      out.push([
+      alarm(
         'AlarmApiLatency',
         alarmName(config, 'api', '-latency'),
-        {
-          ...common,
-          Namespace: 'AWS/ApiGateway',
-          MetricName: 'Latency',
-          Dimensions: dims,
-          ExtendedStatistic: 'p99',
-          Threshold: o.apiLatencyMs,
-          AlarmDescription: `API: p99 latency of ${o.apiLatencyMs} ms or more`,
-        },
-      ]);
+        api('Latency', 'p99'),
+        o.apiLatencyMs,
+        `API: p99 latency of ${o.apiLatencyMs} ms or more`,
+      );
   }
   return out;
 }
+
+/** Alarms.Functions and Dashboard.Functions: function keys of serverless.yml, or {Name, Timeout, FunctionName}. */
+const FUNCTIONS_SCHEMA = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    oneOf: [
+      { type: 'string', pattern: '^[a-zA-Z0-9-_]+$' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['Name'],
+        properties: { Name: { type: 'string' }, Timeout: { type: 'integer' }, FunctionName: { type: 'string' } },
+      },
+    ],
+  },
+};
+
+/** Alarms.Api and Dashboard.Api: true (the REST API <stage>-<service>), {Name} or {HttpApiId}. */
+const API_SCHEMA = {
+  oneOf: [
+    { type: 'boolean' },
+    { type: 'object', additionalProperties: false, properties: { Name: { type: 'string' } }, required: ['Name'] },
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: { HttpApiId: { type: 'string', pattern: '^[a-z0-9]{10}$' } },
+      required: ['HttpApiId'],
+    },
+  ],
+};
 
 function alarmArnPattern(config: AccessConfig): string {
   return `arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{Service}-${namedStage(config)}-*`;
@@ -341,25 +367,7 @@ export const alarms: Submodule<AlarmsOptions> = {
     required: ['Functions'],
     properties: {
       Functions: {
-        ...{
-          type: 'array',
-          minItems: 1,
-          items: {
-            oneOf: [
-              { type: 'string', pattern: '^[a-zA-Z0-9-_]+$' },
-              {
-                type: 'object',
-                additionalProperties: false,
-                required: ['Name'],
-                properties: {
-                  Name: { type: 'string' },
-                  Timeout: { type: 'integer' },
-                  FunctionName: { type: 'string' },
-                },
-              },
-            ],
-          },
-        },
+        ...FUNCTIONS_SCHEMA,
         description: 'Function keys of serverless.yml, or {Name, Timeout, FunctionName}.',
       },
       TopicArn: {
@@ -378,26 +386,7 @@ export const alarms: Submodule<AlarmsOptions> = {
         ],
         description: 'Create <service>-<stage>-alarms (true, or {Emails}).',
       },
-      Api: {
-        ...{
-          oneOf: [
-            { type: 'boolean' },
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { Name: { type: 'string' } },
-              required: ['Name'],
-            },
-            {
-              type: 'object',
-              additionalProperties: false,
-              properties: { HttpApiId: { type: 'string', pattern: '^[a-z0-9]{10}$' } },
-              required: ['HttpApiId'],
-            },
-          ],
-        },
-        description: 'true (the REST API <stage>-<service>), {Name} or {HttpApiId}.',
-      },
+      Api: { ...API_SCHEMA, description: 'true (the REST API <stage>-<service>), {Name} or {HttpApiId}.' },
       Errors: {
         oneOf: [{ type: 'integer', minimum: 1, maximum: 1000000 }, { const: false }],
         default: 1,
@@ -620,47 +609,10 @@ export const dashboard: Submodule<DashboardOptions> = {
         additionalProperties: false,
         properties: {
           Functions: {
-            ...{
-              type: 'array',
-              minItems: 1,
-              items: {
-                oneOf: [
-                  { type: 'string', pattern: '^[a-zA-Z0-9-_]+$' },
-                  {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['Name'],
-                    properties: {
-                      Name: { type: 'string' },
-                      Timeout: { type: 'integer' },
-                      FunctionName: { type: 'string' },
-                    },
-                  },
-                ],
-              },
-            },
+            ...FUNCTIONS_SCHEMA,
             description: 'Function keys of serverless.yml (default Alarms.Functions).',
           },
-          Api: {
-            ...{
-              oneOf: [
-                { type: 'boolean' },
-                {
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: { Name: { type: 'string' } },
-                  required: ['Name'],
-                },
-                {
-                  type: 'object',
-                  additionalProperties: false,
-                  properties: { HttpApiId: { type: 'string', pattern: '^[a-z0-9]{10}$' } },
-                  required: ['HttpApiId'],
-                },
-              ],
-            },
-            description: 'The API to show (default Alarms.Api).',
-          },
+          Api: { ...API_SCHEMA, description: 'The API to show (default Alarms.Api).' },
         },
       },
     ],

@@ -2,10 +2,14 @@
  * `Vpc: {Mode: existing, VpcId, SubnetIds, SecurityGroupIds}` or `Vpc: true | {Mode: create, NatGateways,
  * CidrBlock, GatewayEndpoints}`: functions in a VPC (`provider.vpc` / `functions.*.vpc` in serverless.yml).
  *
- * Both modes grant the same: the execution role manages the functions' network interfaces (what
- * AWSLambdaVPCAccessExecutionRole holds, which the framework attaches to its own role), and the groups get the
- * EC2 look-ups Lambda needs from whoever configures a function's VpcConfig. Both publish the ids as SSM
- * parameters (`${ssm:/<service>/<stage>/access/vpc/...}`) and as Outputs/Exports.
+ * Both modes grant the same actions: the execution role manages the functions' network interfaces (the EC2 actions
+ * of AWSLambdaVPCAccessExecutionRole, which Lambda calls with the execution role), and the groups get the EC2
+ * look-ups Lambda needs from whoever configures a function's VpcConfig. Unlike the managed policy (Resource `*`),
+ * interfaces may be created only in the service's subnets and security groups, and deleted or re-addressed only in
+ * the service's network: the listed ids (Mode: existing: subnet and group ARNs, ec2:Subnet and ec2:Vpc), or the VPC
+ * the submodule creates (Mode: create: ec2:Vpc, its Ref), by the keys EC2 documents for those actions. Interface ids
+ * are random, so the resource stays network-interface/*; the condition keeps another VPC's interfaces out of reach.
+ * Both publish the ids as SSM parameters (`${ssm:/<service>/<stage>/access/vpc/...}`) and as Outputs/Exports.
  *
  * `create` builds the network itself: two private and two public subnets across two
  * availability zones, an internet gateway, one NAT gateway per zone (or one, to save cost), route tables, a
@@ -213,48 +217,65 @@ export const vpc: Submodule<VpcOptions> = {
   entries(options: VpcOptions, config: AccessConfig): CatalogEntry[] {
     const networkInterfaces = 'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*';
     const ec2Arn = (type: string, id: string) => `arn:{Partition}:ec2:{Region}:{Account}:${type}/${id}`;
-    // The subnets and security groups the interfaces go in: the listed ids, or those this submodule creates
-    // (found by the service and stage tags it puts on them).
-    const placement: CatalogEntry =
+    // ec2:Vpc and ec2:Subnet are ARN keys of the network-interface resource of DeleteNetworkInterface,
+    // AssignPrivateIpAddresses and UnassignPrivateIpAddresses; ec2:Vpc is one of the subnet and security-group
+    // resources of CreateNetworkInterface (Service Authorization Reference, Amazon EC2).
+    const manage = ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'];
+    const network: CatalogEntry[] =
       options.mode === 'existing'
-        ? {
-            id: 'vpc.lambda-eni-listed-placement',
-            roles: ['lambda'],
-            source: ec2,
-            actions: ['ec2:CreateNetworkInterface'],
-            resources: [
-              ...options.subnetIds.map((s) => ec2Arn('subnet', s)),
-              ...options.securityGroupIds.map((g) => ec2Arn('security-group', g)),
-            ],
-            reason: 'Interfaces go only into the subnets and security groups of provider.vpc listed in Vpc.',
-          }
-        : {
-            id: 'vpc.lambda-eni-tagged-placement',
-            roles: ['lambda'],
-            source: ec2,
-            actions: ['ec2:CreateNetworkInterface'],
-            resources: [ec2Arn('subnet', '*'), ec2Arn('security-group', '*')],
-            condition: {
-              StringEquals: { 'aws:ResourceTag/service': config.serviceName, 'aws:ResourceTag/stage': config.stage },
+        ? [
+            {
+              id: 'vpc.lambda-eni-manage-listed',
+              roles: ['lambda'],
+              source: ec2,
+              actions: manage,
+              resources: [networkInterfaces],
+              condition: {
+                ArnLike: {
+                  'ec2:Vpc': ec2Arn('vpc', options.vpcId),
+                  'ec2:Subnet': options.subnetIds.map((s) => ec2Arn('subnet', s)),
+                },
+              },
+              reason:
+                "Lambda re-addresses and removes the functions' interfaces: only those in the subnets and VPC listed in Vpc.",
             },
-            reason:
-              'Interfaces go only into the subnets and security groups created for this service and stage (their tags).',
-          };
+            {
+              id: 'vpc.lambda-eni-listed-placement',
+              roles: ['lambda'],
+              source: ec2,
+              actions: ['ec2:CreateNetworkInterface'],
+              resources: [
+                ...options.subnetIds.map((s) => ec2Arn('subnet', s)),
+                ...options.securityGroupIds.map((g) => ec2Arn('security-group', g)),
+              ],
+              reason: 'Interfaces go only into the subnets and security groups of provider.vpc listed in Vpc.',
+            },
+          ]
+        : [
+            {
+              // One statement: IAM authorizes each action only on its own resource types, and all of them carry
+              // ec2:Vpc (CreateNetworkInterface's new interface does not: vpc.lambda-eni allows that one).
+              id: 'vpc.lambda-eni-created-vpc',
+              roles: ['lambda'],
+              source: ec2,
+              actions: [...manage, 'ec2:CreateNetworkInterface'].sort(),
+              resources: [networkInterfaces, ec2Arn('subnet', '*'), ec2Arn('security-group', '*')],
+              condition: { ArnLike: { 'ec2:Vpc': ec2Arn('vpc', '{CreatedVpcId}') } },
+              reason:
+                "Lambda places, re-addresses and removes the functions' interfaces only in the VPC created for this stage.",
+            },
+          ];
     return [
       {
         id: 'vpc.lambda-eni',
         roles: ['lambda'],
         source: ec2,
-        actions: [
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:CreateNetworkInterface',
-          'ec2:DeleteNetworkInterface',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
+        actions: ['ec2:CreateNetworkInterface'],
         resources: [networkInterfaces],
         reason:
-          "Lambda creates and removes the functions' network interfaces with the execution role (ENI ids are random).",
+          "Lambda creates the functions' network interfaces with the execution role (random ids; placement limits where).",
       },
+      ...network,
       {
         id: 'vpc.lambda-eni-describe',
         roles: ['lambda'],
@@ -286,7 +307,6 @@ export const vpc: Submodule<VpcOptions> = {
         reason:
           'serverless.yml resolves ${ssm:/<service>/<stage>/access/vpc/...} to the subnet and security group ids.',
       },
-      placement,
     ];
   },
 

@@ -11,11 +11,9 @@
 import { join } from 'path';
 import coverage from '../../functions/catalog/framework-coverage.json';
 import { tableKey } from '../../scripts/lib/prove/on-behalf';
-import { failures, runProof, type ProofResult } from '../../scripts/lib/prove/proof';
+import { failures, type ProofResult } from '../../scripts/lib/prove/proof';
 import { specForPath } from '../../scripts/lib/prove/fixtures';
-import { frameworkById } from '../../scripts/lib/prove/frameworks';
-import { formatReport } from '../../scripts/lib/prove/report';
-import { checkMotoAvailable } from '../../scripts/lib/moto';
+import { proveBothLines } from './prove-run';
 
 jest.setTimeout(30 * 60 * 1000);
 
@@ -30,34 +28,11 @@ let result: ProofResult;
 let report = '';
 
 beforeAll(async () => {
-  checkMotoAvailable();
-  const specs = SERVICES.map((s) => specForPath(join(ROOT, s), ['dev']));
-  const [v4line, v3line] = await Promise.all([
-    runProof({
-      specs,
-      frameworks: [frameworkById('osls4')],
-      workers: 2,
-      fullStages: 1,
-      bucketResolution: 'pattern',
-      v4: false,
-    }),
-    runProof({
-      specs: [specForPath(join(ROOT, OSLS3_SERVICE), ['dev'])],
-      frameworks: [frameworkById('osls3')],
-      workers: 1,
-      fullStages: 1,
-      bucketResolution: 'pattern',
-      v4: false,
-    }),
-  ]);
-  result = {
-    units: [...v4line.units, ...v3line.units],
-    v4: [],
-    durationMs: Math.max(v4line.durationMs, v3line.durationMs),
-    motoVersion: v4line.motoVersion,
-    workDirs: [],
-  };
-  report = formatReport(result);
+  ({ result, report } = await proveBothLines({
+    specs: SERVICES.map((s) => specForPath(join(ROOT, s), ['dev'])),
+    osls3Specs: [specForPath(join(ROOT, OSLS3_SERVICE), ['dev'])],
+    v4: false,
+  }));
 });
 
 describe('npm run prove on the generated services (every event type of the framework)', () => {

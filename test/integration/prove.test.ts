@@ -10,13 +10,11 @@
  * second is created beside it and replayed against); `npm run prove` runs every stage.
  */
 import { readFileSync } from 'fs';
-import { failures, runProof, type ProofResult } from '../../scripts/lib/prove/proof';
+import { failures, type ProofResult } from '../../scripts/lib/prove/proof';
 import { defaultSpecs } from '../../scripts/lib/prove/fixtures';
-import { frameworkById } from '../../scripts/lib/prove/frameworks';
-import { formatReport } from '../../scripts/lib/prove/report';
 import type { StepKind } from '../../scripts/lib/prove/types';
 import { RECORDED } from '../../scripts/lib/repo-data';
-import { checkMotoAvailable } from '../../scripts/lib/moto';
+import { proveBothLines } from './prove-run';
 
 jest.setTimeout(30 * 60 * 1000);
 
@@ -59,34 +57,12 @@ let result: ProofResult;
 let report = '';
 
 beforeAll(async () => {
-  checkMotoAvailable();
   const specs = defaultSpecs();
-  const [v4line, v3line] = await Promise.all([
-    runProof({
-      specs,
-      frameworks: [frameworkById('osls4')],
-      workers: 2,
-      fullStages: 1,
-      bucketResolution: 'pattern',
-      v4: true,
-    }),
-    runProof({
-      specs: specs.filter((s) => s.id === '01-basic'),
-      frameworks: [frameworkById('osls3')],
-      workers: 1,
-      fullStages: 1,
-      bucketResolution: 'pattern',
-      v4: false,
-    }),
-  ]);
-  result = {
-    units: [...v4line.units, ...v3line.units],
-    v4: v4line.v4,
-    durationMs: Math.max(v4line.durationMs, v3line.durationMs),
-    motoVersion: v4line.motoVersion,
-    workDirs: [],
-  };
-  report = formatReport(result);
+  ({ result, report } = await proveBothLines({
+    specs,
+    osls3Specs: specs.filter((s) => s.id === '01-basic'),
+    v4: true,
+  }));
 });
 
 describe('npm run prove (osls 4 on the default fixtures, osls 3 on 01-basic)', () => {

@@ -14,14 +14,17 @@ import { macroBoundaryArn } from '../../functions/core/boundary';
 import { cfnGeneratedName } from '../../functions/core/generated-names';
 import { OWN_SUFFIXES, PARTITION } from '../../scripts/lib/prove/calls';
 import { ACCESS_LOGICAL_ID, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import { ACCOUNT_ID, simulate, type Decision, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import {
-  ACCOUNT_ID,
-  PRINCIPAL,
-  simulate,
-  type Decision,
-  type PolicyDoc,
-  type SimRequest,
-} from '../../scripts/lib/prove/simulate';
+  cliContext,
+  describeWrong,
+  iamArn,
+  passRole,
+  stackArn,
+  viaCloudFormation,
+  wrongDecisions,
+  type RequestContext,
+} from './cases';
 
 const SERVICE = 'orders';
 const STAGE = 'dev';
@@ -31,31 +34,15 @@ const BOUNDARY = macroBoundaryArn({ resourcePrefix: `cf-${SERVICE}`, stage: STAG
 const OTHER_BOUNDARY = `arn:${PARTITION}:iam::${ACCOUNT_ID}:policy/another-boundary`;
 const ADMIN_POLICY = `arn:${PARTITION}:iam::aws:policy/AdministratorAccess`;
 const DEPLOYMENT_ROLE = `arn:${PARTITION}:iam::${ACCOUNT_ID}:role/acme-cfn-orders-dev`;
-const iam = (path: string) => `arn:${PARTITION}:iam::${ACCOUNT_ID}:${path}`;
-const stackArn = (name: string) =>
-  `arn:${PARTITION}:cloudformation:${REGION}:${ACCOUNT_ID}:stack/${name}/6f1e1f3c-0000-4000-8000-00000000abcd`;
 const FRAMEWORK_ROLE = `${STACK}-${REGION}-lambdaRole`;
 const PER_FUNCTION_ROLE = `${STACK}-create-${REGION}-lambdaRole`;
 const MACRO_ROLE = `cf-${SERVICE}-${STAGE}-lambda-execution`;
 const CR_ROLE = cfnGeneratedName(STACK, 'IamRoleCustomResourcesLambdaExecution', 64, OWN_SUFFIXES.generatedSuffix);
 
-const cli: Record<string, string | string[]> = {
-  'aws:RequestedRegion': REGION,
-  'aws:SecureTransport': 'true',
-  'aws:ViaAWSService': 'false',
-  'aws:PrincipalArn': PRINCIPAL,
-  'aws:PrincipalAccount': ACCOUNT_ID,
-};
-const viaCfn = (c: Record<string, string | string[]>) => ({
-  ...c,
-  'aws:ViaAWSService': 'true',
-  'aws:CalledVia': ['cloudformation.amazonaws.com'],
-  'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-  'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-});
+const cli: RequestContext = cliContext(REGION);
 const ways = [
   ['cli', cli],
-  ['cloudformation', viaCfn(cli)],
+  ['cloudformation', viaCloudFormation(cli)],
 ] as const;
 
 interface Case {
@@ -74,14 +61,14 @@ function groupCases(deploymentRole: boolean): Case[] {
     list.push(
       {
         id: `create-unbounded-role-${via}`,
-        request: { action: 'iam:CreateRole', resource: iam(`role/${STACK}-admin`), context: ctx },
+        request: { action: 'iam:CreateRole', resource: iamArn(`role/${STACK}-admin`), context: ctx },
         expected: 'Denied',
       },
       {
         id: `create-role-other-boundary-${via}`,
         request: {
           action: 'iam:CreateRole',
-          resource: iam(`role/${STACK}-admin`),
+          resource: iamArn(`role/${STACK}-admin`),
           context: bounded(ctx, OTHER_BOUNDARY),
         },
         expected: 'Denied',
@@ -90,7 +77,7 @@ function groupCases(deploymentRole: boolean): Case[] {
         id: `attach-admin-policy-bounded-role-${via}`,
         request: {
           action: 'iam:AttachRolePolicy',
-          resource: iam(`role/${STACK}-admin`),
+          resource: iamArn(`role/${STACK}-admin`),
           context: { ...bounded(ctx), 'iam:PolicyARN': ADMIN_POLICY },
         },
         expected: 'Denied',
@@ -99,7 +86,7 @@ function groupCases(deploymentRole: boolean): Case[] {
         id: `attach-admin-policy-unbounded-role-${via}`,
         request: {
           action: 'iam:AttachRolePolicy',
-          resource: iam(`role/${STACK}-admin`),
+          resource: iamArn(`role/${STACK}-admin`),
           context: { ...ctx, 'iam:PolicyARN': ADMIN_POLICY },
         },
         expected: 'Denied',
@@ -110,19 +97,19 @@ function groupCases(deploymentRole: boolean): Case[] {
       list.push(
         {
           id: `put-role-policy-${role}-${via}`,
-          request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: ctx },
+          request: { action: 'iam:PutRolePolicy', resource: iamArn(`role/${role}`), context: ctx },
           expected: 'Denied',
         },
         {
           id: `update-trust-${role}-${via}`,
-          request: { action: 'iam:UpdateAssumeRolePolicy', resource: iam(`role/${role}`), context: ctx },
+          request: { action: 'iam:UpdateAssumeRolePolicy', resource: iamArn(`role/${role}`), context: ctx },
           expected: 'Denied',
         },
         {
           id: `delete-boundary-${role}-${via}`,
           request: {
             action: 'iam:DeleteRolePermissionsBoundary',
-            resource: iam(`role/${role}`),
+            resource: iamArn(`role/${role}`),
             context: bounded(ctx),
           },
           expected: 'Denied',
@@ -131,7 +118,7 @@ function groupCases(deploymentRole: boolean): Case[] {
           id: `swap-boundary-${role}-${via}`,
           request: {
             action: 'iam:PutRolePermissionsBoundary',
-            resource: iam(`role/${role}`),
+            resource: iamArn(`role/${role}`),
             context: bounded(ctx, OTHER_BOUNDARY),
           },
           expected: 'Denied',
@@ -139,7 +126,7 @@ function groupCases(deploymentRole: boolean): Case[] {
         // Positive control: admin writes the bounded role through the stack (the framework's iam.role.statements).
         {
           id: `put-role-policy-bounded-${role}-${via}`,
-          request: { action: 'iam:PutRolePolicy', resource: iam(`role/${role}`), context: bounded(ctx) },
+          request: { action: 'iam:PutRolePolicy', resource: iamArn(`role/${role}`), context: bounded(ctx) },
           expected: 'Denied',
           admin: via === 'cloudformation' ? 'Allowed' : 'Denied',
         },
@@ -156,7 +143,7 @@ function groupCases(deploymentRole: boolean): Case[] {
         id: `${action}-macro-role-${via}`,
         request: {
           action,
-          resource: iam(`role/${MACRO_ROLE}`),
+          resource: iamArn(`role/${MACRO_ROLE}`),
           context: { ...bounded(ctx), ...(action === 'iam:AttachRolePolicy' ? { 'iam:PolicyARN': ADMIN_POLICY } : {}) },
         },
         expected: 'Denied',
@@ -178,7 +165,7 @@ function groupCases(deploymentRole: boolean): Case[] {
     }
   }
   // The Access stack holds the boundary and the groups: no group may change or delete it.
-  const access = stackArn(`formidable-access-${SERVICE}-${STAGE}`);
+  const access = stackArn(REGION, `formidable-access-${SERVICE}-${STAGE}`);
   list.push(
     {
       id: 'update-access-stack',
@@ -213,11 +200,7 @@ function groupCases(deploymentRole: boolean): Case[] {
   for (const role of [FRAMEWORK_ROLE, PER_FUNCTION_ROLE, MACRO_ROLE, CR_ROLE, `${STACK}-admin`, 'Admin']) {
     list.push({
       id: `pass-${role}-to-cloudformation`,
-      request: {
-        action: 'iam:PassRole',
-        resource: iam(`role/${role}`),
-        context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
-      },
+      request: passRole(iamArn(`role/${role}`), 'cloudformation.amazonaws.com', cli),
       expected: 'Denied',
     });
   }
@@ -225,42 +208,30 @@ function groupCases(deploymentRole: boolean): Case[] {
   list.push(
     {
       id: 'pass-per-function-role-to-lambda',
-      request: {
-        action: 'iam:PassRole',
-        resource: iam(`role/${PER_FUNCTION_ROLE}`),
-        context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
-      },
+      request: passRole(iamArn(`role/${PER_FUNCTION_ROLE}`), 'lambda.amazonaws.com', cli),
       expected: 'Allowed',
     },
     {
       id: 'pass-per-function-role-to-ec2',
-      request: {
-        action: 'iam:PassRole',
-        resource: iam(`role/${PER_FUNCTION_ROLE}`),
-        context: { ...cli, 'iam:PassedToService': 'ec2.amazonaws.com' },
-      },
+      request: passRole(iamArn(`role/${PER_FUNCTION_ROLE}`), 'ec2.amazonaws.com', cli),
       expected: 'Denied',
     },
     {
       id: 'pass-short-per-function-role-to-lambda',
-      request: {
-        action: 'iam:PassRole',
-        resource: iam(`role/${STACK}-a-very-long-function-name-${REGION}`),
-        context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
-      },
+      request: passRole(iamArn(`role/${STACK}-a-very-long-function-name-${REGION}`), 'lambda.amazonaws.com', cli),
       expected: 'Allowed',
     },
   );
   // Stack operations with a role they were not given, or without their role.
-  const own = stackArn(STACK);
+  const own = stackArn(REGION, STACK);
   const templateUrl = `https://s3.amazonaws.com/bucket/serverless/${SERVICE}/${STAGE}/1/compiled-cloudformation-template.json`;
   const changeSet = {
     'cloudformation:ChangeSetName': `${STACK}-change-set`,
     'cloudformation:TemplateUrl': templateUrl,
   };
   const withRole = (role?: string): Record<string, string> => (role ? { 'cloudformation:RoleArn': role } : {});
-  const stranger = iam('role/Admin');
-  for (const role of [stranger, iam(`role/${FRAMEWORK_ROLE}`)]) {
+  const stranger = iamArn('role/Admin');
+  for (const role of [stranger, iamArn(`role/${FRAMEWORK_ROLE}`)]) {
     list.push(
       {
         id: `update-stack-as-${role}`,
@@ -341,20 +312,12 @@ function groupCases(deploymentRole: boolean): Case[] {
       },
       {
         id: 'pass-deployment-role-to-cloudformation',
-        request: {
-          action: 'iam:PassRole',
-          resource: DEPLOYMENT_ROLE,
-          context: { ...cli, 'iam:PassedToService': 'cloudformation.amazonaws.com' },
-        },
+        request: passRole(DEPLOYMENT_ROLE, 'cloudformation.amazonaws.com', cli),
         expected: 'Allowed',
       },
       {
         id: 'pass-deployment-role-to-lambda',
-        request: {
-          action: 'iam:PassRole',
-          resource: DEPLOYMENT_ROLE,
-          context: { ...cli, 'iam:PassedToService': 'lambda.amazonaws.com' },
-        },
+        request: passRole(DEPLOYMENT_ROLE, 'lambda.amazonaws.com', cli),
         expected: 'Denied',
       },
     );
@@ -379,18 +342,10 @@ describe.each([
   test.each(GROUP_ROLES.map((r) => [r] as const))(
     "%s: the boundary tier is denied, the framework's own way allowed",
     async (role) => {
-      const list = groupCases(deploymentRole);
-      expect(new Set(list.map((c) => c.id)).size).toBe(list.length);
-      const wrong: string[] = [];
-      for (const c of list) {
-        const expected = role === 'admin' && c.admin ? c.admin : c.expected;
-        const r = await simulate(policies.groups[role], c.request);
-        if (r.decision !== expected)
-          wrong.push(
-            `${c.id}: ${c.request.action} expected ${expected}, got ${r.decision}${r.allowSids.length ? ` via ${r.allowSids.join(', ')}` : ''}`,
-          );
-      }
-      expect(wrong).toEqual([]);
+      const wrong = await wrongDecisions(policies.groups[role], groupCases(deploymentRole), (c) =>
+        role === 'admin' && c.admin ? c.admin : c.expected,
+      );
+      expect(wrong.map((w) => `${w.c.id}: ${describeWrong(w)}`)).toEqual([]);
     },
   );
 });
@@ -420,7 +375,7 @@ describe("the boundary as the ceiling of the service's roles", () => {
     });
   });
 
-  const as = (role: string) => ({ ...cli, 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': iam(`role/${role}`) });
+  const as = (role: string) => ({ ...cli, 'aws:ViaAWSService': 'false', 'aws:PrincipalArn': iamArn(`role/${role}`) });
   const lambdaArn = (fn: string) => `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT_ID}:function:${fn}`;
   const cases: Array<[string, string, SimRequest, Decision]> = [
     // Code of the service: its own resources by name.
@@ -507,7 +462,7 @@ describe("the boundary as the ceiling of the service's roles", () => {
     [
       'IAM from code',
       FRAMEWORK_ROLE,
-      { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(FRAMEWORK_ROLE) },
+      { action: 'iam:CreateRole', resource: iamArn('role/evil'), context: as(FRAMEWORK_ROLE) },
       'Denied',
     ],
     [
@@ -526,7 +481,7 @@ describe("the boundary as the ceiling of the service's roles", () => {
       FRAMEWORK_ROLE,
       {
         action: 'iam:CreateRole',
-        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
         context: as(FRAMEWORK_ROLE),
       },
       'Denied',
@@ -534,13 +489,13 @@ describe("the boundary as the ceiling of the service's roles", () => {
     [
       'CloudWatch role, custom-resource role',
       CR_ROLE,
-      { action: 'iam:CreateRole', resource: iam('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) },
+      { action: 'iam:CreateRole', resource: iamArn('role/serverlessApiGatewayCloudWatchRole'), context: as(CR_ROLE) },
       'Allowed',
     ],
     [
       'another role, custom-resource role',
       CR_ROLE,
-      { action: 'iam:CreateRole', resource: iam('role/evil'), context: as(CR_ROLE) },
+      { action: 'iam:CreateRole', resource: iamArn('role/evil'), context: as(CR_ROLE) },
       'Denied',
     ],
     [
@@ -548,7 +503,7 @@ describe("the boundary as the ceiling of the service's roles", () => {
       CR_ROLE,
       {
         action: 'iam:AttachRolePolicy',
-        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
         context: {
           ...as(CR_ROLE),
           'iam:PolicyARN': `arn:${PARTITION}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
@@ -561,7 +516,7 @@ describe("the boundary as the ceiling of the service's roles", () => {
       CR_ROLE,
       {
         action: 'iam:AttachRolePolicy',
-        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
+        resource: iamArn('role/serverlessApiGatewayCloudWatchRole'),
         context: { ...as(CR_ROLE), 'iam:PolicyARN': ADMIN_POLICY },
       },
       'Denied',
@@ -569,21 +524,13 @@ describe("the boundary as the ceiling of the service's roles", () => {
     [
       'it passed to API Gateway',
       CR_ROLE,
-      {
-        action: 'iam:PassRole',
-        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
-        context: { ...as(CR_ROLE), 'iam:PassedToService': 'apigateway.amazonaws.com' },
-      },
+      passRole(iamArn('role/serverlessApiGatewayCloudWatchRole'), 'apigateway.amazonaws.com', as(CR_ROLE)),
       'Allowed',
     ],
     [
       'it passed to Lambda',
       CR_ROLE,
-      {
-        action: 'iam:PassRole',
-        resource: iam('role/serverlessApiGatewayCloudWatchRole'),
-        context: { ...as(CR_ROLE), 'iam:PassedToService': 'lambda.amazonaws.com' },
-      },
+      passRole(iamArn('role/serverlessApiGatewayCloudWatchRole'), 'lambda.amazonaws.com', as(CR_ROLE)),
       'Denied',
     ],
     [

@@ -22,16 +22,24 @@ import { sidOf } from '../../functions/core/iam/render';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
-import { ACCESS_LOGICAL_ID, MACRO_REGION, policiesFor, type ProofPolicies } from '../../scripts/lib/prove/policies';
+import {
+  ACCESS_LOGICAL_ID,
+  createdVpcId,
+  MACRO_REGION,
+  policiesFor,
+  type ProofPolicies,
+} from '../../scripts/lib/prove/policies';
 import {
   ACCOUNT_ID,
   PRINCIPAL,
   simulate,
   SimulationInputError,
+  singleResult,
   type PolicyDoc,
   type SimRequest,
   type SimResult,
 } from '../../scripts/lib/prove/simulate';
+import { cliContext, viaCloudFormation } from './cases';
 
 export const PROOF_ROLES = [...GROUP_ROLES, 'lambda'] as const satisfies readonly Role[];
 export type ProofRole = (typeof PROOF_ROLES)[number];
@@ -168,14 +176,23 @@ function resolve(value: unknown, resources: Resources, stackName: string, path: 
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': stackName,
     };
-    if (keys[0] === 'Fn::Sub' && typeof obj['Fn::Sub'] === 'string') {
-      return (obj['Fn::Sub'] as string).replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
+    const sub = obj['Fn::Sub'];
+    const [text, vars] = Array.isArray(sub) ? [sub[0], (sub[1] ?? {}) as Record<string, unknown>] : [sub, {}];
+    if (keys[0] === 'Fn::Sub' && typeof text === 'string') {
+      return text.replace(/\$\{([^}]*)\}/g, (_w, name: string) => {
         if (name.startsWith('!')) return `\${${name.slice(1)}}`;
+        if (Object.prototype.hasOwnProperty.call(vars, name)) {
+          const v = resolve(vars[name], resources, stackName, `${path}.Fn::Sub.${name}`);
+          if (typeof v === 'string') return v;
+        }
         if (pseudo[name] === undefined) throw new Error(`${path}: cannot resolve \${${name}}`);
         return pseudo[name];
       });
     }
     if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && pseudo[obj.Ref] !== undefined) return pseudo[obj.Ref];
+    // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
+    if (keys[0] === 'Ref' && typeof obj.Ref === 'string' && resources[obj.Ref]?.Type === 'AWS::EC2::VPC')
+      return createdVpcId(stackName);
     const getAtt = obj['Fn::GetAtt'];
     if (Array.isArray(getAtt) && getAtt[1] === 'Arn') {
       const role = resources[String(getAtt[0])];
@@ -288,25 +305,8 @@ export function concreteArns(pattern: string): string[] {
 // Context
 
 /** What every request carries: a direct call from the CLI in the macro's region. */
-export const CLI_CONTEXT: Readonly<Record<string, string>> = {
-  'aws:RequestedRegion': MACRO_REGION,
-  'aws:SecureTransport': 'true',
-  'aws:ViaAWSService': 'false',
-  'aws:PrincipalArn': PRINCIPAL,
-  'aws:PrincipalAccount': ACCOUNT_ID,
-};
-
-export function viaCloudFormation(
-  context: Readonly<Record<string, string | string[]>>,
-): Record<string, string | string[]> {
-  return {
-    ...context,
-    'aws:ViaAWSService': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-  };
-}
+export const CLI_CONTEXT: Readonly<Record<string, string>> = cliContext(MACRO_REGION);
+export { viaCloudFormation };
 
 /** A value that satisfies a `...Like` condition value: ARNs through concreteArn, `lambda.*.amazonaws.com` in the region. */
 function likeValue(value: string): string {
@@ -490,21 +490,7 @@ export function simulateOn(
         throw new SimulationInputError(
           `${request.action} on ${request.resource}: ${JSON.stringify(response.resultType === 'error' ? response.errors : response.resultType)}`,
         );
-      const ignored = response.result.ignoredContextKeys ?? [];
-      if (ignored.length)
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: the simulator ignored context keys ${ignored.join(', ')}`,
-        );
-      const identity = response.result.analysis.identityAnalysis;
-      const sids = (list: readonly { explain?: { identifier?: string } }[] | undefined) =>
-        (list ?? []).map((st) => st.explain?.identifier ?? '?');
-      const overall = response.overallResult;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: overall === 'Allowed' ? sids(identity?.allowStatements) : [],
-        denySids: sids(identity?.denyStatements),
-      };
+      return singleResult(request, response);
     })();
     withPolicyCache.set(key, hit);
   }

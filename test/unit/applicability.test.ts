@@ -151,6 +151,21 @@ describe('applicability against the expansion of every golden input', () => {
     expect(unexercised).toEqual([]);
   });
 
+  test("every condition of a submodule's entries holds for some golden Access resource with the submodule and fails for another", () => {
+    const results = new Map<string, { condition: Applicability; seen: Set<boolean> }>();
+    for (const c of cases)
+      for (const { id, condition } of conditions(c.entries.filter((e) => !CORE_CATALOG.includes(e)))) {
+        const r = results.get(id) ?? { condition, seen: new Set<boolean>() };
+        r.seen.add(applies(condition, c.config));
+        results.set(id, r);
+      }
+    expect(results.size).toBeGreaterThan(0);
+    const unexercised = [...results]
+      .filter(([, r]) => r.seen.size !== 2)
+      .map(([id, r]) => `${id}: ${describeApplicability(r.condition)} is always ${[...r.seen][0]}`);
+    expect(unexercised).toEqual([]);
+  });
+
   test('Sids are unique, so a statement names its entry', () => {
     for (const c of cases) {
       const sids = c.entries.map((e) => sidOf(e.id));

@@ -132,6 +132,18 @@ function rolesCases(): Case[] {
       /is required: list the branches/,
     ),
     row(
+      'Principals not a list',
+      roles({ Developer: { Principals: { Arn: SSO_DEV } } }),
+      'Roles.Developer.Principals',
+      /should be a list of strings \(a YAML list or a comma-separated string\)/,
+    ),
+    row(
+      'a Principals item not a string',
+      roles({ Developer: { Principals: [SSO_DEV, 7] } }),
+      'Roles.Developer.Principals[1]',
+      /should be a non-empty string, not 7/,
+    ),
+    row(
       'empty Principals',
       roles({ Developer: { Principals: [] } }),
       'Roles.Developer.Principals',
@@ -425,6 +437,27 @@ const CASES: Case[] = [
     id: 'AppAccess',
     path: "Property 'Stage'",
     fix: /should be a string, not object/,
+  },
+  {
+    name: 'object where a list is expected',
+    template: withApp({ ServiceName: 'tapir', FunctionNames: { hello: true } }),
+    id: 'AppAccess',
+    path: "Property 'FunctionNames'",
+    fix: /should be a list of strings \(a YAML list or a comma-separated string\)/,
+  },
+  {
+    name: 'a list item not a string',
+    template: withApp({ ServiceName: 'tapir', FunctionNames: ['hello', 3] }),
+    id: 'AppAccess',
+    path: "Property 'FunctionNames[1]'",
+    fix: /should be a non-empty string, not 3/,
+  },
+  {
+    name: 'a list item against the pattern',
+    template: withApp({ ServiceName: 'tapir', LayerNames: 'deps, bad name' }),
+    id: 'AppAccess',
+    path: "Property 'LayerNames[1]'",
+    fix: /'bad name' must/,
   },
   {
     name: "'yes' for a boolean",

@@ -5,6 +5,7 @@ import {
   measureBundles,
   measureProcessing,
   measureQuotas,
+  mostPlainAccess,
   policyChars,
   report,
   worstCase,
@@ -22,6 +23,16 @@ test('processing rows: one per size, positive times, ratios >= 1', async () => {
     expect(r.outputBytes).toBeGreaterThan(r.inputBytes);
   }
   expect(Object.keys(accessTemplate(3).Resources as object)).toHaveLength(3);
+});
+
+test('the largest default size is the most plain Access one template may hold: it expands, one more is refused', async () => {
+  const most = await mostPlainAccess();
+  expect(most).toBeGreaterThan(10);
+  const rows = await measureProcessing([most], { minMs: 0, minRuns: 1, warmup: 0, trials: 1 });
+  expect(rows.map((r) => r.resources)).toEqual([most]);
+  await expect(measureProcessing([most + 1], { minMs: 0, minRuns: 1, warmup: 0, trials: 1 })).rejects.toThrow(
+    /the macro failed on/,
+  );
 });
 
 test('bundles: each function built, sized and started once', async () => {

@@ -383,6 +383,7 @@ function worstCase(v: unknown): unknown {
   const keys = Object.keys(o);
   if (keys.length === 1 && keys[0] === 'Ref') {
     if (o.Ref === 'AWS::StackName') return 'x'.repeat(128); // CloudFormation's longest stack name
+    if (String(o.Ref).endsWith('Vpc')) return `vpc-${'0'.repeat(17)}`; // the Vpc submodule's VPC (Mode: create)
     throw new Error(`no worst case known for Ref ${String(o.Ref)} in a policy`);
   }
   if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {

@@ -7,8 +7,10 @@
  * would: pseudo parameters (AWS::StackName is the Access stack, see accessStackNameOf), `Fn::Sub`, and
  * `Fn::GetAtt` of the deployment-bucket resolver
  * (`Custom::ServerlessDeploymentBucket`, answered by the resolver's own pure core with what it would have
- * observed). Anything else throws: a proof over a policy we cannot read is no proof.
+ * observed), and `Ref` of the VPC the Vpc submodule creates (createdVpcId). Anything else throws: a proof over a
+ * policy we cannot read is no proof.
  */
+import { createHash } from 'node:crypto';
 import {
   resolveDeploymentBucket,
   type BucketResolution,
@@ -120,6 +122,14 @@ export async function policiesFor(input: AccessInput): Promise<ProofPolicies> {
  * the adversarial suite, which reads the golden expansions with it). `sharedParameterValue`: the v4 parameter
  * the resolver observed (shared mode), undefined when it is missing.
  */
+/**
+ * The id the proofs give the VPC the Vpc submodule creates (the Ref of its AWS::EC2::VPC): one per Access stack, as
+ * each stage and service that creates its network gets its own VPC.
+ */
+export function createdVpcId(accessStackName: string): string {
+  return `vpc-${createHash('sha256').update(accessStackName).digest('hex').slice(0, 17)}`;
+}
+
 export class Resolver {
   bucket?: BucketResolution;
 
@@ -153,6 +163,8 @@ export class Resolver {
     if (fn === 'Ref' && typeof arg === 'string') {
       const p = this.pseudo(arg);
       if (p !== undefined) return p;
+      // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
+      if (this.resources[arg]?.Type === 'AWS::EC2::VPC') return createdVpcId(this.accessStackName);
     }
     if (fn === 'Fn::GetAtt') {
       const [id, attribute] = Array.isArray(arg) ? arg : typeof arg === 'string' ? arg.split('.') : [];

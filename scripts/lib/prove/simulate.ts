@@ -49,7 +49,7 @@ export interface SimResult {
  * the service's own resource-type patterns once the merged strings are split, so a malformed ARN still
  * throws. The request builder passes only global context keys for them (checked).
  */
-export const UNVALIDATED_REQUESTS: readonly { id: string; reason: string }[] = [
+export const UNVALIDATED_REQUESTS = [
   {
     id: 'apigateway-merged-resource-types',
     reason:
@@ -60,7 +60,8 @@ export const UNVALIDATED_REQUESTS: readonly { id: string; reason: string }[] = [
     reason:
       'Lambda\'s "function alias" and "function version" types share one ARN pattern (function:<name>:<qualifier>); for actions that accept only those two (provisioned concurrency) the simulator answers multiple.resource.types',
   },
-];
+] as const satisfies readonly { id: string; reason: string }[];
+export type UnvalidatedRequestId = (typeof UNVALIDATED_REQUESTS)[number]['id'];
 
 /** A qualified function ARN (alias or version), the only ARN the lambda-alias-or-version case accepts. */
 const QUALIFIED_FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+:[A-Za-z0-9_$-]+$/;
@@ -189,6 +190,27 @@ export function simulate(policies: readonly PolicyDoc[], request: SimRequest): P
   return hit;
 }
 
+/**
+ * Evaluate a request of one of the UNVALIDATED_REQUESTS cases (named by its id) without input validation: the
+ * same evaluation, no explain, so no Sids. Only global context keys may be passed, since none is checked.
+ */
+function runUnvalidated(simulation: Simulation, request: SimRequest, id: UnvalidatedRequestId): SimResult {
+  if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
+    throw new SimulationInputError(
+      `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
+    );
+  }
+  const overall = runUnsafeSimulation(simulation, {});
+  unvalidated++;
+  return {
+    decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
+    overall,
+    allowSids: [],
+    denySids: [],
+    unvalidated: id,
+  };
+}
+
 function sortedContext(context: Readonly<Record<string, string | string[]>>): [string, string | string[]][] {
   return Object.entries(context).sort(([a], [b]) => a.localeCompare(b));
 }
@@ -221,20 +243,7 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
   if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && verb) {
     apigatewayRejected.add(rejectedKey);
     if ((await apigatewayArnPatterns()).some((p) => p.test(request.resource))) {
-      if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
-        throw new SimulationInputError(
-          `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
-        );
-      }
-      const overall = runUnsafeSimulation(simulation, {});
-      unvalidated++;
-      return {
-        decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-        overall,
-        allowSids: [],
-        denySids: [],
-        unvalidated: UNVALIDATED_REQUESTS[0].id,
-      };
+      return runUnvalidated(simulation, request, 'apigateway-merged-resource-types');
     }
   }
   if (
@@ -243,20 +252,7 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
     request.action.startsWith('lambda:') &&
     QUALIFIED_FUNCTION_ARN.test(request.resource)
   ) {
-    if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
-      throw new SimulationInputError(
-        `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
-      );
-    }
-    const overall = runUnsafeSimulation(simulation, {});
-    unvalidated++;
-    return {
-      decision: overall === 'Allowed' ? 'Allowed' : 'Denied',
-      overall,
-      allowSids: [],
-      denySids: [],
-      unvalidated: UNVALIDATED_REQUESTS[1].id,
-    };
+    return runUnvalidated(simulation, request, 'lambda-alias-or-version');
   }
   if (response.resultType === 'error') {
     throw new SimulationInputError(
@@ -268,6 +264,16 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
       `${request.action} on ${request.resource}: expected resultType 'single', got '${response.resultType}'`,
     );
   }
+  return singleResult(request, response);
+}
+
+type SingleResponse = Extract<Awaited<ReturnType<typeof runSimulation>>, { resultType: 'single' }>;
+
+/**
+ * A validated simulation's answer as a SimResult: the decision and the Sids that made it. A context key the
+ * simulator ignored (not valid for this action and resource) throws: it would silently weaken the proof.
+ */
+export function singleResult(request: SimRequest, response: SingleResponse): SimResult {
   const ignored = response.result.ignoredContextKeys ?? [];
   if (ignored.length) {
     throw new SimulationInputError(

@@ -4,17 +4,8 @@ import { expandAccess } from '../../../functions/core/expand-access';
 import { sidOf } from '../../../functions/core/iam/render';
 import { canary, canaryArns, codeDeployRoleEntries } from '../../../functions/submodules/canary';
 import type { Submodule } from '../../../functions/submodules/types';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  namesServiceAndStage,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Canary: parse', () => {
   test('true means the macro-created CodeDeploy role', () => {
@@ -131,9 +122,9 @@ describe.each([
   });
 
   test('developer and ci gain no escalation path, with or without ManyLambdas', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
     const many = configFor({ Canary: value, ManyLambdas: true });
-    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many), many)).toEqual([]);
+    expect(escalationProblems(canary.entries(optionsOf(canary, value, many), many))).toEqual([]);
   });
 
   test('iam:PassRole only to codedeploy.amazonaws.com, on the one CodeDeploy role', () => {
@@ -288,6 +279,13 @@ describe('Canary: each statement is labelled with the principal that gets it', (
     }>;
     expect(policies[0].PolicyDocument.Statement.map((s) => s.Sid)).toEqual(own.map((e) => sidOf(e.id)));
   });
+
+  test.each(codeDeployRoleEntries(canaryArns(config)).map((e) => [e.id, e] as const))(
+    '%s (on the CodeDeploy role) holds to the catalog rules',
+    async (_id, e) => {
+      expect(await entryProblems(e, config)).toEqual([]);
+    },
+  );
 
   test.each([true, { ServiceRole: 'plugin' }])(
     'the entries the expansion places (Canary: %j) are for the groups or the execution role only',

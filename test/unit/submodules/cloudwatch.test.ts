@@ -1,15 +1,6 @@
 import { alarms, dashboard, dashboardBody } from '../../../functions/submodules/cloudwatch';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  namesServiceAndStage,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 const ALARMS = {
   Functions: ['hello', { Name: 'worker', Timeout: 30 }],
@@ -191,7 +182,7 @@ describe('Alarms: entries', () => {
   test("scoped to the service's alarms, no escalation", () => {
     for (const e of entries.filter((x) => !x.resources.includes('*')))
       for (const r of e.resources) expect(namesServiceAndStage(fillTokens(r, config), config)).toBe(true);
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
   });
 
   test('with the Dashboard on, the metric reads come from it (one statement, one Sid)', () => {

@@ -7,16 +7,9 @@ import { join } from 'node:path';
 import { CORE_CATALOG } from '../../../functions/catalog';
 import { MANAGED_POLICY_QUOTA, POLICY_BUDGET, GROUP_POLICY_QUOTA } from '../../../functions/core/iam/pack';
 import { SUBMODULES } from '../../../functions/submodules';
+import { catalogProblems, escalationProblems } from '../../support/catalog-checker';
 import { errorsOf, lintTemplates } from '../../support/cfn-lint';
-import {
-  configFor,
-  escalationProblems,
-  EXAMPLES_DIR,
-  expandFile,
-  fragmentOf,
-  optionsOf,
-  type Template,
-} from './helpers';
+import { configFor, EXAMPLES_DIR, expandFile, fragmentOf, optionsOf, type Template } from './helpers';
 
 const SUBMODULE_EXAMPLES = [
   'xray',
@@ -152,9 +145,8 @@ describe('kitchen sink: every submodule on', () => {
     const entries = SUBMODULES.flatMap((m) =>
       m.entries(optionsOf(m, props[m.property as keyof typeof props], config), config),
     );
-    const ids = [...CORE_CATALOG.map((e) => e.id), ...entries.map((e) => e.id)];
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(catalogProblems([...CORE_CATALOG, ...entries])).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
   });
 
   test('the worst case (ManyLambdas, plugin canary role, every audience) still fits the quotas', async () => {

@@ -1,14 +1,6 @@
 import { kmsAliasName, kmsKey } from '../../../functions/submodules/kms';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Kms: parse', () => {
   test('true: all three groups may use it, 30-day deletion window, yearly rotation', () => {
@@ -94,7 +86,7 @@ describe('Kms: entries', () => {
       'kms:Decrypt',
       'kms:Encrypt',
     ]);
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
   });
 
   test('Users: [] leaves the groups without key use', () => {

@@ -1,14 +1,6 @@
 import { secrets } from '../../../functions/submodules/secrets-manager';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Secrets: parse', () => {
   test('Names, admin writes by default, no key without Kms', () => {
@@ -101,7 +93,7 @@ describe.each([
     ]);
     const groupActions = entries.filter((e) => !e.roles.includes('lambda')).flatMap((e) => e.actions);
     expect(groupActions).not.toContain('secretsmanager:GetSecretValue');
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
   });
 
   test('Writers put values', () => {

@@ -1,14 +1,8 @@
 import { parseCidr, subnetCidrs, vpc } from '../../../functions/submodules/vpc';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fillTokens,
-  fragmentOf,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fillTokens, fragmentOf, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
+
+const MANAGE = ['ec2:AssignPrivateIpAddresses', 'ec2:DeleteNetworkInterface', 'ec2:UnassignPrivateIpAddresses'];
 
 const EXISTING = {
   Mode: 'existing',
@@ -165,33 +159,63 @@ describe.each([
   const config = configFor({ Vpc: value });
   const entries = vpc.entries(optionsOf(vpc, value), config);
 
-  test('both modes grant the same actions; only where interfaces may go differs (listed ids or own tags)', () => {
+  const lambdaActions = (list: typeof entries) =>
+    [...new Set(list.filter((e) => e.roles.includes('lambda')).flatMap((e) => e.actions))].sort();
+  const scoped = (e: (typeof entries)[number]) => /^vpc\.lambda-eni-(manage|listed|created)/.test(e.id);
+
+  test('both modes grant the same actions; only the network differs (the listed ids, or the created VPC)', () => {
     const other = vpc.entries(optionsOf(vpc, value === true ? EXISTING : true), config);
-    const shape = (list: typeof entries) => list.map((e) => [e.roles, e.actions]);
-    expect(shape(entries)).toEqual(shape(other));
-    expect(entries.slice(0, -1)).toEqual(other.slice(0, -1));
+    expect(lambdaActions(entries)).toEqual(lambdaActions(other));
+    expect(entries.filter((e) => !scoped(e))).toEqual(other.filter((e) => !scoped(e)));
   });
 
-  test('network interfaces go only into the listed subnets and groups, or into those the submodule created', () => {
-    const placement = entries[entries.length - 1];
+  test("interfaces are placed, deleted or re-addressed only in the service's network, never any of the account", () => {
+    const network = entries.filter(scoped);
+    const managing = network.filter((e) => e.actions.includes('ec2:DeleteNetworkInterface'));
+    expect(managing).toHaveLength(1);
+    expect(managing[0].actions).toEqual(expect.arrayContaining(MANAGE));
+    expect(managing[0].resources).toContain('arn:{Partition}:ec2:{Region}:{Account}:network-interface/*');
     if (value === true) {
-      expect(placement.id).toBe('vpc.lambda-eni-tagged-placement');
-      expect(placement.condition).toEqual({
-        StringEquals: { 'aws:ResourceTag/service': 'tapir', 'aws:ResourceTag/stage': 'dev' },
+      expect(network.map((e) => e.id)).toEqual(['vpc.lambda-eni-created-vpc']);
+      expect(network[0].actions).toEqual([...MANAGE.slice(0, 1), 'ec2:CreateNetworkInterface', ...MANAGE.slice(1)]);
+      expect(network[0].resources).toEqual([
+        'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*',
+        'arn:{Partition}:ec2:{Region}:{Account}:subnet/*',
+        'arn:{Partition}:ec2:{Region}:{Account}:security-group/*',
+      ]);
+      expect(network[0].condition).toEqual({
+        ArnLike: { 'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/{CreatedVpcId}' },
       });
     } else {
-      expect(placement.id).toBe('vpc.lambda-eni-listed-placement');
-      expect(placement.resources.every((r) => /:(subnet|security-group)\/(subnet|sg)-[0-9a-f]+$/.test(r))).toBe(true);
+      expect(network.map((e) => e.id)).toEqual(['vpc.lambda-eni-manage-listed', 'vpc.lambda-eni-listed-placement']);
+      expect(managing[0].actions).toEqual(MANAGE);
+      expect(managing[0].condition).toEqual({
+        ArnLike: {
+          'ec2:Vpc': 'arn:{Partition}:ec2:{Region}:{Account}:vpc/vpc-0123456789abcdef0',
+          'ec2:Subnet': EXISTING.SubnetIds.map((s) => `arn:{Partition}:ec2:{Region}:{Account}:subnet/${s}`),
+        },
+      });
+      expect(network[1].actions).toEqual(['ec2:CreateNetworkInterface']);
+      expect(network[1].resources.every((r) => /:(subnet|security-group)\/(subnet|sg)-[0-9a-f]+$/.test(r))).toBe(true);
     }
+    // Unconditioned on network-interface/*: only CreateNetworkInterface, whose new interface carries no ec2:Vpc
+    // (the subnet and groups it goes into are authorized by the statements above).
+    const open = entries.filter((e) => !e.condition && e.resources.some((r) => r.includes('network-interface')));
+    expect(open.map((e) => [e.id, e.actions])).toEqual([['vpc.lambda-eni', ['ec2:CreateNetworkInterface']]]);
   });
 
   test('the execution role manages network interfaces; the groups look up and read the parameters', () => {
     expect(entries.map((e) => [e.id, e.roles])).toEqual([
       ['vpc.lambda-eni', ['lambda']],
+      ...(value === true
+        ? [['vpc.lambda-eni-created-vpc', ['lambda']]]
+        : [
+            ['vpc.lambda-eni-manage-listed', ['lambda']],
+            ['vpc.lambda-eni-listed-placement', ['lambda']],
+          ]),
       ['vpc.lambda-eni-describe', ['lambda']],
       ['vpc.describe', ['admin', 'developer', 'ci']],
       ['vpc.parameters-read', ['admin', 'developer', 'ci']],
-      [value === true ? 'vpc.lambda-eni-tagged-placement' : 'vpc.lambda-eni-listed-placement', ['lambda']],
     ]);
   });
 
@@ -200,19 +224,37 @@ describe.each([
   });
 
   test('no escalation path; the groups get read-only EC2 calls', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
     const groups = entries.filter((e) => !e.roles.includes('lambda'));
     expect(groups.flatMap((e) => e.actions).every((a) => /^(ec2:Describe|ssm:GetParameter)/.test(a))).toBe(true);
   });
 
   test("the parameters are the service's and stage's", () => {
-    expect(fillTokens(entries[3].resources[0], config)).toBe(
+    expect(fillTokens(entries.find((e) => e.id === 'vpc.parameters-read')!.resources[0], config)).toBe(
       'arn:aws:ssm:us-east-1:123456789012:parameter/sls-tapir/dev/access/vpc/*',
     );
   });
 });
 
 describe('Vpc: resources', () => {
+  test("Mode create: the execution role's interface management names the VPC the submodule creates (Ref)", async () => {
+    const r = fragmentOf(await expandProperties({ Vpc: true })).Resources;
+    expect(r.TapirAccessVpc.Type).toBe('AWS::EC2::VPC');
+    const statements = Object.values(r)
+      .filter((x) => x.Type === 'AWS::IAM::ManagedPolicy')
+      .flatMap((x) => (x.Properties.PolicyDocument as { Statement: { Sid: string; Condition?: unknown }[] }).Statement);
+    expect(statements.find((st) => st.Sid === 'VpcLambdaEniCreatedVpc')?.Condition).toEqual({
+      ArnLike: {
+        'ec2:Vpc': {
+          'Fn::Sub': [
+            'arn:*:ec2:us-east-1:123456789012:vpc/${CreatedVpcId}',
+            { CreatedVpcId: { Ref: 'TapirAccessVpc' } },
+          ],
+        },
+      },
+    });
+  });
+
   test('existing: three SSM parameters with the ids, no network resources', async () => {
     const t = fragmentOf(await expandProperties({ Vpc: EXISTING }));
     const created = Object.entries(t.Resources).filter(([id]) => id.startsWith('TapirAccessVpc'));

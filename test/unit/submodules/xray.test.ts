@@ -1,13 +1,6 @@
 import { xray } from '../../../functions/submodules/xray';
-import {
-  configFor,
-  entryProblems,
-  escalationProblems,
-  expandProperties,
-  fragmentOf,
-  optionsOf,
-  parse,
-} from './helpers';
+import { configFor, expandProperties, fragmentOf, optionsOf, parse } from './helpers';
+import { entryProblems, escalationProblems } from '../../support/catalog-checker';
 
 describe('Xray: parse', () => {
   test.each([
@@ -59,7 +52,7 @@ describe('Xray: entries', () => {
   });
 
   test('no escalation path', () => {
-    expect(escalationProblems(entries, config)).toEqual([]);
+    expect(escalationProblems(entries)).toEqual([]);
   });
 
   test('Readers: [] leaves only the execution role statement', () => {
