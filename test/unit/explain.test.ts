@@ -224,8 +224,12 @@ describe('the HTML page in headless Chromium', () => {
     expect(r.deniedTitled).toBe(r.denied);
     expect(r.columns).toEqual(['service', 'read', 'update', 'create/delete', 'IAM', 'pass role']);
     // one colour per scope, three different colours
-    for (const k of ['own', 'stack', 'account']) expect(r[k]).toHaveLength(1);
-    expect(new Set([r.own, r.stack, r.account].flat()).size).toBe(3);
+    // (a scope may be absent: since queues, streams and HTTP APIs are scoped by name or stack tag, the example may hold
+    // no write that is only "via the stack" or account-wide; each scope present has its own colour)
+    expect(r.own).toHaveLength(1);
+    for (const k of ['stack', 'account']) expect((r[k] as string[]).length).toBeLessThanOrEqual(1);
+    const colours = [r.own, r.stack, r.account].flat();
+    expect(new Set(colours).size).toBe(colours.length);
     expect(r.overflow).toBe(false);
     expect(r.links).toBeGreaterThan(50);
     expect(r.brokenLinks).toBe(0);

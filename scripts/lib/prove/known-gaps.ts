@@ -263,26 +263,6 @@ export const EXEMPTIONS: readonly KnownGap[] = [
       'Accepted: PutSubscriptionFilter create == update, kept admin-only by choice. Residual: a filter-pattern change needs an admin deploy.',
   },
   {
-    id: 'api-gateway-sub-resources-any-api',
-    status: 'exemption',
-    kind: 'isolation',
-    suite: 'allow-deny',
-    match: {
-      entries: ['0661', '0662', '0663', '0664', '0665', '0666'],
-      roles: ALL,
-      variants: OTHER,
-      fixtures: ['02-http-api', '03-rest-api', '08-tracing-iam'],
-      actions: ['apigateway:PUT', 'apigateway:POST', 'apigateway:PATCH', 'apigateway:DELETE'],
-      expected: 'Denied',
-    },
-    finding:
-      "apigateway.http-api-changes grants POST/PUT/PATCH/DELETE on /apis/*/* to all groups, only through CloudFormation, with StringLikeIfExists aws:ResourceTag/aws:cloudformation:stack-name = the own stack. HTTP and WebSocket routes, integrations and authorizers name their API by property (ApiId) and API ids are random; the Service Authorization Reference lists aws:ResourceTag on every V2 child type, but the developer guide documents tag inheritance for V1 children only. Where AWS sends the other API's tag the write is Denied; where it sends none (as this proof models a neighbour's child), a stack of the own service may name another stage's or service's HTTP API (replayed: POST/PATCH/DELETE on …/apis/<other id>/routes…). The API itself (/apis/<id>) carries its own stamped tag and is scoped strictly.",
-    proposedFix:
-      'A resolver that reads the physical ids of ApiGatewayRestApi / HttpApi / WebsocketsApi from the framework stack would allow /restapis/<id>/* and /apis/<id>/* exactly (see api-gateway-stage-update-any-api).',
-    decision:
-      "Accepted: API Gateway sub-resources and stages on random API ids, only through CloudFormation (direct calls are Denied: the statement carries aws:CalledVia). Residual: a member who edits the own template can change another API's routes/stages through the own stack; CloudTrail shows it under the own stack.",
-  },
-  {
     id: 'long-name-bucket-pattern',
     status: 'exemption',
     kind: 'isolation',
