@@ -18,6 +18,9 @@
  *                          policies as right after the Access stack is created (pattern, default) or after
  *                          the resolver saw the stack (exact bucket name for every step after the first deploy)
  *   --no-v4                skip the Serverless Framework v4 catalog
+ *   --deployment-roles     DeploymentRoles mode: each service passes provider.iam.deploymentRole, each group is
+ *                          judged with its own role, CloudFormation's calls against that role's policy (the
+ *                          Serverless v4 catalog, which records no RoleARN, is then skipped as with --no-v4)
  *   --json FILE            also write the results (counts, mismatches) as JSON
  *   --keep                 keep the scratch folders (traces, copies of the services)
  *   --quiet                no progress lines
@@ -44,6 +47,7 @@ interface Args {
   workers: number;
   firstStageOnly: boolean;
   bucketResolution: 'pattern' | 'exact';
+  deploymentRoles: boolean;
   v4: boolean;
   json?: string;
   keep: boolean;
@@ -52,7 +56,7 @@ interface Args {
 
 function usage(message: string): never {
   console.error(
-    `npm run prove: ${message}\nusage: npm run prove [-- PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--json FILE] [--keep] [--quiet]`,
+    `npm run prove: ${message}\nusage: npm run prove [-- PATH ...] [--stages a,b] [--frameworks osls4,osls3] [--workers N] [--first-stage-only] [--bucket-resolution pattern|exact] [--no-v4] [--deployment-roles] [--json FILE] [--keep] [--quiet]`,
   );
   process.exit(2);
 }
@@ -64,6 +68,7 @@ function parseArgs(argv: string[]): Args {
     workers: Math.max(1, Math.min(4, cpus().length)),
     firstStageOnly: false,
     bucketResolution: 'pattern',
+    deploymentRoles: false,
     v4: true,
     keep: false,
     quiet: false,
@@ -103,6 +108,9 @@ function parseArgs(argv: string[]): Args {
         args.bucketResolution = v;
         break;
       }
+      case '--deployment-roles':
+        args.deploymentRoles = true;
+        break;
       case '--no-v4':
         args.v4 = false;
         break;
@@ -144,7 +152,8 @@ async function main(): Promise<void> {
     workers: args.workers,
     fullStages: args.firstStageOnly ? 1 : Number.MAX_SAFE_INTEGER,
     bucketResolution: args.bucketResolution,
-    v4: args.v4,
+    deploymentRoles: args.deploymentRoles,
+    v4: args.v4 && !args.deploymentRoles,
     keepWork: args.keep,
     log,
   });

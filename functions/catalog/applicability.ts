@@ -13,12 +13,15 @@ export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotF
 export type ListProperty =
   'EventBucketNames' | 'ExternalLayerArns' | 'AlbListenerArns' | 'ExistingBuckets' | 'ExistingUserPoolIds';
 
+/** Access properties holding true or false, false when not written. */
+export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles';
+
 /** Access properties holding one string, absent when not written. */
 export type StringProperty = 'PermissionsBoundary' | 'DeploymentRoleArn';
 
 export type Applicability =
-  /** `ManyLambdas: true` (absent is false). */
-  | { readonly property: 'ManyLambdas'; readonly equals: boolean }
+  /** `ManyLambdas: true` or `DeploymentRoles: true` (absent is false). */
+  | { readonly property: BooleanProperty; readonly equals: boolean }
   /** The property is written with exactly this value, e.g. `PermissionsBoundary: none`. */
   | { readonly property: StringProperty; readonly equals: string }
   /** The property is written (`present: true`) or left out (`present: false`). */
@@ -35,6 +38,7 @@ export type Applicability =
 /** Every Access property a condition may name (the tests check each is a property of the Access resource). */
 export const APPLICABILITY_PROPERTIES = [
   'ManyLambdas',
+  'DeploymentRoles',
   'PermissionsBoundary',
   'DeploymentRoleArn',
   'DeploymentBucket',
@@ -81,6 +85,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
   switch (condition.property) {
     case 'ManyLambdas':
       return config.manyLambdas === condition.equals;
+    case 'DeploymentRoles':
+      return config.deploymentRoles === condition.equals;
     case 'DeploymentBucket':
       return config.deploymentBucket.mode === condition.mode;
     case 'Events':
@@ -108,13 +114,14 @@ export function describeApplicability(condition: Applicability): string {
   if ('all' in condition) return condition.all.map(describeApplicability).join(' and ');
   if ('not' in condition) {
     const inner = condition.not;
-    if ('property' in inner && 'equals' in inner && inner.property !== 'ManyLambdas')
+    if ('property' in inner && 'equals' in inner && typeof inner.equals === 'string')
       return `${code(inner.property)} unset or other than ${code(inner.equals)}`;
     return `not (${describeApplicability(inner)})`;
   }
   switch (condition.property) {
     case 'ManyLambdas':
-      return code(`ManyLambdas: ${condition.equals}`);
+    case 'DeploymentRoles':
+      return code(`${condition.property}: ${condition.equals}`);
     case 'DeploymentBucket':
       return BUCKET_MODES[condition.mode];
     case 'Events':

@@ -1,20 +1,46 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, type CatalogEntry, type Role } from './types';
 
 const source = `${SAR}list_awscloudformation.html`;
 
 /**
  * Stack operations that run resource handlers take a service role (`cloudformation:RoleArn`, a condition key of
  * CreateStack, UpdateStack, CreateChangeSet, DeleteStack, ContinueUpdateRollback and RollbackStack; ExecuteChangeSet
- * runs with the role its CreateChangeSet named). Without DeploymentRoleArn no role may be passed at all (Null), so
- * nobody runs the stack as a stronger role; with it, exactly that role (provider.iam.deploymentRole).
+ * runs with the role its CreateChangeSet named). Without a deployment role no role may be passed at all (Null), so
+ * nobody runs the stack as a stronger role; with DeploymentRoleArn, exactly that role (provider.iam.deploymentRole);
+ * with DeploymentRoles, each group's own role (core/deployment-role.ts): admin's lifecycle role, developer's and
+ * ci's update role. A call without RoleARN runs with the role the stack remembers (perhaps admin's), so it must not
+ * match: ArnLike on an absent key does not.
  */
+const ADMIN_DEPLOYMENT_ROLE = 'arn:{Partition}:iam::{Account}:role/{AdminDeploymentRoleName}';
+const UPDATE_DEPLOYMENT_ROLE = 'arn:{Partition}:iam::{Account}:role/{UpdateDeploymentRoleName}';
+const UPDATE_GROUPS = ['developer', 'ci'] as const;
+const DEPLOYMENT_ROLES = { property: 'DeploymentRoles', equals: true } as const;
+
 function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
   const c = entry.condition ?? {};
+  const ownRole = (suffix: string, roles: readonly Role[], arn: string, whose: string): CatalogEntry[] =>
+    roles.length
+      ? [
+          {
+            ...entry,
+            id: `${entry.id}-${suffix}`,
+            roles,
+            when: DEPLOYMENT_ROLES,
+            reason: `${entry.reason.replace(/\.$/, '')}; with ${whose} only.`,
+            condition: { ...c, ArnLike: { ...(c.ArnLike ?? {}), 'cloudformation:RoleArn': arn } },
+          },
+        ]
+      : [];
   return [
     {
       ...entry,
-      when: { property: 'DeploymentRoleArn', present: false },
+      when: {
+        all: [
+          { property: 'DeploymentRoleArn', present: false },
+          { property: 'DeploymentRoles', equals: false },
+        ],
+      },
       condition: { ...c, Null: { ...(c.Null ?? {}), 'cloudformation:RoleArn': 'true' } },
     },
     {
@@ -24,8 +50,30 @@ function serviceRoleVariants(entry: CatalogEntry): CatalogEntry[] {
       reason: `${entry.reason.replace(/\.$/, '')}; DeploymentRoleArn only.`,
       condition: { ...c, StringEquals: { ...(c.StringEquals ?? {}), 'cloudformation:RoleArn': '{DeploymentRole}' } },
     },
+    ...ownRole(
+      'admin-role',
+      entry.roles.filter((r) => r === 'admin'),
+      ADMIN_DEPLOYMENT_ROLE,
+      "admin's role",
+    ),
+    ...ownRole(
+      'update-role',
+      entry.roles.filter((r) => (UPDATE_GROUPS as readonly Role[]).includes(r)),
+      UPDATE_DEPLOYMENT_ROLE,
+      'the update role',
+    ),
   ];
 }
+
+/** The stack operations that take a service role: with DeploymentRoles, denied with any role but the group's own. */
+const ROLE_OPERATIONS = [
+  'cloudformation:ContinueUpdateRollback',
+  'cloudformation:CreateChangeSet',
+  'cloudformation:CreateStack',
+  'cloudformation:DeleteStack',
+  'cloudformation:RollbackStack',
+  'cloudformation:UpdateStack',
+];
 
 export const cloudformation: readonly CatalogEntry[] = [
   {
@@ -125,4 +173,29 @@ export const cloudformation: readonly CatalogEntry[] = [
     resources: [ARN.stack],
     reason: 'The first sls deploy (direct method) creates the stack and sls remove deletes it: admin only.',
   }),
+  {
+    id: 'cloudformation.admin-role-only',
+    effect: 'Deny',
+    roles: ['admin'],
+    source,
+    when: DEPLOYMENT_ROLES,
+    actions: ROLE_OPERATIONS,
+    resources: [ARN.stack],
+    // ArnNotLike holds when the key is absent too: no RoleARN (the stack's remembered role) is denied as well.
+    condition: { ArnNotLike: { 'cloudformation:RoleArn': ADMIN_DEPLOYMENT_ROLE } },
+    reason:
+      "Denied: DeploymentRoles: admin's stack operations run with its lifecycle role only, never without one or with another.",
+  },
+  {
+    id: 'cloudformation.update-role-only',
+    effect: 'Deny',
+    roles: UPDATE_GROUPS,
+    source,
+    when: DEPLOYMENT_ROLES,
+    actions: ROLE_OPERATIONS,
+    resources: [ARN.stack],
+    condition: { ArnNotLike: { 'cloudformation:RoleArn': UPDATE_DEPLOYMENT_ROLE } },
+    reason:
+      "Denied: DeploymentRoles: developer's and ci's stack operations run with the update role only (not admin's the stack remembers).",
+  },
 ];

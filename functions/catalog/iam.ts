@@ -121,4 +121,26 @@ export const iam: readonly CatalogEntry[] = [
     reason:
       'provider.iam.deploymentRole: every stack call passes that role to CloudFormation, which then acts with it.',
   },
+  {
+    id: 'iam.pass-admin-deployment-role',
+    roles: ['admin'],
+    source,
+    when: { property: 'DeploymentRoles', equals: true },
+    actions: ['iam:PassRole'],
+    resources: ['arn:{Partition}:iam::{Account}:role/{AdminDeploymentRoleName}'],
+    condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    reason:
+      "DeploymentRoles: admin's provider.iam.deploymentRole, its lifecycle role, passed with every stack call, to CloudFormation only.",
+  },
+  {
+    id: 'iam.pass-update-deployment-role',
+    roles: ['developer', 'ci'],
+    source,
+    when: { property: 'DeploymentRoles', equals: true },
+    actions: ['iam:PassRole'],
+    resources: ['arn:{Partition}:iam::{Account}:role/{UpdateDeploymentRoleName}'],
+    condition: { StringEquals: { 'iam:PassedToService': 'cloudformation.amazonaws.com' } },
+    reason:
+      "DeploymentRoles: developer's and ci's provider.iam.deploymentRole, the update role, passed to CloudFormation only.",
+  },
 ];

@@ -61,6 +61,11 @@ export interface AccessConfig {
   /** provider.iam.deploymentRole: CloudFormation then acts with this role, which the groups may pass. */
   readonly deploymentRoleArn?: string;
   /**
+   * DeploymentRoles: the macro creates two CloudFormation service roles (core/deployment-role.ts), admin's lifecycle
+   * role and developer's and ci's update role; each group may update its stack only with its own.
+   */
+  readonly deploymentRoles: boolean;
+  /**
    * How the service's roles are bounded: 'macro' (default: the macro creates the boundary policy, see
    * core/boundary.ts), 'external' (PermissionsBoundary names the user's policy), 'none' (opted out).
    */
@@ -346,6 +351,12 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp: 'must be the ARN of an IAM role (provider.iam.deploymentRole)',
     description: 'provider.iam.deploymentRole: every group may pass it to CloudFormation, and only there.',
   },
+  DeploymentRoles: {
+    kind: 'boolean',
+    default: false,
+    description:
+      "The macro creates two CloudFormation service roles: admin's lifecycle role and developer's and ci's update-only role (provider.iam.deploymentRole); each group may run its stack only with its own.",
+  },
   PermissionsBoundary: {
     kind: 'string',
     pattern: /^(arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[A-Za-z0-9+=,.@_/-]{1,512}|none)$/,
@@ -592,6 +603,7 @@ export function parseAccess(
     events: list('Events'),
     albListenerArns: list('AlbListenerArns'),
     deploymentRoleArn: str('DeploymentRoleArn'),
+    deploymentRoles: bool('DeploymentRoles'),
     ...boundaryOf(str('PermissionsBoundary'), values, fail),
     existingBuckets: list('ExistingBuckets'),
     existingUserPoolIds: list('ExistingUserPoolIds'),
@@ -599,8 +611,31 @@ export function parseAccess(
     policyPath: str('PolicyPath') ?? '/',
     submoduleProperties,
   };
+  deploymentRolesConflicts(config, fail);
   if (errors.length) throw new AggregateInvalid(errors);
   return config;
+}
+
+/**
+ * DeploymentRoles excludes an external deployment role (one stack role at a time), and the framework's custom
+ * resources: with provider.iam.deploymentRole the framework runs them as that role (custom-resources/index.js), and
+ * the macro's roles trust CloudFormation only, so no code ever runs as them.
+ */
+function deploymentRolesConflicts(c: AccessConfig, fail: (k: string, d: string) => void): void {
+  if (!c.deploymentRoles) return;
+  if (c.deploymentRoleArn)
+    fail(
+      'DeploymentRoles',
+      "and DeploymentRoleArn both choose the stack's service role: DeploymentRoles makes the macro create them, DeploymentRoleArn names your own. Remove one of the two.",
+    );
+  for (const key of ['ExistingBuckets', 'ExistingUserPoolIds'] as const) {
+    const list = key === 'ExistingBuckets' ? c.existingBuckets : c.existingUserPoolIds;
+    if (list.length)
+      fail(
+        key,
+        `needs the framework's custom resources, which run as provider.iam.deploymentRole; the roles DeploymentRoles creates trust CloudFormation only, so no code runs as them. Remove ${key} (create the bucket or pool in the stack instead), or DeploymentRoles.`,
+      );
+  }
 }
 
 /** Actions a boundary statement may never allow: the boundary is a ceiling below IAM, STS and the account. */

@@ -12,9 +12,13 @@ import { InvalidResourceError } from './errors';
 import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import { boundaryPolicy, boundaryPolicyName } from './boundary';
+import { deploymentRoleTrust, forGroups, roleEntries } from './deployment-role';
 import {
   accessRoleName,
   arnTokens,
+  deploymentPolicyName,
+  deploymentRoleName,
+  type DeploymentRoleKind,
   exportName,
   groupName,
   lambdaPolicyName,
@@ -157,7 +161,7 @@ export function expandAccess(
       { roles: [r], entries: [] },
     ]),
   ]);
-  for (const entry of entries) {
+  for (const entry of forGroups(entries, config)) {
     const roles = audienceOf(entry, config);
     if (roles.length === GROUP_ROLES.length) byAudience.get('shared')?.entries.push(entry);
     else for (const r of roles) byAudience.get(r)?.entries.push(entry);
@@ -365,6 +369,66 @@ export function expandAccess(
     });
   });
 
+  // 3b. DeploymentRoles: the two CloudFormation service roles (core/deployment-role.ts), their policies derived from
+  // the catalog; the groups pass them (catalog/iam.ts) and run their stack only with their own (catalog/cloudformation.ts).
+  if (config.deploymentRoles) {
+    for (const kind of ['admin', 'update'] as const satisfies readonly DeploymentRoleKind[]) {
+      const name = deploymentRoleName(config, kind);
+      recordName('role', name);
+      const reachable = serviceRolePatterns(config).find((pattern) => iamWildcardMatch(pattern, name));
+      if (reachable) {
+        throw new InvalidResourceError(
+          id,
+          'ResourcePrefix',
+          `names the ${kind} deployment role '${name}', which the service's own role grants cover ('${reachable}': admin may rewrite those roles through its stack), so the stack could rewrite its own service role. Choose a ResourcePrefix that does not start with '${config.slsServiceName}-${config.iamStage}', such as the default cf-${config.serviceName}.`,
+        );
+      }
+      const roleId = logicalIds.deploymentRole(id, kind);
+      resources[roleId] = withCarried({
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: name,
+          Description:
+            kind === 'admin'
+              ? `${config.slsServiceName} ${config.stage}: CloudFormation service role of the admin group (create, update, delete)`
+              : `${config.slsServiceName} ${config.stage}: CloudFormation service role of the developer and ci groups (update only)`,
+          Path: '/',
+          AssumeRolePolicyDocument: deploymentRoleTrust(),
+          Tags: tags,
+        },
+      });
+      const packed = packOrFail(
+        id,
+        roleEntries(entries, config, kind)
+          .sort(byId)
+          .map((e) => renderEntry(e, tokens)),
+      );
+      packed.forEach((p, i) => {
+        const policy = deploymentPolicyName(config, kind, i, packed.length);
+        recordName('policy', policy);
+        const properties = {
+          ManagedPolicyName: policy,
+          Description: `${config.slsServiceName} ${config.stage}: what CloudFormation does with the ${kind} deployment role`,
+          Path: '/',
+          PolicyDocument: p.document,
+          Roles: [{ Ref: roleId }],
+        };
+        policyDocuments.push({ properties, jsonSize: p.jsonSize });
+        resources[logicalIds.deploymentPolicy(id, kind, i)] = withCarried({
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: properties,
+        });
+      });
+      const who = kind === 'admin' ? 'the admin group' : 'the developer and ci groups';
+      output(
+        `${pascal(kind)}DeploymentRoleArn`,
+        { 'Fn::GetAtt': [roleId, 'Arn'] },
+        `provider.iam.deploymentRole of ${who} (CloudFormation service role)`,
+      );
+      output(`${pascal(kind)}DeploymentRoleName`, { Ref: roleId }, `Name of the ${kind} deployment role`);
+    }
+  }
+
   // 4. Submodule resources and outputs.
   const ctx: ExpansionContext = { config, tokens, logicalId: id, tags, lambdaRole };
   for (const { module, options } of submodules) {
@@ -391,6 +455,12 @@ export function expandAccess(
     ? { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${config.lambdaRoleName}` }
     : { 'Fn::GetAtt': [roleLogicalId, 'Arn'] };
   if (config.boundary === 'macro') attributes.BoundaryArn = { Ref: boundaryId };
+  if (config.deploymentRoles) {
+    for (const kind of ['admin', 'update'] as const) {
+      attributes[`${pascal(kind)}DeploymentRoleArn`] = { 'Fn::GetAtt': [logicalIds.deploymentRole(id, kind), 'Arn'] };
+      attributes[`${pascal(kind)}DeploymentRoleName`] = { Ref: logicalIds.deploymentRole(id, kind) };
+    }
+  }
   return {
     resources,
     outputs,

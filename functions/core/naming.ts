@@ -54,6 +54,9 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     ExecutionRoleNames: c.executionRoleNames,
     AlbListeners: c.albListenerArns,
     DeploymentRole: c.deploymentRoleArn ? [c.deploymentRoleArn] : [],
+    // DeploymentRoles: the two CloudFormation service roles the macro creates (core/deployment-role.ts).
+    AdminDeploymentRoleName: c.deploymentRoles ? [deploymentRoleName(c, 'admin')] : [],
+    UpdateDeploymentRoleName: c.deploymentRoles ? [deploymentRoleName(c, 'update')] : [],
     // The boundary every role of the service must carry: the macro's policy (resolved in the Access stack's
     // account), the user's (PermissionsBoundary), or none (PermissionsBoundary: none).
     // The macro's is named <ResourcePrefix>-<Stage>-boundary in the Access stack's account (a boundary policy is
@@ -190,6 +193,22 @@ export function policyName(c: AccessConfig, audience: string, index: number, cou
   return fitName('iam-policy', prefixOf(c), `-${audience}${count > 1 ? `-${index + 1}` : ''}`);
 }
 
+/** DeploymentRoles: admin's lifecycle role and developer's and ci's update role. */
+export type DeploymentRoleKind = 'admin' | 'update';
+
+/** The CloudFormation service role of DeploymentRoles: `<ResourcePrefix>-<Stage>-deploy-admin` or `-deploy-update`, fitted. */
+export function deploymentRoleName(
+  c: Pick<AccessConfig, 'resourcePrefix' | 'stage'>,
+  kind: DeploymentRoleKind,
+): string {
+  return fitName('iam-role', prefixOf(c), `-deploy-${kind}`);
+}
+
+/** The managed policies of a deployment role (numbered from 1 when it takes several). */
+export function deploymentPolicyName(c: AccessConfig, kind: DeploymentRoleKind, index = 0, count = 1): string {
+  return fitName('iam-policy', prefixOf(c), `-deploy-${kind}${count > 1 ? `-${index + 1}` : ''}`);
+}
+
 /** The execution role the macro creates, or the custom one (LambdaRoleName, the user's own name) it attaches its policy to. */
 export function lambdaRoleName(c: AccessConfig): string {
   return c.lambdaRoleName ?? fitName('iam-role', prefixOf(c), '-lambda-execution');
@@ -210,6 +229,9 @@ export const logicalIds = {
   lambdaPolicy: (id: string) => `${id}LambdaPolicy`,
   deploymentBucket: (id: string) => `${id}DeploymentBucket`,
   boundary: (id: string) => `${id}Boundary`,
+  deploymentRole: (id: string, kind: DeploymentRoleKind) => `${id}${pascal(kind)}DeploymentRole`,
+  deploymentPolicy: (id: string, kind: DeploymentRoleKind, index: number) =>
+    `${id}${pascal(kind)}DeploymentPolicy${index + 1}`,
 };
 
 export function pascal(s: string): string {

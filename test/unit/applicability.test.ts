@@ -16,6 +16,7 @@ import {
   type Applicability,
 } from '../../functions/catalog/applicability';
 import { GROUP_ROLES, type CatalogEntry, type Role } from '../../functions/catalog/types';
+import { forGroups } from '../../functions/core/deployment-role';
 import { CORE_PROPERTIES, parseAccess, type AccessConfig } from '../../functions/core/config';
 import { sidOf } from '../../functions/core/iam/render';
 import { logicalIds } from '../../functions/core/naming';
@@ -72,11 +73,14 @@ async function goldenCases(): Promise<Case[]> {
 /** What the data says each role holds: the ids of the entries that apply, by role (groups and lambda). */
 function predicted(entries: readonly CatalogEntry[], config: AccessConfig): Record<Role, string[]> {
   const out: Record<Role, string[]> = { admin: [], developer: [], ci: [], lambda: [], codedeploy: [] };
+  // DeploymentRoles: the groups hold no through-the-stack entry (their deployment roles do; core/deployment-role.ts).
+  const forTheGroups = new Set(forGroups(entries, config));
   for (const e of entries) {
     if (!applies(e.when, config)) continue;
     const roles = new Set<Role>(e.roles);
     if (e.alsoFor && applies(e.alsoFor.when, config)) e.alsoFor.roles.forEach((r) => roles.add(r));
-    for (const r of roles) out[r].push(sidOf(e.id));
+    for (const r of roles)
+      if (!(GROUP_ROLES as readonly Role[]).includes(r) || forTheGroups.has(e)) out[r].push(sidOf(e.id));
   }
   for (const r of Object.keys(out) as Role[]) out[r].sort();
   return out;

@@ -505,6 +505,38 @@ const CASES: Case[] = [
     fix: /only letters, digits and hyphens/,
   },
   {
+    name: 'DeploymentRoles with DeploymentRoleArn',
+    template: withApp({
+      ServiceName: 'tapir',
+      DeploymentRoles: true,
+      DeploymentRoleArn: 'arn:aws:iam::123456789012:role/acme-cfn',
+    }),
+    id: 'AppAccess',
+    path: "Property 'DeploymentRoles'",
+    fix: /and DeploymentRoleArn both choose the stack's service role.*Remove one of the two/,
+  },
+  {
+    name: 'DeploymentRoles with ExistingUserPoolIds',
+    template: withApp({ ServiceName: 'tapir', DeploymentRoles: true, ExistingUserPoolIds: ['us-east-1_AbCdEfGhI'] }),
+    id: 'AppAccess',
+    path: "Property 'ExistingUserPoolIds'",
+    fix: /custom resources, which run as provider.iam.deploymentRole.*Remove ExistingUserPoolIds/,
+  },
+  {
+    name: 'DeploymentRoles not a boolean',
+    template: withApp({ ServiceName: 'tapir', DeploymentRoles: 'yes' }),
+    id: 'AppAccess',
+    path: "Property 'DeploymentRoles'",
+    fix: /should be true or false/,
+  },
+  {
+    name: 'DeploymentRoles named inside the service',
+    template: withApp({ ServiceName: 'tapir', DeploymentRoles: true, ResourcePrefix: 'sls-tapir' }),
+    id: 'AppAccess',
+    path: "Property 'ResourcePrefix'",
+    fix: /deployment role 'sls-tapir-development-deploy-admin'.*Choose a ResourcePrefix that does not start with 'sls-tapir-development'/,
+  },
+  {
     name: 'space in ResourcePrefix',
     template: withApp({ ServiceName: 'tapir', ResourcePrefix: 'cf tapir' }),
     id: 'AppAccess',

@@ -13,6 +13,8 @@
  *   the documented exceptions of known-gaps.ts.
  */
 import { policiesFor, type AccessInput } from './policies';
+import type { DeploymentRoleKind } from '../../../functions/core/deployment-role';
+import { asServiceRole, rolePolicies, viewOf, withGroupRole, type GroupRoleView } from './deployment-roles';
 import { simulate, type PolicyDoc, type SimResult } from './simulate';
 import { ABSENT_STACK_ID, globalContext, mapCall, UnmappedCallError, type MapEnv } from './call-map';
 import type { Framework } from './frameworks';
@@ -121,6 +123,11 @@ export interface EvaluateOptions {
    * the first deploy: the exact bucket name) for every step but the first deploy.
    */
   readonly bucketResolution: 'pattern' | 'exact';
+  /**
+   * DeploymentRoles (scripts/lib/prove/deployment-roles.ts): the services pass provider.iam.deploymentRole; each group
+   * is judged with its own role, and CloudFormation's resource-handler calls against that role's policy.
+   */
+  readonly deploymentRoles?: boolean;
 }
 
 const emptyCell = (): Cell => ({ allowed: 0, denied: 0, excepted: 0, unscoped: 0 });
@@ -138,8 +145,29 @@ function accessInput(
     ...(facts.deploymentBucket ? { deploymentBucket: facts.deploymentBucket } : {}),
     ...(facts.deploymentPrefix ? { deploymentPrefix: facts.deploymentPrefix } : {}),
     ...(observedBucketName ? { observedBucketName } : {}),
-    extraProperties: { ...facts.accessProperties, ...(extraProperties ?? {}) },
+    extraProperties: {
+      ...(extraProperties?.DeploymentRoles
+        ? Object.fromEntries(Object.entries(facts.accessProperties).filter(([k]) => k !== 'DeploymentRoleArn'))
+        : facts.accessProperties),
+      ...(extraProperties ?? {}),
+    },
   };
+}
+
+const rolePolicyCache = new Map<string, Promise<Record<DeploymentRoleKind, PolicyDoc[]>>>();
+/** DeploymentRoles: the deployment roles' policies of the same expansion the groups come from. */
+export function deploymentRolePolicies(
+  facts: ServiceFacts,
+  observedBucketName?: string,
+): Promise<Record<DeploymentRoleKind, PolicyDoc[]>> {
+  const input = accessInput(facts, observedBucketName, { DeploymentRoles: true });
+  const key = JSON.stringify(input);
+  let p = rolePolicyCache.get(key);
+  if (!p) {
+    p = policiesFor(input).then((r) => rolePolicies(r, observedBucketName));
+    rolePolicyCache.set(key, p);
+  }
+  return p;
 }
 
 const policyCache = new Map<string, Promise<Record<GroupRole, readonly PolicyDoc[]>>>();
@@ -172,6 +200,7 @@ export function stepRequests(
   step: StepRecord,
   facts: ServiceFacts,
   states: readonly (StackState | undefined)[],
+  deploymentRoles = false,
 ): { requests: IamRequest[]; errors: string[] } {
   const env = mapEnv(facts, [step.before, step.after, ...states]);
   const requests: IamRequest[] = [];
@@ -184,11 +213,12 @@ export function stepRequests(
       else errors.push(`${call.service}.${call.op} #${call.seq}: ${(e as Error).message}`);
     }
   }
-  // With a stack service role (provider.iam.deploymentRole) CloudFormation acts as that role, not as the caller.
+  // With a stack service role (provider.iam.deploymentRole) CloudFormation acts as that role, not as the caller: its
+  // calls are judged only with DeploymentRoles, where the role is the macro's (evaluateStep judges them as the role).
   const serviceRole = step.calls.some(
     (c) => c.service === 'CloudFormation' && typeof c.input.RoleARN === 'string' && c.input.RoleARN !== '',
   );
-  if (!serviceRole) {
+  if (!serviceRole || deploymentRoles) {
     try {
       requests.push(
         ...onBehalfRequests(step.before, step.after, {
@@ -294,6 +324,8 @@ interface StepContext {
   readonly neighbours: readonly Neighbour[];
   readonly pairsOf: ReadonlyMap<Target, [string, string][]>;
   readonly policies: Record<GroupRole, readonly PolicyDoc[]>;
+  /** DeploymentRoles: each group's own role, its policies, and the admin role the run passed. */
+  readonly views?: Readonly<Record<GroupRole, GroupRoleView>>;
   /** 'n/a' for commands a role may not run, when only part of the command's calls are evaluated (v4 catalog). */
   readonly expectationOf: (role: GroupRole) => Expectation | 'n/a';
 }
@@ -325,9 +357,16 @@ async function evaluateStep(
     let firstDenied: Evaluated | undefined;
     let firstUnexplained: Evaluated | undefined;
     let deniedCount = 0;
-    for (const r of requests) {
-      if (r.noIam) continue;
-      const { sim, error } = await simulateSafe(c.policies[role], r);
+    const judged = (x: IamRequest): [readonly PolicyDoc[], IamRequest] => {
+      const view = c.views?.[role];
+      if (!view) return [c.policies[role], x];
+      if (x.via === 'cloudformation') return [view.rolePolicies, asServiceRole(x, view.roleArn)];
+      return [c.policies[role], withGroupRole(x, view.adminRoleArn, view.roleArn)];
+    };
+    for (const original of requests) {
+      if (original.noIam) continue;
+      const [policies, r] = judged(original);
+      const { sim, error } = await simulateSafe(policies, r);
       if (error) {
         acc.mismatches.push({
           ...base,
@@ -396,12 +435,13 @@ async function evaluateStep(
       const nm: MatchContext = { ...m, neighbour: nb.facts, target: nb.target };
       for (const r of requests) {
         if (r.noIam) continue;
-        const replay = rewriteRequest(r, pairs);
-        if (replay.resource === r.resource && JSON.stringify(replay.context) === JSON.stringify(r.context)) {
+        const rewritten = rewriteRequest(r, pairs);
+        if (rewritten.resource === r.resource && JSON.stringify(rewritten.context) === JSON.stringify(r.context)) {
           cell.unscoped++;
           continue;
         }
-        const { sim, error } = await simulateSafe(c.policies[role], replay);
+        const [policies, replay] = judged(rewritten);
+        const { sim, error } = await simulateSafe(policies, replay);
         if (error) {
           acc.mismatches.push({
             ...base,
@@ -464,8 +504,20 @@ export async function evaluateUnit(run: UnitRun, opts: EvaluateOptions): Promise
     const observed = stageRun.created?.physical.ServerlessDeploymentBucket;
     for (const step of stageRun.steps) {
       const exact = opts.bucketResolution === 'exact' && step.kind !== 'deploy-create' && step.kind !== 'package';
-      const policies = await groupPolicies(stageRun.facts, exact ? observed : undefined);
-      const { requests, errors } = stepRequests(step, stageRun.facts, stageRun.states);
+      const observedName = exact ? observed : undefined;
+      const modeProps = opts.deploymentRoles ? { DeploymentRoles: true } : undefined;
+      const policies = await groupPolicies(stageRun.facts, observedName, modeProps);
+      const views = opts.deploymentRoles
+        ? await (async () => {
+            const roles = await deploymentRolePolicies(stageRun.facts, observedName);
+            const f = stageRun.facts;
+            return Object.fromEntries(ROLES.map((g) => [g, viewOf(g, f.service, f.stage, ACCOUNT, roles)])) as Record<
+              GroupRole,
+              GroupRoleView
+            >;
+          })()
+        : undefined;
+      const { requests, errors } = stepRequests(step, stageRun.facts, stageRun.states, !!opts.deploymentRoles);
       requestCount += requests.length;
       for (const detail of errors) {
         acc.mismatches.push({
@@ -493,6 +545,7 @@ export async function evaluateUnit(run: UnitRun, opts: EvaluateOptions): Promise
             neighbours,
             pairsOf,
             policies,
+            ...(views ? { views } : {}),
             expectationOf: (role) => EXPECTED[kind][role],
           },
           acc,

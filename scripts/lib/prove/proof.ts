@@ -66,6 +66,7 @@ export async function runProof(opts: ProofOptions): Promise<ProofResult> {
               fullStages: opts.fullStages,
               home,
               log: opts.log,
+              ...(opts.deploymentRoles ? { deploymentRoles: true } : {}),
             });
             units.push(await evaluateUnit(run, opts));
             if (opts.v4 && job.framework.sdk === 3) v4.push(await evaluateV4(run));

@@ -42,6 +42,7 @@ import { accessPropertiesOf } from '../../../functions/core/service-config';
 import type { MotoServer } from '../moto';
 import type { Framework } from './frameworks';
 import { macroBoundaryOf, unboundedRoles, wireBoundary, wireCustomResourceRole } from './boundary';
+import { wireDeploymentRole } from './deployment-roles';
 import { packagedNameProblems } from './framework-names';
 import { physicalIds } from './template';
 import type { CfnTemplate, RecordedCall, ServiceFacts, StackState, StepKind, StepRecord } from './types';
@@ -103,6 +104,8 @@ export interface RunOptions {
    */
   readonly home?: string;
   readonly log?: (line: string) => void;
+  /** DeploymentRoles: wire provider.iam.deploymentRole (the macro's admin role) into every copy of the service. */
+  readonly deploymentRoles?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -708,10 +711,12 @@ export async function runUnit(spec: ServiceSpec, opts: RunOptions): Promise<Unit
     copyService(spec, d);
     dirs.set(stage, d);
     if (wireBoundary(serverlessFile(d), ACCOUNT)) unit.bounded.add(d);
+    if (opts.deploymentRoles) wireDeploymentRole(serverlessFile(d), service, stage, ACCOUNT);
   }
   const otherDir = join(opts.workRoot, 'other-service');
   copyService(spec, otherDir, { from: service, to: other });
   if (wireBoundary(serverlessFile(otherDir), ACCOUNT)) unit.bounded.add(otherDir);
+  if (opts.deploymentRoles) wireDeploymentRole(serverlessFile(otherDir), other, spec.stages[0], ACCOUNT);
   // The custom-resource role's line only where the framework generates that role (the extension fails elsewhere).
   const wireCustomResources = async (dir: string, stage: string) => {
     if (
