@@ -27,6 +27,11 @@ const ADMIN_POLICIES = [
  */
 const PER_FUNCTION_SHORT_ROLES = 'arn:{Partition}:iam::{Account}:role/{Service}-{Stage}-*-{ServiceRegion}';
 
+/** Roles the service's stack writes: the framework's, and ExecutionRoleNames (provider.iam.role.name names the
+ * framework's shared role; a listed role that is not the stack's carries no boundary, so the bounded writes cannot
+ * touch it). */
+const STACK_ROLES = [...ARN.frameworkRoles, 'arn:{Partition}:iam::{Account}:role/{ExecutionRoleNames}'];
+
 export const iam: readonly CatalogEntry[] = [
   {
     id: 'iam.pass-execution-roles',
@@ -82,7 +87,7 @@ export const iam: readonly CatalogEntry[] = [
     source,
     when: { not: { property: 'PermissionsBoundary', equals: 'none' } },
     actions: ROLE_WRITES,
-    resources: [...ARN.frameworkRoles],
+    resources: STACK_ROLES,
     condition: { ...VIA_CLOUDFORMATION, StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' } },
     reason:
       "The framework's roles (shared, per-function, custom resources) are written only while they carry the boundary.",
@@ -93,7 +98,7 @@ export const iam: readonly CatalogEntry[] = [
     source,
     when: { not: { property: 'PermissionsBoundary', equals: 'none' } },
     actions: ['iam:AttachRolePolicy'],
-    resources: [...ARN.frameworkRoles],
+    resources: STACK_ROLES,
     condition: {
       ...VIA_CLOUDFORMATION,
       StringLike: { 'iam:PermissionsBoundary': '{PermissionsBoundary}' },
@@ -106,7 +111,7 @@ export const iam: readonly CatalogEntry[] = [
     roles: ['admin'],
     source,
     actions: ['iam:TagRole', 'iam:UntagRole'],
-    resources: [...ARN.frameworkRoles],
+    resources: STACK_ROLES,
     condition: VIA_CLOUDFORMATION,
     reason: 'The framework tags its roles (provider.iam.role.tags, stackTags); only via the stack.',
   },
