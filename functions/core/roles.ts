@@ -26,6 +26,18 @@ export const SSO_SUFFIX_LENGTH = 16;
 
 /** The property's keys per access level, in the order the roles are emitted. */
 export const ROLE_KEYS: Readonly<Record<GroupRole, string>> = { admin: 'Admin', developer: 'Developer', ci: 'Ci' };
+/** The keys of each block of `Roles`, for validation here and for the registry schema (one list each). */
+export const GITHUB_KEYS = [
+  'Repository',
+  'Branches',
+  'Environments',
+  'Workflows',
+  'OwnerId',
+  'RepositoryId',
+  'SubjectFormat',
+  'CreateProvider',
+] as const;
+export const GITLAB_KEYS = ['Project', 'Branches', 'Host', 'Audience', 'CreateProvider'] as const;
 
 export interface GitHubTrust {
   readonly owner: string;
@@ -329,21 +341,7 @@ function parseGitHub(path: string, v: unknown, fail: Fail): GitHubTrust | undefi
       fail(path, 'should be a map: {Repository: <owner>/<repo>, Branches: [...], Environments: [...]}.'),
       undefined
     );
-  unknownKeys(
-    path,
-    v,
-    [
-      'Repository',
-      'Branches',
-      'Environments',
-      'Workflows',
-      'OwnerId',
-      'RepositoryId',
-      'SubjectFormat',
-      'CreateProvider',
-    ],
-    fail,
-  );
+  unknownKeys(path, v, GITHUB_KEYS, fail);
   let owner: string | undefined;
   let repository: string | undefined;
   const repo = v.Repository;
@@ -479,7 +477,7 @@ function parseGitLab(path: string, v: unknown, fail: Fail): GitLabTrust | undefi
       ),
       undefined
     );
-  unknownKeys(path, v, ['Project', 'Branches', 'Host', 'Audience', 'CreateProvider'], fail);
+  unknownKeys(path, v, GITLAB_KEYS, fail);
   let host: string | undefined = DEFAULT_GITLAB_HOST;
   if (v.Host !== undefined) {
     if (typeof v.Host !== 'string' || !HOST.test(v.Host)) {

@@ -7,7 +7,7 @@
  */
 import { CORE_PROPERTIES, parseAccess, type PropertySpec } from '../../functions/core/config';
 import { expandAccess } from '../../functions/core/expand-access';
-import { ROLE_KEYS } from '../../functions/core/roles';
+import { GITHUB_KEYS, GITLAB_KEYS, ROLE_KEYS } from '../../functions/core/roles';
 import { ACCESS_TYPE } from '../../functions/core/transform';
 import { SUBMODULES } from '../../functions/submodules';
 
@@ -76,7 +76,7 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
       };
     }
     case 'roles': {
-      const keys = (list: string[]) => Object.fromEntries(list.map((k) => [k, {}]));
+      const keys = (list: readonly string[]) => Object.fromEntries(list.map((k) => [k, {}]));
       const role = {
         type: 'object',
         additionalProperties: false,
@@ -87,21 +87,12 @@ function propertySchema(spec: PropertySpec): Record<string, unknown> {
           GitHub: {
             type: 'object',
             additionalProperties: false,
-            properties: keys([
-              'Repository',
-              'Branches',
-              'Environments',
-              'Workflows',
-              'OwnerId',
-              'RepositoryId',
-              'SubjectFormat',
-              'CreateProvider',
-            ]),
+            properties: keys(GITHUB_KEYS),
           },
           GitLab: {
             type: 'object',
             additionalProperties: false,
-            properties: keys(['Project', 'Branches', 'Host', 'Audience', 'CreateProvider']),
+            properties: keys(GITLAB_KEYS),
           },
         },
       };
