@@ -73,7 +73,9 @@ import {
 import {
   ADMINISTRATION_ROLE,
   CODE_BUCKET_PARAMETER,
+  DEFAULT_MACRO_NAME,
   EXECUTION_ROLE,
+  RESOLVER_NAME_PARAMETER,
   administrationRoleTemplate,
   buildStackSetTemplate,
   executionRoleTemplate,
@@ -401,15 +403,35 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   }
   const administrationRoleArn = administrationRoleArnOf(adminStack);
 
-  // 2. The execution role in every account of the OUs: a service-managed StackSet with automatic deployment.
+  // 2. The execution role in every account of the OUs: a service-managed StackSet with automatic deployment. It
+  // may write only the macro's own roles, functions and log groups, whose names come from the macro StackSet's
+  // MacroName and (roles) region: every region it is asked for or already has stack instances in.
+  let rolesBody: string;
+  let macroNames: ReturnType<typeof macroNamesOf>;
+  try {
+    macroNames = macroNamesOf(prepared.template, target.parameters);
+    const existingRegions = await macroStackSetRegions(send, args.stackSetName);
+    rolesBody = JSON.stringify(
+      executionRoleTemplate({
+        regions: [...args.regions, ...existingRegions],
+        resolverFunctionName: macroNames.resolverFunctionName,
+        stackSetName: args.stackSetName,
+      }),
+    );
+  } catch (e) {
+    if ((e as Error).name !== 'StackSetTemplateError' && !(e instanceof UsageError)) throw e;
+    log(`error: ${(e as Error).message}`);
+    return 2;
+  }
   const rolesTarget: RolloutTarget = {
     stackSetName: names.rolesStackSet,
     organizationalUnits: args.organizationalUnits,
     regions: [adminRegion],
-    templateBody: JSON.stringify(executionRoleTemplate()),
+    templateBody: rolesBody,
     parameters: {
       AdministrationRoleArn: administrationRoleArn,
       MacroStackSetName: args.stackSetName,
+      MacroName: macroNames.macroName,
       CodeBucketPrefix: args.codeBucketPrefix ?? '',
       CodeKeyPrefix: args.codeKeyPrefix,
     },
@@ -478,6 +500,38 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     `Accounts that join these OUs later get ${EXECUTION_ROLE} automatically (auto-deployment of ${names.rolesStackSet}); run the same command again to give them the macro. The management account never gets a stack instance.`,
   );
   return 0;
+}
+
+/**
+ * The macro StackSet's MacroName and ResolverFunctionName: the --parameter value, else the template's default
+ * (template.yaml's), else template.yaml's own defaults (a --template without those parameters).
+ */
+export function macroNamesOf(
+  template: Template,
+  parameters: Readonly<Record<string, string>>,
+): { macroName: string; resolverFunctionName: 'named' | 'generated' } {
+  const value = (key: string, fallback: string) =>
+    parameters[key] ?? (template.Parameters?.[key]?.Default as string | undefined) ?? fallback;
+  const macroName = value('MacroName', DEFAULT_MACRO_NAME);
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(macroName))
+    throw new UsageError(
+      `MacroName ${macroName}: letters, digits, '_' and '-', 32 characters at most (it names the macro's roles)`,
+    );
+  const resolverFunctionName = value(RESOLVER_NAME_PARAMETER, 'named');
+  if (resolverFunctionName !== 'named' && resolverFunctionName !== 'generated')
+    throw new UsageError(`${RESOLVER_NAME_PARAMETER} ${resolverFunctionName}: named or generated`);
+  return { macroName, resolverFunctionName };
+}
+
+/** Regions of the macro StackSet's stack instances (none when it does not exist or cannot be read). */
+async function macroStackSetRegions(send: Send, stackSetName: string): Promise<string[]> {
+  try {
+    const target = { stackSetName } as RolloutTarget;
+    if (!(await describeStackSet(send, target))) return [];
+    return [...new Set((await listInstances(send, target)).map((i) => i.Region).filter(Boolean) as string[])];
+  } catch {
+    return []; // a dry run without credentials; a real run fails at the StackSet's own reads
+  }
 }
 
 /** The names of the three parts, derived from --stack-set-name. */

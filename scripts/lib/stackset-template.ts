@@ -532,16 +532,107 @@ export function administrationRoleTemplate(): Template {
   };
 }
 
+/** template.yaml's default MacroName (a parameter of both templates; `--parameter MacroName=...` changes it). */
+export const DEFAULT_MACRO_NAME = 'FormidableServerless';
+/** template.yaml's parameter that keeps the bucket resolver's generated name (upgrades; see the README). */
+export const RESOLVER_NAME_PARAMETER = 'ResolverFunctionName';
+/** IAM's limit on a role's inline policies together (characters, whitespace not counted). */
+export const INLINE_POLICY_LIMIT = 10_240;
+
+/**
+ * The names template.yaml gives the macro's resources (keep in step with template.yaml: the unit tests read both).
+ * Functions and log groups are regional, so the name alone is unique; IAM is global, so the roles carry the region.
+ */
+export function macroResourceNames(macroName: string, region: string) {
+  return {
+    macroFunction: `${macroName}-macro`,
+    resolverFunction: `${macroName}-bucket-resolver`,
+    macroLogGroup: `/aws/lambda/${macroName}-macro`,
+    resolverLogGroup: `/aws/lambda/${macroName}-bucket-resolver`,
+    macroRole: `${macroName}-macro-${region}`,
+    resolverRole: `${macroName}-bucket-resolver-${region}`,
+  };
+}
+
+/**
+ * The head every name CloudFormation generated for the macro StackSet's resources starts with: its stacks are
+ * `StackSet-<name>-<uuid>` (47 characters or more), so a generated Lambda function or IAM role name
+ * (`<stack>-<LogicalId>-<suffix>`, 64 at most) keeps the stack name's first 24 or 25 characters only
+ * (functions/core/generated-names.ts). Used only for the bucket resolver in `generated` mode.
+ */
+export function generatedNameHead(stackSetName: string): string {
+  return `StackSet-${stackSetName}-`.slice(0, 24);
+}
+
+export interface ExecutionRoleOptions {
+  /** Every region the macro StackSet has or gets stack instances in: the roles' names carry the region. */
+  readonly regions: readonly string[];
+  /** template.yaml's ResolverFunctionName; 'generated' needs the StackSet name (see generatedNameHead). */
+  readonly resolverFunctionName?: 'named' | 'generated';
+  readonly stackSetName?: string;
+}
+
 /**
  * The service-managed StackSet's template for every target account: AWSCloudFormationStackSetExecutionRole,
- * trusting only the administration role, with what deploying the macro's template takes and no more:
- * CloudFormation on the macro StackSet's own stacks (StackSet-<name>-<id>), IAM roles and Lambda functions
- * whose generated names start with StackSet- (CloudFormation names them <stack>-<logical id>-<suffix>,
- * shortening the stack name, so the StackSet name may be cut off), PassRole of those roles to Lambda only, the
- * log groups /aws/lambda/StackSet-<name>-*, and reading the code objects. AWS::CloudFormation::Macro and the
- * stack's exports are CloudFormation's own and need no IAM action.
+ * trusting only the administration role, with what deploying the macro's template takes and no more, on the
+ * exact names template.yaml gives its resources (macroResourceNames, from the MacroName parameter):
+ * CloudFormation on the macro StackSet's own stacks (StackSet-<name>-<id>); the two roles
+ * `<MacroName>-macro-<region>` and `<MacroName>-bucket-resolver-<region>` of each region (create, inline policy,
+ * delete: the AWS::IAM::Role handlers' calls for a role without tags, managed policies or boundary), PassRole of
+ * exactly those to Lambda; the functions `<MacroName>-macro` and `<MacroName>-bucket-resolver`; their log groups
+ * `/aws/lambda/<function>`; and reading the code objects. No other StackSet's roles or functions (`StackSet-*`
+ * is the prefix every StackSet of the organization shares). AWS::CloudFormation::Macro and the stack's exports
+ * are CloudFormation's own and need no IAM action.
  */
-export function executionRoleTemplate(): Template {
+export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
+  const regions = [...new Set(options.regions)].sort();
+  if (!regions.length) throw new StackSetTemplateError('the execution role needs the regions of the macro StackSet');
+  for (const r of regions)
+    if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r)) throw new StackSetTemplateError(`${r} is not a region name`);
+  const generated = options.resolverFunctionName === 'generated';
+  if (generated && !options.stackSetName)
+    throw new StackSetTemplateError(`${RESOLVER_NAME_PARAMETER}=generated needs the macro StackSet's name`);
+  const arn = (service: string, resource: string, region = '*') => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}`,
+  });
+  const roleArns = regions.flatMap((region) => {
+    const n = macroResourceNames('${MacroName}', region);
+    return [n.macroRole, n.resolverRole].map((role) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${role}`,
+    }));
+  });
+  const n = macroResourceNames('${MacroName}', '');
+  // Functions and log groups are regional and named without the region: the name is exact, in any region.
+  const functionArns = [
+    arn('lambda', `function:${n.macroFunction}`),
+    generated
+      ? arn('lambda', `function:${generatedNameHead(options.stackSetName!)}*-BucketResolverFunction-*`)
+      : arn('lambda', `function:${n.resolverFunction}`),
+  ];
+  // CreateLogGroup/DeleteLogGroup name log-group:<name>; the :* form is how Logs authorizes the group's other calls
+  const logGroupArns = [n.macroLogGroup, n.resolverLogGroup].flatMap((g) => [
+    arn('logs', `log-group:${g}`),
+    arn('logs', `log-group:${g}:*`),
+  ]);
+  const template = executionRoleOf(roleArns, functionArns, logGroupArns);
+  // The worst case of the parameters (a 32-character MacroName, the longest partition) must fit IAM's limit.
+  const statements = (template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: unknown }[] })
+    .Policies[0].PolicyDocument;
+  const size = JSON.stringify(statements)
+    .replaceAll('${MacroName}', 'x'.repeat(32))
+    .replaceAll('${AWS::Partition}', 'aws-iso-b')
+    .replaceAll('${AWS::AccountId}', '123456789012')
+    .replaceAll('${MacroStackSetName}', 'x'.repeat(128))
+    .replaceAll('${CodeBucketPrefix}', 'x'.repeat(41))
+    .replaceAll('${CodeKeyPrefix}', 'x'.repeat(100)).length;
+  if (size > INLINE_POLICY_LIMIT)
+    throw new StackSetTemplateError(
+      `the execution role's policy for ${regions.length} regions may reach ${size} characters, over IAM's ${INLINE_POLICY_LIMIT}: roll the macro out to fewer regions per StackSet (--stack-set-name NAME per group of regions)`,
+    );
+  return template;
+}
+
+function executionRoleOf(roleArns: object[], functionArns: object[], logGroupArns: object[]): Template {
   const arn = (service: string, resource: string, region = '*') => ({
     'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}`,
   });
@@ -558,6 +649,12 @@ export function executionRoleTemplate(): Template {
         Type: 'String',
         Description: 'Name of the self-managed StackSet that deploys the macro',
         AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$',
+      },
+      MacroName: {
+        Type: 'String',
+        Description: "The macro StackSet's MacroName: it names the macro's roles, functions and log groups",
+        AllowedPattern: '^[A-Za-z0-9_-]+$',
+        MaxLength: 32,
       },
       CodeBucketPrefix: {
         Type: 'String',
@@ -610,60 +707,57 @@ export function executionRoleTemplate(): Template {
                     Resource: '*',
                   },
                   {
-                    Sid: 'FunctionRoles',
+                    // AWS::IAM::Role create (CreateRole, GetRole, PutRolePolicy, GetRolePolicy), update (PutRolePolicy),
+                    // delete (ListAttachedRolePolicies, ListRolePolicies, DeleteRolePolicy, DeleteRole): the roles carry
+                    // no tags, managed policy, boundary or description, and their trust never changes
+                    Sid: 'MacroRoles',
                     Effect: 'Allow',
                     Action: [
                       'iam:CreateRole',
                       'iam:DeleteRole',
                       'iam:GetRole',
-                      'iam:UpdateRole',
-                      'iam:UpdateAssumeRolePolicy',
                       'iam:PutRolePolicy',
                       'iam:GetRolePolicy',
                       'iam:DeleteRolePolicy',
                       'iam:ListRolePolicies',
                       'iam:ListAttachedRolePolicies',
-                      'iam:TagRole',
-                      'iam:UntagRole',
                     ],
-                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                    Resource: roleArns,
                   },
                   {
-                    Sid: 'PassFunctionRolesToLambda',
+                    Sid: 'PassMacroRolesToLambda',
                     Effect: 'Allow',
                     Action: 'iam:PassRole',
-                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                    Resource: roleArns,
                     Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
                   },
                   {
-                    Sid: 'Functions',
+                    // AWS::Lambda::Function create/update/delete, and the read handler's calls that end them
+                    Sid: 'MacroFunctions',
                     Effect: 'Allow',
                     Action: [
                       'lambda:CreateFunction',
                       'lambda:DeleteFunction',
                       'lambda:GetFunction',
-                      'lambda:GetFunctionConfiguration',
                       'lambda:UpdateFunctionCode',
                       'lambda:UpdateFunctionConfiguration',
-                      'lambda:ListTags',
-                      'lambda:TagResource',
-                      'lambda:UntagResource',
+                      'lambda:GetFunctionCodeSigningConfig',
+                      'lambda:GetFunctionRecursionConfig',
+                      'lambda:GetRuntimeManagementConfig',
                     ],
-                    Resource: arn('lambda', 'function:StackSet-*'),
+                    Resource: functionArns,
                   },
                   {
-                    Sid: 'LogGroups',
+                    // AWS::Logs::LogGroup create/update (RetentionInDays), delete, and the read handler's tag listing
+                    Sid: 'MacroLogGroups',
                     Effect: 'Allow',
                     Action: [
                       'logs:CreateLogGroup',
                       'logs:DeleteLogGroup',
                       'logs:PutRetentionPolicy',
-                      'logs:DeleteRetentionPolicy',
-                      'logs:TagResource',
-                      'logs:UntagResource',
                       'logs:ListTagsForResource',
                     ],
-                    Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+                    Resource: logGroupArns,
                   },
                   // DescribeLogGroups has no resource type (Service Authorization Reference): it takes only '*'
                   { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },

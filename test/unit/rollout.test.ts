@@ -140,6 +140,8 @@ function instance(
 
 const NAME = 'formidable-serverless-access';
 const ROLES = `${NAME}-execution-role`;
+/** The execution role of a rollout to --regions us-east-1,eu-west-1 (template.yaml names, from MacroName). */
+const ROLE_OPTIONS = { regions: ['us-east-1', 'eu-west-1'] };
 const ADMIN_STACK = `${NAME}-stackset-admin`;
 const ADMIN_ARN = 'arn:aws:iam::999999999999:role/AWSCloudFormationStackSetAdministrationRole';
 const READS = ['DescribeStacksCommand', 'GetTemplateCommand', 'DescribeStackSetCommand', 'ListStackInstancesCommand'];
@@ -157,6 +159,7 @@ const stackMissing = () =>
 const rolesParameters = [
   { ParameterKey: 'AdministrationRoleArn', ParameterValue: ADMIN_ARN },
   { ParameterKey: 'MacroStackSetName', ParameterValue: NAME },
+  { ParameterKey: 'MacroName', ParameterValue: 'FormidableServerless' },
   { ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' },
   { ParameterKey: 'CodeKeyPrefix', ParameterValue: 'formidable-serverless-access' },
 ];
@@ -164,7 +167,7 @@ const rolesStackSet = () => ({
   StackSetName: ROLES,
   Status: 'ACTIVE' as const,
   PermissionModel: 'SERVICE_MANAGED' as const,
-  TemplateBody: JSON.stringify(executionRoleTemplate()),
+  TemplateBody: JSON.stringify(executionRoleTemplate(ROLE_OPTIONS)),
   Parameters: rolesParameters,
   Capabilities: ['CAPABILITY_NAMED_IAM' as const],
   AutoDeployment: AUTO_DEPLOYMENT,
@@ -278,7 +281,7 @@ describe('rollout: create path', () => {
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       Parameters: rolesParameters,
     });
-    expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate());
+    expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate(ROLE_OPTIONS));
     expect(macro).toMatchObject({
       StackSetName: NAME,
       PermissionModel: 'SELF_MANAGED',
@@ -584,7 +587,7 @@ describe('rollout: the two roles', () => {
   });
 
   test('the execution role trusts only the administration role, has no managed policy, no wildcard action and no unscoped write', () => {
-    const role = executionRoleTemplate().Resources!.ExecutionRole as { Properties: TemplateProperties };
+    const role = executionRoleTemplate(ROLE_OPTIONS).Resources!.ExecutionRole as { Properties: TemplateProperties };
     expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetExecutionRole');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' },
@@ -606,7 +609,7 @@ describe('rollout: the two roles', () => {
     expect(bySid.MacroStacks.Resource).toEqual({
       'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*',
     });
-    expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({
+    expect(bySid.PassMacroRolesToLambda.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
     });
     expect(bySid.ReadCode).toMatchObject({
@@ -621,7 +624,7 @@ describe('rollout: the two roles', () => {
   test('every action of both roles exists in the Service Authorization Reference, with a resource type where it has one', async () => {
     const policies = [
       administrationRoleTemplate().Resources!.AdministrationRole,
-      executionRoleTemplate().Resources!.ExecutionRole,
+      executionRoleTemplate(ROLE_OPTIONS).Resources!.ExecutionRole,
     ] as { Properties: TemplateProperties }[];
     const problems: string[] = [];
     for (const role of policies) {
