@@ -31,6 +31,8 @@ import {
   administrationRoleTemplate,
   buildStackSetTemplate,
   executionRoleTemplate,
+  generatedNameHead,
+  macroResourceNames,
   codeBucketPolicy,
   codeKeyFor,
   samtranslatorAvailable,
@@ -39,7 +41,7 @@ import {
   zipFiles,
   type Template,
 } from '../../scripts/lib/stackset-template';
-import { parseRolloutArgs, runRollout } from '../../scripts/rollout';
+import { macroNamesOf, parseRolloutArgs, runRollout } from '../../scripts/rollout';
 
 const OU1 = 'ou-ab12-11111111';
 const OU2 = 'ou-ab12-22222222';
@@ -644,6 +646,118 @@ describe('rollout: the two roles', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe("rollout: the execution role reaches only the macro StackSet's own names (F2)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template read as data
+  const statementsOf = (t: Template): any[] =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (t.Resources!.ExecutionRole.Properties as any).Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+
+  test('template.yaml names its roles, functions and log groups as macroResourceNames says, from MacroName (roles also from the region)', () => {
+    const sam = parseTemplate(readFileSync(join(__dirname, '..', '..', 'template.yaml'), 'utf8')) as Template;
+    const r = sam.Resources! as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const n = macroResourceNames('${MacroName}', '${AWS::Region}');
+    expect(r.MacroFunction.Properties.FunctionName).toEqual({ 'Fn::Sub': n.macroFunction });
+    expect(r.BucketResolverFunction.Properties.FunctionName).toEqual({
+      'Fn::If': ['NamedResolver', { 'Fn::Sub': n.resolverFunction }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(r.MacroLogGroup.Properties.LogGroupName).toEqual({ 'Fn::Sub': n.macroLogGroup });
+    expect(r.BucketResolverLogGroup.Properties.LogGroupName).toEqual({ 'Fn::Sub': n.resolverLogGroup });
+    expect(r.MacroRole.Properties.RoleName).toEqual({ 'Fn::Sub': n.macroRole });
+    expect(r.BucketResolverRole.Properties.RoleName).toEqual({ 'Fn::Sub': n.resolverRole });
+    // the Macro resource keeps its name: templates' Transform sections do not change
+    expect(r.Macro.Properties.Name).toEqual({ Ref: 'MacroName' });
+    // every IAM-named resource is named: nothing is left for CloudFormation to call StackSet-...
+    for (const [id, res] of Object.entries(r))
+      if (res.Type === 'AWS::IAM::Role') expect([id, res.Properties.RoleName]).toEqual([id, expect.anything()]);
+    // the longest role name fits IAM's 64 characters with a 32-character MacroName in a 15-character region
+    expect(sam.Parameters!.MacroName.MaxLength).toBe(32);
+    expect(macroResourceNames('x'.repeat(32), 'us-isof-south-1').resolverRole.length).toBeLessThanOrEqual(64);
+    expect(sam.Parameters!.ResolverFunctionName).toMatchObject({
+      Default: 'named',
+      AllowedValues: ['named', 'generated'],
+    });
+  });
+
+  test('IAM writes and PassRole name exactly the two roles of each region; Lambda and Logs writes exactly the two functions and log groups; no StackSet-* anywhere but the own stacks', () => {
+    const t = executionRoleTemplate({ regions: ['us-east-1', 'eu-west-1'] });
+    const statements = statementsOf(t);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    const role = (name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}` });
+    const roles = ['eu-west-1', 'us-east-1'].flatMap((r) => [
+      role(`\${MacroName}-macro-${r}`),
+      role(`\${MacroName}-bucket-resolver-${r}`),
+    ]);
+    expect(bySid.MacroRoles.Resource).toEqual(roles);
+    expect(bySid.PassMacroRolesToLambda.Resource).toEqual(roles);
+    expect(bySid.MacroRoles.Action).not.toContain('iam:UpdateAssumeRolePolicy');
+    expect(bySid.MacroFunctions.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${MacroName}-macro' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${MacroName}-bucket-resolver' },
+    ]);
+    expect(bySid.MacroLogGroups.Resource).toHaveLength(4);
+    const text = JSON.stringify(statements.filter((s) => s.Sid !== 'MacroStacks'));
+    expect(text).not.toMatch(/StackSet-/);
+    expect(t.Parameters!.MacroName).toMatchObject({ MaxLength: 32 });
+  });
+
+  test('generated mode (upgrades) reaches the resolver by the head of its generated name and the logical id, nothing wider', () => {
+    expect(generatedNameHead('formidable-serverless-access')).toBe('StackSet-formidable-serv');
+    expect(generatedNameHead('fsa')).toBe('StackSet-fsa-');
+    const t = executionRoleTemplate({ regions: ['us-east-1'], resolverFunctionName: 'generated', stackSetName: 'fsa' });
+    const fns = statementsOf(t).find((s) => s.Sid === 'MacroFunctions').Resource;
+    expect(fns[1]).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:StackSet-fsa-*-BucketResolverFunction-*',
+    });
+    expect(() => executionRoleTemplate({ regions: ['us-east-1'], resolverFunctionName: 'generated' })).toThrow(
+      /needs the macro StackSet's name/,
+    );
+  });
+
+  test("bad regions and a policy over IAM's inline limit are errors naming the fix", () => {
+    expect(() => executionRoleTemplate({ regions: [] })).toThrow(/regions/);
+    expect(() => executionRoleTemplate({ regions: ['us-east-1*'] })).toThrow(/not a region name/);
+    const many = Array.from({ length: 40 }, (_, i) => `ap-southeast-${i + 1}`);
+    expect(() => executionRoleTemplate({ regions: many })).toThrow(
+      /over IAM's 10240: roll the macro out to fewer regions/,
+    );
+    expect(() => executionRoleTemplate({ regions: many.slice(0, 12) })).not.toThrow();
+  });
+
+  test("MacroName and ResolverFunctionName come from --parameter, else the template's defaults", () => {
+    const t = { Parameters: { MacroName: { Default: 'Acme' } } } as unknown as Template;
+    expect(macroNamesOf(t, {})).toEqual({ macroName: 'Acme', resolverFunctionName: 'named' });
+    expect(macroNamesOf(t, { MacroName: 'Other', ResolverFunctionName: 'generated' })).toEqual({
+      macroName: 'Other',
+      resolverFunctionName: 'generated',
+    });
+    expect(macroNamesOf({} as Template, {}).macroName).toBe('FormidableServerless');
+    expect(() => macroNamesOf(t, { MacroName: 'x'.repeat(33) })).toThrow(/32 characters at most/);
+    expect(() => macroNamesOf(t, { ResolverFunctionName: 'random' })).toThrow(/named or generated/);
+  });
+
+  test('the execution role covers the regions the macro StackSet already has, not only --regions', async () => {
+    await rolledOut();
+    cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({
+      Summaries: [accountInstance('111111111111', 'ap-south-1'), accountInstance('111111111111', 'us-east-1')],
+    });
+    cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd' });
+    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-new' });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
+    cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
+    const { code } = await rollout(['--region', 'us-east-1']); // --regions us-east-1,eu-west-1
+    expect(code).toBe(0);
+    const roles = cfnMock
+      .commandCalls(UpdateStackSetCommand)
+      .map((c) => c.args[0].input)
+      .find((i) => i.StackSetName === ROLES);
+    // ap-south-1 (not in --regions) stays reachable: its stack instances must still update and delete
+    expect(JSON.parse(roles!.TemplateBody!)).toEqual(
+      executionRoleTemplate({ regions: ['us-east-1', 'eu-west-1', 'ap-south-1'] }),
+    );
+    expect(JSON.parse(roles!.TemplateBody!)).not.toEqual(executionRoleTemplate(ROLE_OPTIONS));
   });
 });
 
