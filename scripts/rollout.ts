@@ -72,11 +72,13 @@ import {
 } from './lib/rollout-plan';
 import {
   ADMINISTRATION_ROLE,
+  BOUNDARY_PARAMETER,
   CODE_BUCKET_PARAMETER,
   DEFAULT_MACRO_NAME,
   EXECUTION_ROLE,
   RESOLVER_NAME_PARAMETER,
   administrationRoleTemplate,
+  boundaryPolicyName,
   buildStackSetTemplate,
   executionRoleTemplate,
   codeBucketName,
@@ -323,6 +325,15 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
           `--code-bucket-prefix is required: the template reads its code from <prefix>-<region> buckets`,
         );
       parameters[CODE_BUCKET_PARAMETER] = args.codeBucketPrefix;
+    }
+    if (prepared.template.Parameters && BOUNDARY_PARAMETER in prepared.template.Parameters) {
+      // the execution role may create the macro's roles only with the boundary its StackSet creates
+      const boundary = boundaryPolicyName(macroNamesOf(prepared.template, parameters).macroName);
+      if (parameters[BOUNDARY_PARAMETER] !== undefined && parameters[BOUNDARY_PARAMETER] !== boundary)
+        throw new UsageError(
+          `--parameter ${BOUNDARY_PARAMETER}: the rollout sets it to ${boundary} (the execution role creates the macro's roles only with that boundary); leave it out`,
+        );
+      parameters[BOUNDARY_PARAMETER] = boundary;
     }
     for (const k of Object.keys(parameters)) {
       if (!(k in (prepared.template.Parameters ?? {})))

@@ -536,6 +536,12 @@ export function administrationRoleTemplate(): Template {
 export const DEFAULT_MACRO_NAME = 'FormidableServerless';
 /** template.yaml's parameter that keeps the bucket resolver's generated name (upgrades; see the README). */
 export const RESOLVER_NAME_PARAMETER = 'ResolverFunctionName';
+/** template.yaml's parameter naming the roles' permissions boundary (the rollout sets boundaryPolicyName). */
+export const BOUNDARY_PARAMETER = 'RolePermissionsBoundary';
+/** The managed policy the execution-role StackSet creates in every account as the macro roles' boundary. */
+export function boundaryPolicyName(macroName: string): string {
+  return `${macroName}-macro-boundary`;
+}
 /** IAM's limit on a role's inline policies together (characters, whitespace not counted). */
 export const INLINE_POLICY_LIMIT = 10_240;
 
@@ -615,6 +621,7 @@ export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
     arn('logs', `log-group:${g}:*`),
   ]);
   const template = executionRoleOf(roleArns, functionArns, logGroupArns);
+  template.Resources!.MacroRoleBoundary = macroRoleBoundary(n);
   // The worst case of the parameters (a 32-character MacroName, the longest partition) must fit IAM's limit.
   const statements = (template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: unknown }[] })
     .Policies[0].PolicyDocument;
@@ -630,6 +637,54 @@ export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
       `the execution role's policy for ${regions.length} regions may reach ${size} characters, over IAM's ${INLINE_POLICY_LIMIT}: roll the macro out to fewer regions per StackSet (--stack-set-name NAME per group of regions)`,
     );
   return template;
+}
+
+const boundaryArn = {
+  'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${boundaryPolicyName('${MacroName}')}`,
+};
+
+/**
+ * The macro roles' permissions boundary: what template.yaml's MacroRole and BucketResolverRole policies grant
+ * (write their own log group's streams; read a stack's ServerlessDeploymentBucket and the v4 bucket parameter),
+ * in any region. Created by the service-managed execution-role StackSet, which the execution role cannot change.
+ * test/proof/stackset-execution-role.test.ts checks that it holds every statement of both roles.
+ */
+function macroRoleBoundary(n: ReturnType<typeof macroResourceNames>): Record<string, unknown> {
+  const sub = (s: string) => ({ 'Fn::Sub': s });
+  return {
+    Type: 'AWS::IAM::ManagedPolicy',
+    Properties: {
+      ManagedPolicyName: sub(boundaryPolicyName('${MacroName}')),
+      Description: "Permissions boundary of the Formidable::Serverless::Access macro's roles (npm run rollout)",
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'WriteOwnLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [n.macroLogGroup, n.resolverLogGroup].map((g) =>
+              sub(`arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:${g}:*`),
+            ),
+          },
+          {
+            Sid: 'ReadFrameworkStackBucket',
+            Effect: 'Allow',
+            Action: 'cloudformation:DescribeStackResource',
+            Resource: sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/*/*'),
+          },
+          {
+            Sid: 'ReadV4SharedBucketParameter',
+            Effect: 'Allow',
+            Action: 'ssm:GetParameter',
+            Resource: sub(
+              'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/serverless-framework/deployment/s3-bucket',
+            ),
+          },
+        ],
+      },
+    },
+  };
 }
 
 function executionRoleOf(roleArns: object[], functionArns: object[], logGroupArns: object[]): Template {
@@ -707,20 +762,28 @@ function executionRoleOf(roleArns: object[], functionArns: object[], logGroupArn
                     Resource: '*',
                   },
                   {
-                    // AWS::IAM::Role create (CreateRole, GetRole, PutRolePolicy, GetRolePolicy), update (PutRolePolicy),
-                    // delete (ListAttachedRolePolicies, ListRolePolicies, DeleteRolePolicy, DeleteRole): the roles carry
-                    // no tags, managed policy, boundary or description, and their trust never changes
+                    // AWS::IAM::Role create (CreateRole, PutRolePolicy) and update (PutRolePolicy): only while the role
+                    // carries the boundary this template creates (MacroRoleBoundary), so no inline policy the role is
+                    // given, and no code its function is given, reaches beyond what the boundary allows
+                    Sid: 'MacroRolesBounded',
+                    Effect: 'Allow',
+                    Action: ['iam:CreateRole', 'iam:PutRolePolicy'],
+                    Resource: roleArns,
+                    Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+                  },
+                  {
+                    // the rest of the handlers' calls: read (GetRole, GetRolePolicy), delete (ListAttachedRolePolicies,
+                    // ListRolePolicies, DeleteRolePolicy, DeleteRole). The roles carry no tags, managed policy or
+                    // description, and their trust never changes (no UpdateAssumeRolePolicy)
                     Sid: 'MacroRoles',
                     Effect: 'Allow',
                     Action: [
-                      'iam:CreateRole',
-                      'iam:DeleteRole',
                       'iam:GetRole',
-                      'iam:PutRolePolicy',
                       'iam:GetRolePolicy',
-                      'iam:DeleteRolePolicy',
                       'iam:ListRolePolicies',
                       'iam:ListAttachedRolePolicies',
+                      'iam:DeleteRolePolicy',
+                      'iam:DeleteRole',
                     ],
                     Resource: roleArns,
                   },

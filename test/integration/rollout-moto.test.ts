@@ -263,8 +263,14 @@ test('rolls out the administration role, the execution role to the OU, and the m
       'FormidableServerless-bucket-resolver',
       'FormidableServerless-macro',
     ]);
-    for (const role of [`FormidableServerless-macro-${REGION}`, `FormidableServerless-bucket-resolver-${REGION}`])
-      expect((await roleIn(id, role))?.RoleName).toBe(role);
+    // with the boundary the execution-role StackSet created in the account (the rollout sets RolePermissionsBoundary)
+    for (const role of [`FormidableServerless-macro-${REGION}`, `FormidableServerless-bucket-resolver-${REGION}`]) {
+      const got = await roleIn(id, role);
+      expect(got?.RoleName).toBe(role);
+      expect(got?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(
+        `arn:aws:iam::${id}:policy/FormidableServerless-macro-boundary`,
+      );
+    }
   }
   expect(await functionsOf(outside)).toEqual([]);
 

@@ -18,6 +18,7 @@ import { ACCOUNT_ID, simulate, type PolicyDoc, type SimRequest } from '../../scr
 import { physicalIds } from '../../scripts/lib/prove/template';
 import type { CfnTemplate, IamRequest } from '../../scripts/lib/prove/types';
 import {
+  boundaryPolicyName,
   buildStackSetTemplate,
   codeKeyFor,
   executionRoleTemplate,
@@ -69,10 +70,15 @@ function applyParameters(value: Json, values: Record<string, string>, conditions
 
 function conditionsOf(t: Template, values: Record<string, string>): Record<string, boolean> {
   return Object.fromEntries(
-    Object.entries((t.Conditions ?? {}) as Record<string, { 'Fn::Equals': [Json, Json] }>).map(([name, c]) => {
-      const [a, b] = (c['Fn::Equals'] ?? []).map((x) => applyParameters(x, values, {}));
-      if (typeof a !== 'string' || typeof b !== 'string') throw new Error(`condition ${name}: not Fn::Equals`);
-      return [name, a === b];
+    Object.entries((t.Conditions ?? {}) as Record<string, Json>).map(([name, c]) => {
+      const evaluate = (x: Json): boolean => {
+        const o = x as Record<string, Json[]>;
+        if (o['Fn::Not']) return !evaluate(o['Fn::Not'][0]);
+        const [a, b] = (o['Fn::Equals'] ?? []).map((v) => applyParameters(v, values, {}));
+        if (typeof a !== 'string' || typeof b !== 'string') throw new Error(`condition ${name}: ${JSON.stringify(x)}`);
+        return a === b;
+      };
+      return [name, evaluate(c)];
     }),
   );
 }
@@ -87,6 +93,17 @@ function executionPolicy(options: ExecutionRoleOptions, parameters = PARAMETERS)
   const text = JSON.stringify(role.Properties.Policies);
   if (/Fn::|"Ref"/.test(text)) throw new Error(`unresolved intrinsic in the execution role: ${text}`);
   return role.Properties.Policies.map((p) => ({ name: p.PolicyName, document: p.PolicyDocument }));
+}
+
+/** The macro roles' permissions boundary (a managed policy of the execution-role StackSet) as IAM stores it. */
+function boundaryPolicy(): PolicyDoc[] {
+  const t = executionRoleTemplate({ regions: REGIONS });
+  const values = { ...PARAMETERS, 'AWS::Partition': PARTITION, 'AWS::AccountId': ACCOUNT_ID };
+  const p = applyParameters(t.Resources!.MacroRoleBoundary, values, {}) as {
+    Properties: { ManagedPolicyName: string; PolicyDocument: unknown };
+  };
+  expect(p.Properties.ManagedPolicyName).toBe('FormidableServerless-macro-boundary');
+  return [{ name: p.Properties.ManagedPolicyName, document: p.Properties.PolicyDocument }];
 }
 
 /** template.yaml as the rollout deploys it (translated, code in the regional buckets), for one region. */
@@ -108,6 +125,8 @@ function macroStack(region: string, codeVersion: string, overrides: Record<strin
     ...defaults,
     MacroName: PARAMETERS.MacroName,
     CodeBucketPrefix: PARAMETERS.CodeBucketPrefix,
+    // as the rollout sets it: the boundary the execution-role StackSet creates
+    RolePermissionsBoundary: boundaryPolicyName(PARAMETERS.MacroName),
     ...overrides,
     'AWS::Partition': PARTITION,
     'AWS::Region': region,
@@ -336,5 +355,101 @@ describe('the StackSet execution role: nothing of another StackSet, nothing beyo
           .decision,
       ).toBe('Denied');
     }
+  });
+});
+
+describe("the macro roles' permissions boundary: what the execution role can give the roles it creates", () => {
+  const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/FormidableServerless-macro-boundary`;
+  const own = `arn:aws:iam::${ACCOUNT_ID}:role/FormidableServerless-macro-us-east-1`;
+  const viaCfn = {
+    'aws:RequestedRegion': 'us-east-1',
+    'aws:SecureTransport': 'true',
+    'aws:CalledVia': ['cloudformation.amazonaws.com'],
+    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+    'aws:ViaAWSService': 'true',
+  };
+
+  it('the roles are created and given inline policies only with that boundary', async () => {
+    const policies = executionPolicy({ regions: REGIONS });
+    const decide = async (action: string, context: Record<string, string | string[]>) =>
+      (await simulate(policies, { action, resource: own, context })).decision;
+    for (const action of ['iam:CreateRole', 'iam:PutRolePolicy']) {
+      expect(await decide(action, { ...viaCfn, 'iam:PermissionsBoundary': BOUNDARY })).toBe('Allowed');
+      expect(await decide(action, viaCfn)).toBe('Denied');
+      expect(
+        await decide(action, { ...viaCfn, 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      ).toBe('Denied');
+    }
+    expect(await decide('iam:PutRolePermissionsBoundary', { ...viaCfn, 'iam:PermissionsBoundary': BOUNDARY })).toBe(
+      'Denied',
+    );
+  });
+
+  it('template.yaml gives both roles that boundary when the rollout sets it', () => {
+    const roles = Object.values(macroStack('eu-west-1', 'v1').template.Resources ?? {}).filter(
+      (r) => r.Type === 'AWS::IAM::Role',
+    );
+    expect(roles.map((r) => r.Properties?.PermissionsBoundary)).toEqual([BOUNDARY, BOUNDARY]);
+  });
+
+  it("holds every statement of both roles' own policies (in every region), so the macro keeps working", async () => {
+    const boundary = boundaryPolicy();
+    const missing: string[] = [];
+    let checked = 0;
+    for (const region of REGIONS) {
+      const { template, physical } = macroStack(region, 'v1');
+      for (const [id, r] of Object.entries(template.Resources ?? {})) {
+        if (r.Type !== 'AWS::IAM::Role') continue;
+        const docs = (r.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Record<string, Json>[] } }[];
+        for (const st of docs.flatMap((d) => d.PolicyDocument.Statement)) {
+          for (const action of ([] as string[]).concat(st.Action as string | string[])) {
+            // the log group ARNs are Fn::Sub of <LogGroup>.Arn: the named group's ARN with :*
+            const raw = st.Resource as string | { 'Fn::Sub': string };
+            const text = typeof raw === 'string' ? raw : raw['Fn::Sub'];
+            const resource = text
+              .replace(
+                /\$\{(\w+)\.Arn\}/,
+                (_w, lg: string) => `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${physical[lg]}:*`,
+              )
+              .replace('cloudformation:*:', `cloudformation:${region}:`)
+              .replace('ssm:*:', `ssm:${region}:`)
+              .replace('stack/*/*', 'stack/orders-dev/6f1e1f3c')
+              .replace(/:\*$/, ':log-stream:2026/12/06/abc');
+            checked++;
+            const context = { 'aws:RequestedRegion': region, 'aws:SecureTransport': 'true' };
+            if ((await simulate(boundary, { action, resource, context })).decision !== 'Allowed')
+              missing.push(`${id}: ${action} ${resource}`);
+          }
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(2 * 5);
+    expect(missing).toEqual([]);
+  });
+
+  it.each([
+    ['IAM of any kind', 'iam:CreateRole', `arn:aws:iam::${ACCOUNT_ID}:role/escape`],
+    ['an access key', 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT_ID}:user/admin`],
+    [
+      "another function's code",
+      'lambda:UpdateFunctionCode',
+      `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:StackSet-escape`,
+    ],
+    ['data in S3', 's3:GetObject', 'arn:aws:s3:::payroll/2026.csv'],
+    [
+      'another log group',
+      'logs:PutLogEvents',
+      `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:aws-controltower/CloudTrailLogs:log-stream:x`,
+    ],
+    [
+      'a stack change',
+      'cloudformation:UpdateStack',
+      `arn:aws:cloudformation:us-east-1:${ACCOUNT_ID}:stack/orders-dev/6f1e1f3c`,
+    ],
+    ['another SSM parameter', 'ssm:GetParameter', `arn:aws:ssm:us-east-1:${ACCOUNT_ID}:parameter/prod/db-password`],
+  ])('caps whatever inline policy the roles get: %s is outside it', async (_what, action, resource) => {
+    const context = { 'aws:RequestedRegion': 'us-east-1', 'aws:SecureTransport': 'true' };
+    expect((await simulate(boundaryPolicy(), { action, resource, context })).decision).toBe('Denied');
   });
 });
