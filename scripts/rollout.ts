@@ -420,15 +420,26 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   let rolesBody: string;
   let macroNames: ReturnType<typeof macroNamesOf>;
   try {
+    const existing = await macroStackSetState(send, args.stackSetName);
+    // The resolver's name: --parameter, else what the StackSet has, else generated when upgrading a StackSet from
+    // before explicit names (its Access stacks import the resolver's ARN), else template.yaml's default (named).
+    const deployed = existing.resolverFunctionName ?? (existing.generatedNames ? 'generated' : undefined);
+    const declared = RESOLVER_NAME_PARAMETER in (prepared.template.Parameters ?? {});
+    if (declared && target.parameters[RESOLVER_NAME_PARAMETER] === undefined && deployed)
+      (target.parameters as Record<string, string>)[RESOLVER_NAME_PARAMETER] = deployed;
     macroNames = macroNamesOf(prepared.template, target.parameters);
-    const existingRegions = await macroStackSetRegions(send, args.stackSetName);
     rolesBody = JSON.stringify(
       executionRoleTemplate({
-        regions: [...args.regions, ...existingRegions],
+        regions: [...args.regions, ...existing.regions],
         resolverFunctionName: macroNames.resolverFunctionName,
         stackSetName: args.stackSetName,
+        removeGeneratedNames: existing.generatedNames,
       }),
     );
+    if (existing.generatedNames)
+      log(
+        `StackSet ${args.stackSetName} still has generated names (StackSet-...): this run replaces them with template.yaml's names, and the execution role may delete the old ones until the next run`,
+      );
   } catch (e) {
     if ((e as Error).name !== 'StackSetTemplateError' && !(e instanceof UsageError)) throw e;
     log(`error: ${(e as Error).message}`);
@@ -534,14 +545,36 @@ export function macroNamesOf(
   return { macroName, resolverFunctionName };
 }
 
-/** Regions of the macro StackSet's stack instances (none when it does not exist or cannot be read). */
-async function macroStackSetRegions(send: Send, stackSetName: string): Promise<string[]> {
+/**
+ * What the macro StackSet has now: its stack instances' regions, whether its template still leaves the roles'
+ * names to CloudFormation (deployed before explicit names), and its ResolverFunctionName. Nothing when it does
+ * not exist or cannot be read.
+ */
+async function macroStackSetState(
+  send: Send,
+  stackSetName: string,
+): Promise<{ regions: string[]; generatedNames: boolean; resolverFunctionName?: string }> {
   try {
     const target = { stackSetName } as RolloutTarget;
-    if (!(await describeStackSet(send, target))) return [];
-    return [...new Set((await listInstances(send, target)).map((i) => i.Region).filter(Boolean) as string[])];
+    const stackSet = await describeStackSet(send, target);
+    if (!stackSet) return { regions: [], generatedNames: false };
+    const regions = [...new Set((await listInstances(send, target)).map((i) => i.Region).filter(Boolean) as string[])];
+    let generatedNames = false;
+    try {
+      const t = JSON.parse(stackSet.TemplateBody ?? '{}') as Template;
+      generatedNames = Object.values(t.Resources ?? {}).some(
+        (r) =>
+          r?.Type === 'AWS::IAM::Role' && (r.Properties as Record<string, unknown> | undefined)?.RoleName === undefined,
+      );
+    } catch {
+      /* not JSON: a template of the user's own (--template); nothing to upgrade */
+    }
+    const resolverFunctionName = stackSet.Parameters?.find(
+      (p) => p.ParameterKey === RESOLVER_NAME_PARAMETER,
+    )?.ParameterValue;
+    return { regions, generatedNames, ...(resolverFunctionName ? { resolverFunctionName } : {}) };
   } catch {
-    return []; // a dry run without credentials; a real run fails at the StackSet's own reads
+    return { regions: [], generatedNames: false }; // a dry run without credentials; a real run fails at the StackSet's own reads
   }
 }
 

@@ -576,6 +576,13 @@ export interface ExecutionRoleOptions {
   /** template.yaml's ResolverFunctionName; 'generated' needs the StackSet name (see generatedNameHead). */
   readonly resolverFunctionName?: 'named' | 'generated';
   readonly stackSetName?: string;
+  /**
+   * Upgrading a macro StackSet deployed before explicit names: its stacks' update deletes the roles, the macro
+   * function and the log groups CloudFormation named `StackSet-<name>-...`, so the role may delete (only delete)
+   * those, by the head of the generated names and the logical id. The rollout sets it while the StackSet's
+   * template has generated names, and drops it on the next run.
+   */
+  readonly removeGeneratedNames?: boolean;
 }
 
 /**
@@ -622,6 +629,42 @@ export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
   ]);
   const template = executionRoleOf(roleArns, functionArns, logGroupArns);
   template.Resources!.MacroRoleBoundary = macroRoleBoundary(n);
+  if (options.removeGeneratedNames) {
+    if (!options.stackSetName) throw new StackSetTemplateError('removeGeneratedNames needs the macro StackSet name');
+    const head = generatedNameHead(options.stackSetName);
+    const iamArn = (id: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${head}*-${id}-*`,
+    });
+    (
+      template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: { Statement: object[] } }[] }
+    ).Policies[0].PolicyDocument.Statement.push(
+      {
+        Sid: 'RemoveGeneratedRoles',
+        Effect: 'Allow',
+        Action: [
+          'iam:GetRole',
+          'iam:ListRolePolicies',
+          'iam:ListAttachedRolePolicies',
+          'iam:DeleteRolePolicy',
+          'iam:DeleteRole',
+        ],
+        Resource: ['MacroRole', 'BucketResolverRole'].map(iamArn),
+      },
+      {
+        Sid: 'RemoveGeneratedFunction',
+        Effect: 'Allow',
+        Action: ['lambda:GetFunction', 'lambda:DeleteFunction'],
+        Resource: arn('lambda', `function:${head}*-MacroFunction-*`),
+      },
+      {
+        // the old log groups were /aws/lambda/<stack name>-macro|-bucket-resolver, the stack StackSet-<name>-<id>
+        Sid: 'RemoveGeneratedLogGroups',
+        Effect: 'Allow',
+        Action: 'logs:DeleteLogGroup',
+        Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+      },
+    );
+  }
   // The worst case of the parameters (a 32-character MacroName, the longest partition) must fit IAM's limit.
   const statements = (template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: unknown }[] })
     .Policies[0].PolicyDocument;

@@ -234,6 +234,70 @@ describe('the StackSet execution role: what CloudFormation does for the macro St
   });
 });
 
+describe('upgrading a macro StackSet deployed with generated names', () => {
+  /** The stack as deployed before explicit names: roles, macro function and log groups named by CloudFormation. */
+  function legacyStack(region: string) {
+    const stack = macroStack(region, 'v0', { ResolverFunctionName: 'generated', RolePermissionsBoundary: '' });
+    const resources = structuredClone(stack.template.Resources ?? {});
+    for (const id of ['MacroRole', 'BucketResolverRole']) delete resources[id].Properties!.RoleName;
+    delete resources.MacroFunction.Properties!.FunctionName;
+    resources.MacroLogGroup.Properties!.LogGroupName = `/aws/lambda/${stackName(region)}-macro`;
+    resources.BucketResolverLogGroup.Properties!.LogGroupName = `/aws/lambda/${stackName(region)}-bucket-resolver`;
+    const template = { ...stack.template, Resources: resources };
+    return { ...stack, template, physical: physicalIds(template, { ...stack.env }, {}) };
+  }
+  const options = { regions: REGIONS, resolverFunctionName: 'generated' as const, stackSetName: STACK_SET };
+
+  it('the update deletes the old roles, macro function and log groups: allowed only while the rollout grants their removal', async () => {
+    const old = legacyStack('us-east-1');
+    const replaced = ['MacroRole', 'BucketResolverRole', 'MacroFunction', 'MacroLogGroup', 'BucketResolverLogGroup'];
+    const calls = replaced.flatMap((id) => handlerRequests(id, 'delete', old, old.env));
+    expect(calls.map((c) => c.resource).join(' ')).toMatch(/role\/StackSet-formidable-serv\w*-MacroRole-/);
+    const upgrading = executionPolicy({ ...options, removeGeneratedNames: true });
+    const after = executionPolicy(options);
+    const refused: string[] = [];
+    const stillAllowed: string[] = [];
+    for (const c of calls) {
+      if ((await simulate(upgrading, asRequest(c))).decision !== 'Allowed') refused.push(`${c.action} ${c.resource}`);
+      if (c.resource !== '*' && (await simulate(after, asRequest(c))).decision === 'Allowed')
+        stillAllowed.push(`${c.action} ${c.resource}`);
+    }
+    expect(refused).toEqual([]);
+    expect(stillAllowed.filter((c) => !/BucketResolverFunction/.test(c))).toEqual([]);
+  });
+
+  it('the removal grant creates, changes or passes nothing, and deletes nothing of another StackSet', async () => {
+    const upgrading = executionPolicy({ ...options, removeGeneratedNames: true });
+    const ctx = {
+      'aws:RequestedRegion': 'us-east-1',
+      'aws:SecureTransport': 'true',
+      'aws:CalledVia': ['cloudformation.amazonaws.com'],
+      'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+      'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+      'aws:ViaAWSService': 'true',
+    };
+    const oldRole = `arn:aws:iam::${ACCOUNT_ID}:role/StackSet-formidable-serve-MacroRole-1A2B3C4D5E6F`;
+    const oldFn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:StackSet-formidable-serve-MacroFunction-1A2B3C4D5E6F`;
+    const cases: SimRequest[] = [
+      { action: 'iam:PutRolePolicy', resource: oldRole, context: ctx },
+      { action: 'iam:CreateRole', resource: oldRole, context: ctx },
+      { action: 'iam:PassRole', resource: oldRole, context: { ...ctx, 'iam:PassedToService': 'lambda.amazonaws.com' } },
+      { action: 'lambda:UpdateFunctionCode', resource: oldFn, context: ctx },
+      {
+        action: 'iam:DeleteRole',
+        resource: `arn:aws:iam::${ACCOUNT_ID}:role/StackSet-AWSControlTowerBP-BASELINE-ROLES-1A2B3C`,
+        context: ctx,
+      },
+      {
+        action: 'lambda:DeleteFunction',
+        resource: `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:StackSet-AWSControlTowerBP-BASELINE-CLOUDWATCH-Fn-1A2B3C`,
+        context: ctx,
+      },
+    ];
+    for (const c of cases) expect([c.action, (await simulate(upgrading, c)).decision]).toEqual([c.action, 'Denied']);
+  });
+});
+
 describe('the StackSet execution role: nothing of another StackSet, nothing beyond the macro', () => {
   const iam = (name: string) => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
   const fn = (name: string, region = 'us-east-1') => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;

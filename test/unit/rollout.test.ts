@@ -47,7 +47,7 @@ const OU1 = 'ou-ab12-11111111';
 const OU2 = 'ou-ab12-22222222';
 const WRITES = [CreateStackSetCommand, UpdateStackSetCommand, CreateStackInstancesCommand];
 
-/** A small SAM template shaped like template.yaml: a function with its own role, a log group, the macro. */
+/** A small SAM template shaped like template.yaml: a function with its own (named) role, a log group, the macro. */
 const SAM = `
 AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -72,6 +72,7 @@ Resources:
   MacroRole:
     Type: AWS::IAM::Role
     Properties:
+      RoleName: !Sub '\${MacroName}-macro-\${AWS::Region}'
       AssumeRolePolicyDocument:
         Version: '2012-10-17'
         Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
@@ -185,7 +186,7 @@ function macroStackSet(body: string) {
     PermissionModel: 'SELF_MANAGED' as const,
     TemplateBody: body,
     Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }],
-    Capabilities: ['CAPABILITY_IAM' as const],
+    Capabilities: ['CAPABILITY_NAMED_IAM' as const],
     ManagedExecution: { Active: true },
     AdministrationRoleARN: ADMIN_ARN,
     ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
@@ -289,7 +290,7 @@ describe('rollout: create path', () => {
       PermissionModel: 'SELF_MANAGED',
       AdministrationRoleARN: ADMIN_ARN,
       ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
-      Capabilities: ['CAPABILITY_IAM'],
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
     });
     expect(macro.AutoDeployment).toBeUndefined();
     const body = JSON.parse(macro.TemplateBody!);
@@ -746,6 +747,36 @@ describe("rollout: the execution role reaches only the macro StackSet's own name
     expect(macroNamesOf({} as Template, {}).macroName).toBe('FormidableServerless');
     expect(() => macroNamesOf(t, { MacroName: 'x'.repeat(33) })).toThrow(/32 characters at most/);
     expect(() => macroNamesOf(t, { ResolverFunctionName: 'random' })).toThrow(/named or generated/);
+  });
+
+  test('upgrading a StackSet with generated names: the resolver keeps its generated name, and the old resources may be deleted for this run only', async () => {
+    await rolledOut();
+    const current = JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8')) as Template;
+    delete (current.Resources!.MacroRole.Properties as Record<string, unknown>).RoleName;
+    cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({
+      StackSet: { ...macroStackSet(JSON.stringify(current)), Parameters: [] },
+    });
+    const { code, out } = await rollout(['--dry-run']);
+    expect(code).toBe(0);
+    expect(out).toContain('still has generated names (StackSet-...)');
+    expect(out).toMatch(/UpdateStackSet formidable-serverless-access-execution-role/);
+    // and with the StackSet already on explicit names, the removal grant is gone again (no change planned)
+    await rolledOut();
+    expect((await rollout(['--dry-run'])).out).not.toMatch(
+      /UpdateStackSet formidable-serverless-access-execution-role/,
+    );
+  });
+
+  test('the removal grant deletes only the old generated names of this StackSet, and creates nothing', () => {
+    const t = executionRoleTemplate({ ...ROLE_OPTIONS, removeGeneratedNames: true, stackSetName: NAME });
+    const bySid = Object.fromEntries(statementsOf(t).map((s) => [s.Sid, s]));
+    expect(bySid.RemoveGeneratedRoles.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-formidable-serv*-MacroRole-*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-formidable-serv*-BucketResolverRole-*' },
+    ]);
+    for (const sid of ['RemoveGeneratedRoles', 'RemoveGeneratedFunction', 'RemoveGeneratedLogGroups'])
+      for (const a of ([] as string[]).concat(bySid[sid].Action)) expect(a).toMatch(/:(Get|List|Delete)/);
+    expect(executionRoleTemplate(ROLE_OPTIONS)).not.toEqual(t);
   });
 
   test('the execution role covers the regions the macro StackSet already has, not only --regions', async () => {
