@@ -542,6 +542,8 @@ export const BOUNDARY_PARAMETER = 'RolePermissionsBoundary';
 export function boundaryPolicyName(macroName: string): string {
   return `${macroName}-macro-boundary`;
 }
+/** A StackSet stack's UUID suffix as IAM wildcards: exactly 8-4-4-4-12 characters. */
+const STACK_UUID = ['????????', '????', '????', '????', '????????????'].join('-');
 /** IAM's limit on a role's inline policies together (characters, whitespace not counted). */
 export const INLINE_POLICY_LIMIT = 10_240;
 
@@ -796,7 +798,9 @@ function executionRoleOf(roleArns: object[], functionArns: object[], logGroupArn
                       'cloudformation:ListStackResources',
                       'cloudformation:GetTemplate',
                     ],
-                    Resource: arn('cloudformation', 'stack/StackSet-${MacroStackSetName}-*/*'),
+                    // StackSet-<name>-<uuid>: the ?s take exactly a UUID, so not the stacks of a StackSet whose name
+                    // only starts like this one's (<name>-execution-role, the execution role's own)
+                    Resource: arn('cloudformation', `stack/StackSet-\${MacroStackSetName}-${STACK_UUID}/*`),
                   },
                   {
                     Sid: 'ValidateTemplate',

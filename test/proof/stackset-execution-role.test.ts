@@ -219,6 +219,20 @@ describe('the StackSet execution role: what CloudFormation does for the macro St
     },
   );
 
+  it.each(REGIONS)('the macro StackSet’s own stack in %s: created, updated, described and deleted', async (region) => {
+    const policies = executionPolicy({ regions: REGIONS });
+    const stack = `arn:aws:cloudformation:${region}:${ACCOUNT_ID}:stack/${stackName(region)}/6f1e1f3c`;
+    expect(stackName(region)).toMatch(
+      /^StackSet-formidable-serverless-access-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/,
+    );
+    const context = { 'aws:RequestedRegion': region, 'aws:SecureTransport': 'true' };
+    for (const action of ['CreateStack', 'UpdateStack', 'DeleteStack', 'DescribeStacks', 'GetTemplate'])
+      expect([
+        action,
+        (await simulate(policies, { action: `cloudformation:${action}`, resource: stack, context })).decision,
+      ]).toEqual([action, 'Allowed']);
+  });
+
   it('ResolverFunctionName=generated (upgrades): the resolver keeps the name CloudFormation generated, and the role reaches it', async () => {
     const policies = executionPolicy({ regions: REGIONS, resolverFunctionName: 'generated', stackSetName: STACK_SET });
     const calls = handlerCalls('eu-west-1', { ResolverFunctionName: 'generated' });
@@ -392,6 +406,14 @@ describe('the StackSet execution role: nothing of another StackSet, nothing beyo
       [`delete log group ${name}`, { action: 'logs:DeleteLogGroup', resource: logGroup(name), context: viaCfn }],
       [`retention of ${name}`, { action: 'logs:PutRetentionPolicy', resource: logGroup(name), context: viaCfn }],
     ]),
+    [
+      'the execution-role StackSet’s own stack (its name only starts like the macro StackSet’s)',
+      {
+        action: 'cloudformation:DeleteStack',
+        resource: `arn:aws:cloudformation:us-east-1:${ACCOUNT_ID}:stack/StackSet-${STACK_SET}-execution-role-6f1e1f3c-0000-4000-8000-00000000abcd/6f1e1f3c`,
+        context: viaCfn,
+      },
+    ],
     [
       'another StackSet’s stack',
       {

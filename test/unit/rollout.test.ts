@@ -610,7 +610,8 @@ describe('rollout: the two roles', () => {
     }
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.MacroStacks.Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*',
+      'Fn::Sub':
+        'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-????????-????-????-????-????????????/*',
     });
     expect(bySid.PassMacroRolesToLambda.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
