@@ -1,4 +1,4 @@
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
+import { SAR, VIA_CLOUDFORMATION, VIA_OWN_STACK_IF_TAGGED, type CatalogEntry } from './types';
 import type { Applicability } from './applicability';
 
 const source = `${SAR}list_awsiot.html`;
@@ -19,11 +19,6 @@ const templates: Applicability = { property: 'Events', includes: 'iotFleetProvis
  */
 const RULES = ['arn:{Partition}:iot:{Region}:{Account}:rule/*'];
 const TEMPLATES = ['arn:{Partition}:iot:{Region}:{Account}:provisioningtemplate/*'];
-/** Through the stack, and not on a rule or template another stack's tag names. */
-const OWN_IF_TAGGED_VIA_CLOUDFORMATION: ConditionBlock = {
-  ...VIA_CLOUDFORMATION,
-  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
-};
 
 export const iot: readonly CatalogEntry[] = [
   {
@@ -39,7 +34,7 @@ export const iot: readonly CatalogEntry[] = [
       'iot:UntagResource',
     ],
     resources: RULES,
-    condition: OWN_IF_TAGGED_VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Changing an iot event's SQL rewrites the stack's topic rule (ReplaceTopicRule), only through CloudFormation.",
   },
@@ -50,7 +45,7 @@ export const iot: readonly CatalogEntry[] = [
     when: rules,
     actions: ['iot:CreateTopicRule', 'iot:DeleteTopicRule', 'iot:GetTopicRule'],
     resources: RULES,
-    condition: OWN_IF_TAGGED_VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason: "Adding or removing an iot event creates or deletes its topic rule: admin's, via the stack.",
   },
   {
@@ -64,7 +59,7 @@ export const iot: readonly CatalogEntry[] = [
       'iot:UpdateProvisioningTemplate',
     ],
     resources: TEMPLATES,
-    condition: OWN_IF_TAGGED_VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Changing an iotFleetProvisioning template body or hook updates the stack's template, only through CloudFormation.",
   },
@@ -75,7 +70,7 @@ export const iot: readonly CatalogEntry[] = [
     when: templates,
     actions: ['iot:CreateProvisioningTemplate', 'iot:DeleteProvisioningTemplate', 'iot:DescribeProvisioningTemplate'],
     resources: TEMPLATES,
-    condition: OWN_IF_TAGGED_VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason: "Adding or removing an iotFleetProvisioning event creates or deletes its template: admin's, via the stack.",
   },
   {
