@@ -656,7 +656,8 @@ export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
         Sid: 'RemoveGeneratedFunction',
         Effect: 'Allow',
         Action: ['lambda:GetFunction', 'lambda:DeleteFunction'],
-        Resource: arn('lambda', `function:${head}*-MacroFunction-*`),
+        // the resolver's too, when the upgrade names it (--parameter ResolverFunctionName=named)
+        Resource: ['MacroFunction', 'BucketResolverFunction'].map((id) => arn('lambda', `function:${head}*-${id}-*`)),
       },
       {
         // the old log groups were /aws/lambda/<stack name>-macro|-bucket-resolver, the stack StackSet-<name>-<id>
