@@ -733,6 +733,13 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    id: 'xray-read-other-service-traces',
+    class: 'foreign-resource',
+    requires: ['submodule:Xray'],
+    why: "X-Ray trace reads accept no resource or key: every service's traces of the account (URLs, SQL, annotations)",
+    requests: [cli('xray:GetTraceSummaries', '*'), cli('xray:BatchGetTraces', '*')],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
