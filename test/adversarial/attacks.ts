@@ -740,6 +740,12 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cli('xray:GetTraceSummaries', '*'), cli('xray:BatchGetTraces', '*')],
   },
   {
+    id: 'lambda-permission-sourceless-service-principal-via-stack',
+    class: 'resource-policy',
+    why: "a permission for apigateway.amazonaws.com without SourceArn/SourceAccount: any account's API may invoke the own function (no IAM key for the source)",
+    requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': 'apigateway.amazonaws.com' })],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
