@@ -17,18 +17,19 @@
  * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`);
  * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`);
  * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
- *   cognitoUserPool, iot, iotFleetProvisioning).
+ *   cognitoUserPool, iot, iotFleetProvisioning), and schedule when an EventBridge rule of the stack names no event
+ *   source (a schedule on a rule, or a pattern without source: event-access-properties.ts ruleSources).
  * - ResourceTypes: the types of `resources.Resources`, and AWS::Lambda::LayerVersionPermission when a layer has
  *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers).
  *
- * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
+ * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, EventSources, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
  *
  * Properties the service does not need are left out.
  */
 
 import { CORE_PROPERTIES } from './config';
-import { eventAccessProperties } from './event-access-properties';
+import { eventAccessProperties, ruleSources } from './event-access-properties';
 
 /** The ResourceTypes property's pattern: a type it would refuse (a typo in serverless.yml) is left for cfn-lint. */
 const RESOURCE_TYPE = CORE_PROPERTIES.ResourceTypes.pattern as RegExp;
@@ -117,6 +118,15 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     ),
   ]
     .filter((e) => onRequest.includes(e))
+    .concat(
+      // EventBridge rules that name no event source (schedules on rules): PutRule then carries no events:source.
+      ruleSources(
+        functions.map(({ f }) => ({ events: Array.isArray(f.events) ? (f.events as Obj[]) : [] })),
+        resources,
+      ).sourceless
+        ? ['schedule']
+        : [],
+    )
     .sort();
   // What the stack holds besides the framework's defaults: the declared resources' types, and the layer sharing the
   // framework compiles for layers.<name>.allowedAccounts (AWS::Lambda::LayerVersionPermission).
