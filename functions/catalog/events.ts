@@ -79,8 +79,7 @@ export const events: readonly CatalogEntry[] = [
     actions: ['events:PutRule'],
     resources: RULES,
     condition: SOURCELESS,
-    reason:
-      'schedule rules name no event source; AWS cannot tell them from a pattern naming none (docs/security.md).',
+    reason: 'schedule rules name no event source; AWS cannot tell them from a pattern naming none (docs/security.md).',
   },
   {
     id: 'events.rules-lifecycle',

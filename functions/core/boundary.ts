@@ -314,6 +314,8 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.legacy-event-bridge',
     roles: R,
     source: `${SAR}list_amazoneventbridge.html`,
+    // Only services whose stack holds the custom resource (osls 3, provider.eventBridge.useCloudFormation: false).
+    when: { property: 'ResourceTypes', includes: 'Custom::EventBridge' },
     actions: [
       'events:CreateEventBus',
       'events:DeleteEventBus',

@@ -381,7 +381,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be a CloudFormation resource type such as AWS::Lambda::LayerVersionPermission (a Type of serverless.yml resources.Resources, or AWS::Lambda::LayerVersionPermission for layers with allowedAccounts)',
     description:
-      "Resource types the service's stack holds besides the framework's defaults (serverless.yml resources, AWS::Lambda::LayerVersionPermission for layers with allowedAccounts); layer sharing is granted only when listed.",
+      "Resource types the service's stack holds besides the framework's defaults (serverless.yml resources, AWS::Lambda::LayerVersionPermission for layers with allowedAccounts, Custom::EventBridge for osls 3's eventBridge.useCloudFormation: false); layer sharing, and the custom resource's rule writes, are granted only when listed.",
   },
   DeploymentRoleArn: {
     kind: 'string',

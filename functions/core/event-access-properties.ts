@@ -11,6 +11,26 @@
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
+ * The literal top-level `source` values of one event pattern (an object, or its JSON text): what PutRule shows IAM as
+ * events:source. Content filters (`{prefix: ...}`) and `$or` branches are not literal sources: a pattern with none
+ * counts as naming no source.
+ */
+export function patternSources(p: unknown): string[] {
+  let parsed = p;
+  if (typeof p === 'string') {
+    try {
+      parsed = JSON.parse(p);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const src = parsed && typeof parsed === 'object' ? (parsed as Yaml).source : undefined;
+  return (Array.isArray(src) ? src : [src]).filter(
+    (v): v is string => typeof v === 'string' && v !== '' && !v.includes('${'),
+  );
+}
+
+/**
  * The EventBridge rules a service's stack writes, by what PutRule shows IAM (events:source, one value per source of
  * the pattern): `sources`, the literal `source` values of every event pattern (eventBridge `pattern`, cloudwatchEvent
  * `event`, `resources:` AWS::Events::Rule EventPattern), for EventSources; `sourceless`, whether some rule names
@@ -25,18 +45,7 @@ export function ruleSources(
   const sources: string[] = [];
   let sourceless = false;
   const pattern = (p: unknown) => {
-    let parsed = p;
-    if (typeof p === 'string') {
-      try {
-        parsed = JSON.parse(p);
-      } catch {
-        parsed = undefined;
-      }
-    }
-    const src = parsed && typeof parsed === 'object' ? (parsed as Yaml).source : undefined;
-    const literal = (Array.isArray(src) ? src : [src]).filter(
-      (v): v is string => typeof v === 'string' && v !== '' && !v.includes('${'),
-    );
+    const literal = patternSources(p);
     if (literal.length) sources.push(...literal);
     else sourceless = true;
   };

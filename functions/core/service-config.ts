@@ -19,8 +19,9 @@
  * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
  *   cognitoUserPool, iot, iotFleetProvisioning), and schedule when an EventBridge rule of the stack names no event
  *   source (a schedule on a rule, or a pattern without source: event-access-properties.ts ruleSources).
- * - ResourceTypes: the types of `resources.Resources`, and AWS::Lambda::LayerVersionPermission when a layer has
- *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers).
+ * - ResourceTypes: the types of `resources.Resources`, AWS::Lambda::LayerVersionPermission when a layer has
+ *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers), and
+ *   Custom::EventBridge with provider.eventBridge.useCloudFormation: false (osls 3's custom resource writes the rules).
  *
  * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, EventSources, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
@@ -133,12 +134,20 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
   const sharesLayers = Object.values(isObj(config.layers) ? config.layers : {}).some(
     (l) => isObj(l) && Array.isArray(l.allowedAccounts) && l.allowedAccounts.length > 0,
   );
+  // osls 3 with provider.eventBridge.useCloudFormation: false writes eventBridge rules through its custom resource
+  // (Custom::EventBridge, custom-resources/resources/event-bridge): the boundary lets the custom-resource role write
+  // rules only then (boundary-cr.legacy-event-bridge).
+  const eventBridge = isObj(provider.eventBridge) ? provider.eventBridge : {};
+  const legacyEventBridge =
+    eventBridge.useCloudFormation === false &&
+    functions.some(({ f }) => Array.isArray(f.events) && f.events.some((e) => isObj(e) && e.eventBridge));
   const resourceTypes = [
     ...new Set([
       ...Object.values(resources)
         .map((r) => (isObj(r) ? r.Type : undefined))
         .filter((t): t is string => typeof t === 'string' && RESOURCE_TYPE.test(t)),
       ...(sharesLayers ? ['AWS::Lambda::LayerVersionPermission'] : []),
+      ...(legacyEventBridge ? ['Custom::EventBridge'] : []),
     ]),
   ].sort();
   return {

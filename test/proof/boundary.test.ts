@@ -361,6 +361,8 @@ describe("the boundary as the ceiling of the service's roles", () => {
         ExistingBuckets: ['acme-uploads'],
         EventBusNames: ['partner-bus'],
         EventSources: ['partner.app'],
+        // osls 3's legacy EventBridge custom resource (eventBridge.useCloudFormation: false)
+        ResourceTypes: ['Custom::EventBridge'],
         BoundaryStatements: [
           { Action: 'dynamodb:GetItem', Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers` },
         ],
