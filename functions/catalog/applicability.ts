@@ -7,11 +7,12 @@
 import type { AccessConfig } from '../core/config';
 
 /** Event types whose statements are granted on request (the `Events` property). */
-export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotFleetProvisioning';
+export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotFleetProvisioning' | 'schedule';
 
 /** Access properties holding a list; "non-empty" is the only question the catalog asks of most. */
 export type ListProperty =
   | 'EventBucketNames'
+  | 'EventSources'
   | 'ExternalLayerArns'
   | 'AlbListenerArns'
   | 'ExistingBuckets'
@@ -51,6 +52,7 @@ export const APPLICABILITY_PROPERTIES = [
   'DeploymentRoleArn',
   'DeploymentBucket',
   'EventBucketNames',
+  'EventSources',
   'ExternalLayerArns',
   'AlbListenerArns',
   'ExistingBuckets',
@@ -74,6 +76,8 @@ function listValue(property: ListProperty | 'Events', config: AccessConfig): rea
   switch (property) {
     case 'EventBucketNames':
       return config.eventBucketNames;
+    case 'EventSources':
+      return config.eventSources;
     case 'ExternalLayerArns':
       return config.externalLayerArns;
     case 'AlbListenerArns':

@@ -1,5 +1,5 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
 
 const source = `${SAR}list_amazoneventbridge.html`;
 const schedulerSource = `${SAR}list_amazoneventbridgescheduler.html`;
@@ -27,11 +27,25 @@ const RULE_UPDATE = [
   'events:DescribeRule',
   'events:ListTagsForResource',
   'events:ListTargetsByRule',
-  'events:PutRule',
   'events:RemoveTargets',
   'events:TagResource',
   'events:UntagResource',
 ];
+/**
+ * PutRule carries the sources of the rule's event pattern (events:source, one value per source) and no key at all
+ * for a pattern that names none, or for a schedule rule (ScheduleExpression, no pattern): AWS cannot tell those two
+ * apart (Using IAM policy conditions in Amazon EventBridge: "Ensuring that the source is defined in the event
+ * pattern", "Defining a list of allowed sources"). A pattern without a source (`{"account": [...]}`) matches every
+ * event of its bus, so the groups write patterns only with sources, and only the listed ones (EventSources);
+ * source-less rules only for a service with rule-based schedules (Events: schedule), the residual of
+ * docs/security.md.
+ */
+const SOURCED: ConditionBlock = {
+  ...VIA_CLOUDFORMATION,
+  Null: { 'events:source': 'false' },
+  'ForAllValues:StringLike': { 'events:source': ['{EventSources}'] },
+};
+const SOURCELESS: ConditionBlock = { ...VIA_CLOUDFORMATION, Null: { 'events:source': 'true' } };
 const SCHEDULES = ['arn:{Partition}:scheduler:{Region}:{Account}:schedule/default/{StackNameHead}-*'];
 
 export const events: readonly CatalogEntry[] = [
@@ -45,6 +59,27 @@ export const events: readonly CatalogEntry[] = [
     condition: { ...VIA_CLOUDFORMATION, 'ForAllValues:ArnLikeIfExists': { 'events:TargetArn': [...ARN.ownFunctions] } },
     reason:
       "Changing a schedule or eventBridge event rewrites the service's rules; targets only its own functions, via the stack.",
+  },
+  {
+    id: 'events.rules-put-sources',
+    roles: ALL,
+    source,
+    when: { property: 'EventSources', nonEmpty: true },
+    actions: ['events:PutRule'],
+    resources: RULES,
+    condition: SOURCED,
+    reason:
+      "eventBridge and cloudwatchEvent rules: the pattern must name sources, all of them the service's (EventSources).",
+  },
+  {
+    id: 'events.rules-put-schedules',
+    roles: ALL,
+    source,
+    when: { property: 'Events', includes: 'schedule' },
+    actions: ['events:PutRule'],
+    resources: RULES,
+    condition: SOURCELESS,
+    reason: 'schedule rules name no event source; AWS cannot tell them from a pattern naming none (docs/security.md).',
   },
   {
     id: 'events.rules-lifecycle',

@@ -314,6 +314,8 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
     id: 'boundary-cr.legacy-event-bridge',
     roles: R,
     source: `${SAR}list_amazoneventbridge.html`,
+    // Only services whose stack holds the custom resource (osls 3, provider.eventBridge.useCloudFormation: false).
+    when: { property: 'ResourceTypes', includes: 'Custom::EventBridge' },
     actions: [
       'events:CreateEventBus',
       'events:DeleteEventBus',
@@ -322,15 +324,23 @@ export const BOUNDARY_CUSTOM_RESOURCES: readonly CatalogEntry[] = [
       'events:PutTargets',
       'events:RemoveTargets',
     ],
+    // Rules on the default bus (rule/<name>) and on the service's own buses (IAM's `*` spans the `/` of
+    // rule/<bus>/<name>), and rules named like the service on the buses of EventBusNames; never another bus.
     resources: [
       'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*',
-      'arn:{Partition}:events:{Region}:{Account}:rule/*/{Service}-{Stage}-*',
+      'arn:{Partition}:events:{Region}:{Account}:rule/{EventBusNames}/{Service}-{Stage}-*',
       'arn:{Partition}:events:{Region}:{Account}:event-bus/{Service}-{Stage}-*',
     ],
     // events:TargetArn holds every target of the request (a multivalued key): all of them must be own functions.
-    condition: { ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike, 'ForAllValues:ArnLike': { 'events:TargetArn': FUNCTIONS } },
+    // events:source (PutRule only): a pattern's sources must be the service's (EventSources); a pattern naming none
+    // passes (ForAllValues holds on an absent key, and a schedule carries none), the residual of docs/security.md.
+    condition: {
+      ArnLike: CUSTOM_RESOURCE_ROLE.ArnLike,
+      'ForAllValues:ArnLike': { 'events:TargetArn': FUNCTIONS },
+      'ForAllValues:StringLike': { 'events:source': ['{EventSources}'] },
+    },
     reason:
-      'osls 3 eventBridge.useCloudFormation: false: rules <function>-rule-<n> on any bus, own buses, own targets.',
+      'osls 3 eventBridge.useCloudFormation: false: rules on the default, own and EventBusNames buses; own sources, targets.',
   },
 ];
 

@@ -52,6 +52,12 @@ export interface AccessConfig {
   readonly eventBucketNames: readonly string[];
   /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
   readonly eventBusNames: readonly string[];
+  /**
+   * The `source` values the event patterns of the service's rules name (eventBridge.pattern.source,
+   * cloudwatchEvent.event.source, AWS::Events::Rule EventPattern.source): the groups may write a rule with a pattern
+   * only when every source it names is listed (events:source).
+   */
+  readonly eventSources: readonly string[];
   /** Log groups of other owners the service subscribes to (cloudwatchLog events). */
   readonly subscribedLogGroupNames: readonly string[];
   /** Layer versions of other services or accounts the functions use (functions.<fn>.layers ARNs). */
@@ -337,6 +343,16 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp: 'must be an EventBridge bus name (eventBridge.eventBus; not default, which is always allowed)',
     description: 'EventBridge buses outside <service>-<stage>-* the service puts rules on.',
   },
+  EventSources: {
+    kind: 'list',
+    // An event's source (PutEvents Source: 1-256 characters) with IAM's wildcards; never wildcards alone, no `$`
+    // (IAM reads `${...}` as a policy variable), no quote or comma.
+    pattern: /^(?=.*[^*?])[\x21\x23\x25-\x2b\x2d-\x7e]{1,256}$/,
+    patternHelp:
+      "must be an event source the service's rules match, such as aws.s3 or acme.orders (the `source` of an eventBridge pattern or cloudwatchEvent event; IAM wildcards allowed, but not a wildcard alone)",
+    description:
+      "The `source` values of the event patterns of the service's rules (eventBridge pattern, cloudwatchEvent event, AWS::Events::Rule EventPattern); a rule's pattern must name sources and only these.",
+  },
   SubscribedLogGroupNames: {
     kind: 'list',
     pattern: /^[A-Za-z0-9_./#-]{1,512}$/,
@@ -358,11 +374,11 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   },
   Events: {
     kind: 'list',
-    pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning)$/,
+    pattern: /^(alb|cloudFront|cognitoUserPool|iot|iotFleetProvisioning|schedule)$/,
     patternHelp:
-      'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot or iotFleetProvisioning (serverless.yml functions.<fn>.events)',
+      'must be an event type whose statements are granted on request: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning or schedule (serverless.yml functions.<fn>.events)',
     description:
-      'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning.',
+      'Event types whose statements only services using them get: alb, cloudFront, cognitoUserPool, iot, iotFleetProvisioning, schedule (EventBridge rules without an event source: schedule rules).',
   },
   AlbListenerArns: {
     kind: 'list',
@@ -378,7 +394,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be a CloudFormation resource type such as AWS::Lambda::LayerVersionPermission (a Type of serverless.yml resources.Resources, or AWS::Lambda::LayerVersionPermission for layers with allowedAccounts)',
     description:
-      "Resource types the service's stack holds besides the framework's defaults (serverless.yml resources, AWS::Lambda::LayerVersionPermission for layers with allowedAccounts); layer sharing is granted only when listed.",
+      "Resource types the service's stack holds besides the framework's defaults (serverless.yml resources, AWS::Lambda::LayerVersionPermission for layers with allowedAccounts, Custom::EventBridge for osls 3's eventBridge.useCloudFormation: false); layer sharing, and the custom resource's rule writes, are granted only when listed.",
   },
   DeploymentRoleArn: {
     kind: 'string',
@@ -634,6 +650,7 @@ export function parseAccess(
     streamNames: list('StreamNames'),
     eventBucketNames: list('EventBucketNames'),
     eventBusNames: list('EventBusNames'),
+    eventSources: list('EventSources'),
     subscribedLogGroupNames: list('SubscribedLogGroupNames'),
     externalLayerArns: list('ExternalLayerArns'),
     executionRoleNames: list('ExecutionRoleNames'),

@@ -3,12 +3,74 @@
  * serverless.yml (resolved): TopicNames (the topics the service creates outside `<service>-<stage>-`: sns events
  * by name, AWS::SNS::Topic resources with TopicName), SubscribedTopicArns (the topics of sns events with an arn that
  * the service does not create: another owner's, which get only the subscriber's calls), QueueNames (AWS::SQS::Queue resources named outside `<service>-<stage>-`), StreamNames (the Kinesis streams of stream events with consumer: true, by ARN), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
- * (eventBridge.eventBus outside `<service>-<stage>-`, never `default`), SubscribedLogGroupNames (cloudwatchLog
+ * (eventBridge.eventBus outside `<service>-<stage>-`, never `default`), EventSources (the sources of the
+ * rules' event patterns, ruleSources), SubscribedLogGroupNames (cloudwatchLog
  * log groups that are not the service's own) and ExternalLayerArns (layer version ARNs the functions use that
  * are not the service's own layers). Values that are CloudFormation expressions are left out (they cannot be
  * known before the deploy; README "Properties"). Part of service-config.ts's accessPropertiesOf.
  */
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The literal top-level `source` values of one event pattern (an object, or its JSON text): what PutRule shows IAM as
+ * events:source. Content filters (`{prefix: ...}`) and `$or` branches are not literal sources: a pattern with none
+ * counts as naming no source.
+ */
+export function patternSources(p: unknown): string[] {
+  let parsed = p;
+  if (typeof p === 'string') {
+    try {
+      parsed = JSON.parse(p);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  const src = parsed && typeof parsed === 'object' ? (parsed as Yaml).source : undefined;
+  return (Array.isArray(src) ? src : [src]).filter(
+    (v): v is string => typeof v === 'string' && v !== '' && !v.includes('${'),
+  );
+}
+
+/**
+ * The EventBridge rules a service's stack writes, by what PutRule shows IAM (events:source, one value per source of
+ * the pattern): `sources`, the literal `source` values of every event pattern (eventBridge `pattern`, cloudwatchEvent
+ * `event`, `resources:` AWS::Events::Rule EventPattern), for EventSources; `sourceless`, whether some rule names
+ * none: a schedule on an EventBridge rule (schedule events without `method: scheduler`, eventBridge `schedule`,
+ * ScheduleExpression) or a pattern without a literal top-level source (then the service needs Events: schedule).
+ * osls compile/events/schedule.js, event-bridge/index.js, cloud-watch-event.js.
+ */
+export function ruleSources(
+  functions: readonly { events?: readonly Yaml[] }[],
+  resources: Yaml,
+): { sources: string[]; sourceless: boolean } {
+  const sources: string[] = [];
+  let sourceless = false;
+  const pattern = (p: unknown) => {
+    const literal = patternSources(p);
+    if (literal.length) sources.push(...literal);
+    else sourceless = true;
+  };
+  for (const f of functions) {
+    for (const e of f.events ?? []) {
+      if (!e || typeof e !== 'object') continue;
+      if (e.schedule !== undefined && !(typeof e.schedule === 'object' && e.schedule?.method === 'scheduler'))
+        sourceless = true;
+      const eb = e.eventBridge;
+      if (eb && typeof eb === 'object') {
+        if (eb.schedule !== undefined) sourceless = true;
+        if (eb.pattern !== undefined) pattern(eb.pattern);
+      }
+      const cwe = e.cloudwatchEvent;
+      if (cwe && typeof cwe === 'object') pattern(cwe.event);
+    }
+  }
+  for (const r of Object.values<Yaml>(resources ?? {})) {
+    if (r?.Type !== 'AWS::Events::Rule') continue;
+    if (r.Properties?.ScheduleExpression !== undefined) sourceless = true;
+    if (r.Properties?.EventPattern !== undefined) pattern(r.Properties.EventPattern);
+  }
+  return { sources: [...new Set(sources)].sort(), sourceless };
+}
 
 const lastSegment = (arn: string, sep: string) => arn.slice(arn.lastIndexOf(sep) + sep.length);
 
@@ -68,6 +130,7 @@ export function eventAccessProperties(
     return name.startsWith(own) || topics.includes(name);
   };
   const out: Record<string, string[]> = {
+    EventSources: ruleSources(functions, resources).sources,
     TopicNames: sorted(topics.filter((t) => !t.startsWith(own))),
     SubscribedTopicArns: sorted(topicArns.filter((a) => !created(a))),
     QueueNames: sorted(queues.filter((q) => !q.startsWith(own))),

@@ -50,6 +50,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     OwnNamePrefixes: [...new Set([`${c.slsServiceName}-${c.iamStage}`, c.stackName])],
     EventBucketNames: c.eventBucketNames,
     EventBusNames: c.eventBusNames,
+    EventSources: c.eventSources,
     SubscribedLogGroupNames: c.subscribedLogGroupNames,
     ExternalLayerArns: c.externalLayerArns,
     ExecutionRoleNames: c.executionRoleNames,

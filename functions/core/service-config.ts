@@ -17,18 +17,20 @@
  * - PermissionsBoundary: `provider.iam.role.permissionsBoundary` (or the older `provider.rolePermissionsBoundary`);
  * - AlbListenerArns: the listeners `alb` events add rules to (`functions.<fn>.events[].alb.listenerArn`);
  * - Events: the event types whose statements are granted only to services that use them (alb, cloudFront,
- *   cognitoUserPool, iot, iotFleetProvisioning).
- * - ResourceTypes: the types of `resources.Resources`, and AWS::Lambda::LayerVersionPermission when a layer has
- *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers).
+ *   cognitoUserPool, iot, iotFleetProvisioning), and schedule when an EventBridge rule of the stack names no event
+ *   source (a schedule on a rule, or a pattern without source: event-access-properties.ts ruleSources).
+ * - ResourceTypes: the types of `resources.Resources`, AWS::Lambda::LayerVersionPermission when a layer has
+ *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers), and
+ *   Custom::EventBridge with provider.eventBridge.useCloudFormation: false (osls 3's custom resource writes the rules).
  *
- * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, SubscribedLogGroupNames, ExternalLayerArns: what the service's
+ * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, EventSources, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
  *
  * Properties the service does not need are left out.
  */
 
 import { CORE_PROPERTIES } from './config';
-import { eventAccessProperties } from './event-access-properties';
+import { eventAccessProperties, ruleSources } from './event-access-properties';
 
 /** The ResourceTypes property's pattern: a type it would refuse (a typo in serverless.yml) is left for cfn-lint. */
 const RESOURCE_TYPE = CORE_PROPERTIES.ResourceTypes.pattern as RegExp;
@@ -117,18 +119,35 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
     ),
   ]
     .filter((e) => onRequest.includes(e))
+    .concat(
+      // EventBridge rules that name no event source (schedules on rules): PutRule then carries no events:source.
+      ruleSources(
+        functions.map(({ f }) => ({ events: Array.isArray(f.events) ? (f.events as Obj[]) : [] })),
+        resources,
+      ).sourceless
+        ? ['schedule']
+        : [],
+    )
     .sort();
   // What the stack holds besides the framework's defaults: the declared resources' types, and the layer sharing the
   // framework compiles for layers.<name>.allowedAccounts (AWS::Lambda::LayerVersionPermission).
   const sharesLayers = Object.values(isObj(config.layers) ? config.layers : {}).some(
     (l) => isObj(l) && Array.isArray(l.allowedAccounts) && l.allowedAccounts.length > 0,
   );
+  // osls 3 with provider.eventBridge.useCloudFormation: false writes eventBridge rules through its custom resource
+  // (Custom::EventBridge, custom-resources/resources/event-bridge): the boundary lets the custom-resource role write
+  // rules only then (boundary-cr.legacy-event-bridge).
+  const eventBridge = isObj(provider.eventBridge) ? provider.eventBridge : {};
+  const legacyEventBridge =
+    eventBridge.useCloudFormation === false &&
+    functions.some(({ f }) => Array.isArray(f.events) && f.events.some((e) => isObj(e) && e.eventBridge));
   const resourceTypes = [
     ...new Set([
       ...Object.values(resources)
         .map((r) => (isObj(r) ? r.Type : undefined))
         .filter((t): t is string => typeof t === 'string' && RESOURCE_TYPE.test(t)),
       ...(sharesLayers ? ['AWS::Lambda::LayerVersionPermission'] : []),
+      ...(legacyEventBridge ? ['Custom::EventBridge'] : []),
     ]),
   ].sort();
   return {

@@ -1501,4 +1501,89 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   // ---- end H-names
+  // ------------------------------------------------ F5: catch-all EventBridge rules (events.rules-put-*, boundary-cr)
+  // A rule whose event pattern names no source (`{"account": ["<account>"]}`) delivers every event of its bus to the
+  // own function: other services' events, CloudTrail's "AWS API Call via CloudTrail" events of the whole account.
+  // PutRule shows IAM the pattern's sources (events:source) and nothing for a pattern without one, nor for a schedule.
+  {
+    id: 'events-rule-catch-all-default-bus',
+    class: 'via-stack',
+    requires: ['!event-schedules'],
+    why: 'a rule of the own stack whose pattern names no source: every event of the default bus to own code',
+    requests: [
+      cfn('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy'),
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
+  {
+    id: 'events-rule-catch-all-beside-schedules',
+    class: 'via-stack',
+    requires: ['event-schedules'],
+    why: 'the same, for a service with schedule rules: AWS shows IAM a schedule and a source-less pattern alike',
+    requests: [
+      cfn('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy'),
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
+  {
+    id: 'events-rule-foreign-source',
+    class: 'via-stack',
+    why: "a rule of the own stack on another source: every IAM API call of the account (CloudTrail's aws.iam events)",
+    requests: [
+      cfn('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'events:source': ['aws.iam'],
+      }),
+      cfn('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
+  {
+    id: 'boundary-cr-rule-on-foreign-bus',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: "custom-resource code putting a rule named like the service on another service's bus (reads its events)",
+    requests: [
+      cli('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{OtherService}-bus/{Service}-{Stage}-spy', {
+        'aws:PrincipalArn': '{CrRoleArn}',
+      }),
+      cli(
+        'events:PutTargets',
+        'arn:{Partition}:events:{Region}:{Account}:rule/{OtherService}-bus/{Service}-{Stage}-spy',
+        { 'aws:PrincipalArn': '{CrRoleArn}', 'events:TargetArn': [`${FN}:{OwnFunction}`] },
+      ),
+    ],
+  },
+  {
+    id: 'boundary-cr-rule-foreign-source',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['event-sources'],
+    why: 'custom-resource code putting a rule on the default bus for a source the service does not list (aws.iam)',
+    requests: [
+      cli('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'aws:PrincipalArn': '{CrRoleArn}',
+        'events:source': ['aws.iam'],
+      }),
+    ],
+  },
+  {
+    id: 'boundary-cr-rule-catch-all-default-bus',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: 'custom-resource code putting a source-less rule on the default bus: every event of the bus to own code',
+    requests: [
+      cli('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'aws:PrincipalArn': '{CrRoleArn}',
+      }),
+      cli('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'aws:PrincipalArn': '{CrRoleArn}',
+        'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
 ];

@@ -358,8 +358,9 @@ export function loadSubjects(): Promise<Subject[]> {
           if (config.permissionsBoundary) features.add('permissions-boundary');
           if (config.createApiGatewayCloudWatchRole) features.add('create-apigw-cloudwatch-role');
           if (config.manyLambdas) features.add('many-lambdas');
-          if (config.subscribedTopicArns.length) features.add('subscribed-topics');
-          if (config.subscribedLogGroupNames.length) features.add('subscribed-log-groups');
+          // EventBridge rules (events.rules-put-*): patterns on listed sources, and rules naming none (schedules).
+          if (config.eventSources.length) features.add('event-sources');
+          if (config.events.includes('schedule')) features.add('event-schedules');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
           subjects.push({

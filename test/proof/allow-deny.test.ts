@@ -582,6 +582,7 @@ describe('fixed findings stay fixed', () => {
             request: {
               action,
               resource: rule(b),
+              // PutRule carries the pattern's sources (none for a schedule): events.rules-put-*.
               context:
                 action === 'events:PutTargets'
                   ? {
@@ -590,7 +591,9 @@ describe('fixed findings stay fixed', () => {
                         `arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${names.model.service}-${names.model.stage}-fn`,
                       ],
                     }
-                  : cfn,
+                  : action === 'events:PutRule' && b.EventSources
+                    ? { ...cfn, 'events:source': b.EventSources.split('\n') }
+                    : cfn,
             },
             want: want(action),
           })),
@@ -610,6 +613,40 @@ describe('fixed findings stay fixed', () => {
         .flatMap((n) => probesFor(n, () => everyone('Denied')));
       expect(own.length).toBeGreaterThan(0);
       expect(await wrongDecisions(f.policies, [...own, ...others])).toEqual([]);
+    },
+  );
+
+  test.each([
+    ['05-streams-s3-eventbridge', 'Denied'],
+    ['04-queues-topics-schedule', 'Allowed'],
+  ] as const)(
+    'catch-all-event-rule (%s): a rule of the own stack matches only the sources of serverless.yml; one naming no source only beside schedules (%s)',
+    async (dir, sourceless) => {
+      const f = await fixtureUnderTest(dir);
+      const region = f.model.region;
+      const cfn = contextOf(region, 'cloudformation');
+      // The own rule names: the eventBridge rules of 05, the named schedule rule of 04 (both <service>-<stage>-*).
+      const names = [...bindingsOf(f.own, 'ebrule:'), ...bindingsOf(f.own, 'schedule:')].map(
+        (b) => `${b.EventBusPath ?? ''}${b.ScheduleRuleName ?? b.EventBridgeRuleName}`,
+      );
+      expect(names.length).toBeGreaterThan(0);
+      const probes: Probe[] = names.flatMap((name) => {
+        const resource = `arn:${PARTITION}:events:${region}:${ACCOUNT_ID}:rule/${name}`;
+        return [
+          // {"account": [...]}: every event of the bus (other services', CloudTrail's).
+          {
+            label: 'no source',
+            request: { action: 'events:PutRule', resource, context: cfn },
+            want: everyone(sourceless),
+          },
+          {
+            label: 'a source serverless.yml does not name',
+            request: { action: 'events:PutRule', resource, context: { ...cfn, 'events:source': ['aws.cloudtrail'] } },
+            want: everyone('Denied'),
+          },
+        ];
+      });
+      expect(await wrongDecisions(f.policies, probes)).toEqual([]);
     },
   );
 
@@ -917,6 +954,7 @@ describe('fixed findings stay fixed', () => {
     expect(accessPropertiesOf(f.model)).toEqual({
       ExecutionRoleNames: ['analytics-pipeline-processor-development-lambda'],
       EventBucketNames: ['acme-existing-analytics-bucket'],
+      EventSources: ['acme.analytics'],
     });
     const region = f.model.region;
     const fn = (name: string) => `arn:${PARTITION}:lambda:${region}:${ACCOUNT_ID}:function:${name}`;

@@ -359,6 +359,10 @@ describe("the boundary as the ceiling of the service's roles", () => {
       region: REGION,
       extraProperties: {
         ExistingBuckets: ['acme-uploads'],
+        EventBusNames: ['partner-bus'],
+        EventSources: ['partner.app'],
+        // osls 3's legacy EventBridge custom resource (eventBridge.useCloudFormation: false)
+        ResourceTypes: ['Custom::EventBridge'],
         BoundaryStatements: [
           { Action: 'dynamodb:GetItem', Resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/acme-customers` },
         ],
@@ -596,11 +600,41 @@ describe("the boundary as the ceiling of the service's roles", () => {
       'Allowed',
     ],
     [
-      'legacy rule on a custom bus',
+      'legacy rule on a custom bus of EventBusNames, on a listed source',
       CR_ROLE,
       {
         action: 'events:PutRule',
         resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/partner-bus/${STACK}-create-rule-1`,
+        context: { ...as(CR_ROLE), 'events:source': ['partner.app'] },
+      },
+      'Allowed',
+    ],
+    [
+      'legacy rule named like the service on a bus not listed (another service reads there)',
+      CR_ROLE,
+      {
+        action: 'events:PutRule',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/payments-dev-bus/${STACK}-create-rule-1`,
+        context: { ...as(CR_ROLE), 'events:source': ['partner.app'] },
+      },
+      'Denied',
+    ],
+    [
+      'legacy rule on the default bus matching a source not listed',
+      CR_ROLE,
+      {
+        action: 'events:PutRule',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-2`,
+        context: { ...as(CR_ROLE), 'events:source': ['partner.app', 'aws.s3'] },
+      },
+      'Denied',
+    ],
+    [
+      'legacy schedule rule on the default bus (no source)',
+      CR_ROLE,
+      {
+        action: 'events:PutRule',
+        resource: `arn:${PARTITION}:events:${REGION}:${ACCOUNT_ID}:rule/${STACK}-create-rule-2`,
         context: as(CR_ROLE),
       },
       'Allowed',

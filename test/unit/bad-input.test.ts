@@ -460,6 +460,27 @@ const CASES: Case[] = [
     fix: /'bad name' must/,
   },
   {
+    name: 'EventSources: a wildcard alone (every source, the catch-all it exists to refuse)',
+    template: withApp({ ServiceName: 'tapir', EventSources: ['acme.orders', '*'] }),
+    id: 'AppAccess',
+    path: "Property 'EventSources[1]'",
+    fix: /'\*' must be an event source the service's rules match, such as aws\.s3 .*not a wildcard alone/,
+  },
+  {
+    name: 'EventSources: a policy variable',
+    template: withApp({ ServiceName: 'tapir', EventSources: ['${aws:username}'] }),
+    id: 'AppAccess',
+    path: "Property 'EventSources[0]'",
+    fix: /must be an event source the service's rules match/,
+  },
+  {
+    name: 'Events: an event type without statements of its own',
+    template: withApp({ ServiceName: 'tapir', Events: ['eventBridge'] }),
+    id: 'AppAccess',
+    path: "Property 'Events[0]'",
+    fix: /must be an event type .* or schedule/,
+  },
+  {
     name: "'yes' for a boolean",
     template: withApp({ ServiceName: 'tapir', ManyLambdas: 'yes' }),
     id: 'AppAccess',

@@ -146,7 +146,8 @@ function requestKeys(t: OnBehalfTemplate, resource: string): Set<string> {
       ),
     ),
   );
-  for (const k of Object.keys(t.context ?? {})) keys.add(k === '$requestTags' ? 'aws:RequestTag/*' : k);
+  for (const k of Object.keys(t.context ?? {}))
+    keys.add(k === '$requestTags' ? 'aws:RequestTag/*' : k === '$eventSources' ? 'events:source' : k);
   if ('$requestTags' in (t.context ?? {})) keys.add('aws:TagKeys');
   const [tagged] = withStackTags(
     [{ action: t.action, resource, context: {}, via: 'cloudformation', origin: '', mapId: '' }],

@@ -184,4 +184,44 @@ describe('accessPropertiesOf', () => {
       /provider\.iam\.deploymentRole must be the role's ARN as a string/,
     );
   });
+  test('EventBridge rules: the sources of their patterns (EventSources), and schedule when one names none', () => {
+    expect(
+      of({
+        functions: {
+          a: {
+            events: [
+              { eventBridge: { eventBus: 'orders-dev-bus', pattern: { source: ['acme.orders', 'aws.s3'] } } },
+              { cloudwatchEvent: { event: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change'] } } },
+              { schedule: { method: 'scheduler', rate: 'rate(1 hour)' } },
+            ],
+          },
+        },
+        resources: {
+          Resources: {
+            Audit: { Type: 'AWS::Events::Rule', Properties: { EventPattern: '{"source":["acme.audit"]}' } },
+          },
+        },
+      }),
+    ).toEqual({
+      EventSources: ['acme.audit', 'acme.orders', 'aws.ec2', 'aws.s3'],
+      ResourceTypes: ['AWS::Events::Rule'],
+    });
+    // Rules that name no source: schedules on rules (the default method), eventBridge schedules, ScheduleExpression,
+    // and patterns without a literal source.
+    for (const events of [
+      [{ schedule: 'rate(1 hour)' }],
+      [{ schedule: { rate: ['cron(0 3 * * ? *)'], method: 'eventBus' } }],
+      [{ eventBridge: { schedule: 'rate(10 minutes)' } }],
+      [{ eventBridge: { pattern: { 'detail-type': ['Object Created'] } } }],
+      [{ cloudwatchEvent: { event: { source: [{ prefix: 'aws.' }] } } }],
+    ])
+      expect(of({ functions: { a: { events } } })).toEqual({ Events: ['schedule'] });
+    expect(
+      of({
+        resources: {
+          Resources: { Tick: { Type: 'AWS::Events::Rule', Properties: { ScheduleExpression: 'rate(1 day)' } } },
+        },
+      }),
+    ).toEqual({ Events: ['schedule'], ResourceTypes: ['AWS::Events::Rule'] });
+  });
 });

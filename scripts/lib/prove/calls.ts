@@ -26,6 +26,7 @@ import { macroBoundaryArn } from '../../../functions/core/boundary';
 import { generatedBucketName } from '../../../functions/core/deployment-bucket';
 import { cfnGeneratedName } from '../../../functions/core/generated-names';
 import { accessPropertiesOf as serviceAccessProperties } from '../../../functions/core/service-config';
+import { patternSources } from '../../../functions/core/event-access-properties';
 import { parseTemplate } from '../cfn-yaml';
 import { RECORDED, SERVICES_DIR } from '../repo-data';
 import { ACCOUNT_ID, PRINCIPAL, type SimRequest } from './simulate';
@@ -435,6 +436,8 @@ export function namesOf(m: ServiceModel, opts: NameOptions): Names {
         add(`ebrule:${f.key}:${eventBridge}`, {
           EventBridgeRuleName: eventBridgeRuleName(f.name, eventBridge),
           EventBusPath: bus ? `${bus}/` : '',
+          // PutRule's events:source: the pattern's sources, one per line (none for an eventBridge schedule).
+          EventSources: patternSources(o.pattern).join('\n'),
         });
         if (bus && !String(o.eventBus).startsWith('arn:')) add(`bus:${f.key}:${eventBridge}`, { EventBusName: bus });
       } else if (type === 'sqs' || type === 'stream') {
@@ -1174,6 +1177,7 @@ export function concretize(sel: SelectedCall, names: Names, variant: VariantKind
     `arn:${PARTITION}:lambda:${names.model.region}:${ACCOUNT_ID}:function:${name}`;
   if (action === 'lambda:AddPermission') context['lambda:Principal'] = permissionPrincipal(names.model, b.FunctionName);
   if (action === 'events:PutTargets') context['events:TargetArn'] = [fnArn(instanceFunction?.name ?? b.FunctionName)];
+  if (action === 'events:PutRule' && b.EventSources) context['events:source'] = b.EventSources.split('\n');
   if (action === 'sns:Subscribe') {
     context['sns:Protocol'] = 'lambda';
     context['sns:Endpoint'] = fnArn(instanceFunction?.name ?? b.FunctionName);

@@ -6,6 +6,7 @@
 import table from './cfn-on-behalf.json';
 import { functionArn, get, globalContext, requestTagContext, type MapEnv } from './call-map';
 import { getAtt, resolvedProperties, type EvalEnv } from './template';
+import { patternSources } from '../../../functions/core/event-access-properties';
 import type { CfnTemplate, IamRequest, StackState } from './types';
 
 export type Handler = 'create' | 'update' | 'delete';
@@ -112,6 +113,13 @@ function contextOf(t: OnBehalfTemplate, c: FillCtx, item: unknown): Record<strin
   for (const [key, value] of Object.entries(t.context ?? {})) {
     if (key === '$requestTags') {
       Object.assign(out, requestTagContext(get(c.props, value)));
+      continue;
+    }
+    if (key === '$eventSources') {
+      // PutRule: events:source holds the literal sources of the rule's EventPattern (an object or its JSON text);
+      // none for a schedule or a pattern without source.
+      const sources = patternSources(get(c.props, value));
+      if (sources.length) out['events:source'] = sources;
       continue;
     }
     const single = /^\{p:([^}]*)\}$/.exec(value);
