@@ -1,6 +1,7 @@
 /**
  * Packs statements into managed policies that fit IAM's quotas with headroom: each policy document at
- * most 80% of 6,144 characters (whitespace excluded, unresolved values at their longest). Statements keep
+ * most 80% of 6,144 characters (whitespace excluded, unresolved values at their longest), fuller only when a
+ * group or role would otherwise need more than 10 (PACK_BUDGETS, chosen in expand-access.ts). Statements keep
  * their catalog order and are placed first-fit, so the same input always gives the same policies.
  */
 import type { RenderedStatement, Statement } from './render';
@@ -11,6 +12,16 @@ export const MANAGED_POLICY_QUOTA = 6144;
 export const GROUP_POLICY_QUOTA = 10;
 /** We fill a policy to 80% so a user can grow a statement without hitting the quota. */
 export const POLICY_BUDGET = Math.floor(MANAGED_POLICY_QUOTA * 0.8);
+/**
+ * The budgets tried in order: 80%, and only when that would give one group or role more than IAM's 10 managed
+ * policies (long names: every ARN carries ~200 characters of service, stage and stack), 90%, then the whole
+ * quota. Sizes count every unresolved value at its longest, so a policy at 100% still fits IAM's 6,144.
+ */
+export const PACK_BUDGETS: readonly number[] = [
+  POLICY_BUDGET,
+  Math.floor(MANAGED_POLICY_QUOTA * 0.9),
+  MANAGED_POLICY_QUOTA,
+];
 
 const DOCUMENT_OVERHEAD = JSON.stringify({ Version: '2012-10-17', Statement: [] }).length;
 
