@@ -9,14 +9,7 @@ import type { ExpansionContext, CfnResource, Submodule } from '../submodules/typ
 import type { AccessConfig } from './config';
 import { IAM_NAME_LIMITS } from './config';
 import { InvalidResourceError } from './errors';
-import {
-  pack,
-  GROUP_POLICY_QUOTA,
-  PACK_BUDGETS,
-  POLICY_BUDGET,
-  PolicyTooLargeError,
-  type PackedPolicy,
-} from './iam/pack';
+import { pack, GROUP_POLICY_QUOTA, packWithin as packFuller, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import { boundaryPolicy, boundaryPolicyName } from './boundary';
 import { deploymentRoleTrust, forGroups, roleEntries } from './deployment-role';
@@ -178,7 +171,7 @@ export function expandAccess(
     ([audience, { roles, entries: list }]) =>
       [audience, roles, list.sort(byId).map((e) => renderEntry(e, tokens))] as const,
   );
-  // Policies filled to 80% (POLICY_BUDGET) unless that gives a group more than IAM's 10: then fuller (packBudgets).
+  // Policies filled to 80% (POLICY_BUDGET) unless that gives a group more than IAM's 10: then fuller (PACK_BUDGETS, iam/pack.ts).
   const packedByAudience = packWithin(
     id,
     rendered.map(([, , statements]) => statements),
@@ -551,28 +544,24 @@ function asList(v: unknown): unknown[] {
 /** Code-unit order (not locale order): fast, and the same on every machine. */
 const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/**
- * Packs each list of statements at the first budget of PACK_BUDGETS (80% of the quota, then fuller) at which
- * `policiesPerPrincipal` (the most managed policies one group or role would carry, given each list's count) stays
- * within IAM's 10; at the last budget the result stands and the caller's quota check names the problem. The
- * statements are the same at every budget: only how many share one policy changes.
- */
+/** packWithin (iam/pack.ts), a statement too large for one policy reported as the Access resource's error. */
 function packWithin(
   id: string,
   lists: readonly Parameters<typeof pack>[0][],
   policiesPerPrincipal: (counts: readonly number[]) => number,
 ): PackedPolicy[][] {
-  let packed: PackedPolicy[][] = [];
-  for (const budget of PACK_BUDGETS) {
-    packed = lists.map((statements) => packOrFail(id, statements, budget));
-    if (policiesPerPrincipal(packed.map((p) => p.length)) <= GROUP_POLICY_QUOTA) break;
+  try {
+    return packFuller(lists, policiesPerPrincipal).packed;
+  } catch (e) {
+    if (e instanceof PolicyTooLargeError)
+      throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
+    throw e;
   }
-  return packed;
 }
 
-function packOrFail(id: string, statements: Parameters<typeof pack>[0], budget = POLICY_BUDGET): PackedPolicy[] {
+function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedPolicy[] {
   try {
-    return pack(statements, budget);
+    return pack(statements);
   } catch (e) {
     if (e instanceof PolicyTooLargeError)
       throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });

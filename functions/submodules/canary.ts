@@ -27,6 +27,7 @@ import {
   MANY_LAMBDAS,
   SAR,
   VIA_CLOUDFORMATION,
+  VIA_OWN_STACK_IF_TAGGED,
   type CatalogEntry,
   type ConditionBlock,
 } from '../catalog/types';
@@ -101,17 +102,15 @@ export function alarmActionTopics(config: AccessConfig): string[] {
   return out;
 }
 
-/**
- * Alarms and CodeDeploy applications and groups CloudFormation created carry its `aws:cloudformation:stack-name` tag
- * (users cannot set or change `aws:` tags), and the Service Authorization Reference documents aws:ResourceTag on the
- * alarm, application and deploymentgroup resource types. With long stack names the name patterns stop at
- * CloudFormation's 24-character stack head, which a sibling stage shares: the tag tells them apart. A call that may
- * also create (PutMetricAlarm) has no tag yet, hence IfExists there; CreateApplication and CreateDeploymentGroup
- * fail on an existing name, so the name pattern alone cannot overwrite anything.
+/*
+ * Alarms, CodeDeploy applications and deployment groups: the Service Authorization Reference documents aws:ResourceTag
+ * on the alarm, application and deploymentgroup resource types, and CloudFormation stamps its
+ * `aws:cloudformation:stack-name` tag (users cannot set `aws:` tags). With long stack names the name patterns stop at
+ * CloudFormation's 24-character stack head, which a sibling stage shares: writes on an existing one hold
+ * VIA_OWN_STACK_IF_TAGGED (catalog/types.ts), so a sibling stack's tagged alarm or application is refused. IfExists:
+ * PutMetricAlarm also creates (no tag yet), and a deploy must not fail where AWS leaves the tag out.
+ * CreateApplication and CreateDeploymentGroup fail on an existing name, so the name pattern cannot overwrite anything.
  */
-const OWN_STACK_TAG = 'aws:ResourceTag/aws:cloudformation:stack-name';
-const OWN_STACK: ConditionBlock = { StringEquals: { [OWN_STACK_TAG]: '{StackName}' } };
-const OWN_STACK_IF_TAGGED: ConditionBlock = { StringEqualsIfExists: { [OWN_STACK_TAG]: '{StackName}' } };
 
 export function codeDeployRoleName(config: AccessConfig): string {
   return fitName('iam-role', `${config.resourcePrefix}-${config.stage}`, '-codedeploy');
@@ -221,7 +220,7 @@ export const canary: Submodule<CanaryOptions> = {
           'codedeploy:UpdateDeploymentGroup',
         ],
         resources: [arn.application, arn.deploymentGroup],
-        condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_IF_TAGGED },
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
           "Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups: the own stack's, through it.",
       },
@@ -251,7 +250,7 @@ export const canary: Submodule<CanaryOptions> = {
         source: codedeploy,
         actions: ['codedeploy:DeleteApplication', 'codedeploy:UpdateApplication'],
         resources: [arn.application],
-        condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK },
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason: "sls remove deletes the own stack's application (its stack tag): admin's, via the stack.",
       },
       {
@@ -272,7 +271,7 @@ export const canary: Submodule<CanaryOptions> = {
         source: codedeploy,
         actions: ['codedeploy:DeleteDeploymentGroup'],
         resources: [arn.deploymentGroup],
-        condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK },
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
           "Deployment groups go with canary functions (own stack's tag): admin's (ManyLambdas: also developer, ci), via the stack.",
       },
@@ -304,7 +303,7 @@ export const canary: Submodule<CanaryOptions> = {
           'cloudwatch:UntagResource',
         ],
         resources: [arn.stackAlarms],
-        condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK_IF_TAGGED },
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
           'deploymentSettings.alarms watch alarms the service declares in resources:, named after the stack (and its tag).',
       },
@@ -315,8 +314,7 @@ export const canary: Submodule<CanaryOptions> = {
         actions: ['cloudwatch:PutMetricAlarm'],
         resources: [arn.stackAlarms],
         condition: {
-          ...VIA_CLOUDFORMATION,
-          ...OWN_STACK_IF_TAGGED,
+          ...VIA_OWN_STACK_IF_TAGGED,
           'ForAllValues:ArnLike': { 'cloudwatch:AlarmActions': alarmActionTopics(config) },
         },
         reason:
@@ -329,7 +327,7 @@ export const canary: Submodule<CanaryOptions> = {
         source: cloudwatch,
         actions: ['cloudwatch:DeleteAlarms'],
         resources: [arn.stackAlarms],
-        condition: { ...VIA_CLOUDFORMATION, ...OWN_STACK },
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
           "Removing a watched alarm from the stack deletes it (own stack's tag): admin's (ManyLambdas: also developer, ci).",
       },

@@ -72,3 +72,22 @@ export function pack(statements: readonly RenderedStatement[], budget = POLICY_B
     jsonSize: EMPTY_DOCUMENT_JSON + b.reduce((n, s) => n + s.jsonSize, 0) + b.length - 1,
   }));
 }
+
+/**
+ * Packs each list of statements at the first of `budgets` at which `policiesPerPrincipal` (the most managed policies
+ * one group or role would carry, given each list's policy count) stays within IAM's 10; at the last budget the
+ * result stands and the caller's quota check names the problem. The statements are the same at every budget, in the
+ * same order: only how many share one policy changes, so every request is decided as before.
+ */
+export function packWithin(
+  lists: readonly (readonly RenderedStatement[])[],
+  policiesPerPrincipal: (counts: readonly number[]) => number,
+  budgets: readonly number[] = PACK_BUDGETS,
+): { readonly budget: number; readonly packed: PackedPolicy[][] } {
+  let result = { budget: budgets[0], packed: [] as PackedPolicy[][] };
+  for (const budget of budgets) {
+    result = { budget, packed: lists.map((statements) => pack(statements, budget)) };
+    if (policiesPerPrincipal(result.packed.map((p) => p.length)) <= GROUP_POLICY_QUOTA) break;
+  }
+  return result;
+}
