@@ -5,6 +5,7 @@
  * the expansion does.
  */
 import type { AccessConfig } from '../core/config';
+import { hasNetwork } from '../core/network';
 
 /** Event types whose statements are granted on request (the `Events` property). */
 export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotFleetProvisioning';
@@ -34,6 +35,11 @@ export type Applicability =
   | { readonly property: 'Events'; readonly includes: EventType }
   /** `ResourceTypes` lists this CloudFormation resource type. */
   | { readonly property: 'ResourceTypes'; readonly includes: string }
+  /**
+   * The service's functions may join a VPC (`network: true`): `VpcSubnetIds` is written, or the `Vpc` submodule is on
+   * (core/network.ts); `network: false` is neither.
+   */
+  | { readonly property: 'VpcSubnetIds'; readonly network: boolean }
   | { readonly all: readonly Applicability[] }
   | { readonly not: Applicability };
 
@@ -52,6 +58,7 @@ export const APPLICABILITY_PROPERTIES = [
   'ExistingUserPoolIds',
   'Events',
   'ResourceTypes',
+  'VpcSubnetIds',
 ] as const;
 
 /** The value of a string property as the user wrote it, or undefined when left out. */
@@ -99,6 +106,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
       return config.events.includes(condition.includes);
     case 'ResourceTypes':
       return config.resourceTypes.includes(condition.includes);
+    case 'VpcSubnetIds':
+      return hasNetwork(config) === condition.network;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn': {
       const value = stringValue(condition.property, config);
@@ -136,6 +145,10 @@ export function describeApplicability(condition: Applicability): string {
     case 'Events':
     case 'ResourceTypes':
       return `${code(condition.property)} listing ${code(condition.includes)}`;
+    case 'VpcSubnetIds':
+      return condition.network
+        ? `${code('VpcSubnetIds')} set, or the ${code('Vpc')} submodule on`
+        : `neither ${code('VpcSubnetIds')} nor the ${code('Vpc')} submodule`;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn':
       if ('equals' in condition) return code(`${condition.property}: ${condition.equals}`);

@@ -191,18 +191,36 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     reason: "Code starts the service's state machines; nothing else of Step Functions.",
   },
   {
-    id: 'boundary.vpc-network-interfaces',
+    // F9: the interfaces go only into the service's network (VpcSubnetIds, VpcSecurityGroupIds, the Vpc submodule's):
+    // CreateNetworkInterface is authorized on the new interface, its subnet and each of its security groups.
+    id: 'boundary.vpc-interface-placement',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
-    actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
-    resources: ['arn:{Partition}:ec2:{Region}:{Account}:*'],
+    when: { property: 'VpcSubnetIds', network: true },
+    actions: ['ec2:CreateNetworkInterface'],
+    resources: [
+      'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*',
+      'arn:{Partition}:ec2:{Region}:{Account}:subnet/{VpcSubnetIds}',
+      'arn:{Partition}:ec2:{Region}:{Account}:security-group/{VpcSecurityGroupIds}',
+    ],
     reason:
-      "provider.vpc: Lambda creates and deletes the functions' interfaces as the role (AWSLambdaVPCAccessExecutionRole).",
+      "provider.vpc: Lambda creates the functions' interfaces as the role, only in the service's subnets and security groups.",
+  },
+  {
+    id: 'boundary.vpc-interface-cleanup',
+    roles: R,
+    source: `${SAR}list_amazonec2.html`,
+    when: { property: 'VpcSubnetIds', network: true },
+    actions: ['ec2:DeleteNetworkInterface'],
+    resources: ['arn:{Partition}:ec2:{Region}:{Account}:network-interface/*'],
+    condition: { ArnLike: { 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/{VpcSubnetIds}' } },
+    reason: "provider.vpc: Lambda deletes the functions' interfaces as the role: only those in the service's subnets.",
   },
   {
     id: 'boundary.vpc-describe',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
+    when: { property: 'VpcSubnetIds', network: true },
     actions: ['ec2:DescribeNetworkInterfaces'],
     resources: ['*'],
     reason: 'provider.vpc: Lambda lists the interfaces as the role; the action accepts no resource ARN.',
@@ -356,8 +374,12 @@ export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
   },
 ];
 
-/** Execution-role grants a fixed entry already allows in full (lambda-role.logs: boundary.logs), left out for size. */
-const COVERED = new Set(['lambda-role.logs']);
+/**
+ * Execution-role grants a fixed entry already allows in full, left out for size: lambda-role.logs (boundary.logs);
+ * the Vpc submodule's interface creation in its listed subnets and groups (boundary.vpc-interface-placement: the
+ * submodule's ids are part of the service's network, core/network.ts).
+ */
+const COVERED = new Set(['lambda-role.logs', 'vpc.lambda-eni', 'vpc.lambda-eni-listed-placement']);
 
 /** Every fixed boundary entry, for the catalog checks and docs/catalog.md. */
 export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [
@@ -432,14 +454,16 @@ export function boundaryPolicy(
 ): PackedPolicy {
   const applies = (e: CatalogEntry) => appliesTo(e.when, config);
   const scoped = (e: CatalogEntry) => !e.resources.includes('*');
+  // The code entries with ARNs share one statement; one with a condition of its own keeps its statement.
+  const shared = (e: CatalogEntry) => scoped(e) && !e.condition;
   const code = BOUNDARY_CODE.filter(applies);
   const cr = BOUNDARY_CUSTOM_RESOURCES.filter(applies);
   const seen = new Set(BOUNDARY_CATALOG.map((e) => e.id));
   const granted = lambdaEntries.filter((e) => !seen.has(e.id) && !COVERED.has(e.id) && applies(e));
   const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const rendered: RenderedStatement[] = [
-    merged(OWN_RESOURCES, code.filter(scoped), tokens),
-    ...code.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
+    merged(OWN_RESOURCES, code.filter(shared), tokens),
+    ...code.filter((e) => !shared(e)).map((e) => renderEntry(e, tokens)),
     merged(CUSTOM_RESOURCE_CALLS, cr.filter(scoped), tokens),
     ...cr.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
     ...[...granted].sort(byId).map((e) => renderEntry(e, tokens)),
