@@ -12,7 +12,12 @@ export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotF
 
 /** Access properties holding a list; "non-empty" is the only question the catalog asks of most. */
 export type ListProperty =
-  'EventBucketNames' | 'ExternalLayerArns' | 'AlbListenerArns' | 'ExistingBuckets' | 'ExistingUserPoolIds';
+  | 'EventBucketNames'
+  | 'ExternalLayerArns'
+  | 'AlbListenerArns'
+  | 'ExistingBuckets'
+  | 'ExistingUserPoolIds'
+  | 'VpcSubnetIds';
 
 /** Access properties holding true or false, false when not written. */
 export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles' | 'CreateApiGatewayCloudWatchRole';
@@ -83,6 +88,8 @@ function listValue(property: ListProperty | 'Events', config: AccessConfig): rea
       return config.existingBuckets;
     case 'ExistingUserPoolIds':
       return config.existingUserPoolIds;
+    case 'VpcSubnetIds':
+      return config.vpcSubnetIds;
     case 'Events':
       return config.events;
   }
@@ -107,7 +114,8 @@ export function applies(condition: Applicability | undefined, config: AccessConf
     case 'ResourceTypes':
       return config.resourceTypes.includes(condition.includes);
     case 'VpcSubnetIds':
-      return hasNetwork(config) === condition.network;
+      if ('network' in condition) return hasNetwork(config) === condition.network;
+      return config.vpcSubnetIds.length > 0;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn': {
       const value = stringValue(condition.property, config);
@@ -146,6 +154,7 @@ export function describeApplicability(condition: Applicability): string {
     case 'ResourceTypes':
       return `${code(condition.property)} listing ${code(condition.includes)}`;
     case 'VpcSubnetIds':
+      if (!('network' in condition)) return `${code('VpcSubnetIds')} non-empty`;
       return condition.network
         ? `${code('VpcSubnetIds')} set, or the ${code('Vpc')} submodule on`
         : `neither ${code('VpcSubnetIds')} nor the ${code('Vpc')} submodule`;

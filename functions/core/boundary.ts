@@ -191,17 +191,19 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     reason: "Code starts the service's state machines; nothing else of Step Functions.",
   },
   {
-    // F9: the interfaces go only into the service's network (VpcSubnetIds, VpcSecurityGroupIds, the Vpc submodule's):
+    // F9: the interfaces go only into the service's network (VpcSubnetIds, VpcSecurityGroupIds, and the Vpc
+    // submodule's, whose own grants, scoped the same way, are part of the boundary when it is on):
     // CreateNetworkInterface is authorized on the new interface, its subnet and each of its security groups.
     id: 'boundary.vpc-interface-placement',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
-    when: { property: 'VpcSubnetIds', network: true },
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
     actions: ['ec2:CreateNetworkInterface'],
     resources: [
       'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*',
-      'arn:{Partition}:ec2:{Region}:{Account}:subnet/{VpcSubnetIds}',
-      'arn:{Partition}:ec2:{Region}:{Account}:security-group/{VpcSecurityGroupIds}',
+      // Any account: a subnet shared through RAM (a shared VPC) carries its owner's account; the ids pin it.
+      'arn:{Partition}:ec2:{Region}:*:subnet/{VpcSubnetIds}',
+      'arn:{Partition}:ec2:{Region}:*:security-group/{VpcSecurityGroupIds}',
     ],
     reason:
       "provider.vpc: Lambda creates the functions' interfaces as the role, only in the service's subnets and security groups.",
@@ -210,17 +212,17 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     id: 'boundary.vpc-interface-cleanup',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
-    when: { property: 'VpcSubnetIds', network: true },
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
     actions: ['ec2:DeleteNetworkInterface'],
     resources: ['arn:{Partition}:ec2:{Region}:{Account}:network-interface/*'],
-    condition: { ArnLike: { 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:{Account}:subnet/{VpcSubnetIds}' } },
+    condition: { ArnLike: { 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:*:subnet/{VpcSubnetIds}' } },
     reason: "provider.vpc: Lambda deletes the functions' interfaces as the role: only those in the service's subnets.",
   },
   {
     id: 'boundary.vpc-describe',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
-    when: { property: 'VpcSubnetIds', network: true },
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
     actions: ['ec2:DescribeNetworkInterfaces'],
     resources: ['*'],
     reason: 'provider.vpc: Lambda lists the interfaces as the role; the action accepts no resource ARN.',
@@ -374,12 +376,8 @@ export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
   },
 ];
 
-/**
- * Execution-role grants a fixed entry already allows in full, left out for size: lambda-role.logs (boundary.logs);
- * the Vpc submodule's interface creation in its listed subnets and groups (boundary.vpc-interface-placement: the
- * submodule's ids are part of the service's network, core/network.ts).
- */
-const COVERED = new Set(['lambda-role.logs', 'vpc.lambda-eni', 'vpc.lambda-eni-listed-placement']);
+/** Execution-role grants a fixed entry already allows in full (lambda-role.logs: boundary.logs), left out for size. */
+const COVERED = new Set(['lambda-role.logs']);
 
 /** Every fixed boundary entry, for the catalog checks and docs/catalog.md. */
 export const BOUNDARY_CATALOG: readonly CatalogEntry[] = [
@@ -495,10 +493,11 @@ export function boundaryPolicy(
   }
   if (packed.length !== 1) {
     const size = rendered.reduce((n, x) => n + x.size + 1, 0);
+    const network = config.vpcSubnetIds.length > 0;
     throw new InvalidResourceError(
       config.logicalId,
-      config.boundaryStatements.length ? 'BoundaryStatements' : undefined,
-      `makes the boundary policy about ${size} characters long; IAM allows ${MANAGED_POLICY_QUOTA} in the one managed policy a role's boundary is. Merge BoundaryStatements (one statement, several ARNs), use ARN patterns, or shorten ServiceName, Stage and FunctionNames.`,
+      config.boundaryStatements.length ? 'BoundaryStatements' : network ? 'VpcSubnetIds' : undefined,
+      `makes the boundary policy about ${size} characters long; IAM allows ${MANAGED_POLICY_QUOTA} in the one managed policy a role's boundary is. ${network ? 'List only the subnets and security groups the functions use (VpcSubnetIds, VpcSecurityGroupIds: each one is named in the boundary), ' : ''}Merge BoundaryStatements (one statement, several ARNs), use ARN patterns, or shorten ServiceName, Stage and FunctionNames.`,
     );
   }
   return packed[0];
