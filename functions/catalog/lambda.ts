@@ -61,6 +61,8 @@ export const EVENT_PRINCIPALS = [
  * subnet and security group belongs to one VPC, so pinning both pins lambda:VpcIds too; taking a function out of its
  * VPC (empty lists) stays allowed: the framework does it for `vpc: false`.
  */
+/** CreateFunction and UpdateFunctionConfiguration name a function, never a version or alias. */
+const UNQUALIFIED_FUNCTIONS = ARN.functions.filter((p) => !p.endsWith(':*'));
 const NO_VPC = { Null: { 'lambda:VpcIds': 'true' } };
 const OWN_NETWORK = {
   'ForAllValues:StringEquals': {
@@ -139,7 +141,7 @@ export const lambda: readonly CatalogEntry[] = [
     source,
     when: { property: 'VpcSubnetIds', network: false },
     actions: ['lambda:UpdateFunctionConfiguration'],
-    resources: [...ARN.functions],
+    resources: UNQUALIFIED_FUNCTIONS,
     condition: NO_VPC,
     reason: 'deploy and deploy function change settings of existing functions; without VpcSubnetIds, into no VPC.',
   },
@@ -149,7 +151,7 @@ export const lambda: readonly CatalogEntry[] = [
     source,
     when: { property: 'VpcSubnetIds', network: true },
     actions: ['lambda:UpdateFunctionConfiguration'],
-    resources: [...ARN.functions],
+    resources: UNQUALIFIED_FUNCTIONS,
     condition: OWN_NETWORK,
     reason:
       "deploy and deploy function change settings of existing functions: only the service's subnets and security groups.",
@@ -206,7 +208,7 @@ export const lambda: readonly CatalogEntry[] = [
     source,
     when: { property: 'VpcSubnetIds', network: false },
     actions: ['lambda:CreateFunction'],
-    resources: [...ARN.functions],
+    resources: UNQUALIFIED_FUNCTIONS,
     condition: NO_VPC,
     reason: "Adding a function is admin's (ManyLambdas: developer and ci too); without VpcSubnetIds, in no VPC.",
   },
@@ -217,7 +219,7 @@ export const lambda: readonly CatalogEntry[] = [
     source,
     when: { property: 'VpcSubnetIds', network: true },
     actions: ['lambda:CreateFunction'],
-    resources: [...ARN.functions],
+    resources: UNQUALIFIED_FUNCTIONS,
     condition: OWN_NETWORK,
     reason:
       "Adding a function is admin's (ManyLambdas: developer and ci too): only in the service's subnets and security groups.",
