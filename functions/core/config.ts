@@ -325,7 +325,7 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp:
       'must be a subnet id such as subnet-0123456789abcdef0 (provider.vpc.subnetIds and functions.<fn>.vpc.subnetIds)',
     description:
-      "Subnets of the functions (provider.vpc.subnetIds, functions.<fn>.vpc.subnetIds): the only ones a function may be placed in; without VpcSubnetIds and VpcSecurityGroupIds (or the Vpc submodule) no function may join a VPC.",
+      'Subnets of the functions (provider.vpc.subnetIds, functions.<fn>.vpc.subnetIds): the only ones a function may be placed in; without VpcSubnetIds and VpcSecurityGroupIds (or the Vpc submodule) no function may join a VPC.',
   },
   VpcSecurityGroupIds: {
     kind: 'list',

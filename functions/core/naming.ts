@@ -85,7 +85,6 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     // subnets and security group the Vpc submodule creates (ids: subnet-/sg- and 17 hex digits at most).
     VpcSubnetIds: network.subnetIds,
     VpcSecurityGroupIds: network.securityGroupIds,
-    VpcIds: network.vpcIds,
     VpcCreatedSubnetA: { expression: { Ref: `${c.logicalId}VpcPrivateSubnetA` }, maxLength: 24 },
     VpcCreatedSubnetB: { expression: { Ref: `${c.logicalId}VpcPrivateSubnetB` }, maxLength: 24 },
     VpcCreatedSecurityGroup: { expression: { Ref: `${c.logicalId}VpcSecurityGroup` }, maxLength: 20 },

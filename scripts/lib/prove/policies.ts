@@ -171,7 +171,8 @@ export class Resolver {
       // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
       if (this.resources[arg]?.Type === 'AWS::EC2::VPC') return createdVpcId(this.accessStackName);
       // Its private subnets and security group (F9: the catalog and the boundary name them).
-      if (this.resources[arg]?.Type === 'AWS::EC2::Subnet') return createdNetworkId('subnet', this.accessStackName, arg);
+      if (this.resources[arg]?.Type === 'AWS::EC2::Subnet')
+        return createdNetworkId('subnet', this.accessStackName, arg);
       if (this.resources[arg]?.Type === 'AWS::EC2::SecurityGroup')
         return createdNetworkId('sg', this.accessStackName, arg);
     }
