@@ -1,5 +1,12 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry, type ConditionBlock } from './types';
+import {
+  GROUP_ROLES as ALL,
+  SAR,
+  VIA_CLOUDFORMATION,
+  VIA_OWN_STACK_IF_TAGGED,
+  type CatalogEntry,
+  type ConditionBlock,
+} from './types';
 
 const source = `${SAR}list_amazonapigatewaymanagement.html`;
 const api = ARN.apigateway;
@@ -22,10 +29,7 @@ export const OWN_STACK_TAG: ConditionBlock = {
 };
 const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
 /** HTTP/WebSocket children: the API's stack tag where AWS evaluates it (SAR V2 lists it), nothing else otherwise. */
-const OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION: ConditionBlock = {
-  ...VIA_CLOUDFORMATION,
-  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
-};
+const OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION = VIA_OWN_STACK_IF_TAGGED;
 
 export const apigateway: readonly CatalogEntry[] = [
   {

@@ -1,4 +1,4 @@
-import { SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { SAR, VIA_CLOUDFORMATION, VIA_OWN_STACK_IF_TAGGED, type CatalogEntry } from './types';
 import type { Applicability } from './applicability';
 
 const source = `${SAR}list_awsiot.html`;
@@ -11,7 +11,11 @@ const templates: Applicability = { property: 'Events', includes: 'iotFleetProvis
  * `iot` events create topic rules (CloudFormation names them from the logical id when `name` is unset; IoT rule
  * names allow no hyphen, so no <service>-<stage>- pattern fits), `iotFleetProvisioning` events a provisioning
  * template. Their IoT actions accept aws:ResourceTag (Service Authorization Reference, resource types rule and
- * provisioningtemplate), not yet used here (the proof does not model IoT stack tags): writes only through CloudFormation.
+ * provisioningtemplate), so changes and deletes are held to the own stack's tag wherever the rule or template carries
+ * one (a rule or template another stack made carries that stack's `aws:cloudformation:stack-name`). `IfExists`:
+ * AWS documents the key on these types but not that CloudFormation stamps its system tags on them, and a hard
+ * condition would then fail every deploy; an untagged rule (made outside CloudFormation) stays reachable
+ * (docs/security.md). Creating one names a new rule or template: an existing name fails.
  */
 const RULES = ['arn:{Partition}:iot:{Region}:{Account}:rule/*'];
 const TEMPLATES = ['arn:{Partition}:iot:{Region}:{Account}:provisioningtemplate/*'];
@@ -30,7 +34,7 @@ export const iot: readonly CatalogEntry[] = [
       'iot:UntagResource',
     ],
     resources: RULES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Changing an iot event's SQL rewrites the stack's topic rule (ReplaceTopicRule), only through CloudFormation.",
   },
@@ -41,7 +45,7 @@ export const iot: readonly CatalogEntry[] = [
     when: rules,
     actions: ['iot:CreateTopicRule', 'iot:DeleteTopicRule', 'iot:GetTopicRule'],
     resources: RULES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason: "Adding or removing an iot event creates or deletes its topic rule: admin's, via the stack.",
   },
   {
@@ -55,7 +59,7 @@ export const iot: readonly CatalogEntry[] = [
       'iot:UpdateProvisioningTemplate',
     ],
     resources: TEMPLATES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Changing an iotFleetProvisioning template body or hook updates the stack's template, only through CloudFormation.",
   },
@@ -66,7 +70,7 @@ export const iot: readonly CatalogEntry[] = [
     when: templates,
     actions: ['iot:CreateProvisioningTemplate', 'iot:DeleteProvisioningTemplate', 'iot:DescribeProvisioningTemplate'],
     resources: TEMPLATES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason: "Adding or removing an iotFleetProvisioning event creates or deletes its template: admin's, via the stack.",
   },
   {

@@ -1,5 +1,5 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, VIA_OWN_STACK_IF_TAGGED, type CatalogEntry } from './types';
 
 /** The service's topics: <service>-<stage>-*, and those listed in TopicNames (user-named, or another owner's it subscribes to). */
 const TOPICS = [
@@ -10,7 +10,9 @@ const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'
 /**
  * The service's queues: <service>-<stage>-*, the names CloudFormation generates for unnamed queues
  * (<stack>-<LogicalId>-<suffix>; the same prefix unless StackName is custom), and the QueueNames it declares
- * outside that prefix (read off serverless.yml). Never another service's or stage's queue.
+ * outside that prefix (read off serverless.yml). Never another service's or stage's queue: the writes also require
+ * the own stack's tag where the queue carries one (SQS evaluates aws:ResourceTag on queues), which closes the names a
+ * sibling stack shares at long or stage-less stack names (<stack>-<LogicalId>-<suffix>).
  */
 const QUEUES = [
   'arn:{Partition}:sqs:{Region}:{Account}:{OwnNamePrefixes}-*',
@@ -83,7 +85,7 @@ export const messaging: readonly CatalogEntry[] = [
       'sqs:UntagQueue',
     ],
     resources: QUEUES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "The service's queues (<service>-<stage>-*, QueueNames): only the admin's stack creates, tags and deletes them.",
   },
@@ -93,7 +95,7 @@ export const messaging: readonly CatalogEntry[] = [
     source: `${SAR}list_amazonsqs.html`,
     actions: ['sqs:GetQueueAttributes', 'sqs:SetQueueAttributes'],
     resources: QUEUES,
-    condition: VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Settings and policies (dead-letter targets too) only of the service's queues (<service>-<stage>-*, QueueNames), via the stack.",
   },

@@ -48,6 +48,17 @@ export const VIA_CLOUDFORMATION: ConditionBlock = {
   'ForAnyValue:StringEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' },
 };
 
+/**
+ * Through the stack, and not on a resource whose `aws:cloudformation:stack-name` tag names another stack. `IfExists`
+ * where AWS lists `aws:ResourceTag` on the type but does not document that every request carries it (or that
+ * CloudFormation stamps the type): a foreign stack's resource is refused wherever AWS evaluates its tag, and a deploy
+ * never fails where the tag is absent. What stays reachable (untagged resources) is listed in docs/security.md.
+ */
+export const VIA_OWN_STACK_IF_TAGGED: ConditionBlock = {
+  ...VIA_CLOUDFORMATION,
+  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
+};
+
 /** `ManyLambdas: true` gives developer and ci admin's function and log-group lifecycle (`alsoFor`). */
 export const MANY_LAMBDAS: NonNullable<CatalogEntry['alsoFor']> = {
   roles: ['developer', 'ci'],

@@ -290,11 +290,13 @@ export const FOREIGN_TARGETS: Readonly<Record<string, ForeignTarget>> = {
   'AWS::IoT::TopicRule': {
     what: "another service's topic rule",
     arn: 'arn:{Partition}:iot:{Region}:{Account}:rule/OtherServiceRule_ABC123',
+    tags: SERVICE_TAG,
   },
   'AWS::IoT::ProvisioningTemplate': {
     what: "another service's provisioning template, with its role",
     arn: 'arn:{Partition}:iot:{Region}:{Account}:provisioningtemplate/{OtherServiceStack}-tmpl',
     values: { 'p:ProvisioningRoleArn': 'arn:{Partition}:iam::{Account}:role/{OtherStageExecRole}' },
+    tags: SERVICE_TAG,
   },
   'AWS::Cognito::UserPool': {
     what: "another service's user pool",
