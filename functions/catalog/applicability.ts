@@ -17,7 +17,8 @@ export type ListProperty =
   | 'AlbListenerArns'
   | 'ExistingBuckets'
   | 'ExistingUserPoolIds'
-  | 'VpcSubnetIds';
+  | 'VpcSubnetIds'
+  | 'SubscribedTopicArns';
 
 /** Access properties holding true or false, false when not written. */
 export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles' | 'CreateApiGatewayCloudWatchRole';
@@ -61,6 +62,7 @@ export const APPLICABILITY_PROPERTIES = [
   'AlbListenerArns',
   'ExistingBuckets',
   'ExistingUserPoolIds',
+  'SubscribedTopicArns',
   'Events',
   'ResourceTypes',
   'VpcSubnetIds',
@@ -90,6 +92,8 @@ function listValue(property: ListProperty | 'Events', config: AccessConfig): rea
       return config.existingUserPoolIds;
     case 'VpcSubnetIds':
       return config.vpcSubnetIds;
+    case 'SubscribedTopicArns':
+      return config.subscribedTopicArns;
     case 'Events':
       return config.events;
   }

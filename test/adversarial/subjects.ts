@@ -275,6 +275,10 @@ function namesOf(
     GroupPolicy: policyNames[0] ?? `${config.resourcePrefix}-${config.stage}-shared`,
     Boundary: boundary,
     AccessStack: `formidable-access-${service}-${stage}`,
+    // Names the Access resource lists that belong to ANOTHER owner (the features 'subscribed-topics' and
+    // 'subscribed-log-groups' say when they are set): the subscriber's calls only, never the owner's.
+    SubscribedTopic: config.subscribedTopicArns[0] ?? '',
+    ListedLogGroup: config.subscribedLogGroupNames[0] ?? '',
   };
 }
 
@@ -354,6 +358,8 @@ export function loadSubjects(): Promise<Subject[]> {
           if (config.permissionsBoundary) features.add('permissions-boundary');
           if (config.createApiGatewayCloudWatchRole) features.add('create-apigw-cloudwatch-role');
           if (config.manyLambdas) features.add('many-lambdas');
+          if (config.subscribedTopicArns.length) features.add('subscribed-topics');
+          if (config.subscribedLogGroupNames.length) features.add('subscribed-log-groups');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
           subjects.push({
