@@ -5,6 +5,7 @@
  * the expansion does.
  */
 import type { AccessConfig } from '../core/config';
+import { hasNetwork } from '../core/network';
 
 /** Event types whose statements are granted on request (the `Events` property). */
 export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotFleetProvisioning' | 'schedule';
@@ -17,6 +18,7 @@ export type ListProperty =
   | 'AlbListenerArns'
   | 'ExistingBuckets'
   | 'ExistingUserPoolIds'
+  | 'VpcSubnetIds'
   | 'SubscribedTopicArns';
 
 /** Access properties holding true or false, false when not written. */
@@ -40,6 +42,11 @@ export type Applicability =
   | { readonly property: 'Events'; readonly includes: EventType }
   /** `ResourceTypes` lists this CloudFormation resource type. */
   | { readonly property: 'ResourceTypes'; readonly includes: string }
+  /**
+   * The service's functions may join a VPC (`network: true`): `VpcSubnetIds` is written, or the `Vpc` submodule is on
+   * (core/network.ts); `network: false` is neither.
+   */
+  | { readonly property: 'VpcSubnetIds'; readonly network: boolean }
   | { readonly all: readonly Applicability[] }
   | { readonly not: Applicability };
 
@@ -60,6 +67,7 @@ export const APPLICABILITY_PROPERTIES = [
   'SubscribedTopicArns',
   'Events',
   'ResourceTypes',
+  'VpcSubnetIds',
 ] as const;
 
 /** The value of a string property as the user wrote it, or undefined when left out. */
@@ -86,6 +94,8 @@ function listValue(property: ListProperty | 'Events', config: AccessConfig): rea
       return config.existingBuckets;
     case 'ExistingUserPoolIds':
       return config.existingUserPoolIds;
+    case 'VpcSubnetIds':
+      return config.vpcSubnetIds;
     case 'SubscribedTopicArns':
       return config.subscribedTopicArns;
     case 'Events':
@@ -111,6 +121,9 @@ export function applies(condition: Applicability | undefined, config: AccessConf
       return config.events.includes(condition.includes);
     case 'ResourceTypes':
       return config.resourceTypes.includes(condition.includes);
+    case 'VpcSubnetIds':
+      if ('network' in condition) return hasNetwork(config) === condition.network;
+      return config.vpcSubnetIds.length > 0;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn': {
       const value = stringValue(condition.property, config);
@@ -148,6 +161,11 @@ export function describeApplicability(condition: Applicability): string {
     case 'Events':
     case 'ResourceTypes':
       return `${code(condition.property)} listing ${code(condition.includes)}`;
+    case 'VpcSubnetIds':
+      if (!('network' in condition)) return `${code('VpcSubnetIds')} non-empty`;
+      return condition.network
+        ? `${code('VpcSubnetIds')} set, or the ${code('Vpc')} submodule on`
+        : `neither ${code('VpcSubnetIds')} nor the ${code('Vpc')} submodule`;
     case 'PermissionsBoundary':
     case 'DeploymentRoleArn':
       if ('equals' in condition) return code(`${condition.property}: ${condition.equals}`);

@@ -52,6 +52,24 @@ export const EVENT_PRINCIPALS = [
   's3.amazonaws.com',
   'sns.amazonaws.com',
 ];
+/**
+ * Where a function may run (F9): Lambda puts the subnets and security groups of a CreateFunction or
+ * UpdateFunctionConfiguration into lambda:SubnetIds and lambda:SecurityGroupIds (multivalued), and the VPC it derives
+ * from them into lambda:VpcIds (single-valued, absent when the request puts the function in no VPC: the Lambda
+ * developer guide's "deploy only VPC-connected functions" policy is Null lambda:VpcIds). Without a network
+ * (VpcSubnetIds, the Vpc submodule) no function joins any VPC; with one, only its subnets and security groups. Every
+ * subnet and security group belongs to one VPC, so pinning both pins lambda:VpcIds too; taking a function out of its
+ * VPC (empty lists) stays allowed: the framework does it for `vpc: false`.
+ */
+/** CreateFunction and UpdateFunctionConfiguration name a function, never a version or alias. */
+const UNQUALIFIED_FUNCTIONS = ARN.functions.filter((p) => !p.endsWith(':*'));
+const NO_VPC = { Null: { 'lambda:VpcIds': 'true' } };
+const OWN_NETWORK = {
+  'ForAllValues:StringEquals': {
+    'lambda:SecurityGroupIds': '{VpcSecurityGroupIds}',
+    'lambda:SubnetIds': '{VpcSubnetIds}',
+  },
+};
 const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
 export const lambda: readonly CatalogEntry[] = [
@@ -110,13 +128,33 @@ export const lambda: readonly CatalogEntry[] = [
       'lambda:UntagResource',
       'lambda:UpdateAlias',
       'lambda:UpdateFunctionCode',
-      'lambda:UpdateFunctionConfiguration',
       'lambda:UpdateFunctionEventInvokeConfig',
       'lambda:UpdateFunctionUrlConfig',
     ],
     resources: [...ARN.functions],
     reason:
       'deploy, deploy function, rollback function and invoke change code and configuration of existing functions.',
+  },
+  {
+    id: 'lambda.function-configuration',
+    roles: ALL,
+    source,
+    when: { property: 'VpcSubnetIds', network: false },
+    actions: ['lambda:UpdateFunctionConfiguration'],
+    resources: UNQUALIFIED_FUNCTIONS,
+    condition: NO_VPC,
+    reason: 'deploy and deploy function change settings of existing functions; without VpcSubnetIds, into no VPC.',
+  },
+  {
+    id: 'lambda.function-configuration-network',
+    roles: ALL,
+    source,
+    when: { property: 'VpcSubnetIds', network: true },
+    actions: ['lambda:UpdateFunctionConfiguration'],
+    resources: UNQUALIFIED_FUNCTIONS,
+    condition: OWN_NETWORK,
+    reason:
+      "deploy and deploy function change settings of existing functions: only the service's subnets and security groups.",
   },
   {
     id: 'lambda.function-permissions',
@@ -152,7 +190,6 @@ export const lambda: readonly CatalogEntry[] = [
     alsoFor: MANY_LAMBDAS,
     source,
     actions: [
-      'lambda:CreateFunction',
       'lambda:CreateFunctionUrlConfig',
       'lambda:DeleteAlias',
       'lambda:DeleteFunction',
@@ -163,6 +200,29 @@ export const lambda: readonly CatalogEntry[] = [
     resources: [...ARN.functions],
     reason:
       "Adding or removing a function (first deploy, sls remove) is admin's; ManyLambdas extends it to developer and ci.",
+  },
+  {
+    id: 'lambda.function-create',
+    roles: ['admin'],
+    alsoFor: MANY_LAMBDAS,
+    source,
+    when: { property: 'VpcSubnetIds', network: false },
+    actions: ['lambda:CreateFunction'],
+    resources: UNQUALIFIED_FUNCTIONS,
+    condition: NO_VPC,
+    reason: "Adding a function is admin's (ManyLambdas: developer and ci too); without VpcSubnetIds, in no VPC.",
+  },
+  {
+    id: 'lambda.function-create-network',
+    roles: ['admin'],
+    alsoFor: MANY_LAMBDAS,
+    source,
+    when: { property: 'VpcSubnetIds', network: true },
+    actions: ['lambda:CreateFunction'],
+    resources: UNQUALIFIED_FUNCTIONS,
+    condition: OWN_NETWORK,
+    reason:
+      "Adding a function is admin's (ManyLambdas: developer and ci too): only in the service's subnets and security groups.",
   },
   {
     id: 'lambda.event-source-mapping-read',

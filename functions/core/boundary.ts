@@ -195,18 +195,38 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     reason: "Code starts the service's state machines; nothing else of Step Functions.",
   },
   {
-    id: 'boundary.vpc-network-interfaces',
+    // F9: the interfaces go only into the service's network (VpcSubnetIds, VpcSecurityGroupIds, and the Vpc
+    // submodule's, whose own grants, scoped the same way, are part of the boundary when it is on):
+    // CreateNetworkInterface is authorized on the new interface, its subnet and each of its security groups.
+    id: 'boundary.vpc-interface-placement',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
-    actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface'],
-    resources: ['arn:{Partition}:ec2:{Region}:{Account}:*'],
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
+    actions: ['ec2:CreateNetworkInterface'],
+    resources: [
+      'arn:{Partition}:ec2:{Region}:{Account}:network-interface/*',
+      // Any account: a subnet shared through RAM (a shared VPC) carries its owner's account; the ids pin it.
+      'arn:{Partition}:ec2:{Region}:*:subnet/{VpcSubnetIds}',
+      'arn:{Partition}:ec2:{Region}:*:security-group/{VpcSecurityGroupIds}',
+    ],
     reason:
-      "provider.vpc: Lambda creates and deletes the functions' interfaces as the role (AWSLambdaVPCAccessExecutionRole).",
+      "provider.vpc: Lambda creates the functions' interfaces as the role, only in the service's subnets and security groups.",
+  },
+  {
+    id: 'boundary.vpc-interface-cleanup',
+    roles: R,
+    source: `${SAR}list_amazonec2.html`,
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
+    actions: ['ec2:DeleteNetworkInterface'],
+    resources: ['arn:{Partition}:ec2:{Region}:{Account}:network-interface/*'],
+    condition: { ArnLike: { 'ec2:Subnet': 'arn:{Partition}:ec2:{Region}:*:subnet/{VpcSubnetIds}' } },
+    reason: "provider.vpc: Lambda deletes the functions' interfaces as the role: only those in the service's subnets.",
   },
   {
     id: 'boundary.vpc-describe',
     roles: R,
     source: `${SAR}list_amazonec2.html`,
+    when: { property: 'VpcSubnetIds', nonEmpty: true },
     actions: ['ec2:DescribeNetworkInterfaces'],
     resources: ['*'],
     reason: 'provider.vpc: Lambda lists the interfaces as the role; the action accepts no resource ARN.',
@@ -453,19 +473,25 @@ export function boundaryPolicy(
 ): PackedPolicy {
   const applies = (e: CatalogEntry) => appliesTo(e.when, config);
   const scoped = (e: CatalogEntry) => !e.resources.includes('*');
+  // The code entries with ARNs share one statement, with conditions that hold when their key is absent (IfExists:
+  // the other actions never carry it); one with any other condition of its own keeps its statement.
+  const shared = (e: CatalogEntry) =>
+    scoped(e) && Object.keys(e.condition ?? {}).every((op) => op.endsWith('IfExists'));
   const code = BOUNDARY_CODE.filter(applies);
   const cr = BOUNDARY_CUSTOM_RESOURCES.filter(applies);
   const seen = new Set(BOUNDARY_CATALOG.map((e) => e.id));
   const granted = lambdaEntries.filter((e) => !seen.has(e.id) && !COVERED.has(e.id) && applies(e));
   const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const rendered: RenderedStatement[] = [
-    merged(OWN_RESOURCES, code.filter(scoped), tokens),
+    merged(OWN_RESOURCES, code.filter(shared), tokens),
+    ...code.filter((e) => scoped(e) && !shared(e)).map((e) => renderEntry(e, tokens)),
     // Statements on '*' without a condition share one statement too: the union of their actions on '*'.
     merged(
       UNSCOPED_CALLS,
-      code.filter((e) => !scoped(e)),
+      code.filter((e) => !scoped(e) && !e.condition),
       tokens,
     ),
+    ...code.filter((e) => !scoped(e) && e.condition).map((e) => renderEntry(e, tokens)),
     merged(CUSTOM_RESOURCE_CALLS, cr.filter(scoped), tokens),
     ...cr.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
     ...[...granted].sort(byId).map((e) => renderEntry(e, tokens)),
@@ -497,10 +523,11 @@ export function boundaryPolicy(
   }
   if (packed.length !== 1) {
     const size = rendered.reduce((n, x) => n + x.size + 1, 0);
+    const network = config.vpcSubnetIds.length > 0;
     throw new InvalidResourceError(
       config.logicalId,
-      config.boundaryStatements.length ? 'BoundaryStatements' : undefined,
-      `makes the boundary policy about ${size} characters long; IAM allows ${MANAGED_POLICY_QUOTA} in the one managed policy a role's boundary is. Merge BoundaryStatements (one statement, several ARNs), use ARN patterns, or shorten ServiceName, Stage and FunctionNames.`,
+      config.boundaryStatements.length ? 'BoundaryStatements' : network ? 'VpcSubnetIds' : undefined,
+      `makes the boundary policy about ${size} characters long; IAM allows ${MANAGED_POLICY_QUOTA} in the one managed policy a role's boundary is. ${network ? 'List only the subnets and security groups the functions use (VpcSubnetIds, VpcSecurityGroupIds: each one is named in the boundary), ' : ''}Merge BoundaryStatements (one statement, several ARNs), use ARN patterns, or shorten ServiceName, Stage and FunctionNames.`,
     );
   }
   return packed[0];

@@ -48,6 +48,13 @@ export interface AccessConfig {
   readonly subscribedTopicArns: readonly string[];
   readonly queueNames: readonly string[];
   readonly streamNames: readonly string[];
+  /**
+   * The subnets and security groups the service's functions are placed in (provider.vpc and functions.<fn>.vpc):
+   * the only ones a function may be given (lambda:SubnetIds, lambda:SecurityGroupIds) and the boundary's roles may
+   * put interfaces into. Both empty: no function of the service may be put into a VPC (core/network.ts).
+   */
+  readonly vpcSubnetIds: readonly string[];
+  readonly vpcSecurityGroupIds: readonly string[];
   /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
   readonly eventBucketNames: readonly string[];
   /** EventBridge buses outside `<service>-<stage>-*` the service puts rules on (eventBridge.eventBus). */
@@ -330,6 +337,22 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     patternHelp: 'must be a Kinesis stream name (the stream of a stream event with consumer: true, from its arn)',
     description:
       'Kinesis streams outside <service>-<stage>-* the service registers consumers on (stream events, consumer: true).',
+  },
+  VpcSubnetIds: {
+    kind: 'list',
+    pattern: /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/,
+    patternHelp:
+      'must be a subnet id such as subnet-0123456789abcdef0 (provider.vpc.subnetIds and functions.<fn>.vpc.subnetIds)',
+    description:
+      'Subnets of the functions (provider.vpc.subnetIds, functions.<fn>.vpc.subnetIds): the only ones a function may be placed in; without VpcSubnetIds and VpcSecurityGroupIds (or the Vpc submodule) no function may join a VPC.',
+  },
+  VpcSecurityGroupIds: {
+    kind: 'list',
+    pattern: /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
+    patternHelp:
+      'must be a security group id such as sg-0123456789abcdef0 (provider.vpc.securityGroupIds and functions.<fn>.vpc.securityGroupIds)',
+    description:
+      'Security groups of the functions (provider.vpc.securityGroupIds, functions.<fn>.vpc.securityGroupIds): the only ones a function may be given; set together with VpcSubnetIds.',
   },
   EventBucketNames: {
     kind: 'list',
@@ -648,6 +671,8 @@ export function parseAccess(
     subscribedTopicArns: list('SubscribedTopicArns'),
     queueNames: list('QueueNames'),
     streamNames: list('StreamNames'),
+    vpcSubnetIds: list('VpcSubnetIds'),
+    vpcSecurityGroupIds: list('VpcSecurityGroupIds'),
     eventBucketNames: list('EventBucketNames'),
     eventBusNames: list('EventBusNames'),
     eventSources: list('EventSources'),
@@ -667,6 +692,7 @@ export function parseAccess(
     submoduleProperties,
   };
   deploymentRolesConflicts(config, fail);
+  vpcPairing(config, fail);
   ownedAndSubscribedTopics(config, fail);
   if (errors.length) throw new AggregateInvalid(errors);
   return config;
@@ -709,6 +735,23 @@ function deploymentRolesConflicts(c: AccessConfig, fail: (k: string, d: string) 
         `needs the framework's custom resources, which run as provider.iam.deploymentRole; the roles DeploymentRoles creates trust CloudFormation only, so no code runs as them. Remove ${key} (create the bucket or pool in the stack instead), or DeploymentRoles.`,
       );
   }
+}
+
+/**
+ * VpcSubnetIds and VpcSecurityGroupIds name one network together, as provider.vpc requires subnetIds and
+ * securityGroupIds together: one without the other is a half-written property, refused rather than read as "no VPC".
+ * Lambda takes at most 16 subnets and 5 security groups per function; the service's functions together may use more.
+ */
+function vpcPairing(c: AccessConfig, fail: (k: string, d: string) => void): void {
+  const missing = (key: string, given: string, what: string, yaml: string) =>
+    fail(
+      key,
+      `is required with ${given}: list the ${what} of provider.vpc.${yaml} (and of every functions.<fn>.vpc) too, or remove ${given} if no function is in a VPC.`,
+    );
+  if (c.vpcSubnetIds.length && !c.vpcSecurityGroupIds.length)
+    missing('VpcSecurityGroupIds', 'VpcSubnetIds', 'security groups', 'securityGroupIds');
+  if (c.vpcSecurityGroupIds.length && !c.vpcSubnetIds.length)
+    missing('VpcSubnetIds', 'VpcSecurityGroupIds', 'subnets', 'subnetIds');
 }
 
 /** Actions a boundary statement may never allow: the boundary is a ceiling below IAM, STS and the account. */

@@ -58,6 +58,10 @@ export const STACK_CALLS: Readonly<Record<string, { readonly why: string; readon
   'lambda.function-lifecycle': {
     why: "the function, URL, alias and invoke-config create and delete handlers (admin's)",
   },
+  'lambda.function-configuration': { why: 'the function update handler (no VPC without VpcSubnetIds)' },
+  'lambda.function-configuration-network': { why: "the function update handler (the service's network only)" },
+  'lambda.function-create': { why: "the function create handler (admin's; no VPC without VpcSubnetIds)" },
+  'lambda.function-create-network': { why: "the function create handler (admin's; the service's network only)" },
   'lambda.version-prune': { why: 'the version delete handler' },
   'lambda.event-source-mapping-read': { why: 'the mapping handlers read the mapping' },
   'lambda.event-source-mapping-update': { why: 'the mapping update handler' },
@@ -80,6 +84,8 @@ export const STACK_CALLS: Readonly<Record<string, { readonly why: string; readon
 /** STACK_CALLS entries no CLI command calls: the groups lose them with DeploymentRoles (their role holds them). */
 export const STACK_ONLY: ReadonlySet<string> = new Set([
   'lambda.function-lifecycle',
+  'lambda.function-create',
+  'lambda.function-create-network',
   'lambda.event-source-mapping-create',
   'lambda.event-source-mapping-delete',
   'logs.log-groups-lifecycle',

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { AccessConfig } from './config';
 import { generatedBucketNamePattern, v4SharedBucketNamePattern } from './deployment-bucket';
 import { GENERATED_STACK_PART_LENGTH, stackNameHead } from './generated-names';
+import { networkOf } from './network';
 import type { GroupRole } from '../catalog/types';
 
 /**
@@ -18,6 +19,7 @@ export type Tokens = Readonly<Record<string, TokenValue>>;
 
 /** The `{Token}` values catalog resource patterns are written with. */
 export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
+  const network = networkOf(c);
   return {
     Partition: c.iamPartition,
     Region: c.iamRegion,
@@ -83,6 +85,13 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     AccessStackName: { expression: { Ref: 'AWS::StackName' }, maxLength: 128 },
     // The VPC the Vpc submodule creates (Mode: create; functions/submodules/vpc.ts): only its entries use it.
     CreatedVpcId: { expression: { Ref: `${c.logicalId}Vpc` }, maxLength: 21 },
+    // The service's network (core/network.ts: VpcSubnetIds, VpcSecurityGroupIds, the Vpc submodule's), and the
+    // subnets and security group the Vpc submodule creates (ids: subnet-/sg- and 17 hex digits at most).
+    VpcSubnetIds: network.subnetIds,
+    VpcSecurityGroupIds: network.securityGroupIds,
+    VpcCreatedSubnetA: { expression: { Ref: `${c.logicalId}VpcPrivateSubnetA` }, maxLength: 24 },
+    VpcCreatedSubnetB: { expression: { Ref: `${c.logicalId}VpcPrivateSubnetB` }, maxLength: 24 },
+    VpcCreatedSecurityGroup: { expression: { Ref: `${c.logicalId}VpcSecurityGroup` }, maxLength: 20 },
   };
 }
 

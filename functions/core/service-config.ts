@@ -23,6 +23,10 @@
  *   allowedAccounts (the framework then shares each version it publishes: osls compile/layers), and
  *   Custom::EventBridge with provider.eventBridge.useCloudFormation: false (osls 3's custom resource writes the rules).
  *
+ * - VpcSubnetIds, VpcSecurityGroupIds: the subnets and security groups of `provider.vpc` and of every
+ *   `functions.<fn>.vpc` (a function with `vpc: false` or `null` leaves provider.vpc); ids the framework resolved
+ *   (`${ssm:...}`, `${cf:...}`) are literals by then, a CloudFormation expression (Fn::ImportValue, Ref, Fn::Split) is
+ *   refused: the ids must be known before the deploy.
  * - TopicNames, QueueNames, StreamNames, EventBucketNames, EventBusNames, EventSources, SubscribedLogGroupNames, ExternalLayerArns: what the service's
  *   events touch outside its own names (./event-access-properties.ts).
  *
@@ -101,6 +105,7 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
       `${service}: provider.iam.deploymentRole must be the role's ARN as a string, not ${JSON.stringify(deploymentRole)}.`,
     );
   }
+  const network = vpcIdsOf(provider.vpc, functions, service);
   const albListenerArns = [
     ...new Set(
       functions.flatMap(({ f }) =>
@@ -170,8 +175,45 @@ export function accessPropertiesOf(config: Readonly<Obj>, service: string, stage
       stage,
       Array.isArray(provider.layers) ? provider.layers : [],
     ),
+    ...(network.subnetIds.length ? { VpcSubnetIds: network.subnetIds } : {}),
+    ...(network.securityGroupIds.length ? { VpcSecurityGroupIds: network.securityGroupIds } : {}),
     ...(events.length ? { Events: events } : {}),
     ...(albListenerArns.length ? { AlbListenerArns: albListenerArns } : {}),
     ...(resourceTypes.length ? { ResourceTypes: resourceTypes } : {}),
   };
+}
+
+/**
+ * The subnets and security groups the functions are placed in: provider.vpc, unless a function sets its own vpc (the
+ * framework takes each list from the function's vpc first, then provider.vpc: osls compile/functions.js), or opts
+ * out with `vpc: false` / `vpc: null`.
+ */
+function vpcIdsOf(
+  providerVpc: unknown,
+  functions: readonly { key: string; f: Obj }[],
+  service: string,
+): { subnetIds: string[]; securityGroupIds: string[] } {
+  const subnets = new Set<string>();
+  const groups = new Set<string>();
+  const ids = (value: unknown, where: string): string[] => {
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+      throw new Error(
+        `${service}: ${where} holds a CloudFormation expression (${JSON.stringify(value).slice(0, 80)}); the Access resource needs the ids before the deploy: resolve them in serverless.yml (\${cf:<stack>.<output>}, \${ssm:<parameter>}) or write VpcSubnetIds and VpcSecurityGroupIds yourself.`,
+      );
+    return value as string[];
+  };
+  const provider = isObj(providerVpc) ? providerVpc : {};
+  for (const { key, f } of functions) {
+    if (f.vpc === false || f.vpc === null) continue;
+    const own = isObj(f.vpc) ? f.vpc : {};
+    const s = own.subnetIds ?? provider.subnetIds;
+    const g = own.securityGroupIds ?? provider.securityGroupIds;
+    const where = (k: string) => (own[k] !== undefined ? `functions.${key}.vpc.${k}` : `provider.vpc.${k}`);
+    // The framework drops a VpcConfig without both lists (compile/functions.js).
+    if (s === undefined || g === undefined) continue;
+    ids(s, where('subnetIds')).forEach((x) => subnets.add(x));
+    ids(g, where('securityGroupIds')).forEach((x) => groups.add(x));
+  }
+  return { subnetIds: [...subnets].sort(), securityGroupIds: [...groups].sort() };
 }

@@ -58,6 +58,16 @@ export const DEV_CI: readonly SubjectRole[] = ['developer', 'ci'];
 const IAM = 'arn:{Partition}:iam::{Account}';
 const ADMIN_POLICY = 'arn:{Partition}:iam::aws:policy/AdministratorAccess';
 const FN = 'arn:{Partition}:lambda:{Region}:{Account}:function';
+/** F9: another team's network (ids no subject's VpcSubnetIds, VpcSecurityGroupIds or Vpc submodule uses). */
+const EC2 = 'arn:{Partition}:ec2:{Region}:{Account}';
+const FOREIGN_SUBNET = 'subnet-0f0f0f0f0f0f0f0f0';
+const FOREIGN_SG = 'sg-0f0f0f0f0f0f0f0f0';
+const FOREIGN_VPC_ID = 'vpc-0f0f0f0f0f0f0f0f0';
+const FOREIGN_VPC = {
+  'lambda:SubnetIds': [FOREIGN_SUBNET],
+  'lambda:SecurityGroupIds': [FOREIGN_SG],
+  'lambda:VpcIds': FOREIGN_VPC_ID,
+};
 const API = 'arn:{Partition}:apigateway:{Region}::';
 const FOREIGN_LAYER = 'arn:{Partition}:lambda:{Region}:{AttackerAccount}:layer:wrapper:1';
 const OTHER_STAGE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{OtherStageStack}' };
@@ -1716,6 +1726,76 @@ export const ATTACKS: readonly Attack[] = [
       cli('events:PutTargets', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
         'aws:PrincipalArn': '{CrRoleArn}',
         'events:TargetArn': [`${FN}:{OwnFunction}`],
+      }),
+    ],
+  },
+  // ------------------------------------------- F9 (H-vpc): functions and interfaces in another team's network
+  // Another service's subnets, database security group and VPC (ids no subject uses). Lambda puts the request's
+  // subnets and groups into lambda:SubnetIds / lambda:SecurityGroupIds and the VPC it derives from them into
+  // lambda:VpcIds; EC2 authorizes CreateNetworkInterface on the new interface, its subnet and its security groups.
+  {
+    id: 'lambda-function-into-foreign-vpc',
+    class: 'foreign-resource',
+    why: "an own function attached to another team's subnets and database security group (network pivot, their NAT egress)",
+    requests: [cli('lambda:UpdateFunctionConfiguration', `${FN}:{OwnFunction}`, FOREIGN_VPC)],
+  },
+  {
+    id: 'lambda-function-into-foreign-vpc-via-stack',
+    class: 'via-stack',
+    why: "an own function's VpcConfig pointed at another team's subnets and security group in the stack's template",
+    requests: [cfn('lambda:UpdateFunctionConfiguration', `${FN}:{OwnFunction}`, FOREIGN_VPC)],
+  },
+  {
+    id: 'lambda-function-foreign-security-group',
+    class: 'foreign-resource',
+    why: "an own function given another team's database security group (its ingress rules then admit the function)",
+    requests: [
+      cli('lambda:UpdateFunctionConfiguration', `${FN}:{OwnFunction}`, {
+        'lambda:SecurityGroupIds': [FOREIGN_SG],
+        'lambda:VpcIds': FOREIGN_VPC_ID,
+      }),
+    ],
+  },
+  {
+    id: 'lambda-create-function-in-foreign-vpc',
+    class: 'via-stack',
+    why: "a new function of the stack created in another team's subnets and security group",
+    requests: [
+      pass('{ExecRole}', 'lambda.amazonaws.com', 'cloudformation'),
+      cfn('lambda:CreateFunction', `${FN}:{Service}-{Stage}-x`, FOREIGN_VPC),
+    ],
+  },
+  {
+    id: 'boundary-exec-role-interface-in-foreign-subnet',
+    class: 'execution-role',
+    deniedFor: ['lambda', 'boundary'],
+    why: "a role of the service (provider.vpc's AWSLambdaVPCAccessExecutionRole) creating an interface in another team's subnet and security group",
+    requests: [
+      cli('ec2:CreateNetworkInterface', `${EC2}:network-interface/eni-0123456789abcdef0`, {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+      }),
+      cli('ec2:CreateNetworkInterface', `${EC2}:subnet/${FOREIGN_SUBNET}`, {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+        'ec2:SubnetID': FOREIGN_SUBNET,
+        'ec2:Vpc': `${EC2}:vpc/${FOREIGN_VPC_ID}`,
+      }),
+      cli('ec2:CreateNetworkInterface', `${EC2}:security-group/${FOREIGN_SG}`, {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+        'ec2:SecurityGroupID': FOREIGN_SG,
+        'ec2:Vpc': `${EC2}:vpc/${FOREIGN_VPC_ID}`,
+      }),
+    ],
+  },
+  {
+    id: 'boundary-exec-role-deletes-foreign-interface',
+    class: 'execution-role',
+    deniedFor: ['lambda', 'boundary'],
+    why: "a role of the service deleting another team's network interface (its database's, its functions')",
+    requests: [
+      cli('ec2:DeleteNetworkInterface', `${EC2}:network-interface/eni-0f0f0f0f0f0f0f0f0`, {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+        'ec2:Subnet': `${EC2}:subnet/${FOREIGN_SUBNET}`,
+        'ec2:Vpc': `${EC2}:vpc/${FOREIGN_VPC_ID}`,
       }),
     ],
   },

@@ -96,6 +96,7 @@ export const FIXTURES: readonly { dir: string; observed: boolean }[] = [
   { dir: '04-queues-topics-schedule', observed: true },
   { dir: '05-streams-s3-eventbridge', observed: true },
   { dir: '06-layer', observed: true },
+  { dir: '07-vpc', observed: true },
   { dir: '08-tracing-iam', observed: true },
   { dir: '09-custom-deployment-bucket', observed: false },
   { dir: '10-long-names', observed: true },

@@ -61,6 +61,7 @@ const FIXTURES: readonly { dir: string; modes: readonly BucketMode[] }[] = [
   { dir: '04-queues-topics-schedule', modes: ['observed'] },
   { dir: '05-streams-s3-eventbridge', modes: ['observed'] },
   { dir: '06-layer', modes: ['observed'] },
+  { dir: '07-vpc', modes: ['observed'] },
   { dir: '08-tracing-iam', modes: ['observed'] },
   { dir: '09-custom-deployment-bucket', modes: ['custom'] },
   { dir: '10-long-names', modes: ['observed', 'pattern'] },

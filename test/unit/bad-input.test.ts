@@ -922,6 +922,65 @@ const CASES: Case[] = [
     path: 'Outputs.Developers',
     fix: /cannot provide there; use one of LambdaRoleName, LambdaRoleArn/,
   },
+  // F9: the service's network (VpcSubnetIds, VpcSecurityGroupIds)
+  {
+    name: 'VpcSubnetIds without VpcSecurityGroupIds',
+    template: withApp({ ServiceName: 'tapir', VpcSubnetIds: ['subnet-0123456789abcdef0'] }),
+    id: 'AppAccess',
+    path: "Property 'VpcSecurityGroupIds'",
+    fix: /is required with VpcSubnetIds: list the security groups of provider\.vpc\.securityGroupIds .*or remove VpcSubnetIds/,
+  },
+  {
+    name: 'VpcSecurityGroupIds without VpcSubnetIds',
+    template: withApp({ ServiceName: 'tapir', VpcSecurityGroupIds: 'sg-0123456789abcdef0' }),
+    id: 'AppAccess',
+    path: "Property 'VpcSubnetIds'",
+    fix: /is required with VpcSecurityGroupIds: list the subnets of provider\.vpc\.subnetIds/,
+  },
+  {
+    name: 'a VpcSubnetIds item that is no subnet id',
+    template: withApp({
+      ServiceName: 'tapir',
+      VpcSubnetIds: ['subnet-0123456789abcdef0', 'sg-0123456789abcdef0'],
+      VpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+    }),
+    id: 'AppAccess',
+    path: 'VpcSubnetIds[1]',
+    fix: /'sg-0123456789abcdef0' must be a subnet id such as subnet-0123456789abcdef0 \(provider\.vpc\.subnetIds/,
+  },
+  {
+    name: 'a VpcSecurityGroupIds wildcard',
+    template: withApp({
+      ServiceName: 'tapir',
+      VpcSubnetIds: ['subnet-0123456789abcdef0'],
+      VpcSecurityGroupIds: ['sg-*'],
+    }),
+    id: 'AppAccess',
+    path: 'VpcSecurityGroupIds[0]',
+    fix: /'sg-\*' must be a security group id such as sg-0123456789abcdef0/,
+  },
+  {
+    name: 'VpcSubnetIds from an import (must be known at transform time)',
+    template: withApp({
+      ServiceName: 'tapir',
+      VpcSubnetIds: { 'Fn::ImportValue': 'network-PrivateSubnets' },
+      VpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+    }),
+    id: 'AppAccess',
+    path: 'VpcSubnetIds',
+    fix: /uses Fn::ImportValue, which the macro cannot resolve at transform time; use a literal, a Ref to a parameter/,
+  },
+  {
+    name: 'VpcSubnetIds so many that the boundary overflows',
+    template: withApp({
+      ServiceName: 'tapir',
+      VpcSubnetIds: [...Array(40)].map((_, i) => `subnet-${i.toString(16).padStart(17, '0')}`),
+      VpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+    }),
+    id: 'AppAccess',
+    path: "Property 'VpcSubnetIds'",
+    fix: /makes the boundary policy about \d+ characters long; IAM allows 6144 .*List only the subnets and security groups the functions use/,
+  },
   // Roles (functions/core/roles.ts): trust that would be wider than written, or cannot work, is refused
   ...rolesCases(),
 ];

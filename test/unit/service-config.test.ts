@@ -224,4 +224,55 @@ describe('accessPropertiesOf', () => {
       }),
     ).toEqual({ Events: ['schedule'], ResourceTypes: ['AWS::Events::Rule'] });
   });
+
+  test('VpcSubnetIds and VpcSecurityGroupIds: provider.vpc and every function vpc, not the functions opting out', () => {
+    expect(
+      of({
+        provider: { vpc: { subnetIds: ['subnet-0b', 'subnet-0a'], securityGroupIds: ['sg-0a'] } },
+        functions: {
+          // the framework leaves vpc: {} on functions without their own (compile/functions.js)
+          plain: { handler: 'h.a', vpc: {} },
+          inherits: { handler: 'h.b' },
+          own: { handler: 'h.c', vpc: { subnetIds: ['subnet-0c'], securityGroupIds: ['sg-0b', 'sg-0a'] } },
+          // a function may take one list from provider.vpc
+          mixed: { handler: 'h.d', vpc: { securityGroupIds: ['sg-0c'] } },
+          out: { handler: 'h.e', vpc: false },
+          outToo: { handler: 'h.f', vpc: null },
+        },
+      }),
+    ).toEqual({
+      VpcSubnetIds: ['subnet-0a', 'subnet-0b', 'subnet-0c'],
+      VpcSecurityGroupIds: ['sg-0a', 'sg-0b', 'sg-0c'],
+    });
+  });
+
+  test('no VPC: no function in one, every function opting out, or a vpc without both lists', () => {
+    expect(of({ functions: { a: { handler: 'h.a' } } })).toEqual({});
+    expect(
+      of({
+        provider: { vpc: { subnetIds: ['subnet-0a'], securityGroupIds: ['sg-0a'] } },
+        functions: { a: { handler: 'h.a', vpc: false } },
+      }),
+    ).toEqual({});
+    // the framework drops a VpcConfig without both lists
+    expect(of({ provider: { vpc: { subnetIds: ['subnet-0a'] } }, functions: { a: { handler: 'h.a' } } })).toEqual({});
+  });
+
+  test('VPC ids that are CloudFormation expressions are refused, naming where and the fix', () => {
+    expect(() =>
+      of({
+        provider: { vpc: { subnetIds: [{ 'Fn::ImportValue': 'net-A' }], securityGroupIds: ['sg-0a'] } },
+        functions: { a: { handler: 'h.a' } },
+      }),
+    ).toThrow(
+      /orders: provider\.vpc\.subnetIds holds a CloudFormation expression .*write VpcSubnetIds and VpcSecurityGroupIds yourself/,
+    );
+    expect(() =>
+      of({
+        functions: {
+          a: { handler: 'h.a', vpc: { subnetIds: ['subnet-0a'], securityGroupIds: { 'Fn::Split': [',', 'x'] } } },
+        },
+      }),
+    ).toThrow(/functions\.a\.vpc\.securityGroupIds holds a CloudFormation expression/);
+  });
 });

@@ -384,6 +384,9 @@ function worstCase(v: unknown): unknown {
   if (keys.length === 1 && keys[0] === 'Ref') {
     if (o.Ref === 'AWS::StackName') return 'x'.repeat(128); // CloudFormation's longest stack name
     if (String(o.Ref).endsWith('Vpc')) return `vpc-${'0'.repeat(17)}`; // the Vpc submodule's VPC (Mode: create)
+    // the private subnets and the security group the Vpc submodule creates (Mode: create)
+    if (/VpcPrivateSubnet[AB]$/.test(String(o.Ref))) return `subnet-${'0'.repeat(17)}`;
+    if (String(o.Ref).endsWith('VpcSecurityGroup')) return `sg-${'0'.repeat(17)}`;
     throw new Error(`no worst case known for Ref ${String(o.Ref)} in a policy`);
   }
   if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {

@@ -141,8 +141,23 @@ export function fillTemplate(template: string, input: unknown, env: MapEnv, item
   });
 }
 
+/**
+ * lambda:VpcIds of a CreateFunction or UpdateFunctionConfiguration: Lambda derives the VPC from the subnets (a
+ * subnet belongs to one VPC); the call names no VPC, so the proof stands in a fixed id per subnet list. Only its
+ * presence matters to the catalog (Null lambda:VpcIds without a network; the subnets themselves with one).
+ */
+export function derivedVpcId(subnets: unknown): string | undefined {
+  if (!Array.isArray(subnets) || subnets.length === 0) return undefined;
+  const key = subnets.map(String).sort().join(',');
+  let h = 0;
+  for (const ch of key) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return `vpc-${h.toString(16).padStart(8, '0')}`;
+}
+
 /** A context value: a single placeholder whose input is absent leaves the key out (returns undefined). */
 function fillContext(template: string, input: unknown, env: MapEnv): string | string[] | undefined {
+  const vpcOf = /^\{vpcOf:([^}]*)\}$/.exec(template);
+  if (vpcOf) return derivedVpcId(get(input, vpcOf[1]));
   const single = /^\{in:([^}]*)\}$/.exec(template);
   if (single) {
     const v = get(input, single[1]);

@@ -4,7 +4,7 @@
  * cfn-on-behalf.json. Every request carries aws:CalledVia = cloudformation.amazonaws.com.
  */
 import table from './cfn-on-behalf.json';
-import { functionArn, get, globalContext, requestTagContext, type MapEnv } from './call-map';
+import { derivedVpcId, functionArn, get, globalContext, requestTagContext, type MapEnv } from './call-map';
 import { getAtt, resolvedProperties, type EvalEnv } from './template';
 import { patternSources } from '../../../functions/core/event-access-properties';
 import type { CfnTemplate, IamRequest, StackState } from './types';
@@ -120,6 +120,12 @@ function contextOf(t: OnBehalfTemplate, c: FillCtx, item: unknown): Record<strin
       // none for a schedule or a pattern without source.
       const sources = patternSources(get(c.props, value));
       if (sources.length) out['events:source'] = sources;
+      continue;
+    }
+    const vpcOf = /^\{vpcOf:([^}]*)\}$/.exec(value);
+    if (vpcOf) {
+      const vpc = derivedVpcId(get(c.props, vpcOf[1]));
+      if (vpc) out[key] = vpc;
       continue;
     }
     const single = /^\{p:([^}]*)\}$/.exec(value);

@@ -130,6 +130,11 @@ export function createdVpcId(accessStackName: string): string {
   return `vpc-${createHash('sha256').update(accessStackName).digest('hex').slice(0, 17)}`;
 }
 
+/** The id the proofs give a subnet or security group the Vpc submodule creates: one per Access stack and logical id. */
+export function createdNetworkId(kind: 'subnet' | 'sg', accessStackName: string, logicalId: string): string {
+  return `${kind}-${createHash('sha256').update(`${accessStackName}/${logicalId}`).digest('hex').slice(0, 17)}`;
+}
+
 export class Resolver {
   bucket?: BucketResolution;
 
@@ -165,6 +170,11 @@ export class Resolver {
       if (p !== undefined) return p;
       // The VPC the Vpc submodule creates (Mode: create): its id once CloudFormation has made it.
       if (this.resources[arg]?.Type === 'AWS::EC2::VPC') return createdVpcId(this.accessStackName);
+      // Its private subnets and security group (F9: the catalog and the boundary name them).
+      if (this.resources[arg]?.Type === 'AWS::EC2::Subnet')
+        return createdNetworkId('subnet', this.accessStackName, arg);
+      if (this.resources[arg]?.Type === 'AWS::EC2::SecurityGroup')
+        return createdNetworkId('sg', this.accessStackName, arg);
     }
     if (fn === 'Fn::GetAtt') {
       const [id, attribute] = Array.isArray(arg) ? arg : typeof arg === 'string' ? arg.split('.') : [];
