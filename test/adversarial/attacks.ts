@@ -813,6 +813,19 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cfn('iot:ReplaceTopicRule', 'arn:{Partition}:iot:{Region}:{Account}:rule/ConsoleMadeRule')],
   },
   {
+    id: 'elbv2-own-rule-captures-shared-listener-traffic',
+    class: 'foreign-resource',
+    deniedFor: DEV_CI,
+    why: "the own rule of a shared listener (AlbListenerArns) modified to match another service's host or path: its requests reach own code (no IAM key covers rule conditions)",
+    requests: [
+      cfn(
+        'elasticloadbalancing:ModifyRule',
+        'arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener-rule/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9999999999999999',
+        { 'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}' },
+      ),
+    ],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
