@@ -826,6 +826,19 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
   {
+    id: 'xray-read-other-service-traces',
+    class: 'foreign-resource',
+    requires: ['submodule:Xray'],
+    why: "X-Ray trace reads accept no resource or key: every service's traces of the account (URLs, SQL, annotations)",
+    requests: [cli('xray:GetTraceSummaries', '*'), cli('xray:BatchGetTraces', '*')],
+  },
+  {
+    id: 'lambda-permission-sourceless-service-principal-via-stack',
+    class: 'resource-policy',
+    why: "a permission for apigateway.amazonaws.com without SourceArn/SourceAccount: any account's API may invoke the own function (no IAM key for the source)",
+    requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': 'apigateway.amazonaws.com' })],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",
