@@ -30,6 +30,28 @@ export const OWN_STACK_TAG: ConditionBlock = {
 const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
 /** HTTP/WebSocket children: the API's stack tag where AWS evaluates it (SAR V2 lists it), nothing else otherwise. */
 const OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION = VIA_OWN_STACK_IF_TAGGED;
+const OWN_STACK_IF_TAGGED: ConditionBlock = {
+  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
+};
+
+/**
+ * Where a stage's access logs may go. API Gateway writes REST and WebSocket access logs as the account's CloudWatch
+ * role (`AmazonAPIGatewayPushToCloudWatchLogs`: every log group), so the caller may choose only among the service's
+ * own groups. The Service Authorization Reference lists `apigateway:Request/AccessLoggingDestination` on the `Stage`
+ * and `Stages` resource types of both APIs (CreateStage, UpdateStage). The framework's groups (osls 3 and 4): REST
+ * `/aws/api-gateway/<service>-<api stage>` (the CLI's stage PATCH, compile/events/api-gateway/lib/hack/update-stage.js),
+ * WebSocket `/aws/websocket/<service>-<stage>` (websockets/lib/stage.js) and HTTP API `/aws/http-api/<stack name>`
+ * (naming.getHttpApiLogGroupName; the stage takes the group's `Arn` attribute, which ends in `:*`). The framework never
+ * aims a stage at a Firehose stream, so none is admitted. One Deny holds it for every grant that reaches a stage
+ * (the CLI's stage settings, the stack's REST and HTTP changes, admin's lifecycle), whichever Allow matches.
+ */
+const LOG_GROUP = 'arn:{Partition}:logs:{Region}:{Account}:log-group:';
+const OWN_ACCESS_LOGS = [
+  `${LOG_GROUP}/aws/api-gateway/{Service}-{ApiStage}`,
+  `${LOG_GROUP}/aws/websocket/{Service}-{Stage}`,
+  `${LOG_GROUP}/aws/http-api/{StackName}`,
+  `${LOG_GROUP}/aws/http-api/{StackName}:*`,
+];
 
 export const apigateway: readonly CatalogEntry[] = [
   {
@@ -38,20 +60,49 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:GET'],
     // GET /apis (a listing) and GET /tags/* are called by no framework version: HTTP APIs are read by id (GetApi).
-    resources: [api('/restapis'), api('/restapis/*'), api('/apis/*'), api('/usageplans')],
-    reason: 'info and the post-deploy stage update find the API by listing; ids are random, so reads span the region.',
+    resources: [api('/restapis'), api('/usageplans')],
+    reason: 'The post-deploy stage update finds its REST API by listing (ids are random); remove lists usage plans.',
   },
   {
-    id: 'apigateway.api-key-read',
+    id: 'apigateway.own-read',
     roles: ALL,
     source,
     actions: ['apigateway:GET'],
-    // A usage plan's keys (/usageplans/<id>/keys/<key>) return the key values too, so plans are read under the
-    // same tag condition; the list of plans (/usageplans, remove's disassociation) carries no values.
-    resources: [api('/apikeys/*'), api('/usageplans/*')],
+    // `*` spans `/`: /restapis/* is the API and every child (resources, methods, integrations with their VPC link
+    // ids and backend URIs, authorizers, stages and their variables), which inherit the REST API's tags. A usage
+    // plan's keys (/usageplans/<id>/keys/<key>) and /apikeys/<id> return key values. The framework reads no other
+    // service's REST API, key or plan.
+    resources: [api('/restapis/*'), api('/apikeys/*'), api('/usageplans/*')],
     condition: OWN_STACK_TAG,
     reason:
-      "info shows the values of the service's own API keys and usage plans (their stack tag), never another service's.",
+      "The stage update and the stack read the service's own REST API, info its key values: only its own (stack tag).",
+  },
+  {
+    id: 'apigateway.http-api-read',
+    roles: ALL,
+    source,
+    actions: ['apigateway:GET'],
+    // info reads provider.httpApi.id by id; the stack reads its routes and integrations. An API of another stack
+    // (its tag) is refused, its children where AWS sends the tag (see OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION).
+    resources: [api('/apis/*')],
+    condition: OWN_STACK_IF_TAGGED,
+    reason: "info and the stack read the service's HTTP/WebSocket API by id; never one tagged with another stack.",
+  },
+  {
+    id: 'apigateway.stage-access-logs-own-only',
+    effect: 'Deny',
+    roles: ALL,
+    source,
+    actions: ['apigateway:PATCH', 'apigateway:POST'],
+    resources: [api('/restapis/*/stages*'), api('/apis/*/stages*')],
+    // Null false: only a request that sets a destination (most stage requests carry none); ArnNotLike alone would
+    // also hold when the key is absent.
+    condition: {
+      Null: { 'apigateway:Request/AccessLoggingDestination': 'false' },
+      ArnNotLike: { 'apigateway:Request/AccessLoggingDestination': OWN_ACCESS_LOGS },
+    },
+    reason:
+      "Denied: a stage's access logs go to the service's own log groups only (API Gateway writes them as the account's role).",
   },
   {
     id: 'apigateway.stage-settings',

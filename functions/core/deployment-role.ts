@@ -48,8 +48,8 @@ export const GROUP_DEPLOYMENT_ROLE: Readonly<Record<GroupRole, DeploymentRoleKin
  * actions the handlers use when the CLI's share of the entry is more (`actions`: a subset, never new actions).
  */
 export const STACK_CALLS: Readonly<Record<string, { readonly why: string; readonly actions?: readonly string[] }>> = {
-  'apigateway.read': { why: 'handlers read the REST API and its children after each write' },
-  'apigateway.api-key-read': { why: 'the API key handler reads the key it created or updates' },
+  'apigateway.own-read': { why: 'the REST API, API key and usage plan handlers read what they write (own stack tag)' },
+  'apigateway.http-api-read': { why: 'the HTTP API handlers read the API and its children after each write' },
   'apigateway.api-lifecycle': { why: "the REST API, key and usage plan delete handlers (admin's)" },
   'iam.read-execution-roles': { why: 'the role handler reads the role it writes' },
   'iam.pass-execution-roles': { why: 'the function and schedule handlers pass the execution roles' },

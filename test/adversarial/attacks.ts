@@ -699,6 +699,99 @@ export const ATTACKS: readonly Attack[] = [
     why: 'an HTTP API made outside CloudFormation (no stack tag): CORS, endpoint, routes by reimport',
     requests: [cfn('apigateway:PATCH', `${API}/apis/{OtherServiceApiId}`)],
   },
+  // ------------------------------------------------- API Gateway access logs and reads (N9, N10 of the red team)
+  {
+    id: 'apigateway-stage-access-log-into-foreign-log-group',
+    class: 'foreign-resource',
+    why: "the own REST stage's access log destination set to CloudTrail's log group: API Gateway writes forged lines as the account's CloudWatch role",
+    requests: [
+      cli('apigateway:PATCH', `${API}/restapis/{OwnApiId}/stages/{ApiStage}`, {
+        'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}',
+        'apigateway:Request/AccessLoggingDestination':
+          'arn:{Partition}:logs:{Region}:{Account}:log-group:aws-cloudtrail-logs-{Account}-a1b2c3d4',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-stage-access-log-into-other-service-log-group-via-stack',
+    class: 'foreign-resource',
+    why: "a REST stage of the own API made through the stack, logging into another service's function log group",
+    requests: [
+      cfn('apigateway:POST', `${API}/restapis/{OwnApiId}/stages`, {
+        'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}',
+        'apigateway:Request/AccessLoggingDestination':
+          'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OtherServiceFunction}',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-stage-access-log-into-other-stage-rest-log-group',
+    class: 'foreign-resource',
+    why: "the own REST stage logging into the sibling stage's access log group (its metric filters and subscribers act on the lines)",
+    requests: [
+      cli('apigateway:PATCH', `${API}/restapis/{OwnApiId}/stages/{ApiStage}`, {
+        'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}',
+        'apigateway:Request/AccessLoggingDestination':
+          'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/api-gateway/{Service}-{OtherStage}',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-http-stage-access-log-into-other-service-log-group',
+    class: 'foreign-resource',
+    why: "the own HTTP API stage, through the stack, logging into another service's HTTP API access log group",
+    requests: [
+      cfn('apigateway:PATCH', `${API}/apis/{OwnApiId}/stages/$default`, {
+        'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}',
+        'apigateway:Request/AccessLoggingDestination':
+          'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/http-api/{OtherServiceStack}:*',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-websocket-stage-access-log-into-foreign-log-group-untagged',
+    class: 'foreign-resource',
+    why: 'a WebSocket stage created through the stack (no tag on the request) logging into a security log group',
+    requests: [
+      cfn('apigateway:POST', `${API}/apis/{OwnApiId}/stages`, {
+        'apigateway:Request/AccessLoggingDestination':
+          'arn:{Partition}:logs:{Region}:{Account}:log-group:/security/audit',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-own-integration-through-foreign-vpc-link',
+    class: 'foreign-resource',
+    why: "another service's VPC link id read off its integration, then used by the own method: its private backend exposed",
+    requests: [
+      cli(
+        'apigateway:GET',
+        `${API}/restapis/{OtherServiceApiId}/resources/abc123/methods/GET/integration`,
+        OTHER_SERVICE_TAG,
+      ),
+      cfn('apigateway:PUT', `${API}/restapis/{OwnApiId}/resources/abc123/methods/GET/integration`, {
+        'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}',
+      }),
+    ],
+  },
+  {
+    id: 'apigateway-get-other-stage-rest-stage',
+    class: 'foreign-resource',
+    why: "reading the sibling stage's REST stage (its stage variables: backend hosts, keys put there)",
+    requests: [cli('apigateway:GET', `${API}/restapis/{OtherStageApiId}/stages/{OtherStage}`, OTHER_STAGE_TAG)],
+  },
+  {
+    id: 'apigateway-get-other-service-rest-authorizer',
+    class: 'foreign-resource',
+    why: "reading another service's REST authorizers (their functions, identity sources) to find a way around them",
+    requests: [cli('apigateway:GET', `${API}/restapis/{OtherServiceApiId}/authorizers`, OTHER_SERVICE_TAG)],
+  },
+  {
+    id: 'apigateway-get-other-service-http-integration',
+    class: 'foreign-resource',
+    why: "reading another service's HTTP API integration: its VPC link (ConnectionId) and private backend URI",
+    requests: [cli('apigateway:GET', `${API}/apis/{OtherServiceApiId}/integrations/abc1234`, OTHER_SERVICE_TAG)],
+  },
   {
     id: 'iot-replace-other-service-topic-rule',
     class: 'foreign-resource',

@@ -170,6 +170,31 @@ describe('call-map.json (the CLI calls)', () => {
     expect(del.map((r) => r.action)).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
   });
 
+  it("maps the REST stage update's access-log destination (the framework's patch operations) to its condition keys", () => {
+    const stage = (patchOperations: unknown[]) =>
+      mapCall(
+        {
+          seq: 1,
+          sdk: 3,
+          service: 'API Gateway',
+          op: 'UpdateStage',
+          input: { restApiId: 'a1b2c3d4e5', stageName: 'dev', patchOperations },
+        } as RecordedCall,
+        env,
+      )[0];
+    const destination = 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/api-gateway/payments-dev';
+    const set = stage([
+      { op: 'replace', path: '/tracingEnabled', value: 'true' },
+      { op: 'replace', path: '/accessLogSettings/destinationArn', value: destination },
+      { op: 'replace', path: '/accessLogSettings/format', value: '{"requestId":"$context.requestId"}' },
+    ]);
+    expect(set.resource).toBe('arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5/stages/dev');
+    expect(set.context['apigateway:Request/AccessLoggingDestination']).toBe(destination);
+    expect(set.context['apigateway:Request/AccessLoggingFormat']).toBe('{"requestId":"$context.requestId"}');
+    const removed = stage([{ op: 'remove', path: '/accessLogSettings' }]);
+    expect(removed.context['apigateway:Request/AccessLoggingDestination']).toBeUndefined();
+  });
+
   it('covers every call recorded in test/fixtures/recorded/traces.json', () => {
     const traces = JSON.parse(readFileSync(RECORDED.traces, 'utf8')).traces as Record<
       string,

@@ -44,7 +44,45 @@ describe('requests the simulator cannot validate', () => {
     await expect(
       simulate(policy(action, resource), { action, resource, context: { 'lambda:FunctionArn': resource } }),
     ).rejects.toThrow(
-      new SimulationInputError(`${action} on ${resource}: unvalidated requests may only carry global context keys`),
+      new SimulationInputError(
+        `${action} on ${resource}: unvalidated requests may only carry global context keys and the keys of the ARN's resource type (not lambda:FunctionArn)`,
+      ),
     );
+  });
+
+  test("an API Gateway stage request may carry the Stage type's own keys, and they are evaluated", async () => {
+    const key = 'apigateway:Request/AccessLoggingDestination';
+    const own = 'arn:aws:logs:us-east-1:123456789012:log-group:/aws/http-api/tapir-dev';
+    const doc = [
+      {
+        name: 'p',
+        document: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'Only',
+              Effect: 'Allow',
+              Action: 'apigateway:PATCH',
+              Resource: API,
+              Condition: { ArnLikeIfExists: { [key]: own } },
+            },
+          ],
+        },
+      },
+    ];
+    const at = (destination: string) =>
+      simulate(doc, { action: 'apigateway:PATCH', resource: API, context: { [key]: destination } });
+    await expect(at(own)).resolves.toMatchObject({
+      decision: 'Allowed',
+      unvalidated: 'apigateway-merged-resource-types',
+    });
+    await expect(at('arn:aws:logs:us-east-1:123456789012:log-group:/security/audit')).resolves.toMatchObject({
+      decision: 'Denied',
+      overall: 'ImplicitlyDenied',
+    });
+    // A key of another API Gateway type (an authorizer's) is not the stage's: it throws.
+    await expect(
+      simulate(doc, { action: 'apigateway:PATCH', resource: API, context: { 'apigateway:Request/AuthorizerType': 'TOKEN' } }),
+    ).rejects.toThrow(SimulationInputError);
   });
 });

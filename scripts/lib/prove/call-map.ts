@@ -154,10 +154,25 @@ export function derivedVpcId(subnets: unknown): string | undefined {
   return `vpc-${h.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * The value a PATCH request (`patchOperations`, JSON Patch as API Gateway takes it) sets at `path` with `replace` or
+ * `add`; undefined when no operation sets it (a `remove`, or another path), so the context key is left out.
+ */
+function patchValue(input: unknown, path: string): string | undefined {
+  const ops = get(input, 'patchOperations');
+  if (!Array.isArray(ops)) return undefined;
+  const op = (ops as { op?: string; path?: string; value?: unknown }[]).find(
+    (o) => o.path === path && (o.op === 'replace' || o.op === 'add'),
+  );
+  return op && present(op.value) ? String(op.value) : undefined;
+}
+
 /** A context value: a single placeholder whose input is absent leaves the key out (returns undefined). */
 function fillContext(template: string, input: unknown, env: MapEnv): string | string[] | undefined {
   const vpcOf = /^\{vpcOf:([^}]*)\}$/.exec(template);
   if (vpcOf) return derivedVpcId(get(input, vpcOf[1]));
+  const patch = /^\{patch:([^}]*)\}$/.exec(template);
+  if (patch) return patchValue(input, patch[1]);
   const single = /^\{in:([^}]*)\}$/.exec(template);
   if (single) {
     const v = get(input, single[1]);

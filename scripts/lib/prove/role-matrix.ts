@@ -444,8 +444,8 @@ export const NON_SCOPABLE: readonly NonScopableRow[] = [
   {
     id: 'apigateway-reads',
     reason:
-      'Read-only. REST/HTTP API, API key and usage-plan ids are random, so info, the stage update and CloudFormation find them by reading across the region.',
-    applies: (c) => action(c) === 'apigateway:GET',
+      'Read-only listings. REST API and usage-plan ids are random, so the stage update and remove list them across the region; reading an API, its children, a key or a plan by id requires its stack tag.',
+    applies: (c) => action(c) === 'apigateway:GET' && /::\/(restapis|usageplans)$/.test(c.request.resource),
   },
   {
     id: 'event-source-mapping-reads',

@@ -47,7 +47,8 @@ export interface SimResult {
  * string ("…/apis/${ApiId}/stages, …/restapis/${RestApiId}/stages"), which the simulator never matches.
  * Such requests fail with `no.resource.types`; they are accepted here only when the ARN matches one of
  * the service's own resource-type patterns once the merged strings are split, so a malformed ARN still
- * throws. The request builder passes only global context keys for them (checked).
+ * throws. Such a request may carry global context keys and the service keys iam-data lists on a resource type whose
+ * pattern the ARN matches (a stage's `apigateway:Request/AccessLoggingDestination`); any other key throws.
  */
 export const UNVALIDATED_REQUESTS = [
   {
@@ -66,12 +67,18 @@ export type UnvalidatedRequestId = (typeof UNVALIDATED_REQUESTS)[number]['id'];
 /** A qualified function ARN (alias or version), the only ARN the lambda-alias-or-version case accepts. */
 const QUALIFIED_FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+:[A-Za-z0-9_$-]+$/;
 
-let apigatewayPatterns: Promise<RegExp[]> | undefined;
-function apigatewayArnPatterns(): Promise<RegExp[]> {
+/** A split API Gateway resource-type ARN pattern and the condition keys iam-data lists on its type. */
+interface ApigatewayPattern {
+  readonly re: RegExp;
+  readonly keys: ReadonlySet<string>;
+}
+let apigatewayPatterns: Promise<ApigatewayPattern[]> | undefined;
+function apigatewayArnPatterns(): Promise<ApigatewayPattern[]> {
   apigatewayPatterns ??= (async () => {
-    const out: RegExp[] = [];
+    const out: ApigatewayPattern[] = [];
     for (const rt of await iamResourceTypesForService('apigateway')) {
-      const { arn } = await iamResourceTypeDetails('apigateway', rt);
+      const { arn, conditionKeys } = await iamResourceTypeDetails('apigateway', rt);
+      const keys = new Set((conditionKeys ?? []).map((k) => k.toLowerCase()));
       for (const one of arn.split(/,\s*/)) {
         const source = one
           .split(/(\$\{[A-Za-z]+\})/)
@@ -85,7 +92,7 @@ function apigatewayArnPatterns(): Promise<RegExp[]> {
               : part.replace(/[.*+?^()|[\]\\{}$]/g, '\\$&'),
           )
           .join('');
-        out.push(new RegExp(`^${source}$`));
+        out.push({ re: new RegExp(`^${source}$`), keys });
       }
     }
     return out;
@@ -192,12 +199,18 @@ export function simulate(policies: readonly PolicyDoc[], request: SimRequest): P
 
 /**
  * Evaluate a request of one of the UNVALIDATED_REQUESTS cases (named by its id) without input validation: the
- * same evaluation, no explain, so no Sids. Only global context keys may be passed, since none is checked.
+ * same evaluation, no explain, so no Sids. Only global keys and the resource type's own keys may be passed.
  */
-function runUnvalidated(simulation: Simulation, request: SimRequest, id: UnvalidatedRequestId): SimResult {
-  if (Object.keys(request.context).some((k) => !k.startsWith('aws:'))) {
+function runUnvalidated(
+  simulation: Simulation,
+  request: SimRequest,
+  id: UnvalidatedRequestId,
+  resourceKeys: ReadonlySet<string> = new Set(),
+): SimResult {
+  const stray = Object.keys(request.context).filter((k) => !k.startsWith('aws:') && !resourceKeys.has(k.toLowerCase()));
+  if (stray.length) {
     throw new SimulationInputError(
-      `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys`,
+      `${request.action} on ${request.resource}: unvalidated requests may only carry global context keys and the keys of the ARN's resource type (not ${stray.join(', ')})`,
     );
   }
   const overall = runUnsafeSimulation(simulation, {});
@@ -242,8 +255,10 @@ async function run(set: PolicySet, request: SimRequest): Promise<SimResult> {
       : await runSimulation(simulation, {});
   if (response.resultType === 'error' && response.errors.message === 'no.resource.types' && verb) {
     apigatewayRejected.add(rejectedKey);
-    if ((await apigatewayArnPatterns()).some((p) => p.test(request.resource))) {
-      return runUnvalidated(simulation, request, 'apigateway-merged-resource-types');
+    const matched = (await apigatewayArnPatterns()).filter((p) => p.re.test(request.resource));
+    if (matched.length) {
+      const keys = new Set(matched.flatMap((p) => [...p.keys]));
+      return runUnvalidated(simulation, request, 'apigateway-merged-resource-types', keys);
     }
   }
   if (
