@@ -263,6 +263,12 @@ function namesOf(
     CrFunctionS3: crFunction('existing-s3'),
     CrFunctionEventBridge: crFunction('event-bridge'),
     CrFunctionCognito: crFunction('existing-cup'),
+    // A hyphen-sibling (stage <stage>-eu, or service <service>-<stage> with stage eu): its names fit <service>-<stage>-*.
+    HyphenStageStack: `${service}-${stage}-eu`,
+    HyphenStageCrFunctionApigw: crFunction('apigw-cw-role', service, `${stage}-eu`),
+    HyphenStageCrFunctionS3: crFunction('existing-s3', service, `${stage}-eu`),
+    HyphenStageCrFunctionEventBridge: crFunction('event-bridge', service, `${stage}-eu`),
+    HyphenStageCrFunctionCognito: crFunction('existing-cup', service, `${stage}-eu`),
     OwnFunction: `${service}-${stage}-api`,
     OtherStageFunction: `${service}-${otherStage}-api`,
     OtherServiceFunction: `${otherService}-${stage}-api`,
@@ -354,6 +360,8 @@ export function loadSubjects(): Promise<Subject[]> {
           if (config.permissionsBoundary) features.add('permissions-boundary');
           if (config.createApiGatewayCloudWatchRole) features.add('create-apigw-cloudwatch-role');
           if (config.manyLambdas) features.add('many-lambdas');
+          // IamStage with IAM wildcards (pr-*): every stage it spans is the own one, hyphen-siblings (pr-1-eu) included.
+          if (/[*?]/.test(config.iamStage)) features.add('stage-wildcard');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
           subjects.push({
