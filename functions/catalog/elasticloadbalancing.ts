@@ -56,15 +56,18 @@ export const elasticloadbalancing: readonly CatalogEntry[] = [
       "Changing an alb event's health check or multi-value headers updates the stack's own target groups (stack-name tag).",
   },
   {
+    // Admin's only: the listener is shared with other services (AlbListenerArns) and no IAM key covers a rule's
+    // conditions or actions, so whoever may modify the own rule may re-aim it at another service's host or path
+    // and receive its requests (docs/security.md, "What cannot be closed on AWS").
     id: 'elbv2.rules-update',
-    roles: ALL,
+    roles: ['admin'],
     source,
     when,
     actions: ['elasticloadbalancing:AddTags', 'elasticloadbalancing:ModifyRule', 'elasticloadbalancing:RemoveTags'],
     resources: RULES,
     condition: VIA_OWN_STACK,
     reason:
-      "Changing an alb event's conditions updates the stack's own listener rule (a new priority is a new rule: admin's).",
+      "Changing an alb event's conditions rewrites the stack's own rule on a shared listener, which can capture another service's paths: admin's.",
   },
   {
     id: 'elbv2.target-groups-create',

@@ -229,8 +229,10 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
   },
   DeploymentPrefix: {
     kind: 'string',
-    pattern: /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
-    patternHelp: 'must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix)',
+    // No `*`: the prefix becomes part of S3 ARNs, where `*` is an IAM wildcard (a silently wider grant).
+    pattern: /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*$/,
+    patternHelp:
+      "must be an S3 key prefix without leading or trailing slash (as provider.deploymentPrefix), letters, digits and !_.'()- only: `*` would be an IAM wildcard in the granted ARNs",
     default: 'serverless',
     description: 'provider.deploymentPrefix.',
   },

@@ -1,14 +1,16 @@
 /**
  * `Xray: true | {Readers: [admin, developer, ci]}`: what `provider.tracing` needs. The execution role sends
- * segments (Lambda active tracing, the X-Ray SDK), and the groups read traces.
+ * segments (Lambda active tracing, the X-Ray SDK); the groups listed in Readers read traces. Nobody by default:
+ * X-Ray trace reads accept no resource and no condition key, so a reader reads every service's traces of the
+ * account and region (URLs, SQL, annotations), which only an explicit choice may grant.
  * API Gateway tracing needs no IAM of its own: the CLI switches it on with the stage update the core grants.
  */
 import { SAR, type CatalogEntry, type GroupRole } from '../catalog/types';
-import { ALL_GROUPS, optionsOf, roleList, type Fail } from './common';
+import { optionsOf, roleList, type Fail } from './common';
 import type { Submodule } from './types';
 
 export interface XrayOptions {
-  /** Groups that may read traces (default all three). */
+  /** Groups that may read traces, account-wide (default none). */
   readonly readers: readonly GroupRole[];
 }
 
@@ -27,7 +29,8 @@ export const xray: Submodule<XrayOptions> = {
         properties: {
           Readers: {
             ...{ type: 'array', items: { enum: ['admin', 'developer', 'ci'] }, uniqueItems: true },
-            description: 'Groups that may read traces (default all three).',
+            description:
+              "Groups that may read traces (default none): X-Ray trace reads are account-wide, every service's traces of the account and region.",
           },
         },
       },
@@ -43,7 +46,7 @@ export const xray: Submodule<XrayOptions> = {
       'true, or a map with Readers (the groups that may read traces)',
     );
     if (!o) return undefined;
-    const readers = o.Readers === undefined ? [...ALL_GROUPS] : roleList(o.Readers, 'Xray.Readers', fail);
+    const readers = o.Readers === undefined ? [] : roleList(o.Readers, 'Xray.Readers', fail);
     return readers ? { readers } : undefined;
   },
 
@@ -73,7 +76,7 @@ export const xray: Submodule<XrayOptions> = {
         ],
         resources: ['*'],
         reason:
-          'Trace map and trace search of the console; X-Ray trace reads accept no resource ARN (account-wide reads).',
+          "Console trace map and search, for the groups in Readers only: the reads accept no resource ARN or key (every service's traces).",
       });
     }
     return out;

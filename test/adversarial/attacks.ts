@@ -728,6 +728,32 @@ export const ATTACKS: readonly Attack[] = [
     requests: [cfn('iot:ReplaceTopicRule', 'arn:{Partition}:iot:{Region}:{Account}:rule/ConsoleMadeRule')],
   },
   {
+    id: 'elbv2-own-rule-captures-shared-listener-traffic',
+    class: 'foreign-resource',
+    deniedFor: DEV_CI,
+    why: "the own rule of a shared listener (AlbListenerArns) modified to match another service's host or path: its requests reach own code (no IAM key covers rule conditions)",
+    requests: [
+      cfn(
+        'elasticloadbalancing:ModifyRule',
+        'arn:{Partition}:elasticloadbalancing:{Region}:{Account}:listener-rule/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2/9999999999999999',
+        { 'aws:ResourceTag/aws:cloudformation:stack-name': '{Stack}' },
+      ),
+    ],
+  },
+  {
+    id: 'xray-read-other-service-traces',
+    class: 'foreign-resource',
+    requires: ['submodule:Xray'],
+    why: "X-Ray trace reads accept no resource or key: every service's traces of the account (URLs, SQL, annotations)",
+    requests: [cli('xray:GetTraceSummaries', '*'), cli('xray:BatchGetTraces', '*')],
+  },
+  {
+    id: 'lambda-permission-sourceless-service-principal-via-stack',
+    class: 'resource-policy',
+    why: "a permission for apigateway.amazonaws.com without SourceArn/SourceAccount: any account's API may invoke the own function (no IAM key for the source)",
+    requests: [cfn('lambda:AddPermission', `${FN}:{OwnFunction}`, { 'lambda:Principal': 'apigateway.amazonaws.com' })],
+  },
+  {
     id: 'logs-put-subscription-filter-cloudtrail',
     class: 'foreign-resource',
     why: "streaming CloudTrail's log group to an own function",

@@ -74,7 +74,7 @@ const STAR_EXEMPTIONS: Readonly<Record<string, string>> = {
   'xray.lambda-put-traces':
     "tracing.lambda: functions send trace segments (as the framework's own role); the actions accept no resource ARN.",
   'xray.read-traces':
-    'Trace map and trace search of the console; X-Ray trace reads accept no resource ARN (account-wide reads).',
+    "Console trace map and search, for the groups in Readers only: the reads accept no resource ARN or key (every service's traces).",
   'canary.codedeploy-stop':
     'A cancelled or failed update stops the traffic shift through the stack; the action accepts no resource ARN.',
   'vpc.lambda-eni-describe':

@@ -600,6 +600,13 @@ const CASES: Case[] = [
     fix: /without leading or trailing slash/,
   },
   {
+    name: 'DeploymentPrefix with an IAM wildcard',
+    template: withApp({ ServiceName: 'tapir', DeploymentPrefix: 'builds*' }),
+    id: 'AppAccess',
+    path: "Property 'DeploymentPrefix'",
+    fix: /`\*` would be an IAM wildcard in the granted ARNs/,
+  },
+  {
     name: 'Stage over 100 characters',
     template: withApp({ ServiceName: 'tapir', Stage: x(101) }),
     id: 'AppAccess',

@@ -4,9 +4,10 @@ import { entryProblems, escalationProblems } from '../../support/catalog-checker
 
 describe('Xray: parse', () => {
   test.each([
-    ['true', true, ['admin', 'developer', 'ci']],
-    ["'true' (a parameter)", 'true', ['admin', 'developer', 'ci']],
-    ['an empty map', {}, ['admin', 'developer', 'ci']],
+    // Nobody reads traces unless listed: the reads are account-wide (no resource, no key).
+    ['true', true, []],
+    ["'true' (a parameter)", 'true', []],
+    ['an empty map', {}, []],
     ['Readers', { Readers: ['admin'] }, ['admin']],
     ['Readers in another order', { Readers: ['ci', 'admin'] }, ['admin', 'ci']],
     ['no readers', { Readers: [] }, []],
@@ -37,9 +38,15 @@ describe('Xray: parse', () => {
 
 describe('Xray: entries', () => {
   const config = configFor({ Xray: true });
-  const entries = xray.entries(optionsOf(xray, true), config);
+  const entries = xray.entries(optionsOf(xray, { Readers: ['admin', 'developer', 'ci'] }), config);
 
-  test('the execution role writes traces, the three groups read them', () => {
+  test('by default only the execution role writes traces; no group reads them', () => {
+    expect(xray.entries(optionsOf(xray, true), config).map((e) => [e.id, e.roles])).toEqual([
+      ['xray.lambda-put-traces', ['lambda']],
+    ]);
+  });
+
+  test('the execution role writes traces, the three listed groups read them', () => {
     expect(entries.map((e) => [e.id, e.roles])).toEqual([
       ['xray.lambda-put-traces', ['lambda']],
       ['xray.read-traces', ['admin', 'developer', 'ci']],
@@ -73,13 +80,19 @@ describe('Xray: entries', () => {
 
 describe('Xray: expansion', () => {
   test('the execution role policy and a group policy carry the statements', async () => {
-    const t = fragmentOf(await expandProperties({ Xray: true }));
+    const t = fragmentOf(await expandProperties({ Xray: { Readers: ['admin'] } }));
     const docs = Object.values(t.Resources)
       .filter((r) => r.Type === 'AWS::IAM::ManagedPolicy')
       .map((r) => JSON.stringify(r.Properties.PolicyDocument));
     const lambda = JSON.stringify(t.Resources.TapirAccessLambdaPolicy.Properties.PolicyDocument);
     expect(lambda).toContain('"Sid":"XrayLambdaPutTraces"');
     expect(docs.filter((d) => d.includes('"Sid":"XrayReadTraces"'))).toHaveLength(1);
+  });
+
+  test('Xray: true grants no group the account-wide trace reads', async () => {
+    const t = fragmentOf(await expandProperties({ Xray: true }));
+    expect(JSON.stringify(t)).toContain('"Sid":"XrayLambdaPutTraces"');
+    expect(JSON.stringify(t)).not.toContain('XrayReadTraces');
   });
 
   test('Xray: false is off', async () => {
