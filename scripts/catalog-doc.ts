@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CORE_CATALOG } from '../functions/catalog';
 import { describeApplicability } from '../functions/catalog/applicability';
 import type { CatalogEntry } from '../functions/catalog/types';
-import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../functions/core/boundary';
+import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES, UNSCOPED_CALLS } from '../functions/core/boundary';
 
 export const CATALOG_DOC = join(__dirname, '..', 'docs', 'catalog.md');
 
@@ -93,7 +93,8 @@ function boundarySection(): string[] {
     '(unless `PermissionsBoundary` names your own or is `none`). The `boundary.*` entries with ARNs are rendered as one',
     `statement (${code(OWN_RESOURCES.id)}), the \`boundary-cr.*\` entries with ARNs as another (${code(CUSTOM_RESOURCE_CALLS.id)}): IAM`,
     'authorises an action only against ARNs of its own resource types, so the union allows exactly what the entries allow',
-    'one by one. The policy also holds the `lambda` entries the expansion grants, and `BoundaryStatements`.',
+    `one by one. The \`boundary.*\` entries on \`*\` (no condition) are one statement as well (${code(UNSCOPED_CALLS.id)}).`,
+    'The policy also holds the `lambda` entries the expansion grants, and `BoundaryStatements`.',
     '',
     '| id | actions | resources | condition | reason |',
     '|---|---|---|---|---|',

@@ -180,7 +180,11 @@ export const BOUNDARY_CODE: readonly CatalogEntry[] = [
     source: `${SAR}list_amazons3.html`,
     actions: ['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject'],
     resources: ['arn:{Partition}:s3:::{Service}-{Stage}-*'],
-    reason: 'Objects of buckets named <service>-<stage>-*; no bucket policy, ACL or configuration.',
+    // S3 ARNs carry no account: without it, another account's bucket of that name would match. The Service
+    // Authorization Reference documents s3:ResourceAccount on every S3 action; IfExists because the merged
+    // statement (boundary.own-resources) also holds other services' actions, which never carry the key.
+    condition: { StringLikeIfExists: { 's3:ResourceAccount': '{Account}' } },
+    reason: "Objects of this account's buckets named <service>-<stage>-*; no bucket policy, ACL or configuration.",
   },
   {
     id: 'boundary.state-machines',
@@ -380,6 +384,13 @@ export const CUSTOM_RESOURCE_CALLS = {
   id: 'boundary-cr.calls',
   reason: "The union of the boundary-cr.* entries with ARNs (docs/catalog.md): the framework's custom resources only.",
 } as const;
+/** The merged statement of the code entries whose actions accept no resource ARN ('*', no condition): its id and reason. */
+export const UNSCOPED_CALLS = {
+  id: 'boundary.unscoped',
+  reason: "The union of the boundary.* entries on '*' (docs/catalog.md): calls whose actions accept no resource ARN.",
+} as const;
+/** The boundary's merged statements: each one's Sid stands for the union of the entries docs/catalog.md lists under it. */
+export const BOUNDARY_MERGED = [OWN_RESOURCES, CUSTOM_RESOURCE_CALLS, UNSCOPED_CALLS] as const;
 
 /**
  * Entries that share one statement in the policy: IAM authorises an action only against ARNs of its own resource
@@ -443,7 +454,12 @@ export function boundaryPolicy(
   const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   const rendered: RenderedStatement[] = [
     merged(OWN_RESOURCES, code.filter(scoped), tokens),
-    ...code.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
+    // Statements on '*' without a condition share one statement too: the union of their actions on '*'.
+    merged(
+      UNSCOPED_CALLS,
+      code.filter((e) => !scoped(e)),
+      tokens,
+    ),
     merged(CUSTOM_RESOURCE_CALLS, cr.filter(scoped), tokens),
     ...cr.filter((e) => !scoped(e)).map((e) => renderEntry(e, tokens)),
     ...[...granted].sort(byId).map((e) => renderEntry(e, tokens)),

@@ -9,7 +9,7 @@ import type { ExpansionContext, CfnResource, Submodule } from '../submodules/typ
 import type { AccessConfig } from './config';
 import { IAM_NAME_LIMITS } from './config';
 import { InvalidResourceError } from './errors';
-import { pack, GROUP_POLICY_QUOTA, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
+import { pack, GROUP_POLICY_QUOTA, packWithin as packFuller, PolicyTooLargeError, type PackedPolicy } from './iam/pack';
 import { renderEntry } from './iam/render';
 import { boundaryPolicy, boundaryPolicyName } from './boundary';
 import { deploymentRoleTrust, forGroups, roleEntries } from './deployment-role';
@@ -167,12 +167,22 @@ export function expandAccess(
     else for (const r of roles) byAudience.get(r)?.entries.push(entry);
   }
   const policiesOfRole = new Map<GroupRole, unknown[]>(GROUP_ROLES.map((r) => [r, []]));
-  for (const [audience, { roles, entries: list }] of byAudience) {
-    if (!list.length) continue;
-    const packed = packOrFail(
-      id,
-      list.sort(byId).map((e) => renderEntry(e, tokens)),
-    );
+  const rendered = [...byAudience].map(
+    ([audience, { roles, entries: list }]) =>
+      [audience, roles, list.sort(byId).map((e) => renderEntry(e, tokens))] as const,
+  );
+  // Policies filled to 80% (POLICY_BUDGET) unless that gives a group more than IAM's 10: then fuller (PACK_BUDGETS, iam/pack.ts).
+  const packedByAudience = packWithin(
+    id,
+    rendered.map(([, , statements]) => statements),
+    (counts) =>
+      Math.max(
+        ...GROUP_ROLES.map((r) => rendered.reduce((n, [, roles], i) => n + (roles.includes(r) ? counts[i] : 0), 0)),
+      ),
+  );
+  for (const [k, [audience, roles]] of rendered.entries()) {
+    const packed = packedByAudience[k];
+    if (!packed.length) continue;
     packed.forEach((p, i) => {
       const logicalId = logicalIds.policy(id, audience, i);
       const name = policyName(config, audience, i, packed.length);
@@ -397,11 +407,14 @@ export function expandAccess(
           Tags: tags,
         },
       });
-      const packed = packOrFail(
+      const [packed] = packWithin(
         id,
-        roleEntries(entries, config, kind)
-          .sort(byId)
-          .map((e) => renderEntry(e, tokens)),
+        [
+          roleEntries(entries, config, kind)
+            .sort(byId)
+            .map((e) => renderEntry(e, tokens)),
+        ],
+        ([count]) => count,
       );
       packed.forEach((p, i) => {
         const policy = deploymentPolicyName(config, kind, i, packed.length);
@@ -530,6 +543,21 @@ function asList(v: unknown): unknown[] {
 
 /** Code-unit order (not locale order): fast, and the same on every machine. */
 const byId = (a: CatalogEntry, b: CatalogEntry) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** packWithin (iam/pack.ts), a statement too large for one policy reported as the Access resource's error. */
+function packWithin(
+  id: string,
+  lists: readonly Parameters<typeof pack>[0][],
+  policiesPerPrincipal: (counts: readonly number[]) => number,
+): PackedPolicy[][] {
+  try {
+    return packFuller(lists, policiesPerPrincipal).packed;
+  } catch (e) {
+    if (e instanceof PolicyTooLargeError)
+      throw new InvalidResourceError(id, undefined, `${e.message}; shorten the names it contains.`, { cause: e });
+    throw e;
+  }
+}
 
 function packOrFail(id: string, statements: Parameters<typeof pack>[0]): PackedPolicy[] {
   try {

@@ -73,6 +73,8 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
           maxLength: MAX_BUCKET_ARN_LENGTH,
         }
       : `arn:${c.iamPartition}:s3:::${deploymentBucketName(c)}`,
+    // The account whose deployment bucket the pattern names (catalog/s3.ts): none for a bucket named by the user.
+    DeploymentBucketAccount: c.deploymentBucket.mode === 'custom' ? [] : [c.iamAccountId],
     ArtifactPrefix: `${c.deploymentPrefix}/${c.slsServiceName}/${c.iamStage}`,
     LambdaRole: lambdaRoleName(c),
     // The stack the Access resource itself lives in (its outputs feed serverless.yml through ${cf:...}).

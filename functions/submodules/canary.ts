@@ -27,6 +27,7 @@ import {
   MANY_LAMBDAS,
   SAR,
   VIA_CLOUDFORMATION,
+  VIA_OWN_STACK_IF_TAGGED,
   type CatalogEntry,
   type ConditionBlock,
 } from '../catalog/types';
@@ -82,6 +83,34 @@ export function canaryArns(config: AccessConfig) {
     ],
   };
 }
+
+/**
+ * The topics an alarm of the service's stack may notify (cloudwatch:AlarmActions, which holds the actions of every
+ * state: ALARM, OK and INSUFFICIENT_DATA): the service's own topics by name (<service>-<stage>-*, and
+ * <stack>-<LogicalId>-<suffix> for topics CloudFormation names: SNS keeps the whole stack name within its 256
+ * characters), TopicNames, and the topic of the Alarms submodule.
+ */
+export function alarmActionTopics(config: AccessConfig): string[] {
+  const out = [
+    'arn:{Partition}:sns:{Region}:{Account}:{OwnNamePrefixes}-*',
+    'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
+  ];
+  // The topic the Alarms submodule creates is <service>-<stage>-alarms (SNS allows 256 characters, so never
+  // shortened): the first pattern holds it. An existing topic it notifies (Alarms.TopicArn) is named here.
+  const alarms = config.submoduleProperties.Alarms as Record<string, unknown> | undefined;
+  if (alarms && typeof alarms.TopicArn === 'string' && alarms.TopicArn.startsWith('arn:')) out.push(alarms.TopicArn);
+  return out;
+}
+
+/*
+ * Alarms, CodeDeploy applications and deployment groups: the Service Authorization Reference documents aws:ResourceTag
+ * on the alarm, application and deploymentgroup resource types, and CloudFormation stamps its
+ * `aws:cloudformation:stack-name` tag (users cannot set `aws:` tags). With long stack names the name patterns stop at
+ * CloudFormation's 24-character stack head, which a sibling stage shares: writes on an existing one hold
+ * VIA_OWN_STACK_IF_TAGGED (catalog/types.ts), so a sibling stack's tagged alarm or application is refused. IfExists:
+ * PutMetricAlarm also creates (no tag yet), and a deploy must not fail where AWS leaves the tag out.
+ * CreateApplication and CreateDeploymentGroup fail on an existing name, so the name pattern cannot overwrite anything.
+ */
 
 export function codeDeployRoleName(config: AccessConfig): string {
   return fitName('iam-role', `${config.resourcePrefix}-${config.stage}`, '-codedeploy');
@@ -191,9 +220,9 @@ export const canary: Submodule<CanaryOptions> = {
           'codedeploy:UpdateDeploymentGroup',
         ],
         resources: [arn.application, arn.deploymentGroup],
-        condition: VIA_CLOUDFORMATION,
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
-          'Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups, only through the stack.',
+          "Each deploy shifts alias traffic (CodeDeployLambdaAliasUpdate) and updates groups: the own stack's, through it.",
       },
       {
         id: 'canary.codedeploy-stop',
@@ -206,25 +235,45 @@ export const canary: Submodule<CanaryOptions> = {
           'A cancelled or failed update stops the traffic shift through the stack; the action accepts no resource ARN.',
       },
       {
-        id: 'canary.codedeploy-application-lifecycle',
+        id: 'canary.codedeploy-application-create',
         roles: ['admin'],
         source: codedeploy,
-        actions: ['codedeploy:CreateApplication', 'codedeploy:DeleteApplication', 'codedeploy:UpdateApplication'],
+        actions: ['codedeploy:CreateApplication'],
         resources: [arn.application],
         condition: VIA_CLOUDFORMATION,
         reason:
-          "The first canary deploy creates the plugin's application and sls remove deletes it: admin's, via the stack.",
+          "The first canary deploy creates the plugin's application (an existing name fails): admin's, via the stack.",
+      },
+      {
+        id: 'canary.codedeploy-application-lifecycle',
+        roles: ['admin'],
+        source: codedeploy,
+        actions: ['codedeploy:DeleteApplication', 'codedeploy:UpdateApplication'],
+        resources: [arn.application],
+        condition: VIA_OWN_STACK_IF_TAGGED,
+        reason: "sls remove deletes the own stack's application (its stack tag): admin's, via the stack.",
+      },
+      {
+        id: 'canary.codedeploy-group-create',
+        roles: ['admin'],
+        alsoFor: MANY_LAMBDAS,
+        source: codedeploy,
+        actions: ['codedeploy:CreateDeploymentGroup'],
+        resources: [arn.deploymentGroup],
+        condition: VIA_CLOUDFORMATION,
+        reason:
+          "Deployment groups come with canary functions (an existing name fails): admin's (ManyLambdas: also developer, ci).",
       },
       {
         id: 'canary.codedeploy-group-lifecycle',
         roles: ['admin'],
         alsoFor: MANY_LAMBDAS,
         source: codedeploy,
-        actions: ['codedeploy:CreateDeploymentGroup', 'codedeploy:DeleteDeploymentGroup'],
+        actions: ['codedeploy:DeleteDeploymentGroup'],
         resources: [arn.deploymentGroup],
-        condition: VIA_CLOUDFORMATION,
+        condition: VIA_OWN_STACK_IF_TAGGED,
         reason:
-          "Deployment groups come and go with canary functions: admin's (ManyLambdas: also developer, ci), via the stack.",
+          "Deployment groups go with canary functions (own stack's tag): admin's (ManyLambdas: also developer, ci), via the stack.",
       },
       {
         id: 'canary.pass-codedeploy-role',
@@ -254,8 +303,9 @@ export const canary: Submodule<CanaryOptions> = {
           'cloudwatch:UntagResource',
         ],
         resources: [arn.stackAlarms],
-        condition: VIA_CLOUDFORMATION,
-        reason: 'deploymentSettings.alarms watch alarms the service declares in resources:, named after the stack.',
+        condition: VIA_OWN_STACK_IF_TAGGED,
+        reason:
+          'deploymentSettings.alarms watch alarms the service declares in resources:, named after the stack (and its tag).',
       },
       {
         id: 'canary.stack-alarms-put',
@@ -264,11 +314,11 @@ export const canary: Submodule<CanaryOptions> = {
         actions: ['cloudwatch:PutMetricAlarm'],
         resources: [arn.stackAlarms],
         condition: {
-          ...VIA_CLOUDFORMATION,
-          'ForAllValues:ArnLike': { 'cloudwatch:AlarmActions': 'arn:{Partition}:sns:{Region}:{Account}:*' },
+          ...VIA_OWN_STACK_IF_TAGGED,
+          'ForAllValues:ArnLike': { 'cloudwatch:AlarmActions': alarmActionTopics(config) },
         },
         reason:
-          'Creating or tuning those alarms through the stack; their actions may only notify SNS (no EC2 or SSM actions).',
+          "Creating or tuning those alarms (never another stack's) through the stack; they notify the service's own topics only.",
       },
       {
         id: 'canary.stack-alarms-delete',
@@ -277,8 +327,9 @@ export const canary: Submodule<CanaryOptions> = {
         source: cloudwatch,
         actions: ['cloudwatch:DeleteAlarms'],
         resources: [arn.stackAlarms],
-        condition: VIA_CLOUDFORMATION,
-        reason: "Removing a watched alarm from the stack deletes it: admin's (ManyLambdas: also developer, ci).",
+        condition: VIA_OWN_STACK_IF_TAGGED,
+        reason:
+          "Removing a watched alarm from the stack deletes it (own stack's tag): admin's (ManyLambdas: also developer, ci).",
       },
     ];
     if (options.serviceRole === 'plugin') {

@@ -27,7 +27,7 @@
  */
 import { CORE_CATALOG } from '../../functions/catalog';
 import type { CatalogEntry } from '../../functions/catalog/types';
-import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, declaredReason, OWN_RESOURCES } from '../../functions/core/boundary';
+import { BOUNDARY_CATALOG, BOUNDARY_MERGED, declaredReason } from '../../functions/core/boundary';
 import { sidOf } from '../../functions/core/iam/render';
 import {
   permissionsOf,
@@ -147,10 +147,10 @@ type Reasoned = Pick<CatalogEntry, 'id' | 'reason'>;
 
 /**
  * Sid -> catalog entry (id and reason), for the core catalog, the boundary catalog and its merged statements
- * (OWN_RESOURCES, CUSTOM_RESOURCE_CALLS), and the given extra (submodule) entries.
+ * (BOUNDARY_MERGED), and the given extra (submodule) entries.
  */
 export function catalogBySid(extra: readonly CatalogEntry[] = []): Map<string, Reasoned> {
-  const all: Reasoned[] = [...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS, ...extra];
+  const all: Reasoned[] = [...CORE_CATALOG, ...BOUNDARY_CATALOG, ...BOUNDARY_MERGED, ...extra];
   return new Map(all.map((e) => [sidOf(e.id), { id: e.id, reason: e.reason }]));
 }
 

@@ -1615,4 +1615,137 @@ export const ATTACKS: readonly Attack[] = [
       ),
     ],
   },
+
+  // ---------------------------------------------------------------------------------------------------------
+  // H-room (red-team F7, F4, F10): outsiders' buckets named like the deployment bucket pattern, canary alarms and
+  // CodeDeploy applications of a sibling stack that shares the 24-character stack head.
+  {
+    id: 'deployment-bucket-outsider-artifacts-write',
+    class: 'foreign-resource',
+    requires: ['!bucket:custom'],
+    why: "artifacts (the stack template CloudFormation deploys) uploaded into another account's bucket named like the deployment bucket",
+    requests: [
+      cli(
+        's3:PutObject',
+        'arn:{Partition}:s3:::{Bucket}/{Prefix}/{Service}/{Stage}/x/compiled-cloudformation-template.json',
+        {
+          's3:ResourceAccount': '{AttackerAccount}',
+        },
+      ),
+    ],
+  },
+  {
+    id: 'deployment-bucket-outsider-artifacts-read',
+    class: 'foreign-resource',
+    requires: ['!bucket:custom'],
+    why: "a template or code planted by an outsider in its own bucket named like the deployment bucket, read as the service's",
+    requests: [
+      cli(
+        's3:GetObject',
+        'arn:{Partition}:s3:::{Bucket}/{Prefix}/{Service}/{Stage}/x/compiled-cloudformation-template.json',
+        {
+          's3:ResourceAccount': '{AttackerAccount}',
+        },
+      ),
+    ],
+  },
+  {
+    id: 'deployment-bucket-outsider-bucket-policy',
+    class: 'foreign-resource',
+    requires: ['!bucket:custom'],
+    why: "admin rewriting the policy of another account's bucket named like the deployment bucket",
+    requests: [
+      cli('s3:PutBucketPolicy', 'arn:{Partition}:s3:::{Bucket}', { 's3:ResourceAccount': '{AttackerAccount}' }),
+    ],
+  },
+  {
+    id: 'deployment-bucket-outsider-list',
+    class: 'foreign-resource',
+    requires: ['!bucket:custom'],
+    why: "probing another account's bucket named like the deployment bucket",
+    requests: [
+      cli('s3:GetBucketLocation', 'arn:{Partition}:s3:::{Bucket}', { 's3:ResourceAccount': '{AttackerAccount}' }),
+    ],
+  },
+  {
+    id: 'canary-alarm-rewrites-other-stage-alarm',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack rewriting (silencing) a sibling stage's canary alarm whose generated name shares the stack head",
+    requests: [
+      cfn(
+        'cloudwatch:PutMetricAlarm',
+        'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{OtherStageStack}-HelloErrors-1A2B3C4D5E6F',
+        {
+          ...OTHER_STAGE_TAG,
+          'cloudwatch:AlarmActions': ['arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-alarms'],
+        },
+      ),
+    ],
+  },
+  {
+    id: 'canary-alarm-deletes-other-stage-alarm',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack deleting a sibling stage's canary alarm (its traffic shift then never rolls back)",
+    requests: [
+      cfn(
+        'cloudwatch:DeleteAlarms',
+        'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{OtherStageStack}-HelloErrors-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'canary-alarm-untags-other-stage-alarm',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack retagging a sibling stage's canary alarm",
+    requests: [
+      cfn(
+        'cloudwatch:TagResource',
+        'arn:{Partition}:cloudwatch:{Region}:{Account}:alarm:{OtherStageStack}-HelloErrors-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'canary-deletes-other-stage-codedeploy-application',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack deleting a sibling stage's CodeDeploy application (with its deployment groups)",
+    requests: [
+      cfn(
+        'codedeploy:DeleteApplication',
+        'arn:{Partition}:codedeploy:{Region}:{Account}:application:{OtherStageStack}-ServiceDeploymentApplication-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'canary-renames-other-stage-codedeploy-application',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack renaming a sibling stage's CodeDeploy application (its deploys then fail)",
+    requests: [
+      cfn(
+        'codedeploy:UpdateApplication',
+        'arn:{Partition}:codedeploy:{Region}:{Account}:application:{OtherStageStack}-ServiceDeploymentApplication-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
+  {
+    id: 'canary-registers-revision-other-stage-codedeploy-application',
+    class: 'via-stack',
+    requires: ['submodule:Canary'],
+    why: "an own stack registering revisions in a sibling stage's CodeDeploy application",
+    requests: [
+      cfn(
+        'codedeploy:RegisterApplicationRevision',
+        'arn:{Partition}:codedeploy:{Region}:{Account}:application:{OtherStageStack}-ServiceDeploymentApplication-1A2B3C4D5E6F',
+        OTHER_STAGE_TAG,
+      ),
+    ],
+  },
 ];

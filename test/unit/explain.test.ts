@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORE_CATALOG } from '../../functions/catalog';
-import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../../functions/core/boundary';
+import { BOUNDARY_CATALOG, BOUNDARY_MERGED } from '../../functions/core/boundary';
 import { sidOf } from '../../functions/core/iam/render';
 import { htmlPage, markdown, runExplain } from '../../scripts/explain';
 import { dumpDom } from '../../scripts/lib/chromium';
@@ -123,7 +123,7 @@ describe('the matrix of examples/tapir.yaml', () => {
 
   test('every statement in the template appears in a cell with its catalog reason; every account-wide statement has one', () => {
     const reasons = new Map(
-      [...CORE_CATALOG, ...BOUNDARY_CATALOG, OWN_RESOURCES, CUSTOM_RESOURCE_CALLS].map((e) => [sidOf(e.id), e.reason]),
+      [...CORE_CATALOG, ...BOUNDARY_CATALOG, ...BOUNDARY_MERGED].map((e) => [sidOf(e.id), e.reason]),
     );
     const sids = new Set<string>();
     for (const r of Object.values(processed.Resources ?? {}))

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CORE_CATALOG } from '../../functions/catalog';
 import type { CatalogEntry } from '../../functions/catalog/types';
 import { parseAccess } from '../../functions/core/config';
-import { BOUNDARY_CATALOG, CUSTOM_RESOURCE_CALLS, OWN_RESOURCES } from '../../functions/core/boundary';
+import { BOUNDARY_CATALOG, BOUNDARY_MERGED } from '../../functions/core/boundary';
 import { GROUP_POLICY_QUOTA, MANAGED_POLICY_QUOTA } from '../../functions/core/iam/pack';
 import { transformTemplate } from '../../functions/core/transform';
 import { handler } from '../../functions/handlers/macro';
@@ -524,13 +524,9 @@ describe.each(CASES)('%s', (_name, template, values) => {
   });
 
   test("each statement's Sid is its catalog id in PascalCase, and no reason travels in the template", () => {
-    const ids = [
-      ...CORE_CATALOG,
-      ...BOUNDARY_CATALOG,
-      OWN_RESOURCES,
-      CUSTOM_RESOURCE_CALLS,
-      ...submoduleEntries(template, values),
-    ].map((e) => e.id);
+    const ids = [...CORE_CATALOG, ...BOUNDARY_CATALOG, ...BOUNDARY_MERGED, ...submoduleEntries(template, values)].map(
+      (e) => e.id,
+    );
     for (let i = 0; i < 20; i++) ids.push(`boundary.declared-${i + 1}`);
     const sids = new Set(
       ids.map((id) =>
@@ -561,8 +557,7 @@ describe.each(CASES)('%s', (_name, template, values) => {
     const sources: Array<{ id: string; effect?: string }> = [
       ...CORE_CATALOG,
       ...BOUNDARY_CATALOG,
-      OWN_RESOURCES,
-      CUSTOM_RESOURCE_CALLS,
+      ...BOUNDARY_MERGED,
       ...submoduleEntries(template, values),
     ];
     for (let i = 0; i < 20; i++) sources.push({ id: `boundary.declared-${i + 1}` });

@@ -3,6 +3,8 @@ import { handler } from '../../../functions/handlers/macro';
 import { expandAccess } from '../../../functions/core/expand-access';
 import { sidOf } from '../../../functions/core/iam/render';
 import { canary, canaryArns, codeDeployRoleEntries } from '../../../functions/submodules/canary';
+import { alarmTopicName } from '../../../functions/submodules/cloudwatch';
+import { arnTokens } from '../../../functions/core/naming';
 import type { Submodule } from '../../../functions/submodules/types';
 import { configFor, expandProperties, fillTokens, fragmentOf, namesServiceAndStage, optionsOf, parse } from './helpers';
 import { entryProblems, escalationProblems } from '../../support/catalog-checker';
@@ -171,11 +173,34 @@ describe.each([
     expect(hook?.actions).toEqual(['codedeploy:PutLifecycleEventHookExecutionStatus']);
   });
 
-  test('alarms the service declares may only notify SNS', () => {
+  test("alarms the service declares may only notify the service's own topics (never another service's, nor EC2 or SSM)", () => {
     const put = entries.find((e) => e.actions.includes('cloudwatch:PutMetricAlarm'));
     expect(put?.condition?.['ForAllValues:ArnLike']).toEqual({
-      'cloudwatch:AlarmActions': 'arn:{Partition}:sns:{Region}:{Account}:*',
+      'cloudwatch:AlarmActions': [
+        'arn:{Partition}:sns:{Region}:{Account}:{OwnNamePrefixes}-*',
+        'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
+      ],
     });
+  });
+
+  test('writes on existing alarms, applications and groups are refused where their stack tag names another stack (creates cannot overwrite)', () => {
+    const tag = 'aws:ResourceTag/aws:cloudformation:stack-name';
+    const byAction = (a: string) => entries.find((e) => e.actions.includes(a));
+    // IfExists: PutMetricAlarm also creates (no tag yet), and a deploy must not fail where AWS leaves the tag out.
+    for (const a of [
+      'cloudwatch:DeleteAlarms',
+      'cloudwatch:PutMetricAlarm',
+      'cloudwatch:TagResource',
+      'codedeploy:DeleteApplication',
+      'codedeploy:UpdateApplication',
+      'codedeploy:DeleteDeploymentGroup',
+      'codedeploy:CreateDeployment',
+      'codedeploy:RegisterApplicationRevision',
+    ])
+      expect([a, byAction(a)?.condition?.StringLikeIfExists]).toEqual([a, { [tag]: '{StackName}' }]);
+    // CreateApplication and CreateDeploymentGroup fail on an existing name: the name pattern is enough.
+    for (const a of ['codedeploy:CreateApplication', 'codedeploy:CreateDeploymentGroup'])
+      expect([a, byAction(a)?.actions, byAction(a)?.condition?.StringLikeIfExists]).toEqual([a, [a], undefined]);
   });
 });
 
@@ -311,5 +336,30 @@ describe('Canary: each statement is labelled with the principal that gets it', (
     ).toThrow(
       'catalog entry codedeploy-role.shift-alias is for codedeploy, which gets no statement from the expansion',
     );
+  });
+});
+
+describe('Canary: alarm actions and the Alarms topic', () => {
+  const topicsOf = (properties: Record<string, unknown>) =>
+    canary
+      .entries(optionsOf(canary, true), configFor({ Canary: true, ...properties }))
+      .find((e) => e.id === 'canary.stack-alarms-put')?.condition?.['ForAllValues:ArnLike']?.[
+      'cloudwatch:AlarmActions'
+    ];
+
+  test("the topic the Alarms submodule creates is one of the service's (<service>-<stage>-alarms)", () => {
+    const config = configFor({ Canary: true, Alarms: { Functions: [], Topic: { Emails: [] } } });
+    expect(arnTokens(config).OwnNamePrefixes).toEqual(['sls-tapir-dev']);
+    expect(alarmTopicName(config)).toBe('sls-tapir-dev-alarms');
+    expect(topicsOf({ Alarms: { Functions: [], Topic: { Emails: [] } } })).toHaveLength(2);
+  });
+
+  test('an existing topic the Alarms submodule notifies (TopicArn) may be an alarm action too', () => {
+    const arn = 'arn:aws:sns:us-east-1:123456789012:platform-alerts';
+    expect(topicsOf({ Alarms: { Functions: [], TopicArn: arn } })).toEqual([
+      'arn:{Partition}:sns:{Region}:{Account}:{OwnNamePrefixes}-*',
+      'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
+      arn,
+    ]);
   });
 });
