@@ -72,9 +72,13 @@ import {
 } from './lib/rollout-plan';
 import {
   ADMINISTRATION_ROLE,
+  BOUNDARY_PARAMETER,
   CODE_BUCKET_PARAMETER,
+  DEFAULT_MACRO_NAME,
   EXECUTION_ROLE,
+  RESOLVER_NAME_PARAMETER,
   administrationRoleTemplate,
+  boundaryPolicyName,
   buildStackSetTemplate,
   executionRoleTemplate,
   codeBucketName,
@@ -322,6 +326,15 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
         );
       parameters[CODE_BUCKET_PARAMETER] = args.codeBucketPrefix;
     }
+    if (prepared.template.Parameters && BOUNDARY_PARAMETER in prepared.template.Parameters) {
+      // the execution role may create the macro's roles only with the boundary its StackSet creates
+      const boundary = boundaryPolicyName(macroNamesOf(prepared.template, parameters).macroName);
+      if (parameters[BOUNDARY_PARAMETER] !== undefined && parameters[BOUNDARY_PARAMETER] !== boundary)
+        throw new UsageError(
+          `--parameter ${BOUNDARY_PARAMETER}: the rollout sets it to ${boundary} (the execution role creates the macro's roles only with that boundary); leave it out`,
+        );
+      parameters[BOUNDARY_PARAMETER] = boundary;
+    }
     for (const k of Object.keys(parameters)) {
       if (!(k in (prepared.template.Parameters ?? {})))
         throw new UsageError(`--parameter ${k}: the template declares no parameter ${k}`);
@@ -401,15 +414,46 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
   }
   const administrationRoleArn = administrationRoleArnOf(adminStack);
 
-  // 2. The execution role in every account of the OUs: a service-managed StackSet with automatic deployment.
+  // 2. The execution role in every account of the OUs: a service-managed StackSet with automatic deployment. It
+  // may write only the macro's own roles, functions and log groups, whose names come from the macro StackSet's
+  // MacroName and (roles) region: every region it is asked for or already has stack instances in.
+  let rolesBody: string;
+  let macroNames: ReturnType<typeof macroNamesOf>;
+  try {
+    const existing = await macroStackSetState(send, args.stackSetName);
+    // The resolver's name: --parameter, else what the StackSet has, else generated when upgrading a StackSet from
+    // before explicit names (its Access stacks import the resolver's ARN), else template.yaml's default (named).
+    const deployed = existing.resolverFunctionName ?? (existing.generatedNames ? 'generated' : undefined);
+    const declared = RESOLVER_NAME_PARAMETER in (prepared.template.Parameters ?? {});
+    if (declared && target.parameters[RESOLVER_NAME_PARAMETER] === undefined && deployed)
+      (target.parameters as Record<string, string>)[RESOLVER_NAME_PARAMETER] = deployed;
+    macroNames = macroNamesOf(prepared.template, target.parameters);
+    rolesBody = JSON.stringify(
+      executionRoleTemplate({
+        regions: [...args.regions, ...existing.regions],
+        resolverFunctionName: macroNames.resolverFunctionName,
+        stackSetName: args.stackSetName,
+        removeGeneratedNames: existing.generatedNames,
+      }),
+    );
+    if (existing.generatedNames)
+      log(
+        `StackSet ${args.stackSetName} still has generated names (StackSet-...): this run replaces them with template.yaml's names, and the execution role may delete the old ones until the next run`,
+      );
+  } catch (e) {
+    if ((e as Error).name !== 'StackSetTemplateError' && !(e instanceof UsageError)) throw e;
+    log(`error: ${(e as Error).message}`);
+    return 2;
+  }
   const rolesTarget: RolloutTarget = {
     stackSetName: names.rolesStackSet,
     organizationalUnits: args.organizationalUnits,
     regions: [adminRegion],
-    templateBody: JSON.stringify(executionRoleTemplate()),
+    templateBody: rolesBody,
     parameters: {
       AdministrationRoleArn: administrationRoleArn,
       MacroStackSetName: args.stackSetName,
+      MacroName: macroNames.macroName,
       CodeBucketPrefix: args.codeBucketPrefix ?? '',
       CodeKeyPrefix: args.codeKeyPrefix,
     },
@@ -478,6 +522,60 @@ export async function runRollout(argv: readonly string[], partial: Partial<Rollo
     `Accounts that join these OUs later get ${EXECUTION_ROLE} automatically (auto-deployment of ${names.rolesStackSet}); run the same command again to give them the macro. The management account never gets a stack instance.`,
   );
   return 0;
+}
+
+/**
+ * The macro StackSet's MacroName and ResolverFunctionName: the --parameter value, else the template's default
+ * (template.yaml's), else template.yaml's own defaults (a --template without those parameters).
+ */
+export function macroNamesOf(
+  template: Template,
+  parameters: Readonly<Record<string, string>>,
+): { macroName: string; resolverFunctionName: 'named' | 'generated' } {
+  const value = (key: string, fallback: string) =>
+    parameters[key] ?? (template.Parameters?.[key]?.Default as string | undefined) ?? fallback;
+  const macroName = value('MacroName', DEFAULT_MACRO_NAME);
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(macroName))
+    throw new UsageError(
+      `MacroName ${macroName}: letters, digits, '_' and '-', 32 characters at most (it names the macro's roles)`,
+    );
+  const resolverFunctionName = value(RESOLVER_NAME_PARAMETER, 'named');
+  if (resolverFunctionName !== 'named' && resolverFunctionName !== 'generated')
+    throw new UsageError(`${RESOLVER_NAME_PARAMETER} ${resolverFunctionName}: named or generated`);
+  return { macroName, resolverFunctionName };
+}
+
+/**
+ * What the macro StackSet has now: its stack instances' regions, whether its template still leaves the roles'
+ * names to CloudFormation (deployed before explicit names), and its ResolverFunctionName. Nothing when it does
+ * not exist or cannot be read.
+ */
+async function macroStackSetState(
+  send: Send,
+  stackSetName: string,
+): Promise<{ regions: string[]; generatedNames: boolean; resolverFunctionName?: string }> {
+  try {
+    const target = { stackSetName } as RolloutTarget;
+    const stackSet = await describeStackSet(send, target);
+    if (!stackSet) return { regions: [], generatedNames: false };
+    const regions = [...new Set((await listInstances(send, target)).map((i) => i.Region).filter(Boolean) as string[])];
+    let generatedNames = false;
+    try {
+      const t = JSON.parse(stackSet.TemplateBody ?? '{}') as Template;
+      generatedNames = Object.values(t.Resources ?? {}).some(
+        (r) =>
+          r?.Type === 'AWS::IAM::Role' && (r.Properties as Record<string, unknown> | undefined)?.RoleName === undefined,
+      );
+    } catch {
+      /* not JSON: a template of the user's own (--template); nothing to upgrade */
+    }
+    const resolverFunctionName = stackSet.Parameters?.find(
+      (p) => p.ParameterKey === RESOLVER_NAME_PARAMETER,
+    )?.ParameterValue;
+    return { regions, generatedNames, ...(resolverFunctionName ? { resolverFunctionName } : {}) };
+  } catch {
+    return { regions: [], generatedNames: false }; // a dry run without credentials; a real run fails at the StackSet's own reads
+  }
 }
 
 /** The names of the three parts, derived from --stack-set-name. */

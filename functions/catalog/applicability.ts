@@ -11,7 +11,12 @@ export type EventType = 'alb' | 'cloudFront' | 'cognitoUserPool' | 'iot' | 'iotF
 
 /** Access properties holding a list; "non-empty" is the only question the catalog asks of most. */
 export type ListProperty =
-  'EventBucketNames' | 'ExternalLayerArns' | 'AlbListenerArns' | 'ExistingBuckets' | 'ExistingUserPoolIds';
+  | 'EventBucketNames'
+  | 'ExternalLayerArns'
+  | 'AlbListenerArns'
+  | 'ExistingBuckets'
+  | 'ExistingUserPoolIds'
+  | 'SubscribedTopicArns';
 
 /** Access properties holding true or false, false when not written. */
 export type BooleanProperty = 'ManyLambdas' | 'DeploymentRoles' | 'CreateApiGatewayCloudWatchRole';
@@ -50,6 +55,7 @@ export const APPLICABILITY_PROPERTIES = [
   'AlbListenerArns',
   'ExistingBuckets',
   'ExistingUserPoolIds',
+  'SubscribedTopicArns',
   'Events',
   'ResourceTypes',
 ] as const;
@@ -76,6 +82,8 @@ function listValue(property: ListProperty | 'Events', config: AccessConfig): rea
       return config.existingBuckets;
     case 'ExistingUserPoolIds':
       return config.existingUserPoolIds;
+    case 'SubscribedTopicArns':
+      return config.subscribedTopicArns;
     case 'Events':
       return config.events;
   }

@@ -3,10 +3,13 @@ import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type Catalog
 
 const source = `${SAR}list_amazoncloudwatchlogs.html`;
 /** Log groups the service may subscribe functions to: its functions' own and those listed in SubscribedLogGroupNames. */
+const OWN_FUNCTION_LOG_GROUPS = 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*';
 const SUBSCRIBED = [
-  'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{Service}-{Stage}-*',
+  OWN_FUNCTION_LOG_GROUPS,
   'arn:{Partition}:logs:{Region}:{Account}:log-group:{SubscribedLogGroupNames}',
 ];
+/** The log groups of the service's own functions, where the framework's direct cleanup may delete a filter. */
+const OWN_SUBSCRIBED = [OWN_FUNCTION_LOG_GROUPS];
 /** The functions' log groups (ARN.logGroups without the API access logs): the only ones `sls logs` reads. */
 const FUNCTION_LOG_GROUPS = ARN.logGroups.filter((g) => g.includes(':log-group:/aws/lambda/'));
 
@@ -77,7 +80,11 @@ export const logs: readonly CatalogEntry[] = [
     roles: ['admin'],
     source,
     actions: ['logs:DeleteSubscriptionFilter'],
-    resources: SUBSCRIBED,
-    reason: 'deploy removes a stale filter of a subscribed log group itself before CloudFormation adds the new one.',
+    // Not on SubscribedLogGroupNames: the action has no key for the filter name, so a direct delete there would
+    // remove any filter of another owner's log group (its log shipping). On those groups the filters go through the
+    // stack only (CloudFormation deletes only the filters it created).
+    resources: OWN_SUBSCRIBED,
+    reason:
+      "deploy removes a stale filter of the service's own subscribed log group itself before CloudFormation adds the new one.",
   },
 ];

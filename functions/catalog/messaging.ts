@@ -1,12 +1,24 @@
 import { ARN } from './arns';
 import { GROUP_ROLES as ALL, SAR, VIA_CLOUDFORMATION, VIA_OWN_STACK_IF_TAGGED, type CatalogEntry } from './types';
 
-/** The service's topics: <service>-<stage>-*, and those listed in TopicNames (user-named, or another owner's it subscribes to). */
+/**
+ * The service's topics: <service>-<stage>-*, and those it creates under a name of its own (TopicNames). A topic of
+ * another owner that an sns event only subscribes to (by ARN) is in SUBSCRIBED_TOPICS instead and never here: an
+ * AWS::SNS::TopicPolicy needs no ownership of the topics it names, so the owner's calls on it would let any group
+ * open another team's topic to any account.
+ */
 const TOPICS = [
   'arn:{Partition}:sns:{Region}:{Account}:{Service}-{Stage}-*',
   'arn:{Partition}:sns:{Region}:{Account}:{TopicNames}',
 ];
+/** Topics of other owners the service's sns events subscribe to by ARN (SubscribedTopicArns, any region or account). */
+const SUBSCRIBED_TOPICS = ['{SubscribedTopicArns}'];
 const OWN_QUEUES = ['arn:{Partition}:sqs:{Region}:{Account}:{Service}-{Stage}-*'];
+/** Subscribe always carries sns:Protocol and sns:Endpoint: only the service's own functions or queues. */
+const OWN_ENDPOINTS = {
+  StringEqualsIfExists: { 'sns:Protocol': ['lambda', 'sqs'] },
+  ArnLikeIfExists: { 'sns:Endpoint': [...ARN.ownFunctions, ...OWN_QUEUES] },
+};
 /**
  * The service's queues: <service>-<stage>-*, the names CloudFormation generates for unnamed queues
  * (<stack>-<LogicalId>-<suffix>; the same prefix unless StackName is custom), and the QueueNames it declares
@@ -25,7 +37,10 @@ const STREAMS = [
 ];
 const CONSUMERS = STREAMS.map((s) => `${s}/consumer/*`);
 
-/** Topics and queues are the service's (<service>-<stage>-*) or listed (TopicNames, QueueNames); streams are another owner's. */
+/**
+ * Topics and queues are the service's (<service>-<stage>-*) or listed (TopicNames, QueueNames); subscribed topics
+ * (SubscribedTopicArns) and streams are another owner's.
+ */
 export const messaging: readonly CatalogEntry[] = [
   {
     id: 'sns.topics-lifecycle',
@@ -46,14 +61,33 @@ export const messaging: readonly CatalogEntry[] = [
       'sns:UntagResource',
     ],
     resources: TOPICS,
-    // Subscribe always carries sns:Protocol and sns:Endpoint: only the service's own functions or queues.
-    condition: {
-      ...VIA_CLOUDFORMATION,
-      StringEqualsIfExists: { 'sns:Protocol': ['lambda', 'sqs'] },
-      ArnLikeIfExists: { 'sns:Endpoint': [...ARN.ownFunctions, ...OWN_QUEUES] },
-    },
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_ENDPOINTS },
     reason:
       "sns events create the service's topics and subscribe its own functions or queues; only through the admin's stack.",
+  },
+  {
+    id: 'sns.subscribed-topics-subscribe',
+    roles: ['admin'],
+    when: { property: 'SubscribedTopicArns', nonEmpty: true },
+    source: `${SAR}list_amazonsns.html`,
+    // The AWS::SNS::Subscription create and delete handlers (Subscribe; Unsubscribe), with its update and read calls
+    // (sns.subscribed-topics-update): the subscriber's calls, never the topic owner's (attributes, policy, tags).
+    actions: ['sns:Subscribe', 'sns:Unsubscribe'],
+    resources: SUBSCRIBED_TOPICS,
+    condition: { ...VIA_CLOUDFORMATION, ...OWN_ENDPOINTS },
+    reason:
+      "sns events with an arn subscribe own functions to another owner's topic (SubscribedTopicArns); admin's stack only.",
+  },
+  {
+    id: 'sns.subscribed-topics-update',
+    roles: ALL,
+    when: { property: 'SubscribedTopicArns', nonEmpty: true },
+    source: `${SAR}list_amazonsns.html`,
+    actions: ['sns:GetSubscriptionAttributes', 'sns:SetSubscriptionAttributes'],
+    resources: SUBSCRIBED_TOPICS,
+    condition: VIA_CLOUDFORMATION,
+    reason:
+      'Changing the filter or redrive policy of the own subscription to a SubscribedTopicArns topic, via the stack.',
   },
   {
     id: 'sns.subscriptions-update',

@@ -42,8 +42,10 @@ export interface AccessConfig {
   readonly functionNames: readonly string[];
   /** Layer names outside `<service>-<stage>-*`, such as the framework's default (the bare layer key). */
   readonly layerNames: readonly string[];
-  /** SNS topics the service creates or subscribes to outside `<service>-<stage>-*` (sns events, resources). */
+  /** SNS topics the service creates outside `<service>-<stage>-*` (sns events by name, resources TopicName). */
   readonly topicNames: readonly string[];
+  /** SNS topics (ARNs) of other owners the service only subscribes to (sns events with an arn). */
+  readonly subscribedTopicArns: readonly string[];
   readonly queueNames: readonly string[];
   readonly streamNames: readonly string[];
   /** Buckets of the service's s3 events (created by the stack, or `existing: true`). */
@@ -297,8 +299,17 @@ export const CORE_PROPERTIES: Readonly<Record<string, PropertySpec>> = {
     kind: 'list',
     pattern: /^[A-Za-z0-9_-]{1,256}$/,
     patternHelp:
-      'must be an SNS topic name (letters, digits, hyphens and underscores; the name of an sns event or of a topic ARN it names)',
-    description: 'SNS topics outside <service>-<stage>-* the service creates or subscribes to (sns events).',
+      "must be an SNS topic name (letters, digits, hyphens and underscores: an sns event's topic name, or TopicName of an AWS::SNS::Topic in resources); a topic the service only subscribes to by ARN belongs in SubscribedTopicArns",
+    description:
+      'SNS topics outside <service>-<stage>-* the service CREATES (sns events by name, resources TopicName): admin creates, tags and deletes them, every group changes their attributes and policy through the stack. Never list a topic of another owner here: SubscribedTopicArns.',
+  },
+  SubscribedTopicArns: {
+    kind: 'list',
+    pattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+    patternHelp:
+      'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>: the arn of an sns event on a topic the service does not create)',
+    description:
+      "SNS topics of other owners the service only subscribes to (sns events with an arn): admin subscribes and unsubscribes the service's own functions or queues through the stack, every group changes those subscriptions; never the topic's attributes, policy, tags or the topic itself.",
   },
   QueueNames: {
     kind: 'list',
@@ -618,6 +629,7 @@ export function parseAccess(
     functionNames: list('FunctionNames'),
     layerNames: list('LayerNames'),
     topicNames: list('TopicNames'),
+    subscribedTopicArns: list('SubscribedTopicArns'),
     queueNames: list('QueueNames'),
     streamNames: list('StreamNames'),
     eventBucketNames: list('EventBucketNames'),
@@ -638,8 +650,26 @@ export function parseAccess(
     submoduleProperties,
   };
   deploymentRolesConflicts(config, fail);
+  ownedAndSubscribedTopics(config, fail);
   if (errors.length) throw new AggregateInvalid(errors);
   return config;
+}
+
+/**
+ * A topic is either the service's (TopicNames: it creates it, and gets the owner's calls) or another owner's it
+ * subscribes to (SubscribedTopicArns: the subscriber's calls only); a topic of this region and account in both lists
+ * would hand the owner's calls on a topic the Access resource itself says belongs to someone else.
+ */
+function ownedAndSubscribedTopics(c: AccessConfig, fail: (k: string, d: string) => void): void {
+  for (const arn of c.subscribedTopicArns) {
+    const [, , , region, account, name] = arn.split(':');
+    const here = region === c.region && (c.iamAccountId === '*' || account === c.iamAccountId);
+    if (here && c.topicNames.includes(name))
+      fail(
+        'TopicNames',
+        `lists '${name}', which SubscribedTopicArns names as a topic the service only subscribes to (${arn}): keep a topic the service creates in TopicNames and one of another owner in SubscribedTopicArns, not in both.`,
+      );
+  }
 }
 
 /**

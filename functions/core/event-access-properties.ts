@@ -1,7 +1,8 @@
 /**
  * The Access properties that list what a service's events touch outside its own names, read off its
- * serverless.yml (resolved): TopicNames (sns events and AWS::SNS::Topic resources named outside
- * `<service>-<stage>-`), QueueNames (AWS::SQS::Queue resources named outside `<service>-<stage>-`), StreamNames (the Kinesis streams of stream events with consumer: true, by ARN), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
+ * serverless.yml (resolved): TopicNames (the topics the service creates outside `<service>-<stage>-`: sns events
+ * by name, AWS::SNS::Topic resources with TopicName), SubscribedTopicArns (the topics of sns events with an arn that
+ * the service does not create: another owner's, which get only the subscriber's calls), QueueNames (AWS::SQS::Queue resources named outside `<service>-<stage>-`), StreamNames (the Kinesis streams of stream events with consumer: true, by ARN), EventBucketNames (s3 events' buckets, created or `existing: true`), EventBusNames
  * (eventBridge.eventBus outside `<service>-<stage>-`, never `default`), SubscribedLogGroupNames (cloudwatchLog
  * log groups that are not the service's own) and ExternalLayerArns (layer version ARNs the functions use that
  * are not the service's own layers). Values that are CloudFormation expressions are left out (they cannot be
@@ -20,6 +21,7 @@ export function eventAccessProperties(
 ): Record<string, string[]> {
   const own = `${service}-${stage}-`;
   const topics: string[] = [];
+  const topicArns: string[] = [];
   const queues: string[] = [];
   const streams: string[] = [];
   const buckets: string[] = [];
@@ -30,11 +32,15 @@ export function eventAccessProperties(
   for (const f of functions) {
     for (const e of f.events ?? []) {
       if (!e || typeof e !== 'object') continue;
+      // The framework (compile/events/sns.js) creates the topic of an event by name, and only subscribes to the
+      // topic of an event with an arn (sns.topicName then names only the logical ids); an arn given as an
+      // expression cannot be known before the deploy.
       const sns = e.sns;
-      if (str(sns)) topics.push(sns.startsWith('arn:') ? lastSegment(sns, ':') : sns);
+      if (str(sns)) (sns.startsWith('arn:') ? topicArns : topics).push(sns);
       else if (sns && typeof sns === 'object') {
-        if (str(sns.topicName)) topics.push(sns.topicName);
-        else if (str(sns.arn)) topics.push(lastSegment(sns.arn, ':'));
+        if (sns.arn !== undefined) {
+          if (str(sns.arn)) topicArns.push(sns.arn);
+        } else if (str(sns.topicName)) topics.push(sns.topicName);
       }
       const st = e.stream;
       if (st && typeof st === 'object' && st.consumer === true && str(st.arn) && st.arn.includes(':kinesis:'))
@@ -56,8 +62,14 @@ export function eventAccessProperties(
     if (r?.Type === 'AWS::SQS::Queue' && str(r.Properties?.QueueName)) queues.push(r.Properties.QueueName);
   }
   const sorted = (list: string[]) => [...new Set(list)].sort();
+  // A subscribed ARN naming a topic the service creates itself (own prefix, or created above) is its own topic.
+  const created = (arn: string) => {
+    const name = lastSegment(arn, ':');
+    return name.startsWith(own) || topics.includes(name);
+  };
   const out: Record<string, string[]> = {
     TopicNames: sorted(topics.filter((t) => !t.startsWith(own))),
+    SubscribedTopicArns: sorted(topicArns.filter((a) => !created(a))),
     QueueNames: sorted(queues.filter((q) => !q.startsWith(own))),
     StreamNames: sorted(streams.filter((s) => !s.startsWith(own))),
     EventBucketNames: sorted(buckets),

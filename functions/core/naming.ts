@@ -42,6 +42,7 @@ export function arnTokens(c: AccessConfig): Record<string, TokenValue> {
     GeneratedNameHeads: generatedNameHeads(c.stackName),
     LayerNames: c.layerNames,
     TopicNames: c.topicNames,
+    SubscribedTopicArns: c.subscribedTopicArns,
     QueueNames: c.queueNames,
     StreamNames: c.streamNames,
     // Names the service gives <service>-<stage>-*, and those CloudFormation generates <stack>-<LogicalId>-<suffix>

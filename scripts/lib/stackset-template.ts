@@ -532,16 +532,208 @@ export function administrationRoleTemplate(): Template {
   };
 }
 
+/** template.yaml's default MacroName (a parameter of both templates; `--parameter MacroName=...` changes it). */
+export const DEFAULT_MACRO_NAME = 'FormidableServerless';
+/** template.yaml's parameter that keeps the bucket resolver's generated name (upgrades; see the README). */
+export const RESOLVER_NAME_PARAMETER = 'ResolverFunctionName';
+/** template.yaml's parameter naming the roles' permissions boundary (the rollout sets boundaryPolicyName). */
+export const BOUNDARY_PARAMETER = 'RolePermissionsBoundary';
+/** The managed policy the execution-role StackSet creates in every account as the macro roles' boundary. */
+export function boundaryPolicyName(macroName: string): string {
+  return `${macroName}-macro-boundary`;
+}
+/** A StackSet stack's UUID suffix as IAM wildcards: exactly 8-4-4-4-12 characters. */
+const STACK_UUID = ['????????', '????', '????', '????', '????????????'].join('-');
+/** IAM's limit on a role's inline policies together (characters, whitespace not counted). */
+export const INLINE_POLICY_LIMIT = 10_240;
+
+/**
+ * The names template.yaml gives the macro's resources (keep in step with template.yaml: the unit tests read both).
+ * Functions and log groups are regional, so the name alone is unique; IAM is global, so the roles carry the region.
+ */
+export function macroResourceNames(macroName: string, region: string) {
+  return {
+    macroFunction: `${macroName}-macro`,
+    resolverFunction: `${macroName}-bucket-resolver`,
+    macroLogGroup: `/aws/lambda/${macroName}-macro`,
+    resolverLogGroup: `/aws/lambda/${macroName}-bucket-resolver`,
+    macroRole: `${macroName}-macro-${region}`,
+    resolverRole: `${macroName}-bucket-resolver-${region}`,
+  };
+}
+
+/**
+ * The head every name CloudFormation generated for the macro StackSet's resources starts with: its stacks are
+ * `StackSet-<name>-<uuid>` (47 characters or more), so a generated Lambda function or IAM role name
+ * (`<stack>-<LogicalId>-<suffix>`, 64 at most) keeps the stack name's first 24 or 25 characters only
+ * (functions/core/generated-names.ts). Used only for the bucket resolver in `generated` mode.
+ */
+export function generatedNameHead(stackSetName: string): string {
+  return `StackSet-${stackSetName}-`.slice(0, 24);
+}
+
+export interface ExecutionRoleOptions {
+  /** Every region the macro StackSet has or gets stack instances in: the roles' names carry the region. */
+  readonly regions: readonly string[];
+  /** template.yaml's ResolverFunctionName; 'generated' needs the StackSet name (see generatedNameHead). */
+  readonly resolverFunctionName?: 'named' | 'generated';
+  readonly stackSetName?: string;
+  /**
+   * Upgrading a macro StackSet deployed before explicit names: its stacks' update deletes the roles, the macro
+   * function and the log groups CloudFormation named `StackSet-<name>-...`, so the role may delete (only delete)
+   * those, by the head of the generated names and the logical id. The rollout sets it while the StackSet's
+   * template has generated names, and drops it on the next run.
+   */
+  readonly removeGeneratedNames?: boolean;
+}
+
 /**
  * The service-managed StackSet's template for every target account: AWSCloudFormationStackSetExecutionRole,
- * trusting only the administration role, with what deploying the macro's template takes and no more:
- * CloudFormation on the macro StackSet's own stacks (StackSet-<name>-<id>), IAM roles and Lambda functions
- * whose generated names start with StackSet- (CloudFormation names them <stack>-<logical id>-<suffix>,
- * shortening the stack name, so the StackSet name may be cut off), PassRole of those roles to Lambda only, the
- * log groups /aws/lambda/StackSet-<name>-*, and reading the code objects. AWS::CloudFormation::Macro and the
- * stack's exports are CloudFormation's own and need no IAM action.
+ * trusting only the administration role, with what deploying the macro's template takes and no more, on the
+ * exact names template.yaml gives its resources (macroResourceNames, from the MacroName parameter):
+ * CloudFormation on the macro StackSet's own stacks (StackSet-<name>-<id>); the two roles
+ * `<MacroName>-macro-<region>` and `<MacroName>-bucket-resolver-<region>` of each region (create, inline policy,
+ * delete: the AWS::IAM::Role handlers' calls for a role without tags, managed policies or boundary), PassRole of
+ * exactly those to Lambda; the functions `<MacroName>-macro` and `<MacroName>-bucket-resolver`; their log groups
+ * `/aws/lambda/<function>`; and reading the code objects. No other StackSet's roles or functions (`StackSet-*`
+ * is the prefix every StackSet of the organization shares). AWS::CloudFormation::Macro and the stack's exports
+ * are CloudFormation's own and need no IAM action.
  */
-export function executionRoleTemplate(): Template {
+export function executionRoleTemplate(options: ExecutionRoleOptions): Template {
+  const regions = [...new Set(options.regions)].sort();
+  if (!regions.length) throw new StackSetTemplateError('the execution role needs the regions of the macro StackSet');
+  for (const r of regions)
+    if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r)) throw new StackSetTemplateError(`${r} is not a region name`);
+  const generated = options.resolverFunctionName === 'generated';
+  if (generated && !options.stackSetName)
+    throw new StackSetTemplateError(`${RESOLVER_NAME_PARAMETER}=generated needs the macro StackSet's name`);
+  const arn = (service: string, resource: string, region = '*') => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}`,
+  });
+  const roleArns = regions.flatMap((region) => {
+    const n = macroResourceNames('${MacroName}', region);
+    return [n.macroRole, n.resolverRole].map((role) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${role}`,
+    }));
+  });
+  const n = macroResourceNames('${MacroName}', '');
+  // Functions and log groups are regional and named without the region: the name is exact, in any region.
+  const functionArns = [
+    arn('lambda', `function:${n.macroFunction}`),
+    generated
+      ? arn('lambda', `function:${generatedNameHead(options.stackSetName!)}*-BucketResolverFunction-*`)
+      : arn('lambda', `function:${n.resolverFunction}`),
+  ];
+  // CreateLogGroup/DeleteLogGroup name log-group:<name>; the :* form is how Logs authorizes the group's other calls
+  const logGroupArns = [n.macroLogGroup, n.resolverLogGroup].flatMap((g) => [
+    arn('logs', `log-group:${g}`),
+    arn('logs', `log-group:${g}:*`),
+  ]);
+  const template = executionRoleOf(roleArns, functionArns, logGroupArns);
+  template.Resources!.MacroRoleBoundary = macroRoleBoundary(n);
+  if (options.removeGeneratedNames) {
+    if (!options.stackSetName) throw new StackSetTemplateError('removeGeneratedNames needs the macro StackSet name');
+    const head = generatedNameHead(options.stackSetName);
+    const iamArn = (id: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${head}*-${id}-*`,
+    });
+    (
+      template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: { Statement: object[] } }[] }
+    ).Policies[0].PolicyDocument.Statement.push(
+      {
+        Sid: 'RemoveGeneratedRoles',
+        Effect: 'Allow',
+        Action: [
+          'iam:GetRole',
+          'iam:ListRolePolicies',
+          'iam:ListAttachedRolePolicies',
+          'iam:DeleteRolePolicy',
+          'iam:DeleteRole',
+        ],
+        Resource: ['MacroRole', 'BucketResolverRole'].map(iamArn),
+      },
+      {
+        Sid: 'RemoveGeneratedFunction',
+        Effect: 'Allow',
+        Action: ['lambda:GetFunction', 'lambda:DeleteFunction'],
+        // the resolver's too, when the upgrade names it (--parameter ResolverFunctionName=named)
+        Resource: ['MacroFunction', 'BucketResolverFunction'].map((id) => arn('lambda', `function:${head}*-${id}-*`)),
+      },
+      {
+        // the old log groups were /aws/lambda/<stack name>-macro|-bucket-resolver, the stack StackSet-<name>-<id>
+        Sid: 'RemoveGeneratedLogGroups',
+        Effect: 'Allow',
+        Action: 'logs:DeleteLogGroup',
+        Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+      },
+    );
+  }
+  // The worst case of the parameters (a 32-character MacroName, the longest partition) must fit IAM's limit.
+  const statements = (template.Resources!.ExecutionRole.Properties as { Policies: { PolicyDocument: unknown }[] })
+    .Policies[0].PolicyDocument;
+  const size = JSON.stringify(statements)
+    .replaceAll('${MacroName}', 'x'.repeat(32))
+    .replaceAll('${AWS::Partition}', 'aws-iso-b')
+    .replaceAll('${AWS::AccountId}', '123456789012')
+    .replaceAll('${MacroStackSetName}', 'x'.repeat(128))
+    .replaceAll('${CodeBucketPrefix}', 'x'.repeat(41))
+    .replaceAll('${CodeKeyPrefix}', 'x'.repeat(100)).length;
+  if (size > INLINE_POLICY_LIMIT)
+    throw new StackSetTemplateError(
+      `the execution role's policy for ${regions.length} regions may reach ${size} characters, over IAM's ${INLINE_POLICY_LIMIT}: roll the macro out to fewer regions per StackSet (--stack-set-name NAME per group of regions)`,
+    );
+  return template;
+}
+
+const boundaryArn = {
+  'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:policy/${boundaryPolicyName('${MacroName}')}`,
+};
+
+/**
+ * The macro roles' permissions boundary: what template.yaml's MacroRole and BucketResolverRole policies grant
+ * (write their own log group's streams; read a stack's ServerlessDeploymentBucket and the v4 bucket parameter),
+ * in any region. Created by the service-managed execution-role StackSet, which the execution role cannot change.
+ * test/proof/stackset-execution-role.test.ts checks that it holds every statement of both roles.
+ */
+function macroRoleBoundary(n: ReturnType<typeof macroResourceNames>): Record<string, unknown> {
+  const sub = (s: string) => ({ 'Fn::Sub': s });
+  return {
+    Type: 'AWS::IAM::ManagedPolicy',
+    Properties: {
+      ManagedPolicyName: sub(boundaryPolicyName('${MacroName}')),
+      Description: "Permissions boundary of the Formidable::Serverless::Access macro's roles (npm run rollout)",
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'WriteOwnLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: [n.macroLogGroup, n.resolverLogGroup].map((g) =>
+              sub(`arn:\${AWS::Partition}:logs:*:\${AWS::AccountId}:log-group:${g}:*`),
+            ),
+          },
+          {
+            Sid: 'ReadFrameworkStackBucket',
+            Effect: 'Allow',
+            Action: 'cloudformation:DescribeStackResource',
+            Resource: sub('arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/*/*'),
+          },
+          {
+            Sid: 'ReadV4SharedBucketParameter',
+            Effect: 'Allow',
+            Action: 'ssm:GetParameter',
+            Resource: sub(
+              'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/serverless-framework/deployment/s3-bucket',
+            ),
+          },
+        ],
+      },
+    },
+  };
+}
+
+function executionRoleOf(roleArns: object[], functionArns: object[], logGroupArns: object[]): Template {
   const arn = (service: string, resource: string, region = '*') => ({
     'Fn::Sub': `arn:\${AWS::Partition}:${service}:${region}:\${AWS::AccountId}:${resource}`,
   });
@@ -558,6 +750,12 @@ export function executionRoleTemplate(): Template {
         Type: 'String',
         Description: 'Name of the self-managed StackSet that deploys the macro',
         AllowedPattern: '^[a-zA-Z][-a-zA-Z0-9]{0,127}$',
+      },
+      MacroName: {
+        Type: 'String',
+        Description: "The macro StackSet's MacroName: it names the macro's roles, functions and log groups",
+        AllowedPattern: '^[A-Za-z0-9_-]+$',
+        MaxLength: 32,
       },
       CodeBucketPrefix: {
         Type: 'String',
@@ -601,7 +799,9 @@ export function executionRoleTemplate(): Template {
                       'cloudformation:ListStackResources',
                       'cloudformation:GetTemplate',
                     ],
-                    Resource: arn('cloudformation', 'stack/StackSet-${MacroStackSetName}-*/*'),
+                    // StackSet-<name>-<uuid>: the ?s take exactly a UUID, so not the stacks of a StackSet whose name
+                    // only starts like this one's (<name>-execution-role, the execution role's own)
+                    Resource: arn('cloudformation', `stack/StackSet-\${MacroStackSetName}-${STACK_UUID}/*`),
                   },
                   {
                     Sid: 'ValidateTemplate',
@@ -610,60 +810,65 @@ export function executionRoleTemplate(): Template {
                     Resource: '*',
                   },
                   {
-                    Sid: 'FunctionRoles',
+                    // AWS::IAM::Role create (CreateRole, PutRolePolicy) and update (PutRolePolicy): only while the role
+                    // carries the boundary this template creates (MacroRoleBoundary), so no inline policy the role is
+                    // given, and no code its function is given, reaches beyond what the boundary allows
+                    Sid: 'MacroRolesBounded',
                     Effect: 'Allow',
-                    Action: [
-                      'iam:CreateRole',
-                      'iam:DeleteRole',
-                      'iam:GetRole',
-                      'iam:UpdateRole',
-                      'iam:UpdateAssumeRolePolicy',
-                      'iam:PutRolePolicy',
-                      'iam:GetRolePolicy',
-                      'iam:DeleteRolePolicy',
-                      'iam:ListRolePolicies',
-                      'iam:ListAttachedRolePolicies',
-                      'iam:TagRole',
-                      'iam:UntagRole',
-                    ],
-                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                    Action: ['iam:CreateRole', 'iam:PutRolePolicy'],
+                    Resource: roleArns,
+                    Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
                   },
                   {
-                    Sid: 'PassFunctionRolesToLambda',
+                    // the rest of the handlers' calls: read (GetRole, GetRolePolicy), delete (ListAttachedRolePolicies,
+                    // ListRolePolicies, DeleteRolePolicy, DeleteRole). The roles carry no tags, managed policy or
+                    // description, and their trust never changes (no UpdateAssumeRolePolicy)
+                    Sid: 'MacroRoles',
+                    Effect: 'Allow',
+                    Action: [
+                      'iam:GetRole',
+                      'iam:GetRolePolicy',
+                      'iam:ListRolePolicies',
+                      'iam:ListAttachedRolePolicies',
+                      'iam:DeleteRolePolicy',
+                      'iam:DeleteRole',
+                    ],
+                    Resource: roleArns,
+                  },
+                  {
+                    Sid: 'PassMacroRolesToLambda',
                     Effect: 'Allow',
                     Action: 'iam:PassRole',
-                    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-*' },
+                    Resource: roleArns,
                     Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
                   },
                   {
-                    Sid: 'Functions',
+                    // AWS::Lambda::Function create/update/delete, and the read handler's calls that end them
+                    Sid: 'MacroFunctions',
                     Effect: 'Allow',
                     Action: [
                       'lambda:CreateFunction',
                       'lambda:DeleteFunction',
                       'lambda:GetFunction',
-                      'lambda:GetFunctionConfiguration',
                       'lambda:UpdateFunctionCode',
                       'lambda:UpdateFunctionConfiguration',
-                      'lambda:ListTags',
-                      'lambda:TagResource',
-                      'lambda:UntagResource',
+                      'lambda:GetFunctionCodeSigningConfig',
+                      'lambda:GetFunctionRecursionConfig',
+                      'lambda:GetRuntimeManagementConfig',
                     ],
-                    Resource: arn('lambda', 'function:StackSet-*'),
+                    Resource: functionArns,
                   },
                   {
-                    Sid: 'LogGroups',
+                    // AWS::Logs::LogGroup create/update (RetentionInDays), delete, and the read handler's tag listing
+                    Sid: 'MacroLogGroups',
                     Effect: 'Allow',
                     Action: [
                       'logs:CreateLogGroup',
                       'logs:DeleteLogGroup',
                       'logs:PutRetentionPolicy',
-                      'logs:DeleteRetentionPolicy',
-                      'logs:TagResource',
-                      'logs:UntagResource',
                       'logs:ListTagsForResource',
                     ],
-                    Resource: arn('logs', 'log-group:/aws/lambda/StackSet-${MacroStackSetName}-*'),
+                    Resource: logGroupArns,
                   },
                   // DescribeLogGroups has no resource type (Service Authorization Reference): it takes only '*'
                   { Sid: 'DescribeLogGroups', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },

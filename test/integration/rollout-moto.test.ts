@@ -258,6 +258,19 @@ test('rolls out the administration role, the execution role to the OU, and the m
       'Resolves the Serverless Framework deployment bucket of a service and stage',
     ]);
     expect(fns.every((f) => f.CodeSize > 0)).toBe(true);
+    // the explicit names of template.yaml, the only ones the execution role may write (not StackSet-*)
+    expect(fns.map((f) => f.FunctionName).sort()).toEqual([
+      'FormidableServerless-bucket-resolver',
+      'FormidableServerless-macro',
+    ]);
+    // with the boundary the execution-role StackSet created in the account (the rollout sets RolePermissionsBoundary)
+    for (const role of [`FormidableServerless-macro-${REGION}`, `FormidableServerless-bucket-resolver-${REGION}`]) {
+      const got = await roleIn(id, role);
+      expect(got?.RoleName).toBe(role);
+      expect(got?.PermissionsBoundary?.PermissionsBoundaryArn).toBe(
+        `arn:aws:iam::${id}:policy/FormidableServerless-macro-boundary`,
+      );
+    }
   }
   expect(await functionsOf(outside)).toEqual([]);
 
@@ -268,7 +281,7 @@ test('rolls out the administration role, the execution role to the OU, and the m
   expect(again.code).toBe(0);
   expect(again.out).toContain(`stack ${NAME}-stackset-admin: AWSCloudFormationStackSetAdministrationRole unchanged`);
   expect(again.out).toContain(
-    `1. UpdateStackSet ${NAME} (all its stack instances) - capabilities (none) -> CAPABILITY_IAM; managed execution off -> on\n`,
+    `1. UpdateStackSet ${NAME} (all its stack instances) - capabilities (none) -> CAPABILITY_NAMED_IAM; managed execution off -> on\n`,
   );
   expect(again.out).not.toMatch(/CreateStackInstances formidable-serverless-access: accounts/);
   expect(again.out).toContain(`accounts ${[memberA, memberB].sort().join(', ')}: stack instances in ${REGION}`);

@@ -505,6 +505,24 @@ const CASES: Case[] = [
     fix: /only letters, digits and hyphens/,
   },
   {
+    name: "a topic in TopicNames that SubscribedTopicArns names as another owner's",
+    template: withApp({
+      ServiceName: 'tapir',
+      TopicNames: ['acme-orders'],
+      SubscribedTopicArns: ['arn:aws:sns:us-east-1:123456789012:acme-orders'],
+    }),
+    id: 'AppAccess',
+    path: "Property 'TopicNames'",
+    fix: /only subscribes to.*keep a topic the service creates in TopicNames and one of another owner in SubscribedTopicArns/,
+  },
+  {
+    name: 'SubscribedTopicArns given a topic name instead of its ARN',
+    template: withApp({ ServiceName: 'tapir', SubscribedTopicArns: ['acme-orders'] }),
+    id: 'AppAccess',
+    path: "Property 'SubscribedTopicArns[0]'",
+    fix: /must be an SNS topic ARN/,
+  },
+  {
     name: 'DeploymentRoles with DeploymentRoleArn',
     template: withApp({
       ServiceName: 'tapir',

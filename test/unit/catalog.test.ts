@@ -59,6 +59,7 @@ const EXAMPLE_CONFIG = parseAccess(
       LayerNames: ['sharp'],
       ExecutionRoleNames: ['acme-exec'],
       TopicNames: ['shared-topic'],
+      SubscribedTopicArns: ['arn:aws:sns:us-east-1:210987654321:orders-topic'],
       QueueNames: ['acme-jobs.fifo'],
       StreamNames: ['acme-clicks'],
       EventBucketNames: ['acme-uploads'],

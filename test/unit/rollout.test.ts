@@ -31,6 +31,8 @@ import {
   administrationRoleTemplate,
   buildStackSetTemplate,
   executionRoleTemplate,
+  generatedNameHead,
+  macroResourceNames,
   codeBucketPolicy,
   codeKeyFor,
   samtranslatorAvailable,
@@ -39,13 +41,13 @@ import {
   zipFiles,
   type Template,
 } from '../../scripts/lib/stackset-template';
-import { parseRolloutArgs, runRollout } from '../../scripts/rollout';
+import { macroNamesOf, parseRolloutArgs, runRollout } from '../../scripts/rollout';
 
 const OU1 = 'ou-ab12-11111111';
 const OU2 = 'ou-ab12-22222222';
 const WRITES = [CreateStackSetCommand, UpdateStackSetCommand, CreateStackInstancesCommand];
 
-/** A small SAM template shaped like template.yaml: a function with its own role, a log group, the macro. */
+/** A small SAM template shaped like template.yaml: a function with its own (named) role, a log group, the macro. */
 const SAM = `
 AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -70,6 +72,7 @@ Resources:
   MacroRole:
     Type: AWS::IAM::Role
     Properties:
+      RoleName: !Sub '\${MacroName}-macro-\${AWS::Region}'
       AssumeRolePolicyDocument:
         Version: '2012-10-17'
         Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
@@ -140,6 +143,8 @@ function instance(
 
 const NAME = 'formidable-serverless-access';
 const ROLES = `${NAME}-execution-role`;
+/** The execution role of a rollout to --regions us-east-1,eu-west-1 (template.yaml names, from MacroName). */
+const ROLE_OPTIONS = { regions: ['us-east-1', 'eu-west-1'] };
 const ADMIN_STACK = `${NAME}-stackset-admin`;
 const ADMIN_ARN = 'arn:aws:iam::999999999999:role/AWSCloudFormationStackSetAdministrationRole';
 const READS = ['DescribeStacksCommand', 'GetTemplateCommand', 'DescribeStackSetCommand', 'ListStackInstancesCommand'];
@@ -157,6 +162,7 @@ const stackMissing = () =>
 const rolesParameters = [
   { ParameterKey: 'AdministrationRoleArn', ParameterValue: ADMIN_ARN },
   { ParameterKey: 'MacroStackSetName', ParameterValue: NAME },
+  { ParameterKey: 'MacroName', ParameterValue: 'FormidableServerless' },
   { ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' },
   { ParameterKey: 'CodeKeyPrefix', ParameterValue: 'formidable-serverless-access' },
 ];
@@ -164,7 +170,7 @@ const rolesStackSet = () => ({
   StackSetName: ROLES,
   Status: 'ACTIVE' as const,
   PermissionModel: 'SERVICE_MANAGED' as const,
-  TemplateBody: JSON.stringify(executionRoleTemplate()),
+  TemplateBody: JSON.stringify(executionRoleTemplate(ROLE_OPTIONS)),
   Parameters: rolesParameters,
   Capabilities: ['CAPABILITY_NAMED_IAM' as const],
   AutoDeployment: AUTO_DEPLOYMENT,
@@ -180,7 +186,7 @@ function macroStackSet(body: string) {
     PermissionModel: 'SELF_MANAGED' as const,
     TemplateBody: body,
     Parameters: [{ ParameterKey: 'CodeBucketPrefix', ParameterValue: 'acme-macro-code' }],
-    Capabilities: ['CAPABILITY_IAM' as const],
+    Capabilities: ['CAPABILITY_NAMED_IAM' as const],
     ManagedExecution: { Active: true },
     AdministrationRoleARN: ADMIN_ARN,
     ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
@@ -278,13 +284,13 @@ describe('rollout: create path', () => {
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       Parameters: rolesParameters,
     });
-    expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate());
+    expect(JSON.parse(roles.TemplateBody!)).toEqual(executionRoleTemplate(ROLE_OPTIONS));
     expect(macro).toMatchObject({
       StackSetName: NAME,
       PermissionModel: 'SELF_MANAGED',
       AdministrationRoleARN: ADMIN_ARN,
       ExecutionRoleName: 'AWSCloudFormationStackSetExecutionRole',
-      Capabilities: ['CAPABILITY_IAM'],
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
     });
     expect(macro.AutoDeployment).toBeUndefined();
     const body = JSON.parse(macro.TemplateBody!);
@@ -584,7 +590,7 @@ describe('rollout: the two roles', () => {
   });
 
   test('the execution role trusts only the administration role, has no managed policy, no wildcard action and no unscoped write', () => {
-    const role = executionRoleTemplate().Resources!.ExecutionRole as { Properties: TemplateProperties };
+    const role = executionRoleTemplate(ROLE_OPTIONS).Resources!.ExecutionRole as { Properties: TemplateProperties };
     expect(role.Properties.RoleName).toBe('AWSCloudFormationStackSetExecutionRole');
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { AWS: { Ref: 'AdministrationRoleArn' } }, Action: 'sts:AssumeRole' },
@@ -604,9 +610,10 @@ describe('rollout: the two roles', () => {
     }
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(bySid.MacroStacks.Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-*/*',
+      'Fn::Sub':
+        'arn:${AWS::Partition}:cloudformation:*:${AWS::AccountId}:stack/StackSet-${MacroStackSetName}-????????-????-????-????-????????????/*',
     });
-    expect(bySid.PassFunctionRolesToLambda.Condition).toEqual({
+    expect(bySid.PassMacroRolesToLambda.Condition).toEqual({
       StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
     });
     expect(bySid.ReadCode).toMatchObject({
@@ -621,7 +628,7 @@ describe('rollout: the two roles', () => {
   test('every action of both roles exists in the Service Authorization Reference, with a resource type where it has one', async () => {
     const policies = [
       administrationRoleTemplate().Resources!.AdministrationRole,
-      executionRoleTemplate().Resources!.ExecutionRole,
+      executionRoleTemplate(ROLE_OPTIONS).Resources!.ExecutionRole,
     ] as { Properties: TemplateProperties }[];
     const problems: string[] = [];
     for (const role of policies) {
@@ -641,6 +648,158 @@ describe('rollout: the two roles', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe("rollout: the execution role reaches only the macro StackSet's own names (F2)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template read as data
+  const statementsOf = (t: Template): any[] =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (t.Resources!.ExecutionRole.Properties as any).Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+
+  test('template.yaml names its roles, functions and log groups as macroResourceNames says, from MacroName (roles also from the region)', () => {
+    const sam = parseTemplate(readFileSync(join(__dirname, '..', '..', 'template.yaml'), 'utf8')) as Template;
+    const r = sam.Resources! as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    const n = macroResourceNames('${MacroName}', '${AWS::Region}');
+    expect(r.MacroFunction.Properties.FunctionName).toEqual({ 'Fn::Sub': n.macroFunction });
+    expect(r.BucketResolverFunction.Properties.FunctionName).toEqual({
+      'Fn::If': ['NamedResolver', { 'Fn::Sub': n.resolverFunction }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(r.MacroLogGroup.Properties.LogGroupName).toEqual({ 'Fn::Sub': n.macroLogGroup });
+    expect(r.BucketResolverLogGroup.Properties.LogGroupName).toEqual({ 'Fn::Sub': n.resolverLogGroup });
+    expect(r.MacroRole.Properties.RoleName).toEqual({ 'Fn::Sub': n.macroRole });
+    expect(r.BucketResolverRole.Properties.RoleName).toEqual({ 'Fn::Sub': n.resolverRole });
+    // both roles carry the boundary the rollout names (RolePermissionsBoundary; none for a plain sam deploy)
+    for (const role of [r.MacroRole, r.BucketResolverRole])
+      expect(role.Properties.PermissionsBoundary).toEqual({
+        'Fn::If': [
+          'HasBoundary',
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/${RolePermissionsBoundary}' },
+          { Ref: 'AWS::NoValue' },
+        ],
+      });
+    expect(sam.Parameters!.RolePermissionsBoundary).toMatchObject({ Default: '' });
+    // the Macro resource keeps its name: templates' Transform sections do not change
+    expect(r.Macro.Properties.Name).toEqual({ Ref: 'MacroName' });
+    // every IAM-named resource is named: nothing is left for CloudFormation to call StackSet-...
+    for (const [id, res] of Object.entries(r))
+      if (res.Type === 'AWS::IAM::Role') expect([id, res.Properties.RoleName]).toEqual([id, expect.anything()]);
+    // the longest role name fits IAM's 64 characters with a 32-character MacroName in a 15-character region
+    expect(sam.Parameters!.MacroName.MaxLength).toBe(32);
+    expect(macroResourceNames('x'.repeat(32), 'us-isof-south-1').resolverRole.length).toBeLessThanOrEqual(64);
+    expect(sam.Parameters!.ResolverFunctionName).toMatchObject({
+      Default: 'named',
+      AllowedValues: ['named', 'generated'],
+    });
+  });
+
+  test('IAM writes and PassRole name exactly the two roles of each region; Lambda and Logs writes exactly the two functions and log groups; no StackSet-* anywhere but the own stacks', () => {
+    const t = executionRoleTemplate({ regions: ['us-east-1', 'eu-west-1'] });
+    const statements = statementsOf(t);
+    const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
+    const role = (name: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/${name}` });
+    const roles = ['eu-west-1', 'us-east-1'].flatMap((r) => [
+      role(`\${MacroName}-macro-${r}`),
+      role(`\${MacroName}-bucket-resolver-${r}`),
+    ]);
+    expect(bySid.MacroRoles.Resource).toEqual(roles);
+    expect(bySid.PassMacroRolesToLambda.Resource).toEqual(roles);
+    expect(bySid.MacroRoles.Action).not.toContain('iam:UpdateAssumeRolePolicy');
+    expect(bySid.MacroFunctions.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${MacroName}-macro' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:${MacroName}-bucket-resolver' },
+    ]);
+    expect(bySid.MacroLogGroups.Resource).toHaveLength(4);
+    const text = JSON.stringify(statements.filter((s) => s.Sid !== 'MacroStacks'));
+    expect(text).not.toMatch(/StackSet-/);
+    expect(t.Parameters!.MacroName).toMatchObject({ MaxLength: 32 });
+  });
+
+  test('generated mode (upgrades) reaches the resolver by the head of its generated name and the logical id, nothing wider', () => {
+    expect(generatedNameHead('formidable-serverless-access')).toBe('StackSet-formidable-serv');
+    expect(generatedNameHead('fsa')).toBe('StackSet-fsa-');
+    const t = executionRoleTemplate({ regions: ['us-east-1'], resolverFunctionName: 'generated', stackSetName: 'fsa' });
+    const fns = statementsOf(t).find((s) => s.Sid === 'MacroFunctions').Resource;
+    expect(fns[1]).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:lambda:*:${AWS::AccountId}:function:StackSet-fsa-*-BucketResolverFunction-*',
+    });
+    expect(() => executionRoleTemplate({ regions: ['us-east-1'], resolverFunctionName: 'generated' })).toThrow(
+      /needs the macro StackSet's name/,
+    );
+  });
+
+  test("bad regions and a policy over IAM's inline limit are errors naming the fix", () => {
+    expect(() => executionRoleTemplate({ regions: [] })).toThrow(/regions/);
+    expect(() => executionRoleTemplate({ regions: ['us-east-1*'] })).toThrow(/not a region name/);
+    const many = Array.from({ length: 12 }, (_, i) => `ap-southeast-${i + 1}`);
+    expect(() => executionRoleTemplate({ regions: many })).toThrow(
+      /over IAM's 10240: roll the macro out to fewer regions/,
+    );
+    expect(() => executionRoleTemplate({ regions: many.slice(0, 11) })).not.toThrow(); // 11 regions at worst
+  });
+
+  test("MacroName and ResolverFunctionName come from --parameter, else the template's defaults", () => {
+    const t = { Parameters: { MacroName: { Default: 'Acme' } } } as unknown as Template;
+    expect(macroNamesOf(t, {})).toEqual({ macroName: 'Acme', resolverFunctionName: 'named' });
+    expect(macroNamesOf(t, { MacroName: 'Other', ResolverFunctionName: 'generated' })).toEqual({
+      macroName: 'Other',
+      resolverFunctionName: 'generated',
+    });
+    expect(macroNamesOf({} as Template, {}).macroName).toBe('FormidableServerless');
+    expect(() => macroNamesOf(t, { MacroName: 'x'.repeat(33) })).toThrow(/32 characters at most/);
+    expect(() => macroNamesOf(t, { ResolverFunctionName: 'random' })).toThrow(/named or generated/);
+  });
+
+  test('upgrading a StackSet with generated names: the resolver keeps its generated name, and the old resources may be deleted for this run only', async () => {
+    await rolledOut();
+    const current = JSON.parse(readFileSync(join(root, 'dist', 'stackset-template.json'), 'utf8')) as Template;
+    delete (current.Resources!.MacroRole.Properties as Record<string, unknown>).RoleName;
+    cfnMock.on(DescribeStackSetCommand, { StackSetName: NAME }).resolves({
+      StackSet: { ...macroStackSet(JSON.stringify(current)), Parameters: [] },
+    });
+    const { code, out } = await rollout(['--dry-run']);
+    expect(code).toBe(0);
+    expect(out).toContain('still has generated names (StackSet-...)');
+    expect(out).toMatch(/UpdateStackSet formidable-serverless-access-execution-role/);
+    // and with the StackSet already on explicit names, the removal grant is gone again (no change planned)
+    await rolledOut();
+    expect((await rollout(['--dry-run'])).out).not.toMatch(
+      /UpdateStackSet formidable-serverless-access-execution-role/,
+    );
+  });
+
+  test('the removal grant deletes only the old generated names of this StackSet, and creates nothing', () => {
+    const t = executionRoleTemplate({ ...ROLE_OPTIONS, removeGeneratedNames: true, stackSetName: NAME });
+    const bySid = Object.fromEntries(statementsOf(t).map((s) => [s.Sid, s]));
+    expect(bySid.RemoveGeneratedRoles.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-formidable-serv*-MacroRole-*' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:role/StackSet-formidable-serv*-BucketResolverRole-*' },
+    ]);
+    for (const sid of ['RemoveGeneratedRoles', 'RemoveGeneratedFunction', 'RemoveGeneratedLogGroups'])
+      for (const a of ([] as string[]).concat(bySid[sid].Action)) expect(a).toMatch(/:(Get|List|Delete)/);
+    expect(executionRoleTemplate(ROLE_OPTIONS)).not.toEqual(t);
+  });
+
+  test('the execution role covers the regions the macro StackSet already has, not only --regions', async () => {
+    await rolledOut();
+    cfnMock.on(ListStackInstancesCommand, { StackSetName: NAME }).resolves({
+      Summaries: [accountInstance('111111111111', 'ap-south-1'), accountInstance('111111111111', 'us-east-1')],
+    });
+    cfnMock.on(UpdateStackSetCommand).resolves({ OperationId: 'op-upd' });
+    cfnMock.on(CreateStackInstancesCommand).resolves({ OperationId: 'op-new' });
+    cfnMock.on(DescribeStackSetOperationCommand).resolves({ StackSetOperation: { Status: 'SUCCEEDED' } });
+    cfnMock.on(ListStackSetOperationResultsCommand).resolves({ Summaries: [] });
+    const { code } = await rollout(['--region', 'us-east-1']); // --regions us-east-1,eu-west-1
+    expect(code).toBe(0);
+    const roles = cfnMock
+      .commandCalls(UpdateStackSetCommand)
+      .map((c) => c.args[0].input)
+      .find((i) => i.StackSetName === ROLES);
+    // ap-south-1 (not in --regions) stays reachable: its stack instances must still update and delete
+    expect(JSON.parse(roles!.TemplateBody!)).toEqual(
+      executionRoleTemplate({ regions: ['us-east-1', 'eu-west-1', 'ap-south-1'] }),
+    );
+    expect(JSON.parse(roles!.TemplateBody!)).not.toEqual(executionRoleTemplate(ROLE_OPTIONS));
   });
 });
 

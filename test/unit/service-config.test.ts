@@ -58,6 +58,27 @@ describe('accessPropertiesOf', () => {
     ).toEqual({ StreamNames: ['clickstream'] });
   });
 
+  test('sns: topics the service creates by name (TopicNames) apart from topics it only subscribes to by ARN', () => {
+    const arn = (name: string, region = 'us-east-1') => `arn:aws:sns:${region}:123456789012:${name}`;
+    expect(
+      of({
+        functions: {
+          a: { events: [{ sns: 'alerts' }, { sns: 'orders-dev-own' }, { sns: arn('acme-orders') }] },
+          // With an arn, the framework subscribes to the ARN's topic; topicName only names the logical ids.
+          b: { events: [{ sns: { arn: arn('billing', 'eu-west-1'), topicName: 'billingAlias' } }] },
+          c: { events: [{ sns: { topicName: 'audit', displayName: 'Audit' } }, { sns: arn('orders-dev-mine') }] },
+          // A topic the service creates, subscribed to by its ARN too, is its own; computed ARNs are left out.
+          d: { events: [{ sns: arn('shared-made-here') }, { sns: { arn: { Ref: 'T' }, topicName: 'computed' } }] },
+        },
+        resources: { Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'shared-made-here' } } } },
+      }),
+    ).toEqual({
+      TopicNames: ['alerts', 'audit', 'shared-made-here'],
+      SubscribedTopicArns: [arn('billing', 'eu-west-1'), arn('acme-orders')],
+      ResourceTypes: ['AWS::SNS::Topic'],
+    });
+  });
+
   test('the listeners of alb events, sorted and without repeats', () => {
     const listener =
       'arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/acme-shared-alb/50dc6c495c0c9188/f2f7dc8efc522ab2';

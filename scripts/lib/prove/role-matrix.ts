@@ -223,11 +223,19 @@ export const MATRIX: readonly MatrixRow[] = [
   },
   {
     id: 'cli-foreign-subscription-filter-cleanup',
+    match: { via: 'cli', ids: ['0043'], concrete: (c) => !c.request.resource.includes(':log-group:/aws/lambda/') },
+    admin: 'Denied',
+    developer: 'Denied',
+    reason:
+      "The framework's direct cleanup of its own stale filter on a log group another owner names (SubscribedLogGroupNames): logs:DeleteSubscriptionFilter has no key for the filter name, so it would delete the owner's filters too; there the filters go through the stack only (README SubscribedLogGroupNames: remove the event, deploy, add it back).",
+  },
+  {
+    id: 'cli-own-subscription-filter-cleanup',
     match: { via: 'cli', ids: ['0043'] },
     admin: 'Allowed',
     developer: 'Denied',
     reason:
-      "Removes a subscription filter from a log group another owner names (no name scopes it); the catalog keeps it admin's, like creating the filter.",
+      "Removes a stale subscription filter from one of the service's own function log groups before the update; the catalog keeps it admin's, like creating the filter.",
   },
   {
     id: 'cli-developer-commands',
