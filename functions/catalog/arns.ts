@@ -18,9 +18,13 @@ export const ARN = {
    * characters plus an md5 when that is over 64; osls lib/plugins/aws/custom-resources/index.js). They run as
    * the framework's custom-resource role (IAM writes with logs.restApi, lambda:AddPermission on function:*
    * with existing S3 buckets, cognito-idp:*), so whoever changes or invokes them holds that role.
+   * `{Service}-{Stage}-*custom-resource-*` also holds a hyphen-sibling's (stage `<stage>-eu`, or service
+   * `<service>-<stage>` with stage `eu`: `<service>-<stage>-eu-custom-resource-<kind>`), which lie inside the own
+   * `<service>-<stage>-*`; their md5-shortened names are held by the stack tag (lambda.other-stack-functions). A
+   * function of the service whose name contains `custom-resource-` is treated as the framework's (stack only).
    */
   customResourceFunctions: [
-    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*',
+    'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-*custom-resource-*',
     'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}',
     'arn:{Partition}:lambda:{Region}:{Account}:function:{HashedCustomResourceFunctions}:*',
   ],

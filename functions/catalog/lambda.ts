@@ -1,5 +1,12 @@
 import { ARN } from './arns';
-import { GROUP_ROLES as ALL, MANY_LAMBDAS, SAR, VIA_CLOUDFORMATION, type CatalogEntry } from './types';
+import {
+  GROUP_ROLES as ALL,
+  MANY_LAMBDAS,
+  OTHER_STACK_TAGGED,
+  SAR,
+  VIA_CLOUDFORMATION,
+  type CatalogEntry,
+} from './types';
 
 const source = `${SAR}list_awslambda.html`;
 /** ManyLambdas (opt_many_lambdas of FormidableLabs/terraform-aws-serverless): developer and ci may also add and remove functions. */
@@ -9,9 +16,7 @@ const source = `${SAR}list_awslambda.html`;
  */
 const mappedFunctionArn = {
   ArnLike: { 'lambda:FunctionArn': [...ARN.ownFunctions] },
-  ArnNotLike: {
-    'lambda:FunctionArn': 'arn:{Partition}:lambda:{Region}:{Account}:function:{Service}-{Stage}-custom-resource-*',
-  },
+  ArnNotLike: { 'lambda:FunctionArn': ARN.customResourceFunctions[0] },
 };
 /**
  * The Lambda writes that change what a function runs or who may run it: none may reach the framework's
@@ -70,6 +75,23 @@ const OWN_NETWORK = {
     'lambda:SubnetIds': '{VpcSubnetIds}',
   },
 };
+/**
+ * The function actions a group holds directly on `<service>-<stage>-*` (code, configuration, invoke, delete,
+ * permissions), plus the reads that return a function's environment
+ * (GetFunction also links its code). A hyphen-sibling stage's or service-prefix service's functions
+ * (`<service>-<stage>-eu-*`, with their md5-shortened custom-resource names) fit `<service>-<stage>-*`; the stack tag
+ * CloudFormation stamps on every function (AWS lists aws:ResourceTag on Lambda's `function` resource type) tells them
+ * apart. Kept to these so the groups still fit 10 managed policies at the longest names.
+ */
+const OTHER_STACK_FUNCTION_ACTIONS = [
+  'lambda:AddPermission',
+  'lambda:DeleteFunction',
+  'lambda:GetFunction',
+  'lambda:GetFunctionConfiguration',
+  'lambda:InvokeFunction',
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+];
 const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
 export const lambda: readonly CatalogEntry[] = [
@@ -96,6 +118,19 @@ export const lambda: readonly CatalogEntry[] = [
       'Denied: no event source may invoke the custom-resource functions; CloudFormation calls them without a permission.',
   },
   {
+    id: 'lambda.other-stack-functions',
+    effect: 'Deny',
+    roles: ALL,
+    source,
+    actions: OTHER_STACK_FUNCTION_ACTIONS,
+    // Every function: the groups hold function grants only on the service's names, and no function of the own stack
+    // carries another stack's tag (short: the groups must fit 10 managed policies at the longest names).
+    resources: ['arn:{Partition}:lambda:{Region}:{Account}:function:*'],
+    condition: OTHER_STACK_TAGGED,
+    reason:
+      "Denied: a function another stack created (its stack tag), e.g. a hyphen-sibling stage's, though its name fits.",
+  },
+  {
     id: 'lambda.function-read',
     roles: ALL,
     source,
@@ -118,22 +153,34 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.function-update',
     roles: ALL,
     source,
+    // The calls the CLI makes itself (recorded 'cli': deploy function, rollback function, invoke); configuration is
+    // lambda.function-configuration(-network) (where the function may run), the rest of a function's settings only
+    // CloudFormation changes (lambda.function-update-via-stack).
+    actions: ['lambda:InvokeFunction', 'lambda:UpdateFunctionCode'],
+    resources: [...ARN.functions],
+    reason: 'deploy function, rollback function and invoke change code of existing functions and invoke them.',
+  },
+  {
+    id: 'lambda.function-update-via-stack',
+    roles: ALL,
+    source,
+    // Recorded only as cloudformation-on-behalf (osls 3 and 4 call none of these): direct, PutFunctionConcurrency
+    // alone could reserve the region's concurrency on one function and throttle every other service.
     actions: [
       'lambda:CreateAlias',
-      'lambda:InvokeFunction',
       'lambda:PublishVersion',
       'lambda:PutFunctionConcurrency',
       'lambda:PutFunctionEventInvokeConfig',
       'lambda:TagResource',
       'lambda:UntagResource',
       'lambda:UpdateAlias',
-      'lambda:UpdateFunctionCode',
       'lambda:UpdateFunctionEventInvokeConfig',
       'lambda:UpdateFunctionUrlConfig',
     ],
     resources: [...ARN.functions],
+    condition: VIA_CLOUDFORMATION,
     reason:
-      'deploy, deploy function, rollback function and invoke change code and configuration of existing functions.',
+      'deploy changes versions, aliases, concurrency, async settings, URLs and tags of existing functions: via the stack.',
   },
   {
     id: 'lambda.function-configuration',
@@ -239,8 +286,11 @@ export const lambda: readonly CatalogEntry[] = [
     source,
     actions: ['lambda:UpdateEventSourceMapping'],
     resources: [ARN.eventSourceMappings],
-    condition: mappedFunctionArn,
-    reason: "Changing batch size or filters of sqs/stream events updates mappings of this service's functions only.",
+    // lambda:FunctionArn is the request's new function, not the mapping's current one, so it cannot keep another
+    // service's mapping out; CloudFormation's update handler only touches the stack's own mappings (osls 3 and 4
+    // never call it directly).
+    condition: { ...VIA_CLOUDFORMATION, ...mappedFunctionArn },
+    reason: "Changing batch size or filters of sqs/stream events updates the stack's mappings, via the stack only.",
   },
   {
     id: 'lambda.event-source-mapping-create',
@@ -265,10 +315,19 @@ export const lambda: readonly CatalogEntry[] = [
     id: 'lambda.layers',
     roles: ALL,
     source,
-    actions: ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion', 'lambda:PublishLayerVersion'],
-    resources: [...ARN.layers, ...ARN.layerVersions],
-    reason:
-      'Each deploy publishes changed layers and deletes the replaced version: <service>-<stage>-* and LayerNames only.',
+    actions: ['lambda:DeleteLayerVersion', 'lambda:GetLayerVersion'],
+    resources: [...ARN.layerVersions],
+    reason: 'deploy deletes the replaced layer versions, invoke local reads them: <service>-<stage>-* and LayerNames.',
+  },
+  {
+    id: 'lambda.layers-publish',
+    roles: ALL,
+    source,
+    // Layers take no tags (Lambda developer guide, ABAC): the name patterns and the stack only.
+    actions: ['lambda:PublishLayerVersion'],
+    resources: [...ARN.layers],
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Each deploy publishes changed layers through the stack: <service>-<stage>-* and LayerNames only.',
   },
   {
     id: 'lambda.layer-sharing',

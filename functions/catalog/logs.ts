@@ -42,7 +42,10 @@ export const logs: readonly CatalogEntry[] = [
       'logs:UntagResource',
     ],
     resources: withStreams(ARN.logGroups),
-    reason: 'Changing logRetentionInDays or tags updates the existing log groups.',
+    // Recorded only as cloudformation-on-behalf (osls 3 and 4 never call these). CloudFormation changes only the log
+    // groups its stack created (AWS::Logs::LogGroup; creating one under an existing name fails).
+    condition: VIA_CLOUDFORMATION,
+    reason: 'Changing logRetentionInDays or tags updates the existing log groups, through the stack.',
   },
   {
     id: 'logs.log-groups-lifecycle',

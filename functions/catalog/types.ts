@@ -59,6 +59,17 @@ export const VIA_OWN_STACK_IF_TAGGED: ConditionBlock = {
   StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
 };
 
+/**
+ * For a Deny: the resource carries CloudFormation's `aws:cloudformation:stack-name` tag and it names another stack.
+ * Names alone cannot tell the own service's resources from a hyphen-sibling's (stage `<stage>-eu`, or service
+ * `<service>-<stage>` with stage `eu`: both inside `<service>-<stage>-*`); the tag CloudFormation stamps (users cannot
+ * set `aws:` tags) can. An untagged resource (created outside CloudFormation) is left to the name patterns.
+ */
+export const OTHER_STACK_TAGGED: ConditionBlock = {
+  Null: { 'aws:ResourceTag/aws:cloudformation:stack-name': 'false' },
+  StringNotLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
+};
+
 /** `ManyLambdas: true` gives developer and ci admin's function and log-group lifecycle (`alsoFor`). */
 export const MANY_LAMBDAS: NonNullable<CatalogEntry['alsoFor']> = {
   roles: ['developer', 'ci'],

@@ -383,6 +383,10 @@ export const BOUNDARY_DENIES: readonly CatalogEntry[] = [
     // The only invoke action the boundary allows (boundary.functions); an Allow of the others is needed first.
     actions: ['lambda:InvokeFunction'],
     // The md5-shortened names (past 64 characters) start inside <service>-<stage>, so no boundary Allow matches them.
+    // `-*custom-resource-*` also holds a hyphen-sibling's (<service>-<stage>-eu-custom-resource-<kind>). The stack-tag
+    // Deny the groups carry (lambda.other-stack-functions) does not fit the boundary at the longest names; a sibling's
+    // md5-shortened name lies inside <service>-<stage>-* only when <service>-<stage>- is under 32 characters and the
+    // sibling's suffix makes its name pass 64 (docs/security.md).
     resources: [ARN.customResourceFunctions[0]],
     condition: { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } },
     reason:

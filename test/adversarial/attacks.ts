@@ -73,6 +73,14 @@ const FOREIGN_LAYER = 'arn:{Partition}:lambda:{Region}:{AttackerAccount}:layer:w
 const OTHER_STAGE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{OtherStageStack}' };
 const OTHER_SERVICE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{OtherServiceStack}' };
 const CR_FUNCTIONS = ['CrFunctionApigw', 'CrFunctionS3', 'CrFunctionEventBridge', 'CrFunctionCognito'] as const;
+/** H-lambda: the hyphen-sibling stage <stage>-eu's custom-resource functions (subjects.ts) and stack tag. */
+const HYPHEN_CR_FUNCTIONS = [
+  'HyphenStageCrFunctionApigw',
+  'HyphenStageCrFunctionS3',
+  'HyphenStageCrFunctionEventBridge',
+  'HyphenStageCrFunctionCognito',
+] as const;
+const HYPHEN_STAGE_TAG = { 'aws:ResourceTag/aws:cloudformation:stack-name': '{HyphenStageStack}' };
 
 const cli = (action: string, resource: string, context?: Record<string, string | string[]>): AttackRequest => ({
   action,
@@ -1559,6 +1567,158 @@ export const ATTACKS: readonly Attack[] = [
     ],
   },
 
+  // ------------------------------------------------ H-lambda (redteam2 N1, N7, N8): hyphen-siblings, stack-only writes
+  // A hyphen-sibling (stage <stage>-eu, or service <service>-<stage> with stage eu) has its functions, custom-resource
+  // ones included, inside the own <service>-<stage>-*; CloudFormation's stack tag tells them apart.
+  {
+    id: 'lambda-update-code-hyphen-sibling-custom-resource',
+    class: 'code-injection',
+    why: "stage <stage>-eu's custom-resource function (runs as that stack's custom-resource role) lies inside <service>-<stage>-*",
+    requests: [cli('lambda:UpdateFunctionCode', `${FN}:{Service}-{Stage}-eu-custom-resource-apigw-cw-role`)],
+  },
+  {
+    id: 'lambda-invoke-hyphen-sibling-custom-resource-qualified',
+    class: 'code-injection',
+    why: "a crafted event to the hyphen-sibling's existing-S3 custom resource (acts as its role), by a qualified ARN",
+    requests: [cli('lambda:InvokeFunction', `${FN}:{Service}-{Stage}-eu-custom-resource-existing-s3:$LATEST`)],
+  },
+  ...HYPHEN_CR_FUNCTIONS.flatMap((f): Attack[] => [
+    {
+      id: `lambda-update-code-hyphen-sibling-tagged-${f}`,
+      class: 'code-injection',
+      why: "the hyphen-sibling's custom-resource function by its real name (md5-shortened when long), with its stack tag",
+      requests: [cli('lambda:UpdateFunctionCode', `${FN}:{${f}}`, HYPHEN_STAGE_TAG)],
+    },
+    {
+      id: `lambda-update-configuration-hyphen-sibling-tagged-${f}`,
+      class: 'code-injection',
+      why: "a foreign layer on the hyphen-sibling's custom-resource function (its real name, its stack tag)",
+      requests: [
+        cli('lambda:UpdateFunctionConfiguration', `${FN}:{${f}}`, {
+          ...HYPHEN_STAGE_TAG,
+          'lambda:Layer': [FOREIGN_LAYER],
+        }),
+      ],
+    },
+    {
+      id: `lambda-invoke-hyphen-sibling-tagged-${f}`,
+      class: 'code-injection',
+      why: "a crafted event to the hyphen-sibling's custom-resource function (its real name, its stack tag)",
+      requests: [cli('lambda:InvokeFunction', `${FN}:{${f}}`, HYPHEN_STAGE_TAG)],
+    },
+    {
+      id: `boundary-exec-role-invokes-hyphen-sibling-tagged-${f}`,
+      class: 'code-injection',
+      deniedFor: ['boundary'],
+      why: "code of the service invoking the hyphen-sibling's custom-resource function (acts as that stack's role)",
+      requests: [
+        cli('lambda:InvokeFunction', `${FN}:{${f}}`, { ...HYPHEN_STAGE_TAG, 'aws:PrincipalArn': '{ExecRoleArn}' }),
+      ],
+    },
+  ]),
+  {
+    id: 'boundary-exec-role-invokes-hyphen-sibling-custom-resource',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    why: "code of the service invoking stage <stage>-eu's existing-S3 custom resource (untagged request: by name)",
+    requests: [
+      cli('lambda:InvokeFunction', `${FN}:{Service}-{Stage}-eu-custom-resource-existing-s3`, {
+        'aws:PrincipalArn': '{ExecRoleArn}',
+      }),
+    ],
+  },
+  {
+    id: 'lambda-update-code-hyphen-sibling-function',
+    class: 'foreign-resource',
+    requires: ['!stage-wildcard'],
+    why: "stage <stage>-eu's function (its stack tag) is inside <service>-<stage>-*: its code replaced",
+    requests: [cli('lambda:UpdateFunctionCode', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG)],
+  },
+  {
+    id: 'lambda-read-hyphen-sibling-function',
+    class: 'foreign-resource',
+    requires: ['!stage-wildcard'],
+    why: "stage <stage>-eu's function read: GetFunction returns its environment (secrets) and a link to its code",
+    requests: [cli('lambda:GetFunction', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG)],
+  },
+  {
+    id: 'lambda-delete-version-hyphen-sibling-function',
+    class: 'foreign-resource',
+    requires: ['!stage-wildcard'],
+    why: "stage <stage>-eu's published version deleted as if it were an old own version (prune)",
+    requests: [cli('lambda:DeleteFunction', `${FN}:{Service}-{Stage}-eu-api:1`, HYPHEN_STAGE_TAG)],
+  },
+  {
+    id: 'lambda-update-code-hyphen-sibling-function-via-stack',
+    class: 'foreign-resource',
+    requires: ['!stage-wildcard'],
+    why: "stage <stage>-eu's function (its stack tag) changed through the own stack",
+    requests: [cfn('lambda:UpdateFunctionCode', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG)],
+  },
+  {
+    id: 'lambda-add-permission-hyphen-sibling-function-via-stack',
+    class: 'foreign-resource',
+    requires: ['!stage-wildcard'],
+    why: "an S3 event of the own stack made to invoke stage <stage>-eu's function (its stack tag)",
+    requests: [
+      cfn('lambda:AddPermission', `${FN}:{Service}-{Stage}-eu-api`, {
+        ...HYPHEN_STAGE_TAG,
+        'lambda:Principal': 's3.amazonaws.com',
+      }),
+    ],
+  },
+  // Writes only CloudFormation makes (N8): none direct.
+  {
+    id: 'lambda-put-function-concurrency-direct',
+    class: 'foreign-resource',
+    why: "reserving the region's concurrency on an own function throttles every other service (only CloudFormation sets it)",
+    requests: [cli('lambda:PutFunctionConcurrency', `${FN}:{OwnFunction}`)],
+  },
+  ...[
+    'lambda:CreateAlias',
+    'lambda:PublishVersion',
+    'lambda:PutFunctionEventInvokeConfig',
+    'lambda:TagResource',
+    'lambda:UntagResource',
+    'lambda:UpdateAlias',
+    'lambda:UpdateFunctionEventInvokeConfig',
+    'lambda:UpdateFunctionUrlConfig',
+  ].map((action): Attack => ({
+    id: `lambda-stack-only-direct-${action.slice('lambda:'.length)}`,
+    class: 'foreign-resource',
+    why: 'a function setting only CloudFormation changes (recorded cloudformation-on-behalf only), called directly',
+    requests: [cli(action, `${FN}:{OwnFunction}`)],
+  })),
+  {
+    id: 'lambda-stack-only-direct-PublishLayerVersion',
+    class: 'foreign-resource',
+    why: 'a layer version published outside the stack (only CloudFormation publishes layers)',
+    requests: [
+      cli('lambda:PublishLayerVersion', 'arn:{Partition}:lambda:{Region}:{Account}:layer:{Service}-{Stage}-deps'),
+    ],
+  },
+  ...['logs:PutRetentionPolicy', 'logs:DeleteRetentionPolicy', 'logs:TagResource', 'logs:UntagResource'].map(
+    (action): Attack => ({
+      id: `logs-stack-only-direct-${action.slice('logs:'.length)}`,
+      class: 'foreign-resource',
+      why: "a log group setting only CloudFormation changes (retention: the audit trail's lifetime), called directly",
+      requests: [cli(action, 'arn:{Partition}:logs:{Region}:{Account}:log-group:/aws/lambda/{OwnFunction}')],
+    }),
+  ),
+  // N7: lambda:FunctionArn is the request's (new) function, so a foreign mapping could be re-pointed to own code.
+  {
+    id: 'lambda-event-source-mapping-hijack-to-own',
+    class: 'foreign-resource',
+    why: "another service's mapping (its queue or stream) re-pointed to an own function; lambda:FunctionArn is the request's",
+    requests: [
+      cli(
+        'lambda:UpdateEventSourceMapping',
+        'arn:{Partition}:lambda:{Region}:{Account}:event-source-mapping:0b5e1c2a-1111-4222-8333-444444444444',
+        { 'lambda:FunctionArn': `${FN}:{OwnFunction}` },
+      ),
+    ],
+  },
+
   // ---------------------------------------------------------------------------------------------------------
   // H-room (red-team F7, F4, F10): outsiders' buckets named like the deployment bucket pattern, canary alarms and
   // CodeDeploy applications of a sibling stack that shares the 24-character stack head.
@@ -1691,6 +1851,7 @@ export const ATTACKS: readonly Attack[] = [
       ),
     ],
   },
+
   // ---- H-names (redteam2 N2, N2b): a *Names property naming ANOTHER owner's resource gets the subscriber's calls,
   // never the owner's. {SubscribedTopic} is the first SubscribedTopicArns ARN, {ListedLogGroup} the first
   // SubscribedLogGroupNames entry (subjects.ts).

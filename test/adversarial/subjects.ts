@@ -263,6 +263,12 @@ function namesOf(
     CrFunctionS3: crFunction('existing-s3'),
     CrFunctionEventBridge: crFunction('event-bridge'),
     CrFunctionCognito: crFunction('existing-cup'),
+    // A hyphen-sibling (stage <stage>-eu, or service <service>-<stage> with stage eu): its names fit <service>-<stage>-*.
+    HyphenStageStack: `${service}-${stage}-eu`,
+    HyphenStageCrFunctionApigw: crFunction('apigw-cw-role', service, `${stage}-eu`),
+    HyphenStageCrFunctionS3: crFunction('existing-s3', service, `${stage}-eu`),
+    HyphenStageCrFunctionEventBridge: crFunction('event-bridge', service, `${stage}-eu`),
+    HyphenStageCrFunctionCognito: crFunction('existing-cup', service, `${stage}-eu`),
     OwnFunction: `${service}-${stage}-api`,
     OtherStageFunction: `${service}-${otherStage}-api`,
     OtherServiceFunction: `${otherService}-${stage}-api`,
@@ -361,6 +367,10 @@ export function loadSubjects(): Promise<Subject[]> {
           // EventBridge rules (events.rules-put-*): patterns on listed sources, and rules naming none (schedules).
           if (config.eventSources.length) features.add('event-sources');
           if (config.events.includes('schedule')) features.add('event-schedules');
+          // IamStage with IAM wildcards (pr-*): every stage it spans is the own one, hyphen-siblings (pr-1-eu) included.
+          if (/[*?]/.test(config.iamStage)) features.add('stage-wildcard');
+          if (config.subscribedTopicArns.length) features.add('subscribed-topics');
+          if (config.subscribedLogGroupNames.length) features.add('subscribed-log-groups');
           for (const s of SUBMODULES)
             if (config.submoduleProperties[s.property] !== undefined) features.add(`submodule:${s.property}`);
           subjects.push({

@@ -498,12 +498,20 @@ describe.each(CASES)('%s', (_name, template, values) => {
     expect(JSON.stringify(a.fragment)).toBe(JSON.stringify(output));
   });
 
-  test(`every managed policy fits 80% of ${MANAGED_POLICY_QUOTA} characters (JSON without whitespace, expressions at their longest)`, () => {
+  test(`every managed policy fits 80% of ${MANAGED_POLICY_QUOTA} characters (JSON without whitespace, expressions at their longest), fuller only beside a group near the 10-policy quota`, () => {
     expect(policies().length).toBeGreaterThan(0);
+    // The packer fills past 80% only when 80% would give a group or role more than 10 policies (iam/pack.ts
+    // PACK_BUDGETS; the exact choice is tested in pack.test.ts): then some group carries at least 8.
+    const mostPerGroup = Math.max(
+      0,
+      ...Object.values(output.Resources)
+        .filter((x) => x.Type === 'AWS::IAM::Group')
+        .map((x) => (x.Properties?.ManagedPolicyArns as unknown[]).length),
+    );
     for (const [id, r] of policies()) {
       const size = JSON.stringify(worstCase(r.Properties?.PolicyDocument)).length;
       // The boundary is one policy by nature (a role carries one): it may use the whole quota.
-      const limit = id.endsWith('Boundary') ? MANAGED_POLICY_QUOTA : BUDGET;
+      const limit = id.endsWith('Boundary') || mostPerGroup >= 8 ? MANAGED_POLICY_QUOTA : BUDGET;
       expect({ id, size, fits: size <= limit }).toEqual({ id, size, fits: true });
       const described = /\((\d+) statements, (\d+) characters\)/.exec(String(r.Properties?.Description));
       if (described) expect({ id, characters: Number(described[2]) }).toEqual({ id, characters: size });

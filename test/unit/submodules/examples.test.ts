@@ -165,11 +165,15 @@ describe('kitchen sink: every submodule on', () => {
         Dashboard: true,
       }),
     );
-    for (const r of Object.values(t.Resources).filter((x) => x.Type === 'AWS::IAM::Group'))
-      expect((r.Properties.ManagedPolicyArns as unknown[]).length).toBeLessThanOrEqual(GROUP_POLICY_QUOTA);
+    const counts = Object.values(t.Resources)
+      .filter((x) => x.Type === 'AWS::IAM::Group')
+      .map((r) => (r.Properties.ManagedPolicyArns as unknown[]).length);
+    for (const n of counts) expect(n).toBeLessThanOrEqual(GROUP_POLICY_QUOTA);
+    // Past 80% only when 80% would give a group more than 10 policies (iam/pack.ts PACK_BUDGETS).
+    const nearQuota = Math.max(...counts) >= 8;
     for (const [id, r] of Object.entries(t.Resources).filter(([, x]) => x.Type === 'AWS::IAM::ManagedPolicy')) {
       expect(JSON.stringify(r.Properties.PolicyDocument).length).toBeLessThanOrEqual(
-        id.endsWith('Boundary') ? MANAGED_POLICY_QUOTA : POLICY_BUDGET,
+        id.endsWith('Boundary') || nearQuota ? MANAGED_POLICY_QUOTA : POLICY_BUDGET,
       );
     }
   });
