@@ -82,7 +82,11 @@ describe('requests the simulator cannot validate', () => {
     });
     // A key of another API Gateway type (an authorizer's) is not the stage's: it throws.
     await expect(
-      simulate(doc, { action: 'apigateway:PATCH', resource: API, context: { 'apigateway:Request/AuthorizerType': 'TOKEN' } }),
+      simulate(doc, {
+        action: 'apigateway:PATCH',
+        resource: API,
+        context: { 'apigateway:Request/AuthorizerType': 'TOKEN' },
+      }),
     ).rejects.toThrow(SimulationInputError);
   });
 });
