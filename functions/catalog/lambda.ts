@@ -204,6 +204,18 @@ export const lambda: readonly CatalogEntry[] = [
       "deploy and deploy function change settings of existing functions: only the service's subnets and security groups.",
   },
   {
+    // Lambda validates a VpcConfig's subnets and security groups with the caller's credentials (CreateFunction,
+    // UpdateFunctionConfiguration: the registry's AWS::Lambda::Function handler permissions; deploy function too).
+    id: 'lambda.vpc-config-check',
+    roles: ALL,
+    source: `${SAR}list_amazonec2.html`,
+    when: { property: 'VpcSubnetIds', network: true },
+    actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+    resources: ['*'],
+    reason:
+      "Lambda checks a function's subnets and security groups against the caller's rights; the actions accept no resource ARN.",
+  },
+  {
     id: 'lambda.function-permissions',
     roles: ALL,
     source,

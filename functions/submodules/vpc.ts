@@ -288,15 +288,11 @@ export const vpc: Submodule<VpcOptions> = {
         id: 'vpc.describe',
         roles: ALL,
         source: ec2,
-        actions: [
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeVpcs',
-        ],
+        // The subnet, group and VPC describes Lambda needs for a VpcConfig are the core's (lambda.vpc-config-check).
+        actions: ['ec2:DescribeNetworkInterfaces'],
         resources: ['*'],
         reason:
-          'Deploying a function with vpc: makes Lambda check its subnets and groups; the actions accept no resource ARN.',
+          "Removing a function with vpc: waits for its network interfaces (CloudFormation's delete); the action accepts no resource ARN.",
       },
       {
         id: 'vpc.parameters-read',

@@ -80,7 +80,7 @@ const STAR_EXEMPTIONS: Readonly<Record<string, string>> = {
   'vpc.lambda-eni-describe':
     'Lambda looks up the interfaces and subnets it manages; the actions accept no resource ARN.',
   'vpc.describe':
-    'Deploying a function with vpc: makes Lambda check its subnets and groups; the actions accept no resource ARN.',
+    "Removing a function with vpc: waits for its network interfaces (CloudFormation's delete); the action accepts no resource ARN.",
   'dashboard.metrics-read':
     "The alarm and dashboard graphs read the functions' and API's metrics; metrics accept no resource ARN.",
 };
