@@ -62,6 +62,7 @@ export const STACK_CALLS: Readonly<Record<string, { readonly why: string; readon
   'lambda.function-configuration-network': { why: "the function update handler (the service's network only)" },
   'lambda.function-create': { why: "the function create handler (admin's; no VPC without VpcSubnetIds)" },
   'lambda.function-create-network': { why: "the function create handler (admin's; the service's network only)" },
+  'lambda.vpc-config-check': { why: "the function create and update handlers check a VpcConfig's subnets and groups" },
   'lambda.version-prune': { why: 'the version delete handler' },
   'lambda.event-source-mapping-read': { why: 'the mapping handlers read the mapping' },
   'lambda.event-source-mapping-update': { why: 'the mapping update handler' },
