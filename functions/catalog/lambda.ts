@@ -75,23 +75,6 @@ const OWN_NETWORK = {
     'lambda:SubnetIds': '{VpcSubnetIds}',
   },
 };
-/**
- * The function actions a group holds directly on `<service>-<stage>-*` (code, configuration, invoke, delete,
- * permissions), plus the reads that return a function's environment
- * (GetFunction also links its code). A hyphen-sibling stage's or service-prefix service's functions
- * (`<service>-<stage>-eu-*`, with their md5-shortened custom-resource names) fit `<service>-<stage>-*`; the stack tag
- * CloudFormation stamps on every function (AWS lists aws:ResourceTag on Lambda's `function` resource type) tells them
- * apart. Kept to these so the groups still fit 10 managed policies at the longest names.
- */
-const OTHER_STACK_FUNCTION_ACTIONS = [
-  'lambda:AddPermission',
-  'lambda:DeleteFunction',
-  'lambda:GetFunction',
-  'lambda:GetFunctionConfiguration',
-  'lambda:InvokeFunction',
-  'lambda:UpdateFunctionCode',
-  'lambda:UpdateFunctionConfiguration',
-];
 const NOT_VIA_CLOUDFORMATION = { 'ForAllValues:StringNotEquals': { 'aws:CalledVia': 'cloudformation.amazonaws.com' } };
 
 export const lambda: readonly CatalogEntry[] = [
@@ -122,9 +105,11 @@ export const lambda: readonly CatalogEntry[] = [
     effect: 'Deny',
     roles: ALL,
     source,
-    actions: OTHER_STACK_FUNCTION_ACTIONS,
-    // Every function: the groups hold function grants only on the service's names, and no function of the own stack
-    // carries another stack's tag (short: the groups must fit 10 managed policies at the longest names).
+    // Every action on every function: a hyphen-sibling stage's or service-prefix service's functions
+    // (`<service>-<stage>-eu-*`, md5-shortened custom-resource names included) fit `<service>-<stage>-*`, and the stack
+    // tag CloudFormation stamps on every function (AWS lists aws:ResourceTag on Lambda's `function` resource type)
+    // tells them apart; no function of the own stack carries another stack's tag. A new function has no tag yet.
+    actions: ['lambda:*'],
     resources: ['arn:{Partition}:lambda:{Region}:{Account}:function:*'],
     condition: OTHER_STACK_TAGGED,
     reason:

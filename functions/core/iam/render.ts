@@ -147,6 +147,11 @@ function prepare(entry: CatalogEntry): Prepared {
   }
   return p;
 }
+/**
+ * The entry with its empty lists dropped. A condition key whose values were all empty lists goes too (an IfExists
+ * key so becomes no constraint: `{DeploymentBucketAccount}` of a named bucket), except under `ForAllValues:`, where
+ * an empty set of allowed values means the request may carry none: `Null` key `true` (never silently wider).
+ */
 function prepareWithoutLists(entry: CatalogEntry, tokens: Tokens): Prepared {
   let p = preparedWithoutLists.get(entry);
   if (!p) {
@@ -156,6 +161,7 @@ function prepareWithoutLists(entry: CatalogEntry, tokens: Tokens): Prepared {
       for (const [key, v] of Object.entries(keys)) {
         const kept = Array.isArray(v) ? v.filter(keep) : keep(v as string) ? [v as string] : [];
         if (kept.length) ((condition ??= {})[op] ??= {})[key] = Array.isArray(v) ? kept : kept[0];
+        else if (op.startsWith('ForAllValues:')) ((condition ??= {}).Null ??= {})[key] = 'true';
       }
     }
     p = build(entry, [...new Set(entry.resources)].filter(keep), condition);
@@ -287,9 +293,11 @@ function renderConditionLists(
     const rendered: Record<string, PolicyValue | PolicyValue[]> = {};
     for (const key in block[op]) {
       const v = block[op][key];
-      rendered[key] = one(f(Array.isArray(v) ? v : [v as string]));
+      const values = f(Array.isArray(v) ? v : [v as string]);
+      if (values.length === 0 && op.startsWith('ForAllValues:')) (out.Null ??= {})[key] = 'true';
+      else rendered[key] = one(values);
     }
-    out[op] = rendered;
+    if (Object.keys(rendered).length) out[op] = rendered;
   }
   return out;
 }
