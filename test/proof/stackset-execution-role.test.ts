@@ -162,6 +162,15 @@ function handlerCalls(region: string, overrides: Record<string, string> = {}): I
   return out;
 }
 
+/** The context of a call CloudFormation makes with the execution role's session (us-east-1). */
+const VIA_CFN = {
+  'aws:RequestedRegion': 'us-east-1',
+  'aws:SecureTransport': 'true',
+  'aws:CalledVia': ['cloudformation.amazonaws.com'],
+  'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
+  'aws:CalledViaLast': 'cloudformation.amazonaws.com',
+  'aws:ViaAWSService': 'true',
+};
 const asRequest = (r: IamRequest): SimRequest => ({ action: r.action, resource: r.resource, context: r.context });
 
 describe('the StackSet execution role: what CloudFormation does for the macro StackSet', () => {
@@ -316,14 +325,7 @@ describe('the StackSet execution role: nothing of another StackSet, nothing beyo
   const iam = (name: string) => `arn:aws:iam::${ACCOUNT_ID}:role/${name}`;
   const fn = (name: string, region = 'us-east-1') => `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${name}`;
   const logGroup = (name: string) => `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:${name}`;
-  const viaCfn = {
-    'aws:RequestedRegion': 'us-east-1',
-    'aws:SecureTransport': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-    'aws:ViaAWSService': 'true',
-  };
+  const viaCfn = VIA_CFN;
   const toLambda = { ...viaCfn, 'iam:PassedToService': 'lambda.amazonaws.com' };
   const CONTROL_TOWER_ROLE = 'StackSet-AWSControlTowerBP-BASELINE-ROLES-1A2B3C';
   const CONTROL_TOWER_FN = 'StackSet-AWSControlTowerBP-BASELINE-CLOUDWATCH-Fn-1A2B3C';
@@ -447,14 +449,7 @@ describe('the StackSet execution role: nothing of another StackSet, nothing beyo
 describe("the macro roles' permissions boundary: what the execution role can give the roles it creates", () => {
   const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/FormidableServerless-macro-boundary`;
   const own = `arn:aws:iam::${ACCOUNT_ID}:role/FormidableServerless-macro-us-east-1`;
-  const viaCfn = {
-    'aws:RequestedRegion': 'us-east-1',
-    'aws:SecureTransport': 'true',
-    'aws:CalledVia': ['cloudformation.amazonaws.com'],
-    'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-    'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-    'aws:ViaAWSService': 'true',
-  };
+  const viaCfn = VIA_CFN;
 
   it('the roles are created and given inline policies only with that boundary', async () => {
     const policies = executionPolicy({ regions: REGIONS });
