@@ -322,6 +322,9 @@ export function worstCase(v: unknown, params: Record<string, string>): unknown {
   const name = (ref: string): string => {
     if (ref in PSEUDO) return PSEUDO[ref];
     if (ref in params) return params[ref];
+    // The subnets and security group the Vpc submodule creates, at the lengths naming.ts gives the packer.
+    if (/VpcPrivateSubnet[AB]$/.test(ref)) return `subnet-${'0'.repeat(17)}`;
+    if (ref.endsWith('VpcSecurityGroup')) return `sg-${'0'.repeat(17)}`;
     return ref.endsWith('Arn') ? `arn:aws-iso-b:s3:::${'b'.repeat(63)}` : 'x'.repeat(63);
   };
   if (Array.isArray(v)) return v.map((x) => worstCase(x, params));
