@@ -3,6 +3,7 @@ import {
   GROUP_ROLES as ALL,
   SAR,
   VIA_CLOUDFORMATION,
+  OWN_STACK_IF_TAGGED,
   VIA_OWN_STACK_IF_TAGGED,
   type CatalogEntry,
   type ConditionBlock,
@@ -28,11 +29,6 @@ export const OWN_STACK_TAG: ConditionBlock = {
   StringLike: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
 };
 const OWN_STACK_VIA_CLOUDFORMATION: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_TAG };
-/** HTTP/WebSocket children: the API's stack tag where AWS evaluates it (SAR V2 lists it), nothing else otherwise. */
-const OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION = VIA_OWN_STACK_IF_TAGGED;
-const OWN_STACK_IF_TAGGED: ConditionBlock = {
-  StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
-};
 
 /**
  * Where a stage's access logs may go. API Gateway writes REST and WebSocket access logs as the account's CloudWatch
@@ -83,7 +79,7 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:GET'],
     // info reads provider.httpApi.id by id; the stack reads its routes and integrations. An API of another stack
-    // (its tag) is refused, its children where AWS sends the tag (see OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION).
+    // (its tag) is refused, its children where AWS sends the tag (see VIA_OWN_STACK_IF_TAGGED).
     resources: [api('/apis/*')],
     condition: OWN_STACK_IF_TAGGED,
     reason: "info and the stack read the service's HTTP/WebSocket API by id; never one tagged with another stack.",
@@ -149,7 +145,7 @@ export const apigateway: readonly CatalogEntry[] = [
     source,
     actions: ['apigateway:DELETE', 'apigateway:GET', 'apigateway:PATCH', 'apigateway:POST', 'apigateway:PUT'],
     resources: [api('/apis/*/*')],
-    condition: OWN_STACK_IF_TAGGED_VIA_CLOUDFORMATION,
+    condition: VIA_OWN_STACK_IF_TAGGED,
     reason:
       "Each deploy changes routes and stages of the HTTP/WebSocket API: never a child of another stack's API, via the stack.",
   },

@@ -54,10 +54,11 @@ export const VIA_CLOUDFORMATION: ConditionBlock = {
  * CloudFormation stamps the type): a foreign stack's resource is refused wherever AWS evaluates its tag, and a deploy
  * never fails where the tag is absent. What stays reachable (untagged resources) is listed in docs/security.md.
  */
-export const VIA_OWN_STACK_IF_TAGGED: ConditionBlock = {
-  ...VIA_CLOUDFORMATION,
+export const OWN_STACK_IF_TAGGED: ConditionBlock = {
   StringLikeIfExists: { 'aws:ResourceTag/aws:cloudformation:stack-name': '{StackName}' },
 };
+/** OWN_STACK_IF_TAGGED, through the stack only. */
+export const VIA_OWN_STACK_IF_TAGGED: ConditionBlock = { ...VIA_CLOUDFORMATION, ...OWN_STACK_IF_TAGGED };
 
 /**
  * For a Deny: the resource carries CloudFormation's `aws:cloudformation:stack-name` tag and it names another stack.

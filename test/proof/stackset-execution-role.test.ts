@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTemplate } from '../../scripts/lib/cfn-yaml';
+import { globalContext } from '../../scripts/lib/prove/call-map';
 import { ON_BEHALF, handlerRequests, tableKey, type Handler } from '../../scripts/lib/prove/on-behalf';
 import { ACCOUNT_ID, simulate, type PolicyDoc, type SimRequest } from '../../scripts/lib/prove/simulate';
 import { physicalIds } from '../../scripts/lib/prove/template';
@@ -163,14 +164,10 @@ function handlerCalls(region: string, overrides: Record<string, string> = {}): I
 }
 
 /** The context of a call CloudFormation makes with the execution role's session (us-east-1). */
-const VIA_CFN = {
-  'aws:RequestedRegion': 'us-east-1',
-  'aws:SecureTransport': 'true',
-  'aws:CalledVia': ['cloudformation.amazonaws.com'],
-  'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-  'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-  'aws:ViaAWSService': 'true',
-};
+const VIA_CFN = globalContext(
+  { partition: PARTITION, region: 'us-east-1', account: ACCOUNT_ID, stackId: () => undefined },
+  'cloudformation',
+);
 const asRequest = (r: IamRequest): SimRequest => ({ action: r.action, resource: r.resource, context: r.context });
 
 describe('the StackSet execution role: what CloudFormation does for the macro StackSet', () => {
@@ -291,14 +288,7 @@ describe('upgrading a macro StackSet deployed with generated names', () => {
 
   it('the removal grant creates, changes or passes nothing, and deletes nothing of another StackSet', async () => {
     const upgrading = executionPolicy({ ...options, removeGeneratedNames: true });
-    const ctx = {
-      'aws:RequestedRegion': 'us-east-1',
-      'aws:SecureTransport': 'true',
-      'aws:CalledVia': ['cloudformation.amazonaws.com'],
-      'aws:CalledViaFirst': 'cloudformation.amazonaws.com',
-      'aws:CalledViaLast': 'cloudformation.amazonaws.com',
-      'aws:ViaAWSService': 'true',
-    };
+    const ctx = VIA_CFN;
     const oldRole = `arn:aws:iam::${ACCOUNT_ID}:role/StackSet-formidable-serve-MacroRole-1A2B3C4D5E6F`;
     const oldFn = `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:StackSet-formidable-serve-MacroFunction-1A2B3C4D5E6F`;
     const cases: SimRequest[] = [
